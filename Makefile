@@ -1,0 +1,35 @@
+# The two commands: `make run` (the whole platform, embedded) and `make test` (the suite).
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8080
+DATA_DIR ?= var
+BIN = $(VENV)/bin
+
+.PHONY: run test lint asyncapi clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/community up --port $(PORT) --data-dir $(DATA_DIR)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check services gateway deploy bench tests
+
+asyncapi: $(VENV)/.installed
+	$(BIN)/community asyncapi
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

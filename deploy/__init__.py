@@ -1,0 +1,1 @@
+"""Deployment: the embedded runner, the local stack, container and cluster files."""

@@ -1,0 +1,94 @@
+"""The embedded platform (`make run`): every service, its worker and the gateway in one process.
+
+SQLite file per service under the data folder, kombu's in-memory transport as the bus,
+migrations applied on start, the gateway on http://127.0.0.1:8080.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services import SERVICES
+from services.chassis import migrations, registry
+from services.chassis.app import Runtime
+from services.chassis.config import Settings
+from services.chassis.observability import configure_logging
+
+log = logging.getLogger("embedded")
+
+
+@dataclass
+class Platform:
+    """The running embedded platform: service apps, their workers and the gateway app."""
+
+    data_dir: Path
+    apps: dict[str, Any] = field(default_factory=dict)
+    runtimes: dict[str, Runtime] = field(default_factory=dict)
+    workers: dict[str, Any] = field(default_factory=dict)
+    gateway: Any = None
+
+    def stop(self) -> None:
+        for worker in self.workers.values():
+            worker.stop(timeout=5)
+        for runtime in self.runtimes.values():
+            runtime.database.dispose()
+
+
+def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers: bool = True) -> Platform:
+    """Migrate, build and start every service in this process."""
+    from gateway.app import create_app as create_gateway
+
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    platform = Platform(data_dir=data_dir)
+    for service in SERVICES:
+        config = {"data_dir": data_dir, "amqp_url": "memory://", **(overrides or {})}
+        settings = Settings.from_env(service, config)
+        migrations.upgrade(service, settings.database_url)
+        runtime = Runtime(settings, registry.metadata(service))
+        platform.runtimes[service] = runtime
+        platform.apps[service] = registry.module(service, "app").create_app(runtime=runtime)
+        if start_workers:
+            worker = registry.module(service, "worker").build_worker(runtime)
+            worker.start()
+            platform.workers[service] = worker
+    platform.gateway = create_gateway(upstreams=platform.apps)
+    return platform
+
+
+def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
+         demo: bool = True) -> None:
+    """Run until Ctrl-C; data stays in the data folder for the next start."""
+    from werkzeug.serving import make_server
+
+    folder = Path(data_dir or os.environ.get("COMMUNITY_DATA_DIR", "var"))
+    os.environ["COMMUNITY_DATA_DIR"] = str(folder.resolve())
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    configure_logging(os.environ["LOG_LEVEL"], json_lines=True)
+    platform = build(folder)
+    server = make_server(host, port, platform.gateway, threaded=True)
+    url = f"http://{host}:{server.server_port}"
+    print(f"Community services platform (embedded) on {url}", flush=True)
+    print(f"Data folder: {platform.data_dir}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    stopping = threading.Event()
+
+    def _stop(*_: Any) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.serve_forever()
+    finally:
+        platform.stop()
+        print("Stopped.", file=sys.stderr, flush=True)

@@ -1,0 +1,1 @@
+"""The microservice chassis: infrastructure every service shares; it knows no domain."""

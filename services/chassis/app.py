@@ -1,0 +1,195 @@
+"""The application factory every service and the gateway build on."""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, Response, request
+from flask_smorest import Api, Blueprint
+from flask_smorest.spec import prepare_response
+from sqlalchemy import MetaData
+from werkzeug.exceptions import HTTPException
+
+from . import auth, errors
+from .bus import Bus
+from .config import Settings
+from .db import Database, OutboxSignal, UnitOfWork
+from .observability import HttpMetrics, configure_logging, install_request_tracking
+from .outbox import notify_channel
+from .web import close_request_uow
+
+JSON_TYPES = ("application/json",)
+_BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details (documentation of every error response)."""
+
+    type = ma.fields.String(metadata={"description": "Problem type URI"})
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    instance = ma.fields.String()
+    request_id = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "Messages by field (422 only)"})
+
+
+class CommunityApi(Api):
+    """flask-smorest Api documenting and answering errors as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        self._app.register_error_handler(HTTPException, errors.to_problem)
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, errors.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, errors.PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+class Runtime:
+    """What one service holds at run time: settings, database, bus, token verifier."""
+
+    def __init__(self, settings: Settings, metadata: MetaData) -> None:
+        self.settings = settings
+        self.metadata = metadata
+        self.database = Database(settings.database_url, metadata)
+        self.signal = OutboxSignal()
+        self.verifier = auth.TokenVerifier(settings)
+        self.bus = Bus(settings) if settings.amqp_url else None
+
+    def unit_of_work(self, correlation_id: str | None = None) -> UnitOfWork:
+        return UnitOfWork(
+            self.database,
+            source=self.settings.source,
+            signal=self.signal,
+            correlation_id=correlation_id,
+            notify_channel=notify_channel(self.settings.service),
+        )
+
+    def readiness(self) -> dict[str, str]:
+        """Check the database and, when configured, the broker; 'ok' or the error."""
+        checks: dict[str, str] = {}
+        try:
+            self.database.ping()
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"{type(exc).__name__}"
+        if self.bus is not None:
+            error = self.bus.ping()
+            checks["broker"] = "ok" if error is None else error.split(":")[0]
+        return checks
+
+
+def accepts(*mimetypes: str) -> Callable[[Any], Any]:
+    """Let a view take request bodies of other media types than JSON (e.g. forms)."""
+
+    def decorate(view: Any) -> Any:
+        view.community_accepts = tuple(mimetypes)
+        return view
+
+    return decorate
+
+
+def create_app(
+    name: str,
+    config: Mapping[str, Any] | None = None,
+    *,
+    metadata: MetaData,
+    blueprints: Iterable[Blueprint] = (),
+    title: str | None = None,
+    description: str = "",
+    version: str = "1.0.0",
+    runtime: Runtime | None = None,
+) -> Flask:
+    """A Flask + flask-smorest app for service `name` with the chassis installed."""
+    settings = runtime.settings if runtime else Settings.from_env(name, config)
+    configure_logging(settings.log_level, settings.log_json)
+    runtime = runtime or Runtime(settings, metadata)
+    auth.ensure_local_keys(settings)
+
+    app = Flask(name)
+    app.config.update(
+        API_TITLE=title or f"{name} service",
+        API_VERSION=version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "servers": [{"url": f"/api/{name}"}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["community"] = runtime
+    metrics = HttpMetrics(name)
+    app.extensions["community.metrics"] = metrics
+
+    install_request_tracking(app, name, metrics)
+    errors.install_error_handlers(app)
+
+    @app.before_request
+    def _check_body_and_token() -> None:
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if request.method in _BODY_METHODS and _has_body():
+            allowed = getattr(_method_handler(view), "community_accepts", JSON_TYPES)
+            mimetype = request.mimetype
+            if not (mimetype in allowed or (mimetype.endswith("+json") and "application/json" in allowed)):
+                raise errors.Problem(
+                    f"Send the body as {' or '.join(allowed)} (got {mimetype or 'no content type'}).",
+                    status=415, type="unsupported-media-type",
+                )
+        if request.endpoint and request.endpoint.startswith("api-docs."):
+            view = auth.public(lambda: None)
+        auth.authenticate_request(runtime.verifier, view)
+
+    app.teardown_appcontext(close_request_uow)
+
+    api = CommunityApi(app)
+    from .health import health_blueprint
+
+    api.register_blueprint(health_blueprint(runtime, metrics))
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    return app
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+
+
+def _method_handler(view: Any) -> Any:
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return getattr(view_class, request.method.lower(), view)
+    return view
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["community"]
+
+
+def problem_json(response: Response) -> dict[str, Any]:
+    """Parse a problem response body (tests and the gateway)."""
+    import json
+
+    return json.loads(response.get_data(as_text=True))

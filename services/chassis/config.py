@@ -1,0 +1,137 @@
+"""Settings read once from the environment, with safe defaults for the embedded mode."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+COMMUNITIES = (
+    "huaguoshan",
+    "chiwan",
+    "shuiwan",
+    "yanshan",
+    "wenzhuyuan",
+    "haiyue",
+    "guiyuan",
+)
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = _env(name)
+    return float(value) if value is not None else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a service or worker needs to know about its surroundings."""
+
+    service: str
+    data_dir: Path
+    database_url: str
+    amqp_url: str | None
+    exchange: str = "community.events"
+    bus_namespace: str = ""
+    quorum_queues: bool = False
+    consumer_prefetch: int = 32
+    retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
+    outbox_sweep_seconds: float = 2.0
+    outbox_batch_size: int = 200
+    outbox_retention_hours: float = 72.0
+    jwt_issuer: str = "community-platform"
+    jwt_audience: str = "community-platform"
+    jwt_jwks_url: str | None = None
+    jwt_public_key_path: Path | None = None
+    jwt_private_key_path: Path | None = None
+    jwt_leeway_seconds: int = 30
+    max_body_bytes: int = 1_048_576
+    max_string_length: int = 2000
+    log_level: str = "INFO"
+    log_json: bool = True
+    environment: str = "embedded"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """CloudEvents `source` attribute of this service's events."""
+        return f"/services/{self.service}"
+
+    def queue_name(self, suffix: str = "events") -> str:
+        """The service's queue name, prefixed with the bus namespace (tests)."""
+        base = f"{self.service}.{suffix}"
+        return f"{self.bus_namespace}.{base}" if self.bus_namespace else base
+
+    @property
+    def exchange_name(self) -> str:
+        return f"{self.bus_namespace}.{self.exchange}" if self.bus_namespace else self.exchange
+
+    @classmethod
+    def from_env(cls, service: str, overrides: Mapping[str, Any] | None = None) -> Settings:
+        """Read settings for `service`; `overrides` (field name → value) win over the env."""
+        overrides = dict(overrides or {})
+        prefix = service.upper()
+        data_dir = Path(overrides.get("data_dir") or _env("COMMUNITY_DATA_DIR", "var")).resolve()
+        keys_dir = data_dir / "keys"
+        public_key = _env("JWT_PUBLIC_KEY_PATH")
+        private_key = _env("JWT_PRIVATE_KEY_PATH")
+        jwks_url = _env("JWT_JWKS_URL")
+        delays = _env("EVENT_RETRY_DELAYS")
+        values: dict[str, Any] = dict(
+            service=service,
+            data_dir=data_dir,
+            database_url=_env(f"{prefix}_DATABASE_URL", f"sqlite:///{data_dir / service}.db"),
+            amqp_url=_env("AMQP_URL", "memory://"),
+            exchange=_env("EVENT_EXCHANGE", "community.events"),
+            bus_namespace=_env("EVENT_BUS_NAMESPACE", ""),
+            quorum_queues=_env_bool("EVENT_QUORUM_QUEUES", False),
+            consumer_prefetch=_env_int("EVENT_PREFETCH", 32),
+            retry_delays=tuple(float(x) for x in delays.split(",")) if delays else (1.0, 5.0, 30.0),
+            outbox_sweep_seconds=_env_float("OUTBOX_SWEEP_SECONDS", 2.0),
+            outbox_batch_size=_env_int("OUTBOX_BATCH_SIZE", 200),
+            outbox_retention_hours=_env_float("OUTBOX_RETENTION_HOURS", 72.0),
+            jwt_issuer=_env("JWT_ISSUER", "community-platform"),
+            jwt_audience=_env("JWT_AUDIENCE", "community-platform"),
+            jwt_jwks_url=jwks_url,
+            jwt_public_key_path=Path(public_key)
+            if public_key
+            else (None if jwks_url else keys_dir / "jwt-public.pem"),
+            jwt_private_key_path=Path(private_key)
+            if private_key
+            else (None if jwks_url else keys_dir / "jwt-private.pem"),
+            jwt_leeway_seconds=_env_int("JWT_LEEWAY_SECONDS", 30),
+            max_body_bytes=_env_int("MAX_BODY_BYTES", 1_048_576),
+            log_level=_env("LOG_LEVEL", "INFO"),
+            log_json=_env_bool("LOG_JSON", True),
+            environment=_env("COMMUNITY_ENV", "embedded"),
+        )
+        known = {f.name for f in fields(cls)}
+        extra: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if key in known:
+                values[key] = value
+            else:
+                extra[key] = value
+        values["data_dir"] = data_dir
+        return cls(**values, extra=extra)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)

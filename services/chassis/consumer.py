@@ -1,0 +1,200 @@
+"""The idempotent event consumer: inbox, retries with growing delay, dead letters.
+
+For each message, in one database transaction: for every handler bound to the event
+name, skip it if the inbox already holds (event id, handler), else run it and write
+the inbox row. The message is acked only after the commit. A handler error sends a
+copy to the next retry queue (1 s, 5 s, 30 s by default); after the last retry, or at
+once for a malformed message, the copy goes to `<service>.events.dead` with the error,
+the attempts and the original routing key in its headers.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from kombu import Connection, Message, Producer
+from kombu.mixins import ConsumerMixin
+from sqlalchemy import select
+
+from . import events
+from .bus import Bus
+from .config import Settings
+from .db import Database, OutboxSignal, UnitOfWork, utcnow
+from .observability import bind_request_id
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[UnitOfWork, dict[str, Any]], None]
+HandlerTable = Mapping[str, Sequence[EventHandler]]
+
+H_ATTEMPTS = "x-attempts"
+H_ERROR = "x-error"
+H_ROUTING_KEY = "x-original-routing-key"
+H_REASON = "x-death-reason"
+H_FAILED_AT = "x-failed-at"
+
+
+def handler_name(handler: EventHandler) -> str:
+    return getattr(handler, "inbox_name", None) or handler.__qualname__
+
+
+class EventProcessor:
+    """Applies one parsed event to the handlers bound to its name, exactly once each."""
+
+    def __init__(self, settings: Settings, database: Database, handlers: HandlerTable,
+                 signal: OutboxSignal | None = None) -> None:
+        self.settings = settings
+        self.database = database
+        self.handlers = handlers
+        self.signal = signal
+        self.inbox = database.table("inbox")
+
+    def handlers_for(self, name: str) -> list[EventHandler]:
+        found: list[EventHandler] = []
+        for pattern, handlers in self.handlers.items():
+            if events.topic_matches(pattern, name):
+                found.extend(h for h in handlers if h not in found)
+        return found
+
+    def process(self, event: dict[str, Any]) -> int:
+        """Run the event's handlers in one transaction; return how many actually ran."""
+        name = events.event_name(event)
+        handlers = self.handlers_for(name)
+        if not handlers:
+            raise events.MalformedEvent(f"no handler for event type {event['type']!r}")
+        ran = 0
+        with bind_request_id(event.get("correlationid")), UnitOfWork(
+            self.database, source=self.settings.source, signal=self.signal,
+            correlation_id=event.get("correlationid"),
+            notify_channel=f"outbox_{self.settings.service}",
+        ) as uow:
+            for handler in handlers:
+                key = handler_name(handler)
+                seen = uow.session.execute(
+                    select(self.inbox.c.event_id).where(
+                        self.inbox.c.event_id == event["id"], self.inbox.c.handler == key
+                    )
+                ).first()
+                if seen:
+                    continue
+                handler(uow, event)
+                uow.session.execute(
+                    self.inbox.insert().values(event_id=event["id"], handler=key,
+                                               event_type=event["type"], processed_at=utcnow())
+                )
+                ran += 1
+            uow.commit()
+        return ran
+
+
+class EventConsumer(ConsumerMixin):
+    """Consumes the service queue with prefetch and manual acks after commit."""
+
+    def __init__(self, settings: Settings, bus: Bus, processor: EventProcessor) -> None:
+        self.settings = settings
+        self.bus = bus
+        self.processor = processor
+        self.connection: Connection = bus.connect()
+        self.processed = 0
+        self.dead_lettered = 0
+        self._delayed: list[tuple[float, int, bytes, dict[str, Any]]] = []
+        self._delayed_seq = 0
+        self._producer: Producer | None = None
+        self.ready = threading.Event()
+
+    # ConsumerMixin hooks --------------------------------------------------------------
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> list[Any]:
+        queue = self.bus.declare(self.connection, self.processor.handlers.keys())
+        self._producer = Producer(self.connection.channel())
+        consumer = consumer_cls(queues=[queue], on_message=self.on_message,
+                                prefetch_count=self.settings.consumer_prefetch, no_ack=False)
+        return [consumer]
+
+    def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **kw: Any) -> None:
+        self.ready.set()
+
+    def on_connection_error(self, exc: Exception, interval: float) -> None:
+        log.warning("event consumer reconnecting in %.1fs: %s", interval, exc)
+
+    def on_iteration(self) -> None:
+        self._release_due_retries()
+
+    # message handling -----------------------------------------------------------------
+
+    def on_message(self, message: Message) -> None:
+        headers = dict(message.headers or {})
+        routing_key = headers.get(H_ROUTING_KEY) or message.delivery_info.get("routing_key", "")
+        try:
+            event = events.parse(message.body)
+        except events.MalformedEvent as exc:
+            self._dead_letter(message, headers, routing_key, str(exc), reason="malformed")
+            return
+        try:
+            self.processor.process(event)
+        except events.MalformedEvent as exc:
+            self._dead_letter(message, headers, routing_key, str(exc), reason="malformed")
+            return
+        except Exception as exc:  # handler failed: retry later or dead-letter
+            attempts = int(headers.get(H_ATTEMPTS, 0)) + 1
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.warning("handler failed for %s (attempt %d): %s", event.get("type"), attempts, error)
+            if attempts > len(self.settings.retry_delays):
+                self._dead_letter(message, {**headers, H_ATTEMPTS: attempts}, routing_key, error,
+                                  reason="handler-failed")
+            else:
+                self._retry(message, headers, routing_key, attempts, error)
+            return
+        message.ack()
+        self.processed += 1
+
+    def _dead_letter(self, message: Message, headers: dict[str, Any], routing_key: str,
+                     error: str, *, reason: str) -> None:
+        headers.update({H_ERROR: error[:2000], H_ROUTING_KEY: routing_key, H_REASON: reason,
+                        H_FAILED_AT: utcnow().isoformat()})
+        headers.setdefault(H_ATTEMPTS, 0)
+        self._publish_to_queue(message.body, self.bus.dead_queue().name, headers,
+                               message.properties.get("message_id"))
+        message.ack()
+        self.dead_lettered += 1
+        log.error("dead-lettered %s: %s", routing_key, error)
+
+    def _retry(self, message: Message, headers: dict[str, Any], routing_key: str,
+               attempts: int, error: str) -> None:
+        headers.update({H_ATTEMPTS: attempts, H_ERROR: error, H_ROUTING_KEY: routing_key})
+        if self.bus.is_memory:
+            delay = self.settings.retry_delays[attempts - 1]
+            self._delayed_seq += 1
+            heapq.heappush(self._delayed, (time.monotonic() + delay, self._delayed_seq,
+                                           message.body, headers))
+        else:
+            queue = self.bus.retry_queues()[attempts - 1]
+            self._publish_to_queue(message.body, queue.name, headers,
+                                   message.properties.get("message_id"))
+        message.ack()
+
+    def _release_due_retries(self) -> None:
+        now = time.monotonic()
+        while self._delayed and self._delayed[0][0] <= now:
+            _, _, body, headers = heapq.heappop(self._delayed)
+            self._publish_to_queue(body, self.settings.queue_name("events"), headers, None)
+
+    def _publish_to_queue(self, body: bytes | str, queue: str, headers: dict[str, Any],
+                          message_id: str | None) -> None:
+        assert self._producer is not None
+        self._producer.publish(
+            body if isinstance(body, bytes) else body.encode(),
+            exchange="",
+            routing_key=queue,
+            content_type=events.CONTENT_TYPE,
+            content_encoding="utf-8",
+            delivery_mode=2,
+            headers=headers,
+            message_id=message_id,
+            retry=False,
+        )

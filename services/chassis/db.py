@@ -1,0 +1,272 @@
+"""Database engine, shared column types, the chassis tables and the unit of work."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware (SQLite too)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def service_metadata() -> MetaData:
+    """A service's MetaData, already holding the chassis tables (outbox, inbox, ...)."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", BigId, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("type", String(200), nullable=False),
+        Column("routing_key", String(200), nullable=False),
+        Column("subject", String(200), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("sent_at", UtcDateTime, nullable=True),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("last_error", Text, nullable=True),
+    )
+    Index(
+        "ix_outbox_unsent",
+        outbox.c.id,
+        postgresql_where=outbox.c.sent_at.is_(None),
+        sqlite_where=outbox.c.sent_at.is_(None),
+    )
+    Index("ix_outbox_sent_at", outbox.c.sent_at)
+    Table(
+        "aggregate_sequences",
+        metadata,
+        Column("subject", String(200), primary_key=True),
+        Column("last_sequence", BigInteger, nullable=False),
+    )
+    Table(
+        "inbox",
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("handler", String(200), primary_key=True),
+        Column("event_type", String(200), nullable=False),
+        Column("processed_at", UtcDateTime, nullable=False),
+    )
+    Table(
+        "idempotency_keys",
+        metadata,
+        Column("principal", String(200), primary_key=True),
+        Column("key", String(200), primary_key=True),
+        Column("method", String(10), nullable=False),
+        Column("path", String(500), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", Integer, nullable=True),
+        Column("body", Text, nullable=True),
+        Column("headers", JsonDocument, nullable=True),
+        Column("created_at", UtcDateTime, nullable=False),
+    )
+    return metadata
+
+
+def normalize_url(url: str) -> URL:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+class Database:
+    """One engine and session factory for one service (never at module level)."""
+
+    def __init__(
+        self, url: str, metadata: MetaData, *, pool_size: int = 10, echo: bool = False
+    ) -> None:
+        self.url = normalize_url(url)
+        self.metadata = metadata
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(self.url, echo)
+        else:
+            self.engine = create_engine(
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size * 2,
+                pool_pre_ping=True,
+                pool_recycle=1800,
+                echo=echo,
+            )
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+
+    def table(self, name: str) -> Table:
+        return self.metadata.tables[name]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.get_backend_name() == "postgresql"
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_engine(url: URL, echo: bool) -> Engine:
+    if url.database and url.database != ":memory:":
+        from pathlib import Path
+
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, echo=echo
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: no deadlock when a reader upgrades.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class OutboxSignal:
+    """Wakes the relay of this process right after a commit that recorded events."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def wake(self) -> None:
+        self._event.set()
+
+    def wait(self, timeout: float) -> bool:
+        woken = self._event.wait(timeout)
+        self._event.clear()
+        return woken
+
+
+class UnitOfWork:
+    """One database transaction: state changes and the events they cause, atomically."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        source: str,
+        signal: OutboxSignal | None = None,
+        correlation_id: str | None = None,
+        notify_channel: str | None = None,
+    ) -> None:
+        self.database = database
+        self.source = source
+        self.signal = signal
+        self.correlation_id = correlation_id
+        self.notify_channel = notify_channel
+        self.emitted: list[dict[str, Any]] = []
+        self._after_commit: list[Callable[[], None]] = []
+        self.session: Session = database.sessionmaker()
+        self._done = False
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if not self._done:
+            self.rollback()
+        self.session.close()
+
+    def emit(
+        self,
+        event_type: Any,
+        *,
+        subject: Any,
+        community: str | None,
+        data: dict[str, Any],
+        time: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Record an event in the outbox of this transaction; it is published after commit."""
+        from . import outbox
+
+        event = outbox.record(self, event_type, subject=str(subject), community=community,
+                              data=data, time=time)
+        self.emitted.append(event)
+        return event
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._done = True
+        if self.emitted and self.signal is not None:
+            self.signal.wake()
+        for callback in self._after_commit:
+            callback()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self.emitted.clear()
+        self._done = True

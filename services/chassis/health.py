@@ -1,0 +1,57 @@
+"""Liveness, readiness and metrics endpoints, the same on every service."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import marshmallow as ma
+from flask import Response
+from flask_smorest import Blueprint
+
+from .auth import public
+from .errors import problem_response
+from .observability import HttpMetrics
+
+if TYPE_CHECKING:
+    from .app import Runtime
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String()
+    service = ma.fields.String()
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+def health_blueprint(runtime: Runtime, metrics: HttpMetrics) -> Blueprint:
+    blp = Blueprint("health", __name__, description="Liveness, readiness and metrics")
+    service = runtime.settings.service
+
+    @blp.route("/healthz")
+    @blp.response(200, HealthSchema)
+    @blp.doc(security=[])
+    @public
+    def healthz() -> dict[str, Any]:
+        """The process is alive."""
+        return {"status": "ok", "service": service}
+
+    @blp.route("/readyz")
+    @blp.response(200, HealthSchema)
+    @blp.alt_response(503, description="A dependency is unreachable")
+    @blp.doc(security=[])
+    @public
+    def readyz() -> Any:
+        """The database and, where configured, the broker answer."""
+        checks = runtime.readiness()
+        if all(v == "ok" for v in checks.values()):
+            return {"status": "ready", "service": service, "checks": checks}
+        return problem_response(503, detail="A dependency is unreachable.", type_="not-ready",
+                                checks=checks, headers={"Retry-After": "5"})
+
+    @blp.route("/metrics")
+    @blp.doc(security=[], summary="Prometheus metrics (text exposition format)")
+    @public
+    def prometheus_metrics() -> Response:
+        """Prometheus metrics."""
+        return metrics.render()
+
+    return blp

@@ -1,0 +1,154 @@
+"""Request-scoped unit of work, transactional views, idempotency keys and pagination."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from flask import Response, current_app, g, make_response, request
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .db import UnitOfWork, utcnow
+from .errors import BadRequest, Unprocessable
+
+if TYPE_CHECKING:
+    from .app import Runtime
+
+F = TypeVar("F", bound=Callable[..., Any])
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+_REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["community"]
+
+
+def uow() -> UnitOfWork:
+    """This request's unit of work (a read-only one outside `@transactional` views)."""
+    current = g.get("uow")
+    if current is None:
+        current = runtime().unit_of_work(correlation_id=g.get("request_id"))
+        g.uow = current
+    return current
+
+
+def close_request_uow(_exc: BaseException | None = None) -> None:
+    current = g.pop("uow", None)
+    if current is not None:
+        current.__exit__(None, None, None)
+
+
+def transactional(
+    view: F | None = None, *, idempotency: Literal["off", "optional", "required"] = "off"
+) -> Any:
+    """Run the view in one transaction, committed when it answers below 400.
+
+    With `idempotency`, an `Idempotency-Key` header makes the call repeatable: the first
+    call's response is stored in the same transaction as its effects, and a repeat with
+    the same key and body gets that response again (`Idempotent-Replayed: true`).
+    """
+
+    def decorate(func_: F) -> F:
+        @wraps(func_)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            key = request.headers.get(IDEMPOTENCY_HEADER)
+            if key is None and idempotency == "required":
+                raise BadRequest(
+                    f"This request moves money or creates a record; send an {IDEMPOTENCY_HEADER} "
+                    "header (a unique value per intended operation).",
+                    type="idempotency-key-missing",
+                )
+            if key is not None and idempotency == "off":
+                key = None
+            if key is not None and not _KEY.match(key):
+                raise BadRequest(f"{IDEMPOTENCY_HEADER} must be 1-200 printable ASCII characters.",
+                                 type="idempotency-key-invalid")
+            close_request_uow()
+            with runtime().unit_of_work(correlation_id=g.get("request_id")) as current:
+                g.uow = current
+                if key is not None:
+                    replay = _claim_key(current, key)
+                    if replay is not None:
+                        return replay
+                response = make_response(func_(*args, **kwargs))
+                if response.status_code >= 400:
+                    current.rollback()
+                    return response
+                if key is not None:
+                    _store_response(current, key, response)
+                current.commit()
+                return response
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate(view) if view is not None else decorate
+
+
+def _principal_key() -> str:
+    principal = g.get("principal")
+    return principal.sub if principal is not None else "anonymous"
+
+
+def _request_hash() -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(request.path.encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def _claim_key(current: UnitOfWork, key: str) -> Response | None:
+    """Insert the key row first (it blocks a concurrent twin); replay if it already exists."""
+    table = current.database.table("idempotency_keys")
+    request_hash = _request_hash()
+    try:
+        with current.session.begin_nested():
+            current.session.execute(
+                table.insert().values(
+                    principal=_principal_key(), key=key, method=request.method,
+                    path=request.path[:500], request_hash=request_hash, created_at=utcnow(),
+                )
+            )
+    except IntegrityError:
+        row = current.session.execute(
+            select(table).where(table.c.principal == _principal_key(), table.c.key == key)
+        ).one()
+        current.rollback()
+        if row.request_hash != request_hash:
+            raise Unprocessable(
+                f"This {IDEMPOTENCY_HEADER} was already used for a different request.",
+                type="idempotency-key-reused",
+            ) from None
+        response = Response(row.body or "", status=row.status_code)
+        for name, value in (row.headers or {}).items():
+            response.headers[name] = value
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    return None
+
+
+def _store_response(current: UnitOfWork, key: str, response: Response) -> None:
+    table = current.database.table("idempotency_keys")
+    headers = {h: response.headers[h] for h in _REPLAYED_HEADERS if h in response.headers}
+    current.session.execute(
+        update(table)
+        .where(table.c.principal == _principal_key(), table.c.key == key)
+        .values(status_code=response.status_code, body=response.get_data(as_text=True),
+                headers=headers)
+    )
+
+
+def paginate(statement: Select[Any], pagination: Any, session: Any | None = None) -> list[Any]:
+    """Apply flask-smorest pagination parameters to a select of mapped objects."""
+    session = session or uow().session
+    count = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    pagination.item_count = int(count or 0)
+    page_size = pagination.page_size
+    return list(
+        session.scalars(statement.limit(page_size).offset((pagination.page - 1) * page_size))
+    )

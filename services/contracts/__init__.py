@@ -1,0 +1,1 @@
+"""Contracts: government purchase of services, three-party contracts and money flow."""

@@ -1,0 +1,20 @@
+"""The contracts service's Flask app (gunicorn entry: `services.contracts.app:create_app()`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from services.chassis.app import Runtime
+from services.chassis.app import create_app as chassis_app
+
+from . import api, models
+
+TITLE = "Contracts: government purchase of services, three-party contracts and money flow"
+
+
+def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
+    return chassis_app("contracts", config, metadata=models.Base.metadata, blueprints=api.blueprints(),
+                       title=TITLE, runtime=runtime)

@@ -1,0 +1,1 @@
+"""Evaluation: the annual multi-party performance evaluation."""

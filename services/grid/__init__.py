@@ -1,0 +1,1 @@
+"""Grid: grid-based inspection, resolution and information collection."""

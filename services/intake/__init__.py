@@ -1,0 +1,1 @@
+"""Intake: the one-window service desk (一窗式)."""

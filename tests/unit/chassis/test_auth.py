@@ -1,0 +1,131 @@
+"""Bearer tokens: what is accepted, what is refused with 401, what is forbidden with 403."""
+
+import time
+from datetime import timedelta
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from services.chassis.testing import assert_problem, bearer, key_settings
+from tests.unit.chassis import toy
+
+NOTE = {"community": "huaguoshan", "title": "Window 3 printer jammed"}
+
+
+@pytest.fixture
+def client(tmp_path, key_dir):
+    return toy.make_app(tmp_path, key_settings(key_dir)).test_client()
+
+
+def _claims(**overrides):
+    now = int(time.time())
+    claims = {"iss": "community-platform", "aud": "community-platform", "sub": "u1", "name": "Wu",
+              "roles": ["center_staff"], "communities": ["huaguoshan"], "iat": now, "exp": now + 600}
+    claims.update(overrides)
+    return claims
+
+
+def _sign(key_dir, **overrides):
+    key = (key_dir / "jwt-private.pem").read_bytes()
+    return jwt.encode(_claims(**overrides), key, algorithm="RS256")
+
+
+def test_valid_token_is_accepted(client, token):
+    response = client.post("/notes", json=NOTE, headers=bearer(token("center_staff")))
+    assert response.status_code == 201
+
+
+def test_missing_token_is_401(client):
+    response = client.post("/notes", json=NOTE)
+    body = assert_problem(response, 401)
+    assert body["detail"] == "This endpoint needs a bearer token."
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_non_bearer_scheme_is_401(client):
+    response = client.post("/notes", json=NOTE, headers={"Authorization": "Basic dTpw"})
+    assert assert_problem(response, 401)["detail"] == "Use 'Authorization: Bearer <token>'."
+
+
+def test_garbage_token_is_401(client):
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer("abc.def")), 401)
+    assert body["detail"] == "The bearer token is not a JWT."
+
+
+def test_expired_token_is_401(client, key_dir):
+    expired = _sign(key_dir, exp=int(time.time()) - 3600, iat=int(time.time()) - 7200)
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(expired)), 401,
+                          type_suffix="token-expired")
+    assert body["detail"] == "The token has expired."
+
+
+def test_wrong_signature_is_401(client):
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption())
+    forged = jwt.encode(_claims(), pem, algorithm="RS256")
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(forged)), 401)
+    assert body["detail"] == "The token signature does not verify."
+
+
+def test_alg_none_is_401(client):
+    unsigned = jwt.encode(_claims(), None, algorithm="none")
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(unsigned)), 401)
+    assert body["detail"] == "Token algorithm 'none' is not accepted."
+
+
+def test_hs256_with_public_key_as_secret_is_401(client, key_dir):
+    header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT"}').decode()
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(header + ".e30.sig")), 401)
+    assert body["detail"] == "Token algorithm 'HS256' is not accepted."
+
+
+def test_wrong_audience_is_401(client, key_dir):
+    body = assert_problem(client.post("/notes", json=NOTE,
+                                      headers=bearer(_sign(key_dir, aud="someone-else"))), 401)
+    assert body["detail"] == "The token is for another audience."
+
+
+def test_wrong_issuer_is_401(client, key_dir):
+    body = assert_problem(client.post("/notes", json=NOTE,
+                                      headers=bearer(_sign(key_dir, iss="evil"))), 401)
+    assert body["detail"] == "The token comes from an unknown issuer."
+
+
+def test_token_without_exp_is_401(client, key_dir):
+    claims = _claims()
+    del claims["exp"]
+    token_value = jwt.encode(claims, (key_dir / "jwt-private.pem").read_bytes(), algorithm="RS256")
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(token_value)), 401)
+    assert "exp" in body["detail"]
+
+
+def test_missing_role_is_403(client, token):
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(token("resident"))), 403,
+                          type_suffix="forbidden")
+    assert body["detail"] == "This needs one of the roles: center_staff."
+
+
+def test_other_community_is_403(client, token):
+    response = client.post("/notes", json=NOTE, headers=bearer(token("center_staff", community="chiwan")))
+    body = assert_problem(response, 403)
+    assert body["detail"] == "Your token does not cover the community 'huaguoshan'."
+
+
+def test_admin_may_act_everywhere(client, token):
+    response = client.post("/notes", json=NOTE, headers=bearer(token("admin", community="chiwan")))
+    assert response.status_code == 201
+
+
+def test_public_endpoints_need_no_token(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_issued_token_lifetime_follows_ttl(token, key_dir):
+    value = token("resident", ttl=timedelta(minutes=5))
+    claims = jwt.decode(value, options={"verify_signature": False})
+    assert 290 <= claims["exp"] - claims["iat"] <= 300
+    assert claims["roles"] == ["resident"] and claims["communities"] == ["huaguoshan"]
