@@ -13,7 +13,7 @@ import click
 from services import SERVICES
 
 from . import auth
-from .config import COMMUNITIES, Settings
+from .config import COMMUNITIES, DEPARTMENTS, Settings
 
 _DURATION = re.compile(r"^(\d+)([smhd])$")
 
@@ -38,14 +38,26 @@ def main() -> None:
 @click.option("--sub", default=None, help="Subject (user id); default derived from the role.")
 @click.option("--name", default=None, help="Display name.")
 @click.option("--ttl", default="8h", show_default=True, help="Lifetime, e.g. 30m, 8h, 7d.")
+@click.option("--department", type=click.Choice(sorted(DEPARTMENTS)), default=None,
+              help="Department code claim (role department).")
+@click.option("--claim", "claims", multiple=True, metavar="KEY=VALUE",
+              help="Extra claim, e.g. provider_id=<uuid> for a provider signatory.")
 def token(roles: tuple[str, ...], communities: tuple[str, ...], sub: str | None,
-          name: str | None, ttl: str) -> None:
+          name: str | None, ttl: str, department: str | None, claims: tuple[str, ...]) -> None:
     """Print a token signed with the local key (alone on stdout)."""
     settings = Settings.from_env("cli")
     communities = communities or COMMUNITIES
     subject = sub or f"{roles[0]}-{communities[0]}"
+    extra: dict[str, Any] = {}
+    for item in claims:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--claim")
+        extra[key] = value
+    if department:
+        extra["department"] = department
     click.echo(auth.issue_token(settings, sub=subject, roles=roles, communities=communities,
-                                name=name, ttl=parse_duration(ttl)))
+                                name=name, ttl=parse_duration(ttl), **extra))
 
 
 @main.command()

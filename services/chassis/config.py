@@ -18,6 +18,25 @@ COMMUNITIES = (
     "guiyuan",
 )
 
+# Departments of Nanshan district that receive referred cases and subscribe to events
+# (code → zh-CN name). A platform-wide vocabulary, like the community codes.
+DEPARTMENTS = {
+    "labour": "人力資源和社會保障局",
+    "health": "衛生健康局（含計生）",
+    "city_management": "城市管理和綜合執法局",
+    "civil_affairs": "民政局",
+    "disability": "殘疾人聯合會",
+    "housing": "住房和建設局",
+    "public_security": "公安分局",
+    "fire": "消防救援大隊",
+    "environment": "生態環境分局",
+    "market_regulation": "市場監督管理局",
+    "emergency": "應急管理局",
+    "justice": "司法局",
+    "education": "教育局",
+    "water": "水務局",
+}
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
