@@ -31,7 +31,8 @@ ENVELOPE = {
                  "data", "sequence"],
     "properties": {
         "specversion": {"type": "string", "const": "1.0"},
-        "id": {"type": "string", "format": "uuid", "description": "Unique per event; consumers dedupe on it."},
+        "id": {"type": "string", "format": "uuid",
+               "description": "Unique per event; consumers dedupe on it."},
         "source": {"type": "string", "description": "/services/<name>"},
         "type": {"type": "string", "description": "<event name>.v<version>"},
         "subject": {"type": "string", "description": "Aggregate id"},

@@ -147,7 +147,9 @@ def _http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     errors = data.get("messages") if isinstance(data, dict) else None
-    headers = dict(data.get("headers") or {}) if isinstance(data, dict) else {}
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    if isinstance(data, dict):
+        headers.update(data.get("headers") or {})
     detail = data.get("message") if isinstance(data, dict) else None
     if status == 422 and errors:
         errors = _flatten_locations(errors)

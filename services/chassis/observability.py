@@ -31,7 +31,8 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("reques
 _service: contextvars.ContextVar[str | None] = contextvars.ContextVar("service", default=None)
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-_STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+_STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message", "asctime", "request_id", "service"}
 
 
 def current_request_id() -> str | None:
@@ -71,8 +72,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            "service": _service.get() or self.service,
-            "request_id": _request_id.get(),
+            "service": getattr(record, "service", None) or self.service,
+            "request_id": getattr(record, "request_id", None),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
@@ -82,8 +83,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+_base_factory = logging.getLogRecordFactory()
+
+
+def _record_with_context(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    record = _base_factory(*args, **kwargs)
+    record.request_id = _request_id.get()
+    record.service = _service.get()
+    return record
+
+
 def configure_logging(level: str = "INFO", json_lines: bool = True, service: str | None = None) -> None:
     """Route the root logger to stderr as JSON lines (idempotent)."""
+    logging.setLogRecordFactory(_record_with_context)
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, "_community", False)), None)
     if handler is None:
@@ -102,7 +114,8 @@ def configure_logging(level: str = "INFO", json_lines: bool = True, service: str
 
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get() or "-"
+        if not getattr(record, "request_id", None):
+            record.request_id = "-"
         return True
 
 

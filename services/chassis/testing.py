@@ -362,3 +362,188 @@ def assert_problem(response: Any, status: int, *, type_suffix: str | None = None
     if field is not None:
         assert field in body.get("errors", {}), body
     return body
+
+
+# -- a TCP proxy that can cut the broker away ------------------------------------------
+
+class TcpProxy:
+    """Forwards a local port to a target; `cut()` drops every connection and refuses new
+    ones until `restore()` — a broker outage for one client, without stopping the broker."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(64)
+        self.port = self._server.getsockname()[1]
+        self._open = threading.Event()
+        self._open.set()
+        self._closed = False
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
+
+    def url_for(self, amqp_url: str) -> str:
+        parsed = urlsplit(amqp_url)
+        netloc = parsed.netloc.rsplit("@", 1)
+        auth_part = netloc[0] + "@" if len(netloc) == 2 else ""
+        return parsed._replace(netloc=f"{auth_part}127.0.0.1:{self.port}").geturl()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            if not self._open.is_set():
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+    def cut(self) -> None:
+        self._open.clear()
+        with self._lock:
+            sockets, self._sockets = list(self._sockets), set()
+        for s in sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def restore(self) -> None:
+        self._open.set()
+
+    def close(self) -> None:
+        self._closed = True
+        self.cut()
+        self._server.close()
+
+
+@pytest.fixture
+def broker_proxy(amqp_url: str) -> Iterator[TcpProxy]:
+    parsed = urlsplit(amqp_url)
+    proxy = TcpProxy(parsed.hostname or "127.0.0.1", parsed.port or 5672)
+    yield proxy
+    proxy.close()
+
+
+# -- every event built during the tests must satisfy the CloudEvents SDK ----------------
+
+def check_with_cloudevents_sdk(event: dict[str, Any]) -> None:
+    """Parse `event` with the official CloudEvents Python SDK; raise if it refuses it."""
+    from cloudevents.core.formats.json import JSONFormat
+    from cloudevents.core.v1.event import CloudEvent
+
+    parsed = JSONFormat().read(CloudEvent, events.encode(event))
+    if parsed.get_id() != event["id"] or parsed.get_type() != event["type"]:
+        raise AssertionError(f"CloudEvents SDK read back a different event: {parsed}")
+    if parsed.get_source() != event["source"] or parsed.get_data() != event.get("data"):
+        raise AssertionError(f"CloudEvents SDK read back different source/data: {parsed}")
+
+
+@pytest.fixture(autouse=True)
+def _cloudevents_sdk_checks_every_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = events.build
+
+    def checked_build(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        event = original(*args, **kwargs)
+        check_with_cloudevents_sdk(event)
+        return event
+
+    monkeypatch.setattr(events, "build", checked_build)
+
+
+# -- watching the exchange like a department would --------------------------------------
+
+class EventSubscriber:
+    """Binds an exclusive queue to the exchange and collects every event (parsed JSON)."""
+
+    def __init__(self, amqp_url: str, exchange: str, pattern: str = "#") -> None:
+        from kombu import Connection, Exchange, Queue
+
+        self.events: list[dict[str, Any]] = []
+        self.raw: list[bytes] = []
+        self._connection = Connection(amqp_url)
+        self._exchange = Exchange(exchange, type="topic", durable=True)
+        self._queue = Queue(f"sub-{uuid.uuid4().hex[:8]}", exchange=self._exchange,
+                            routing_key=pattern, exclusive=True, auto_delete=True, durable=False)
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="subscriber")
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("subscriber did not start")
+
+    def _run(self) -> None:
+        import json as json_module
+
+        with self._connection as connection:
+            channel = connection.channel()
+            self._exchange(channel).declare()
+
+            def on_message(message: Any) -> None:
+                body = message.body if isinstance(message.body, bytes) else message.body.encode()
+                self.raw.append(body)
+                self.events.append(json_module.loads(body))
+                message.ack()
+
+            with connection.Consumer(self._queue, channel=channel, on_message=on_message):
+                self._ready.set()
+                while not self._stop.is_set():
+                    try:
+                        connection.drain_events(timeout=0.2)
+                    except TimeoutError:
+                        continue
+
+    def types(self) -> list[str]:
+        return [e["type"] for e in self.events]
+
+    def of_type(self, event_type: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["type"] == event_type]
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def subscribe() -> Iterator[Callable[..., EventSubscriber]]:
+    """subscribe(amqp_url, exchange, pattern="#") → an EventSubscriber closed after the test."""
+    subscribers: list[EventSubscriber] = []
+
+    def make(amqp_url: str, exchange: str, pattern: str = "#") -> EventSubscriber:
+        subscriber = EventSubscriber(amqp_url, exchange, pattern)
+        subscribers.append(subscriber)
+        return subscriber
+
+    yield make
+    for subscriber in subscribers:
+        subscriber.close()

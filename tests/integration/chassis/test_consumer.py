@@ -1,0 +1,130 @@
+"""The idempotent consumer against real PostgreSQL and RabbitMQ: retries, dead letters, replay."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kombu import Connection, Exchange
+from sqlalchemy import func, select
+
+from services.chassis import deadletters, events
+from services.chassis.testing import wait_for
+from services.chassis.worker import Worker
+from tests.unit.chassis import toy
+
+CRASH_WORKER = Path(__file__).with_name("crash_worker.py")
+
+
+def _effects(runtime, event_id=None):
+    statement = select(func.count()).select_from(toy.Effect)
+    if event_id:
+        statement = statement.where(toy.Effect.event_id == event_id)
+    with runtime.database.sessionmaker() as session:
+        return session.scalar(statement)
+
+
+def _queue_depth(runtime, queue_name):
+    with Connection(runtime.settings.amqp_url) as connection:
+        channel = connection.channel()
+        _, count, _ = channel.queue_declare(queue=queue_name, passive=True)
+        return count
+
+
+def _publish(runtime, body, routing_key="toy.note.added"):
+    with Connection(runtime.settings.amqp_url) as connection:
+        producer = connection.Producer()
+        exchange = Exchange(runtime.settings.exchange_name, type="topic", durable=True)
+        producer.publish(body, exchange=exchange, routing_key=routing_key, declare=[exchange],
+                         content_type=events.CONTENT_TYPE, content_encoding="utf-8", retry=False)
+
+
+def test_consumer_killed_after_commit_before_ack_does_not_apply_twice(toy_runtime, tmp_path):
+    runtime = toy_runtime()
+    env = {**os.environ, "TOY_DB": runtime.settings.database_url,
+           "TOY_AMQP": runtime.settings.amqp_url, "TOY_NS": runtime.settings.bus_namespace,
+           "TOY_DATA": str(tmp_path)}
+    crashing = subprocess.Popen([sys.executable, str(CRASH_WORKER)], env=env)
+    try:
+        wait_for(lambda: _queue_exists(runtime), timeout=20, message="the worker's queue")
+        # Publish through the outbox and relay (the relay is the one in the crashing worker).
+        event = toy.add_note(runtime, "kill me after commit")
+        assert crashing.wait(timeout=30) == 3, "the worker should have died right after its commit"
+    finally:
+        if crashing.poll() is None:
+            crashing.kill()
+    assert _effects(runtime, event["id"]) == 1
+    assert _queue_depth(runtime, runtime.settings.queue_name("events")) == 1, "unacked → requeued"
+
+    worker = Worker(runtime, handlers={"toy.note.added": [toy.record_effect]})
+    worker.start()
+    try:
+        wait_for(lambda: worker.consumer.processed >= 1, message="the redelivery")
+    finally:
+        worker.stop()
+    assert _effects(runtime, event["id"]) == 1, "the redelivered event was applied twice"
+    assert _queue_depth(runtime, runtime.settings.queue_name("events")) == 0
+
+
+def _queue_exists(runtime):
+    try:
+        _queue_depth(runtime, runtime.settings.queue_name("events"))
+        return True
+    except Exception:
+        return False
+
+
+def test_failing_handler_is_dead_lettered_then_replayed_once_and_poison_never_blocks(toy_runtime):
+    runtime = toy_runtime()
+    broken = {"on": True}
+
+    def record_effect(uow, event):
+        if broken["on"] and event["data"]["title"] == "fragile":
+            raise RuntimeError("printer on fire")
+        toy.record_effect(uow, event)
+
+    worker = Worker(runtime, handlers={"toy.note.added": [record_effect]})
+    worker.start()
+    assert worker.wait_ready()
+    bus = runtime.bus
+    try:
+        fragile = toy.add_note(runtime, "fragile")
+        wait_for(lambda: worker.consumer.dead_lettered >= 1, timeout=20, message="dead letter")
+        letters = list(deadletters.browse(bus))
+        assert len(letters) == 1
+        letter = letters[0]
+        assert letter["event_id"] == fragile["id"]
+        assert letter["routing_key"] == "toy.note.added"
+        assert letter["reason"] == "handler-failed"
+        assert letter["attempts"] == 3  # first try + two retries (retry_delays=(0.2, 0.4))
+        assert "RuntimeError: printer on fire" in letter["error"]
+        assert _effects(runtime) == 0
+
+        good = dict(fragile, id="00000000-0000-4000-8000-000000000001")
+        poison = [
+            b"this is not json",
+            events.encode({k: v for k, v in fragile.items() if k != "id"}),
+            events.encode(dict(fragile, specversion="0.3", id="00000000-0000-4000-8000-00000000000a")),
+            events.encode(dict(fragile, type="toy.note.vanished.v1", id="00000000-0000-4000-8000-00000000000b")),
+        ]
+        for body in poison:
+            _publish(runtime, body)
+        _publish(runtime, events.encode(dict(good, data={"note_id": fragile["subject"], "title": "fine"})))
+        wait_for(lambda: _effects(runtime) == 1, message="the good message after the poison")
+        wait_for(lambda: worker.consumer.dead_lettered >= 5, message="the poison in the DLQ")
+        reasons = sorted((entry["reason"], entry["error"].split(":")[0])
+                         for entry in deadletters.browse(bus))
+        assert [r for r, _ in reasons].count("malformed") == 4
+        assert {e for r, e in reasons if r == "malformed"} == {
+            "body is not JSON", "missing or empty attribute 'id'", "unsupported specversion '0.3'",
+            "no handler for event type 'toy.note.vanished.v1'"}
+
+        broken["on"] = False
+        assert deadletters.replay(bus, event_id=fragile["id"]) == 1
+        wait_for(lambda: _effects(runtime, fragile["id"]) == 1, message="the replayed event")
+        assert deadletters.replay(bus, event_id=fragile["id"]) == 0
+        assert len(list(deadletters.browse(bus))) == 4  # the poison stays for inspection
+        worker.stop_event.wait(0.5)
+        assert _effects(runtime, fragile["id"]) == 1
+    finally:
+        worker.stop()

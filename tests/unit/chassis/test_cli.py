@@ -1,0 +1,45 @@
+"""The `community` command."""
+
+import jwt
+from click.testing import CliRunner
+
+from services.chassis import cli
+
+
+def _run(args, data_dir):
+    return CliRunner().invoke(cli.main, args, env={"COMMUNITY_DATA_DIR": str(data_dir)},
+                              catch_exceptions=False)
+
+
+def test_token_prints_only_a_token_signed_by_the_local_key(tmp_path):
+    result = _run(["token", "--role", "committee_member", "--community", "huaguoshan",
+                   "--ttl", "8h"], tmp_path)
+    assert result.exit_code == 0
+    token = result.stdout.strip()
+    assert "\n" not in token
+    public_key = (tmp_path / "keys" / "jwt-public.pem").read_bytes()
+    claims = jwt.decode(token, public_key, algorithms=["RS256"], audience="community-platform")
+    assert claims["roles"] == ["committee_member"]
+    assert claims["communities"] == ["huaguoshan"]
+    assert claims["exp"] - claims["iat"] == 8 * 3600
+
+
+def test_token_defaults_to_every_community_and_takes_extra_claims(tmp_path):
+    result = _run(["token", "--role", "department", "--department", "fire",
+                   "--claim", "provider_id=p-1", "--ttl", "30m"], tmp_path)
+    claims = jwt.decode(result.stdout.strip(), options={"verify_signature": False})
+    assert len(claims["communities"]) == 7
+    assert claims["department"] == "fire" and claims["provider_id"] == "p-1"
+    assert claims["exp"] - claims["iat"] == 1800
+
+
+def test_token_refuses_a_bad_ttl_and_an_unknown_role(tmp_path):
+    assert _run(["token", "--role", "committee_member", "--ttl", "soon"], tmp_path).exit_code == 2
+    assert _run(["token", "--role", "mayor"], tmp_path).exit_code == 2
+
+
+def test_migrate_all_creates_every_service_database(tmp_path):
+    result = _run(["migrate", "all"], tmp_path)
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.glob("*.db")) == [
+        "contracts.db", "evaluation.db", "grid.db", "intake.db"]
