@@ -105,7 +105,8 @@ def test_failing_handler_is_dead_lettered_then_replayed_once_and_poison_never_bl
             b"this is not json",
             events.encode({k: v for k, v in fragile.items() if k != "id"}),
             events.encode(dict(fragile, specversion="0.3", id="00000000-0000-4000-8000-00000000000a")),
-            events.encode(dict(fragile, type="toy.note.vanished.v1", id="00000000-0000-4000-8000-00000000000b")),
+            events.encode(dict(fragile, type="toy.note.vanished.v1",
+                               id="00000000-0000-4000-8000-00000000000b")),
         ]
         for body in poison:
             _publish(runtime, body)
