@@ -1,8 +1,10 @@
 """The idempotent event consumer: inbox, retries with growing delay, dead letters.
 
 For each message, in one database transaction: for every handler bound to the event
-name, skip it if the inbox already holds (event id, handler), else run it and write
-the inbox row. The message is acked only after the commit. A handler error sends a
+name, insert the inbox row (event id, handler) first — if it is already there the
+handler applied this event before and is skipped; a concurrent twin blocks on the row
+until the first commits — then run the handler. The message is acked only after the
+commit. A handler error sends a
 copy to the next retry queue (1 s, 5 s, 30 s by default); after the last retry, or at
 once for a malformed message, the copy goes to `<service>.events.dead` with the error,
 the attempts and the original routing key in its headers.
@@ -19,7 +21,7 @@ from typing import Any
 
 from kombu import Connection, Message, Producer
 from kombu.mixins import ConsumerMixin
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from . import events
 from .bus import Bus
@@ -74,22 +76,25 @@ class EventProcessor:
             notify_channel=f"outbox_{self.settings.service}",
         ) as uow:
             for handler in handlers:
-                key = handler_name(handler)
-                seen = uow.session.execute(
-                    select(self.inbox.c.event_id).where(
-                        self.inbox.c.event_id == event["id"], self.inbox.c.handler == key
-                    )
-                ).first()
-                if seen:
-                    continue
+                if not self._claim_inbox(uow, event, handler_name(handler)):
+                    continue  # this handler already applied this event
                 handler(uow, event)
-                uow.session.execute(
-                    self.inbox.insert().values(event_id=event["id"], handler=key,
-                                               event_type=event["type"], processed_at=utcnow())
-                )
                 ran += 1
             uow.commit()
         return ran
+
+
+    def _claim_inbox(self, uow: UnitOfWork, event: dict[str, Any], key: str) -> bool:
+        """Insert the inbox row first; False if it exists (a concurrent twin waits on it)."""
+        dialect = postgresql if self.database.is_postgres else sqlite
+        inserted = uow.session.execute(
+            dialect.insert(self.inbox)
+            .values(event_id=event["id"], handler=key, event_type=event["type"],
+                    processed_at=utcnow())
+            .on_conflict_do_nothing()
+            .returning(self.inbox.c.event_id)
+        ).first()
+        return inserted is not None
 
 
 class EventConsumer(ConsumerMixin):

@@ -139,7 +139,9 @@ class Database:
                 self.url,
                 pool_size=pool_size,
                 max_overflow=pool_size * 2,
-                pool_pre_ping=True,
+                # No pre-ping round trip per transaction: after a database restart the first
+                # use of a stale connection fails (503), and the pool is invalidated at once.
+                pool_pre_ping=False,
                 pool_recycle=1800,
                 echo=echo,
             )

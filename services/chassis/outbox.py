@@ -10,12 +10,13 @@ events of one aggregate always leave in order.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import events
@@ -82,7 +83,9 @@ def record(
         )
     )
     if uow.notify_channel and uow.database.is_postgres and not uow.emitted:
-        uow.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": uow.notify_channel})
+        # The payload names this process: its own relay was already woken in-process.
+        uow.session.execute(text("SELECT pg_notify(:channel, :pid)"),
+                            {"channel": uow.notify_channel, "pid": str(os.getpid())})
     return event
 
 
@@ -141,6 +144,10 @@ class Relay:
                     break
                 sent.append(row.id)
             if sent:
+                if self.database.is_postgres:
+                    # Losing the "sent" mark only means a republish (consumers dedupe), so
+                    # the relay's own commit need not wait for the WAL flush.
+                    connection.execute(text("SET LOCAL synchronous_commit = off"))
                 connection.execute(
                     update(self.outbox).where(self.outbox.c.id.in_(sent)).values(sent_at=utcnow())
                 )
@@ -158,10 +165,16 @@ class Relay:
             .order_by(self.outbox.c.id)
             .limit(self.settings.outbox_batch_size)
         )
-        if self.database.is_postgres:
-            query = query.with_for_update(skip_locked=True)
-        rows = list(connection.execute(query))
-        if rows and self.database.is_postgres:
+        if not self.database.is_postgres:
+            return list(connection.execute(query))
+        first_unsent = (
+            select(func.min(self.outbox.c.id)).where(self.outbox.c.sent_at.is_(None))
+            .scalar_subquery().label("first_unsent")
+        )
+        rows = list(connection.execute(query.add_columns(first_unsent)
+                                       .with_for_update(skip_locked=True, of=self.outbox)))
+        if rows and rows[0].id != rows[0].first_unsent:
+            # Another relay holds earlier rows: keep aggregates in order.
             rows = self._hold_back_out_of_order(connection, rows)
         return rows
 
@@ -239,13 +252,15 @@ class _PostgresListener:
 
         dsn = self.database.url.set(drivername="postgresql").render_as_string(hide_password=False)
         channel = notify_channel(self.settings.service)
+        own_pid = str(os.getpid())
         while not (self._stopped.is_set() or self.stop_event.is_set()):
             try:
                 with psycopg.connect(dsn, autocommit=True) as connection:
                     connection.execute(f'LISTEN "{channel}"')
                     while not (self._stopped.is_set() or self.stop_event.is_set()):
-                        for _ in connection.notifies(timeout=1.0, stop_after=1):
-                            self.signal.wake()
+                        for notice in connection.notifies(timeout=1.0, stop_after=1):
+                            if notice.payload != own_pid:
+                                self.signal.wake()
             except Exception as exc:
                 log.warning("outbox listener reconnecting: %s", exc)
                 self._stopped.wait(1.0)

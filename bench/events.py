@@ -1,0 +1,198 @@
+"""Event backbone benchmark: raw kombu vs the full outbox → relay → consumer path.
+
+Measured on the same RabbitMQ and PostgreSQL in one run:
+  raw        kombu publish with publisher confirms → consumer callback (the floor)
+  full path  uow.commit() of a state change + event → relay (woken by the commit)
+             → exchange → queue → consumer handler's transaction committed
+  throughput raw confirmed publishes/s vs relay publishes/s draining a full outbox
+
+Run: python bench/events.py [--samples 500] [--events 5000]
+Needs RabbitMQ on 127.0.0.1:5672 and PostgreSQL on 127.0.0.1:5432 (as CI has them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kombu import Connection, Exchange, Queue  # noqa: E402
+from sqlalchemy import create_engine, pool, text  # noqa: E402
+
+from services.chassis import auth  # noqa: E402
+from services.chassis.bus import Bus  # noqa: E402
+from services.chassis.outbox import Relay  # noqa: E402
+from services.chassis.worker import Worker  # noqa: E402
+from tests.unit.chassis import toy  # noqa: E402
+
+AMQP = "amqp://guest:guest@127.0.0.1:5672//"
+ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def raw_latency(samples: int, namespace: str) -> list[float]:
+    exchange = Exchange(f"{namespace}.raw", type="topic", durable=True)
+    queue = Queue(f"{namespace}.raw.q", exchange=exchange, routing_key="#", auto_delete=True)
+    received = threading.Event()
+    latencies: list[float] = []
+    stop = threading.Event()
+    ready = threading.Event()
+
+    def consume() -> None:
+        with Connection(AMQP) as connection:
+            def on_message(message):  # noqa: ANN001
+                message.ack()
+                received.set()
+
+            with connection.Consumer(queue, on_message=on_message, prefetch_count=32):
+                ready.set()
+                while not stop.is_set():
+                    try:
+                        connection.drain_events(timeout=0.2)
+                    except TimeoutError:
+                        pass
+
+    thread = threading.Thread(target=consume, daemon=True)
+    thread.start()
+    ready.wait(10)
+    with Connection(AMQP, transport_options={"confirm_publish": True}) as connection:
+        producer = connection.Producer(exchange=exchange)
+        for _ in range(samples):
+            received.clear()
+            started = time.perf_counter()
+            producer.publish(b'{"x":1}', routing_key="bench.raw.sent", delivery_mode=2,
+                             content_type="application/json", retry=False)
+            received.wait(5)
+            latencies.append(time.perf_counter() - started)
+    stop.set()
+    thread.join(5)
+    return latencies
+
+
+def raw_throughput(count: int, namespace: str) -> float:
+    exchange = Exchange(f"{namespace}.rawtp", type="topic", durable=True)
+    queue = Queue(f"{namespace}.rawtp.q", exchange=exchange, routing_key="#")
+    body = b'{"specversion":"1.0","id":"x","source":"/services/bench","type":"bench.x.sent.v1"}' * 4
+    with Connection(AMQP, transport_options={"confirm_publish": True}) as connection:
+        queue(connection.default_channel).declare()
+        producer = connection.Producer(exchange=exchange)
+        started = time.perf_counter()
+        for _ in range(count):
+            producer.publish(body, routing_key="bench.x.sent", delivery_mode=2,
+                             content_type="application/cloudevents+json", retry=False)
+        elapsed = time.perf_counter() - started
+        queue(connection.default_channel).delete()
+    return count / elapsed
+
+
+def full_path_latency(runtime, samples: int) -> list[float]:  # noqa: ANN001
+    done = threading.Event()
+    finished_at: list[float] = []
+
+    def handler(uow, event):  # noqa: ANN001
+        toy.record_effect(uow, event)
+        uow.after_commit(lambda: (finished_at.append(time.perf_counter()), done.set()))
+
+    handler.inbox_name = "bench_handler"
+    worker = Worker(runtime, handlers={"toy.note.added": [handler]})
+    worker.start()
+    worker.wait_ready(10)
+    latencies = []
+    try:
+        for i in range(samples + 20):
+            done.clear()
+            with runtime.unit_of_work() as uow:
+                note_id = str(uuid.uuid4())
+                uow.session.add(toy.Note(id=note_id, community="huaguoshan", title=f"n{i}"))
+                uow.emit(toy.NOTE_ADDED, subject=note_id, community="huaguoshan",
+                         data={"note_id": note_id, "title": f"n{i}"})
+                started = time.perf_counter()
+                uow.commit()
+            if not done.wait(10):
+                raise RuntimeError("event did not arrive")
+            if i >= 20:  # warm-up excluded
+                latencies.append(finished_at[-1] - started)
+    finally:
+        worker.stop()
+    return latencies
+
+
+def relay_throughput(runtime, count: int) -> float:  # noqa: ANN001
+    with runtime.unit_of_work() as uow:
+        for i in range(count):
+            subject = str(uuid.uuid4())
+            uow.emit(toy.NOTE_ADDED, subject=subject, community="huaguoshan",
+                     data={"note_id": subject, "title": f"t{i}"})
+        uow.commit()
+    relay = Relay(runtime.settings, runtime.database, Bus(runtime.settings), runtime.signal)
+    started = time.perf_counter()
+    while relay.published < count:
+        relay.publish_pending()
+    elapsed = time.perf_counter() - started
+    relay.bus.reset_publisher()
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=500)
+    parser.add_argument("--events", type=int, default=5000)
+    args = parser.parse_args()
+    namespace = f"bench{uuid.uuid4().hex[:8]}"
+    database = f"bench_events_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    folder = Path(tempfile.mkdtemp())
+    auth.generate_key_pair(folder / "jwt-private.pem", folder / "jwt-public.pem")
+    runtime = toy.make_runtime(ADMIN.rsplit("/", 1)[0] + f"/{database}", AMQP, namespace, folder,
+                               {}, outbox_batch_size=500)
+    try:
+        raw = raw_latency(args.samples, namespace)
+        full = full_path_latency(runtime, args.samples)
+        raw_tp = raw_throughput(args.events, namespace)
+        relay_tp = relay_throughput(runtime, args.events)
+    finally:
+        runtime.database.dispose()
+        with Connection(AMQP) as connection:
+            channel = connection.channel()
+            for suffix in ("events", "events.dead", "events.retry.1", "events.retry.2"):
+                try:
+                    channel.queue_delete(f"{namespace}.toy.{suffix}")
+                except Exception:  # noqa: BLE001 - not declared in this run
+                    channel = connection.channel()
+            for name in (f"{namespace}.community.events", f"{namespace}.raw", f"{namespace}.rawtp"):
+                try:
+                    channel.exchange_delete(name)
+                except Exception:  # noqa: BLE001
+                    channel = connection.channel()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+    ms = 1000
+    print(f"{'path':<44}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'raw kombu confirmed publish → consume':<44}{statistics.median(raw) * ms:>10.2f}"
+          f"{percentile(raw, 99) * ms:>10.2f}")
+    print(f"{'commit → outbox → relay → consumer commit':<44}{statistics.median(full) * ms:>10.2f}"
+          f"{percentile(full, 99) * ms:>10.2f}")
+    ratio = statistics.median(full) / statistics.median(raw)
+    print(f"full-path p50 / raw p50 = {ratio:.2f}x (goal ≤ 3x), "
+          f"full-path p50 = {statistics.median(full) * ms:.2f} ms (goal ≤ 10 ms)")
+    print(f"raw confirmed publish throughput : {raw_tp:,.0f} events/s")
+    print(f"relay throughput (outbox drained): {relay_tp:,.0f} events/s")
+    print(f"relay / raw throughput = {relay_tp / raw_tp:.2f}x (goal ≥ 0.8x)")
+
+
+if __name__ == "__main__":
+    main()
