@@ -132,6 +132,7 @@ def events_tail(pattern: str, count: int) -> None:
             done = bool(count) and seen >= count
 
         with connection.Consumer(queue, on_message=on_message):
+            click.echo(f"tailing {pattern} on {bus.exchange.name}", err=True)
             while not done:
                 try:
                     connection.drain_events(timeout=1)
