@@ -185,9 +185,9 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
         milestone.due_notified_at = at
     contract.withheld_fen += release.withheld_fen
     contract.version += 1
+    return_excess_allocation(uow, contract, SYSTEM)
     uow.session.execute(update(BudgetLine).where(BudgetLine.id == contract.budget_line_id)
                         .values(committed_fen=BudgetLine.committed_fen - release.withheld_fen))
-    return_excess_allocation(uow, contract, SYSTEM)
     common = {"contract_id": contract.id, "milestone_id": milestone.id, "round_id": round_id,
               "grade": grade}
     if release.released_fen:
@@ -225,20 +225,26 @@ def payable_ceiling(uow: UnitOfWork, contract: Contract) -> int:
 
 
 def return_excess_allocation(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
-    """Pass-through money beyond what the contract can still be paid goes back."""
+    """Pass-through money beyond what the contract can still be paid goes back.
+
+    Computed without autoflush: the caller's pending changes (a lower value, a withheld
+    amount) and the lower allocation must reach the database together, or the
+    contract's CHECK constraints would see them half-done.
+    """
     if not contract.earmarked:
         return
-    excess = contract.allocated_fen - payable_ceiling(uow, contract)
-    if excess <= 0:
-        return
-    line = budgets.line_for_update(uow, contract.budget_line_id)
+    with uow.session.no_autoflush:
+        excess = contract.allocated_fen - payable_ceiling(uow, contract)
+        if excess <= 0:
+            return
+        contract.allocated_fen -= excess
+        line = budgets.line_for_update(uow, contract.budget_line_id)
     ledger.transfer(uow, kind="return", giver=ledger.committee_account(uow, contract.community),
                     receiver=ledger.subdistrict_account(uow), amount_fen=excess,
                     community=contract.community, budget_line_id=line.id, actor=actor,
                     contract_id=contract.id, memo="unspent allocation returned")
     uow.session.execute(update(BudgetLine).where(BudgetLine.id == line.id)
                         .values(allocated_fen=BudgetLine.allocated_fen - excess))
-    contract.allocated_fen -= excess
 
 
 def _complete_if_settled(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:

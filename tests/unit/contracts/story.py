@@ -157,3 +157,26 @@ class Story:
 
 def today_or(value: str) -> date:
     return date.fromisoformat(value)
+
+
+# The evaluation service's event, declared here as its producer declares it (docs/events.md).
+def evaluation_round_completed_type() -> Any:
+    from services.chassis.events import DATETIME, UUID, EventType, enum, integer, nullable, payload
+
+    return EventType("evaluation.round.completed", "An evaluation round was completed.", payload({
+        "round_id": UUID, "scheme_id": UUID, "contract_id": nullable(UUID),
+        "year": integer(2011, 2100), "score": {"type": "number", "minimum": 0, "maximum": 100},
+        "grade": enum("excellent", "good", "pass", "fail"),
+        "committee_weight": {"type": "number", "minimum": 0.5, "maximum": 1},
+        "completed_at": DATETIME}))
+
+
+def evaluation_event(contract_id: str | None, grade: str, score: float, year: int = YEAR,
+                     round_id: str | None = None) -> dict[str, Any]:
+    from services.chassis.events import build
+
+    return build(evaluation_round_completed_type(), source="/services/evaluation",
+                 subject=round_id or str(uuid.uuid4()), community="huaguoshan", sequence=1,
+                 data={"round_id": round_id or str(uuid.uuid4()), "scheme_id": str(uuid.uuid4()),
+                       "contract_id": contract_id, "year": year, "score": score, "grade": grade,
+                       "committee_weight": 0.5, "completed_at": "2027-01-20T08:00:00+00:00"})
