@@ -171,14 +171,13 @@ def _contract(uow: UnitOfWork, contract: Contract, award_id: str, subdistrict_re
         roles[payee["id"]].add("payee")
         transactions.append((entry.created_at, {
             "id": f"{'AL' if entry.kind == 'allocation' else 'RT'}-{entry.id}",
-            "source": "subdistrict-to-committee" if entry.kind == "allocation" else "return",
             "date": _iso(entry.created_at), "value": money_fen(entry.amount_fen),
             "payer": payer, "payee": payee}))
     for payment in session.scalars(select(Payment).where(Payment.contract_id == contract.id)):
         roles[committee_ref["id"]].add("payer")
         roles[supplier_ref["id"]].add("payee")
         transactions.append((payment.paid_at, {
-            "id": payment.number, "source": "committee-to-provider", "date": _iso(payment.paid_at),
+            "id": payment.number, "date": _iso(payment.paid_at),
             "value": money_fen(payment.amount_fen), "payer": committee_ref, "payee": supplier_ref}))
     transactions.sort(key=lambda pair: pair[0])
     milestones = [_milestone(m) for m in session.scalars(select(Milestone).where(
