@@ -119,7 +119,8 @@ class StateMachine:
             raise IllegalTransition(
                 f"Cannot {action.replace('_', ' ')} a {self.aggregate} in state {state!r} "
                 f"(allowed from: {allowed}).",
-                transition=f"{state} -> {target}", action=action,
+                transition=f"{state} -> {target}",
+                action=action,
             )
         return target
 
@@ -135,42 +136,58 @@ def _t(sources: Iterable[str], target: str) -> tuple[frozenset[str], str]:
     return frozenset(sources), target
 
 
-TENDER_OPEN = ("draft", "pending_approval", "approved", "published", "evaluating",
-               "award_proposed", "awarded")
-TENDER = StateMachine("tender", {
-    "submit": _t(["draft"], "pending_approval"),
-    "approve_tender": _t(["pending_approval"], "approved"),
-    "return_tender": _t(["pending_approval"], "draft"),
-    "publish": _t(["approved"], "published"),
-    "bid": _t(["published"], "published"),
-    "close_bidding": _t(["published"], "evaluating"),
-    "propose_award": _t(["evaluating"], "award_proposed"),
-    "approve_award": _t(["award_proposed"], "awarded"),
-    "return_award": _t(["award_proposed"], "evaluating"),
-    "contract": _t(["awarded"], "contracted"),
-    "cancel": _t(TENDER_OPEN, "cancelled"),
-})
+TENDER_OPEN = (
+    "draft",
+    "pending_approval",
+    "approved",
+    "published",
+    "evaluating",
+    "award_proposed",
+    "awarded",
+)
+TENDER = StateMachine(
+    "tender",
+    {
+        "submit": _t(["draft"], "pending_approval"),
+        "approve_tender": _t(["pending_approval"], "approved"),
+        "return_tender": _t(["pending_approval"], "draft"),
+        "publish": _t(["approved"], "published"),
+        "bid": _t(["published"], "published"),
+        "close_bidding": _t(["published"], "evaluating"),
+        "propose_award": _t(["evaluating"], "award_proposed"),
+        "approve_award": _t(["award_proposed"], "awarded"),
+        "return_award": _t(["award_proposed"], "evaluating"),
+        "contract": _t(["awarded"], "contracted"),
+        "cancel": _t(TENDER_OPEN, "cancelled"),
+    },
+)
 
-CONTRACT = StateMachine("contract", {
-    "edit": _t(["draft"], "draft"),
-    "sign": _t(["draft", "signing"], "signing"),
-    "activate": _t(["signing"], "active"),
-    "propose_amendment": _t(["active"], "amending"),
-    "sign_amendment": _t(["amending"], "amending"),
-    "apply_amendment": _t(["amending"], "active"),
-    "withdraw_amendment": _t(["amending"], "active"),
-    "terminate": _t(["active", "amending"], "terminated"),
-    "cancel": _t(["draft", "signing"], "cancelled"),
-    "complete": _t(["active"], "completed"),
-    "allocate": _t(["active", "amending"], "active"),
-    "pay": _t(["active", "amending", "terminated", "completed"], "active"),
-})
+CONTRACT = StateMachine(
+    "contract",
+    {
+        "edit": _t(["draft"], "draft"),
+        "sign": _t(["draft", "signing"], "signing"),
+        "activate": _t(["signing"], "active"),
+        "propose_amendment": _t(["active"], "amending"),
+        "sign_amendment": _t(["amending"], "amending"),
+        "apply_amendment": _t(["amending"], "active"),
+        "withdraw_amendment": _t(["amending"], "active"),
+        "terminate": _t(["active", "amending"], "terminated"),
+        "cancel": _t(["draft", "signing"], "cancelled"),
+        "complete": _t(["active"], "completed"),
+        "allocate": _t(["active", "amending"], "active"),
+        "pay": _t(["active", "amending", "terminated", "completed"], "active"),
+    },
+)
 
-PROVIDER_STATUS = StateMachine("provider", {
-    "activate": _t(["suspended"], "active"),
-    "suspend": _t(["active"], "suspended"),
-    "bar": _t(["active", "suspended"], "barred"),
-})
+PROVIDER_STATUS = StateMachine(
+    "provider",
+    {
+        "activate": _t(["suspended"], "active"),
+        "suspend": _t(["active"], "suspended"),
+        "bar": _t(["active", "suspended"], "barred"),
+    },
+)
 PROVIDER_ACTION_FOR_STATUS = {"active": "activate", "suspended": "suspend", "barred": "bar"}
 
 # -- parties and signatures ----------------------------------------------------------
@@ -222,15 +239,18 @@ METHODS = ("open", "competitive_negotiation", "single_source")
 OCDS_METHOD = {"open": "open", "competitive_negotiation": "limited", "single_source": "direct"}
 
 
-def check_tender_terms(method: str, reason: str | None, invited: list[str],
-                       has_deadline: bool) -> None:
+def check_tender_terms(
+    method: str, reason: str | None, invited: list[str], has_deadline: bool
+) -> None:
     """Single source names one provider and says why; open tenders have a deadline."""
     errors: dict[str, list[str]] = {}
     if method == "single_source":
         if not reason:
             errors["single_source_reason"] = ["A single-source purchase must give its reason."]
         if len(invited) != 1:
-            errors["invited_provider_ids"] = ["A single-source purchase names exactly one provider."]
+            errors["invited_provider_ids"] = [
+                "A single-source purchase names exactly one provider."
+            ]
     elif method == "competitive_negotiation" and len(invited) < 2:
         errors["invited_provider_ids"] = ["Competitive negotiation invites at least two providers."]
     elif method == "open" and invited:

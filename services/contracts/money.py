@@ -24,10 +24,18 @@ def split_by_shares(total_fen: int, shares_bp: Sequence[int]) -> list[int]:
     if not shares_bp:
         raise InvalidTerms({"milestones": ["At least one milestone is needed."]})
     if any(not isinstance(s, int) or s <= 0 for s in shares_bp):
-        raise InvalidTerms({"milestones": ["Every share must be a positive whole number of basis points."]})
+        raise InvalidTerms(
+            {"milestones": ["Every share must be a positive whole number of basis points."]}
+        )
     if sum(shares_bp) != WHOLE_BP:
-        raise InvalidTerms({"milestones": [
-            f"Shares must add up to {WHOLE_BP} basis points (100 %); they add up to {sum(shares_bp)}."]})
+        raise InvalidTerms(
+            {
+                "milestones": [
+                    f"Shares must add up to {WHOLE_BP} basis points (100 %); "
+                    f"they add up to {sum(shares_bp)}."
+                ]
+            }
+        )
     if not isinstance(total_fen, int) or total_fen < 0:
         raise InvalidTerms({"value_fen": ["The value must be a non-negative number of fen."]})
     amounts = [total_fen * share // WHOLE_BP for share in shares_bp]
@@ -61,8 +69,9 @@ class Release:
     withheld_fen: int
 
 
-def release_for_grade(amount_fen: int, grade: str, score_hundredths_: int,
-                      fail_withhold_bp: int) -> Release:
+def release_for_grade(
+    amount_fen: int, grade: str, score_hundredths_: int, fail_withhold_bp: int
+) -> Release:
     """Release the milestone by grade.
 
     - excellent, good: the whole amount;
@@ -81,8 +90,9 @@ def release_for_grade(amount_fen: int, grade: str, score_hundredths_: int,
     return Release(released_fen=released, withheld_fen=amount_fen - released)
 
 
-def check_payment(amount_fen: int, *, milestone_open_fen: int, contract_open_fen: int,
-                  funds_fen: int) -> None:
+def check_payment(
+    amount_fen: int, *, milestone_open_fen: int, contract_open_fen: int, funds_fen: int
+) -> None:
     """Refuse a payment beyond the milestone, the contract or the money available."""
     from .domain import InsufficientFunds, OverPayment
 
@@ -91,26 +101,33 @@ def check_payment(amount_fen: int, *, milestone_open_fen: int, contract_open_fen
     if amount_fen > milestone_open_fen:
         raise OverPayment(
             f"The milestone has {milestone_open_fen} fen left to pay; {amount_fen} fen asked.",
-            open_fen=milestone_open_fen)
+            open_fen=milestone_open_fen,
+        )
     if amount_fen > contract_open_fen:
         raise OverPayment(
             f"The contract has {contract_open_fen} fen left to pay; {amount_fen} fen asked.",
-            open_fen=contract_open_fen)
+            open_fen=contract_open_fen,
+        )
     if amount_fen > funds_fen:
         raise InsufficientFunds(
-            f"The committee's funds for this contract hold {funds_fen} fen; {amount_fen} fen asked.",
-            available_fen=funds_fen)
+            f"The committee's funds for this contract hold {funds_fen} fen; "
+            f"{amount_fen} fen asked.",
+            available_fen=funds_fen,
+        )
 
 
 def amend_open_milestones(open_amounts: Sequence[int], delta_fen: int) -> list[int]:
     """Apply a change of contract value to the open milestones: the last one takes it."""
     if not open_amounts:
         if delta_fen:
-            raise InvalidTerms({"value_fen": ["No open milestone is left to take a change of value."]})
+            raise InvalidTerms(
+                {"value_fen": ["No open milestone is left to take a change of value."]}
+            )
         return []
     amounts = list(open_amounts)
     amounts[-1] += delta_fen
     if amounts[-1] <= 0:
-        raise InvalidTerms({"value_fen": [
-            "The reduction is larger than the last open milestone; reduce by less."]})
+        raise InvalidTerms(
+            {"value_fen": ["The reduction is larger than the last open milestone; reduce by less."]}
+        )
     return amounts

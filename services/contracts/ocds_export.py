@@ -28,7 +28,7 @@ def ocid(prefix: str, tender_id: str) -> str:
 def tender_id_of(prefix: str, value: str) -> str | None:
     """The tender id inside an ocid of this publisher, or None for a foreign ocid."""
     head = f"{prefix}-"
-    return value[len(head):] if value.startswith(head) and len(value) > len(head) else None
+    return value[len(head) :] if value.startswith(head) and len(value) > len(head) else None
 
 
 def to_yuan(value: Any) -> Any:
@@ -46,14 +46,24 @@ def to_yuan(value: Any) -> Any:
 def release(prefix: str, row: OcdsRelease) -> dict[str, Any]:
     """One stored snapshot as an OCDS release."""
     the_ocid = ocid(prefix, row.tender_id)
-    return {"ocid": the_ocid, "id": f"{the_ocid}-{row.seq:03d}", "date": row.date.isoformat(),
-            "tag": list(row.tags), **to_yuan(row.body)}
+    return {
+        "ocid": the_ocid,
+        "id": f"{the_ocid}-{row.seq:03d}",
+        "date": row.date.isoformat(),
+        "tag": list(row.tags),
+        **to_yuan(row.body),
+    }
 
 
 def release_package(prefix: str, rows: Iterable[OcdsRelease], uri: str) -> dict[str, Any]:
     releases = [release(prefix, row) for row in rows]
-    return {"uri": uri, "version": OCDS_VERSION, "publisher": PUBLISHER,
-            "publishedDate": _latest(releases), "releases": releases}
+    return {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publisher": PUBLISHER,
+        "publishedDate": _latest(releases),
+        "releases": releases,
+    }
 
 
 def record_package(prefix: str, rows: list[OcdsRelease], uri: str) -> dict[str, Any]:
@@ -61,11 +71,21 @@ def record_package(prefix: str, rows: list[OcdsRelease], uri: str) -> dict[str, 
     compiled: dict[str, Any] = {}
     for item in releases:
         compiled = merge(compiled, item)
-    compiled.update({"id": f"{releases[-1]['ocid']}-compiled", "tag": ["compiled"],
-                     "date": releases[-1]["date"]})
+    compiled.update(
+        {
+            "id": f"{releases[-1]['ocid']}-compiled",
+            "tag": ["compiled"],
+            "date": releases[-1]["date"],
+        }
+    )
     record = {"ocid": releases[0]["ocid"], "releases": releases, "compiledRelease": compiled}
-    return {"uri": uri, "version": OCDS_VERSION, "publisher": PUBLISHER,
-            "publishedDate": _latest(releases), "records": [record]}
+    return {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publisher": PUBLISHER,
+        "publishedDate": _latest(releases),
+        "records": [record],
+    }
 
 
 def _latest(releases: list[dict[str, Any]]) -> str:
@@ -93,8 +113,11 @@ def merge(old: Any, new: Any) -> Any:
 
 
 def _identified(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(item, dict) and "id" in item for item in value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and "id" in item for item in value)
+    )
 
 
 def dumps(value: Any) -> str:
@@ -102,8 +125,13 @@ def dumps(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{dumps(v)}"
-                              for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ",".join(
+                f"{json.dumps(str(k), ensure_ascii=False)}:{dumps(v)}" for k, v in value.items()
+            )
+            + "}"
+        )
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(dumps(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)

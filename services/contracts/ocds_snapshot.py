@@ -33,23 +33,50 @@ from .models import (
 
 ORG_SCHEME = "CN-USCC"
 SUBDISTRICT_ID = "subdistrict-zhaoshang"
-TENDER_STATUS = {"draft": "planning", "pending_approval": "planning", "approved": "planned",
-                 "published": "active", "evaluating": "active", "award_proposed": "active",
-                 "awarded": "complete", "contracted": "complete", "cancelled": "cancelled"}
-CONTRACT_STATUS = {"draft": "pending", "signing": "pending", "active": "active",
-                   "amending": "active", "completed": "terminated", "terminated": "terminated",
-                   "cancelled": "cancelled"}
-METHOD_DETAILS = {"open": "公開招標", "competitive_negotiation": "競爭性談判",
-                  "single_source": "單一來源採購"}
+TENDER_STATUS = {
+    "draft": "planning",
+    "pending_approval": "planning",
+    "approved": "planned",
+    "published": "active",
+    "evaluating": "active",
+    "award_proposed": "active",
+    "awarded": "complete",
+    "contracted": "complete",
+    "cancelled": "cancelled",
+}
+CONTRACT_STATUS = {
+    "draft": "pending",
+    "signing": "pending",
+    "active": "active",
+    "amending": "active",
+    "completed": "terminated",
+    "terminated": "terminated",
+    "cancelled": "cancelled",
+}
+METHOD_DETAILS = {
+    "open": "公開招標",
+    "competitive_negotiation": "競爭性談判",
+    "single_source": "單一來源採購",
+}
 
 
 def record(uow: UnitOfWork, tender: Tender, tags: list[str], at: datetime) -> OcdsRelease:
     """Store the process's snapshot as its next release."""
     uow.flush()
-    seq = (uow.session.scalar(select(func.max(OcdsRelease.seq)).where(
-        OcdsRelease.tender_id == tender.id)) or 0) + 1
-    release = OcdsRelease(tender_id=tender.id, community=tender.community, seq=seq, tags=tags,
-                          date=at, body=snapshot(uow, tender))
+    seq = (
+        uow.session.scalar(
+            select(func.max(OcdsRelease.seq)).where(OcdsRelease.tender_id == tender.id)
+        )
+        or 0
+    ) + 1
+    release = OcdsRelease(
+        tender_id=tender.id,
+        community=tender.community,
+        seq=seq,
+        tags=tags,
+        date=at,
+        body=snapshot(uow, tender),
+    )
     uow.session.add(release)
     return release
 
@@ -76,8 +103,16 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
     line = session.get(BudgetLine, tender.budget_line_id)
     budget = session.get(Budget, line.budget_id) if line else None
     bids = list(session.scalars(select(Bid).where(Bid.tender_id == tender.id)))
-    providers = {p.id: p for p in session.scalars(select(Provider).where(
-        Provider.id.in_([b.provider_id for b in bids])))} if bids else {}
+    providers = (
+        {
+            p.id: p
+            for p in session.scalars(
+                select(Provider).where(Provider.id.in_([b.provider_id for b in bids]))
+            )
+        }
+        if bids
+        else {}
+    )
     contract = session.scalars(select(Contract).where(Contract.tender_id == tender.id)).first()
     committee_id = f"committee-{tender.community}"
     subdistrict_ref = {"id": SUBDISTRICT_ID, "name": domain.SUBDISTRICT_NAME}
@@ -86,14 +121,16 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
     roles: dict[str, set[str]] = {SUBDISTRICT_ID: {"funder"}, committee_id: {"reviewBody"}}
     roles[buyer_ref["id"]] |= {"buyer", "procuringEntity"}
     release: dict[str, Any] = {
-        "initiationType": "tender", "language": "zh", "buyer": buyer_ref,
+        "initiationType": "tender",
+        "language": "zh",
+        "buyer": buyer_ref,
         "planning": {
             "rationale": tender.description or tender.title,
             "budget": {
                 "id": budget.id if budget else None,
                 "description": f"{budget.fiscal_year if budget else ''} "
-                               f"{domain.COMMUNITY_NAMES.get(tender.community, '')}社區"
-                               f"{'社區自治基金' if tender.funding_line == 'autonomy_fund' else '政府購買服務'}",
+                f"{domain.COMMUNITY_NAMES.get(tender.community, '')}社區"
+                f"{'社區自治基金' if tender.funding_line == 'autonomy_fund' else '政府購買服務'}",
                 "amount": money_fen(tender.estimated_value_fen),
             },
         },
@@ -103,39 +140,69 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
         bid = next(b for b in bids if b.id == tender.awarded_bid_id)
         supplier = providers[bid.provider_id]
         roles.setdefault(_provider_party_id(supplier), set()).add("supplier")
-        release["awards"] = [{
-            "id": f"{tender.number}-A1", "title": tender.title, "status": "active",
-            "date": _iso(tender.awarded_at), "value": money_fen(bid.amount_fen),
-            "suppliers": [{"id": _provider_party_id(supplier), "name": supplier.name}],
-        }]
+        release["awards"] = [
+            {
+                "id": f"{tender.number}-A1",
+                "title": tender.title,
+                "status": "active",
+                "date": _iso(tender.awarded_at),
+                "value": money_fen(bid.amount_fen),
+                "suppliers": [{"id": _provider_party_id(supplier), "name": supplier.name}],
+            }
+        ]
         if contract is not None and contract.activated_at is not None:
-            release["contracts"] = [_contract(uow, contract, release["awards"][0]["id"],
-                                              subdistrict_ref, committee_ref, supplier, roles)]
+            release["contracts"] = [
+                _contract(
+                    uow,
+                    contract,
+                    release["awards"][0]["id"],
+                    subdistrict_ref,
+                    committee_ref,
+                    supplier,
+                    roles,
+                )
+            ]
     release["parties"] = _parties(tender, subdistrict_ref, committee_ref, providers, roles)
     return release
 
 
 def _items(uow: UnitOfWork, tender: Tender) -> list[dict[str, Any]]:
-    packages = uow.session.scalars(select(ServicePackage).where(
-        ServicePackage.community == tender.community,
-        ServicePackage.code.in_(tender.package_codes)))
+    packages = uow.session.scalars(
+        select(ServicePackage).where(
+            ServicePackage.community == tender.community,
+            ServicePackage.code.in_(tender.package_codes),
+        )
+    )
     items = []
     for package in packages:
         for deliverable in package.deliverables:
-            items.append({
-                "id": f"{package.code}-{deliverable['code']}",
-                "description": f"{package.name}：{deliverable['description']}",
-                "quantity": deliverable["quantity"], "unit": {"name": deliverable["unit"]},
-            })
+            items.append(
+                {
+                    "id": f"{package.code}-{deliverable['code']}",
+                    "description": f"{package.name}：{deliverable['description']}",
+                    "quantity": deliverable["quantity"],
+                    "unit": {"name": deliverable["unit"]},
+                }
+            )
     return items
 
 
-def _tender(uow: UnitOfWork, tender: Tender, buyer_ref: dict[str, str], bids: list[Bid],
-            providers: dict[str, Provider], roles: dict[str, set[str]]) -> dict[str, Any]:
+def _tender(
+    uow: UnitOfWork,
+    tender: Tender,
+    buyer_ref: dict[str, str],
+    bids: list[Bid],
+    providers: dict[str, Provider],
+    roles: dict[str, set[str]],
+) -> dict[str, Any]:
     section: dict[str, Any] = {
-        "id": tender.number, "title": tender.title, "description": tender.description,
-        "status": TENDER_STATUS[tender.status], "procuringEntity": buyer_ref,
-        "items": _items(uow, tender), "value": money_fen(tender.estimated_value_fen),
+        "id": tender.number,
+        "title": tender.title,
+        "description": tender.description,
+        "status": TENDER_STATUS[tender.status],
+        "procuringEntity": buyer_ref,
+        "items": _items(uow, tender),
+        "value": money_fen(tender.estimated_value_fen),
         "procurementMethod": domain.OCDS_METHOD[tender.method],
         "procurementMethodDetails": METHOD_DETAILS[tender.method],
         "mainProcurementCategory": "services",
@@ -157,46 +224,93 @@ def _tender(uow: UnitOfWork, tender: Tender, buyer_ref: dict[str, str], bids: li
     return section
 
 
-def _contract(uow: UnitOfWork, contract: Contract, award_id: str, subdistrict_ref: dict[str, str],
-              committee_ref: dict[str, str], supplier: Provider,
-              roles: dict[str, set[str]]) -> dict[str, Any]:
+def _contract(
+    uow: UnitOfWork,
+    contract: Contract,
+    award_id: str,
+    subdistrict_ref: dict[str, str],
+    committee_ref: dict[str, str],
+    supplier: Provider,
+    roles: dict[str, set[str]],
+) -> dict[str, Any]:
     session = uow.session
     supplier_ref = {"id": _provider_party_id(supplier), "name": supplier.name}
     transactions: list[tuple[datetime, dict[str, Any]]] = []
-    for entry in session.scalars(select(LedgerEntry).where(
-            LedgerEntry.contract_id == contract.id, LedgerEntry.kind.in_(("allocation", "return")))):
-        payer, payee = (subdistrict_ref, committee_ref) if entry.kind == "allocation" \
+    for entry in session.scalars(
+        select(LedgerEntry).where(
+            LedgerEntry.contract_id == contract.id, LedgerEntry.kind.in_(("allocation", "return"))
+        )
+    ):
+        payer, payee = (
+            (subdistrict_ref, committee_ref)
+            if entry.kind == "allocation"
             else (committee_ref, subdistrict_ref)
+        )
         roles[payer["id"]].add("payer")
         roles[payee["id"]].add("payee")
-        transactions.append((entry.created_at, {
-            "id": f"{'AL' if entry.kind == 'allocation' else 'RT'}-{entry.id}",
-            "date": _iso(entry.created_at), "value": money_fen(entry.amount_fen),
-            "payer": payer, "payee": payee}))
+        transactions.append(
+            (
+                entry.created_at,
+                {
+                    "id": f"{'AL' if entry.kind == 'allocation' else 'RT'}-{entry.id}",
+                    "date": _iso(entry.created_at),
+                    "value": money_fen(entry.amount_fen),
+                    "payer": payer,
+                    "payee": payee,
+                },
+            )
+        )
     for payment in session.scalars(select(Payment).where(Payment.contract_id == contract.id)):
         roles[committee_ref["id"]].add("payer")
         roles[supplier_ref["id"]].add("payee")
-        transactions.append((payment.paid_at, {
-            "id": payment.number, "date": _iso(payment.paid_at),
-            "value": money_fen(payment.amount_fen), "payer": committee_ref, "payee": supplier_ref}))
+        transactions.append(
+            (
+                payment.paid_at,
+                {
+                    "id": payment.number,
+                    "date": _iso(payment.paid_at),
+                    "value": money_fen(payment.amount_fen),
+                    "payer": committee_ref,
+                    "payee": supplier_ref,
+                },
+            )
+        )
     transactions.sort(key=lambda pair: pair[0])
-    milestones = [_milestone(m) for m in session.scalars(select(Milestone).where(
-        Milestone.contract_id == contract.id).order_by(Milestone.seq))]
+    milestones = [
+        _milestone(m)
+        for m in session.scalars(
+            select(Milestone).where(Milestone.contract_id == contract.id).order_by(Milestone.seq)
+        )
+    ]
     section: dict[str, Any] = {
-        "id": contract.number, "awardID": award_id, "title": contract.title,
+        "id": contract.number,
+        "awardID": award_id,
+        "title": contract.title,
         "status": CONTRACT_STATUS[contract.status],
         "period": {"startDate": _day(contract.period_start), "endDate": _day(contract.period_end)},
-        "value": money_fen(contract.value_fen), "dateSigned": _iso(contract.activated_at),
+        "value": money_fen(contract.value_fen),
+        "dateSigned": _iso(contract.activated_at),
         "implementation": {"transactions": [t for _, t in transactions], "milestones": milestones},
     }
-    applied = list(session.scalars(select(Amendment).where(
-        Amendment.contract_id == contract.id, Amendment.status == "applied")
-        .order_by(Amendment.revision)))
+    applied = list(
+        session.scalars(
+            select(Amendment)
+            .where(Amendment.contract_id == contract.id, Amendment.status == "applied")
+            .order_by(Amendment.revision)
+        )
+    )
     if applied:
-        section["amendments"] = [{
-            "id": str(a.revision), "date": _iso(a.decided_at), "rationale": a.reason,
-            "description": "; ".join(f"{k}: {old} → {new}" for k, (old, new) in a.changes.items()),
-        } for a in applied]
+        section["amendments"] = [
+            {
+                "id": str(a.revision),
+                "date": _iso(a.decided_at),
+                "rationale": a.reason,
+                "description": "; ".join(
+                    f"{k}: {old} → {new}" for k, (old, new) in a.changes.items()
+                ),
+            }
+            for a in applied
+        ]
     return section
 
 
@@ -209,8 +323,11 @@ def _milestone(milestone: Milestone) -> dict[str, Any]:
         status = "scheduled"
     share = f"{milestone.share_bp // 100}.{milestone.share_bp % 100:02d} %"
     item: dict[str, Any] = {
-        "id": str(milestone.seq), "title": milestone.name, "type": "payment",
-        "code": milestone.kind, "status": status,
+        "id": str(milestone.seq),
+        "title": milestone.name,
+        "type": "payment",
+        "code": milestone.kind,
+        "status": status,
         "description": f"{share} of the contract value ({milestone.kind})",
     }
     if milestone.due_date:
@@ -220,20 +337,35 @@ def _milestone(milestone: Milestone) -> dict[str, Any]:
     return item
 
 
-def _parties(tender: Tender, subdistrict_ref: dict[str, str], committee_ref: dict[str, str],
-             providers: dict[str, Provider], roles: dict[str, set[str]]) -> list[dict[str, Any]]:
+def _parties(
+    tender: Tender,
+    subdistrict_ref: dict[str, str],
+    committee_ref: dict[str, str],
+    providers: dict[str, Provider],
+    roles: dict[str, set[str]],
+) -> list[dict[str, Any]]:
     parties = [
         {**subdistrict_ref, "roles": sorted(roles[subdistrict_ref["id"]])},
-        {**committee_ref, "roles": sorted(roles[committee_ref["id"]]),
-         "details": {"community": tender.community, "approvesEveryStep": True}},
+        {
+            **committee_ref,
+            "roles": sorted(roles[committee_ref["id"]]),
+            "details": {"community": tender.community, "approvesEveryStep": True},
+        },
     ]
     for provider in sorted(providers.values(), key=lambda p: p.uscc):
         party_id = _provider_party_id(provider)
         if party_id not in roles:
             continue
-        parties.append({
-            "id": party_id, "name": provider.name,
-            "identifier": {"scheme": ORG_SCHEME, "id": provider.uscc, "legalName": provider.name},
-            "roles": sorted(roles[party_id]),
-        })
+        parties.append(
+            {
+                "id": party_id,
+                "name": provider.name,
+                "identifier": {
+                    "scheme": ORG_SCHEME,
+                    "id": provider.uscc,
+                    "legalName": provider.name,
+                },
+                "roles": sorted(roles[party_id]),
+            }
+        )
     return parties

@@ -1,4 +1,7 @@
-"""The contracts worker: outbox relay, event consumer, periodic checks (`python -m services.contracts.worker`)."""
+"""The contracts worker: outbox relay, event consumer, periodic checks.
+
+Run as `python -m services.contracts.worker`.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,11 @@ def publish_due_milestones(uow: UnitOfWork) -> None:
 
 
 def build_worker(runtime: Runtime) -> Worker:
-    return Worker(runtime, handlers=handlers.EVENT_HANDLERS, periodic=[
-        PeriodicTask("milestones-due", DUE_SWEEP_SECONDS, publish_due_milestones)])
+    return Worker(
+        runtime,
+        handlers=handlers.EVENT_HANDLERS,
+        periodic=[PeriodicTask("milestones-due", DUE_SWEEP_SECONDS, publish_due_milestones)],
+    )
 
 
 def main() -> None:

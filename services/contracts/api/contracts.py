@@ -66,8 +66,9 @@ class ContractById(MethodView):
     @blp.response(200, schemas.ContractSchema)
     def patch(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Change a draft's terms before anyone signs (If-Match required)."""
-        return _respond(contracts.edit_draft(uow(), current_principal(), str(contract_id), data,
-                                             _precondition))
+        return _respond(
+            contracts.edit_draft(uow(), current_principal(), str(contract_id), data, _precondition)
+        )
 
 
 @blp.route("/contracts/<uuid:contract_id>/history")
@@ -88,8 +89,11 @@ class Signatures(MethodView):
     @blp.response(200, schemas.ContractSchema)
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Sign for your party the revision you read (If-Match); the third signature activates."""
-        return _respond(contracts.sign(uow(), current_principal(), str(contract_id), data["party"],
-                                       _precondition))
+        return _respond(
+            contracts.sign(
+                uow(), current_principal(), str(contract_id), data["party"], _precondition
+            )
+        )
 
 
 @blp.route("/contracts/<uuid:contract_id>/amendments")
@@ -113,8 +117,11 @@ class AmendmentWithdrawal(MethodView):
     @blp.response(200, schemas.ContractSchema)
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Withdraw the pending amendment; the signed terms stay in force."""
-        return _respond(contracts.withdraw_amendment(uow(), current_principal(), str(contract_id),
-                                                     data["reason"], _precondition))
+        return _respond(
+            contracts.withdraw_amendment(
+                uow(), current_principal(), str(contract_id), data["reason"], _precondition
+            )
+        )
 
 
 @blp.route("/contracts/<uuid:contract_id>/termination")
@@ -125,5 +132,8 @@ class Termination(MethodView):
     @blp.response(200, schemas.ContractSchema)
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Terminate the contract (subdistrict or committee), saying why; If-Match required."""
-        return _respond(contracts.terminate(uow(), current_principal(), str(contract_id),
-                                            data["reason"], _precondition))
+        return _respond(
+            contracts.terminate(
+                uow(), current_principal(), str(contract_id), data["reason"], _precondition
+            )
+        )

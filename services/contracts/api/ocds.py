@@ -27,8 +27,11 @@ def ocid_prefix() -> str:
     """The publisher's ocid prefix (setting OCDS_OCID_PREFIX)."""
     import os
 
-    return str(runtime().settings.extra.get("ocds_ocid_prefix")
-               or os.environ.get("OCDS_OCID_PREFIX") or DEFAULT_PREFIX)
+    return str(
+        runtime().settings.extra.get("ocds_ocid_prefix")
+        or os.environ.get("OCDS_OCID_PREFIX")
+        or DEFAULT_PREFIX
+    )
 
 
 def _json(document: dict[str, Any]) -> Response:
@@ -43,11 +46,13 @@ class Releases(MethodView):
     @blp.doc(responses={"200": {"description": "An OCDS 1.1 release package"}})
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """A release package of the purchases (filter by community and `since` a date-time)."""
-        rows = paginate(queries.releases(args.get("community"), args.get("since")),
-                        pagination_parameters)
+        rows = paginate(
+            queries.releases(args.get("community"), args.get("since")), pagination_parameters
+        )
         if not rows:
-            raise NotFound("No release matches (an OCDS package holds at least one).",
-                           type="no-releases")
+            raise NotFound(
+                "No release matches (an OCDS package holds at least one).", type="no-releases"
+            )
         return _json(ocds_export.release_package(ocid_prefix(), rows, request.url))
 
 

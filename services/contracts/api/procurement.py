@@ -61,22 +61,46 @@ def _action(name: str, summary: str, schema: Any, call: Any) -> None:
 
     post.__doc__ = summary
     blp.route(f"/tenders/<uuid:tender_id>/{name}", endpoint=f"tender_{name}")(
-        type(f"Tender{name.title()}", (MethodView,), {"post": post}))
+        type(f"Tender{name.title()}", (MethodView,), {"post": post})
+    )
 
 
-_action("submission", "Put a draft purchase before the residents' committee.",
-        schemas.procurement.ReasonOnlySchema,
-        lambda u, p, t, d: procurement.submit(u, p, t, d["reason"]))
-_action("decisions", "The residents' committee approves or returns the tender or the award.",
-        schemas.DecisionSchema, procurement.decide)
-_action("publication", "Publish an approved purchase for bids.",
-        schemas.procurement.ReasonOnlySchema, lambda u, p, t, d: procurement.publish(u, p, t))
-_action("closing", "Close bidding (open tenders: after the deadline).",
-        schemas.procurement.ReasonOnlySchema, lambda u, p, t, d: procurement.close_bidding(u, p, t))
-_action("award", "Score the bids and propose the award to the committee.",
-        schemas.AwardProposalSchema, procurement.propose_award)
-_action("cancellation", "Cancel a purchase before its contract (buyer or committee).",
-        schemas.ReasonSchema, lambda u, p, t, d: procurement.cancel(u, p, t, d["reason"]))
+_action(
+    "submission",
+    "Put a draft purchase before the residents' committee.",
+    schemas.procurement.ReasonOnlySchema,
+    lambda u, p, t, d: procurement.submit(u, p, t, d["reason"]),
+)
+_action(
+    "decisions",
+    "The residents' committee approves or returns the tender or the award.",
+    schemas.DecisionSchema,
+    procurement.decide,
+)
+_action(
+    "publication",
+    "Publish an approved purchase for bids.",
+    schemas.procurement.ReasonOnlySchema,
+    lambda u, p, t, d: procurement.publish(u, p, t),
+)
+_action(
+    "closing",
+    "Close bidding (open tenders: after the deadline).",
+    schemas.procurement.ReasonOnlySchema,
+    lambda u, p, t, d: procurement.close_bidding(u, p, t),
+)
+_action(
+    "award",
+    "Score the bids and propose the award to the committee.",
+    schemas.AwardProposalSchema,
+    procurement.propose_award,
+)
+_action(
+    "cancellation",
+    "Cancel a purchase before its contract (buyer or committee).",
+    schemas.ReasonSchema,
+    lambda u, p, t, d: procurement.cancel(u, p, t, d["reason"]),
+)
 
 
 @blp.route("/tenders/<uuid:tender_id>/bids")
@@ -88,8 +112,9 @@ class Bids(MethodView):
         tender = get(uow(), Tender, tender_id, what="tender")
         bids = procurement.bids_of(uow(), tender.id)
         own = str(principal.claims.get("provider_id", ""))
-        officials = principal.has_role("committee_member", "subdistrict_officer") \
-            and may_read_community(principal, tender.community)
+        officials = principal.has_role(
+            "committee_member", "subdistrict_officer"
+        ) and may_read_community(principal, tender.community)
         if officials and tender.closed_at is not None:
             return bids
         if "provider_signatory" in principal.roles and own:

@@ -22,25 +22,43 @@ def _mask(value: str | None, keep_start: int, keep_end: int) -> str | None:
 
 def provider(uow: UnitOfWork, principal: Principal, item: Provider) -> dict[str, Any]:
     private = catalogue.may_see_private(principal, item)
-    view = {c: getattr(item, c) for c in ("id", "name", "uscc", "kind", "community", "status",
-                                          "created_at", "bank_name")}
+    view = {
+        c: getattr(item, c)
+        for c in ("id", "name", "uscc", "kind", "community", "status", "created_at", "bank_name")
+    }
     view.update(
         private_visible=private,
         bank_account=item.bank_account if private else _mask(item.bank_account, 0, 4),
         contact_name=item.contact_name if private else _mask(item.contact_name, 1, 0),
         contact_phone=item.contact_phone if private else _mask(item.contact_phone, 3, 2),
-        history=[{"from_status": h.from_status, "to_status": h.to_status, "reason": h.reason,
-                  "actor_name": h.actor_name if is_staff_reader(principal) else None, "at": h.at}
-                 for h in catalogue.provider_history(uow, item.id)],
+        history=[
+            {
+                "from_status": h.from_status,
+                "to_status": h.to_status,
+                "reason": h.reason,
+                "actor_name": h.actor_name if is_staff_reader(principal) else None,
+                "at": h.at,
+            }
+            for h in catalogue.provider_history(uow, item.id)
+        ],
     )
     return view
 
 
 def _steps(principal: Principal, rows: list[Any]) -> list[dict[str, Any]]:
     staff = is_staff_reader(principal)
-    return [{"action": s.action, "from_state": s.from_state, "to_state": s.to_state,
-             "actor_role": s.actor_role, "actor_name": s.actor_name if staff else None,
-             "reason": s.reason, "at": s.at} for s in rows]
+    return [
+        {
+            "action": s.action,
+            "from_state": s.from_state,
+            "to_state": s.to_state,
+            "actor_role": s.actor_role,
+            "actor_name": s.actor_name if staff else None,
+            "reason": s.reason,
+            "at": s.at,
+        }
+        for s in rows
+    ]
 
 
 def tender(uow: UnitOfWork, principal: Principal, item: Tender) -> dict[str, Any]:
@@ -59,11 +77,27 @@ def budgets_year(uow: UnitOfWork, item: Tender) -> int:
 
 
 def budget(uow: UnitOfWork, item: Budget) -> dict[str, Any]:
-    return {"id": item.id, "community": item.community, "fiscal_year": item.fiscal_year,
-            "mode": item.mode, "created_at": item.created_at,
-            "lines": [{c: getattr(line, c) for c in ("line", "account_id", "planned_fen",
-                                                     "allocated_fen", "committed_fen", "paid_fen")}
-                      for line in budgets.lines_of(uow, item.id).values()]}
+    return {
+        "id": item.id,
+        "community": item.community,
+        "fiscal_year": item.fiscal_year,
+        "mode": item.mode,
+        "created_at": item.created_at,
+        "lines": [
+            {
+                c: getattr(line, c)
+                for c in (
+                    "line",
+                    "account_id",
+                    "planned_fen",
+                    "allocated_fen",
+                    "committed_fen",
+                    "paid_fen",
+                )
+            }
+            for line in budgets.lines_of(uow, item.id).values()
+        ],
+    }
 
 
 def contract(uow: UnitOfWork, principal: Principal, item: Contract) -> dict[str, Any]:
@@ -75,9 +109,15 @@ def contract(uow: UnitOfWork, principal: Principal, item: Contract) -> dict[str,
     signed = contracts.signatures(uow, item.id)
     current = item.revision + 1 if item.status == "amending" else item.revision
     view["parties_signed"] = sorted(s.party for s in signed if s.revision == current)
-    view["signatures"] = [{"revision": s.revision, "party": s.party,
-                           "signer_name": s.signer_name if staff else None,
-                           "signed_at": s.signed_at} for s in signed]
+    view["signatures"] = [
+        {
+            "revision": s.revision,
+            "party": s.party,
+            "signer_name": s.signer_name if staff else None,
+            "signed_at": s.signed_at,
+        }
+        for s in signed
+    ]
     view["milestones"] = contracts.milestones_of(uow, item.id)
     view["amendments"] = contracts.amendments(uow, item.id)
     return view

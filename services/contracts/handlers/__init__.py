@@ -10,5 +10,12 @@ EVENT_HANDLERS: HandlerTable = {
     "evaluation.round.completed": [settlement.on_round_completed],
 }
 
-__all__ = ["EVENT_HANDLERS", "budgets", "catalogue", "contracts", "procurement", "queries",
-           "settlement"]
+__all__ = [
+    "EVENT_HANDLERS",
+    "budgets",
+    "catalogue",
+    "contracts",
+    "procurement",
+    "queries",
+    "settlement",
+]

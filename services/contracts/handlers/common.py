@@ -19,8 +19,15 @@ from ..models import Counter
 LOCAL = ZoneInfo("Asia/Shanghai")
 T = TypeVar("T")
 
-STAFF_ROLES = ("center_staff", "grid_worker", "committee_member", "subdistrict_officer",
-               "evaluator", "department", "resident")
+STAFF_ROLES = (
+    "center_staff",
+    "grid_worker",
+    "committee_member",
+    "subdistrict_officer",
+    "evaluator",
+    "department",
+    "resident",
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,8 @@ def next_number(uow: UnitOfWork, prefix: str, width: int = 4) -> str:
     dialect = postgresql if uow.database.is_postgres else sqlite
     table = Counter.__table__
     statement = (
-        dialect.insert(table).values(series=series, last=1)
+        dialect.insert(table)
+        .values(series=series, last=1)
         .on_conflict_do_update(index_elements=[table.c.series], set_={"last": table.c.last + 1})
         .returning(table.c.last)
     )
@@ -54,8 +62,9 @@ def next_number(uow: UnitOfWork, prefix: str, width: int = 4) -> str:
     return f"{series}-{value:0{width}d}"
 
 
-def get(uow: UnitOfWork, model: type[T], ident: Any, *, lock: bool = False,
-        what: str | None = None) -> T:
+def get(
+    uow: UnitOfWork, model: type[T], ident: Any, *, lock: bool = False, what: str | None = None
+) -> T:
     """The row with primary key `ident` (row-locked for update if asked), or 404."""
     statement = select(model).where(model.id == str(ident))  # type: ignore[attr-defined]
     if lock:
@@ -101,15 +110,19 @@ def provider_signatory(principal: Principal, provider_id: str) -> Actor:
 
 def may_read_community(principal: Principal, community: str) -> bool:
     """Staff and residents of a community (and admins) may read its public records."""
-    return principal.is_admin or (community in principal.communities
-                                  and principal.has_role(*STAFF_ROLES))
+    return principal.is_admin or (
+        community in principal.communities and principal.has_role(*STAFF_ROLES)
+    )
 
 
 def require_reader(principal: Principal, community: str, provider_id: str | None = None) -> None:
     if may_read_community(principal, community):
         return
-    if (provider_id is not None and "provider_signatory" in principal.roles
-            and str(principal.claims.get("provider_id", "")) == provider_id):
+    if (
+        provider_id is not None
+        and "provider_signatory" in principal.roles
+        and str(principal.claims.get("provider_id", "")) == provider_id
+    ):
         return
     raise Forbidden(f"You may not read records of the community {community!r}.")
 
@@ -117,4 +130,5 @@ def require_reader(principal: Principal, community: str, provider_id: str | None
 def is_staff_reader(principal: Principal) -> bool:
     """Staff see names of who did what; residents see roles only."""
     return principal.is_admin or principal.has_role(
-        "committee_member", "subdistrict_officer", "center_staff", "evaluator")
+        "committee_member", "subdistrict_officer", "center_staff", "evaluator"
+    )

@@ -17,7 +17,16 @@ from services.chassis.db import UnitOfWork
 
 from .. import domain, events, money, ocds_snapshot
 from ..domain import CONTRACT
-from ..models import Amendment, Bid, BudgetLine, Contract, ContractStep, Milestone, Signature, Tender
+from ..models import (
+    Amendment,
+    Bid,
+    BudgetLine,
+    Contract,
+    ContractStep,
+    Milestone,
+    Signature,
+    Tender,
+)
 from . import budgets, catalogue, settlement, terms
 from .common import (
     Actor,
@@ -39,20 +48,37 @@ def etag_data(contract: Contract) -> dict[str, Any]:
     return {"contract": contract.id, "version": contract.version}
 
 
-def record_step(uow: UnitOfWork, contract: Contract, action: str, actor: Actor,
-                reason: str = "", target: str | None = None) -> None:
+def record_step(
+    uow: UnitOfWork,
+    contract: Contract,
+    action: str,
+    actor: Actor,
+    reason: str = "",
+    target: str | None = None,
+) -> None:
     target = target or CONTRACT.next(contract.status, action)
-    uow.session.add(ContractStep(contract_id=contract.id, action=action,
-                                 from_state=contract.status, to_state=target,
-                                 revision=contract.revision, actor_sub=actor.sub,
-                                 actor_name=actor.name, actor_role=actor.role, reason=reason,
-                                 at=now()))
+    uow.session.add(
+        ContractStep(
+            contract_id=contract.id,
+            action=action,
+            from_state=contract.status,
+            to_state=target,
+            revision=contract.revision,
+            actor_sub=actor.sub,
+            actor_name=actor.name,
+            actor_role=actor.role,
+            reason=reason,
+            at=now(),
+        )
+    )
     contract.status = target
     contract.version += 1
 
 
 def milestones_of(uow: UnitOfWork, contract_id: str, lock: bool = False) -> list[Milestone]:
-    statement = select(Milestone).where(Milestone.contract_id == contract_id).order_by(Milestone.seq)
+    statement = (
+        select(Milestone).where(Milestone.contract_id == contract_id).order_by(Milestone.seq)
+    )
     return list(uow.session.scalars(statement.with_for_update() if lock else statement))
 
 
@@ -66,28 +92,55 @@ def create_contract(uow: UnitOfWork, principal: Principal, data: dict[str, Any])
     budget_mode = budgets_mode(uow, line)
     terms.check_period(data["period_start"], data["period_end"])
     packages = catalogue.packages_of(uow, tender.community, tender.package_codes)
-    milestones = terms.build_milestones(data["milestones"], bid.amount_fen, data["period_start"],
-                                        data["period_end"])
+    milestones = terms.build_milestones(
+        data["milestones"], bid.amount_fen, data["period_start"], data["period_end"]
+    )
     contract = Contract(
-        number=next_number(uow, "HT"), community=tender.community, tender_id=tender.id,
-        bid_id=bid.id, provider_id=bid.provider_id, budget_line_id=line.id,
-        funding_line=line.line, buyer=tender.buyer,
-        earmarked=domain.is_earmarked(budget_mode, line.line), title=data.get("title") or tender.title,
-        value_fen=bid.amount_fen, allocated_fen=0, paid_fen=0, withheld_fen=0,
-        period_start=data["period_start"], period_end=data["period_end"],
-        package_codes=list(tender.package_codes), deliverables=terms.deliverables_of(packages),
-        fail_withhold_bp=data.get("fail_withhold_bp", money.WHOLE_BP), status="draft",
-        revision=0, version=1, created_at=now(), created_by=actor.sub)
+        number=next_number(uow, "HT"),
+        community=tender.community,
+        tender_id=tender.id,
+        bid_id=bid.id,
+        provider_id=bid.provider_id,
+        budget_line_id=line.id,
+        funding_line=line.line,
+        buyer=tender.buyer,
+        earmarked=domain.is_earmarked(budget_mode, line.line),
+        title=data.get("title") or tender.title,
+        value_fen=bid.amount_fen,
+        allocated_fen=0,
+        paid_fen=0,
+        withheld_fen=0,
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        package_codes=list(tender.package_codes),
+        deliverables=terms.deliverables_of(packages),
+        fail_withhold_bp=data.get("fail_withhold_bp", money.WHOLE_BP),
+        status="draft",
+        revision=0,
+        version=1,
+        created_at=now(),
+        created_by=actor.sub,
+    )
     uow.session.add(contract)
     uow.flush()
     for milestone in milestones:
         milestone.contract_id = contract.id
         uow.session.add(milestone)
     tender_step(uow, tender, "contract", actor, f"contract {contract.number}")
-    uow.session.add(ContractStep(contract_id=contract.id, action="draft", from_state="draft",
-                                 to_state="draft", revision=0, actor_sub=actor.sub,
-                                 actor_name=actor.name, actor_role=actor.role, reason="",
-                                 at=now()))
+    uow.session.add(
+        ContractStep(
+            contract_id=contract.id,
+            action="draft",
+            from_state="draft",
+            to_state="draft",
+            revision=0,
+            actor_sub=actor.sub,
+            actor_name=actor.name,
+            actor_role=actor.role,
+            reason="",
+            at=now(),
+        )
+    )
     uow.flush()
     return contract
 
@@ -98,8 +151,13 @@ def budgets_mode(uow: UnitOfWork, line: BudgetLine) -> str:
     return get(uow, Budget, line.budget_id).mode
 
 
-def edit_draft(uow: UnitOfWork, principal: Principal, contract_id: str, data: dict[str, Any],
-               precondition: Precondition) -> Contract:
+def edit_draft(
+    uow: UnitOfWork,
+    principal: Principal,
+    contract_id: str,
+    data: dict[str, Any],
+    precondition: Precondition,
+) -> Contract:
     """Change a draft's terms before anyone has signed (the buyer)."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
     actor = buyer_actor(principal, contract.buyer, contract.community)
@@ -110,8 +168,15 @@ def edit_draft(uow: UnitOfWork, principal: Principal, contract_id: str, data: di
     terms.check_period(start, end)
     if "milestones" in data or "period_start" in data or "period_end" in data:
         items = data.get("milestones") or [
-            {"name": m.name, "kind": m.kind, "due_date": m.due_date, "share_bp": m.share_bp,
-             "evaluation_year": m.evaluation_year} for m in milestones_of(uow, contract.id)]
+            {
+                "name": m.name,
+                "kind": m.kind,
+                "due_date": m.due_date,
+                "share_bp": m.share_bp,
+                "evaluation_year": m.evaluation_year,
+            }
+            for m in milestones_of(uow, contract.id)
+        ]
         fresh = terms.build_milestones(items, contract.value_fen, start, end)
         for old in milestones_of(uow, contract.id):
             uow.session.delete(old)
@@ -136,8 +201,9 @@ def party_actor(principal: Principal, contract: Contract, party: str) -> Actor:
     return provider_signatory(principal, contract.provider_id)
 
 
-def sign(uow: UnitOfWork, principal: Principal, contract_id: str, party: str,
-         precondition: Precondition) -> Contract:
+def sign(
+    uow: UnitOfWork, principal: Principal, contract_id: str, party: str, precondition: Precondition
+) -> Contract:
     """One party signs the current revision; the third signature puts it in force."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
     actor = party_actor(principal, contract, party)
@@ -145,18 +211,45 @@ def sign(uow: UnitOfWork, principal: Principal, contract_id: str, party: str,
     amending = contract.status == "amending"
     CONTRACT.check(contract.status, "sign_amendment" if amending else "sign")
     revision = contract.revision + 1 if amending else 0
-    signed = uow.session.scalars(select(Signature.party).where(
-        Signature.contract_id == contract.id, Signature.revision == revision)).all()
+    signed = uow.session.scalars(
+        select(Signature.party).where(
+            Signature.contract_id == contract.id, Signature.revision == revision
+        )
+    ).all()
     after, complete = domain.add_signature(signed, party)
     at = now()
-    uow.session.add(Signature(contract_id=contract.id, revision=revision, party=party,
-                              signer_sub=actor.sub, signer_name=actor.name, signed_at=at))
-    record_step(uow, contract, "sign", actor, f"signed for the {party}",
-                target="amending" if amending else "signing")
+    uow.session.add(
+        Signature(
+            contract_id=contract.id,
+            revision=revision,
+            party=party,
+            signer_sub=actor.sub,
+            signer_name=actor.name,
+            signed_at=at,
+        )
+    )
+    record_step(
+        uow,
+        contract,
+        "sign",
+        actor,
+        f"signed for the {party}",
+        target="amending" if amending else "signing",
+    )
     uow.flush()
-    uow.emit(events.CONTRACT_SIGNED, subject=contract.id, community=contract.community, data={
-        "contract_id": contract.id, "contract_number": contract.number, "revision": revision,
-        "party": party, "parties_signed": len(after), "signed_at": at.isoformat()})
+    uow.emit(
+        events.CONTRACT_SIGNED,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "contract_id": contract.id,
+            "contract_number": contract.number,
+            "revision": revision,
+            "party": party,
+            "parties_signed": len(after),
+            "signed_at": at.isoformat(),
+        },
+    )
     if complete and amending:
         _apply_amendment(uow, contract, actor)
     elif complete:
@@ -170,17 +263,31 @@ def _activate(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
     if contract.value_fen > available:
         raise domain.BudgetExceeded(
             f"The budget line has {available} fen not yet committed; the contract needs "
-            f"{contract.value_fen} fen.", available_fen=available)
-    uow.session.execute(update(BudgetLine).where(BudgetLine.id == line.id)
-                        .values(committed_fen=BudgetLine.committed_fen + contract.value_fen))
+            f"{contract.value_fen} fen.",
+            available_fen=available,
+        )
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == line.id)
+        .values(committed_fen=BudgetLine.committed_fen + contract.value_fen)
+    )
     at = now()
     record_step(uow, contract, "activate", actor, "signed by all three parties")
     contract.activated_at = at
-    uow.emit(events.CONTRACT_ACTIVATED, subject=contract.id, community=contract.community, data={
-        "contract_id": contract.id, "provider_id": contract.provider_id,
-        "value_fen": contract.value_fen, "period_start": contract.period_start.isoformat(),
-        "period_end": contract.period_end.isoformat(), "package_codes": contract.package_codes,
-        "activated_at": at.isoformat()})
+    uow.emit(
+        events.CONTRACT_ACTIVATED,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "contract_id": contract.id,
+            "provider_id": contract.provider_id,
+            "value_fen": contract.value_fen,
+            "period_start": contract.period_start.isoformat(),
+            "period_end": contract.period_end.isoformat(),
+            "package_codes": contract.package_codes,
+            "activated_at": at.isoformat(),
+        },
+    )
     for milestone in milestones_of(uow, contract.id, lock=True):
         if milestone.kind == "signing":
             settlement.fall_due(uow, contract, milestone, at)
@@ -188,8 +295,13 @@ def _activate(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
     ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["contract"], at)
 
 
-def propose_amendment(uow: UnitOfWork, principal: Principal, contract_id: str,
-                      data: dict[str, Any], precondition: Precondition) -> Amendment:
+def propose_amendment(
+    uow: UnitOfWork,
+    principal: Principal,
+    contract_id: str,
+    data: dict[str, Any],
+    precondition: Precondition,
+) -> Amendment:
     """Propose new terms (value, end of period); all three parties must sign them."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
     if "committee_member" in principal.roles and contract.community in principal.communities:
@@ -212,9 +324,15 @@ def propose_amendment(uow: UnitOfWork, principal: Principal, contract_id: str,
         changes["period_end"] = [contract.period_end.isoformat(), data["period_end"].isoformat()]
     if not changes:
         raise domain.InvalidTerms({"_schema": ["The amendment changes nothing."]})
-    amendment = Amendment(contract_id=contract.id, revision=contract.revision + 1,
-                          reason=data["reason"], changes=changes, status="pending",
-                          proposed_by=actor.sub, proposed_at=now())
+    amendment = Amendment(
+        contract_id=contract.id,
+        revision=contract.revision + 1,
+        reason=data["reason"],
+        changes=changes,
+        status="pending",
+        proposed_by=actor.sub,
+        proposed_at=now(),
+    )
     uow.session.add(amendment)
     record_step(uow, contract, "propose_amendment", actor, data["reason"])
     uow.flush()
@@ -223,13 +341,17 @@ def propose_amendment(uow: UnitOfWork, principal: Principal, contract_id: str,
 
 def _open(uow: UnitOfWork, contract: Contract) -> list[Milestone]:
     """Milestones whose amount may still change: not yet due, decided or paid."""
-    return [m for m in milestones_of(uow, contract.id, lock=True)
-            if m.status == "pending" and m.payable_fen == 0 and m.kind != "signing"]
+    return [
+        m
+        for m in milestones_of(uow, contract.id, lock=True)
+        if m.status == "pending" and m.payable_fen == 0 and m.kind != "signing"
+    ]
 
 
 def pending_amendment(uow: UnitOfWork, contract: Contract) -> Amendment | None:
-    return uow.session.scalars(select(Amendment).where(
-        Amendment.contract_id == contract.id, Amendment.status == "pending")).first()
+    return uow.session.scalars(
+        select(Amendment).where(Amendment.contract_id == contract.id, Amendment.status == "pending")
+    ).first()
 
 
 def _apply_amendment(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
@@ -239,14 +361,20 @@ def _apply_amendment(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
     if "value_fen" in changes:
         old, new = changes["value_fen"]
         opened = _open(uow, contract)
-        for milestone, amount in zip(opened, money.amend_open_milestones(
-                [m.amount_fen for m in opened], new - old), strict=True):
+        for milestone, amount in zip(
+            opened,
+            money.amend_open_milestones([m.amount_fen for m in opened], new - old),
+            strict=True,
+        ):
             milestone.amount_fen = amount
         line = budgets.line_for_update(uow, contract.budget_line_id)
         if new - old > line.planned_fen - line.committed_fen:
             raise domain.BudgetExceeded("The budget line can no longer cover the increase.")
-        uow.session.execute(update(BudgetLine).where(BudgetLine.id == line.id)
-                            .values(committed_fen=BudgetLine.committed_fen + new - old))
+        uow.session.execute(
+            update(BudgetLine)
+            .where(BudgetLine.id == line.id)
+            .values(committed_fen=BudgetLine.committed_fen + new - old)
+        )
         contract.value_fen = new
     if "period_end" in changes:
         from datetime import date
@@ -257,12 +385,14 @@ def _apply_amendment(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
     record_step(uow, contract, "apply_amendment", actor, amendment.reason)
     settlement.return_excess_allocation(uow, contract, actor)
     uow.flush()
-    ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["contractAmendment"],
-                         amendment.decided_at)
+    ocds_snapshot.record(
+        uow, get(uow, Tender, contract.tender_id), ["contractAmendment"], amendment.decided_at
+    )
 
 
-def withdraw_amendment(uow: UnitOfWork, principal: Principal, contract_id: str, reason: str,
-                       precondition: Precondition) -> Contract:
+def withdraw_amendment(
+    uow: UnitOfWork, principal: Principal, contract_id: str, reason: str, precondition: Precondition
+) -> Contract:
     """Drop a pending amendment; the signed terms stay in force."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
     if "committee_member" in principal.roles and contract.community in principal.communities:
@@ -279,8 +409,9 @@ def withdraw_amendment(uow: UnitOfWork, principal: Principal, contract_id: str, 
     return contract
 
 
-def terminate(uow: UnitOfWork, principal: Principal, contract_id: str, reason: str,
-              precondition: Precondition) -> Contract:
+def terminate(
+    uow: UnitOfWork, principal: Principal, contract_id: str, reason: str, precondition: Precondition
+) -> Contract:
     """End a contract early (subdistrict or committee): open milestones are cancelled."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
     if "committee_member" in principal.roles and contract.community in principal.communities:
@@ -300,24 +431,46 @@ def terminate(uow: UnitOfWork, principal: Principal, contract_id: str, reason: s
     record_step(uow, contract, "terminate", actor, reason)
     contract.terminated_at, contract.termination_reason = at, reason
     settlement.return_excess_allocation(uow, contract, actor)
-    uow.emit(events.CONTRACT_TERMINATED, subject=contract.id, community=contract.community, data={
-        "contract_id": contract.id, "provider_id": contract.provider_id, "terminated_by": party,
-        "paid_fen": contract.paid_fen, "terminated_at": at.isoformat()})
+    uow.emit(
+        events.CONTRACT_TERMINATED,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "contract_id": contract.id,
+            "provider_id": contract.provider_id,
+            "terminated_by": party,
+            "paid_fen": contract.paid_fen,
+            "terminated_at": at.isoformat(),
+        },
+    )
     uow.flush()
     ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["contractTermination"], at)
     return contract
 
 
 def history(uow: UnitOfWork, contract_id: str) -> list[ContractStep]:
-    return list(uow.session.scalars(select(ContractStep).where(
-        ContractStep.contract_id == contract_id).order_by(ContractStep.id)))
+    return list(
+        uow.session.scalars(
+            select(ContractStep)
+            .where(ContractStep.contract_id == contract_id)
+            .order_by(ContractStep.id)
+        )
+    )
 
 
 def signatures(uow: UnitOfWork, contract_id: str) -> list[Signature]:
-    return list(uow.session.scalars(select(Signature).where(
-        Signature.contract_id == contract_id).order_by(Signature.id)))
+    return list(
+        uow.session.scalars(
+            select(Signature).where(Signature.contract_id == contract_id).order_by(Signature.id)
+        )
+    )
 
 
 def amendments(uow: UnitOfWork, contract_id: str) -> list[Amendment]:
-    return list(uow.session.scalars(select(Amendment).where(
-        Amendment.contract_id == contract_id).order_by(Amendment.revision)))
+    return list(
+        uow.session.scalars(
+            select(Amendment)
+            .where(Amendment.contract_id == contract_id)
+            .order_by(Amendment.revision)
+        )
+    )

@@ -22,8 +22,13 @@ from .common import Actor, now
 SUBDISTRICT = "subdistrict"
 
 
-def _account(uow: UnitOfWork, code: str, kind: str, community: str | None = None,
-             provider_id: str | None = None) -> Account:
+def _account(
+    uow: UnitOfWork,
+    code: str,
+    kind: str,
+    community: str | None = None,
+    provider_id: str | None = None,
+) -> Account:
     """The account with `code`, created on first use (safe when two requests race)."""
     dialect = postgresql if uow.database.is_postgres else sqlite
     table = Account.__table__
@@ -31,8 +36,14 @@ def _account(uow: UnitOfWork, code: str, kind: str, community: str | None = None
 
     uow.session.execute(
         dialect.insert(table)
-        .values(id=new_id(), code=code, kind=kind, community=community, provider_id=provider_id,
-                balance_fen=0)
+        .values(
+            id=new_id(),
+            code=code,
+            kind=kind,
+            community=community,
+            provider_id=provider_id,
+            balance_fen=0,
+        )
         .on_conflict_do_nothing(index_elements=[table.c.code])
     )
     return uow.session.scalars(select(Account).where(Account.code == code)).one()
@@ -54,29 +65,55 @@ def provider_account(uow: UnitOfWork, provider_id: str) -> Account:
     return _account(uow, f"provider:{provider_id}", "provider", provider_id=provider_id)
 
 
-def transfer(uow: UnitOfWork, *, kind: str, giver: Account, receiver: Account, amount_fen: int,
-             community: str, budget_line_id: str, actor: Actor, contract_id: str | None = None,
-             milestone_id: str | None = None, memo: str = "") -> LedgerEntry:
+def transfer(
+    uow: UnitOfWork,
+    *,
+    kind: str,
+    giver: Account,
+    receiver: Account,
+    amount_fen: int,
+    community: str,
+    budget_line_id: str,
+    actor: Actor,
+    contract_id: str | None = None,
+    milestone_id: str | None = None,
+    memo: str = "",
+) -> LedgerEntry:
     """Move `amount_fen` from `giver` to `receiver` as one balanced entry."""
     for account_id in sorted((giver.id, receiver.id)):
         if account_id == giver.id:
             taken = uow.session.execute(
                 update(Account)
-                .where(Account.id == giver.id,
-                       (Account.kind == "subdistrict") | (Account.balance_fen >= amount_fen))
+                .where(
+                    Account.id == giver.id,
+                    (Account.kind == "subdistrict") | (Account.balance_fen >= amount_fen),
+                )
                 .values(balance_fen=Account.balance_fen - amount_fen)
                 .returning(Account.balance_fen)
             ).first()
             if taken is None:
                 raise InsufficientFunds(
-                    f"The {giver.kind.replace('_', ' ')} account holds less than {amount_fen} fen.")
+                    f"The {giver.kind.replace('_', ' ')} account holds less than {amount_fen} fen."
+                )
         else:
-            uow.session.execute(update(Account).where(Account.id == receiver.id)
-                                .values(balance_fen=Account.balance_fen + amount_fen))
-    entry = LedgerEntry(kind=kind, debit_account_id=receiver.id, credit_account_id=giver.id,
-                        amount_fen=amount_fen, community=community, budget_line_id=budget_line_id,
-                        contract_id=contract_id, milestone_id=milestone_id, memo=memo,
-                        created_at=now(), created_by=actor.sub)
+            uow.session.execute(
+                update(Account)
+                .where(Account.id == receiver.id)
+                .values(balance_fen=Account.balance_fen + amount_fen)
+            )
+    entry = LedgerEntry(
+        kind=kind,
+        debit_account_id=receiver.id,
+        credit_account_id=giver.id,
+        amount_fen=amount_fen,
+        community=community,
+        budget_line_id=budget_line_id,
+        contract_id=contract_id,
+        milestone_id=milestone_id,
+        memo=memo,
+        created_at=now(),
+        created_by=actor.sub,
+    )
     uow.session.add(entry)
     uow.flush()
     uow.session.expire(giver)

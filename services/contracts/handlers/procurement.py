@@ -25,43 +25,81 @@ from .common import Actor, buyer_actor, committee_member, get, next_number, now,
 
 def _step(uow: UnitOfWork, tender: Tender, action: str, actor: Actor, reason: str = "") -> None:
     target = TENDER.next(tender.status, action)
-    uow.session.add(TenderStep(tender_id=tender.id, action=action, from_state=tender.status,
-                               to_state=target, actor_sub=actor.sub, actor_name=actor.name,
-                               actor_role=actor.role, reason=reason, at=now()))
+    uow.session.add(
+        TenderStep(
+            tender_id=tender.id,
+            action=action,
+            from_state=tender.status,
+            to_state=target,
+            actor_sub=actor.sub,
+            actor_name=actor.name,
+            actor_role=actor.role,
+            reason=reason,
+            at=now(),
+        )
+    )
     tender.status = target
 
 
 def create_tender(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Tender:
     """Draft a purchase from a community's budget line (by whoever buys in that mode)."""
     community = data["community"]
-    budget = uow.session.scalars(select(Budget).where(
-        Budget.community == community, Budget.fiscal_year == data["fiscal_year"])).first()
+    budget = uow.session.scalars(
+        select(Budget).where(
+            Budget.community == community, Budget.fiscal_year == data["fiscal_year"]
+        )
+    ).first()
     if budget is None:
-        raise domain.InvalidTerms({"fiscal_year": [
-            f"{community} has no budget for {data['fiscal_year']}."]})
+        raise domain.InvalidTerms(
+            {"fiscal_year": [f"{community} has no budget for {data['fiscal_year']}."]}
+        )
     buyer = domain.buyer_of(budget.mode, data["funding_line"])
     actor = buyer_actor(principal, buyer, community)
     invited = [str(p) for p in data.get("invited_provider_ids", [])]
-    domain.check_tender_terms(data["method"], data.get("single_source_reason"), invited,
-                              data.get("bid_deadline") is not None)
+    domain.check_tender_terms(
+        data["method"],
+        data.get("single_source_reason"),
+        invited,
+        data.get("bid_deadline") is not None,
+    )
     catalogue.packages_of(uow, community, data["package_codes"])
     for provider_id in invited:
         catalogue.eligible_provider(uow, provider_id)
     line = budgets.lines_of(uow, budget.id)[data["funding_line"]]
     _check_available(line, data["estimated_value_fen"])
     tender = Tender(
-        number=next_number(uow, "CG"), community=community, budget_line_id=line.id,
-        funding_line=line.line, buyer=buyer, title=data["title"],
-        description=data.get("description", ""), method=data["method"],
-        single_source_reason=data.get("single_source_reason"), invited_provider_ids=invited,
-        package_codes=data["package_codes"], estimated_value_fen=data["estimated_value_fen"],
-        bid_deadline=data.get("bid_deadline"), status="draft", created_by=actor.sub,
-        created_at=now())
+        number=next_number(uow, "CG"),
+        community=community,
+        budget_line_id=line.id,
+        funding_line=line.line,
+        buyer=buyer,
+        title=data["title"],
+        description=data.get("description", ""),
+        method=data["method"],
+        single_source_reason=data.get("single_source_reason"),
+        invited_provider_ids=invited,
+        package_codes=data["package_codes"],
+        estimated_value_fen=data["estimated_value_fen"],
+        bid_deadline=data.get("bid_deadline"),
+        status="draft",
+        created_by=actor.sub,
+        created_at=now(),
+    )
     uow.session.add(tender)
     uow.flush()
-    uow.session.add(TenderStep(tender_id=tender.id, action="create", from_state="draft",
-                               to_state="draft", actor_sub=actor.sub, actor_name=actor.name,
-                               actor_role=actor.role, reason=data.get("description", ""), at=now()))
+    uow.session.add(
+        TenderStep(
+            tender_id=tender.id,
+            action="create",
+            from_state="draft",
+            to_state="draft",
+            actor_sub=actor.sub,
+            actor_name=actor.name,
+            actor_role=actor.role,
+            reason=data.get("description", ""),
+            at=now(),
+        )
+    )
     return tender
 
 
@@ -70,7 +108,9 @@ def _check_available(line: Any, amount_fen: int) -> None:
     if amount_fen > available:
         raise domain.BudgetExceeded(
             f"The {line.line.replace('_', ' ')} line has {available} fen not yet committed; "
-            f"{amount_fen} fen asked.", available_fen=available)
+            f"{amount_fen} fen asked.",
+            available_fen=available,
+        )
 
 
 def submit(uow: UnitOfWork, principal: Principal, tender_id: str, reason: str) -> Tender:
@@ -97,9 +137,18 @@ def decide(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str
     elif action == "approve_award":
         tender.awarded_at = at
         bid = get(uow, Bid, tender.awarded_bid_id, what="bid")
-        uow.emit(events.AWARD_MADE, subject=tender.id, community=tender.community, data={
-            "tender_id": tender.id, "bid_id": bid.id, "provider_id": bid.provider_id,
-            "value_fen": bid.amount_fen, "awarded_at": at.isoformat()})
+        uow.emit(
+            events.AWARD_MADE,
+            subject=tender.id,
+            community=tender.community,
+            data={
+                "tender_id": tender.id,
+                "bid_id": bid.id,
+                "provider_id": bid.provider_id,
+                "value_fen": bid.amount_fen,
+                "awarded_at": at.isoformat(),
+            },
+        )
         ocds_snapshot.record(uow, tender, ["award"], at)
     elif action == "return_award":
         tender.awarded_bid_id = None
@@ -113,22 +162,36 @@ def publish(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tender:
     actor = buyer_actor(principal, tender.buyer, tender.community)
     at = now()
     if tender.bid_deadline is not None and tender.bid_deadline <= at:
-        raise domain.InvalidTerms({"bid_deadline": ["The bid deadline has passed; return the "
-                                                    "tender to draft and set a new one."]})
+        raise domain.InvalidTerms(
+            {
+                "bid_deadline": [
+                    "The bid deadline has passed; return the tender to draft and set a new one."
+                ]
+            }
+        )
     _step(uow, tender, "publish", actor)
     tender.published_at = at
-    uow.emit(events.TENDER_PUBLISHED, subject=tender.id, community=tender.community, data={
-        "tender_id": tender.id, "tender_number": tender.number, "method": tender.method,
-        "buyer": tender.buyer, "funding_line": tender.funding_line,
-        "package_codes": tender.package_codes, "estimated_value_fen": tender.estimated_value_fen,
-        "bid_deadline": tender.bid_deadline.isoformat() if tender.bid_deadline else None,
-        "published_at": at.isoformat()})
+    uow.emit(
+        events.TENDER_PUBLISHED,
+        subject=tender.id,
+        community=tender.community,
+        data={
+            "tender_id": tender.id,
+            "tender_number": tender.number,
+            "method": tender.method,
+            "buyer": tender.buyer,
+            "funding_line": tender.funding_line,
+            "package_codes": tender.package_codes,
+            "estimated_value_fen": tender.estimated_value_fen,
+            "bid_deadline": tender.bid_deadline.isoformat() if tender.bid_deadline else None,
+            "published_at": at.isoformat(),
+        },
+    )
     ocds_snapshot.record(uow, tender, ["tender"], at)
     return tender
 
 
-def submit_bid(uow: UnitOfWork, principal: Principal, tender_id: str,
-               data: dict[str, Any]) -> Bid:
+def submit_bid(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]) -> Bid:
     """A provider's signatory bids on a published tender before its deadline."""
     provider_id = str(data["provider_id"])
     actor = provider_signatory(principal, provider_id)
@@ -140,16 +203,31 @@ def submit_bid(uow: UnitOfWork, principal: Principal, tender_id: str,
     if tender.method != "open" and provider_id not in tender.invited_provider_ids:
         raise Forbidden("This purchase is by invitation and your organization was not invited.")
     catalogue.eligible_provider(uow, provider_id)
-    if uow.session.scalars(select(Bid).where(Bid.tender_id == tender.id,
-                                             Bid.provider_id == provider_id)).first():
+    if uow.session.scalars(
+        select(Bid).where(Bid.tender_id == tender.id, Bid.provider_id == provider_id)
+    ).first():
         raise Conflict("Your organization has already bid on this tender.", type="duplicate-bid")
-    bid = Bid(tender_id=tender.id, provider_id=provider_id, amount_fen=data["amount_fen"],
-              proposal=data.get("proposal", ""), submitted_at=at, submitted_by=actor.sub)
+    bid = Bid(
+        tender_id=tender.id,
+        provider_id=provider_id,
+        amount_fen=data["amount_fen"],
+        proposal=data.get("proposal", ""),
+        submitted_at=at,
+        submitted_by=actor.sub,
+    )
     uow.session.add(bid)
     uow.flush()
-    uow.emit(events.BID_SUBMITTED, subject=tender.id, community=tender.community, data={
-        "tender_id": tender.id, "bid_id": bid.id, "provider_id": provider_id,
-        "submitted_at": at.isoformat()})
+    uow.emit(
+        events.BID_SUBMITTED,
+        subject=tender.id,
+        community=tender.community,
+        data={
+            "tender_id": tender.id,
+            "bid_id": bid.id,
+            "provider_id": provider_id,
+            "submitted_at": at.isoformat(),
+        },
+    )
     return bid
 
 
@@ -161,14 +239,16 @@ def close_bidding(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tend
     if tender.method == "open" and tender.bid_deadline is not None and at < tender.bid_deadline:
         raise domain.IllegalTransition(
             f"Bidding on an open tender stays open until {tender.bid_deadline.isoformat()}.",
-            transition="published -> evaluating")
+            transition="published -> evaluating",
+        )
     _step(uow, tender, "close_bidding", actor)
     tender.closed_at = at
     return tender
 
 
-def propose_award(uow: UnitOfWork, principal: Principal, tender_id: str,
-                  data: dict[str, Any]) -> Tender:
+def propose_award(
+    uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]
+) -> Tender:
     """Score the bids and propose one for award; the committee then decides."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
     actor = buyer_actor(principal, tender.buyer, tender.community)
@@ -180,11 +260,14 @@ def propose_award(uow: UnitOfWork, principal: Principal, tender_id: str,
     for item in data.get("scores", []):
         bid = bids.get(str(item["bid_id"]))
         if bid is None:
-            raise domain.InvalidTerms({"scores": [f"{item['bid_id']} is not a bid on this tender."]})
+            raise domain.InvalidTerms(
+                {"scores": [f"{item['bid_id']} is not a bid on this tender."]}
+            )
         bid.score = item["score"]
     catalogue.eligible_provider(uow, chosen.provider_id)
-    _check_available(budgets.lines_of(uow, _budget_id(uow, tender))[tender.funding_line],
-                     chosen.amount_fen)
+    _check_available(
+        budgets.lines_of(uow, _budget_id(uow, tender))[tender.funding_line], chosen.amount_fen
+    )
     _step(uow, tender, "propose_award", actor, data["reason"])
     tender.awarded_bid_id = chosen.id
     tender.award_reason = data["reason"]
@@ -214,10 +297,16 @@ def cancel(uow: UnitOfWork, principal: Principal, tender_id: str, reason: str) -
 
 
 def steps(uow: UnitOfWork, tender_id: str) -> list[TenderStep]:
-    return list(uow.session.scalars(select(TenderStep).where(TenderStep.tender_id == tender_id)
-                                    .order_by(TenderStep.id)))
+    return list(
+        uow.session.scalars(
+            select(TenderStep).where(TenderStep.tender_id == tender_id).order_by(TenderStep.id)
+        )
+    )
 
 
 def bids_of(uow: UnitOfWork, tender_id: str) -> list[Bid]:
-    return list(uow.session.scalars(select(Bid).where(Bid.tender_id == tender_id)
-                                    .order_by(Bid.submitted_at)))
+    return list(
+        uow.session.scalars(
+            select(Bid).where(Bid.tender_id == tender_id).order_by(Bid.submitted_at)
+        )
+    )

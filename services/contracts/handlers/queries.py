@@ -31,8 +31,9 @@ def readable_community(principal: Principal, community: str | None) -> str | Non
     return community
 
 
-def _scoped(statement: Select[Any], column: Any, principal: Principal,
-            community: str | None) -> Select[Any]:
+def _scoped(
+    statement: Select[Any], column: Any, principal: Principal, community: str | None
+) -> Select[Any]:
     if community is not None:
         return statement.where(column == community)
     if principal.is_admin:
@@ -44,8 +45,12 @@ def packages(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     statement = select(ServicePackage).order_by(ServicePackage.community, ServicePackage.code)
     if "active" in args:
         statement = statement.where(ServicePackage.active.is_(args["active"]))
-    return _scoped(statement, ServicePackage.community, principal,
-                   readable_community(principal, args.get("community")))
+    return _scoped(
+        statement,
+        ServicePackage.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
 
 
 def providers(args: dict[str, Any]) -> Select[Any]:
@@ -62,16 +67,18 @@ def budgets(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     statement = select(Budget).order_by(Budget.fiscal_year.desc(), Budget.community)
     if "fiscal_year" in args:
         statement = statement.where(Budget.fiscal_year == args["fiscal_year"])
-    return _scoped(statement, Budget.community, principal,
-                   readable_community(principal, args.get("community")))
+    return _scoped(
+        statement, Budget.community, principal, readable_community(principal, args.get("community"))
+    )
 
 
 def tenders(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     statement = select(Tender).order_by(Tender.created_at.desc())
     if "status" in args:
         statement = statement.where(Tender.status == args["status"])
-    return _scoped(statement, Tender.community, principal,
-                   readable_community(principal, args.get("community")))
+    return _scoped(
+        statement, Tender.community, principal, readable_community(principal, args.get("community"))
+    )
 
 
 def contracts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
@@ -82,29 +89,46 @@ def contracts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     own_provider = principal.claims.get("provider_id")
     if "provider_signatory" in principal.roles and own_provider and not args.get("community"):
         return statement.where(Contract.provider_id == str(own_provider))
-    return _scoped(statement, Contract.community, principal,
-                   readable_community(principal, args.get("community")))
+    return _scoped(
+        statement,
+        Contract.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
 
 
 def payments(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     statement = select(Payment).order_by(Payment.paid_at.desc())
     if "contract_id" in args:
         statement = statement.where(Payment.contract_id == str(args["contract_id"]))
-    return _scoped(statement, Payment.community, principal,
-                   readable_community(principal, args.get("community")))
+    return _scoped(
+        statement,
+        Payment.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
 
 
 def accounts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     statement = select(Account).where(Account.kind.in_(("committee", "autonomy_fund")))
     statement = statement.order_by(Account.community, Account.kind)
-    return _scoped(statement, Account.community, principal,
-                   readable_community(principal, args.get("community")))
+    return _scoped(
+        statement,
+        Account.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
 
 
 def entries(account_id: str) -> Select[Any]:
-    return select(LedgerEntry).where(
-        (LedgerEntry.debit_account_id == account_id) | (LedgerEntry.credit_account_id == account_id)
-    ).order_by(LedgerEntry.id.desc())
+    return (
+        select(LedgerEntry)
+        .where(
+            (LedgerEntry.debit_account_id == account_id)
+            | (LedgerEntry.credit_account_id == account_id)
+        )
+        .order_by(LedgerEntry.id.desc())
+    )
 
 
 def releases(community: str | None, since: datetime | None) -> Select[Any]:

@@ -50,19 +50,33 @@ def fall_due(uow: UnitOfWork, contract: Contract, milestone: Milestone, at: date
         else:
             milestone.status, milestone.payable_fen = "payable", milestone.amount_fen
     due = milestone.due_date or at.astimezone(LOCAL).date()
-    uow.emit(events.MILESTONE_DUE, subject=contract.id, community=contract.community, data={
-        "contract_id": contract.id, "milestone_id": milestone.id, "due_date": due.isoformat(),
-        "amount_fen": milestone.amount_fen})
+    uow.emit(
+        events.MILESTONE_DUE,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "contract_id": contract.id,
+            "milestone_id": milestone.id,
+            "due_date": due.isoformat(),
+            "amount_fen": milestone.amount_fen,
+        },
+    )
 
 
 def notify_due_milestones(uow: UnitOfWork, limit: int = 200) -> int:
     """Periodic: publish `milestone.due` for milestones that fell due (once each)."""
     today = local_today()
     statement = (
-        select(Milestone, Contract).join(Contract, Contract.id == Milestone.contract_id)
-        .where(Milestone.due_notified_at.is_(None), Milestone.due_date <= today,
-               Milestone.status != "cancelled", Contract.status.in_(("active", "amending")))
-        .order_by(Milestone.due_date).limit(limit)
+        select(Milestone, Contract)
+        .join(Contract, Contract.id == Milestone.contract_id)
+        .where(
+            Milestone.due_notified_at.is_(None),
+            Milestone.due_date <= today,
+            Milestone.status != "cancelled",
+            Contract.status.in_(("active", "amending")),
+        )
+        .order_by(Milestone.due_date)
+        .limit(limit)
         .with_for_update(skip_locked=True, of=Milestone)
     )
     rows = uow.session.execute(statement).all()
@@ -72,34 +86,47 @@ def notify_due_milestones(uow: UnitOfWork, limit: int = 200) -> int:
     return len(rows)
 
 
-def allocate_to_contract(uow: UnitOfWork, principal: Principal, contract_id: str,
-                         data: dict[str, Any]) -> Any:
+def allocate_to_contract(
+    uow: UnitOfWork, principal: Principal, contract_id: str, data: dict[str, Any]
+) -> Any:
     """Pass-through: the subdistrict allocates (part of) a contract's money to the committee."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
     actor = subdistrict_officer(principal)
     if not contract.earmarked:
         raise domain.IllegalTransition(
             "This contract is paid from the committee's quota or fund, allocated per budget "
-            "(POST /budgets/{id}/allocations).", transition="allocate to contract")
+            "(POST /budgets/{id}/allocations).",
+            transition="allocate to contract",
+        )
     CONTRACT.check(contract.status, "allocate")
     amount = data["amount_fen"]
     room = contract.value_fen - contract.withheld_fen - contract.allocated_fen
     if amount > room:
-        raise domain.OverPayment(f"The contract has {room} fen left to allocate; {amount} asked.",
-                                 open_fen=room)
+        raise domain.OverPayment(
+            f"The contract has {room} fen left to allocate; {amount} asked.", open_fen=room
+        )
     line = budgets.line_for_update(uow, contract.budget_line_id)
-    entry = budgets.allocate(uow, actor, get(uow, Budget, line.budget_id), line, amount,
-                             contract_id=contract.id, memo=data.get("memo", ""))
+    entry = budgets.allocate(
+        uow,
+        actor,
+        get(uow, Budget, line.budget_id),
+        line,
+        amount,
+        contract_id=contract.id,
+        memo=data.get("memo", ""),
+    )
     contract.allocated_fen += amount
     contract.version += 1
     uow.flush()
-    ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["implementation"],
-                         entry.created_at)
+    ocds_snapshot.record(
+        uow, get(uow, Tender, contract.tender_id), ["implementation"], entry.created_at
+    )
     return entry
 
 
-def pay(uow: UnitOfWork, principal: Principal, contract_id: str, milestone_id: str,
-        data: dict[str, Any]) -> Payment:
+def pay(
+    uow: UnitOfWork, principal: Principal, contract_id: str, milestone_id: str, data: dict[str, Any]
+) -> Payment:
     """The residents' committee pays the provider for a milestone, from its account."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
     actor = committee_member(principal, contract.community)
@@ -108,46 +135,89 @@ def pay(uow: UnitOfWork, principal: Principal, contract_id: str, milestone_id: s
     if milestone.contract_id != contract.id:
         raise domain.InvalidTerms({"milestone_id": ["Not a milestone of this contract."]})
     today = local_today()
-    if (milestone.kind == "scheduled" and milestone.status == "pending"
-            and milestone.due_date is not None and milestone.due_date <= today):
+    if (
+        milestone.kind == "scheduled"
+        and milestone.status == "pending"
+        and milestone.due_date is not None
+        and milestone.due_date <= today
+    ):
         fall_due(uow, contract, milestone, now())
     if milestone.status not in ("payable",):
         raise domain.IllegalTransition(
             f"The milestone is {milestone.status.replace('_', ' ')}, not payable.",
-            transition=f"{milestone.status} -> paid")
+            transition=f"{milestone.status} -> paid",
+        )
     line = budgets.line_for_update(uow, contract.budget_line_id)
-    funds = (contract.allocated_fen - contract.paid_fen) if contract.earmarked \
+    funds = (
+        (contract.allocated_fen - contract.paid_fen)
+        if contract.earmarked
         else (line.allocated_fen - line.paid_fen)
+    )
     amount = data["amount_fen"]
-    money.check_payment(amount, milestone_open_fen=milestone.payable_fen - milestone.paid_fen,
-                        contract_open_fen=contract.value_fen - contract.withheld_fen
-                        - contract.paid_fen, funds_fen=funds)
-    payer = ledger.committee_account(uow, contract.community) if line.line == "services" \
+    money.check_payment(
+        amount,
+        milestone_open_fen=milestone.payable_fen - milestone.paid_fen,
+        contract_open_fen=contract.value_fen - contract.withheld_fen - contract.paid_fen,
+        funds_fen=funds,
+    )
+    payer = (
+        ledger.committee_account(uow, contract.community)
+        if line.line == "services"
         else ledger.autonomy_fund_account(uow, contract.community)
-    entry = ledger.transfer(uow, kind="payment", giver=payer,
-                            receiver=ledger.provider_account(uow, contract.provider_id),
-                            amount_fen=amount, community=contract.community,
-                            budget_line_id=line.id, actor=actor, contract_id=contract.id,
-                            milestone_id=milestone.id, memo=data.get("memo", ""))
-    uow.session.execute(update(BudgetLine).where(BudgetLine.id == line.id)
-                        .values(paid_fen=BudgetLine.paid_fen + amount))
+    )
+    entry = ledger.transfer(
+        uow,
+        kind="payment",
+        giver=payer,
+        receiver=ledger.provider_account(uow, contract.provider_id),
+        amount_fen=amount,
+        community=contract.community,
+        budget_line_id=line.id,
+        actor=actor,
+        contract_id=contract.id,
+        milestone_id=milestone.id,
+        memo=data.get("memo", ""),
+    )
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == line.id)
+        .values(paid_fen=BudgetLine.paid_fen + amount)
+    )
     milestone.paid_fen += amount
     contract.paid_fen += amount
     contract.version += 1
     if milestone.paid_fen + milestone.withheld_fen == milestone.amount_fen:
         milestone.status, milestone.settled_at = "paid", entry.created_at
-    payment = Payment(number=next_number(uow, "ZF", 6), community=contract.community,
-                      contract_id=contract.id, milestone_id=milestone.id, amount_fen=amount,
-                      entry_id=entry.id, memo=data.get("memo", ""), paid_at=entry.created_at,
-                      paid_by_sub=actor.sub, paid_by_name=actor.name)
+    payment = Payment(
+        number=next_number(uow, "ZF", 6),
+        community=contract.community,
+        contract_id=contract.id,
+        milestone_id=milestone.id,
+        amount_fen=amount,
+        entry_id=entry.id,
+        memo=data.get("memo", ""),
+        paid_at=entry.created_at,
+        paid_by_sub=actor.sub,
+        paid_by_name=actor.name,
+    )
     uow.session.add(payment)
     uow.flush()
-    uow.emit(events.PAYMENT_MADE, subject=contract.id, community=contract.community, data={
-        "payment_id": payment.id, "contract_id": contract.id, "milestone_id": milestone.id,
-        "amount_fen": amount, "paid_at": payment.paid_at.isoformat()})
+    uow.emit(
+        events.PAYMENT_MADE,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "payment_id": payment.id,
+            "contract_id": contract.id,
+            "milestone_id": milestone.id,
+            "amount_fen": amount,
+            "paid_at": payment.paid_at.isoformat(),
+        },
+    )
     _complete_if_settled(uow, contract, actor)
-    ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["implementation"],
-                         payment.paid_at)
+    ocds_snapshot.record(
+        uow, get(uow, Tender, contract.tender_id), ["implementation"], payment.paid_at
+    )
     return payment
 
 
@@ -156,25 +226,34 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
     data = event["data"]
     if not data.get("contract_id"):
         return
-    contract = uow.session.scalars(select(Contract).where(
-        Contract.id == str(data["contract_id"])).with_for_update()).first()
+    contract = uow.session.scalars(
+        select(Contract).where(Contract.id == str(data["contract_id"])).with_for_update()
+    ).first()
     if contract is None:
         log.info("evaluation round %s names an unknown contract", data.get("round_id"))
         return
     milestone = uow.session.scalars(
-        select(Milestone).where(Milestone.contract_id == contract.id,
-                                Milestone.kind == "evaluation",
-                                Milestone.evaluation_year == int(data["year"]),
-                                Milestone.decided_round_id.is_(None),
-                                Milestone.status.in_(("pending", "awaiting_evaluation")))
-        .order_by(Milestone.seq).with_for_update()).first()
+        select(Milestone)
+        .where(
+            Milestone.contract_id == contract.id,
+            Milestone.kind == "evaluation",
+            Milestone.evaluation_year == int(data["year"]),
+            Milestone.decided_round_id.is_(None),
+            Milestone.status.in_(("pending", "awaiting_evaluation")),
+        )
+        .order_by(Milestone.seq)
+        .with_for_update()
+    ).first()
     if milestone is None:
         log.info("no undecided evaluation milestone for round %s", data.get("round_id"))
         return
     grade, round_id = data["grade"], str(data["round_id"])
-    release = money.release_for_grade(milestone.amount_fen, grade,
-                                      money.score_hundredths(data["score"]),
-                                      contract.fail_withhold_bp)
+    release = money.release_for_grade(
+        milestone.amount_fen,
+        grade,
+        money.score_hundredths(data["score"]),
+        contract.fail_withhold_bp,
+    )
     at = now()
     milestone.payable_fen, milestone.withheld_fen = release.released_fen, release.withheld_fen
     milestone.grade, milestone.decided_round_id, milestone.decided_at = grade, round_id, at
@@ -186,16 +265,31 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
     contract.withheld_fen += release.withheld_fen
     contract.version += 1
     return_excess_allocation(uow, contract, SYSTEM)
-    uow.session.execute(update(BudgetLine).where(BudgetLine.id == contract.budget_line_id)
-                        .values(committed_fen=BudgetLine.committed_fen - release.withheld_fen))
-    common = {"contract_id": contract.id, "milestone_id": milestone.id, "round_id": round_id,
-              "grade": grade}
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == contract.budget_line_id)
+        .values(committed_fen=BudgetLine.committed_fen - release.withheld_fen)
+    )
+    common = {
+        "contract_id": contract.id,
+        "milestone_id": milestone.id,
+        "round_id": round_id,
+        "grade": grade,
+    }
     if release.released_fen:
-        uow.emit(events.PAYMENT_RELEASED, subject=contract.id, community=contract.community,
-                 data={**common, "amount_fen": release.released_fen})
+        uow.emit(
+            events.PAYMENT_RELEASED,
+            subject=contract.id,
+            community=contract.community,
+            data={**common, "amount_fen": release.released_fen},
+        )
     if release.withheld_fen:
-        uow.emit(events.PAYMENT_WITHHELD, subject=contract.id, community=contract.community,
-                 data={**common, "withheld_fen": release.withheld_fen})
+        uow.emit(
+            events.PAYMENT_WITHHELD,
+            subject=contract.id,
+            community=contract.community,
+            data={**common, "withheld_fen": release.withheld_fen},
+        )
     uow.flush()
     _complete_if_settled(uow, contract, SYSTEM)
     ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["implementation"], at)
@@ -204,20 +298,25 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
 def cancel_open_milestones(uow: UnitOfWork, contract: Contract, at: datetime) -> None:
     """On termination: milestones not yet payable are cancelled and their budget freed."""
     freed = 0
-    for milestone in uow.session.scalars(select(Milestone).where(
-            Milestone.contract_id == contract.id).with_for_update()):
+    for milestone in uow.session.scalars(
+        select(Milestone).where(Milestone.contract_id == contract.id).with_for_update()
+    ):
         if milestone.status in ("pending", "awaiting_evaluation") and milestone.payable_fen == 0:
             milestone.status, milestone.settled_at = "cancelled", at
             freed += milestone.amount_fen
-    uow.session.execute(update(BudgetLine).where(BudgetLine.id == contract.budget_line_id)
-                        .values(committed_fen=BudgetLine.committed_fen - freed))
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == contract.budget_line_id)
+        .values(committed_fen=BudgetLine.committed_fen - freed)
+    )
 
 
 def payable_ceiling(uow: UnitOfWork, contract: Contract) -> int:
     """The most this contract can still be paid in total (paid + payable + still open)."""
     total = 0
-    for milestone in uow.session.scalars(select(Milestone).where(
-            Milestone.contract_id == contract.id)):
+    for milestone in uow.session.scalars(
+        select(Milestone).where(Milestone.contract_id == contract.id)
+    ):
         if milestone.status == "cancelled":
             continue
         total += milestone.amount_fen - milestone.withheld_fen
@@ -239,19 +338,31 @@ def return_excess_allocation(uow: UnitOfWork, contract: Contract, actor: Actor) 
             return
         contract.allocated_fen -= excess
         line = budgets.line_for_update(uow, contract.budget_line_id)
-    ledger.transfer(uow, kind="return", giver=ledger.committee_account(uow, contract.community),
-                    receiver=ledger.subdistrict_account(uow), amount_fen=excess,
-                    community=contract.community, budget_line_id=line.id, actor=actor,
-                    contract_id=contract.id, memo="unspent allocation returned")
-    uow.session.execute(update(BudgetLine).where(BudgetLine.id == line.id)
-                        .values(allocated_fen=BudgetLine.allocated_fen - excess))
+    ledger.transfer(
+        uow,
+        kind="return",
+        giver=ledger.committee_account(uow, contract.community),
+        receiver=ledger.subdistrict_account(uow),
+        amount_fen=excess,
+        community=contract.community,
+        budget_line_id=line.id,
+        actor=actor,
+        contract_id=contract.id,
+        memo="unspent allocation returned",
+    )
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == line.id)
+        .values(allocated_fen=BudgetLine.allocated_fen - excess)
+    )
 
 
 def _complete_if_settled(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
     if contract.status != "active":
         return
-    statuses = uow.session.scalars(select(Milestone.status).where(
-        Milestone.contract_id == contract.id)).all()
+    statuses = uow.session.scalars(
+        select(Milestone.status).where(Milestone.contract_id == contract.id)
+    ).all()
     if statuses and all(s in SETTLED for s in statuses):
         from .contracts import record_step
 

@@ -20,8 +20,9 @@ def check_period(start: date, end: date) -> None:
         raise InvalidTerms({"period_end": ["A purchase contract runs three years at most."]})
 
 
-def build_milestones(items: list[dict[str, Any]], value_fen: int, start: date,
-                     end: date) -> list[Milestone]:
+def build_milestones(
+    items: list[dict[str, Any]], value_fen: int, start: date, end: date
+) -> list[Milestone]:
     """Milestones with exact amounts: shares floored, the remainder on the last one."""
     errors: dict[str, list[str]] = {}
     years: set[int] = set()
@@ -39,7 +40,9 @@ def build_milestones(items: list[dict[str, Any]], value_fen: int, start: date,
             errors[where] = ["A scheduled milestone falls due within the contract period."]
         elif kind == "evaluation":
             if not start <= due <= end + EVALUATION_GRACE:
-                errors[where] = ["An evaluation milestone falls due within a year after the period."]
+                errors[where] = [
+                    "An evaluation milestone falls due within a year after the period."
+                ]
             year = item.get("evaluation_year") or end.year
             if year in years:
                 errors[where] = [f"Two evaluation milestones for the year {year}."]
@@ -48,16 +51,29 @@ def build_milestones(items: list[dict[str, Any]], value_fen: int, start: date,
         raise InvalidTerms(errors)
     amounts = money.split_by_shares(value_fen, [item["share_bp"] for item in items])
     return [
-        Milestone(seq=index + 1, name=item["name"], kind=item["kind"], due_date=item.get("due_date"),
-                  share_bp=item["share_bp"], amount_fen=amount, payable_fen=0, paid_fen=0,
-                  withheld_fen=0, status="pending",
-                  evaluation_year=(item.get("evaluation_year") or end.year)
-                  if item["kind"] == "evaluation" else None)
+        Milestone(
+            seq=index + 1,
+            name=item["name"],
+            kind=item["kind"],
+            due_date=item.get("due_date"),
+            share_bp=item["share_bp"],
+            amount_fen=amount,
+            payable_fen=0,
+            paid_fen=0,
+            withheld_fen=0,
+            status="pending",
+            evaluation_year=(item.get("evaluation_year") or end.year)
+            if item["kind"] == "evaluation"
+            else None,
+        )
         for index, (item, amount) in enumerate(zip(items, amounts, strict=True))
     ]
 
 
 def deliverables_of(packages: list[ServicePackage]) -> list[dict[str, Any]]:
     """The packages' deliverables as agreed (a copy: later catalogue edits do not change it)."""
-    return [{"package_code": p.code, "package_name": p.name, **d}
-            for p in packages for d in p.deliverables]
+    return [
+        {"package_code": p.code, "package_name": p.name, **d}
+        for p in packages
+        for d in p.deliverables
+    ]

@@ -23,7 +23,24 @@ from .ledger import Account, Budget, BudgetLine, Counter, LedgerEntry, Payment  
 from .procurement import Bid, OcdsRelease, Tender, TenderStep  # noqa: E402
 
 __all__ = [
-    "Account", "Amendment", "Base", "Bid", "Budget", "BudgetLine", "Contract", "ContractStep",
-    "Counter", "LedgerEntry", "Milestone", "OcdsRelease", "Payment", "Provider",
-    "ProviderStatusChange", "ServicePackage", "Signature", "Tender", "TenderStep", "new_id",
+    "Account",
+    "Amendment",
+    "Base",
+    "Bid",
+    "Budget",
+    "BudgetLine",
+    "Contract",
+    "ContractStep",
+    "Counter",
+    "LedgerEntry",
+    "Milestone",
+    "OcdsRelease",
+    "Payment",
+    "Provider",
+    "ProviderStatusChange",
+    "ServicePackage",
+    "Signature",
+    "Tender",
+    "TenderStep",
+    "new_id",
 ]

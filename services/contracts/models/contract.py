@@ -31,8 +31,9 @@ class Contract(Base):
         Index("ix_contracts_provider", "provider_id"),
         CheckConstraint("withheld_fen >= 0 AND withheld_fen <= value_fen", name="withheld"),
         CheckConstraint("paid_fen >= 0 AND paid_fen <= value_fen - withheld_fen", name="paid"),
-        CheckConstraint("allocated_fen >= 0 AND allocated_fen <= value_fen - withheld_fen",
-                        name="allocated"),
+        CheckConstraint(
+            "allocated_fen >= 0 AND allocated_fen <= value_fen - withheld_fen", name="allocated"
+        ),
         CheckConstraint("NOT earmarked OR paid_fen <= allocated_fen", name="earmark"),
     )
 
@@ -72,8 +73,10 @@ class Milestone(Base):
     __table_args__ = (
         UniqueConstraint("contract_id", "seq"),
         CheckConstraint("paid_fen >= 0 AND paid_fen <= payable_fen", name="paid"),
-        CheckConstraint("payable_fen >= 0 AND withheld_fen >= 0 "
-                        "AND payable_fen + withheld_fen <= amount_fen", name="settled"),
+        CheckConstraint(
+            "payable_fen >= 0 AND withheld_fen >= 0 AND payable_fen + withheld_fen <= amount_fen",
+            name="settled",
+        ),
         Index("ix_milestones_due", "due_notified_at", "due_date"),
     )
 

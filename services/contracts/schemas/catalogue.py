@@ -33,8 +33,9 @@ class PackageCreateSchema(Schema):
     code = ma.fields.String(required=True, validate=CODE)
     name = ma.fields.String(required=True, validate=v.Length(min=2, max=100))
     description = ma.fields.String(validate=v.Length(max=2000))
-    deliverables = ma.fields.List(ma.fields.Nested(DeliverableSchema), required=True,
-                                  validate=v.Length(min=1, max=20))
+    deliverables = ma.fields.List(
+        ma.fields.Nested(DeliverableSchema), required=True, validate=v.Length(min=1, max=20)
+    )
 
 
 class PackageSchema(PackageCreateSchema):
@@ -50,8 +51,11 @@ class PackageQuerySchema(Schema):
 
 class ProviderCreateSchema(Schema):
     name = ma.fields.String(required=True, validate=v.Length(min=2, max=200))
-    uscc = ma.fields.String(required=True, validate=v.Length(min=1, max=40),
-                            metadata={"description": "Unified social credit code (GB 32100)"})
+    uscc = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=40),
+        metadata={"description": "Unified social credit code (GB 32100)"},
+    )
     kind = ma.fields.String(required=True, validate=v.OneOf(KINDS))
     community = Community(metadata={"description": "Home community of a community organization"})
     bank_name = ma.fields.String(validate=v.Length(max=200))
@@ -73,7 +77,8 @@ class ProviderSchema(ProviderCreateSchema):
     status = ma.fields.String(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     private_visible = ma.fields.Boolean(
-        dump_only=True, metadata={"description": "False: bank details and contact are masked"})
+        dump_only=True, metadata={"description": "False: bank details and contact are masked"}
+    )
     history = ma.fields.List(ma.fields.Nested(StatusChangeSchema), dump_only=True)
 
 

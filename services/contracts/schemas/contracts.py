@@ -18,8 +18,12 @@ class MilestoneInSchema(Schema):
     name = ma.fields.String(required=True, validate=v.Length(min=2, max=200))
     kind = ma.fields.String(required=True, validate=v.OneOf(("signing", "scheduled", "evaluation")))
     due_date = ma.fields.Date()
-    share_bp = ma.fields.Integer(required=True, strict=True, validate=v.Range(1, 10_000),
-                                 metadata={"description": "Share in basis points (3000 = 30 %)"})
+    share_bp = ma.fields.Integer(
+        required=True,
+        strict=True,
+        validate=v.Range(1, 10_000),
+        metadata={"description": "Share in basis points (3000 = 30 %)"},
+    )
     evaluation_year = ma.fields.Integer(strict=True, validate=v.Range(2011, 2100))
 
 
@@ -40,19 +44,26 @@ class ContractCreateSchema(Schema):
     title = ma.fields.String(validate=v.Length(min=2, max=200))
     period_start = ma.fields.Date(required=True)
     period_end = ma.fields.Date(required=True)
-    milestones = ma.fields.List(ma.fields.Nested(MilestoneInSchema), required=True,
-                                validate=v.Length(min=1, max=12))
+    milestones = ma.fields.List(
+        ma.fields.Nested(MilestoneInSchema), required=True, validate=v.Length(min=1, max=12)
+    )
     fail_withhold_bp = ma.fields.Integer(
-        strict=True, validate=v.Range(0, 10_000),
-        metadata={"description": "Share of the evaluation milestone withheld on grade fail "
-                                 "(default 10000: all)"})
+        strict=True,
+        validate=v.Range(0, 10_000),
+        metadata={
+            "description": "Share of the evaluation milestone withheld on grade fail "
+            "(default 10000: all)"
+        },
+    )
 
 
 class ContractEditSchema(Schema):
     title = ma.fields.String(validate=v.Length(min=2, max=200))
     period_start = ma.fields.Date()
     period_end = ma.fields.Date()
-    milestones = ma.fields.List(ma.fields.Nested(MilestoneInSchema), validate=v.Length(min=1, max=12))
+    milestones = ma.fields.List(
+        ma.fields.Nested(MilestoneInSchema), validate=v.Length(min=1, max=12)
+    )
     fail_withhold_bp = ma.fields.Integer(strict=True, validate=v.Range(0, 10_000))
     reason = ma.fields.String(validate=v.Length(max=2000))
 
@@ -97,9 +108,10 @@ class ContractSchema(Schema):
     revision = ma.fields.Integer()
     version = ma.fields.Integer()
     allowed_actions = ma.fields.List(ma.fields.String())
-    parties_signed = ma.fields.List(ma.fields.String(),
-                                    metadata={"description": "Parties that signed the revision "
-                                                             "being signed"})
+    parties_signed = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Parties that signed the revision being signed"},
+    )
     milestones = ma.fields.List(ma.fields.Nested(MilestoneSchema))
     signatures = ma.fields.List(ma.fields.Nested(SignatureSchema))
     amendments = ma.fields.List(ma.fields.Nested(AmendmentSchema))
@@ -117,7 +129,9 @@ class ContractQuerySchema(Schema):
 
 
 class SignatureCreateSchema(Schema):
-    party = ma.fields.String(required=True, validate=v.OneOf(("subdistrict", "committee", "provider")))
+    party = ma.fields.String(
+        required=True, validate=v.OneOf(("subdistrict", "committee", "provider"))
+    )
 
 
 class AmendmentCreateSchema(Schema):

@@ -16,10 +16,16 @@ class BudgetCreateSchema(Schema):
     community = Community(required=True)
     fiscal_year = ma.fields.Integer(required=True, strict=True, validate=v.Range(2011, 2100))
     mode = ma.fields.String(required=True, validate=v.OneOf(("pass_through", "committee_budget")))
-    services_fen = fen(required=True, metadata={
-        "description": "Purchased services: planned spending (pass_through) or the committee's "
-                       "fixed quota 定額預算 (committee_budget)"})
-    autonomy_fund_fen = fen(required=True, metadata={"description": "Community autonomy fund 社區自治基金"})
+    services_fen = fen(
+        required=True,
+        metadata={
+            "description": "Purchased services: planned spending (pass_through) or the committee's "
+            "fixed quota 定額預算 (committee_budget)"
+        },
+    )
+    autonomy_fund_fen = fen(
+        required=True, metadata={"description": "Community autonomy fund 社區自治基金"}
+    )
 
 
 class BudgetLineSchema(Schema):

@@ -10,22 +10,33 @@ from services.chassis.schemas import Schema
 from .catalogue import CODE, Community, positive_fen
 
 METHODS = ("open", "competitive_negotiation", "single_source")
-STATUSES = ("draft", "pending_approval", "approved", "published", "evaluating", "award_proposed",
-            "awarded", "contracted", "cancelled")
+STATUSES = (
+    "draft",
+    "pending_approval",
+    "approved",
+    "published",
+    "evaluating",
+    "award_proposed",
+    "awarded",
+    "contracted",
+    "cancelled",
+)
 
 
 class TenderCreateSchema(Schema):
     community = Community(required=True)
     fiscal_year = ma.fields.Integer(required=True, strict=True, validate=v.Range(2011, 2100))
-    funding_line = ma.fields.String(load_default="services",
-                                    validate=v.OneOf(("services", "autonomy_fund")))
+    funding_line = ma.fields.String(
+        load_default="services", validate=v.OneOf(("services", "autonomy_fund"))
+    )
     title = ma.fields.String(required=True, validate=v.Length(min=2, max=200))
     description = ma.fields.String(validate=v.Length(max=2000))
     method = ma.fields.String(required=True, validate=v.OneOf(METHODS))
     single_source_reason = ma.fields.String(validate=v.Length(min=2, max=2000))
     invited_provider_ids = ma.fields.List(ma.fields.UUID(), validate=v.Length(max=20))
-    package_codes = ma.fields.List(ma.fields.String(validate=CODE), required=True,
-                                   validate=v.Length(min=1, max=15))
+    package_codes = ma.fields.List(
+        ma.fields.String(validate=CODE), required=True, validate=v.Length(min=1, max=15)
+    )
     estimated_value_fen = positive_fen(required=True)
     bid_deadline = ma.fields.AwareDateTime()
 
@@ -68,8 +79,11 @@ class ReasonOnlySchema(Schema):
 class DecisionSchema(Schema):
     step = ma.fields.String(required=True, validate=v.OneOf(("tender", "award")))
     decision = ma.fields.String(required=True, validate=v.OneOf(("approve", "return")))
-    reason = ma.fields.String(required=True, validate=v.Length(min=2, max=2000),
-                              metadata={"description": "Why (the committee's deliberation)"})
+    reason = ma.fields.String(
+        required=True,
+        validate=v.Length(min=2, max=2000),
+        metadata={"description": "Why (the committee's deliberation)"},
+    )
 
 
 class BidCreateSchema(Schema):

@@ -22,15 +22,20 @@ def test_evaluation_delivered_twice_releases_once(service, token):
     event = evaluation_event(contract["id"], "pass", 75.5)
     body = events.encode(event)
     for _ in range(2):  # the broker redelivers, or the producer's relay publishes twice
-        harness.runtime.bus.publish_raw(body, routing_key="evaluation.round.completed",
-                                        message_id=event["id"])
+        harness.runtime.bus.publish_raw(
+            body, routing_key="evaluation.round.completed", message_id=event["id"]
+        )
     wait_for(lambda: worker.consumer.processed >= 2, timeout=20, message="two deliveries")
 
     def decided():
         with harness.runtime.database.engine.connect() as connection:
-            return connection.execute(text(
-                "SELECT payable_fen, withheld_fen, grade FROM milestones "
-                "WHERE contract_id = :c AND kind = 'evaluation'"), {"c": contract["id"]}).one()
+            return connection.execute(
+                text(
+                    "SELECT payable_fen, withheld_fen, grade FROM milestones "
+                    "WHERE contract_id = :c AND kind = 'evaluation'"
+                ),
+                {"c": contract["id"]},
+            ).one()
 
     assert tuple(decided()) == (226_500_00, 73_500_00, "pass")  # 75.5 % of 300 000 yuan
     types = harness.outbox_types()
@@ -48,4 +53,7 @@ def test_evaluation_delivered_twice_releases_once(service, token):
 
 def _all_sent(harness):
     with harness.runtime.database.engine.connect() as connection:
-        return connection.execute(text("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")).scalar() == 0
+        return (
+            connection.execute(text("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")).scalar()
+            == 0
+        )

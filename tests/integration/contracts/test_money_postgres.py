@@ -40,25 +40,35 @@ def _run_concurrently(calls):
 
 def _committee_balance(harness):
     with harness.runtime.database.engine.connect() as connection:
-        return connection.execute(text(
-            "SELECT balance_fen FROM accounts WHERE code = 'committee:huaguoshan'")).scalar_one()
+        return connection.execute(
+            text("SELECT balance_fen FROM accounts WHERE code = 'committee:huaguoshan'")
+        ).scalar_one()
 
 
 def test_twenty_concurrent_payments_against_funds_for_seven(pg_story):
     story = pg_story
     story.setup("committee_budget", services_fen=100_000_00)
-    contracts = [story.active_contract(amount_fen=5 * UNIT, estimated_fen=5 * UNIT,
-                                       milestones=ONE_MILESTONE) for _ in range(4)]
-    story.ok(story.client.post(f"/budgets/{story.ids['budget']['id']}/allocations", json={
-        "funding_line": "services", "amount_fen": 7 * UNIT}, headers={**story.officer, **key()}),
-        201)
+    contracts = [
+        story.active_contract(amount_fen=5 * UNIT, estimated_fen=5 * UNIT, milestones=ONE_MILESTONE)
+        for _ in range(4)
+    ]
+    story.ok(
+        story.client.post(
+            f"/budgets/{story.ids['budget']['id']}/allocations",
+            json={"funding_line": "services", "amount_fen": 7 * UNIT},
+            headers={**story.officer, **key()},
+        ),
+        201,
+    )
     app = story.harness.app
 
     def pay(contract):
         milestone = contract["milestones"][0]["id"]
         return lambda: app.test_client().post(
             f"/contracts/{contract['id']}/milestones/{milestone}/payments",
-            json={"amount_fen": UNIT}, headers={**story.member, **key()})
+            json={"amount_fen": UNIT},
+            headers={**story.member, **key()},
+        )
 
     responses = _run_concurrently([pay(contracts[i % 4]) for i in range(20)])
     statuses = sorted(r.status_code for r in responses)
@@ -69,8 +79,9 @@ def test_twenty_concurrent_payments_against_funds_for_seven(pg_story):
     with story.harness.runtime.database.engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM payments")).scalar() == 7
         assert connection.execute(text("SELECT SUM(balance_fen) FROM accounts")).scalar() == 0
-        line = connection.execute(text(
-            "SELECT allocated_fen, paid_fen FROM budget_lines WHERE line = 'services'")).one()
+        line = connection.execute(
+            text("SELECT allocated_fen, paid_fen FROM budget_lines WHERE line = 'services'")
+        ).one()
         assert tuple(line) == (7 * UNIT, 7 * UNIT)
     assert story.harness.outbox_types().count("contracts.payment.made.v1") == 7
 
@@ -87,7 +98,9 @@ def test_same_idempotency_key_ten_times_concurrently_is_one_payment(pg_story):
     def pay():
         return app.test_client().post(
             f"/contracts/{contract['id']}/milestones/{milestone}/payments",
-            json={"amount_fen": 50_000_00}, headers={**story.member, **same})
+            json={"amount_fen": 50_000_00},
+            headers={**story.member, **same},
+        )
 
     responses = _run_concurrently([pay for _ in range(10)])
     assert [r.status_code for r in responses] == [201] * 10
@@ -106,8 +119,8 @@ def test_the_database_itself_refuses_an_overdraft(pg_story):
     story.ok(story.allocate(contract, 100_00), 201)
     engine = story.harness.runtime.database.engine
     for statement in (
-        "UPDATE accounts SET balance_fen = balance_fen - 100_01 WHERE code = 'committee:huaguoshan'"
-        .replace("100_01", "10001"),
+        "UPDATE accounts SET balance_fen = balance_fen - 10001 "
+        "WHERE code = 'committee:huaguoshan'",
         f"UPDATE contracts SET paid_fen = value_fen + 1 WHERE id = '{contract['id']}'",
         f"UPDATE milestones SET paid_fen = amount_fen + 1 WHERE contract_id = '{contract['id']}'",
         "UPDATE budget_lines SET paid_fen = allocated_fen + 1",

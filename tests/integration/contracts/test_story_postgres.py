@@ -23,7 +23,9 @@ def test_full_story_exports_valid_ocds_on_postgres(pg_story):
     package = ocds_schema.parse(pg_story.client.get("/ocds/releases").get_data(as_text=True))
     assert ocds_schema.errors("release-package-schema.json", package) == []
     the_ocid = package["releases"][0]["ocid"]
-    record = ocds_schema.parse(pg_story.client.get(f"/ocds/records/{the_ocid}").get_data(as_text=True))
+    record = ocds_schema.parse(
+        pg_story.client.get(f"/ocds/records/{the_ocid}").get_data(as_text=True)
+    )
     assert ocds_schema.errors("record-package-schema.json", record) == []
 
 
@@ -33,15 +35,24 @@ def test_amend_then_terminate_on_postgres(pg_story):
     contract = story.active_contract()
     cid = contract["id"]
     story.ok(story.allocate(contract, 1_000_000_00), 201)
-    story.ok(story.client.post(f"/contracts/{cid}/amendments", json={
-        "reason": "縮減服務", "value_fen": 900_000_00},
-        headers={**story.officer, "If-Match": story.etag(cid)}))
+    story.ok(
+        story.client.post(
+            f"/contracts/{cid}/amendments",
+            json={"reason": "縮減服務", "value_fen": 900_000_00},
+            headers={**story.officer, "If-Match": story.etag(cid)},
+        )
+    )
     for party in ("committee", "provider", "subdistrict"):
         story.ok(story.sign(cid, party))
     amended = story.ok(story.client.get(f"/contracts/{cid}", headers=story.officer))
     assert amended["value_fen"] == 900_000_00 and amended["allocated_fen"] == 900_000_00
-    terminated = story.ok(story.client.post(f"/contracts/{cid}/termination", json={
-        "reason": "機構解散"}, headers={**story.officer, "If-Match": story.etag(cid)}))
+    terminated = story.ok(
+        story.client.post(
+            f"/contracts/{cid}/termination",
+            json={"reason": "機構解散"},
+            headers={**story.officer, "If-Match": story.etag(cid)},
+        )
+    )
     assert terminated["allocated_fen"] == 300_000_00  # only the payable signing milestone remains
     package = ocds_schema.parse(story.client.get("/ocds/releases").get_data(as_text=True))
     assert ocds_schema.errors("release-package-schema.json", package) == []

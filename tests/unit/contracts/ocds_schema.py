@@ -13,8 +13,12 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 FOLDER = Path(__file__).resolve().parents[3] / "standards" / "ocds-1.1"
-SCHEMAS = ("release-schema.json", "release-package-schema.json", "record-package-schema.json",
-           "versioned-release-validation-schema.json")
+SCHEMAS = (
+    "release-schema.json",
+    "release-package-schema.json",
+    "record-package-schema.json",
+    "versioned-release-validation-schema.json",
+)
 
 
 @cache
@@ -29,12 +33,16 @@ def registry() -> Registry:
 
 def validator(name: str) -> Draft4Validator:
     schema = json.loads((FOLDER / name).read_text(encoding="utf-8"))
-    return Draft4Validator(schema, registry=registry(), format_checker=Draft4Validator.FORMAT_CHECKER)
+    return Draft4Validator(
+        schema, registry=registry(), format_checker=Draft4Validator.FORMAT_CHECKER
+    )
 
 
 def errors(name: str, document: Any) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator(name).iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator(name).iter_errors(document)
+    ]
 
 
 def parse(text: str) -> Any:

@@ -24,8 +24,10 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
 
     folder = tmp_path_factory.mktemp("authz")
     url = sqlite_templates.fresh("contracts", folder / "contracts.db")
-    settings = Settings.from_env("contracts", {"data_dir": folder, "database_url": url,
-                                               "amqp_url": "memory://", **key_settings(key_dir)})
+    settings = Settings.from_env(
+        "contracts",
+        {"data_dir": folder, "database_url": url, "amqp_url": "memory://", **key_settings(key_dir)},
+    )
     runtime = Runtime(settings, registry.metadata("contracts"))
     app = registry.module("contracts", "app").create_app(runtime=runtime)
     from services.chassis.testing import token as token_fixture
@@ -34,12 +36,20 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     story = Story(app.test_client(), token)
     story.setup("pass_through")
     pending = story.tender()
-    story.ok(story.client.post(f"/tenders/{pending['id']}/submission", json={},
-                               headers=story.officer))
+    story.ok(
+        story.client.post(f"/tenders/{pending['id']}/submission", json={}, headers=story.officer)
+    )
     draft = story.contract()
     active = story.active_contract()
-    world = {"story": story, "token": token, "runtime": runtime, "pending": pending,
-             "draft": draft, "active": active, "budget": story.ids["budget"]}
+    world = {
+        "story": story,
+        "token": token,
+        "runtime": runtime,
+        "pending": pending,
+        "draft": draft,
+        "active": active,
+        "budget": story.ids["budget"],
+    }
     # a tender whose award waits for the committee
     tender = story.tender()
     tid = tender["id"]
@@ -50,12 +60,22 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     ]:
         story.ok(story.client.post(f"/tenders/{tid}/{path}", json=body, headers=who))
     pid = story.ids["provider"]["id"]
-    bid = story.ok(story.client.post(f"/tenders/{tid}/bids", json={"provider_id": pid,
-                                                                  "amount_fen": 100_00},
-                                     headers=story.signatory(pid)), 201)
+    bid = story.ok(
+        story.client.post(
+            f"/tenders/{tid}/bids",
+            json={"provider_id": pid, "amount_fen": 100_00},
+            headers=story.signatory(pid),
+        ),
+        201,
+    )
     story.ok(story.client.post(f"/tenders/{tid}/closing", json={}, headers=story.officer))
-    story.ok(story.client.post(f"/tenders/{tid}/award", json={"bid_id": bid["id"], "reason": "ok"},
-                               headers=story.officer))
+    story.ok(
+        story.client.post(
+            f"/tenders/{tid}/award",
+            json={"bid_id": bid["id"], "reason": "ok"},
+            headers=story.officer,
+        )
+    )
     world["award_proposed"] = tender
     yield world
     runtime.database.dispose()
@@ -66,54 +86,94 @@ def _calls(world):
     milestone = active["milestones"][0]["id"]
 
     def sign(party):
-        return lambda h: s.client.post(f"/contracts/{draft['id']}/signatures", json={"party": party},
-                                       headers={**h, "If-Match": s.etag(draft["id"])})
+        return lambda h: s.client.post(
+            f"/contracts/{draft['id']}/signatures",
+            json={"party": party},
+            headers={**h, "If-Match": s.etag(draft["id"])},
+        )
 
     return {
         "approve tender": lambda h: s.client.post(
             f"/tenders/{world['pending']['id']}/decisions",
-            json={"step": "tender", "decision": "approve", "reason": "ok"}, headers=h),
+            json={"step": "tender", "decision": "approve", "reason": "ok"},
+            headers=h,
+        ),
         "return tender": lambda h: s.client.post(
             f"/tenders/{world['pending']['id']}/decisions",
-            json={"step": "tender", "decision": "return", "reason": "no"}, headers=h),
+            json={"step": "tender", "decision": "return", "reason": "no"},
+            headers=h,
+        ),
         "approve award": lambda h: s.client.post(
             f"/tenders/{world['award_proposed']['id']}/decisions",
-            json={"step": "award", "decision": "approve", "reason": "ok"}, headers=h),
+            json={"step": "award", "decision": "approve", "reason": "ok"},
+            headers=h,
+        ),
         "cancel purchase": lambda h: s.client.post(
-            f"/tenders/{world['pending']['id']}/cancellation", json={"reason": "stop"}, headers=h),
+            f"/tenders/{world['pending']['id']}/cancellation", json={"reason": "stop"}, headers=h
+        ),
         "sign as committee": sign("committee"),
         "sign as subdistrict": sign("subdistrict"),
         "sign as provider": sign("provider"),
         "allocate to contract": lambda h: s.client.post(
-            f"/contracts/{active['id']}/allocations", json={"amount_fen": 100},
-            headers={**h, **key()}),
+            f"/contracts/{active['id']}/allocations",
+            json={"amount_fen": 100},
+            headers={**h, **key()},
+        ),
         "allocate budget line": lambda h: s.client.post(
             f"/budgets/{world['budget']['id']}/allocations",
-            json={"funding_line": "autonomy_fund", "amount_fen": 100}, headers={**h, **key()}),
+            json={"funding_line": "autonomy_fund", "amount_fen": 100},
+            headers={**h, **key()},
+        ),
         "pay milestone": lambda h: s.client.post(
-            f"/contracts/{active['id']}/milestones/{milestone}/payments", json={"amount_fen": 100},
-            headers={**h, **key()}),
+            f"/contracts/{active['id']}/milestones/{milestone}/payments",
+            json={"amount_fen": 100},
+            headers={**h, **key()},
+        ),
         "terminate": lambda h: s.client.post(
-            f"/contracts/{active['id']}/termination", json={"reason": "stop"},
-            headers={**h, "If-Match": s.etag(active["id"])}),
+            f"/contracts/{active['id']}/termination",
+            json={"reason": "stop"},
+            headers={**h, "If-Match": s.etag(active["id"])},
+        ),
         "amend": lambda h: s.client.post(
-            f"/contracts/{active['id']}/amendments", json={"reason": "x1", "value_fen": 5},
-            headers={**h, "If-Match": s.etag(active["id"])}),
+            f"/contracts/{active['id']}/amendments",
+            json={"reason": "x1", "value_fen": 5},
+            headers={**h, "If-Match": s.etag(active["id"])},
+        ),
     }
 
 
-ENDPOINTS = ["approve tender", "return tender", "approve award", "cancel purchase",
-             "sign as committee", "sign as subdistrict", "sign as provider",
-             "allocate to contract", "allocate budget line", "pay milestone", "terminate", "amend"]
+ENDPOINTS = [
+    "approve tender",
+    "return tender",
+    "approve award",
+    "cancel purchase",
+    "sign as committee",
+    "sign as subdistrict",
+    "sign as provider",
+    "allocate to contract",
+    "allocate budget line",
+    "pay milestone",
+    "terminate",
+    "amend",
+]
 
 
 def _snapshot(runtime):
     from sqlalchemy import text
 
     with runtime.database.engine.connect() as connection:
-        return {t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar()
-                for t in ("tender_steps", "signatures", "ledger_entries", "payments",
-                          "contract_steps", "amendments", "outbox")}
+        return {
+            t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar()
+            for t in (
+                "tender_steps",
+                "signatures",
+                "ledger_entries",
+                "payments",
+                "contract_steps",
+                "amendments",
+                "outbox",
+            )
+        }
 
 
 @pytest.mark.parametrize("outsider", sorted(OUTSIDERS))

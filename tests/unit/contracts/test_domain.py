@@ -16,8 +16,12 @@ from services.contracts.domain import (
 # Published codes, each checked with the GB 32100 algorithm (see test below):
 # the standard's worked example, China Petroleum & Chemical Corporation (Sinopec),
 # Huawei Technologies Co., Ltd. and Tencent Technology (Shenzhen) Co., Ltd.
-REAL_CODES = ["91350100M000100Y43", "91110000710926094P", "914403001922038216",
-              "9144030071526726XG"]
+REAL_CODES = [
+    "91350100M000100Y43",
+    "91110000710926094P",
+    "914403001922038216",
+    "9144030071526726XG",
+]
 
 
 @pytest.mark.parametrize("code", REAL_CODES)
@@ -32,16 +36,19 @@ def test_weights_are_powers_of_three_modulo_31():
     assert not set("IOSVZ") & set(domain.USCC_CHARSET)
 
 
-@pytest.mark.parametrize(("code", "reason"), [
-    ("91350100M000100Y44", "check character is '4', the code's digits give '3'"),
-    ("91110000710926094Q", "check character"),
-    ("9135010OM000100Y43", "characters outside GB 32100's set: O"),
-    ("91350100M000100I43", "characters outside GB 32100's set: I"),
-    ("9135A100M000100Y43", "administrative division"),
-    ("91350100M000100Y4", "must be 18 characters (got 17)"),
-    ("91350100M000100Y433", "must be 18 characters (got 19)"),
-    ("91350100m000100y43", "characters outside"),
-])
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("91350100M000100Y44", "check character is '4', the code's digits give '3'"),
+        ("91110000710926094Q", "check character"),
+        ("9135010OM000100Y43", "characters outside GB 32100's set: O"),
+        ("91350100M000100I43", "characters outside GB 32100's set: I"),
+        ("9135A100M000100Y43", "administrative division"),
+        ("91350100M000100Y4", "must be 18 characters (got 17)"),
+        ("91350100M000100Y433", "must be 18 characters (got 19)"),
+        ("91350100m000100y43", "characters outside"),
+    ],
+)
 def test_wrong_codes_are_refused_with_the_reason(code, reason):
     problem = domain.uscc_problem(code)
     assert problem is not None and reason in problem
@@ -53,7 +60,7 @@ def test_every_single_character_change_is_caught():
         for replacement in domain.USCC_CHARSET:
             if replacement == code[position] or (2 <= position < 8 and not replacement.isdigit()):
                 continue
-            changed = code[:position] + replacement + code[position + 1:]
+            changed = code[:position] + replacement + code[position + 1 :]
             assert domain.uscc_problem(changed) is not None, changed
 
 
@@ -63,8 +70,15 @@ def test_normalize_uscc_uppercases_and_strips():
 
 # -- tender state machine --------------------------------------------------------------
 
-HAPPY_TENDER = ["submit", "approve_tender", "publish", "close_bidding", "propose_award",
-                "approve_award", "contract"]
+HAPPY_TENDER = [
+    "submit",
+    "approve_tender",
+    "publish",
+    "close_bidding",
+    "propose_award",
+    "approve_award",
+    "contract",
+]
 
 
 def test_tender_happy_path_reaches_contracted():
@@ -98,7 +112,9 @@ def test_every_illegal_transition_is_409_naming_it(machine):
 
 
 def test_publishing_before_committee_approval_is_refused():
-    with pytest.raises(IllegalTransition, match="Cannot publish a tender in state 'pending_approval'"):
+    with pytest.raises(
+        IllegalTransition, match="Cannot publish a tender in state 'pending_approval'"
+    ):
         TENDER.next("pending_approval", "publish")
 
 
@@ -128,6 +144,7 @@ def test_barred_provider_stays_barred():
 
 # -- three signatures --------------------------------------------------------------------
 
+
 def test_two_signatures_leave_the_contract_pending():
     signed, complete = domain.add_signature([], "subdistrict")
     assert not complete
@@ -136,7 +153,10 @@ def test_two_signatures_leave_the_contract_pending():
 
 
 def test_third_signature_completes_in_any_order():
-    for order in (["committee", "provider", "subdistrict"], ["provider", "subdistrict", "committee"]):
+    for order in (
+        ["committee", "provider", "subdistrict"],
+        ["provider", "subdistrict", "committee"],
+    ):
         signed: frozenset[str] = frozenset()
         for party in order:
             signed, complete = domain.add_signature(signed, party)
@@ -155,6 +175,7 @@ def test_unknown_party_is_422():
 
 
 # -- funding modes ---------------------------------------------------------------------
+
 
 def test_pass_through_subdistrict_buys_and_money_is_earmarked():
     assert domain.buyer_of("pass_through", "services") == "subdistrict"
@@ -179,13 +200,16 @@ def test_proposer_may_not_approve_own_step():
     domain.check_separate_person("u1", "u2", "award")
 
 
-@pytest.mark.parametrize(("method", "reason", "invited", "deadline", "field"), [
-    ("single_source", None, ["p"], False, "single_source_reason"),
-    ("single_source", "only provider", ["p", "q"], False, "invited_provider_ids"),
-    ("competitive_negotiation", None, ["p"], False, "invited_provider_ids"),
-    ("open", None, [], False, "bid_deadline"),
-    ("open", None, ["p"], True, "invited_provider_ids"),
-])
+@pytest.mark.parametrize(
+    ("method", "reason", "invited", "deadline", "field"),
+    [
+        ("single_source", None, ["p"], False, "single_source_reason"),
+        ("single_source", "only provider", ["p", "q"], False, "invited_provider_ids"),
+        ("competitive_negotiation", None, ["p"], False, "invited_provider_ids"),
+        ("open", None, [], False, "bid_deadline"),
+        ("open", None, ["p"], True, "invited_provider_ids"),
+    ],
+)
 def test_tender_terms_are_checked_by_method(method, reason, invited, deadline, field):
     with pytest.raises(InvalidTerms) as refused:
         domain.check_tender_terms(method, reason, invited, deadline)

@@ -22,12 +22,15 @@ def _milestone(story, contract_id, seq=3):
     return contract, contract["milestones"][seq - 1]
 
 
-@pytest.mark.parametrize(("grade", "score", "released", "withheld"), [
-    ("excellent", 93.5, 300_000_00, 0),
-    ("good", 81.0, 300_000_00, 0),
-    ("pass", 68.45, 205_350_00, 94_650_00),
-    ("fail", 41.2, 0, 300_000_00),
-])
+@pytest.mark.parametrize(
+    ("grade", "score", "released", "withheld"),
+    [
+        ("excellent", 93.5, 300_000_00, 0),
+        ("good", 81.0, 300_000_00, 0),
+        ("pass", 68.45, 205_350_00, 94_650_00),
+        ("fail", 41.2, 0, 300_000_00),
+    ],
+)
 def test_grade_decides_the_evaluation_milestone(story, grade, score, released, withheld):
     story.setup("committee_budget")
     contract = story.active_contract()
@@ -48,8 +51,13 @@ def test_grade_decides_the_evaluation_milestone(story, grade, score, released, w
 def test_fail_policy_is_per_contract(story):
     story.setup("committee_budget")
     contract = story.contract()
-    story.ok(story.client.patch(f"/contracts/{contract['id']}", json={"fail_withhold_bp": 5000},
-                                headers={**story.member2, "If-Match": story.etag(contract["id"])}))
+    story.ok(
+        story.client.patch(
+            f"/contracts/{contract['id']}",
+            json={"fail_withhold_bp": 5000},
+            headers={**story.member2, "If-Match": story.etag(contract["id"])},
+        )
+    )
     for party in ("subdistrict", "committee", "provider"):
         story.ok(story.sign(contract["id"], party))
     _process(story, evaluation_event(contract["id"], "fail", 50.0))
@@ -94,7 +102,9 @@ def test_the_same_event_twice_and_an_equivalent_one_change_nothing_more(story):
 def test_rounds_without_contract_or_for_unknown_contracts_are_ignored(story):
     story.setup()
     assert _process(story, evaluation_event(None, "good", 80.0)) == 1
-    assert _process(story, evaluation_event("00000000-0000-4000-8000-000000000000", "good", 80)) == 1
+    assert (
+        _process(story, evaluation_event("00000000-0000-4000-8000-000000000000", "good", 80)) == 1
+    )
     assert story.harness.outbox_types() == []
 
 
@@ -102,18 +112,40 @@ def _dated_contract(story):
     today = local_today()
     milestones = [
         {"name": "首付", "kind": "signing", "share_bp": 2000},
-        {"name": "已到期", "kind": "scheduled", "due_date": (today - timedelta(days=1)).isoformat(),
-         "share_bp": 3000},
-        {"name": "未到期", "kind": "scheduled", "due_date": (today + timedelta(days=30)).isoformat(),
-         "share_bp": 3000},
-        {"name": "評估後", "kind": "evaluation", "due_date": (today + timedelta(days=60)).isoformat(),
-         "share_bp": 2000, "evaluation_year": today.year},
+        {
+            "name": "已到期",
+            "kind": "scheduled",
+            "due_date": (today - timedelta(days=1)).isoformat(),
+            "share_bp": 3000,
+        },
+        {
+            "name": "未到期",
+            "kind": "scheduled",
+            "due_date": (today + timedelta(days=30)).isoformat(),
+            "share_bp": 3000,
+        },
+        {
+            "name": "評估後",
+            "kind": "evaluation",
+            "due_date": (today + timedelta(days=60)).isoformat(),
+            "share_bp": 2000,
+            "evaluation_year": today.year,
+        },
     ]
     tender = story.through_award()
-    contract = story.ok(story.client.post("/contracts", json={
-        "tender_id": tender["id"], "period_start": (today - timedelta(days=100)).isoformat(),
-        "period_end": (today + timedelta(days=50)).isoformat(), "milestones": milestones},
-        headers=story.officer), 201)
+    contract = story.ok(
+        story.client.post(
+            "/contracts",
+            json={
+                "tender_id": tender["id"],
+                "period_start": (today - timedelta(days=100)).isoformat(),
+                "period_end": (today + timedelta(days=50)).isoformat(),
+                "milestones": milestones,
+            },
+            headers=story.officer,
+        ),
+        201,
+    )
     for party in ("subdistrict", "committee", "provider"):
         story.ok(story.sign(contract["id"], party))
     return contract

@@ -7,18 +7,35 @@ from services.contracts.domain import InsufficientFunds, InvalidTerms, OverPayme
 
 
 def test_thirty_forty_thirty_of_a_round_value():
-    assert money.split_by_shares(100_000_00, [3000, 4000, 3000]) == [30_000_00, 40_000_00, 30_000_00]
+    assert money.split_by_shares(100_000_00, [3000, 4000, 3000]) == [
+        30_000_00,
+        40_000_00,
+        30_000_00,
+    ]
 
 
 def test_remainder_goes_to_the_last_milestone():
     assert money.split_by_shares(100, [3333, 3333, 3334]) == [33, 33, 34]
     assert money.split_by_shares(1, [5000, 5000]) == [0, 1]
-    assert money.split_by_shares(999_999_99, [3000, 4000, 3000]) == [29_999_999, 39_999_999, 30_000_001]
+    assert money.split_by_shares(999_999_99, [3000, 4000, 3000]) == [
+        29_999_999,
+        39_999_999,
+        30_000_001,
+    ]
 
 
 @pytest.mark.parametrize("total", [0, 1, 7, 99, 12345, 10**13, 2_850_000_00 + 17])
-@pytest.mark.parametrize("shares", [[10000], [3000, 4000, 3000], [1, 9999], [3333, 3333, 3334],
-                                    [2500, 2500, 2500, 2500], [1] * 9 + [9991]])
+@pytest.mark.parametrize(
+    "shares",
+    [
+        [10000],
+        [3000, 4000, 3000],
+        [1, 9999],
+        [3333, 3333, 3334],
+        [2500, 2500, 2500, 2500],
+        [1] * 9 + [9991],
+    ],
+)
 def test_splits_always_sum_to_the_value_and_are_ints(total, shares):
     amounts = money.split_by_shares(total, shares)
     assert sum(amounts) == total
@@ -37,8 +54,10 @@ def test_float_shares_are_refused():
         money.split_by_shares(100, [5000.0, 5000.0])
 
 
-@pytest.mark.parametrize(("score", "hundredths"), [(78.45, 7845), (100, 10000), (0, 0),
-                                                   ("60.5", 6050), (72.1, 7210), (99.99, 9999)])
+@pytest.mark.parametrize(
+    ("score", "hundredths"),
+    [(78.45, 7845), (100, 10000), (0, 0), ("60.5", 6050), (72.1, 7210), (99.99, 9999)],
+)
 def test_scores_become_integer_hundredths(score, hundredths):
     assert money.score_hundredths(score) == hundredths
 
@@ -51,7 +70,9 @@ def test_bad_scores_are_refused(score):
 
 def test_excellent_and_good_release_in_full():
     for grade in ("excellent", "good"):
-        assert money.release_for_grade(300_000_00, grade, 8800, 10000) == money.Release(300_000_00, 0)
+        assert money.release_for_grade(300_000_00, grade, 8800, 10000) == money.Release(
+            300_000_00, 0
+        )
 
 
 def test_pass_releases_pro_rata_to_the_score_floored_to_the_fen():

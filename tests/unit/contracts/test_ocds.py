@@ -15,8 +15,13 @@ from tests.unit.contracts.test_evaluation_and_due import _process
 def test_the_format_checker_really_checks_dates_and_uris():
     checker = Draft4Validator.FORMAT_CHECKER
     assert "date-time" in checker.checkers and "uri" in checker.checkers
-    bad = {"uri": "not a uri", "version": "1.1", "publisher": {"name": "x"},
-           "publishedDate": "yesterday", "releases": [{}]}
+    bad = {
+        "uri": "not a uri",
+        "version": "1.1",
+        "publisher": {"name": "x"},
+        "publishedDate": "yesterday",
+        "releases": [{}],
+    }
     found = ocds_schema.errors("release-package-schema.json", bad)
     assert any("publishedDate" in e for e in found) and any(e.startswith("uri") for e in found)
     assert any("releases/0" in e for e in found)  # the $ref into release-schema is followed
@@ -52,8 +57,13 @@ def test_full_story_release_package_is_valid_ocds(story):
     assert all(r["ocid"] == last["ocid"] for r in package["releases"])
     roles = {p["id"]: p["roles"] for p in last["parties"]}
     # payee too: the part withheld after the evaluation went back to the subdistrict
-    assert roles["subdistrict-zhaoshang"] == ["buyer", "funder", "payee", "payer",
-                                              "procuringEntity"]
+    assert roles["subdistrict-zhaoshang"] == [
+        "buyer",
+        "funder",
+        "payee",
+        "payer",
+        "procuringEntity",
+    ]
     assert roles["committee-huaguoshan"] == ["payee", "payer", "reviewBody"]
     supplier = next(p for p in last["parties"] if "supplier" in p["roles"])
     assert supplier["roles"] == ["payee", "supplier", "tenderer"]
@@ -61,7 +71,10 @@ def test_full_story_release_package_is_valid_ocds(story):
     implementation = last["contracts"][0]["implementation"]
     payments = [t for t in implementation["transactions"] if t["id"].startswith("ZF-")]
     assert [t["value"]["amount"] for t in payments] == [
-        Decimal("300000.00"), Decimal("400000.00"), Decimal("240000.00")]
+        Decimal("300000.00"),
+        Decimal("400000.00"),
+        Decimal("240000.00"),
+    ]
     assert all(t["value"]["currency"] == "CNY" for t in implementation["transactions"])
     assert last["contracts"][0]["value"]["amount"] == Decimal("1000000.01")
     assert [m["status"] for m in implementation["milestones"]] == ["met", "met", "partiallyMet"]
@@ -81,8 +94,10 @@ def test_record_package_is_valid_and_compiles_the_releases(story):
     record = record_package["records"][0]
     assert record["ocid"] == the_ocid
     assert record["compiledRelease"]["tag"] == ["compiled"]
-    assert record["compiledRelease"]["contracts"][0]["implementation"] == \
-        record["releases"][-1]["contracts"][0]["implementation"]
+    assert (
+        record["compiledRelease"]["contracts"][0]["implementation"]
+        == record["releases"][-1]["contracts"][0]["implementation"]
+    )
     assert ocds_schema.errors("release-schema.json", record["compiledRelease"]) == []
 
 
@@ -111,8 +126,10 @@ def test_ocid_prefix_is_a_setting(service, token):
     assert package["releases"][0]["ocid"].startswith("ocds-test99-")
 
 
-@pytest.mark.parametrize(("fen", "text"), [(0, "0.00"), (1, "0.01"), (100, "1.00"),
-                                          (123456789012345, "1234567890123.45")])
+@pytest.mark.parametrize(
+    ("fen", "text"),
+    [(0, "0.00"), (1, "0.01"), (100, "1.00"), (123456789012345, "1234567890123.45")],
+)
 def test_fen_become_exact_yuan_at_the_edge(fen, text):
     converted = ocds_export.to_yuan({"value": {"amount_fen": fen, "currency": "CNY"}})
     assert ocds_export.dumps(converted) == '{"value":{"amount":' + text + ',"currency":"CNY"}}'
@@ -121,5 +138,9 @@ def test_fen_become_exact_yuan_at_the_edge(fen, text):
 def test_merge_follows_the_ocds_rules():
     old = {"a": 1, "list": [{"id": "1", "x": 1}], "plain": [1, 2], "keep": "k"}
     new = {"a": 2, "list": [{"id": "1", "y": 2}, {"id": "2"}], "plain": [3]}
-    assert ocds_export.merge(old, new) == {"a": 2, "list": [{"id": "1", "x": 1, "y": 2}, {"id": "2"}],
-                                           "plain": [3], "keep": "k"}
+    assert ocds_export.merge(old, new) == {
+        "a": 2,
+        "list": [{"id": "1", "x": 1, "y": 2}, {"id": "2"}],
+        "plain": [3],
+        "keep": "k",
+    }

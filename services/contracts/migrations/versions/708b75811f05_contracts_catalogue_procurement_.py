@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """contracts: catalogue, procurement, contracts, ledger, OCDS log
 
 Revision ID: 708b75811f05
@@ -5,18 +6,19 @@ Revises: d01f9cb5e5eb
 Create Date: 2026-11-26 05:30:19.418408
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-import services.chassis.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import services.chassis.db
 
 # revision identifiers, used by Alembic.
 revision: str = '708b75811f05'
-down_revision: Union[str, Sequence[str], None] = 'd01f9cb5e5eb'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = 'd01f9cb5e5eb'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
