@@ -10,7 +10,7 @@ from services.chassis.db import UnitOfWork
 from ..domain import CONTRACT, TENDER
 from ..handlers import budgets, catalogue, contracts, procurement
 from ..handlers.common import is_staff_reader
-from ..models import Budget, Contract, Payment, Provider, Tender
+from ..models import Bid, Budget, Contract, Payment, Provider, Tender
 
 
 def _mask(value: str | None, keep_start: int, keep_end: int) -> str | None:
@@ -66,6 +66,10 @@ def tender(uow: UnitOfWork, principal: Principal, item: Tender) -> dict[str, Any
     view["fiscal_year"] = budgets_year(uow, item)
     view["allowed_actions"] = TENDER.allowed(item.status)
     view["steps"] = _steps(principal, procurement.steps(uow, item.id))
+    if item.awarded_at is not None and item.awarded_bid_id:
+        bid = uow.session.get(Bid, item.awarded_bid_id)
+        view["award_value_fen"] = bid.amount_fen if bid else None
+        view["awarded_provider_id"] = bid.provider_id if bid else None
     return view
 
 

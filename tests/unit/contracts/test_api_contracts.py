@@ -246,6 +246,10 @@ def test_termination_cancels_open_milestones_and_returns_unspent_money(story):
 def test_residents_read_their_communitys_contracts_only(story):
     story.setup()
     contract = story.active_contract()
+    awarded = story.ok(story.client.get("/tenders?community=huaguoshan&status=contracted",
+                                        headers=story.resident))
+    assert awarded[0]["award_value_fen"] == contract["value_fen"]
+    assert awarded[0]["awarded_provider_id"] == contract["provider_id"]
     seen = story.ok(story.client.get(f"/contracts/{contract['id']}", headers=story.resident))
     assert all(s["signer_name"] is None for s in seen["signatures"])
     listed = story.ok(story.client.get("/contracts?community=huaguoshan", headers=story.resident))
