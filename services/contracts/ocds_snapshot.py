@@ -8,7 +8,7 @@ the transaction of the step, so the export never shows a step that did not happe
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,21 +17,17 @@ from services.chassis.db import UnitOfWork
 
 from . import domain
 from .models import (
-    Amendment,
     Bid,
     Budget,
     BudgetLine,
     Contract,
-    LedgerEntry,
-    Milestone,
     OcdsRelease,
-    Payment,
     Provider,
     ServicePackage,
     Tender,
 )
+from .ocds_contract import ORG_SCHEME, contract_section, iso, money_fen, provider_party_id
 
-ORG_SCHEME = "CN-USCC"
 SUBDISTRICT_ID = "subdistrict-zhaoshang"
 TENDER_STATUS = {
     "draft": "planning",
@@ -42,15 +38,6 @@ TENDER_STATUS = {
     "award_proposed": "active",
     "awarded": "complete",
     "contracted": "complete",
-    "cancelled": "cancelled",
-}
-CONTRACT_STATUS = {
-    "draft": "pending",
-    "signing": "pending",
-    "active": "active",
-    "amending": "active",
-    "completed": "terminated",
-    "terminated": "terminated",
     "cancelled": "cancelled",
 }
 METHOD_DETAILS = {
@@ -79,22 +66,6 @@ def record(uow: UnitOfWork, tender: Tender, tags: list[str], at: datetime) -> Oc
     )
     uow.session.add(release)
     return release
-
-
-def money_fen(amount: int) -> dict[str, Any]:
-    return {"amount_fen": amount, "currency": "CNY"}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _day(value: date | None) -> str | None:
-    return f"{value.isoformat()}T00:00:00+08:00" if value else None
-
-
-def _provider_party_id(provider: Provider) -> str:
-    return f"{ORG_SCHEME}-{provider.uscc}"
 
 
 def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
@@ -139,20 +110,20 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
     if tender.awarded_at is not None and tender.awarded_bid_id:
         bid = next(b for b in bids if b.id == tender.awarded_bid_id)
         supplier = providers[bid.provider_id]
-        roles.setdefault(_provider_party_id(supplier), set()).add("supplier")
+        roles.setdefault(provider_party_id(supplier), set()).add("supplier")
         release["awards"] = [
             {
                 "id": f"{tender.number}-A1",
                 "title": tender.title,
                 "status": "active",
-                "date": _iso(tender.awarded_at),
+                "date": iso(tender.awarded_at),
                 "value": money_fen(bid.amount_fen),
-                "suppliers": [{"id": _provider_party_id(supplier), "name": supplier.name}],
+                "suppliers": [{"id": provider_party_id(supplier), "name": supplier.name}],
             }
         ]
         if contract is not None and contract.activated_at is not None:
             release["contracts"] = [
-                _contract(
+                contract_section(
                     uow,
                     contract,
                     release["awards"][0]["id"],
@@ -210,131 +181,18 @@ def _tender(
     if tender.single_source_reason:
         section["procurementMethodRationale"] = tender.single_source_reason
     if tender.published_at:
-        period = {"startDate": _iso(tender.published_at)}
+        period = {"startDate": iso(tender.published_at)}
         if tender.bid_deadline:
-            period["endDate"] = _iso(tender.bid_deadline)
+            period["endDate"] = iso(tender.bid_deadline)
         section["tenderPeriod"] = period
     if tender.closed_at is not None:
         section["numberOfTenderers"] = len(bids)
         section["tenderers"] = []
         for bid in bids:
             provider = providers[bid.provider_id]
-            roles.setdefault(_provider_party_id(provider), set()).add("tenderer")
-            section["tenderers"].append({"id": _provider_party_id(provider), "name": provider.name})
+            roles.setdefault(provider_party_id(provider), set()).add("tenderer")
+            section["tenderers"].append({"id": provider_party_id(provider), "name": provider.name})
     return section
-
-
-def _contract(
-    uow: UnitOfWork,
-    contract: Contract,
-    award_id: str,
-    subdistrict_ref: dict[str, str],
-    committee_ref: dict[str, str],
-    supplier: Provider,
-    roles: dict[str, set[str]],
-) -> dict[str, Any]:
-    session = uow.session
-    supplier_ref = {"id": _provider_party_id(supplier), "name": supplier.name}
-    transactions: list[tuple[datetime, dict[str, Any]]] = []
-    for entry in session.scalars(
-        select(LedgerEntry).where(
-            LedgerEntry.contract_id == contract.id, LedgerEntry.kind.in_(("allocation", "return"))
-        )
-    ):
-        payer, payee = (
-            (subdistrict_ref, committee_ref)
-            if entry.kind == "allocation"
-            else (committee_ref, subdistrict_ref)
-        )
-        roles[payer["id"]].add("payer")
-        roles[payee["id"]].add("payee")
-        transactions.append(
-            (
-                entry.created_at,
-                {
-                    "id": f"{'AL' if entry.kind == 'allocation' else 'RT'}-{entry.id}",
-                    "date": _iso(entry.created_at),
-                    "value": money_fen(entry.amount_fen),
-                    "payer": payer,
-                    "payee": payee,
-                },
-            )
-        )
-    for payment in session.scalars(select(Payment).where(Payment.contract_id == contract.id)):
-        roles[committee_ref["id"]].add("payer")
-        roles[supplier_ref["id"]].add("payee")
-        transactions.append(
-            (
-                payment.paid_at,
-                {
-                    "id": payment.number,
-                    "date": _iso(payment.paid_at),
-                    "value": money_fen(payment.amount_fen),
-                    "payer": committee_ref,
-                    "payee": supplier_ref,
-                },
-            )
-        )
-    transactions.sort(key=lambda pair: pair[0])
-    milestones = [
-        _milestone(m)
-        for m in session.scalars(
-            select(Milestone).where(Milestone.contract_id == contract.id).order_by(Milestone.seq)
-        )
-    ]
-    section: dict[str, Any] = {
-        "id": contract.number,
-        "awardID": award_id,
-        "title": contract.title,
-        "status": CONTRACT_STATUS[contract.status],
-        "period": {"startDate": _day(contract.period_start), "endDate": _day(contract.period_end)},
-        "value": money_fen(contract.value_fen),
-        "dateSigned": _iso(contract.activated_at),
-        "implementation": {"transactions": [t for _, t in transactions], "milestones": milestones},
-    }
-    applied = list(
-        session.scalars(
-            select(Amendment)
-            .where(Amendment.contract_id == contract.id, Amendment.status == "applied")
-            .order_by(Amendment.revision)
-        )
-    )
-    if applied:
-        section["amendments"] = [
-            {
-                "id": str(a.revision),
-                "date": _iso(a.decided_at),
-                "rationale": a.reason,
-                "description": "; ".join(
-                    f"{k}: {old} → {new}" for k, (old, new) in a.changes.items()
-                ),
-            }
-            for a in applied
-        ]
-    return section
-
-
-def _milestone(milestone: Milestone) -> dict[str, Any]:
-    if milestone.status == "paid":
-        status = "met" if milestone.withheld_fen == 0 else "partiallyMet"
-    elif milestone.status in ("withheld", "cancelled"):
-        status = "notMet"
-    else:
-        status = "scheduled"
-    share = f"{milestone.share_bp // 100}.{milestone.share_bp % 100:02d} %"
-    item: dict[str, Any] = {
-        "id": str(milestone.seq),
-        "title": milestone.name,
-        "type": "payment",
-        "code": milestone.kind,
-        "status": status,
-        "description": f"{share} of the contract value ({milestone.kind})",
-    }
-    if milestone.due_date:
-        item["dueDate"] = _day(milestone.due_date)
-    if status in ("met", "partiallyMet") and milestone.settled_at:
-        item["dateMet"] = _iso(milestone.settled_at)
-    return item
 
 
 def _parties(
@@ -353,7 +211,7 @@ def _parties(
         },
     ]
     for provider in sorted(providers.values(), key=lambda p: p.uscc):
-        party_id = _provider_party_id(provider)
+        party_id = provider_party_id(provider)
         if party_id not in roles:
             continue
         parties.append(

@@ -11,7 +11,7 @@ from services.chassis.auth import current_principal
 from services.chassis.web import paginate, transactional, uow
 
 from .. import schemas
-from ..handlers import contracts, queries
+from ..handlers import amendments, contracts, queries
 from ..handlers.common import get, require_reader
 from ..models import Contract
 from . import ContractsBlueprint, views
@@ -105,7 +105,7 @@ class Amendments(MethodView):
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Propose an amendment (value, end date); all three parties sign it again."""
         contract = get(uow(), Contract, contract_id, what="contract")
-        contracts.propose_amendment(uow(), current_principal(), contract.id, data, _precondition)
+        amendments.propose_amendment(uow(), current_principal(), contract.id, data, _precondition)
         return _respond(contract)
 
 
@@ -118,7 +118,7 @@ class AmendmentWithdrawal(MethodView):
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Withdraw the pending amendment; the signed terms stay in force."""
         return _respond(
-            contracts.withdraw_amendment(
+            amendments.withdraw_amendment(
                 uow(), current_principal(), str(contract_id), data["reason"], _precondition
             )
         )
@@ -133,7 +133,7 @@ class Termination(MethodView):
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Terminate the contract (subdistrict or committee), saying why; If-Match required."""
         return _respond(
-            contracts.terminate(
+            amendments.terminate(
                 uow(), current_principal(), str(contract_id), data["reason"], _precondition
             )
         )

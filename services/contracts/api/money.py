@@ -11,7 +11,7 @@ from services.chassis.auth import current_principal
 from services.chassis.web import paginate, transactional, uow
 
 from .. import schemas
-from ..handlers import budgets, queries, settlement
+from ..handlers import budgets, payments, queries
 from ..handlers.common import get, require_reader
 from ..models import Account, LedgerEntry, Payment
 from . import ContractsBlueprint, views
@@ -36,7 +36,7 @@ class ContractAllocations(MethodView):
     @blp.response(201, schemas.EntrySchema)
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> LedgerEntry:
         """Pass-through: allocate a contract's money to the committee (Idempotency-Key)."""
-        return settlement.allocate_to_contract(uow(), current_principal(), str(contract_id), data)
+        return payments.allocate_to_contract(uow(), current_principal(), str(contract_id), data)
 
 
 @blp.route("/contracts/<uuid:contract_id>/milestones/<uuid:milestone_id>/payments")
@@ -48,7 +48,7 @@ class MilestonePayments(MethodView):
         self, data: dict[str, Any], contract_id: uuid.UUID, milestone_id: uuid.UUID
     ) -> dict[str, Any]:
         """The residents' committee pays the provider for a milestone (Idempotency-Key)."""
-        payment = settlement.pay(
+        payment = payments.pay(
             uow(), current_principal(), str(contract_id), str(milestone_id), data
         )
         return views.payment(current_principal(), payment)

@@ -64,8 +64,12 @@ class TenderSchema(TenderCreateSchema):
     awarded_bid_id = ma.fields.String(dump_only=True)
     award_reason = ma.fields.String(dump_only=True)
     awarded_at = ma.fields.DateTime(dump_only=True)
-    award_value_fen = ma.fields.Integer(dump_only=True, metadata={
-        "description": "The awarded bid's amount (public once the committee approved the award)"})
+    award_value_fen = ma.fields.Integer(
+        dump_only=True,
+        metadata={
+            "description": "The awarded bid's amount (public once the committee approved the award)"
+        },
+    )
     awarded_provider_id = ma.fields.String(dump_only=True)
     steps = ma.fields.List(ma.fields.Nested(StepSchema), dump_only=True)
 
