@@ -19,7 +19,7 @@ from ..models import Counter
 LOCAL = ZoneInfo("Asia/Shanghai")
 T = TypeVar("T")
 
-STAFF_ROLES = (
+READER_ROLES = (
     "center_staff",
     "grid_worker",
     "committee_member",
@@ -111,7 +111,7 @@ def provider_signatory(principal: Principal, provider_id: str) -> Actor:
 def may_read_community(principal: Principal, community: str) -> bool:
     """Staff and residents of a community (and admins) may read its public records."""
     return principal.is_admin or (
-        community in principal.communities and principal.has_role(*STAFF_ROLES)
+        community in principal.communities and principal.has_role(*READER_ROLES)
     )
 
 

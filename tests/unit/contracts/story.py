@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from services.chassis.testing import bearer
@@ -259,10 +258,6 @@ class Story:
             json={"amount_fen": amount},
             headers={**self.officer, **key()},
         )
-
-
-def today_or(value: str) -> date:
-    return date.fromisoformat(value)
 
 
 # The evaluation service's event, declared here as its producer declares it (docs/events.md).
