@@ -16,5 +16,11 @@ TITLE = "Contracts: government purchase of services, three-party contracts and m
 
 
 def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    return chassis_app("contracts", config, metadata=models.Base.metadata, blueprints=api.blueprints(),
-                       title=TITLE, runtime=runtime)
+    return chassis_app(
+        "contracts",
+        config,
+        metadata=models.Base.metadata,
+        blueprints=api.blueprints(),
+        title=TITLE,
+        runtime=runtime,
+    )

@@ -1,3 +1,4 @@
+# ruff: noqa: E501, W291
 """chassis tables: outbox, inbox, idempotency keys
 
 Revision ID: d01f9cb5e5eb

@@ -1,9 +1,0 @@
-"""HTTP API of the contracts service: translate, call a handler, respond."""
-
-from __future__ import annotations
-
-from flask_smorest import Blueprint
-
-
-def blueprints() -> list[Blueprint]:
-    return []

@@ -1,0 +1,69 @@
+"""OCDS 1.1 export: release packages by community and date, record packages by ocid.
+
+Public (no token): purchases of public services are open data, and the snapshots
+carry no personal data or bank details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+
+from services.chassis.auth import public
+from services.chassis.errors import NotFound
+from services.chassis.web import paginate, runtime, uow
+
+from .. import ocds_export, schemas
+from ..handlers import queries
+from . import ContractsBlueprint
+
+blp = ContractsBlueprint("ocds", __name__, description="Open Contracting Data Standard export")
+DEFAULT_PREFIX = "ocds-zsjd01"
+
+
+def ocid_prefix() -> str:
+    """The publisher's ocid prefix (setting OCDS_OCID_PREFIX)."""
+    import os
+
+    return str(
+        runtime().settings.extra.get("ocds_ocid_prefix")
+        or os.environ.get("OCDS_OCID_PREFIX")
+        or DEFAULT_PREFIX
+    )
+
+
+def _json(document: dict[str, Any]) -> Response:
+    return Response(ocds_export.dumps(document), mimetype="application/json")
+
+
+@blp.route("/ocds/releases")
+class Releases(MethodView):
+    @public
+    @blp.arguments(schemas.OcdsQuerySchema, location="query")
+    @blp.paginate(page_size=50, max_page_size=500)
+    @blp.doc(responses={"200": {"description": "An OCDS 1.1 release package"}})
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """A release package of the purchases (filter by community and `since` a date-time)."""
+        rows = paginate(
+            queries.releases(args.get("community"), args.get("since")), pagination_parameters
+        )
+        if not rows:
+            raise NotFound(
+                "No release matches (an OCDS package holds at least one).", type="no-releases"
+            )
+        return _json(ocds_export.release_package(ocid_prefix(), rows, request.url))
+
+
+@blp.route("/ocds/records/<string:ocid>")
+class Records(MethodView):
+    @public
+    @blp.doc(responses={"200": {"description": "An OCDS 1.1 record package"}})
+    def get(self, ocid: str) -> Response:
+        """The record of one contracting process: its releases and the compiled release."""
+        tender_id = ocds_export.tender_id_of(ocid_prefix(), ocid)
+        rows = list(uow().session.scalars(queries.releases_of(tender_id))) if tender_id else []
+        if not rows:
+            raise NotFound(f"No contracting process {ocid}.")
+        return _json(ocds_export.record_package(ocid_prefix(), rows, request.url))

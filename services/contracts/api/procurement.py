@@ -1,0 +1,131 @@
+"""Tenders, the committee's decisions, bids and awards."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+
+from services.chassis.auth import current_principal
+from services.chassis.errors import Forbidden
+from services.chassis.web import paginate, transactional, uow
+
+from .. import schemas
+from ..handlers import procurement, queries
+from ..handlers.common import get, may_read_community, require_reader
+from ..models import Bid, Tender
+from . import ContractsBlueprint, views
+
+blp = ContractsBlueprint("procurement", __name__, description="Purchases of services")
+
+
+@blp.route("/tenders")
+class Tenders(MethodView):
+    @blp.arguments(schemas.TenderQuerySchema, location="query")
+    @blp.response(200, schemas.TenderSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+        """List purchases of your communities, newest first."""
+        rows = paginate(queries.tenders(current_principal(), args), pagination_parameters)
+        return [views.tender(uow(), current_principal(), t) for t in rows]
+
+    @transactional(idempotency="optional")
+    @blp.arguments(schemas.TenderCreateSchema)
+    @blp.response(201, schemas.TenderSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Draft a purchase (the buyer: subdistrict officer, or the committee with its budget)."""
+        tender = procurement.create_tender(uow(), current_principal(), data)
+        return views.tender(uow(), current_principal(), tender)
+
+
+@blp.route("/tenders/<uuid:tender_id>")
+class TenderById(MethodView):
+    @blp.response(200, schemas.TenderSchema)
+    def get(self, tender_id: uuid.UUID) -> dict[str, Any]:
+        """One purchase with every step: who, when, why."""
+        tender = get(uow(), Tender, tender_id, what="tender")
+        require_reader(current_principal(), tender.community)
+        return views.tender(uow(), current_principal(), tender)
+
+
+def _action(name: str, summary: str, schema: Any, call: Any) -> None:
+    """Register POST /tenders/<id>/<name> doing `call(uow, principal, id, data)`."""
+
+    @transactional
+    @blp.arguments(schema)
+    @blp.response(200, schemas.TenderSchema)
+    def post(self: Any, data: dict[str, Any], tender_id: uuid.UUID) -> dict[str, Any]:
+        tender = call(uow(), current_principal(), str(tender_id), data)
+        return views.tender(uow(), current_principal(), tender)
+
+    post.__doc__ = summary
+    blp.route(f"/tenders/<uuid:tender_id>/{name}", endpoint=f"tender_{name}")(
+        type(f"Tender{name.title()}", (MethodView,), {"post": post})
+    )
+
+
+_action(
+    "submission",
+    "Put a draft purchase before the residents' committee.",
+    schemas.procurement.ReasonOnlySchema,
+    lambda u, p, t, d: procurement.submit(u, p, t, d["reason"]),
+)
+_action(
+    "decisions",
+    "The residents' committee approves or returns the tender or the award.",
+    schemas.DecisionSchema,
+    procurement.decide,
+)
+_action(
+    "publication",
+    "Publish an approved purchase for bids.",
+    schemas.procurement.ReasonOnlySchema,
+    lambda u, p, t, d: procurement.publish(u, p, t),
+)
+_action(
+    "closing",
+    "Close bidding (open tenders: after the deadline).",
+    schemas.procurement.ReasonOnlySchema,
+    lambda u, p, t, d: procurement.close_bidding(u, p, t),
+)
+_action(
+    "award",
+    "Score the bids and propose the award to the committee.",
+    schemas.AwardProposalSchema,
+    procurement.propose_award,
+)
+_action(
+    "cancellation",
+    "Cancel a purchase before its contract (buyer or committee).",
+    schemas.ReasonSchema,
+    lambda u, p, t, d: procurement.cancel(u, p, t, d["reason"]),
+)
+
+
+@blp.route("/tenders/<uuid:tender_id>/bids")
+class Bids(MethodView):
+    @blp.response(200, schemas.BidSchema(many=True))
+    def get(self, tender_id: uuid.UUID) -> list[Bid]:
+        """Bids: sealed until bidding closes (a provider always sees its own)."""
+        principal = current_principal()
+        tender = get(uow(), Tender, tender_id, what="tender")
+        bids = procurement.bids_of(uow(), tender.id)
+        own = str(principal.claims.get("provider_id", ""))
+        officials = principal.has_role(
+            "committee_member", "subdistrict_officer"
+        ) and may_read_community(principal, tender.community)
+        if officials and tender.closed_at is not None:
+            return bids
+        if "provider_signatory" in principal.roles and own:
+            return [b for b in bids if b.provider_id == own]
+        if officials:
+            return []
+        raise Forbidden("Bids are read by the buyer and the committee once bidding has closed.")
+
+    @transactional(idempotency="optional")
+    @blp.arguments(schemas.BidCreateSchema)
+    @blp.response(201, schemas.BidSchema)
+    def post(self, data: dict[str, Any], tender_id: uuid.UUID) -> Bid:
+        """Bid on a published purchase (a provider's signatory)."""
+        return procurement.submit_bid(uow(), current_principal(), str(tender_id), data)

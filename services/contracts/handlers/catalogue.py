@@ -1,0 +1,151 @@
+"""The service-package catalogue and the register of providers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from services.chassis.auth import Principal
+from services.chassis.db import UnitOfWork
+from services.chassis.errors import Conflict, Forbidden
+
+from .. import domain
+from ..models import Provider, ProviderStatusChange, ServicePackage
+from . import ledger
+from .common import get, now, strict_role
+
+
+def create_package(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> ServicePackage:
+    """Add a service package to a community's catalogue (subdistrict or its committee)."""
+    community = data["community"]
+    if "subdistrict_officer" not in principal.roles:
+        strict_role(principal, "committee_member", community)
+    exists = uow.session.scalars(
+        select(ServicePackage).where(
+            ServicePackage.community == community, ServicePackage.code == data["code"]
+        )
+    ).first()
+    if exists is not None:
+        raise Conflict(
+            f"{community} already has a package {data['code']!r}.", type="duplicate-package"
+        )
+    package = ServicePackage(
+        community=community,
+        code=data["code"],
+        name=data["name"],
+        description=data.get("description", ""),
+        deliverables=data["deliverables"],
+        active=True,
+        created_at=now(),
+    )
+    uow.session.add(package)
+    uow.flush()
+    return package
+
+
+def register_provider(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Provider:
+    """Register a social organization as a provider (subdistrict officers)."""
+    strict_role(principal, "subdistrict_officer")
+    uscc = domain.normalize_uscc(data["uscc"])
+    problem = domain.uscc_problem(uscc)
+    if problem:
+        raise domain.InvalidTerms({"uscc": [f"Not a unified social credit code: {problem}."]})
+    if uow.session.scalars(select(Provider).where(Provider.uscc == uscc)).first() is not None:
+        raise Conflict(
+            f"A provider with the code {uscc} is already registered.", type="duplicate-provider"
+        )
+    provider = Provider(
+        name=data["name"],
+        uscc=uscc,
+        kind=data["kind"],
+        status="active",
+        community=data.get("community"),
+        bank_name=data.get("bank_name"),
+        bank_account=data.get("bank_account"),
+        contact_name=data.get("contact_name"),
+        contact_phone=data.get("contact_phone"),
+        created_at=now(),
+        version=1,
+    )
+    uow.session.add(provider)
+    uow.flush()
+    ledger.provider_account(uow, provider.id)
+    return provider
+
+
+def change_provider_status(
+    uow: UnitOfWork, principal: Principal, provider_id: str, data: dict[str, Any]
+) -> Provider:
+    """Suspend, reinstate or bar a provider, with the reason kept in its history."""
+    actor = strict_role(principal, "subdistrict_officer")
+    provider = get(uow, Provider, provider_id, lock=True, what="provider")
+    action = domain.PROVIDER_ACTION_FOR_STATUS[data["status"]]
+    target = domain.PROVIDER_STATUS.next(provider.status, action)
+    uow.session.add(
+        ProviderStatusChange(
+            provider_id=provider.id,
+            from_status=provider.status,
+            to_status=target,
+            reason=data["reason"],
+            actor_sub=actor.sub,
+            actor_name=actor.name,
+            at=now(),
+        )
+    )
+    provider.status = target
+    provider.version += 1
+    uow.flush()
+    return provider
+
+
+def provider_history(uow: UnitOfWork, provider_id: str) -> list[ProviderStatusChange]:
+    return list(
+        uow.session.scalars(
+            select(ProviderStatusChange)
+            .where(ProviderStatusChange.provider_id == provider_id)
+            .order_by(ProviderStatusChange.id)
+        )
+    )
+
+
+def may_see_private(principal: Principal, provider: Provider) -> bool:
+    """Bank details and contacts: subdistrict officers, admins and the provider itself."""
+    if principal.is_admin or "subdistrict_officer" in principal.roles:
+        return True
+    return (
+        "provider_signatory" in principal.roles
+        and str(principal.claims.get("provider_id", "")) == provider.id
+    )
+
+
+def eligible_provider(uow: UnitOfWork, provider_id: str) -> Provider:
+    provider = get(uow, Provider, provider_id, what="provider")
+    if provider.status != "active":
+        raise domain.NotEligible(f"The provider is {provider.status} and may not take part.")
+    return provider
+
+
+def packages_of(uow: UnitOfWork, community: str, codes: list[str]) -> list[ServicePackage]:
+    """The community's active packages with these codes, in the order given; 422 if unknown."""
+    found = {
+        p.code: p
+        for p in uow.session.scalars(
+            select(ServicePackage).where(
+                ServicePackage.community == community,
+                ServicePackage.code.in_(codes),
+                ServicePackage.active.is_(True),
+            )
+        )
+    }
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise domain.InvalidTerms(
+            {"package_codes": [f"Not in {community}'s active catalogue: {', '.join(missing)}."]}
+        )
+    return [found[c] for c in codes]
+
+
+def check_forbidden_community(principal: Principal, community: str) -> None:
+    if not principal.in_community(community):
+        raise Forbidden(f"Your token does not cover the community {community!r}.")

@@ -1,0 +1,325 @@
+"""Three-party contracts: drafting, signatures, activation, amendments, termination.
+
+A contract binds the subdistrict office, the residents' committee and the provider.
+It is in force only when all three have signed the same revision; an amendment is a
+new revision that all three sign again. Each step is kept in the contract's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select, update
+
+from services.chassis.auth import Principal
+from services.chassis.db import UnitOfWork
+
+from .. import domain, events, money, ocds_snapshot
+from ..domain import CONTRACT
+from ..models import (
+    Amendment,
+    Bid,
+    BudgetLine,
+    Contract,
+    ContractStep,
+    Milestone,
+    Signature,
+    Tender,
+)
+from . import budgets, catalogue, settlement, terms
+from .common import (
+    Actor,
+    buyer_actor,
+    committee_member,
+    get,
+    next_number,
+    now,
+    provider_signatory,
+    subdistrict_officer,
+)
+from .procurement import _step as tender_step
+
+Precondition = Callable[[Contract], None]
+
+
+def etag_data(contract: Contract) -> dict[str, Any]:
+    """What the contract's ETag is computed from: it changes with every change."""
+    return {"contract": contract.id, "version": contract.version}
+
+
+def record_step(
+    uow: UnitOfWork,
+    contract: Contract,
+    action: str,
+    actor: Actor,
+    reason: str = "",
+    target: str | None = None,
+) -> None:
+    target = target or CONTRACT.next(contract.status, action)
+    uow.session.add(
+        ContractStep(
+            contract_id=contract.id,
+            action=action,
+            from_state=contract.status,
+            to_state=target,
+            revision=contract.revision,
+            actor_sub=actor.sub,
+            actor_name=actor.name,
+            actor_role=actor.role,
+            reason=reason,
+            at=now(),
+        )
+    )
+    contract.status = target
+    contract.version += 1
+
+
+def milestones_of(uow: UnitOfWork, contract_id: str, lock: bool = False) -> list[Milestone]:
+    statement = (
+        select(Milestone).where(Milestone.contract_id == contract_id).order_by(Milestone.seq)
+    )
+    return list(uow.session.scalars(statement.with_for_update() if lock else statement))
+
+
+def create_contract(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Contract:
+    """Draft the contract of an awarded purchase (by the buyer)."""
+    tender = get(uow, Tender, data["tender_id"], lock=True, what="tender")
+    actor = buyer_actor(principal, tender.buyer, tender.community)
+    domain.TENDER.check(tender.status, "contract")
+    bid = get(uow, Bid, tender.awarded_bid_id, what="bid")
+    line = get(uow, BudgetLine, tender.budget_line_id)
+    budget_mode = budgets_mode(uow, line)
+    terms.check_period(data["period_start"], data["period_end"])
+    packages = catalogue.packages_of(uow, tender.community, tender.package_codes)
+    milestones = terms.build_milestones(
+        data["milestones"], bid.amount_fen, data["period_start"], data["period_end"]
+    )
+    contract = Contract(
+        number=next_number(uow, "HT"),
+        community=tender.community,
+        tender_id=tender.id,
+        bid_id=bid.id,
+        provider_id=bid.provider_id,
+        budget_line_id=line.id,
+        funding_line=line.line,
+        buyer=tender.buyer,
+        earmarked=domain.is_earmarked(budget_mode, line.line),
+        title=data.get("title") or tender.title,
+        value_fen=bid.amount_fen,
+        allocated_fen=0,
+        paid_fen=0,
+        withheld_fen=0,
+        period_start=data["period_start"],
+        period_end=data["period_end"],
+        package_codes=list(tender.package_codes),
+        deliverables=terms.deliverables_of(packages),
+        fail_withhold_bp=data.get("fail_withhold_bp", money.WHOLE_BP),
+        status="draft",
+        revision=0,
+        version=1,
+        created_at=now(),
+        created_by=actor.sub,
+    )
+    uow.session.add(contract)
+    uow.flush()
+    for milestone in milestones:
+        milestone.contract_id = contract.id
+        uow.session.add(milestone)
+    tender_step(uow, tender, "contract", actor, f"contract {contract.number}")
+    uow.session.add(
+        ContractStep(
+            contract_id=contract.id,
+            action="draft",
+            from_state="draft",
+            to_state="draft",
+            revision=0,
+            actor_sub=actor.sub,
+            actor_name=actor.name,
+            actor_role=actor.role,
+            reason="",
+            at=now(),
+        )
+    )
+    uow.flush()
+    return contract
+
+
+def budgets_mode(uow: UnitOfWork, line: BudgetLine) -> str:
+    from ..models import Budget
+
+    return get(uow, Budget, line.budget_id).mode
+
+
+def edit_draft(
+    uow: UnitOfWork,
+    principal: Principal,
+    contract_id: str,
+    data: dict[str, Any],
+    precondition: Precondition,
+) -> Contract:
+    """Change a draft's terms before anyone has signed (the buyer)."""
+    contract = get(uow, Contract, contract_id, lock=True, what="contract")
+    actor = buyer_actor(principal, contract.buyer, contract.community)
+    precondition(contract)
+    CONTRACT.check(contract.status, "edit")
+    start = data.get("period_start", contract.period_start)
+    end = data.get("period_end", contract.period_end)
+    terms.check_period(start, end)
+    if "milestones" in data or "period_start" in data or "period_end" in data:
+        items = data.get("milestones") or [
+            {
+                "name": m.name,
+                "kind": m.kind,
+                "due_date": m.due_date,
+                "share_bp": m.share_bp,
+                "evaluation_year": m.evaluation_year,
+            }
+            for m in milestones_of(uow, contract.id)
+        ]
+        fresh = terms.build_milestones(items, contract.value_fen, start, end)
+        for old in milestones_of(uow, contract.id):
+            uow.session.delete(old)
+        uow.flush()
+        for milestone in fresh:
+            milestone.contract_id = contract.id
+            uow.session.add(milestone)
+    contract.period_start, contract.period_end = start, end
+    contract.title = data.get("title", contract.title)
+    contract.fail_withhold_bp = data.get("fail_withhold_bp", contract.fail_withhold_bp)
+    record_step(uow, contract, "edit", actor, data.get("reason", ""))
+    uow.flush()
+    return contract
+
+
+def party_actor(principal: Principal, contract: Contract, party: str) -> Actor:
+    """The caller signing for `party`: each party signs with a token of its own role."""
+    if party == "subdistrict":
+        return subdistrict_officer(principal)
+    if party == "committee":
+        return committee_member(principal, contract.community)
+    return provider_signatory(principal, contract.provider_id)
+
+
+def sign(
+    uow: UnitOfWork, principal: Principal, contract_id: str, party: str, precondition: Precondition
+) -> Contract:
+    """One party signs the current revision; the third signature puts it in force."""
+    contract = get(uow, Contract, contract_id, lock=True, what="contract")
+    actor = party_actor(principal, contract, party)
+    precondition(contract)
+    amending = contract.status == "amending"
+    CONTRACT.check(contract.status, "sign_amendment" if amending else "sign")
+    revision = contract.revision + 1 if amending else 0
+    signed = uow.session.scalars(
+        select(Signature.party).where(
+            Signature.contract_id == contract.id, Signature.revision == revision
+        )
+    ).all()
+    after, complete = domain.add_signature(signed, party)
+    at = now()
+    uow.session.add(
+        Signature(
+            contract_id=contract.id,
+            revision=revision,
+            party=party,
+            signer_sub=actor.sub,
+            signer_name=actor.name,
+            signed_at=at,
+        )
+    )
+    record_step(
+        uow,
+        contract,
+        "sign",
+        actor,
+        f"signed for the {party}",
+        target="amending" if amending else "signing",
+    )
+    uow.flush()
+    uow.emit(
+        events.CONTRACT_SIGNED,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "contract_id": contract.id,
+            "contract_number": contract.number,
+            "revision": revision,
+            "party": party,
+            "parties_signed": len(after),
+            "signed_at": at.isoformat(),
+        },
+    )
+    if complete and amending:
+        from .amendments import apply_amendment
+
+        apply_amendment(uow, contract, actor)
+    elif complete:
+        _activate(uow, contract, actor)
+    return contract
+
+
+def _activate(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
+    line = budgets.line_for_update(uow, contract.budget_line_id)
+    available = line.planned_fen - line.committed_fen
+    if contract.value_fen > available:
+        raise domain.BudgetExceeded(
+            f"The budget line has {available} fen not yet committed; the contract needs "
+            f"{contract.value_fen} fen.",
+            available_fen=available,
+        )
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == line.id)
+        .values(committed_fen=BudgetLine.committed_fen + contract.value_fen)
+    )
+    at = now()
+    record_step(uow, contract, "activate", actor, "signed by all three parties")
+    contract.activated_at = at
+    uow.emit(
+        events.CONTRACT_ACTIVATED,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "contract_id": contract.id,
+            "provider_id": contract.provider_id,
+            "value_fen": contract.value_fen,
+            "period_start": contract.period_start.isoformat(),
+            "period_end": contract.period_end.isoformat(),
+            "package_codes": contract.package_codes,
+            "activated_at": at.isoformat(),
+        },
+    )
+    for milestone in milestones_of(uow, contract.id, lock=True):
+        if milestone.kind == "signing":
+            settlement.fall_due(uow, contract, milestone, at)
+    uow.flush()
+    ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["contract"], at)
+
+
+def history(uow: UnitOfWork, contract_id: str) -> list[ContractStep]:
+    return list(
+        uow.session.scalars(
+            select(ContractStep)
+            .where(ContractStep.contract_id == contract_id)
+            .order_by(ContractStep.id)
+        )
+    )
+
+
+def signatures(uow: UnitOfWork, contract_id: str) -> list[Signature]:
+    return list(
+        uow.session.scalars(
+            select(Signature).where(Signature.contract_id == contract_id).order_by(Signature.id)
+        )
+    )
+
+
+def amendments(uow: UnitOfWork, contract_id: str) -> list[Amendment]:
+    return list(
+        uow.session.scalars(
+            select(Amendment)
+            .where(Amendment.contract_id == contract_id)
+            .order_by(Amendment.revision)
+        )
+    )

@@ -1,0 +1,144 @@
+"""Read-side queries: filtered, ordered selects served by the tables' indexes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from services.chassis.auth import Principal
+from services.chassis.errors import Forbidden
+
+from ..models import (
+    Account,
+    Budget,
+    Contract,
+    LedgerEntry,
+    OcdsRelease,
+    Payment,
+    Provider,
+    ServicePackage,
+    Tender,
+)
+from .common import may_read_community
+
+
+def readable_community(principal: Principal, community: str | None) -> str | None:
+    """The community filter a caller may use (403 for one they do not belong to)."""
+    if community is not None and not may_read_community(principal, community):
+        raise Forbidden(f"You may not read records of the community {community!r}.")
+    return community
+
+
+def _scoped(
+    statement: Select[Any], column: Any, principal: Principal, community: str | None
+) -> Select[Any]:
+    if community is not None:
+        return statement.where(column == community)
+    if principal.is_admin:
+        return statement
+    return statement.where(column.in_(sorted(principal.communities)))
+
+
+def packages(principal: Principal, args: dict[str, Any]) -> Select[Any]:
+    statement = select(ServicePackage).order_by(ServicePackage.community, ServicePackage.code)
+    if "active" in args:
+        statement = statement.where(ServicePackage.active.is_(args["active"]))
+    return _scoped(
+        statement,
+        ServicePackage.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
+
+
+def providers(args: dict[str, Any]) -> Select[Any]:
+    statement = select(Provider).order_by(Provider.name)
+    for name in ("kind", "status", "community"):
+        if name in args:
+            statement = statement.where(getattr(Provider, name) == args[name])
+    if args.get("q"):
+        statement = statement.where(Provider.name.contains(args["q"]))
+    return statement
+
+
+def budgets(principal: Principal, args: dict[str, Any]) -> Select[Any]:
+    statement = select(Budget).order_by(Budget.fiscal_year.desc(), Budget.community)
+    if "fiscal_year" in args:
+        statement = statement.where(Budget.fiscal_year == args["fiscal_year"])
+    return _scoped(
+        statement, Budget.community, principal, readable_community(principal, args.get("community"))
+    )
+
+
+def tenders(principal: Principal, args: dict[str, Any]) -> Select[Any]:
+    statement = select(Tender).order_by(Tender.created_at.desc())
+    if "status" in args:
+        statement = statement.where(Tender.status == args["status"])
+    return _scoped(
+        statement, Tender.community, principal, readable_community(principal, args.get("community"))
+    )
+
+
+def contracts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
+    statement = select(Contract).order_by(Contract.created_at.desc())
+    for name in ("status", "provider_id"):
+        if name in args:
+            statement = statement.where(getattr(Contract, name) == str(args[name]))
+    own_provider = principal.claims.get("provider_id")
+    if "provider_signatory" in principal.roles and own_provider and not args.get("community"):
+        return statement.where(Contract.provider_id == str(own_provider))
+    return _scoped(
+        statement,
+        Contract.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
+
+
+def payments(principal: Principal, args: dict[str, Any]) -> Select[Any]:
+    statement = select(Payment).order_by(Payment.paid_at.desc())
+    if "contract_id" in args:
+        statement = statement.where(Payment.contract_id == str(args["contract_id"]))
+    return _scoped(
+        statement,
+        Payment.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
+
+
+def accounts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
+    statement = select(Account).where(Account.kind.in_(("committee", "autonomy_fund")))
+    statement = statement.order_by(Account.community, Account.kind)
+    return _scoped(
+        statement,
+        Account.community,
+        principal,
+        readable_community(principal, args.get("community")),
+    )
+
+
+def entries(account_id: str) -> Select[Any]:
+    return (
+        select(LedgerEntry)
+        .where(
+            (LedgerEntry.debit_account_id == account_id)
+            | (LedgerEntry.credit_account_id == account_id)
+        )
+        .order_by(LedgerEntry.id.desc())
+    )
+
+
+def releases(community: str | None, since: datetime | None) -> Select[Any]:
+    statement = select(OcdsRelease).order_by(OcdsRelease.date, OcdsRelease.id)
+    if community is not None:
+        statement = statement.where(OcdsRelease.community == community)
+    if since is not None:
+        statement = statement.where(OcdsRelease.date >= since)
+    return statement
+
+
+def releases_of(tender_id: str) -> Select[Any]:
+    return select(OcdsRelease).where(OcdsRelease.tender_id == tender_id).order_by(OcdsRelease.seq)

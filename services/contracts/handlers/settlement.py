@@ -1,0 +1,230 @@
+"""Money for contracts: allocation, payment, evaluation release, due dates, returns.
+
+Pass-through: the subdistrict allocates a contract's money to the committee's
+account (earmarked for that contract); the committee pays the provider from it.
+Committee budget and autonomy fund: the committee pays from the line's allocation.
+Every payment row-locks the contract, the milestone and the budget line, checks the
+limits, and moves the money by one ledger entry; CHECK constraints on contracts,
+milestones, budget lines and accounts refuse anything beyond them.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from services.chassis.db import UnitOfWork
+
+from .. import events, money, ocds_snapshot
+from ..models import BudgetLine, Contract, Milestone, Tender
+from . import budgets, ledger
+from .common import (
+    LOCAL,
+    Actor,
+    get,
+    local_today,
+    now,
+)
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor("system", "contracts service", "system")
+SETTLED = ("paid", "withheld", "cancelled")
+
+
+def fall_due(uow: UnitOfWork, contract: Contract, milestone: Milestone, at: datetime) -> None:
+    """Mark a milestone due once and publish it; signing and scheduled ones become payable."""
+    if milestone.due_notified_at is not None:
+        return
+    milestone.due_notified_at = at
+    if milestone.status == "pending":
+        if milestone.kind == "evaluation":
+            milestone.status = "awaiting_evaluation"
+        else:
+            milestone.status, milestone.payable_fen = "payable", milestone.amount_fen
+    due = milestone.due_date or at.astimezone(LOCAL).date()
+    uow.emit(
+        events.MILESTONE_DUE,
+        subject=contract.id,
+        community=contract.community,
+        data={
+            "contract_id": contract.id,
+            "milestone_id": milestone.id,
+            "due_date": due.isoformat(),
+            "amount_fen": milestone.amount_fen,
+        },
+    )
+
+
+def notify_due_milestones(uow: UnitOfWork, limit: int = 200) -> int:
+    """Periodic: publish `milestone.due` for milestones that fell due (once each)."""
+    today = local_today()
+    statement = (
+        select(Milestone, Contract)
+        .join(Contract, Contract.id == Milestone.contract_id)
+        .where(
+            Milestone.due_notified_at.is_(None),
+            Milestone.due_date <= today,
+            Milestone.status != "cancelled",
+            Contract.status.in_(("active", "amending")),
+        )
+        .order_by(Milestone.due_date)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Milestone)
+    )
+    rows = uow.session.execute(statement).all()
+    at = now()
+    for milestone, contract in rows:
+        fall_due(uow, contract, milestone, at)
+    return len(rows)
+
+
+def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
+    """Evaluation finished: release, pro-rate or withhold the evaluation-linked milestone."""
+    data = event["data"]
+    if not data.get("contract_id"):
+        return
+    contract = uow.session.scalars(
+        select(Contract).where(Contract.id == str(data["contract_id"])).with_for_update()
+    ).first()
+    if contract is None:
+        log.info("evaluation round %s names an unknown contract", data.get("round_id"))
+        return
+    milestone = uow.session.scalars(
+        select(Milestone)
+        .where(
+            Milestone.contract_id == contract.id,
+            Milestone.kind == "evaluation",
+            Milestone.evaluation_year == int(data["year"]),
+            Milestone.decided_round_id.is_(None),
+            Milestone.status.in_(("pending", "awaiting_evaluation")),
+        )
+        .order_by(Milestone.seq)
+        .with_for_update()
+    ).first()
+    if milestone is None:
+        log.info("no undecided evaluation milestone for round %s", data.get("round_id"))
+        return
+    grade, round_id = data["grade"], str(data["round_id"])
+    release = money.release_for_grade(
+        milestone.amount_fen,
+        grade,
+        money.score_hundredths(data["score"]),
+        contract.fail_withhold_bp,
+    )
+    at = now()
+    milestone.payable_fen, milestone.withheld_fen = release.released_fen, release.withheld_fen
+    milestone.grade, milestone.decided_round_id, milestone.decided_at = grade, round_id, at
+    milestone.status = "payable" if release.released_fen else "withheld"
+    if not release.released_fen:
+        milestone.settled_at = at
+    if milestone.due_notified_at is None:
+        milestone.due_notified_at = at
+    contract.withheld_fen += release.withheld_fen
+    contract.version += 1
+    return_excess_allocation(uow, contract, SYSTEM)
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == contract.budget_line_id)
+        .values(committed_fen=BudgetLine.committed_fen - release.withheld_fen)
+    )
+    common = {
+        "contract_id": contract.id,
+        "milestone_id": milestone.id,
+        "round_id": round_id,
+        "grade": grade,
+    }
+    if release.released_fen:
+        uow.emit(
+            events.PAYMENT_RELEASED,
+            subject=contract.id,
+            community=contract.community,
+            data={**common, "amount_fen": release.released_fen},
+        )
+    if release.withheld_fen:
+        uow.emit(
+            events.PAYMENT_WITHHELD,
+            subject=contract.id,
+            community=contract.community,
+            data={**common, "withheld_fen": release.withheld_fen},
+        )
+    uow.flush()
+    complete_if_settled(uow, contract, SYSTEM)
+    ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["implementation"], at)
+
+
+def cancel_open_milestones(uow: UnitOfWork, contract: Contract, at: datetime) -> None:
+    """On termination: milestones not yet payable are cancelled and their budget freed."""
+    freed = 0
+    for milestone in uow.session.scalars(
+        select(Milestone).where(Milestone.contract_id == contract.id).with_for_update()
+    ):
+        if milestone.status in ("pending", "awaiting_evaluation") and milestone.payable_fen == 0:
+            milestone.status, milestone.settled_at = "cancelled", at
+            freed += milestone.amount_fen
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == contract.budget_line_id)
+        .values(committed_fen=BudgetLine.committed_fen - freed)
+    )
+
+
+def payable_ceiling(uow: UnitOfWork, contract: Contract) -> int:
+    """The most this contract can still be paid in total (paid + payable + still open)."""
+    total = 0
+    for milestone in uow.session.scalars(
+        select(Milestone).where(Milestone.contract_id == contract.id)
+    ):
+        if milestone.status == "cancelled":
+            continue
+        total += milestone.amount_fen - milestone.withheld_fen
+    return total
+
+
+def return_excess_allocation(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
+    """Pass-through money beyond what the contract can still be paid goes back.
+
+    Computed without autoflush: the caller's pending changes (a lower value, a withheld
+    amount) and the lower allocation must reach the database together, or the
+    contract's CHECK constraints would see them half-done.
+    """
+    if not contract.earmarked:
+        return
+    with uow.session.no_autoflush:
+        excess = contract.allocated_fen - payable_ceiling(uow, contract)
+        if excess <= 0:
+            return
+        contract.allocated_fen -= excess
+        line = budgets.line_for_update(uow, contract.budget_line_id)
+    ledger.transfer(
+        uow,
+        kind="return",
+        giver=ledger.committee_account(uow, contract.community),
+        receiver=ledger.subdistrict_account(uow),
+        amount_fen=excess,
+        community=contract.community,
+        budget_line_id=line.id,
+        actor=actor,
+        contract_id=contract.id,
+        memo="unspent allocation returned",
+    )
+    uow.session.execute(
+        update(BudgetLine)
+        .where(BudgetLine.id == line.id)
+        .values(allocated_fen=BudgetLine.allocated_fen - excess)
+    )
+
+
+def complete_if_settled(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
+    if contract.status != "active":
+        return
+    statuses = uow.session.scalars(
+        select(Milestone.status).where(Milestone.contract_id == contract.id)
+    ).all()
+    if statuses and all(s in SETTLED for s in statuses):
+        from .contracts import record_step
+
+        record_step(uow, contract, "complete", actor, "every milestone settled")
+        contract.completed_at = now()

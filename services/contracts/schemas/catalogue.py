@@ -1,0 +1,94 @@
+"""Service packages and providers."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate as v
+
+from services.chassis.config import COMMUNITIES
+from services.chassis.schemas import Schema
+
+CODE = v.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
+Community = lambda **kw: ma.fields.String(validate=v.OneOf(COMMUNITIES), **kw)  # noqa: E731
+
+
+def positive_fen(**kwargs: object) -> ma.fields.Integer:
+    """An amount in fen of at least 1 (integers only: 12.5 or "12" are refused)."""
+    return ma.fields.Integer(strict=True, validate=v.Range(min=1, max=10**13), **kwargs)
+
+
+KINDS = ("social_service_agency", "community_social_organization")
+
+
+class DeliverableSchema(Schema):
+    code = ma.fields.String(required=True, validate=CODE)
+    description = ma.fields.String(required=True, validate=v.Length(min=2, max=200))
+    quantity = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=1, max=100_000))
+    unit = ma.fields.String(required=True, validate=v.Length(min=1, max=20))
+    period = ma.fields.String(required=True, validate=v.OneOf(("month", "quarter", "year")))
+
+
+class PackageCreateSchema(Schema):
+    community = Community(required=True)
+    code = ma.fields.String(required=True, validate=CODE)
+    name = ma.fields.String(required=True, validate=v.Length(min=2, max=100))
+    description = ma.fields.String(validate=v.Length(max=2000))
+    deliverables = ma.fields.List(
+        ma.fields.Nested(DeliverableSchema), required=True, validate=v.Length(min=1, max=20)
+    )
+
+
+class PackageSchema(PackageCreateSchema):
+    id = ma.fields.String(dump_only=True)
+    active = ma.fields.Boolean(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+
+
+class PackageQuerySchema(Schema):
+    community = Community()
+    active = ma.fields.Boolean()
+
+
+class ProviderCreateSchema(Schema):
+    name = ma.fields.String(required=True, validate=v.Length(min=2, max=200))
+    uscc = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=40),
+        metadata={"description": "Unified social credit code (GB 32100)"},
+    )
+    kind = ma.fields.String(required=True, validate=v.OneOf(KINDS))
+    community = Community(metadata={"description": "Home community of a community organization"})
+    bank_name = ma.fields.String(validate=v.Length(max=200))
+    bank_account = ma.fields.String(validate=v.Regexp(r"^[0-9]{8,30}$"))
+    contact_name = ma.fields.String(validate=v.Length(max=100))
+    contact_phone = ma.fields.String(validate=v.Regexp(r"^\+?[0-9-]{7,20}$"))
+
+
+class StatusChangeSchema(Schema):
+    from_status = ma.fields.String()
+    to_status = ma.fields.String()
+    reason = ma.fields.String()
+    actor_name = ma.fields.String()
+    at = ma.fields.DateTime()
+
+
+class ProviderSchema(ProviderCreateSchema):
+    id = ma.fields.String(dump_only=True)
+    status = ma.fields.String(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    private_visible = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "False: bank details and contact are masked"}
+    )
+    history = ma.fields.List(ma.fields.Nested(StatusChangeSchema), dump_only=True)
+
+
+class ProviderQuerySchema(Schema):
+    kind = ma.fields.String(validate=v.OneOf(KINDS))
+    status = ma.fields.String(validate=v.OneOf(("active", "suspended", "barred")))
+    community = Community()
+    q = ma.fields.String(validate=v.Length(max=50))
+
+
+class ProviderStatusSchema(Schema):
+    status = ma.fields.String(required=True, validate=v.OneOf(("active", "suspended", "barred")))
+    reason = ma.fields.String(required=True, validate=v.Length(min=2, max=2000))

@@ -1,0 +1,306 @@
+"""Drives the contracts API through a purchase, for tests (tender → contract → money)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.chassis.testing import bearer
+from services.contracts import domain
+
+YEAR = 2026
+PACKAGE = {
+    "code": "grid_inspection",
+    "name": "網格化排查和化解服務",
+    "description": "Inspect every grid cell and resolve what is found.",
+    "deliverables": [
+        {
+            "code": "inspections",
+            "description": "每網格每月巡查",
+            "quantity": 4,
+            "unit": "次",
+            "period": "month",
+        }
+    ],
+}
+MILESTONES = [
+    {"name": "簽約首付 30%", "kind": "signing", "share_bp": 3000},
+    {"name": "中期 40%", "kind": "scheduled", "due_date": "2026-07-01", "share_bp": 4000},
+    {"name": "年度評估後 30%", "kind": "evaluation", "due_date": "2027-01-31", "share_bp": 3000},
+]
+
+
+def uscc(seed: int) -> str:
+    """A valid code (GB 32100 check character) for test providers."""
+    body = f"5244030{seed:010d}"[:17]
+    return body + domain.uscc_check_character(body)
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+@dataclass
+class Story:
+    """Tokens and ids of one community's purchase."""
+
+    client: Any
+    token: Any
+    community: str = "huaguoshan"
+    ids: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.officer = bearer(self.token("subdistrict_officer", community=None))
+        self.member = bearer(self.token("committee_member", community=self.community))
+        self.member2 = bearer(self.token("committee_member", community=self.community))
+        self.resident = bearer(self.token("resident", community=self.community))
+
+    def ok(self, response: Any, status: int = 200) -> Any:
+        assert response.status_code == status, response.get_data(as_text=True)
+        return response.get_json()
+
+    def signatory(self, provider_id: str) -> dict[str, str]:
+        return bearer(self.token("provider_signatory", community=None, provider_id=provider_id))
+
+    def setup(
+        self,
+        mode: str = "pass_through",
+        services_fen: int = 10_000_000_00,
+        autonomy_fen: int = 500_000_00,
+        provider_seed: int = 1,
+    ) -> Story:
+        c = self.client
+        if "package" not in self.ids:
+            self.ids["package"] = self.ok(
+                c.post(
+                    "/packages", json={"community": self.community, **PACKAGE}, headers=self.officer
+                ),
+                201,
+            )
+        if "budget" not in self.ids:
+            self.ids["budget"] = self.ok(
+                c.post(
+                    "/budgets",
+                    json={
+                        "community": self.community,
+                        "fiscal_year": YEAR,
+                        "mode": mode,
+                        "services_fen": services_fen,
+                        "autonomy_fund_fen": autonomy_fen,
+                    },
+                    headers=self.officer,
+                ),
+                201,
+            )
+        provider = self.ok(
+            c.post(
+                "/providers",
+                json={
+                    "name": f"陽光家庭綜合服務中心 {provider_seed}",
+                    "uscc": uscc(provider_seed),
+                    "kind": "social_service_agency",
+                    "bank_name": "招商銀行南山支行",
+                    "bank_account": "7559000012345678",
+                    "contact_name": "王小明",
+                    "contact_phone": "13800138000",
+                },
+                headers=self.officer,
+            ),
+            201,
+        )
+        self.ids["provider"] = provider
+        return self
+
+    def buyer(self) -> dict[str, str]:
+        mode = self.ids["budget"]["mode"]
+        return self.member if mode == "committee_budget" else self.officer
+
+    def tender(
+        self,
+        estimated_fen: int = 1_000_000_00,
+        method: str = "single_source",
+        line: str = "services",
+    ) -> dict[str, Any]:
+        provider_id = self.ids["provider"]["id"]
+        body: dict[str, Any] = {
+            "community": self.community,
+            "fiscal_year": YEAR,
+            "title": "網格化排查和化解服務 2026",
+            "method": method,
+            "package_codes": ["grid_inspection"],
+            "estimated_value_fen": estimated_fen,
+            "funding_line": line,
+            "description": "The workstation's grid work, bought from a social organization.",
+        }
+        if method == "single_source":
+            body.update(
+                single_source_reason="The only organization running the center.",
+                invited_provider_ids=[provider_id],
+            )
+        buyer = (
+            self.member2
+            if line == "autonomy_fund" or self.ids["budget"]["mode"] == "committee_budget"
+            else self.officer
+        )
+        self.ids["buyer"] = buyer
+        return self.ok(self.client.post("/tenders", json=body, headers=buyer), 201)
+
+    def through_award(self, amount_fen: int = 1_000_000_00, **tender_args: Any) -> dict[str, Any]:
+        c, buyer = self.client, None
+        tender = self.tender(**tender_args)
+        buyer = self.ids["buyer"]
+        tid = tender["id"]
+        self.ok(
+            c.post(
+                f"/tenders/{tid}/submission", json={"reason": "for the committee"}, headers=buyer
+            )
+        )
+        self.ok(
+            c.post(
+                f"/tenders/{tid}/decisions",
+                json={"step": "tender", "decision": "approve", "reason": "議事會議通過"},
+                headers=self.member,
+            )
+        )
+        self.ok(c.post(f"/tenders/{tid}/publication", json={}, headers=buyer))
+        provider_id = self.ids["provider"]["id"]
+        bid = self.ok(
+            c.post(
+                f"/tenders/{tid}/bids",
+                json={"provider_id": provider_id, "amount_fen": amount_fen, "proposal": "plan"},
+                headers=self.signatory(provider_id),
+            ),
+            201,
+        )
+        self.ok(c.post(f"/tenders/{tid}/closing", json={}, headers=buyer))
+        self.ok(
+            c.post(
+                f"/tenders/{tid}/award",
+                json={
+                    "bid_id": bid["id"],
+                    "reason": "best plan",
+                    "scores": [{"bid_id": bid["id"], "score": 88}],
+                },
+                headers=buyer,
+            )
+        )
+        self.ok(
+            c.post(
+                f"/tenders/{tid}/decisions",
+                json={"step": "award", "decision": "approve", "reason": "居委會同意"},
+                headers=self.member,
+            )
+        )
+        return tender
+
+    def contract(
+        self,
+        amount_fen: int = 1_000_000_00,
+        milestones: list[dict[str, Any]] | None = None,
+        **tender_args: Any,
+    ) -> dict[str, Any]:
+        tender = self.through_award(amount_fen, **tender_args)
+        response = self.client.post(
+            "/contracts",
+            json={
+                "tender_id": tender["id"],
+                "period_start": "2026-01-01",
+                "period_end": "2026-12-31",
+                "milestones": milestones or MILESTONES,
+            },
+            headers=self.ids["buyer"],
+        )
+        return self.ok(response, 201)
+
+    def etag(self, contract_id: str) -> str:
+        response = self.client.get(f"/contracts/{contract_id}", headers=self.officer)
+        assert response.status_code == 200
+        return response.headers["ETag"]
+
+    def sign(self, contract_id: str, party: str, headers: dict[str, str] | None = None) -> Any:
+        if headers is None:
+            headers = {
+                "subdistrict": self.officer,
+                "committee": self.member,
+                "provider": self.signatory(self.ids["provider"]["id"]),
+            }[party]
+        return self.client.post(
+            f"/contracts/{contract_id}/signatures",
+            json={"party": party},
+            headers={**headers, "If-Match": self.etag(contract_id)},
+        )
+
+    def active_contract(self, **kwargs: Any) -> dict[str, Any]:
+        contract = self.contract(**kwargs)
+        for party in domain.PARTIES:
+            self.ok(self.sign(contract["id"], party))
+        return self.ok(self.client.get(f"/contracts/{contract['id']}", headers=self.officer))
+
+    def pay(
+        self,
+        contract: dict[str, Any],
+        seq: int,
+        amount: int,
+        headers: dict[str, str] | None = None,
+        idempotency: dict[str, str] | None = None,
+    ) -> Any:
+        milestone = contract["milestones"][seq - 1]["id"]
+        return self.client.post(
+            f"/contracts/{contract['id']}/milestones/{milestone}/payments",
+            json={"amount_fen": amount},
+            headers={**(headers or self.member), **(idempotency or key())},
+        )
+
+    def allocate(self, contract: dict[str, Any], amount: int) -> Any:
+        return self.client.post(
+            f"/contracts/{contract['id']}/allocations",
+            json={"amount_fen": amount},
+            headers={**self.officer, **key()},
+        )
+
+
+# The evaluation service's event, declared here as its producer declares it (docs/events.md).
+def evaluation_round_completed_type() -> Any:
+    from services.chassis.events import DATETIME, UUID, EventType, enum, integer, nullable, payload
+
+    return EventType(
+        "evaluation.round.completed",
+        "An evaluation round was completed.",
+        payload(
+            {
+                "round_id": UUID,
+                "scheme_id": UUID,
+                "contract_id": nullable(UUID),
+                "year": integer(2011, 2100),
+                "score": {"type": "number", "minimum": 0, "maximum": 100},
+                "grade": enum("excellent", "good", "pass", "fail"),
+                "committee_weight": {"type": "number", "minimum": 0.5, "maximum": 1},
+                "completed_at": DATETIME,
+            }
+        ),
+    )
+
+
+def evaluation_event(
+    contract_id: str | None, grade: str, score: float, year: int = YEAR, round_id: str | None = None
+) -> dict[str, Any]:
+    from services.chassis.events import build
+
+    return build(
+        evaluation_round_completed_type(),
+        source="/services/evaluation",
+        subject=round_id or str(uuid.uuid4()),
+        community="huaguoshan",
+        sequence=1,
+        data={
+            "round_id": round_id or str(uuid.uuid4()),
+            "scheme_id": str(uuid.uuid4()),
+            "contract_id": contract_id,
+            "year": year,
+            "score": score,
+            "grade": grade,
+            "committee_weight": 0.5,
+            "completed_at": "2027-01-20T08:00:00+00:00",
+        },
+    )
