@@ -24,7 +24,10 @@ def _dump(document: dict) -> str:
               help="Without passwords and with the default settings (the checked-in file).")
 @click.option("--check", is_flag=True, help=f"Fail if {TEMPLATE.name} is out of date.")
 @click.option("--vhost", default="/", show_default=True)
-def broker_definitions(output: str | None, template: bool, check: bool, vhost: str) -> None:
+@click.option("--mode", default="600", show_default=True,
+              help="File mode of --output (octal); 644 when the broker runs as another user.")
+def broker_definitions(output: str | None, template: bool, check: bool, vhost: str,
+                       mode: str) -> None:
     """RabbitMQ definitions (exchange, queues, bindings, users, permissions) to load at boot.
 
     Without --template: exchange, namespace, quorum queues and retry delays follow the
@@ -58,6 +61,7 @@ def broker_definitions(output: str | None, template: bool, check: bool, vhost: s
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
+    path.chmod(int(mode, 8))
     click.echo(f"wrote {path}", err=True)
 
 
