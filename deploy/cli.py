@@ -79,4 +79,69 @@ def keygen(folder: str) -> None:
     click.echo(f"{'kept' if existed else 'made'} {private} and {public}", err=True)
 
 
-COMMANDS = [broker_definitions, keygen]
+@click.command("stack")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int, help="The gateway's port.")
+@click.option("--service-port-base", default=8101, show_default=True, type=int,
+              help="Services listen on BASE, BASE+1, ... (0: free ports).")
+@click.option("--postgres-url", envvar="STACK_POSTGRES_URL",
+              default="postgresql://postgres@127.0.0.1:5432/postgres", show_default=True,
+              help="An administrator's URL: databases and roles are created with it.")
+@click.option("--amqp-url", envvar="AMQP_URL", default="amqp://guest:guest@127.0.0.1:5672//",
+              show_default=True)
+@click.option("--database-prefix", default="community_", show_default=True)
+@click.option("--data-dir", default="var/stack", show_default=True,
+              help="Keys, logs and scratch files.")
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="gunicorn worker processes per service.")
+@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--drop-databases", is_flag=True, help="Drop the databases when stopping.")
+def stack(host: str, port: int, service_port_base: int, postgres_url: str, amqp_url: str,
+          database_prefix: str, data_dir: str, workers: int, threads: int,
+          drop_databases: bool) -> None:
+    """Run the production topology as local processes until Ctrl-C (deploy/Procfile)."""
+    import signal
+    import threading
+
+    from deploy.stack import Stack, StackConfig, StackError
+
+    config = StackConfig(postgres_url=postgres_url, amqp_url=amqp_url, host=host,
+                         gateway_port=port, service_port_base=service_port_base,
+                         database_prefix=database_prefix, data_dir=Path(data_dir),
+                         gunicorn_workers=workers, gunicorn_threads=threads,
+                         log_to_files=False, drop_databases_on_stop=drop_databases)
+    running = Stack(config)
+    stopping = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stopping.set())
+    status = 0
+    try:
+        click.echo("Creating and migrating the databases...", err=True)
+        running.start()
+        running.wait_ready(timeout=120)
+        for service, url in running.urls.items():
+            click.echo(f"  {service:<11} {url}", err=True)
+        if running.gateway_unavailable:
+            click.echo(f"  gateway     not started: {running.gateway_unavailable}", err=True)
+        else:
+            click.echo(f"Community services platform (local stack) on {running.gateway_url}")
+        click.echo(f"Tokens: COMMUNITY_DATA_DIR={running.data_dir} community token --role admin",
+                   err=True)
+        click.echo("Press Ctrl-C to stop.", err=True)
+        while not stopping.wait(0.5):
+            failed = running.failed()
+            if failed:
+                exits = ", ".join(f"{name} exited with {code}" for name, code in failed.items())
+                click.echo(f"stopping: {exits}", err=True)
+                status = 1
+                break
+    except StackError as exc:
+        click.echo(f"stack failed: {exc}", err=True)
+        status = 1
+    finally:
+        running.stop()
+        click.echo("Stopped.", err=True)
+    raise SystemExit(status)
+
+
+COMMANDS = [broker_definitions, keygen, stack]
