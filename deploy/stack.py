@@ -26,6 +26,7 @@ from typing import Any
 
 from services import SERVICES
 from services.chassis import auth
+from services.chassis.config import COMMUNITIES, Settings
 
 from . import databases, procfile
 
@@ -72,9 +73,13 @@ def gateway_support(env: dict[str, str]) -> tuple[bool, str]:
     upstreams from INTAKE_URL, CONTRACTS_URL, GRID_URL and EVALUATION_URL; the earlier
     one raised ValueError("the gateway needs its upstreams"). Returns (ok, reason).
     """
-    probe = "from gateway.app import create_app\ncreate_app()\n"
-    result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    # os._exit: a gateway that starts background threads must not keep the probe alive
+    probe = "import os\nfrom gateway.app import create_app\ncreate_app()\nos._exit(0)\n"
+    try:
+        result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return False, "gateway.app:create_app() did not return within 120 s"
     if result.returncode == 0:
         return True, ""
     lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
@@ -183,6 +188,18 @@ class Stack:
     def gateway_url(self) -> str | None:
         return f"http://{self.config.host}:{self.ports['gateway']}" if (
             "gateway" in self.children) else None
+
+    def token(self, *roles: str, communities: tuple[str, ...] = COMMUNITIES,
+              sub: str | None = None, **claims: Any) -> str:
+        """A bearer token the stack's processes accept (signed with the stack's key)."""
+        settings = Settings.from_env("stack", {
+            "data_dir": self.data_dir, "jwt_jwks_url": None,
+            "jwt_private_key_path": self.data_dir / "keys" / "jwt-private.pem",
+            "jwt_public_key_path": self.data_dir / "keys" / "jwt-public.pem",
+            "jwt_issuer": self.env.get("JWT_ISSUER") or "community-platform",
+            "jwt_audience": self.env.get("JWT_AUDIENCE") or "community-platform"})
+        return auth.issue_token(settings, sub=sub or f"{roles[0]}-stack", roles=roles,
+                                communities=communities, **claims)
 
     def failed(self) -> dict[str, int]:
         """Processes that exited, with their exit status."""

@@ -69,6 +69,20 @@ def test_every_service_is_ready_with_its_database_and_the_broker(running):
         assert body["checks"] == {"database": "ok", "broker": "ok"}
 
 
+def test_stack_tokens_are_accepted_by_the_services(running):
+    token = running.token("admin")
+    for url in running.urls.values():
+        request = urllib.request.Request(f"{url}/openapi.json",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+    bad = urllib.request.Request(f"{running.urls['intake']}/openapi.json",
+                                 headers={"Authorization": "Bearer not-a-token"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(bad, timeout=10)
+    assert refused.value.code == 401
+
+
 def test_each_service_has_its_own_migrated_database_and_role(running):
     for service in SERVICES:
         url = running.database_urls[service]
