@@ -201,14 +201,14 @@ def asyncapi(check: bool, output: str) -> None:
 
 
 def extensions() -> None:
-    """Attach subcommands that services contribute (`services.<name>.cli:command`)."""
+    """Attach subcommands that services and deploy contribute (`<module>.cli:COMMANDS`)."""
     import importlib
 
-    for service in SERVICES:
+    for name in (*(f"services.{service}.cli" for service in SERVICES), "deploy.cli"):
         try:
-            module = importlib.import_module(f"services.{service}.cli")
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"services.{service}.cli":
+            if exc.name != name:
                 raise
             continue
         for command in getattr(module, "COMMANDS", ()):

@@ -133,9 +133,10 @@ class Settings:
             jwt_public_key_path=Path(public_key)
             if public_key
             else (None if jwks_url else keys_dir / "jwt-public.pem"),
+            # A deployment that only verifies (JWKS, or a mounted public key) has no private key.
             jwt_private_key_path=Path(private_key)
             if private_key
-            else (None if jwks_url else keys_dir / "jwt-private.pem"),
+            else (None if jwks_url or public_key else keys_dir / "jwt-private.pem"),
             jwt_leeway_seconds=_env_int("JWT_LEEWAY_SECONDS", 30),
             max_body_bytes=_env_int("MAX_BODY_BYTES", 1_048_576),
             log_level=_env("LOG_LEVEL", "INFO"),

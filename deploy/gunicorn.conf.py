@@ -1,0 +1,75 @@
+"""Gunicorn settings for every web process of the platform (services and gateway).
+
+Everything comes from the environment so one image fits every deployment:
+GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT,
+GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_BIND (or HOST and PORT),
+GUNICORN_ACCESS_LOG ("-" for stdout, "off" for none), FORWARDED_ALLOW_IPS, LOG_LEVEL,
+PROMETHEUS_MULTIPROC_DIR. See docs/operations.md.
+"""
+
+import os
+import shutil
+import tempfile
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+bind = os.environ.get("GUNICORN_BIND") or (
+    f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+)
+workers = _int("GUNICORN_WORKERS", 2)
+threads = _int("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 10
+_SHM = "/dev/shm"  # heartbeat files in memory: /tmp may be a slow or read-only disk
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) and os.access(_SHM, os.W_OK) else None
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = os.environ.get("COMMUNITY_PROCESS") or None
+# No `gunicornc` control socket: it would land in $HOME (read-only in the image) and
+# several gunicorns of the local stack would fight over one path.
+control_socket_disable = True
+
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+errorlog = "-"
+_access = os.environ.get("GUNICORN_ACCESS_LOG", "-").strip()
+accesslog = None if _access.lower() in ("off", "none", "") else _access
+logger_class = "deploy.gunicorn_logging.JsonLogger"
+
+# Prometheus metrics from several worker processes: each worker writes its samples to
+# files in one folder, /metrics adds them up. The folder must be set before
+# prometheus_client is imported (the app is imported after this file, in the workers).
+_created_multiproc_dir = False
+if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(
+        tempfile.gettempdir(), f"prometheus-{os.getpid()}"
+    )
+    _created_multiproc_dir = True
+
+
+def on_starting(server) -> None:  # noqa: ANN001 - gunicorn's hook signature
+    """Start from an empty metrics folder: files of a previous run would be added up."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:  # noqa: ANN001
+    """Drop the live gauges of a worker that exited (its counters stay counted)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:  # noqa: ANN001
+    """Remove the metrics folder this file made up (a configured one is left to its owner)."""
+    if _created_multiproc_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -1,0 +1,293 @@
+"""The local stack: the production topology as processes on this machine.
+
+Each service's PostgreSQL database and role are created and migrated first; then the
+Procfile's processes start (gunicorn per service on its own port, one worker per
+service, the gateway with INTAKE_URL/CONTRACTS_URL/GRID_URL/EVALUATION_URL pointing at
+them), all against RabbitMQ (AMQP_URL) and PostgreSQL.
+
+    with Stack(StackConfig(...)) as stack:   # start() + wait_ready(), stop() at the end
+        stack.kill_worker("grid"); stack.restart_worker("grid")
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services import SERVICES
+from services.chassis import auth
+from services.chassis.config import COMMUNITIES, Settings
+
+from . import databases, procfile
+
+DEPLOY_DIR = Path(__file__).resolve().parent
+ROOT = DEPLOY_DIR.parent
+LEGACY_GATEWAY_ERROR = "the gateway needs its upstreams"
+
+
+class StackError(RuntimeError):
+    """The stack could not be prepared, or a process failed."""
+
+
+@dataclass
+class StackConfig:
+    """Where the stack's processes find PostgreSQL and RabbitMQ, and where they listen."""
+
+    postgres_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672//"
+    host: str = "127.0.0.1"
+    gateway_port: int = 8080
+    service_port_base: int = 8101  # intake 8101, contracts 8102, ...; 0: free ports
+    database_prefix: str = "community_"
+    data_dir: Path = field(default_factory=lambda: Path("var/stack"))
+    bus_namespace: str = ""
+    gunicorn_workers: int = 1
+    gunicorn_threads: int = 4
+    gateway: str = "auto"  # "auto": start it when it reads *_URL upstreams; "yes"; "no"
+    log_to_files: bool = True
+    drop_databases_on_stop: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)
+    procfile: Path = DEPLOY_DIR / "Procfile"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def gateway_support(env: dict[str, str]) -> tuple[bool, str]:
+    """Whether `gateway.app:create_app()` builds the gateway from the *_URL variables alone.
+
+    The feature check the stack (and its test) rely on: the issue-8 gateway reads its
+    upstreams from INTAKE_URL, CONTRACTS_URL, GRID_URL and EVALUATION_URL; the earlier
+    one raised ValueError("the gateway needs its upstreams"). Returns (ok, reason).
+    """
+    # os._exit: a gateway that starts background threads must not keep the probe alive
+    probe = "import os\nfrom gateway.app import create_app\ncreate_app()\nos._exit(0)\n"
+    try:
+        result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return False, "gateway.app:create_app() did not return within 120 s"
+    if result.returncode == 0:
+        return True, ""
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    return False, lines[-1] if lines else f"exit status {result.returncode}"
+
+
+class Stack:
+    """Starts, watches and stops the local stack's processes."""
+
+    def __init__(self, config: StackConfig | None = None) -> None:
+        self.config = config or StackConfig()
+        self.data_dir = self.config.data_dir.resolve()
+        self.ports: dict[str, int] = {}
+        self.database_urls: dict[str, str] = {}
+        self.children: dict[str, procfile.Child] = {}
+        self.gateway_unavailable: str | None = None
+        self.env: dict[str, str] = {}
+
+    # -- set-up -----------------------------------------------------------------------
+
+    def _choose_ports(self) -> None:
+        base = self.config.service_port_base
+        for index, service in enumerate(SERVICES):
+            self.ports[service] = base + index if base else free_port(self.config.host)
+        self.ports["gateway"] = self.config.gateway_port or free_port(self.config.host)
+
+    def database_name(self, service: str) -> str:
+        return f"{self.config.database_prefix}{service}"
+
+    def prepare(self) -> None:
+        """Key pair, one database and role per service (created and migrated), environment."""
+        keys = self.data_dir / "keys"
+        auth.generate_key_pair(keys / "jwt-private.pem", keys / "jwt-public.pem")
+        self._choose_ports()
+        for service in SERVICES:
+            self.database_urls[service] = databases.provision(
+                self.config.postgres_url, self.database_name(service), secrets.token_hex(16))
+        self.env = self._environment()
+        for service in SERVICES:
+            result = subprocess.run(
+                [sys.executable, "-m", "services.chassis.cli", "migrate", service],
+                env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+            if result.returncode != 0:
+                raise StackError(f"migrating {service} failed:\n{result.stderr[-3000:]}")
+
+    def _environment(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items()
+               if not key.endswith("_DATABASE_URL") and key != "PROMETHEUS_MULTIPROC_DIR"}
+        host = self.config.host
+        env.update({
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+            "DEPLOY_DIR": str(DEPLOY_DIR),
+            "HOST": host,
+            "GATEWAY_PORT": str(self.ports["gateway"]),
+            "COMMUNITY_DATA_DIR": str(self.data_dir),
+            "COMMUNITY_ENV": "stack",
+            "AMQP_URL": self.config.amqp_url,
+            "EVENT_BUS_NAMESPACE": self.config.bus_namespace,
+            "GUNICORN_WORKERS": str(self.config.gunicorn_workers),
+            "GUNICORN_THREADS": str(self.config.gunicorn_threads),
+            "GUNICORN_ACCESS_LOG": env.get("GUNICORN_ACCESS_LOG", "off"),
+            "JWT_PUBLIC_KEY_PATH": str(self.data_dir / "keys" / "jwt-public.pem"),
+            "JWT_PRIVATE_KEY_PATH": str(self.data_dir / "keys" / "jwt-private.pem"),
+            "TMPDIR": str(self.data_dir / "tmp"),
+        })
+        (self.data_dir / "tmp").mkdir(parents=True, exist_ok=True)
+        for service in SERVICES:
+            env[f"{service.upper()}_PORT"] = str(self.ports[service])
+            env[f"{service.upper()}_URL"] = f"http://{host}:{self.ports[service]}"
+            env[f"{service.upper()}_DATABASE_URL"] = self.database_urls[service]
+        env.update(self.config.extra_env)
+        return env
+
+    # -- running ----------------------------------------------------------------------
+
+    def start(self) -> Stack:
+        """Prepare, then start every Procfile process (the gateway as configured)."""
+        self.prepare()
+        entries = procfile.parse(self.config.procfile)
+        if self.config.gateway != "yes":
+            supported, reason = gateway_support(self.env)
+            if not supported:
+                if self.config.gateway == "auto":
+                    self.gateway_unavailable = reason
+                entries = [e for e in entries if e.name != "gateway"]
+            elif self.config.gateway == "no":
+                entries = [e for e in entries if e.name != "gateway"]
+        for entry in entries:
+            self._spawn(entry)
+        return self
+
+    def _spawn(self, entry: procfile.Entry) -> procfile.Child:
+        env = {**self.env, "COMMUNITY_PROCESS": entry.name}
+        log = self.data_dir / "logs" / f"{entry.name}.log" if self.config.log_to_files else None
+        child = procfile.Child(entry, entry.argv(env), env, ROOT, log)
+        child.start()
+        self.children[entry.name] = child
+        return child
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """Base URL of each service's web process."""
+        return {s: f"http://{self.config.host}:{self.ports[s]}" for s in SERVICES}
+
+    @property
+    def gateway_url(self) -> str | None:
+        return f"http://{self.config.host}:{self.ports['gateway']}" if (
+            "gateway" in self.children) else None
+
+    def token(self, *roles: str, communities: tuple[str, ...] = COMMUNITIES,
+              sub: str | None = None, **claims: Any) -> str:
+        """A bearer token the stack's processes accept (signed with the stack's key)."""
+        settings = Settings.from_env("stack", {
+            "data_dir": self.data_dir, "jwt_jwks_url": None,
+            "jwt_private_key_path": self.data_dir / "keys" / "jwt-private.pem",
+            "jwt_public_key_path": self.data_dir / "keys" / "jwt-public.pem",
+            "jwt_issuer": self.env.get("JWT_ISSUER") or "community-platform",
+            "jwt_audience": self.env.get("JWT_AUDIENCE") or "community-platform"})
+        return auth.issue_token(settings, sub=sub or f"{roles[0]}-stack", roles=roles,
+                                communities=communities, **claims)
+
+    def failed(self) -> dict[str, int]:
+        """Processes that exited, with their exit status."""
+        return {name: child.process.returncode for name, child in self.children.items()
+                if child.process is not None and child.process.poll() is not None}
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait until every web process's /readyz (and the gateway's) answers 200."""
+        pending = {f"{name}-web": f"{url}/readyz" for name, url in self.urls.items()}
+        if self.gateway_url:
+            pending["gateway"] = f"{self.gateway_url}/readyz"
+        deadline = time.monotonic() + timeout
+        while pending:
+            failed = self.failed()
+            if failed:
+                name = next(iter(failed))
+                raise StackError(f"{name} exited with {failed[name]}:\n"
+                                 f"{self.children[name].tail()}")
+            for name, url in list(pending.items()):
+                if _answers_200(url):
+                    del pending[name]
+            if pending and time.monotonic() > deadline:
+                raise StackError(f"not ready after {timeout}s: {', '.join(sorted(pending))}")
+            time.sleep(0.2)
+
+    def kill_worker(self, service: str) -> int:
+        """SIGKILL the service's worker (no chance to finish anything); return its old pid."""
+        child = self.children[f"{service}-worker"]
+        pid = child.pid
+        child.signal(signal.SIGKILL)
+        child.wait(10)
+        assert pid is not None
+        return pid
+
+    def stop_worker(self, service: str, timeout: float = 30.0) -> int | None:
+        """SIGTERM the worker (it finishes the message in hand); return its exit status."""
+        child = self.children[f"{service}-worker"]
+        child.signal(signal.SIGTERM)
+        return child.wait(timeout)
+
+    def restart_worker(self, service: str) -> int:
+        """Start the service's worker again (stopping it first if it runs); return its pid."""
+        name = f"{service}-worker"
+        old = self.children[name]
+        if old.running():
+            self.stop_worker(service)
+        old.close()
+        child = self._spawn(old.entry)
+        assert child.pid is not None
+        return child.pid
+
+    def stop(self, timeout: float = 30.0) -> dict[str, int | None]:
+        """SIGTERM every process (gateway first), wait, SIGKILL what is left; exit statuses."""
+        order = sorted(self.children.values(),
+                       key=lambda c: (c.entry.name != "gateway", c.entry.name.endswith("worker")))
+        for child in order:
+            child.signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        statuses: dict[str, int | None] = {}
+        for child in order:
+            statuses[child.entry.name] = child.wait(max(0.1, deadline - time.monotonic()))
+            if statuses[child.entry.name] is None:
+                child.kill_group()
+            child.close()
+        if self.config.drop_databases_on_stop:
+            self.drop_databases()
+        return statuses
+
+    def drop_databases(self) -> None:
+        for service in SERVICES:
+            databases.drop(self.config.postgres_url, self.database_name(service))
+
+    def __enter__(self) -> Stack:
+        try:
+            self.start()
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def _answers_200(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
