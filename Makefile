@@ -5,7 +5,7 @@ PORT ?= 8080
 DATA_DIR ?= var
 BIN = $(VENV)/bin
 
-.PHONY: run test lint asyncapi clean
+.PHONY: run test stack lint asyncapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 
 run: $(VENV)/.installed
 	$(BIN)/community up --port $(PORT) --data-dir $(DATA_DIR)
+
+stack: $(VENV)/.installed
+	$(BIN)/community stack
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
