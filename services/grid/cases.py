@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
 from services.chassis.db import UnitOfWork, utcnow
-from services.chassis.errors import Forbidden, NotFound, PreconditionFailed
+from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
 
 from . import access, case_steps, cells, domain
 from . import events as ev
@@ -131,7 +131,11 @@ def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
     principal.require(*REPORTER_ROLES, community=community)
     category = data["category"]
     staff = principal.is_admin or bool(principal.roles - {"resident"})
-    severity = data.get("severity") if staff else None
+    if not staff and ("severity" in data or "source" in data):
+        field = "severity" if "severity" in data else "source"
+        raise Unprocessable(f"Residents do not set the {field}; the staff who accept the "
+                            "case may change it.", errors={field: ["Set by staff."]})
+    severity = data.get("severity")
     source = "department" if access.department_of(principal) else "resident"
     if staff and data.get("source"):
         source = data["source"]

@@ -130,7 +130,7 @@ def _contact(form: MultiDict[str, str]) -> dict[str, str]:
 
 def _masked_contact(contact: dict[str, str]) -> dict[str, str]:
     masked: dict[str, str] = {}
-    name = " ".join(v for k, v in contact.items() if k in ("last_name", "first_name"))
+    name = " ".join(contact[k] for k in ("last_name", "first_name") if k in contact)
     if name:
         masked["name"] = mask_name(name)
     if contact.get("email"):
