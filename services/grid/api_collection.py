@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 
 from services.chassis.auth import current_principal
 from services.chassis.errors import Unprocessable
@@ -121,10 +121,10 @@ class Persons(MethodView):
             query = query.where(Person.household_id == str(args["household_id"]))
         if args.get("residency"):
             query = query.where(Person.residency == args["residency"])
-        page = paginate(query, pagination_parameters)
-        if args.get("special_care"):  # a JSON list: filtered on the page (flags are few)
-            page = [p for p in page if args["special_care"] in (p.special_care or [])]
-        return [person_view(p) for p in page]
+        if args.get("special_care"):  # a JSON list of a fixed vocabulary: match the quoted flag
+            query = query.where(cast(Person.special_care, String)
+                                .like(f'%"{args["special_care"]}"%'))
+        return [person_view(p) for p in paginate(query, pagination_parameters)]
 
 
 @blp.route("/persons/lookup")

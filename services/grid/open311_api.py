@@ -74,10 +74,10 @@ class Requests(MethodView):
     @accepts(*FORM)
     @transactional(idempotency="optional")
     def post(self, fmt: str) -> Response:
-        """POST Service Request (form-encoded, with api_key); realtime: answers the id."""
+        """POST Service Request (form-encoded; api_key, or a bearer token); answers the id."""
         check_format(fmt)
         cipher = current_app.extensions["grid.cipher"]
-        case, nearby = o311.create_request(uow(), request.form, cipher)
+        case, nearby = o311.create_request(uow(), request.form, cipher, optional_principal())
         return respond(o311.post_answer(case, nearby), fmt, "service_requests", 201)
 
 

@@ -158,11 +158,21 @@ def _location(uow: UnitOfWork, form: MultiDict[str, str], community: str
     return lon, lat, cell, address
 
 
-def create_request(uow: UnitOfWork, form: MultiDict[str, str], cipher: PersonalDataCipher
-                   ) -> tuple[Case, list[cases.NearbyCase]]:
-    """POST requests: validate the form as the spec says and open a case."""
+def create_request(uow: UnitOfWork, form: MultiDict[str, str], cipher: PersonalDataCipher,
+                   principal: Principal | None = None) -> tuple[Case, list[cases.NearbyCase]]:
+    """POST requests: validate the form as the spec says and open a case.
+
+    The caller is an application with an api_key, or (without one) a bearer token's holder
+    who may report in the jurisdiction: then the case is theirs (they may reopen it).
+    """
     community = jurisdiction(form)
-    client = authenticate(uow, form.get("api_key"), community)
+    reporter = None
+    if not form.get("api_key") and principal is not None:
+        principal.require(*cases.REPORTER_ROLES, community=community)
+        reporter, client_id, actor = principal.sub, None, principal.sub
+    else:
+        client = authenticate(uow, form.get("api_key"), community)
+        client_id, actor = client.id, f"open311:{client.id}"
     code = (form.get("service_code") or "").strip()
     if not code:
         raise error(400, "service_code was not provided.")
@@ -180,11 +190,11 @@ def create_request(uow: UnitOfWork, form: MultiDict[str, str], cipher: PersonalD
     lon, lat, cell, address = _location(uow, form, community)
     now = utcnow()
     case = cases.open_case(
-        uow, actor=f"open311:{client.id}", role="open311", community=community, category=code,
+        uow, actor=actor, role="open311", community=community, category=code,
         severity=domain.severity_from_urgency(code, urgency or None), source="resident",
         description=description or domain.CATEGORIES[code][1], now=now, cell=cell, lon=lon,
         lat=lat, address=address, photos=[media[:500]] if media else [],
-        open311_client_id=client.id, open311_token=str(uuid.uuid4()),
+        reporter_sub=reporter, open311_client_id=client_id, open311_token=str(uuid.uuid4()),
         open311_account_id=(form.get("account_id") or form.get("device_id") or "")[:100] or None)
     contact = _contact(form)
     if contact:

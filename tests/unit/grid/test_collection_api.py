@@ -177,3 +177,14 @@ def test_places_and_buildings_by_location(client, make_cell, worker, grid):
                                               "floors": 3, "use": "residential"}, headers=worker)
     assert_problem(outside, 422, field="lon")
     assert client.get("/places?cell_code=HGS-01", headers=worker).get_json()[0]["kind"] == "shop"
+
+
+def test_the_special_care_filter_counts_in_the_database(client, person, household, worker):
+    other = client.post("/persons", json=person_body(
+        household, name="李四", id_number="11010519491231002X", phone=None,
+        special_care=["disability"]), headers=worker)
+    assert other.status_code == 201
+    response = client.get("/persons?cell_code=HGS-01&special_care=disability&page_size=1",
+                          headers=worker)
+    assert [p["id"] for p in response.get_json()] == [other.get_json()["id"]]
+    assert '"total": 1' in response.headers["X-Pagination"]

@@ -299,3 +299,22 @@ def test_an_xml_speaking_client_works_end_to_end(client, cell, api_key):
         **jurisdiction, "service_request_id": request_id}), "service_requests")
     assert listed.findtext("request/service_request_id") == request_id
     assert listed.findtext("request/status") == "open"
+
+
+def test_a_resident_with_a_bearer_token_posts_without_an_api_key(client, cell, resident, grid):
+    response = client.post(f"{BASE}/requests.json", data=urlencode({
+        "jurisdiction_id": "huaguoshan", "service_code": "environment",
+        "lat": HGS_LAT + 0.001, "long": HGS_LON + 0.001}), content_type=FORM, headers=resident)
+    assert response.status_code == 201
+    number = response.get_json()[0]["service_request_id"]
+    mine = client.get(f"/cases/{number}", headers=resident).get_json()
+    assert mine["mine"] is True and mine["description"] == "環境衛生"
+
+
+def test_a_bearer_token_of_another_community_is_refused(client, cell, token, grid):
+    chiwan = bearer(token("resident", community="chiwan"))
+    response = client.post(f"{BASE}/requests.json", data=urlencode({
+        "jurisdiction_id": "huaguoshan", "service_code": "environment",
+        "lat": HGS_LAT + 0.001, "long": HGS_LON + 0.001}), content_type=FORM, headers=chiwan)
+    assert "does not cover the community 'huaguoshan'" in error_of(response, 403)
+    assert grid.count("cases") == 0
