@@ -10,11 +10,10 @@ from flask_smorest import Blueprint
 
 from services.chassis.auth import current_principal
 from services.chassis.db import utcnow
-from services.chassis.errors import Forbidden, NotFound, Unprocessable
+from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
 from . import access, cases, cells, domain
-from .models import PersonalDataAccess
 from .schemas import (
     CaseQuerySchema,
     CaseReportSchema,
@@ -83,14 +82,8 @@ class PublicCases(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """Everyone's cases in the public view (no personal data)."""
-        from sqlalchemy import select
-
-        from .models import Case
-
         principal = current_principal()
-        filters = _filters({k: v for k, v in args.items() if k != "mine"})
-        query = cases.apply_filters(select(Case), filters).order_by(Case.reported_at.desc(),
-                                                                     Case.id)
+        query = cases.public_query(_filters({k: v for k, v in args.items() if k != "mine"}))
         now = utcnow()
         return [case_view(c, full=False, viewer_sub=principal.sub, now=now)
                 for c in paginate(query, pagination_parameters)]
@@ -143,19 +136,7 @@ class ReporterContact(MethodView):
     @blp.response(200, ContactSchema)
     def post(self, data: dict[str, Any], ref: str) -> Any:
         """Read an Open311 reporter's contact unmasked (center staff; audited with purpose)."""
-        import json
-
-        principal = current_principal()
-        case = cases.find_case(uow(), ref)
-        if not principal.may(("center_staff",), case.community):
-            raise Forbidden("Only center staff of the community read reporter contacts.")
-        if case.reporter_contact is None:
-            raise NotFound("This case holds no reporter contact.")
-        uow().session.add(PersonalDataAccess(
-            community=case.community, record_kind="case", record_id=case.id,
-            fields="reporter_contact", accessor_sub=principal.sub,
-            accessor_roles=",".join(sorted(principal.roles)), purpose=data["purpose"],
-            request_id=g.get("request_id"), accessed_at=utcnow()))
-        cipher = current_app.extensions["grid.cipher"]
-        plain = cipher.decrypt(case.reporter_contact, record=case.id, field="reporter_contact")
-        return {"reporter_contact": json.loads(plain)}
+        contact = cases.reveal_contact(uow(), current_principal(),
+                                       current_app.extensions["grid.cipher"], ref,
+                                       data["purpose"], g.get("request_id"))
+        return {"reporter_contact": contact}

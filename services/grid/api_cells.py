@@ -8,14 +8,13 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from services.chassis.auth import current_principal, optional_principal, public
 from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
 from . import cells, inspections
-from .models import Cell, CellWorker
+from .models import Cell
 from .schemas import (
     PERIOD,
     CellCreateSchema,
@@ -55,11 +54,7 @@ class Cells(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """List grid cells (public geography; workers shown to staff)."""
         page = paginate(cells.list_cells(args.get("community")), pagination_parameters)
-        workers: dict[str, list[str]] = {}
-        rows = uow().session.execute(select(CellWorker.cell_id, CellWorker.worker_sub).where(
-            CellWorker.cell_id.in_([c.id for c in page])).order_by(CellWorker.worker_sub))
-        for cell_id, sub in rows:
-            workers.setdefault(cell_id, []).append(sub)
+        workers = cells.workers_by_cell(uow(), [c.id for c in page])
         return [cell_view(c, workers.get(c.id, [])) for c in page]
 
     @transactional(idempotency="optional")

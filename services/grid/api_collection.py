@@ -7,14 +7,12 @@ from typing import Any
 from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import String, cast, select
 
 from services.chassis.auth import current_principal
-from services.chassis.errors import Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
 from . import cells, collection
-from .collection_models import Building, Household, Person, PersonalDataAccess, Place
+from .collection_models import Building, Household, Person, Place
 from .collection_schemas import (
     AuditQuerySchema,
     AuditSchema,
@@ -33,7 +31,6 @@ from .collection_schemas import (
     PlaceSchema,
     RevealSchema,
 )
-from .models import Cell
 from .protection import PersonalDataCipher
 
 blp = Blueprint("collection", __name__,
@@ -45,8 +42,8 @@ def _cipher() -> PersonalDataCipher:
 
 
 def person_view(person: Person, revealed: dict[str, str | None] | None = None) -> dict[str, Any]:
-    cell_code = uow().session.scalar(select(Cell.code).where(Cell.id == person.cell_id))
-    view = {"id": person.id, "community": person.community, "cell_code": cell_code,
+    view = {"id": person.id, "community": person.community,
+            "cell_code": collection.cell_code_of(uow(), person.cell_id),
             "household_id": person.household_id, "residency": person.residency,
             "special_care": person.special_care, "version": person.version,
             "created_at": person.created_at, "updated_at": person.updated_at}
@@ -58,13 +55,8 @@ def person_view(person: Person, revealed: dict[str, str | None] | None = None) -
     return view
 
 
-def _cell_filter(args: dict[str, Any], model: Any) -> Any:
-    """A list of `model` rows of one cell the caller may read (cell_code is required)."""
-    if not args.get("cell_code"):
-        raise Unprocessable("Give the cell_code to list.", errors={"cell_code": ["Required."]})
-    cell = cells.get_cell(uow(), args["cell_code"])
-    collection.require_reader(uow(), current_principal(), cell.community, cell.id)
-    return select(model).where(model.cell_id == cell.id).order_by(model.created_at, model.id)
+def _in_cell(args: dict[str, Any], model: Any) -> Any:
+    return collection.in_cell_query(uow(), current_principal(), args.get("cell_code"), model)
 
 
 @blp.route("/buildings")
@@ -81,7 +73,7 @@ class Buildings(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Buildings of a cell."""
-        return paginate(_cell_filter(args, Building), pagination_parameters)
+        return paginate(_in_cell(args, Building), pagination_parameters)
 
 
 @blp.route("/households")
@@ -98,7 +90,7 @@ class Households(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Households of a cell."""
-        return paginate(_cell_filter(args, Household), pagination_parameters)
+        return paginate(_in_cell(args, Household), pagination_parameters)
 
 
 @blp.route("/persons")
@@ -116,14 +108,7 @@ class Persons(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Persons of a cell, masked."""
-        query = _cell_filter(args, Person)
-        if args.get("household_id"):
-            query = query.where(Person.household_id == str(args["household_id"]))
-        if args.get("residency"):
-            query = query.where(Person.residency == args["residency"])
-        if args.get("special_care"):  # a JSON list of a fixed vocabulary: match the quoted flag
-            query = query.where(cast(Person.special_care, String)
-                                .like(f'%"{args["special_care"]}"%'))
+        query = collection.filter_persons(_in_cell(args, Person), args)
         return [person_view(p) for p in paginate(query, pagination_parameters)]
 
 
@@ -183,7 +168,7 @@ class Places(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Places of a cell."""
-        return paginate(_cell_filter(args, Place), pagination_parameters)
+        return paginate(_in_cell(args, Place), pagination_parameters)
 
 
 @blp.route("/cells/<code>/collection")
@@ -206,9 +191,5 @@ class PersonalDataAudit(MethodView):
         """Every unmasked read of personal data in a community (the committee supervises)."""
         current_principal().require("committee_member", "subdistrict_officer",
                                     community=args["community"])
-        query = (select(PersonalDataAccess)
-                 .where(PersonalDataAccess.community == args["community"])
-                 .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc()))
-        if args.get("record_id"):
-            query = query.where(PersonalDataAccess.record_id == args["record_id"])
-        return paginate(query, pagination_parameters)
+        return paginate(collection.audit_query(args["community"], args.get("record_id")),
+                        pagination_parameters)

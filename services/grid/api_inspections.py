@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.chassis.auth import current_principal
-from services.chassis.errors import NotFound, Unprocessable
+from services.chassis.errors import Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
 from . import cells, inspections
@@ -90,8 +90,6 @@ class InspectionById(MethodView):
     @blp.response(200, InspectionSchema)
     def get(self, inspection_id: str) -> Any:
         """One completed round with its answers."""
-        inspection = uow().session.get(Inspection, inspection_id)
-        if inspection is None:
-            raise NotFound("No such inspection.")
+        inspection = inspections.get_inspection(uow(), inspection_id)
         current_principal().require(*READERS, community=inspection.community)
         return inspection_view(inspection, inspections.items_of(uow(), inspection.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,9 @@ from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unp
 
 from . import access, case_steps, cells, domain
 from . import events as ev
+from .collection_models import PersonalDataAccess
 from .models import Case, CaseCounter, CaseHistory
+from .protection import PersonalDataCipher
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 REPORTER_ROLES = ("resident", "center_staff", "grid_worker", "committee_member", "department")
@@ -248,6 +251,28 @@ def list_query(principal: Principal, worker_cells: frozenset[str], filters: dict
             visible.append(Case.reporter_sub == scope.reporter)
         query = query.where(or_(*visible))
     return apply_filters(query, filters).order_by(Case.reported_at.desc(), Case.id)
+
+
+def public_query(filters: dict[str, Any]) -> Any:
+    """Every case (shown in the public view), filtered; newest first."""
+    return apply_filters(select(Case), filters).order_by(Case.reported_at.desc(), Case.id)
+
+
+def reveal_contact(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, ref: str,
+                   purpose: str, request_id: str | None) -> dict[str, str]:
+    """An Open311 reporter's contact unmasked, for center staff; audited like persons."""
+    case = find_case(uow, ref)
+    if not principal.may(("center_staff",), case.community):
+        raise Forbidden("Only center staff of the community read reporter contacts.")
+    if case.reporter_contact is None:
+        raise NotFound("This case holds no reporter contact.")
+    uow.session.add(PersonalDataAccess(
+        community=case.community, record_kind="case", record_id=case.id,
+        fields="reporter_contact", accessor_sub=principal.sub,
+        accessor_roles=",".join(sorted(principal.roles)), purpose=purpose,
+        request_id=request_id, accessed_at=utcnow()))
+    plain = cipher.decrypt(case.reporter_contact, record=case.id, field="reporter_contact")
+    return json.loads(plain)
 
 
 def apply_filters(query: Any, filters: dict[str, Any]) -> Any:

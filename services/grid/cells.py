@@ -90,6 +90,17 @@ def workers_of(uow: UnitOfWork, cell_id: str) -> list[str]:
                                     .order_by(CellWorker.worker_sub)))
 
 
+def workers_by_cell(uow: UnitOfWork, cell_ids: list[str]) -> dict[str, list[str]]:
+    """Assigned workers of several cells in one query."""
+    found: dict[str, list[str]] = {}
+    rows = uow.session.execute(select(CellWorker.cell_id, CellWorker.worker_sub)
+                               .where(CellWorker.cell_id.in_(cell_ids))
+                               .order_by(CellWorker.worker_sub))
+    for cell_id, sub in rows:
+        found.setdefault(cell_id, []).append(sub)
+    return found
+
+
 def assigned_cells(uow: UnitOfWork, principal: Principal | None) -> frozenset[str]:
     """Ids of the cells a grid worker is assigned to (empty for other callers)."""
     if principal is None or "grid_worker" not in principal.roles:

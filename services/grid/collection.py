@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from services.chassis.auth import Principal
 from services.chassis.db import UnitOfWork, utcnow
@@ -57,6 +57,39 @@ def require_reader(uow: UnitOfWork, principal: Principal, community: str, cell_i
         return
     raise Forbidden("Collected information is for the community's staff and the cell's "
                     "grid workers.")
+
+
+def cell_code_of(uow: UnitOfWork, cell_id: str) -> str | None:
+    return uow.session.scalar(select(Cell.code).where(Cell.id == cell_id))
+
+
+def in_cell_query(uow: UnitOfWork, principal: Principal, cell_code: str | None,
+                  model: Any) -> Any:
+    """Rows of `model` in one cell the caller may read (the cell code is required)."""
+    if not cell_code:
+        raise Unprocessable("Give the cell_code to list.", errors={"cell_code": ["Required."]})
+    cell = cells.get_cell(uow, cell_code)
+    require_reader(uow, principal, cell.community, cell.id)
+    return select(model).where(model.cell_id == cell.id).order_by(model.created_at, model.id)
+
+
+def filter_persons(query: Any, args: dict[str, Any]) -> Any:
+    if args.get("household_id"):
+        query = query.where(Person.household_id == str(args["household_id"]))
+    if args.get("residency"):
+        query = query.where(Person.residency == args["residency"])
+    if args.get("special_care"):  # a JSON list of a fixed vocabulary: match the quoted flag
+        query = query.where(cast(Person.special_care, String).like(f'%"{args["special_care"]}"%'))
+    return query
+
+
+def audit_query(community: str, record_id: str | None) -> Any:
+    """Unmasked reads of a community, newest first."""
+    query = (select(PersonalDataAccess).where(PersonalDataAccess.community == community)
+             .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc()))
+    if record_id:
+        query = query.where(PersonalDataAccess.record_id == record_id)
+    return query
 
 
 def counts(uow: UnitOfWork, cell_id: str) -> dict[str, Any]:

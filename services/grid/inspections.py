@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from services.chassis.auth import Principal
 from services.chassis.db import UnitOfWork, utcnow
-from services.chassis.errors import Unprocessable
+from services.chassis.errors import NotFound, Unprocessable
 
 from . import access, cases, cells
 from . import events as ev
@@ -184,6 +184,13 @@ def list_query(filters: dict[str, Any]) -> Any:
         if filters.get(field):
             query = query.where(getattr(Inspection, field) == filters[field])
     return query
+
+
+def get_inspection(uow: UnitOfWork, inspection_id: str) -> Inspection:
+    inspection = uow.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound("No such inspection.")
+    return inspection
 
 
 def items_of(uow: UnitOfWork, inspection_id: str) -> list[InspectionItem]:

@@ -10,19 +10,15 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import validate
-from sqlalchemy import select
 
 from services.chassis.app import accepts
 from services.chassis.auth import current_principal, optional_principal, public
 from services.chassis.config import COMMUNITIES
-from services.chassis.db import utcnow
-from services.chassis.errors import NotFound
 from services.chassis.schemas import Schema
 from services.chassis.web import transactional, uow
 
-from . import cells
+from . import cells, open311_clients
 from . import open311_requests as o311
-from .models import Open311Client
 from .open311_format import check_format, respond
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
@@ -128,8 +124,8 @@ class Clients(MethodView):
     @keys.response(201, ClientSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Issue an Open311 api_key to a client application (subdistrict officers)."""
-        client, api_key = o311.create_client(uow(), current_principal(), data["name"],
-                                             data["communities"])
+        client, api_key = open311_clients.create_client(uow(), current_principal(),
+                                                        data["name"], data["communities"])
         return {**{c: getattr(client, c) for c in ("id", "name", "communities", "created_by",
                                                    "created_at", "revoked_at")},
                 "api_key": api_key}
@@ -137,8 +133,7 @@ class Clients(MethodView):
     @keys.response(200, ClientSchema(many=True))
     def get(self) -> Any:
         """The Open311 client applications (without their keys)."""
-        current_principal().require("subdistrict_officer")
-        return list(uow().session.scalars(select(Open311Client).order_by(Open311Client.created_at)))
+        return open311_clients.list_clients(uow(), current_principal())
 
 
 @keys.route("/open311-clients/<client_id>")
@@ -147,10 +142,4 @@ class ClientById(MethodView):
     @keys.response(204)
     def delete(self, client_id: str) -> None:
         """Revoke a client's api_key."""
-        client = uow().session.get(Open311Client, client_id)
-        if client is None:
-            raise NotFound("No such Open311 client.")
-        for community in client.communities:
-            current_principal().require("subdistrict_officer", community=community)
-        if client.revoked_at is None:
-            client.revoked_at = utcnow()
+        open311_clients.revoke(uow(), current_principal(), client_id)

@@ -7,10 +7,8 @@ public view (no personal data) unless the bearer token's holder sees the case in
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import secrets
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,8 +21,8 @@ from services.chassis.config import COMMUNITIES, DEPARTMENTS
 from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Problem
 
-from . import access, cases, cells, domain
-from .models import Case, Open311Client
+from . import access, cases, cells, domain, open311_clients
+from .models import Case
 from .personal_data import mask_name, mask_phone
 from .protection import PersonalDataCipher
 from .views import status_label
@@ -73,38 +71,6 @@ def service_definition(code: str) -> dict[str, Any]:
 def _sla_text(severity: str) -> str:
     hours = int(domain.SLA[severity].total_seconds() // 3600)
     return f"{hours} hours" if hours < 48 else f"{hours // 24} days"
-
-
-# -- API keys -------------------------------------------------------------------------
-
-def key_hash(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()
-
-
-def create_client(uow: UnitOfWork, principal: Principal, name: str,
-                  communities: list[str]) -> tuple[Open311Client, str]:
-    """A new Open311 client and its api_key (shown once; only its hash is stored)."""
-    for community in communities:
-        principal.require("subdistrict_officer", community=community)
-    api_key = "o311_" + secrets.token_urlsafe(32)
-    client = Open311Client(id=str(uuid.uuid4()), name=name, key_hash=key_hash(api_key),
-                           communities=sorted(set(communities)), created_by=principal.sub,
-                           created_at=utcnow())
-    uow.session.add(client)
-    uow.flush()
-    return client, api_key
-
-
-def authenticate(uow: UnitOfWork, api_key: str | None, community: str) -> Open311Client:
-    if not api_key:
-        raise error(403, "api_key was not provided; request one from the subdistrict office.")
-    client = uow.session.scalar(select(Open311Client).where(
-        Open311Client.key_hash == key_hash(api_key), Open311Client.revoked_at.is_(None)))
-    if client is None:
-        raise error(403, "Invalid api_key received -- can't proceed with create_request.")
-    if community not in client.communities:
-        raise error(403, f"This api_key does not cover jurisdiction_id {community!r}.")
-    return client
 
 
 # -- POST requests --------------------------------------------------------------------
@@ -171,7 +137,7 @@ def create_request(uow: UnitOfWork, form: MultiDict[str, str], cipher: PersonalD
         principal.require(*cases.REPORTER_ROLES, community=community)
         reporter, client_id, actor = principal.sub, None, principal.sub
     else:
-        client = authenticate(uow, form.get("api_key"), community)
+        client = open311_clients.authenticate(uow, form.get("api_key"), community)
         client_id, actor = client.id, f"open311:{client.id}"
     code = (form.get("service_code") or "").strip()
     if not code:

@@ -318,3 +318,28 @@ def test_a_bearer_token_of_another_community_is_refused(client, cell, token, gri
         "lat": HGS_LAT + 0.001, "long": HGS_LON + 0.001}), content_type=FORM, headers=chiwan)
     assert "does not cover the community 'huaguoshan'" in error_of(response, 403)
     assert grid.count("cases") == 0
+
+
+def test_staff_reveal_a_reporters_contact_with_a_purpose_audited(client, cell, api_key, staff,
+                                                                 token, grid):
+    number = new_request(client, api_key, first_name="Mei", last_name="Chan",
+                         phone="13812345678").get_json()[0]["service_request_id"]
+    committee = bearer(token("committee_member", community="huaguoshan"))
+    refused = client.post(f"/cases/{number}/reporter-contact", json={"purpose": "call back"},
+                          headers=committee)
+    assert refused.status_code == 403 and grid.count("personal_data_access") == 0
+    assert client.post(f"/cases/{number}/reporter-contact", json={},
+                       headers=staff).status_code == 422
+    response = client.post(f"/cases/{number}/reporter-contact",
+                           json={"purpose": "Call back about the blocked exit"}, headers=staff)
+    assert response.get_json() == {"reporter_contact": {"first_name": "Mei", "last_name": "Chan",
+                                                        "phone": "13812345678"}}
+    [entry] = client.get("/audit/personal-data?community=huaguoshan", headers=committee).get_json()
+    assert entry["record_kind"] == "case" and entry["fields"] == "reporter_contact"
+
+
+def test_a_case_without_contact_has_none_to_reveal(client, cell, api_key, staff):
+    number = new_request(client, api_key).get_json()[0]["service_request_id"]
+    response = client.post(f"/cases/{number}/reporter-contact", json={"purpose": "call back"},
+                           headers=staff)
+    assert response.status_code == 404
