@@ -19,12 +19,17 @@ class MissingKey(RuntimeError):
     """No personal-data key outside the embedded mode: refuse to start."""
 
 
+def overdue_sweep_seconds(settings: Settings) -> float:
+    """How often the worker checks for overdue cases (`GRID_OVERDUE_SWEEP_SECONDS`, 60)."""
+    value = settings.extra.get("overdue_sweep_seconds") or os.environ.get(SWEEP_ENV) or 60
+    return float(value)
+
+
 @dataclass(frozen=True)
 class GridSettings:
-    """The personal-data master key and the overdue sweep interval."""
+    """The personal-data master key (the web app's only; the worker never needs it)."""
 
     personal_data_key: bytes
-    overdue_sweep_seconds: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> GridSettings:
@@ -40,8 +45,7 @@ class GridSettings:
             key = _local_key(settings.data_dir / "keys" / KEY_FILE)
         else:
             raise MissingKey(f"set {KEY_ENV} (base64 of 32 random bytes) for the grid service")
-        sweep = settings.extra.get("overdue_sweep_seconds") or os.environ.get(SWEEP_ENV) or 60
-        return cls(personal_data_key=key, overdue_sweep_seconds=float(sweep))
+        return cls(personal_data_key=key)
 
 
 def _decode(value: str | bytes) -> bytes:

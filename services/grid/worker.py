@@ -6,11 +6,11 @@ from services.chassis.app import Runtime
 from services.chassis.worker import PeriodicTask, Worker, run_worker_process
 
 from . import handlers, models
-from .config import GridSettings
+from .config import overdue_sweep_seconds
 
 
 def build_worker(runtime: Runtime) -> Worker:
-    interval = GridSettings.from_settings(runtime.settings).overdue_sweep_seconds
+    interval = overdue_sweep_seconds(runtime.settings)
     overdue = PeriodicTask("case-overdue-sweep", interval, lambda uow: handlers.sweep_overdue(uow))
     return Worker(runtime, handlers=handlers.EVENT_HANDLERS, periodic=[overdue])
 

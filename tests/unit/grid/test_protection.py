@@ -2,9 +2,12 @@
 
 import pytest
 
+from services.chassis.app import Runtime
 from services.chassis.config import Settings
+from services.grid import models
 from services.grid.config import GridSettings, MissingKey, new_key
 from services.grid.protection import PersonalDataCipher, UnreadableSecret
+from services.grid.worker import build_worker
 
 KEY = b"k" * 32
 
@@ -66,3 +69,12 @@ def test_a_configured_key_is_used(tmp_path, monkeypatch):
     monkeypatch.setenv("GRID_PERSONAL_DATA_KEY", key)
     settings = Settings.from_env("grid", {"data_dir": tmp_path, "environment": "production"})
     assert len(GridSettings.from_settings(settings).personal_data_key) == 32
+
+
+def test_the_worker_starts_without_the_personal_data_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("GRID_PERSONAL_DATA_KEY", raising=False)
+    settings = Settings.from_env("grid", {"data_dir": tmp_path, "environment": "production",
+                                          "database_url": f"sqlite:///{tmp_path}/g.db",
+                                          "amqp_url": "memory://", "overdue_sweep_seconds": 5})
+    worker = build_worker(Runtime(settings, models.Base.metadata))
+    assert [task.interval_seconds for task in worker.periodic] == [5.0]
