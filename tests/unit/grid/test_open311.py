@@ -343,3 +343,12 @@ def test_a_case_without_contact_has_none_to_reveal(client, cell, api_key, staff)
     response = client.post(f"/cases/{number}/reporter-contact", json={"purpose": "call back"},
                            headers=staff)
     assert response.status_code == 404
+
+
+def test_address_id_and_device_id_are_accepted(client, cell, api_key, staff):
+    answer = post(client, jurisdiction_id="huaguoshan", api_key=api_key,
+                  service_code="public_order", address_id="NS-0412-88",
+                  device_id="device-7f3a").get_json()[0]
+    assert answer["account_id"] == "device-7f3a"
+    case = client.get(f"/cases/{answer['service_request_id']}", headers=staff).get_json()
+    assert case["address"] == "NS-0412-88" and case["cell_code"] is None
