@@ -1,0 +1,130 @@
+"""HTTP API of grid cells, the point lookup and planned inspection rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.chassis.auth import current_principal, optional_principal, public
+from services.chassis.errors import NotFound, Unprocessable
+from services.chassis.web import paginate, transactional, uow
+
+from . import cells, inspections
+from .models import Cell
+from .schemas import (
+    PERIOD,
+    CellCreateSchema,
+    CellQuerySchema,
+    CellRefSchema,
+    CellSchema,
+    CellUpdateSchema,
+    LocateQuerySchema,
+    PlanSchema,
+    RoundQuerySchema,
+    RoundRateSchema,
+)
+
+blp = Blueprint("cells", __name__, description="Grid cells: boundaries, workers, point lookup, "
+                                               "planned rounds")
+STAFF_ROLES = ("center_staff", "committee_member", "grid_worker", "subdistrict_officer")
+
+
+def _sees_workers(community: str) -> bool:
+    principal = optional_principal()
+    return principal is not None and principal.may(STAFF_ROLES, community)
+
+
+def cell_view(cell: Cell, workers: list[str] | None) -> dict[str, Any]:
+    return {"id": cell.id, "code": cell.code, "community": cell.community, "name": cell.name,
+            "boundary": cell.boundary, "area_m2": cell.area_m2,
+            "workers": workers if _sees_workers(cell.community) else None,
+            "version": cell.version, "updated_at": cell.updated_at}
+
+
+@blp.route("/cells")
+class Cells(MethodView):
+    @public
+    @blp.arguments(CellQuerySchema, location="query")
+    @blp.response(200, CellSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+        """List grid cells (public geography; workers shown to staff)."""
+        page = paginate(cells.list_cells(args.get("community")), pagination_parameters)
+        workers = cells.workers_by_cell(uow(), [c.id for c in page])
+        return [cell_view(c, workers.get(c.id, [])) for c in page]
+
+    @transactional(idempotency="optional")
+    @blp.arguments(CellCreateSchema)
+    @blp.response(201, CellSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Draw a new cell (center staff or committee of its community)."""
+        cell = cells.create_cell(uow(), current_principal(), data)
+        return cell_view(cell, cells.workers_of(uow(), cell.id)), 201, {"ETag": cells.etag(cell)}
+
+
+@blp.route("/cells/locate")
+class Locate(MethodView):
+    @public
+    @blp.arguments(LocateQuerySchema, location="query")
+    @blp.response(200, CellRefSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """The cell holding a point (lon, lat in WGS 84); 404 when none does."""
+        found = cells.locate(uow(), args["lon"], args["lat"], args.get("community"))
+        if found is None:
+            raise NotFound("The point is outside every grid cell.", type="outside-every-cell")
+        return found
+
+
+@blp.route("/cells/<code>")
+class CellByCode(MethodView):
+    @public
+    @blp.response(200, CellSchema)
+    def get(self, code: str) -> Any:
+        """One cell, with its ETag."""
+        cell = cells.get_cell(uow(), code)
+        return cell_view(cell, cells.workers_of(uow(), cell.id)), 200, {"ETag": cells.etag(cell)}
+
+    @transactional
+    @blp.arguments(CellUpdateSchema)
+    @blp.response(200, CellSchema)
+    def put(self, data: dict[str, Any], code: str) -> Any:
+        """Rename, redraw or reassign a cell (If-Match required)."""
+        cell = cells.update_cell(uow(), current_principal(), code, data,
+                                 request.headers.get("If-Match"))
+        return cell_view(cell, cells.workers_of(uow(), cell.id)), 200, {"ETag": cells.etag(cell)}
+
+
+@blp.route("/cells/<code>/plans/<period>")
+class Plan(MethodView):
+    @transactional
+    @blp.arguments(PlanSchema)
+    @blp.response(200, RoundRateSchema)
+    def put(self, data: dict[str, Any], code: str, period: str) -> Any:
+        """Plan the inspection rounds of a cell in a month (YYYY-MM)."""
+        _check_period(period)
+        cell = cells.get_cell(uow(), code)
+        inspections.set_plan(uow(), current_principal(), code, period, data["planned_rounds"])
+        return next(r for r in inspections.round_rates(uow(), cell.community, period)
+                    if r.cell_code == code)
+
+
+@blp.route("/rounds")
+class Rounds(MethodView):
+    @blp.arguments(RoundQuerySchema, location="query")
+    @blp.response(200, RoundRateSchema(many=True))
+    def get(self, args: dict[str, Any]) -> Any:
+        """Planned and completed rounds per cell of a community in a month."""
+        current_principal().require("center_staff", "committee_member", "subdistrict_officer",
+                                    "grid_worker", community=args["community"])
+        return inspections.round_rates(uow(), args["community"], args["period"])
+
+
+def _check_period(period: str) -> None:
+    try:
+        PERIOD(period)
+    except ma.ValidationError:
+        raise Unprocessable("The period is YYYY-MM.", errors={"period": ["Use YYYY-MM."]}) from None

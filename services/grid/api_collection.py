@@ -1,0 +1,195 @@
+"""HTTP API of information collection: buildings, households, persons, places, counts, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.chassis.auth import current_principal
+from services.chassis.web import paginate, transactional, uow
+
+from . import cells, collection
+from .collection_models import Building, Household, Person, Place
+from .collection_schemas import (
+    AuditQuerySchema,
+    AuditSchema,
+    BuildingCreateSchema,
+    BuildingSchema,
+    CellCodeQuerySchema,
+    CountsSchema,
+    HouseholdCreateSchema,
+    HouseholdSchema,
+    LookupSchema,
+    PersonCreateSchema,
+    PersonQuerySchema,
+    PersonSchema,
+    PersonUpdateSchema,
+    PlaceCreateSchema,
+    PlaceSchema,
+    RevealSchema,
+)
+from .protection import PersonalDataCipher
+
+blp = Blueprint("collection", __name__,
+                description="Information collection (信息採集): personal data masked and audited")
+
+
+def _cipher() -> PersonalDataCipher:
+    return current_app.extensions["grid.cipher"]
+
+
+def person_view(person: Person, revealed: dict[str, str | None] | None = None) -> dict[str, Any]:
+    view = {"id": person.id, "community": person.community,
+            "cell_code": collection.cell_code_of(uow(), person.cell_id),
+            "household_id": person.household_id, "residency": person.residency,
+            "special_care": person.special_care, "version": person.version,
+            "created_at": person.created_at, "updated_at": person.updated_at}
+    if revealed is None:
+        view.update(name=person.name_masked, id_number=person.id_number_masked,
+                    phone=person.phone_masked, masked=True)
+    else:
+        view.update(revealed, masked=False)
+    return view
+
+
+def _in_cell(args: dict[str, Any], model: Any) -> Any:
+    return collection.in_cell_query(uow(), current_principal(), args.get("cell_code"), model)
+
+
+@blp.route("/buildings")
+class Buildings(MethodView):
+    @transactional(idempotency="optional")
+    @blp.arguments(BuildingCreateSchema)
+    @blp.response(201, BuildingSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Register a building."""
+        return collection.create_building(uow(), current_principal(), data)
+
+    @blp.arguments(CellCodeQuerySchema, location="query")
+    @blp.response(200, BuildingSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Buildings of a cell."""
+        return paginate(_in_cell(args, Building), pagination_parameters)
+
+
+@blp.route("/households")
+class Households(MethodView):
+    @transactional(idempotency="optional")
+    @blp.arguments(HouseholdCreateSchema)
+    @blp.response(201, HouseholdSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Register a household in a building."""
+        return collection.create_household(uow(), current_principal(), data)
+
+    @blp.arguments(CellCodeQuerySchema, location="query")
+    @blp.response(200, HouseholdSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Households of a cell."""
+        return paginate(_in_cell(args, Household), pagination_parameters)
+
+
+@blp.route("/persons")
+class Persons(MethodView):
+    @transactional(idempotency="optional")
+    @blp.arguments(PersonCreateSchema)
+    @blp.response(201, PersonSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Register a person (the answer is masked)."""
+        person = collection.create_person(uow(), current_principal(), _cipher(), data)
+        return person_view(person), 201, {"ETag": collection.person_etag(person)}
+
+    @blp.arguments(PersonQuerySchema, location="query")
+    @blp.response(200, PersonSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Persons of a cell, masked."""
+        query = collection.filter_persons(_in_cell(args, Person), args)
+        return [person_view(p) for p in paginate(query, pagination_parameters)]
+
+
+@blp.route("/persons/lookup")
+class PersonLookup(MethodView):
+    @blp.arguments(LookupSchema)
+    @blp.response(200, PersonSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Find a person by ID number (sent in the body, never in a URL); masked."""
+        return person_view(collection.find_by_id_number(uow(), current_principal(), _cipher(),
+                                                        data["id_number"]))
+
+
+@blp.route("/persons/<uuid:person_id>")
+class PersonById(MethodView):
+    @blp.response(200, PersonSchema)
+    def get(self, person_id: Any) -> Any:
+        """One person, masked."""
+        person = collection.get_person(uow(), str(person_id))
+        collection.require_reader(uow(), current_principal(), person.community, person.cell_id)
+        return person_view(person), 200, {"ETag": collection.person_etag(person)}
+
+    @transactional
+    @blp.arguments(PersonUpdateSchema)
+    @blp.response(200, PersonSchema)
+    def patch(self, data: dict[str, Any], person_id: Any) -> Any:
+        """Correct a person's record (If-Match required); masked."""
+        person = collection.update_person(uow(), current_principal(), _cipher(), str(person_id),
+                                          data, request.headers.get("If-Match"))
+        return person_view(person), 200, {"ETag": collection.person_etag(person)}
+
+
+@blp.route("/persons/<uuid:person_id>/reveal")
+class PersonReveal(MethodView):
+    @transactional
+    @blp.arguments(RevealSchema)
+    @blp.response(200, PersonSchema)
+    def post(self, data: dict[str, Any], person_id: Any) -> Any:
+        """Read a person unmasked: center staff or the cell's grid worker; audited with purpose."""
+        person = collection.get_person(uow(), str(person_id))
+        revealed = collection.reveal(uow(), current_principal(), _cipher(), person,
+                                     data["purpose"], g.get("request_id"))
+        return person_view(person, revealed)
+
+
+@blp.route("/places")
+class Places(MethodView):
+    @transactional(idempotency="optional")
+    @blp.arguments(PlaceCreateSchema)
+    @blp.response(201, PlaceSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Register a shop, business or other place."""
+        return collection.create_place(uow(), current_principal(), data)
+
+    @blp.arguments(CellCodeQuerySchema, location="query")
+    @blp.response(200, PlaceSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Places of a cell."""
+        return paginate(_in_cell(args, Place), pagination_parameters)
+
+
+@blp.route("/cells/<code>/collection")
+class CellCounts(MethodView):
+    @blp.response(200, CountsSchema)
+    def get(self, code: str) -> Any:
+        """What was collected in a cell, as counts (no personal data)."""
+        cell = cells.get_cell(uow(), code)
+        current_principal().require("center_staff", "committee_member", "subdistrict_officer",
+                                    "grid_worker", community=cell.community)
+        return {"cell_code": cell.code, **collection.counts(uow(), cell.id)}
+
+
+@blp.route("/audit/personal-data")
+class PersonalDataAudit(MethodView):
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Every unmasked read of personal data in a community (the committee supervises)."""
+        current_principal().require("committee_member", "subdistrict_officer",
+                                    community=args["community"])
+        return paginate(collection.audit_query(args["community"], args.get("record_id")),
+                        pagination_parameters)

@@ -1,0 +1,95 @@
+"""HTTP API of the inspection checklist and completed rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.chassis.auth import current_principal
+from services.chassis.errors import Unprocessable
+from services.chassis.web import paginate, transactional, uow
+
+from . import cells, inspections
+from .models import Inspection, InspectionItem
+from .schemas import (
+    ChecklistItemSchema,
+    InspectionCreateSchema,
+    InspectionQuerySchema,
+    InspectionSchema,
+)
+
+blp = Blueprint("inspections", __name__, description="Inspection checklist and rounds (排查)")
+READERS = ("center_staff", "committee_member", "subdistrict_officer", "grid_worker")
+
+
+def inspection_view(inspection: Inspection, items: list[InspectionItem] | None
+                    ) -> dict[str, Any]:
+    view = {c: getattr(inspection, c) for c in (
+        "id", "community", "cell_code", "worker_sub", "period", "started_at", "completed_at",
+        "items_count", "findings_count")}
+    if items is not None:
+        view["items"] = [{"code": i.item_code, "result": i.result, "note": i.note,
+                          "case_id": i.case_id} for i in items]
+    return view
+
+
+@blp.route("/checklist")
+class Checklist(MethodView):
+    @blp.response(200, ChecklistItemSchema(many=True))
+    def get(self) -> Any:
+        """The active checklist items, in order."""
+        return inspections.checklist(uow())
+
+
+@blp.route("/checklist/<code>")
+class ChecklistItemView(MethodView):
+    @transactional
+    @blp.arguments(ChecklistItemSchema)
+    @blp.response(200, ChecklistItemSchema)
+    def put(self, data: dict[str, Any], code: str) -> Any:
+        """Add or change a checklist item (subdistrict officers)."""
+        if not (1 <= len(code) <= 40 and code.replace("_", "").isalnum() and code.islower()):
+            raise Unprocessable("Checklist codes are lower-case words joined by underscores.",
+                                errors={"code": ["Use lower_case_words (1-40 characters)."]})
+        return inspections.upsert_checklist_item(uow(), current_principal(), code, data)
+
+
+@blp.route("/inspections")
+class Inspections(MethodView):
+    @transactional(idempotency="optional")
+    @blp.arguments(InspectionCreateSchema)
+    @blp.response(201, InspectionSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Record a completed round of a cell; each finding opens a case."""
+        inspection, items = inspections.complete(uow(), current_principal(), data)
+        return inspection_view(inspection, items)
+
+    @blp.arguments(InspectionQuerySchema, location="query")
+    @blp.response(200, InspectionSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Completed rounds of a community or a cell, newest first."""
+        principal = current_principal()
+        filters = dict(args)
+        if args.get("cell_code"):
+            cell = cells.get_cell(uow(), args["cell_code"])
+            filters["cell_id"] = cell.id
+            filters["community"] = cell.community
+        if not filters.get("community"):
+            raise Unprocessable("Give a community or a cell_code.",
+                                errors={"community": ["Give a community or a cell_code."]})
+        principal.require(*READERS, community=filters["community"])
+        page = paginate(inspections.list_query(filters), pagination_parameters)
+        return [inspection_view(i, None) for i in page]
+
+
+@blp.route("/inspections/<inspection_id>")
+class InspectionById(MethodView):
+    @blp.response(200, InspectionSchema)
+    def get(self, inspection_id: str) -> Any:
+        """One completed round with its answers."""
+        inspection = inspections.get_inspection(uow(), inspection_id)
+        current_principal().require(*READERS, community=inspection.community)
+        return inspection_view(inspection, inspections.items_of(uow(), inspection.id))

@@ -1,0 +1,302 @@
+"""Use cases of grid cases: report, take a lifecycle step, add a note, find duplicates."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.chassis.auth import Principal
+from services.chassis.config import DEPARTMENTS
+from services.chassis.db import UnitOfWork, utcnow
+from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
+
+from . import access, case_steps, cells, domain
+from . import events as ev
+from .collection_models import PersonalDataAccess
+from .models import Case, CaseCounter, CaseHistory
+from .protection import PersonalDataCipher
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+REPORTER_ROLES = ("resident", "center_staff", "grid_worker", "committee_member", "department")
+
+
+class OutsideEveryCell(Exception):
+    """A reported point that lies in none of the community's cells."""
+
+    problem_status = 422
+    problem_type = "outside-every-cell"
+
+    def __init__(self, community: str) -> None:
+        self.detail = (f"The point is outside every grid cell of {community}; check the "
+                       "coordinates (WGS 84 longitude, latitude) or give an address instead.")
+        self.errors = {"lon": [self.detail], "lat": [self.detail]}
+        super().__init__(self.detail)
+
+
+@dataclass(frozen=True)
+class NearbyCase:
+    """An open case of the same category close to a new report (a possible duplicate)."""
+
+    case_id: str
+    case_number: str
+    status: str
+    distance_m: float
+
+
+def next_case_number(uow: UnitOfWork, now: datetime) -> str:
+    """GC-<local year>-<n>, n counting per year without gaps from concurrent reporters."""
+    year = now.astimezone(LOCAL).year
+    bump = (update(CaseCounter).where(CaseCounter.year == year)
+            .values(last=CaseCounter.last + 1).returning(CaseCounter.last))
+    number = uow.session.execute(bump).scalar()
+    if number is None:
+        try:
+            with uow.session.begin_nested():
+                uow.session.add(CaseCounter(year=year, last=1))
+            number = 1
+        except IntegrityError:  # a concurrent first case of the year
+            number = uow.session.execute(bump).scalar_one()
+    return f"GC-{year}-{number:06d}"
+
+
+def case_data(case: Case) -> dict[str, Any]:
+    """The fields every grid.case.* event carries (no personal data)."""
+    return {
+        "case_id": case.id, "case_number": case.number, "category": case.category,
+        "severity": case.severity, "source": case.source, "source_ref": case.source_ref,
+        "cell_code": case.cell_code, "reported_at": case.reported_at.isoformat(),
+        "due_at": case.due_at.isoformat(), "status": case.status,
+    }
+
+
+def _record(uow: UnitOfWork, case: Case, *, actor: str, role: str, action: str,
+            from_status: str | None, note: str | None, at: datetime) -> None:
+    uow.session.add(CaseHistory(case_id=case.id, at=at, actor_sub=actor, actor_role=role,
+                                action=action, from_status=from_status, to_status=case.status,
+                                note=note))
+
+
+def open_case(uow: UnitOfWork, *, actor: str, role: str, community: str, category: str,
+              severity: str, source: str, description: str, now: datetime,
+              cell: cells.geometry.CellRef | None = None, lon: float | None = None,
+              lat: float | None = None, address: str | None = None,
+              photos: list[str] | None = None, source_ref: str | None = None,
+              reporter_sub: str | None = None, inspection_id: str | None = None,
+              due: datetime | None = None, **extra: Any) -> Case:
+    """Create a case in status `reported`, record its history and `grid.case.reported`."""
+    case = Case(
+        id=str(uuid.uuid4()), number=next_case_number(uow, now), community=community,
+        cell_id=cell.id if cell else None, cell_code=cell.code if cell else None,
+        category=category, severity=severity, status="reported", is_open=True,
+        source=source, source_ref=source_ref, reporter_sub=reporter_sub,
+        inspection_id=inspection_id, description=description, address=address, lon=lon,
+        lat=lat, photos=list(photos or []), escalation_level=0, reopen_count=0,
+        reported_at=now, due_at=due or domain.due_at(now, severity), updated_at=now, version=1,
+        **extra)
+    uow.session.add(case)
+    uow.flush()
+    _record(uow, case, actor=actor, role=role, action="report", from_status=None,
+            note=None, at=now)
+    uow.emit(ev.CASE_REPORTED, subject=case.id, community=community,
+             data={**case_data(case), "inspection_id": inspection_id}, time=now)
+    return case
+
+
+def nearby_open_cases(uow: UnitOfWork, case: Case) -> list[NearbyCase]:
+    """Open cases of the same category and community within 50 m (haversine)."""
+    if case.lon is None or case.lat is None:
+        return []
+    min_lon, min_lat, max_lon, max_lat = domain.bounding_box(case.lon, case.lat,
+                                                             domain.DUPLICATE_RADIUS_M)
+    candidates = uow.session.scalars(select(Case).where(
+        Case.community == case.community, Case.category == case.category,
+        Case.is_open.is_(True), Case.lat.between(min_lat, max_lat),
+        Case.lon.between(min_lon, max_lon), Case.id != case.id))
+    found = [NearbyCase(c.id, c.number, c.status,
+                        round(domain.distance_m(case.lon, case.lat, c.lon, c.lat), 1))
+             for c in candidates
+             if c.lon is not None and c.lat is not None
+             and domain.within_duplicate_radius(case.lon, case.lat, c.lon, c.lat)]
+    return sorted(found, key=lambda n: n.distance_m)
+
+
+def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
+           ) -> tuple[Case, list[NearbyCase]]:
+    """A resident or staff member reports a case; the answer lists possible duplicates."""
+    community = data["community"]
+    principal.require(*REPORTER_ROLES, community=community)
+    category = data["category"]
+    staff = principal.is_admin or bool(principal.roles - {"resident"})
+    if not staff and ("severity" in data or "source" in data):
+        field = "severity" if "severity" in data else "source"
+        raise Unprocessable(f"Residents do not set the {field}; the staff who accept the "
+                            "case may change it.", errors={field: ["Set by staff."]})
+    severity = data.get("severity")
+    source = "department" if access.department_of(principal) else "resident"
+    if staff and data.get("source"):
+        source = data["source"]
+    cell = None
+    if data.get("lon") is not None:
+        cell = cells.locate(uow, data["lon"], data["lat"], community)
+        if cell is None:
+            raise OutsideEveryCell(community)
+    role = "resident" if not staff else sorted(principal.roles)[0]
+    case = open_case(uow, actor=principal.sub, role=role, community=community,
+                     category=category, severity=severity or domain.DEFAULT_SEVERITY[category],
+                     source=source, description=data["description"], now=utcnow(), cell=cell,
+                     lon=data.get("lon"), lat=data.get("lat"), address=data.get("address"),
+                     photos=data.get("photos"), reporter_sub=principal.sub)
+    return case, nearby_open_cases(uow, case)
+
+
+def find_case(uow: UnitOfWork, ref: str, *, lock: bool = False) -> Case:
+    """A case by id (UUID) or number (GC-…); 404 if none."""
+    column = Case.number if ref.upper().startswith("GC-") else Case.id
+    query = select(Case).where(column == (ref.upper() if column is Case.number else ref))
+    if lock:
+        query = query.with_for_update()
+    case = uow.session.scalar(query)
+    if case is None:
+        raise NotFound(f"No case {ref!r}.")
+    return case
+
+
+def state_of(case: Case) -> domain.CaseState:
+    return domain.CaseState(
+        status=case.status, severity=case.severity, reported_at=case.reported_at,
+        due_at=case.due_at, closed_kind=case.closed_kind, resolved_at=case.resolved_at,
+        resolved_by=case.resolved_by, escalation_level=case.escalation_level)
+
+
+def take_step(uow: UnitOfWork, principal: Principal, ref: str, action: str,
+              data: dict[str, Any], if_match: str | None = None) -> Case:
+    """Move a case one step along its lifecycle (refused with 409 when the status forbids it)."""
+    case = find_case(uow, ref, lock=True)
+    if if_match is not None and if_match.strip() not in (etag(case), "*"):
+        raise PreconditionFailed("The case changed since you read it; read it again.")
+    worker_cells = cells.assigned_cells(uow, principal)
+    role = access.acting_role(principal, case, action, worker_cells)
+    now = utcnow()
+    step = domain.check_step(state_of(case), action, actor=principal.sub, now=now)
+    note = data.get("note")
+    before = case.status
+    event = case_steps.apply(uow, case, action, data, principal=principal, role=role, now=now)
+    case.status = step.target
+    case.is_open = domain.is_open(step.target)
+    case.version += 1
+    case.updated_at = now
+    _record(uow, case, actor=principal.sub, role=role, action=action, from_status=before,
+            note=note or case_steps.history_note(case, action), at=now)
+    if event is not None:
+        event_type, fields = event
+        uow.emit(event_type, subject=case.id, community=case.community,
+                 data={**case_data(case), **fields}, time=now)
+    return case
+
+
+def add_note(uow: UnitOfWork, principal: Principal, ref: str, note: str) -> CaseHistory:
+    """Add a note to a case's history without changing its status."""
+    case = find_case(uow, ref, lock=True)
+    role = access.acting_role(principal, case, "note", cells.assigned_cells(uow, principal))
+    now = utcnow()
+    entry = CaseHistory(case_id=case.id, at=now, actor_sub=principal.sub, actor_role=role,
+                        action="note", from_status=case.status, to_status=case.status, note=note)
+    uow.session.add(entry)
+    case.updated_at = now
+    uow.flush()
+    return entry
+
+
+def history(uow: UnitOfWork, principal: Principal, ref: str) -> list[CaseHistory]:
+    """The case's steps, oldest first (only for callers who see the case in full)."""
+    case = find_case(uow, ref)
+    if not access.sees_in_full(principal, case, cells.assigned_cells(uow, principal)):
+        raise Forbidden("The history of this case is visible to its reporter and the staff "
+                        "handling it.")
+    return list(uow.session.scalars(select(CaseHistory).where(CaseHistory.case_id == case.id)
+                                    .order_by(CaseHistory.id)))
+
+
+def etag(case: Case) -> str:
+    return f'"case-{case.id[:8]}-{case.version}"'
+
+
+def department_name(code: str | None) -> str | None:
+    return DEPARTMENTS.get(code) if code else None
+
+
+def list_query(principal: Principal, worker_cells: frozenset[str], filters: dict[str, Any]
+               ) -> Any:
+    """Cases the caller may see in full, filtered; newest first."""
+    scope = access.scope_of(principal, worker_cells)
+    if scope.empty:
+        raise Forbidden("Your roles see no cases in full; use /cases/public for the public view.")
+    query = select(Case)
+    if not scope.all:
+        visible = []
+        if scope.communities:
+            visible.append(Case.community.in_(scope.communities))
+        if scope.cell_ids:
+            visible.append(Case.cell_id.in_(scope.cell_ids))
+        if scope.department:
+            visible.append(Case.department == scope.department)
+        if scope.reporter:
+            visible.append(Case.reporter_sub == scope.reporter)
+        query = query.where(or_(*visible))
+    return apply_filters(query, filters).order_by(Case.reported_at.desc(), Case.id)
+
+
+def public_query(filters: dict[str, Any]) -> Any:
+    """Every case (shown in the public view), filtered; newest first."""
+    return apply_filters(select(Case), filters).order_by(Case.reported_at.desc(), Case.id)
+
+
+def reveal_contact(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, ref: str,
+                   purpose: str, request_id: str | None) -> dict[str, str]:
+    """An Open311 reporter's contact unmasked, for center staff; audited like persons."""
+    case = find_case(uow, ref)
+    if not principal.may(("center_staff",), case.community):
+        raise Forbidden("Only center staff of the community read reporter contacts.")
+    if case.reporter_contact is None:
+        raise NotFound("This case holds no reporter contact.")
+    uow.session.add(PersonalDataAccess(
+        community=case.community, record_kind="case", record_id=case.id,
+        fields="reporter_contact", accessor_sub=principal.sub,
+        accessor_roles=",".join(sorted(principal.roles)), purpose=purpose,
+        request_id=request_id, accessed_at=utcnow()))
+    plain = cipher.decrypt(case.reporter_contact, record=case.id, field="reporter_contact")
+    return json.loads(plain)
+
+
+def apply_filters(query: Any, filters: dict[str, Any]) -> Any:
+    """The list filters shared by the staff list, the public list and Open311."""
+    if filters.get("community"):
+        query = query.where(Case.community == filters["community"])
+    if filters.get("cell_id"):
+        query = query.where(Case.cell_id == filters["cell_id"])
+    statuses = filters.get("status") or []
+    if statuses == ["open"]:
+        query = query.where(Case.is_open.is_(True))
+    elif statuses == ["closed"]:
+        query = query.where(Case.is_open.is_(False))
+    elif statuses:
+        query = query.where(Case.status.in_(statuses))
+    for field in ("category", "severity", "source", "department"):
+        if filters.get(field):
+            query = query.where(getattr(Case, field) == filters[field])
+    if filters.get("overdue"):
+        query = query.where(Case.is_open.is_(True), Case.due_at < utcnow())
+    if filters.get("mine_sub"):
+        query = query.where(Case.reporter_sub == filters["mine_sub"])
+    if filters.get("reported_from"):
+        query = query.where(Case.reported_at >= filters["reported_from"])
+    if filters.get("reported_to"):
+        query = query.where(Case.reported_at <= filters["reported_to"])
+    return query

@@ -1,0 +1,145 @@
+"""Open311 GeoReport v2 endpoints at /open311/v2/ (through the gateway: /api/grid/open311/v2/),
+and the native endpoints that issue and revoke Open311 API keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import validate
+
+from services.chassis.app import accepts
+from services.chassis.auth import current_principal, optional_principal, public
+from services.chassis.config import COMMUNITIES
+from services.chassis.schemas import Schema
+from services.chassis.web import transactional, uow
+
+from . import cells, open311_clients
+from . import open311_requests as o311
+from .open311_format import check_format, respond
+
+blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
+                description="Open311 GeoReport v2: jurisdiction_id is the community code; "
+                            "errors are the spec's error list")
+keys = Blueprint("open311_clients", __name__,
+                 description="Open311 API keys for client applications")
+FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _views(found: list[Any]) -> list[dict[str, Any]]:
+    principal = optional_principal()
+    worker_cells = cells.assigned_cells(uow(), principal)
+    return [o311.request_view(case, principal, worker_cells) for case in found]
+
+
+@blp.route("/services.<fmt>")
+class Services(MethodView):
+    @public
+    def get(self, fmt: str) -> Response:
+        """GET Service List: every case category as a service."""
+        check_format(fmt)
+        o311.jurisdiction(request.args)
+        return respond(o311.service_list(), fmt, "services")
+
+
+@blp.route("/services/<code>.<fmt>")
+class ServiceDefinition(MethodView):
+    @public
+    def get(self, code: str, fmt: str) -> Response:
+        """GET Service Definition: the `urgency` attribute of a service."""
+        check_format(fmt)
+        o311.jurisdiction(request.args)
+        return respond(o311.service_definition(code), fmt, "service_definition")
+
+
+@blp.route("/requests.<fmt>")
+class Requests(MethodView):
+    @public
+    def get(self, fmt: str) -> Response:
+        """GET Service Requests: filters service_request_id, service_code, start_date,
+        end_date, status (and the common page/page_size extension)."""
+        check_format(fmt)
+        community = o311.jurisdiction(request.args)
+        return respond(_views(o311.search(uow(), request.args, community)), fmt,
+                       "service_requests")
+
+    @public
+    @accepts(*FORM)
+    @transactional(idempotency="optional")
+    def post(self, fmt: str) -> Response:
+        """POST Service Request (form-encoded; api_key, or a bearer token); answers the id."""
+        check_format(fmt)
+        cipher = current_app.extensions["grid.cipher"]
+        case, nearby = o311.create_request(uow(), request.form, cipher, optional_principal())
+        return respond(o311.post_answer(case, nearby), fmt, "service_requests", 201)
+
+
+@blp.route("/requests/<ref>.<fmt>")
+class RequestById(MethodView):
+    @public
+    def get(self, ref: str, fmt: str) -> Response:
+        """GET Service Request: one request by its service_request_id."""
+        check_format(fmt)
+        community = o311.jurisdiction(request.args)
+        return respond(_views([o311.find(uow(), ref, community)]), fmt, "service_requests")
+
+
+@blp.route("/tokens/<token>.<fmt>")
+class Token(MethodView):
+    @public
+    def get(self, token: str, fmt: str) -> Response:
+        """GET request_id from a token."""
+        check_format(fmt)
+        community = o311.jurisdiction(request.args)
+        case = o311.by_token(uow(), token, community)
+        return respond([{"service_request_id": case.number, "token": token}], fmt,
+                       "service_requests")
+
+
+# -- API keys (native API, problem+json) ---------------------------------------------
+
+class ClientCreateSchema(Schema):
+    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
+    communities = ma.fields.List(ma.fields.String(validate=validate.OneOf(COMMUNITIES)),
+                                 required=True, validate=validate.Length(min=1, max=7))
+
+
+class ClientSchema(Schema):
+    id = ma.fields.String()
+    name = ma.fields.String()
+    communities = ma.fields.List(ma.fields.String())
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    revoked_at = ma.fields.DateTime(allow_none=True)
+    api_key = ma.fields.String(metadata={"description": "Shown once, at creation"})
+
+
+@keys.route("/open311-clients")
+class Clients(MethodView):
+    @transactional(idempotency="optional")
+    @keys.arguments(ClientCreateSchema)
+    @keys.response(201, ClientSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Issue an Open311 api_key to a client application (subdistrict officers)."""
+        client, api_key = open311_clients.create_client(uow(), current_principal(),
+                                                        data["name"], data["communities"])
+        return {**{c: getattr(client, c) for c in ("id", "name", "communities", "created_by",
+                                                   "created_at", "revoked_at")},
+                "api_key": api_key}
+
+    @keys.response(200, ClientSchema(many=True))
+    def get(self) -> Any:
+        """The Open311 client applications (without their keys)."""
+        return open311_clients.list_clients(uow(), current_principal())
+
+
+@keys.route("/open311-clients/<client_id>")
+class ClientById(MethodView):
+    @transactional
+    @keys.response(204)
+    def delete(self, client_id: str) -> None:
+        """Revoke a client's api_key."""
+        open311_clients.revoke(uow(), current_principal(), client_id)
