@@ -11,6 +11,7 @@ them), all against RabbitMQ (AMQP_URL) and PostgreSQL.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import signal
@@ -146,12 +147,22 @@ class Stack:
             "TMPDIR": str(self.data_dir / "tmp"),
         })
         (self.data_dir / "tmp").mkdir(parents=True, exist_ok=True)
+        env.setdefault("GRID_PERSONAL_DATA_KEY", self._grid_personal_data_key())
         for service in SERVICES:
             env[f"{service.upper()}_PORT"] = str(self.ports[service])
             env[f"{service.upper()}_URL"] = f"http://{host}:{self.ports[service]}"
             env[f"{service.upper()}_DATABASE_URL"] = self.database_urls[service]
         env.update(self.config.extra_env)
         return env
+
+    def _grid_personal_data_key(self) -> str:
+        """The stack's grid key, made once and kept with its data (like a real deployment)."""
+        path = self.data_dir / "keys" / "grid-personal-data.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     # -- running ----------------------------------------------------------------------
 
