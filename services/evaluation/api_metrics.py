@@ -14,8 +14,8 @@ from services.chassis.web import uow
 from . import metrics
 from .schemas import MetricsQuerySchema, MetricsSchema
 
-blp = Blueprint("measurements", __name__, description="What the platform measured (from intake, grid "
-                "and contracts events)")
+blp = Blueprint("measurements", __name__,
+                description="What the platform measured (from intake, grid and contracts events)")
 
 READERS = ("committee_member", "subdistrict_officer", "evaluator", "center_staff",
            "provider_signatory")
