@@ -106,12 +106,13 @@ def _cases(session: Session, community: str, period: Period,
     counted = (CaseFact.community == community,
                or_(CaseFact.origin == "intake", CaseFact.source.is_(None),
                    CaseFact.source != "intake"))
-    resolved = _count(session, *counted, _in(CaseFact.resolved_at, period))
-    on_time = _count(session, *counted, _in(CaseFact.resolved_at, period),
+    resolved_now = CaseFact.resolution_sequence > CaseFact.reopen_sequence
+    closed_now = CaseFact.closed_sequence > CaseFact.reopen_sequence
+    resolved = _count(session, *counted, resolved_now, _in(CaseFact.resolved_at, period))
+    on_time = _count(session, *counted, resolved_now, _in(CaseFact.resolved_at, period),
                      CaseFact.on_time.is_(True))
-    late_open = _count(session, *counted, _in(CaseFact.due_at, period),
-                       CaseFact.due_at < now, CaseFact.resolved_at.is_(None),
-                       CaseFact.closed_at.is_(None))
+    late_open = _count(session, *counted, _in(CaseFact.due_at, period), CaseFact.due_at < now,
+                       ~resolved_now, ~closed_now)
     first = _count(session, *counted, _in(CaseFact.first_resolved_at, period))
     reopened = _count(session, *counted, _in(CaseFact.first_resolved_at, period),
                       CaseFact.reopened.is_(True))

@@ -155,13 +155,15 @@ class CaseFact(Base):
     source: Mapped[str | None] = mapped_column(String(40))
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    first_resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    on_time: Mapped[bool | None] = mapped_column(Boolean)
-    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
-    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    state_sequence: Mapped[int] = mapped_column(BigInteger, default=-1)
     last_sequence: Mapped[int] = mapped_column(BigInteger, default=-1)
+    first_resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # latest resolution
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    resolution_sequence: Mapped[int] = mapped_column(BigInteger, default=-1)
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    reopen_sequence: Mapped[int] = mapped_column(BigInteger, default=-1)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # latest close
+    closed_sequence: Mapped[int] = mapped_column(BigInteger, default=-1)
 
 
 class InspectionFact(Base):

@@ -64,25 +64,38 @@ def test_case_resolution_reopen_and_second_resolution():
     row = fold(OPENED, RESOLVED, REOPENED, RESOLVED_LATE)
     assert row.first_resolved_at == T0 + timedelta(hours=10)
     assert row.resolved_at == T0 + timedelta(hours=60)
-    assert (row.on_time, row.reopened, row.state_sequence) == (False, True, 4)
+    assert (row.on_time, row.reopened, row.resolution_sequence) == (False, True, 4)
+    assert row.is_resolved
+
+
+CLOSED = ("closed", {"due_at": iso(48), "closed_at": iso(70)}, 5)
 
 
 def test_case_fold_ignores_order_of_delivery_and_repeats():
-    in_order = fold(OPENED, RESOLVED, REOPENED, RESOLVED_LATE)
-    shuffled = fold(RESOLVED_LATE, OPENED, REOPENED, RESOLVED, RESOLVED_LATE, REOPENED)
-    assert shuffled == in_order
+    in_order = fold(OPENED, RESOLVED, REOPENED, RESOLVED_LATE, CLOSED)
+    for shuffled in ([CLOSED, RESOLVED_LATE, OPENED, REOPENED, RESOLVED, RESOLVED_LATE, REOPENED],
+                     [CLOSED, REOPENED, RESOLVED_LATE, RESOLVED, OPENED],
+                     [RESOLVED, CLOSED, OPENED, RESOLVED_LATE, REOPENED, CLOSED]):
+        assert fold(*shuffled) == in_order
+    assert in_order.is_resolved and in_order.is_closed
+
+
+def test_close_delivered_before_the_resolution_keeps_the_resolution():
+    row = fold(("closed", {"closed_at": iso(20)}, 3), RESOLVED, OPENED)
+    assert (row.is_resolved, row.is_closed, row.on_time) == (True, True, True)
+    assert row.resolved_at == T0 + timedelta(hours=10)
 
 
 def test_reopened_case_is_unresolved_until_resolved_again():
     row = fold(OPENED, RESOLVED, REOPENED)
-    assert (row.resolved_at, row.on_time, row.reopened) == (None, None, True)
+    assert (row.is_resolved, row.reopened) == (False, True)
     assert row.first_resolved_at == T0 + timedelta(hours=10)
 
 
 def test_closed_without_timestamp_uses_the_event_time():
     row = fold(OPENED, ("closed", {"closed_kind": "duplicate", "due_at": iso(48)}, 5))
     assert row.closed_at == T0 + timedelta(hours=5)
-    assert row.resolved_at is None
+    assert row.is_closed and not row.is_resolved
 
 
 def test_on_time_is_derived_from_due_when_the_payload_lacks_it():

@@ -40,8 +40,10 @@ def upgrade() -> None:
         sa.Column("on_time", sa.Boolean(), nullable=True),
         sa.Column("reopened", sa.Boolean(), nullable=False),
         sa.Column("closed_at", services.chassis.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("state_sequence", sa.BigInteger(), nullable=False),
         sa.Column("last_sequence", sa.BigInteger(), nullable=False),
+        sa.Column("resolution_sequence", sa.BigInteger(), nullable=False),
+        sa.Column("reopen_sequence", sa.BigInteger(), nullable=False),
+        sa.Column("closed_sequence", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("origin", "case_id", name=op.f("pk_metric_cases")),
     )
     with op.batch_alter_table("metric_cases", schema=None) as batch_op:
