@@ -268,10 +268,11 @@ def rebuild(database: Database, *, progress: Callable[[int], None] | None = None
     return replayed
 
 
-def import_events(uow: UnitOfWork, lines: Iterable[str], wanted: Callable[[str], bool]) -> int:
+def import_events(uow: UnitOfWork, lines: Iterable[str], wanted: Callable[[str], bool],
+                  first_line: int = 1) -> int:
     """Record CloudEvents given as JSON lines (an archive); returns how many were new."""
     added = 0
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:

@@ -120,3 +120,41 @@ def test_import_of_an_archive_goes_through_the_same_log(service, people):
         assert readmodel.record(uow, events[0]) is False  # already logged: not projected again
     feeder(fresh)(*events[:3])
     assert measured(fresh, people["committee"]) == story.EXPECTED
+
+
+def test_rebuild_command_replays_the_log_and_imports_an_archive(service, people, tmp_path,
+                                                                 monkeypatch):
+    from click.testing import CliRunner
+
+    from services.chassis import cli
+
+    harness = service("evaluation")
+    events = story.events()
+    feeder(harness)(*events[:10])
+    archive = tmp_path / "events.jsonl"
+    archive.write_text("\n".join(json.dumps(e) for e in events) + "\n", encoding="utf-8")
+    with harness.runtime.database.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM metric_tickets")
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", str(harness.runtime.database.url))
+    cli.extensions()
+    result = CliRunner().invoke(cli.main, ["evaluation-rebuild", "--from-file", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert f"added {len(events) - 10} new event(s)" in result.output
+    assert f"rebuilt the read model from {len(events)} logged event(s)" in result.output
+    assert measured(harness, people["committee"]) == story.EXPECTED
+
+
+def test_rebuild_command_refuses_a_broken_archive_line(service, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from services.chassis import cli
+
+    harness = service("evaluation")
+    archive = tmp_path / "events.jsonl"
+    archive.write_text('{"not": "an event"}\n', encoding="utf-8")
+    monkeypatch.setenv("EVALUATION_DATABASE_URL", str(harness.runtime.database.url))
+    cli.extensions()
+    result = CliRunner().invoke(cli.main, ["evaluation-rebuild", "--from-file", str(archive)])
+    assert result.exit_code == 1
+    assert "line 1: missing or empty attribute 'specversion'" in result.output
+    assert harness.count("metric_events") == 0
