@@ -94,3 +94,19 @@ def test_equivalent_events_processed_by_concurrent_consumers_count_once(service,
     assert set(conflicts) <= {"UniqueViolation"}
     assert harness.count("inbox") == 2 * len(events)
     assert measured(harness, people) == story.EXPECTED
+
+
+def test_rebuild_on_postgres_writes_exactly_the_rows_the_consumer_wrote(service, people):
+    from services.evaluation import readmodel
+    from tests.unit.evaluation.test_measurements import projection_rows
+
+    harness = service("evaluation", backend="postgres")
+    processor = EventProcessor(harness.runtime.settings, harness.runtime.database,
+                               EVENT_HANDLERS)
+    events = story.events()
+    for event in [*events, *[story.equivalent(e) for e in reversed(events)]]:
+        processor.process(event)
+    consumed = projection_rows(harness)
+    assert readmodel.rebuild(harness.runtime.database) == 2 * len(events)
+    assert projection_rows(harness) == consumed
+    assert measured(harness, people) == story.EXPECTED
