@@ -157,6 +157,8 @@ def bulk_load(database_url: str) -> dict[str, int]:
         connection.execute(LOAD_SQL.read_text(encoding="utf-8"))  # several statements, no params
         counts = dict(connection.execute(
             "SELECT community, count(*) FROM metric_events GROUP BY community").fetchall())
+        counts["bytes"] = connection.execute(
+            "SELECT pg_total_relation_size('metric_events')").fetchone()[0]
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
     return counts
@@ -221,9 +223,12 @@ def main() -> None:
                 connection.execute(text(f"DELETE FROM {table}"))
         started = time.perf_counter()
         counts = bulk_load(url)
+        raw_bytes = counts.pop("bytes")
+        total = sum(counts.values())
         print(f"bulk load: {counts[COMMUNITY]:,} {COMMUNITY} events + "
-              f"{sum(counts.values()) - counts[COMMUNITY]:,} of other communities in "
-              f"{time.perf_counter() - started:.1f} s")
+              f"{total - counts[COMMUNITY]:,} of other communities in "
+              f"{time.perf_counter() - started:.1f} s; raw log {raw_bytes / 2**20:.0f} MiB "
+              f"({raw_bytes / total:.0f} bytes/event with indexes)")
         period = metrics.Period.of_year(YEAR)
         query_times = []
         for _ in range(5):

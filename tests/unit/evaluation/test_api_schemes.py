@@ -194,3 +194,13 @@ def test_ahp_endpoint_refuses_a_non_reciprocal_matrix(evaluation, people):
                                       headers=people["committee"])
     problem = assert_problem(response, 422, type_suffix=":ahp-matrix-invalid")
     assert "not reciprocal" in problem["detail"]
+
+
+def test_idempotency_key_replays_the_creation(evaluation, people):
+    headers = {**people["committee"], "Idempotency-Key": "scheme-2026-huaguoshan"}
+    first = evaluation.client.post("/schemes", json=body(), headers=headers)
+    again = evaluation.client.post("/schemes", json=body(), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert evaluation.count("schemes") == 1
