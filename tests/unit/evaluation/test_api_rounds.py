@@ -256,3 +256,29 @@ def test_closing_the_default_template_scores_metrics_and_the_survey(evaluation, 
     metric_part = sum(i["weight"] * i["score"] for i in result["indicators"]
                       if i["source"] == "metric")
     assert result["score"] == pytest.approx(0.585 * 80 + metric_part, abs=0.01) == 67.76
+
+
+def test_an_entered_survey_is_entered_by_the_evaluator_only(evaluation, people):
+    from tests.unit.evaluation.samples import template
+
+    definition = template(survey={"mode": "entered", "min_responses": 30})
+    scheme = create_scheme(evaluation.client, people["committee"], definition)
+    opened = open_round(evaluation.client, people["committee"], scheme["id"])
+    by_committee = score(evaluation.client, people["committee"], opened["id"],
+                         "resident_survey", P1=90)
+    assert_problem(by_committee, 403)
+    by_evaluator = score(evaluation.client, people["evaluator"], opened["id"],
+                         "resident_survey", P1=90)
+    assert by_evaluator.status_code == 200
+    assert by_evaluator.get_json()[0]["party"] == "resident_survey"
+
+
+def test_metric_indicator_cannot_be_scored_by_hand(evaluation, people):
+    from tests.unit.evaluation.samples import template
+
+    scheme = create_scheme(evaluation.client, people["committee"], template())
+    opened = open_round(evaluation.client, people["committee"], scheme["id"])
+    response = score(evaluation.client, people["committee"], opened["id"], "committee", P3=100)
+    problem = assert_problem(response, 422, type_suffix=":score-refused")
+    assert problem["errors"] == {"scores.0.indicator": ["P3 is computed from wait_p90_seconds."]}
+    assert evaluation.count("round_scores") == 0

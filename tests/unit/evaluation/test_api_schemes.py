@@ -204,3 +204,20 @@ def test_idempotency_key_replays_the_creation(evaluation, people):
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json()["id"] == first.get_json()["id"]
     assert evaluation.count("schemes") == 1
+
+
+def test_scheme_for_a_contract_of_another_community_is_422(evaluation, people, feed):
+    from tests.unit.evaluation import producers, story
+
+    contract = "0b6a3c58-7a0e-4d0e-b0a5-2f0b1c9d6e77"
+    feed(producers.event(producers.CONTRACT_ACTIVATED, {
+        "contract_id": contract, "provider_id": "5f0c0d5e-0a4b-4a53-9d71-3f2b8f0e9a11",
+        "value_fen": 100, "period_start": "2026-01-01", "period_end": "2026-12-31",
+        "package_codes": [], "activated_at": story.at(1, 2).isoformat()},
+        subject=contract, community="chiwan"))
+    response = evaluation.client.post("/schemes", json=body(contract_id=contract),
+                                      headers=people["committee"])
+    problem = assert_problem(response, 422, type_suffix=":contract-community",
+                             field="contract_id")
+    assert problem["detail"] == f"Contract {contract} belongs to chiwan, not huaguoshan."
+    assert evaluation.count("schemes") == 0
