@@ -88,7 +88,7 @@ class MyScores(MethodView):
 
 @blp.route("/rounds/<uuid:round_id>/close")
 class CloseRound(MethodView):
-    @transactional
+    @transactional(idempotency="optional")
     @blp.response(200, ResultSchema)
     def post(self, round_id: uuid.UUID) -> dict[str, Any]:
         """Close the round: compute, store and publish its result (committee or subdistrict)."""

@@ -282,3 +282,15 @@ def test_metric_indicator_cannot_be_scored_by_hand(evaluation, people):
     problem = assert_problem(response, 422, type_suffix=":score-refused")
     assert problem["errors"] == {"scores.0.indicator": ["P3 is computed from wait_p90_seconds."]}
     assert evaluation.count("round_scores") == 0
+
+
+def test_a_retried_close_with_its_idempotency_key_gets_the_same_result(evaluation, people,
+                                                                       opened):
+    fill_all(evaluation.client, people, opened["id"])
+    headers = {**people["committee"], "Idempotency-Key": f"close-{opened['id']}"}
+    first = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=headers)
+    retry = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=headers)
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json() == first.get_json()
+    assert evaluation.outbox_types().count("evaluation.round.completed.v1") == 1
