@@ -16,5 +16,6 @@ TITLE = "Evaluation: the annual multi-party performance evaluation"
 
 
 def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    return chassis_app("evaluation", config, metadata=models.Base.metadata, blueprints=api.blueprints(),
-                       title=TITLE, runtime=runtime)
+    """The evaluation service's app (schemes, rounds, metrics) on the chassis."""
+    return chassis_app("evaluation", config, metadata=models.Base.metadata,
+                       blueprints=api.blueprints(), title=TITLE, runtime=runtime)

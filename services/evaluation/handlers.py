@@ -1,7 +1,21 @@
-"""Use cases of the evaluation service: one function per command or consumed event."""
+"""Consumed events of the evaluation service; command use cases live in `schemes` and `rounds`."""
 
 from __future__ import annotations
 
-from services.chassis.consumer import HandlerTable
+from typing import Any
 
-EVENT_HANDLERS: HandlerTable = {}
+from services.chassis.consumer import HandlerTable
+from services.chassis.db import UnitOfWork
+
+from . import readmodel
+from .events import CONSUMES
+
+
+def on_metric_event(uow: UnitOfWork, event: dict[str, Any]) -> None:
+    """Log the event in the raw log and fold it into the metrics read model."""
+    readmodel.record(uow, event)
+
+
+on_metric_event.inbox_name = "evaluation.metrics"  # type: ignore[attr-defined]
+
+EVENT_HANDLERS: HandlerTable = {pattern: [on_metric_event] for pattern in CONSUMES}

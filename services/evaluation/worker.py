@@ -1,4 +1,7 @@
-"""The evaluation worker: outbox relay, event consumer, periodic checks (`python -m services.evaluation.worker`)."""
+"""The evaluation worker: outbox relay and the metrics consumer.
+
+Run it with `python -m services.evaluation.worker`.
+"""
 
 from __future__ import annotations
 

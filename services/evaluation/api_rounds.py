@@ -1,0 +1,116 @@
+"""HTTP API of evaluation rounds: open, score, close, cancel, progress and published results."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.chassis.auth import current_principal
+from services.chassis.errors import Conflict
+from services.chassis.web import paginate, transactional, uow
+
+from . import rounds
+from .domain import CLOSED
+from .models import Round, RoundScore
+from .schemas import (
+    MyScoreSchema,
+    ResultSchema,
+    RoundOpenSchema,
+    RoundQuerySchema,
+    RoundSchema,
+    ScoreSheetSchema,
+)
+
+blp = Blueprint("rounds", __name__, description="Evaluation rounds: parties score, the round "
+                "closes with a published result")
+
+
+def _with_progress(evaluation: Round) -> Round:
+    evaluation.progress = rounds.progress(uow(), current_principal(), evaluation)  # type: ignore[attr-defined]
+    return evaluation
+
+
+def result_view(evaluation: Round) -> dict[str, Any]:
+    """The published result of a closed round, with the round's identity."""
+    return {**(evaluation.result or {}), "round_id": evaluation.id,
+            "scheme_id": evaluation.scheme_id, "scheme_version": evaluation.snapshot["version"],
+            "community": evaluation.community, "year": evaluation.year,
+            "contract_id": evaluation.contract_id, "period_start": evaluation.period_start,
+            "period_end": evaluation.period_end, "closed_at": evaluation.closed_at}
+
+
+@blp.route("/rounds")
+class Rounds(MethodView):
+    @blp.arguments(RoundQuerySchema, location="query")
+    @blp.response(200, RoundSchema(many=True))
+    @blp.paginate()
+    def get(self, filters: dict[str, Any], pagination_parameters: Any) -> list[Round]:
+        """List rounds of your communities (residents and staff see the closed ones)."""
+        return paginate(rounds.list_rounds(current_principal(), filters), pagination_parameters)
+
+    @transactional(idempotency="optional")
+    @blp.arguments(RoundOpenSchema)
+    @blp.response(201, RoundSchema)
+    def post(self, data: dict[str, Any]) -> Round:
+        """Open a round on a scheme's latest version, freezing it (committee or subdistrict)."""
+        return _with_progress(rounds.open_round(uow(), current_principal(), data))
+
+
+@blp.route("/rounds/<uuid:round_id>")
+class RoundById(MethodView):
+    @blp.response(200, RoundSchema)
+    def get(self, round_id: uuid.UUID) -> Round:
+        """One round, with scoring progress for the parties while it is open."""
+        return _with_progress(rounds.visible_round(uow(), current_principal(), str(round_id)))
+
+
+@blp.route("/rounds/<uuid:round_id>/scores")
+class Scores(MethodView):
+    @transactional
+    @blp.arguments(ScoreSheetSchema)
+    @blp.response(200, MyScoreSchema(many=True))
+    def post(self, data: dict[str, Any], round_id: uuid.UUID) -> list[RoundScore]:
+        """Submit or revise your scores as your party (revisable until the round closes)."""
+        return rounds.submit_scores(uow(), current_principal(), str(round_id), data)
+
+
+@blp.route("/rounds/<uuid:round_id>/scores/mine")
+class MyScores(MethodView):
+    @blp.response(200, MyScoreSchema(many=True))
+    def get(self, round_id: uuid.UUID) -> list[RoundScore]:
+        """Your own submitted scores in this round."""
+        evaluation = rounds.visible_round(uow(), current_principal(), str(round_id))
+        return rounds.my_scores(uow(), current_principal(), evaluation)
+
+
+@blp.route("/rounds/<uuid:round_id>/close")
+class CloseRound(MethodView):
+    @transactional(idempotency="optional")
+    @blp.response(200, ResultSchema)
+    def post(self, round_id: uuid.UUID) -> dict[str, Any]:
+        """Close the round: compute, store and publish its result (committee or subdistrict)."""
+        return result_view(rounds.close_round(uow(), current_principal(), str(round_id)))
+
+
+@blp.route("/rounds/<uuid:round_id>/cancel")
+class CancelRound(MethodView):
+    @transactional
+    @blp.response(200, RoundSchema)
+    def post(self, round_id: uuid.UUID) -> Round:
+        """Cancel a round opened by mistake (before it closes)."""
+        return _with_progress(rounds.cancel_round(uow(), current_principal(), str(round_id)))
+
+
+@blp.route("/rounds/<uuid:round_id>/result")
+class RoundResult(MethodView):
+    @blp.response(200, ResultSchema)
+    def get(self, round_id: uuid.UUID) -> dict[str, Any]:
+        """The published result: scores per indicator and party, grade, sensitivity."""
+        evaluation = rounds.visible_round(uow(), current_principal(), str(round_id))
+        if evaluation.status != CLOSED:
+            raise Conflict(f"The round is {evaluation.status}; its result exists once it closes.",
+                           type="result-not-ready")
+        return result_view(evaluation)

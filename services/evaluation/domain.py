@@ -1,0 +1,159 @@
+"""The evaluation's core rules: parties, the committee's weight, grades and the round's states.
+
+Standard library only. The scheme tree is validated in `tree.py`, AHP weights in `ahp.py`,
+metric formulas in `formulas.py`, results in `scoring.py` and the case read-model rule in
+`cases.py`; all of them are pure as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+COMMITTEE = "committee"
+SUBDISTRICT = "subdistrict"
+RESIDENT_SURVEY = "resident_survey"
+THIRD_PARTY = "third_party"
+PARTIES = (COMMITTEE, SUBDISTRICT, RESIDENT_SURVEY, THIRD_PARTY)
+
+# The role whose holders score as a party. Admin is deliberately absent: nobody scores
+# for a party they are not a member of. The resident survey's scores are computed from
+# residents' own ratings, or entered by the third-party evaluator who ran the survey
+# when the scheme says so (see `scorer_roles`).
+PARTY_ROLE = {COMMITTEE: "committee_member", SUBDISTRICT: "subdistrict_officer",
+              THIRD_PARTY: "evaluator", RESIDENT_SURVEY: "evaluator"}
+
+COMMITTEE_MINIMUM = Decimal("0.5")
+COMMITTEE_MAXIMUM = Decimal("1")
+WEIGHT_PLACES = 4  # weights are exact decimals with at most 4 places (basis points)
+SCORE_PLACES = 2
+
+EXCELLENT, GOOD, PASS, FAIL = "excellent", "good", "pass", "fail"
+GRADES = (EXCELLENT, GOOD, PASS, FAIL)
+DEFAULT_BANDS: Mapping[str, Decimal] = {EXCELLENT: Decimal(90), GOOD: Decimal(80),
+                                        PASS: Decimal(60)}
+
+SURVEY_FROM_RATINGS = "ratings"
+SURVEY_ENTERED = "entered"
+
+
+# -- errors (the chassis turns `problem_status` into a problem+json response) ---------------
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: its name, where (a dotted path) and what to do."""
+
+    rule: str
+    path: str
+    message: str
+
+
+class SchemeInvalid(Exception):
+    """A scheme definition that breaks one or more rules (422 naming the first rule)."""
+
+    problem_status = 422
+    problem_title = "Scheme rule broken"
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations = list(violations)
+        first = self.violations[0]
+        super().__init__(first.message)
+        self.problem_type = first.rule
+        self.detail = first.message
+        errors: dict[str, list[str]] = {}
+        for violation in self.violations:
+            errors.setdefault(violation.path or "_schema", []).append(violation.message)
+        self.errors = errors
+        self.extra = {"rules": sorted({v.rule for v in self.violations})}
+
+
+class TransitionRefused(Exception):
+    """A round cannot go from its status through this action (409 naming the transition)."""
+
+    problem_status = 409
+    problem_type = "transition-refused"
+
+    def __init__(self, status: str, action: str, why: str = "") -> None:
+        self.detail = f"A {status} round cannot {action}{': ' + why if why else ''}."
+        super().__init__(self.detail)
+        self.extra = {"transition": f"{status} -> {action}"}
+
+
+class ScoresIncomplete(Exception):
+    """Closing needs every party's score on every party indicator (409 listing the gaps)."""
+
+    problem_status = 409
+    problem_type = "scores-incomplete"
+
+    def __init__(self, missing: Mapping[str, list[str]], detail: str | None = None) -> None:
+        self.detail = detail or "Some parties have not scored every indicator yet: " + "; ".join(
+            f"{party}: {', '.join(codes)}" for party, codes in sorted(missing.items()))
+        super().__init__(self.detail)
+        self.errors = {party: codes for party, codes in missing.items()}
+
+
+class ScoreRefused(Exception):
+    """A score that cannot be accepted (unknown indicator, metric indicator, computed party)."""
+
+    problem_status = 422
+    problem_type = "score-refused"
+
+    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+        self.detail = detail
+        super().__init__(detail)
+        self.errors = errors
+
+
+# -- weights, scores and grades ------------------------------------------------------------
+
+def places(value: Decimal) -> int:
+    """How many decimal places a decimal carries (0 for integers)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def round_score(value: Fraction | Decimal) -> Decimal:
+    """A score as published: two decimals, half up (59.995 → 60.00)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def grade(score: Decimal, bands: Mapping[str, Decimal] = DEFAULT_BANDS) -> str:
+    """The grade of a published score: at or above a band's lower bound earns it."""
+    for name in (EXCELLENT, GOOD, PASS):
+        if score >= bands[name]:
+            return name
+    return FAIL
+
+
+def scorer_roles(party: str, survey_mode: str) -> tuple[str, ...]:
+    """The roles that may submit `party`'s scores (none for a computed survey)."""
+    if party == RESIDENT_SURVEY and survey_mode != SURVEY_ENTERED:
+        return ()
+    return (PARTY_ROLE[party],)
+
+
+# -- the round's state machine -------------------------------------------------------------
+
+OPEN, SCORING, CLOSED, CANCELLED = "open", "scoring", "closed", "cancelled"
+ROUND_STATUSES = (OPEN, SCORING, CLOSED, CANCELLED)
+_TRANSITIONS = {
+    (OPEN, "score"): SCORING,
+    (SCORING, "score"): SCORING,
+    (OPEN, "close"): CLOSED,
+    (SCORING, "close"): CLOSED,
+    (OPEN, "cancel"): CANCELLED,
+    (SCORING, "cancel"): CANCELLED,
+}
+_WHY = {CLOSED: "its result is final and published", CANCELLED: "it was cancelled"}
+
+
+def next_status(status: str, action: str) -> str:
+    """The status a round reaches through `action`, or `TransitionRefused`."""
+    try:
+        return _TRANSITIONS[(status, action)]
+    except KeyError:
+        raise TransitionRefused(status, action, _WHY.get(status, "")) from None

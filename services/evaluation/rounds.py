@@ -1,0 +1,225 @@
+"""Use cases of evaluation rounds: open, score, close (result + event), cancel, read."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+
+from services.chassis.auth import Principal
+from services.chassis.db import UnitOfWork, utcnow
+from services.chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+
+from . import metrics, scoring
+from .domain import (
+    CANCELLED,
+    CLOSED,
+    RESIDENT_SURVEY,
+    SCORE_PLACES,
+    ScoreRefused,
+    next_status,
+    places,
+    scorer_roles,
+)
+from .events import ROUND_COMPLETED, ROUND_OPENED, SCORE_SUBMITTED
+from .models import Round, RoundScore, Scheme
+from .schemes import FROZEN, get_scheme
+from .tree import METRIC, parse_definition
+
+MANAGERS = ("committee_member", "subdistrict_officer")
+FULL_READERS = ("committee_member", "subdistrict_officer", "evaluator")
+
+
+def open_round(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Round:
+    """Open a round on the latest version of a scheme, freezing that version."""
+    scheme = get_scheme(uow, principal, str(data["scheme_id"]))
+    principal.require(*MANAGERS, community=scheme.community)
+    latest = uow.session.scalar(select(func.max(Scheme.version))
+                                .where(Scheme.series_key == scheme.series_key))
+    if scheme.version != latest:
+        raise Conflict(f"Version {scheme.version} is superseded by version {latest}; open the "
+                       "round on the latest version.", type="scheme-superseded")
+    start = data.get("period_start") or date(scheme.year, 1, 1)
+    end = data.get("period_end") or date(scheme.year, 12, 31)
+    if start > end:
+        raise Unprocessable("The period ends before it starts.",
+                            errors={"period_end": ["Must not be before period_start."]})
+    parsed = parse_definition(scheme.definition)
+    now = utcnow()
+    evaluation = Round(
+        id=str(uuid.uuid4()), scheme_id=scheme.id, community=scheme.community, year=scheme.year,
+        contract_id=scheme.contract_id, series_key=scheme.series_key, status="open",
+        period_start=start, period_end=end, opened_by=principal.sub, opened_at=now,
+        snapshot={"scheme_id": scheme.id, "version": scheme.version, "title": scheme.title,
+                  "definition": scheme.definition})
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(evaluation)
+            uow.session.flush()
+    except IntegrityError:
+        raise Conflict(f"{scheme.community} {scheme.year} already has a round for this "
+                       "scheme series; cancel it before opening another.",
+                       type="round-exists") from None
+    if scheme.status != FROZEN:
+        scheme.status, scheme.frozen_at = FROZEN, now
+    uow.emit(ROUND_OPENED, subject=evaluation.id, community=evaluation.community, data={
+        "round_id": evaluation.id, "scheme_id": scheme.id, "scheme_version": scheme.version,
+        "contract_id": scheme.contract_id, "year": scheme.year,
+        "period_start": start.isoformat(), "period_end": end.isoformat(),
+        "committee_weight": float(parsed.committee_weight), "opened_at": now.isoformat()})
+    return evaluation
+
+
+def _locked(uow: UnitOfWork, round_id: str) -> Round:
+    """The round, row-locked so that scoring and closing never interleave."""
+    found = uow.session.scalars(select(Round).where(Round.id == round_id)
+                                .with_for_update()).one_or_none()
+    if found is None:
+        raise NotFound(f"No round {round_id}.")
+    return found
+
+
+def submit_scores(uow: UnitOfWork, principal: Principal, round_id: str,
+                  data: dict[str, Any]) -> list[RoundScore]:
+    """Submit or revise the caller's scores for their party; returns their sheet."""
+    evaluation = _locked(uow, round_id)
+    party = data["party"]
+    scheme = parse_definition(evaluation.snapshot["definition"])
+    if party not in scheme.parties:
+        raise ScoreRefused(f"The {party} party does not evaluate in this scheme.",
+                           errors={"party": [f"Parties here: {', '.join(scheme.parties)}."]})
+    roles = scorer_roles(party, scheme.survey_mode)
+    if not roles:
+        raise ScoreRefused("The resident survey's scores are computed from residents' ratings; "
+                           "nobody enters them in this scheme.", errors={"party": ["Computed."]})
+    if not principal.roles.intersection(roles) or evaluation.community not in principal.communities:
+        raise Forbidden(f"Only members of the {party} party ({' or '.join(roles)} of "
+                        f"{evaluation.community}) score as the {party}.")
+    status = next_status(evaluation.status, "score")
+    kinds = {ind.code: ind for ind, _, _ in scheme.indicators()}
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for i, entry in enumerate(data["scores"]):
+        code, score = entry["indicator"], entry["score"]
+        if code not in kinds:
+            errors[f"scores.{i}.indicator"] = [f"No indicator {code!r} in this scheme."]
+        elif kinds[code].source == METRIC:
+            errors[f"scores.{i}.indicator"] = [f"{code} is computed from {kinds[code].metric}."]
+        elif code in seen:
+            errors[f"scores.{i}.indicator"] = [f"{code} is scored twice in this sheet."]
+        if places(score) > SCORE_PLACES:
+            errors[f"scores.{i}.score"] = [f"Scores carry at most {SCORE_PLACES} decimals."]
+        seen.add(code)
+    if errors:
+        raise ScoreRefused("Some scores cannot be accepted.", errors=errors)
+    now = utcnow()
+    for entry in data["scores"]:
+        key = (evaluation.id, party, entry["indicator"], principal.sub)
+        row = uow.session.get(RoundScore, key)
+        centi = int(entry["score"] * 100)
+        if row is None:
+            uow.session.add(RoundScore(round_id=key[0], party=party, indicator=key[2],
+                                       member=key[3], score_centi=centi, submitted_at=now))
+        else:
+            row.score_centi, row.revised_at = centi, now
+        uow.emit(SCORE_SUBMITTED, subject=evaluation.id, community=evaluation.community, data={
+            "round_id": evaluation.id, "party": party, "indicator": entry["indicator"],
+            "revised": row is not None, "submitted_at": now.isoformat()})
+    evaluation.status = status
+    uow.flush()
+    return my_scores(uow, principal, evaluation)
+
+
+def my_scores(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[RoundScore]:
+    """The caller's own submitted scores in a round."""
+    return list(uow.session.scalars(select(RoundScore).where(
+        RoundScore.round_id == evaluation.id, RoundScore.member == principal.sub)
+        .order_by(RoundScore.party, RoundScore.indicator)))
+
+
+def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
+    """Close a round: compute and publish its result (`evaluation.round.completed`)."""
+    evaluation = _locked(uow, round_id)
+    principal.require(*MANAGERS, community=evaluation.community)
+    status = next_status(evaluation.status, "close")
+    scheme = parse_definition(evaluation.snapshot["definition"])
+    period = metrics.Period(evaluation.period_start, evaluation.period_end)
+    values = metrics.compute(uow.session, evaluation.community, period,
+                             contract_id=evaluation.contract_id)
+    sheets: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for row in uow.session.scalars(select(RoundScore).where(RoundScore.round_id == evaluation.id)):
+        sheets[row.party][row.member][row.indicator] = Decimal(row.score_centi).scaleb(-2)
+    result = scoring.compute_result(scheme, sheets, values)
+    result["metrics"] = {k: None if v is None else float(v) for k, v in values.items()}
+    now = utcnow()
+    evaluation.status, evaluation.closed_at, evaluation.closed_by = status, now, principal.sub
+    evaluation.score_centi = int(Decimal(str(result["score"])) * 100)
+    evaluation.grade, evaluation.result = result["grade"], result
+    uow.flush()
+    uow.emit(ROUND_COMPLETED, subject=evaluation.id, community=evaluation.community, data={
+        "round_id": evaluation.id, "scheme_id": evaluation.scheme_id,
+        "contract_id": evaluation.contract_id, "year": evaluation.year,
+        "score": result["score"], "grade": result["grade"],
+        "committee_weight": result["committee_weight"], "completed_at": now.isoformat()})
+    return evaluation
+
+
+def cancel_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
+    """Cancel a round opened by mistake (its scheme version stays frozen)."""
+    evaluation = _locked(uow, round_id)
+    principal.require(*MANAGERS, community=evaluation.community)
+    evaluation.status = next_status(evaluation.status, "cancel")
+    uow.flush()
+    return evaluation
+
+
+def visible_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
+    """A round the caller may read: scorers and managers always, others once published."""
+    evaluation = uow.session.get(Round, round_id)
+    if evaluation is None:
+        raise NotFound(f"No round {round_id}.")
+    if not principal.in_community(evaluation.community):
+        raise Forbidden(f"Your token does not cover the community {evaluation.community!r}.")
+    if evaluation.status != CLOSED and not principal.has_role(*FULL_READERS):
+        raise Forbidden("Results are published to everyone when the round closes.",
+                        type="not-published")
+    return evaluation
+
+
+def list_rounds(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
+    """Rounds of the caller's communities (only closed ones for readers of results)."""
+    statement = select(Round).where(Round.community.in_(principal.visible_communities()))
+    if not principal.has_role(*FULL_READERS):
+        statement = statement.where(Round.status == CLOSED)
+    for name in ("community", "year", "status"):
+        if filters.get(name) is not None:
+            statement = statement.where(getattr(Round, name) == filters[name])
+    if filters.get("contract_id"):
+        statement = statement.where(Round.contract_id == str(filters["contract_id"]))
+    return statement.order_by(Round.year.desc(), Round.community, Round.opened_at.desc())
+
+
+def progress(uow: UnitOfWork, principal: Principal,
+             evaluation: Round) -> list[dict[str, Any]] | None:
+    """Per party: how many members scored and how many indicators have a score (no values)."""
+    if evaluation.status in (CLOSED, CANCELLED) or not principal.has_role(*FULL_READERS):
+        return None
+    scheme = parse_definition(evaluation.snapshot["definition"])
+    wanted = scheme.party_indicators()
+    rows = uow.session.execute(select(RoundScore.party, RoundScore.indicator, RoundScore.member)
+                               .where(RoundScore.round_id == evaluation.id)).all()
+    report = []
+    for party in scheme.parties:
+        computed = party == RESIDENT_SURVEY and not scorer_roles(party, scheme.survey_mode)
+        mine = [r for r in rows if r.party == party]
+        scored = {r.indicator for r in mine}
+        report.append({"party": party, "computed": computed,
+                       "members": len({r.member for r in mine}),
+                       "indicators_scored": len(scored & set(wanted)),
+                       "indicators_total": len(wanted)})
+    return report
