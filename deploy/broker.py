@@ -104,7 +104,7 @@ def definitions(
         queue_bindings.extend(
             {"source": exchange, "vhost": vhost, "destination": main.name,
              "destination_type": "queue", "routing_key": b.routing_key, "arguments": {}}
-            for b in main.bindings
+            for b in sorted(main.bindings, key=lambda b: b.routing_key)
         )
         user = f"{user_prefix}{service}"
         users.append(_user(user, [], passwords))
