@@ -5,18 +5,19 @@ Revises:
 Create Date: 2026-11-26 05:21:33.192952
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-import services.chassis.db
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import services.chassis.db
 
 # revision identifiers, used by Alembic.
 revision: str = '308428ea8caa'
-down_revision: Union[str, Sequence[str], None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
