@@ -54,7 +54,7 @@ def open_case(uow: UnitOfWork, principal: Principal, data: dict[str, Any],
     policy.require_staff(principal, community)
     ticket: Ticket | None = None
     if data.get("ticket_id"):
-        ticket = uow.session.get(Ticket, data["ticket_id"])
+        ticket = uow.session.get(Ticket, str(data["ticket_id"]))
         if ticket is None or ticket.community != community:
             raise NotFound("No such ticket in this community.")
         if ticket.status not in (TicketStatus.SERVING, TicketStatus.COMPLETED):

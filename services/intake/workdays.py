@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -79,4 +79,4 @@ class WorkCalendar:
         opening day.
         """
         due_day = self.add_working_days(local_date(opened_at), sla_days)
-        return local_day_bounds(due_day)[1]
+        return local_day_bounds(due_day)[1].astimezone(UTC)
