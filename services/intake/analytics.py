@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from services.chassis.db import UnitOfWork
 
@@ -31,7 +31,8 @@ def _in_period(community: str, start: datetime, end: datetime) -> list[Any]:
     return [Ticket.community == community, Ticket.issued_at >= start, Ticket.issued_at < end]
 
 
-def distribution(uow: UnitOfWork, group: Any, value: Any, where: list[Any]) -> dict[Any, dict[str, Any]]:
+def distribution(uow: UnitOfWork, group: Any, value: Any,
+                 where: list[Any]) -> dict[Any, dict[str, Any]]:
     """count, mean, p50 and p90 of `value` per `group` (rows where value is set)."""
     where = [*where, value.is_not(None)]
     result: dict[Any, dict[str, Any]] = {}
@@ -56,18 +57,17 @@ def distribution(uow: UnitOfWork, group: Any, value: Any, where: list[Any]) -> d
 
 
 def _overall(uow: UnitOfWork, value: Any, where: list[Any]) -> dict[str, Any]:
-    from sqlalchemy import literal
-
     found = distribution(uow, literal("all"), value, where)
     return found.get("all", {"count": 0, "mean": None, "p50": None, "p90": None})
 
 
 def summary(uow: UnitOfWork, community: str, first: date, last: date) -> dict[str, Any]:
-    """Arrivals, waits and service times by type, window and hour; utilisation; no-shows; ratings."""
+    """Arrivals, waits and service times by type, window and hour; utilisation; ratings."""
     start, end = period_bounds(first, last)
     where = _in_period(community, start, end)
     arrivals = dict(uow.session.execute(
-        select(Ticket.business_type, func.count()).where(*where).group_by(Ticket.business_type)).all())
+        select(Ticket.business_type, func.count()).where(*where)
+        .group_by(Ticket.business_type)).all())
     by_status = dict(uow.session.execute(
         select(Ticket.status, func.count()).where(*where).group_by(Ticket.status)).all())
     hourly = dict(uow.session.execute(

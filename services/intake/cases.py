@@ -84,7 +84,7 @@ def open_case(uow: UnitOfWork, principal: Principal, data: dict[str, Any],
 
 def act(uow: UnitOfWork, principal: Principal, case_id: str, action: str, now: datetime,
         data: dict[str, Any] | None = None) -> Case:
-    """Apply a staff action: start, await_department, department_replied, refer, resolve, reopen, close."""
+    """Apply a staff action to a case (start, await/replied, refer, resolve, reopen, close)."""
     data = data or {}
     case = find(uow, case_id, lock=True)
     policy.require_visible(principal, case.community, None, "case")

@@ -42,7 +42,8 @@ def measured_streams(uow: UnitOfWork, community: str, first: date, last: date,
     streams, measured = [], {}
     for code, count, mean_service, mean_wait in rows:
         service = float(mean_service) if mean_service is not None else 60.0 * typical.get(code, 10)
-        streams.append(Stream(code, (code,), count / seconds_open if seconds_open else 0.0, service))
+        rate = count / seconds_open if seconds_open else 0.0
+        streams.append(Stream(code, (code,), rate, service))
         measured[code] = {"arrivals": int(count),
                           "mean_wait_seconds": round(float(mean_wait), 1) if mean_wait else None}
     return sorted(streams, key=lambda s: s.label), open_days, measured

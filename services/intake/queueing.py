@@ -95,9 +95,9 @@ def allocate(streams: Sequence[Stream], staff: int) -> list[int]:
     while sum(counts) < staff:
         best, best_gain = 0, -1.0
         for i, stream in enumerate(streams):
-            now = stream.arrival_rate * mean_wait(stream.arrival_rate, stream.mean_service, counts[i])
-            then = stream.arrival_rate * mean_wait(stream.arrival_rate, stream.mean_service,
-                                                   counts[i] + 1)
+            rate, service = stream.arrival_rate, stream.mean_service
+            now = rate * mean_wait(rate, service, counts[i])
+            then = rate * mean_wait(rate, service, counts[i] + 1)
             if now - then > best_gain:
                 best, best_gain = i, now - then
         counts[best] += 1

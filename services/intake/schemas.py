@@ -28,8 +28,9 @@ class AttributeDefinitionSchema(Schema):
     order = ma.fields.Integer(load_default=0, validate=v.Range(min=0, max=1000))
     description = ma.fields.String(required=True, validate=v.Length(min=1, max=200))
     description_en = ma.fields.String(validate=v.Length(max=200))
-    personal = ma.fields.Boolean(load_default=False,
-                                 metadata={"description": "Identifies a person: masked, never in events"})
+    personal = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Identifies a person: masked, never in events"})
     values = ma.fields.List(ma.fields.Nested(AttributeValueSchema), load_default=list,
                             validate=v.Length(max=50))
 
@@ -41,7 +42,8 @@ class BusinessTypeSchema(Schema):
     name_zh = ma.fields.String(required=True, validate=v.Length(min=1, max=100))
     name_en = ma.fields.String(required=True, validate=v.Length(min=1, max=150))
     department = ma.fields.String(required=True, validate=v.OneOf(sorted(DEPARTMENTS)))
-    typical_minutes = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=1, max=480))
+    typical_minutes = ma.fields.Integer(required=True, strict=True,
+                                        validate=v.Range(min=1, max=480))
     needs_follow_up = ma.fields.Boolean(load_default=False)
     sla_days = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=120))
     ticket_prefix = ma.fields.String(load_default="A", validate=v.Regexp(r"^[A-UW-Z]$",

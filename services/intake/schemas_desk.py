@@ -46,7 +46,8 @@ class TicketSchema(Schema):
     priority = ma.fields.Boolean()
     priority_reason = ma.fields.String(allow_none=True)
     owner_sub = ma.fields.String(allow_none=True)
-    contact_phone = ma.fields.String(allow_none=True, metadata={"description": "Masked unless yours or staff"})
+    contact_phone = ma.fields.String(allow_none=True,
+                                     metadata={"description": "Masked unless yours or staff"})
     attributes = ma.fields.Dict()
     status = ma.fields.String()
     issued_at = ma.fields.AwareDateTime()

@@ -166,7 +166,7 @@ def _release_window(uow: UnitOfWork, ticket: Ticket) -> None:
 
 def act(uow: UnitOfWork, principal: Principal, ticket_id: str, action: str, now: datetime,
         data: dict[str, Any] | None = None) -> Ticket:
-    """Apply a staff action to a ticket: recall, start, complete, no_show, hold, resume, transfer."""
+    """Apply a staff action: recall, start, complete, no_show, hold, resume or transfer."""
     ticket = _staff_ticket(uow, principal, ticket_id)
     data = data or {}
     if action == "transfer":

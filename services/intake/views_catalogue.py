@@ -134,7 +134,8 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise Unprocessable("The day must be YYYY-MM-DD.", errors={"day": ["Not a valid date."]}) from None
+        raise Unprocessable("The day must be YYYY-MM-DD.",
+                            errors={"day": ["Not a valid date."]}) from None
 
 
 @blp.route("/calendar/<day>")

@@ -1,4 +1,4 @@
-"""The intake worker: outbox relay, event consumer, periodic checks (`python -m services.intake.worker`)."""
+"""The intake worker: relay, consumer, overdue check (`python -m services.intake.worker`)."""
 
 from __future__ import annotations
 

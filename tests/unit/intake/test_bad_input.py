@@ -161,7 +161,8 @@ def test_patch_without_if_match_is_428_and_stale_is_412(desk):
     changed = desk.client.patch(url, json={"status": "paused"},
                                 headers={**desk.staff, "If-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["status"] == "paused"
-    stale = desk.client.patch(url, json={"status": "open"}, headers={**desk.staff, "If-Match": etag})
+    stale = desk.client.patch(url, json={"status": "open"},
+                              headers={**desk.staff, "If-Match": etag})
     assert_problem(stale, 412)
     assert desk.client.get(url, headers=desk.staff).get_json()["status"] == "paused"
 

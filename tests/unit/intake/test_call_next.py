@@ -74,8 +74,8 @@ def test_a_window_calling_a_ticket_it_has_no_skill_for_is_409_and_nothing_change
     window = desk.window(2, mode="dedicated", skills=["passport"])
     ticket = desk.ticket("general")
     outbox = len(desk.harness.outbox())
-    problem = assert_problem(desk.post(f"/windows/{window['id']}/call", {"ticket_id": ticket["id"]}),
-                             409, type_suffix="window-lacks-skill")
+    response = desk.post(f"/windows/{window['id']}/call", {"ticket_id": ticket["id"]})
+    problem = assert_problem(response, 409, type_suffix="window-lacks-skill")
     assert "no skill for general" in problem["detail"]
     after = desk.client.get(f"/tickets/{ticket['id']}", headers=desk.staff).get_json()
     assert after["status"] == "waiting" and after["window_id"] is None

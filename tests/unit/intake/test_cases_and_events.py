@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from services.chassis import events as ce
 from services.chassis.consumer import EventProcessor
@@ -31,7 +30,7 @@ def grid_resolved(case_id: str, grid_case_id: str, resolved_at: str) -> dict:
 
 def _refer_to_grid(desk):
     case = desk.post("/cases", {"community": "huaguoshan", "business_type": "general",
-                                "summary": "Resident Wang reports a broken railing, tel 13800138000.",
+                                "summary": "Resident Wang: broken railing, tel 13800138000.",
                                 "contact_phone": "13800138000"}).get_json()
     referred = desk.post(f"/cases/{case['id']}/refer", {
         "target": "grid", "category": "public_facility", "severity": "high",
@@ -138,7 +137,8 @@ def test_closed_case_lifecycle_events_carry_the_contract_fields(desk):
     desk.post(f"/cases/{case['id']}/await-department", {"department": "public_security"})
     desk.clock.advance(days=1)
     desk.post(f"/cases/{case['id']}/department-replied")
-    desk.post(f"/cases/{case['id']}/resolve", {"resolution": "Stamped.", "resolved_by": "department"})
+    desk.post(f"/cases/{case['id']}/resolve",
+              {"resolution": "Stamped.", "resolved_by": "department"})
     desk.post(f"/cases/{case['id']}/close")
     kinds = [e["type"] for e in desk.harness.outbox() if e["subject"] == case["id"]]
     assert kinds == ["intake.case.opened.v1", "intake.case.resolved.v1", "intake.case.closed.v1"]

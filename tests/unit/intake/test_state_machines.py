@@ -67,7 +67,9 @@ def test_every_illegal_ticket_transition_is_409_and_changes_nothing(desk, state)
     for action in illegal:
         path = TICKET_PATHS.get(action, action)
         body = {"business_type": "passport", "attributes": {
-            "applicant_id": "x", "household_size": 1, "kind": "new"}} if action == "transfer" else {}
+            "applicant_id": "x", "household_size": 1, "kind": "new"}}
+        if action != "transfer":
+            body = {}
         problem = assert_problem(desk.post(f"/tickets/{ticket['id']}/{path}", body), 409,
                                  type_suffix="illegal-transition")
         assert problem["transition"] == f"ticket.{action}"
