@@ -35,7 +35,8 @@ def simulate(community: str, first: object, last: object, day: object, staff: in
     """Replay a day at the intake desk through dedicated and pooled windows (simulation)."""
     from services.chassis.app import Runtime
 
-    from . import models, pooling
+    from . import desk_stats, models, pooling
+    from .analytics import period_bounds
 
     settings = Settings.from_env("intake")
     runtime = Runtime(settings, models.Base.metadata)
@@ -58,7 +59,8 @@ def simulate(community: str, first: object, last: object, day: object, staff: in
                 f"No measured arrivals or service times for {community} in {start}..{end}; "
                 "serve some tickets first, or pass --synthetic N.")
         sampler = ServiceSampler(samples)
-        staff = staff or pooling.staff_count(uow, community, start, end) or 1
+        stats = desk_stats.collect(uow, community, *period_bounds(start, end))
+        staff = staff or pooling.staff_count(uow, community, stats) or 1
         streams = replay.streams_for(arrivals, sampler, hours)
         source, layouts = replay.layouts(uow, community, streams, staff)
     runtime.database.dispose()

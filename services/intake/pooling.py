@@ -15,46 +15,33 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from services.chassis.db import UnitOfWork
 
-from . import queueing
-from .analytics import _in_period, _overall, period_bounds
-from .models import BusinessType, Ticket, Window
+from . import desk_stats, queueing
+from .analytics import period_bounds
+from .models import BusinessType, Window
 from .queueing import Stream
 
 
-def measured_streams(uow: UnitOfWork, community: str, first: date, last: date,
-                     hours_per_day: float) -> tuple[list[Stream], int, dict[str, Any]]:
+def measured_streams(stats: desk_stats.DeskStats, typical: dict[str, int],
+                     hours_per_day: float, open_days: int) -> tuple[list[Stream], dict[str, Any]]:
     """Per business type: arrival rate (per second of opening time) and mean service time."""
-    start, end = period_bounds(first, last)
-    where = _in_period(community, start, end)
-    open_days = int(uow.session.scalar(
-        select(func.count(distinct(Ticket.local_date))).where(*where)) or 0)
-    rows = uow.session.execute(
-        select(Ticket.business_type, func.count(), func.avg(Ticket.service_seconds),
-               func.avg(Ticket.wait_seconds))
-        .where(*where).group_by(Ticket.business_type)).all()
     seconds_open = open_days * hours_per_day * 3600
-    typical = dict(uow.session.execute(select(BusinessType.code, BusinessType.typical_minutes)
-                                       .where(BusinessType.community == community)).all())
     streams, measured = [], {}
-    for code, count, mean_service, mean_wait in rows:
-        service = float(mean_service) if mean_service is not None else 60.0 * typical.get(code, 10)
-        rate = count / seconds_open if seconds_open else 0.0
+    for code, cell in sorted(stats.by["business_type"].items()):
+        mean_service = cell.service["mean"]
+        service = float(mean_service) if mean_service else 60.0 * typical.get(code, 10)
+        rate = cell.arrivals / seconds_open if seconds_open else 0.0
         streams.append(Stream(code, (code,), rate, service))
-        measured[code] = {"arrivals": int(count),
-                          "mean_wait_seconds": round(float(mean_wait), 1) if mean_wait else None}
-    return sorted(streams, key=lambda s: s.label), open_days, measured
+        measured[code] = {"arrivals": cell.arrivals, "mean_wait_seconds": cell.wait["mean"]}
+    return streams, measured
 
 
-def staff_count(uow: UnitOfWork, community: str, first: date, last: date) -> int:
+def staff_count(uow: UnitOfWork, community: str, stats: desk_stats.DeskStats) -> int:
     """Windows that served in the period (else the community's windows that are not closed)."""
-    start, end = period_bounds(first, last)
-    served = int(uow.session.scalar(
-        select(func.count(distinct(Ticket.window_id)))
-        .where(*_in_period(community, start, end), Ticket.window_id.is_not(None))) or 0)
+    served = sum(1 for window_id in stats.by["window_id"] if window_id is not None)
     if served:
         return served
     return int(uow.session.scalar(select(func.count()).select_from(Window).where(
@@ -98,14 +85,18 @@ def _seconds(value: float) -> float | None:
 def report(uow: UnitOfWork, community: str, first: date, last: date,
            hours_per_day: float) -> dict[str, Any]:
     """Predicted mean waits, dedicated vs pooled, beside the measured ones."""
-    streams, open_days, measured = measured_streams(uow, community, first, last, hours_per_day)
-    staff = staff_count(uow, community, first, last)
+    start, end = period_bounds(first, last)
+    stats = desk_stats.collect(uow, community, start, end)
+    open_days = len({day for _, day in stats.window_days})
+    typical = dict(uow.session.execute(select(BusinessType.code, BusinessType.typical_minutes)
+                                       .where(BusinessType.community == community)).all())
+    streams, measured = measured_streams(stats, typical, hours_per_day, open_days)
+    staff = staff_count(uow, community, stats)
     source, queues = dedicated_queues(uow, community, streams, staff)
     pooled = queueing.merge("pooled", streams) if streams else Stream("pooled", (), 0.0, 0.0)
     dedicated_staff = sum(c for _, c in queues)
     pooled_wait = (queueing.mean_wait(pooled.arrival_rate, pooled.mean_service, staff)
                    if staff else math.inf)
-    start, end = period_bounds(first, last)
     return {
         "community": community, "from": first, "to": last, "open_days": open_days,
         "service_hours_per_day": hours_per_day, "staff": staff,
@@ -132,7 +123,7 @@ def report(uow: UnitOfWork, community: str, first: date, last: date,
             } for stream, count in queues],
         },
         "measured": {
-            "wait_seconds": _overall(uow, Ticket.wait_seconds, _in_period(community, start, end)),
+            "wait_seconds": stats.overall.wait,
             "by_business_type": [{"business_type": code, **values}
                                  for code, values in sorted(measured.items())],
         },

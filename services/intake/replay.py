@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from services.chassis.db import UnitOfWork
 
 from . import pooling
-from .analytics import _in_period, period_bounds
+from .analytics import in_period, period_bounds
 from .models import BusinessType, Ticket
 from .simulation import Arrival, ServiceSampler, SimWindow
 from .workdays import local_day_bounds
@@ -22,7 +22,7 @@ def busiest_day(uow: UnitOfWork, community: str, first: date, last: date) -> dat
     """The day with the most arrivals in the period."""
     start, end = period_bounds(first, last)
     row = uow.session.execute(
-        select(Ticket.local_date, func.count().label("n")).where(*_in_period(community, start, end))
+        select(Ticket.local_date, func.count().label("n")).where(*in_period(community, start, end))
         .group_by(Ticket.local_date).order_by(func.count().desc(), Ticket.local_date)
         .limit(1)).first()
     return row[0] if row else None
@@ -32,7 +32,7 @@ def day_arrivals(uow: UnitOfWork, community: str, day: date) -> list[Arrival]:
     """(seconds since the day's first ticket, business type) of every ticket issued that day."""
     start, end = local_day_bounds(day)
     rows = uow.session.execute(select(Ticket.issued_at, Ticket.original_business_type)
-                               .where(*_in_period(community, start, end))
+                               .where(*in_period(community, start, end))
                                .order_by(Ticket.issued_at)).all()
     if not rows:
         return []
@@ -47,7 +47,7 @@ def service_samples(uow: UnitOfWork, community: str, first: date,
     samples: dict[str, list[float]] = defaultdict(list)
     for code, seconds in uow.session.execute(
             select(Ticket.business_type, Ticket.service_seconds)
-            .where(*_in_period(community, start, end), Ticket.service_seconds.is_not(None))):
+            .where(*in_period(community, start, end), Ticket.service_seconds.is_not(None))):
         samples[code].append(float(seconds))
     return dict(samples)
 

@@ -14,14 +14,14 @@ from services.chassis.errors import Forbidden, NotFound
 
 from . import attributes, catalogue, domain, events, numbering, policy
 from .domain import DomainConflict, TicketStatus
-from .models import Ticket, TicketStep, Window
+from .models import BusinessType, Ticket, TicketStep, Window
 from .workdays import SHANGHAI, local_date
 
 RESIDENT_CHANNELS = ("portal",)
 
 
 def issue(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime,
-          boost: timedelta) -> Ticket:
+          boost: timedelta) -> tuple[Ticket, BusinessType]:
     """Take a ticket: residents from the portal for themselves, staff for walk-ins and phone."""
     community = data["community"]
     is_staff = principal.may(policy.STAFF, community)
@@ -49,7 +49,7 @@ def issue(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: date
     uow.flush()
     uow.emit(events.TICKET_ISSUED, subject=ticket.id, community=community,
              data=_ticket_data(ticket), time=now)
-    return ticket
+    return ticket, business_type
 
 
 def find(uow: UnitOfWork, ticket_id: str, *, lock: bool = False) -> Ticket:

@@ -63,8 +63,9 @@ class Tickets(MethodView):
     @blp.response(201, TicketSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Take a ticket (portal for residents; walk-in and phone at the desk)."""
-        ticket = tickets.issue(uow(), current_principal(), data, now(), settings().priority_boost)
-        return _show(ticket)
+        ticket, business_type = tickets.issue(uow(), current_principal(), data, now(),
+                                              settings().priority_boost)
+        return present.ticket(ticket, current_principal(), {business_type.code: business_type})
 
 
 @blp.route("/tickets/<uuid:ticket_id>")

@@ -157,7 +157,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_tickets_community_issued", ["community", "issued_at"], unique=False
+            "ix_tickets_community_issued",
+            ["community", "issued_at"],
+            unique=False,
+            # covering index for the analytics pass (index-only scan on PostgreSQL)
+            postgresql_include=[
+                "business_type", "local_hour", "window_id", "local_date", "status",
+                "wait_seconds", "service_seconds", "called_at", "finished_at",
+            ],
         )
         batch_op.create_index("ix_tickets_owner", ["owner_sub", "issued_at"], unique=False)
         batch_op.create_index(
