@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.chassis.auth import current_principal
-from services.chassis.errors import Unprocessable
+from services.chassis.errors import Forbidden, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
 from . import catalogue, present
@@ -31,9 +31,9 @@ blp = Blueprint("catalogue", __name__, description="Business types, windows, wor
 
 
 def _readable(community: str) -> None:
-    principal = current_principal()
-    if not principal.in_community(community):
-        principal.require("admin", community=community)
+    """Anyone of the community (residents included) reads its catalogue and windows."""
+    if not current_principal().in_community(community):
+        raise Forbidden(f"Your token does not cover the community {community!r}.")
 
 
 @blp.route("/business-types")
