@@ -160,3 +160,14 @@ def test_ticket_numbers_count_per_letter_and_restart_each_local_day(desk):
     assert desk.ticket(priority=True)["number"] == "V001"
     desk.clock.advance(hours=16)  # 01:00 Shanghai on the next day
     assert desk.ticket()["number"] == "A001"
+
+
+def test_a_repeated_ticket_request_with_the_same_idempotency_key_issues_one_ticket(desk):
+    body = {"community": "huaguoshan", "business_type": "general", "channel": "walk_in"}
+    headers = {**desk.staff, "Idempotency-Key": "kiosk-7-press-1"}
+    first = desk.client.post("/tickets", json=body, headers=headers)
+    again = desk.client.post("/tickets", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert desk.harness.count("tickets") == 1
