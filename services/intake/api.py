@@ -6,4 +6,7 @@ from flask_smorest import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    return []
+    """Every blueprint of the service (imported here: nothing is built at import time)."""
+    from . import views_analytics, views_cases, views_catalogue, views_tickets
+
+    return [views_catalogue.blp, views_tickets.blp, views_cases.blp, views_analytics.blp]

@@ -1,15 +1,27 @@
-"""The intake worker: outbox relay, event consumer, periodic checks (`python -m services.intake.worker`)."""
+"""The intake worker: relay, consumer, overdue check (`python -m services.intake.worker`)."""
 
 from __future__ import annotations
 
 from services.chassis.app import Runtime
-from services.chassis.worker import Worker, run_worker_process
+from services.chassis.db import UnitOfWork
+from services.chassis.worker import PeriodicTask, Worker, run_worker_process
 
-from . import handlers, models
+from . import cases, handlers, models
+from .settings import IntakeSettings
+
+
+def overdue_task(runtime: Runtime) -> PeriodicTask:
+    """Publish `intake.case.overdue` once per case past due (one replica at a time)."""
+    settings = IntakeSettings.of(runtime.settings)
+
+    def run(uow: UnitOfWork) -> None:
+        cases.check_overdue(uow, settings.clock())
+
+    return PeriodicTask("overdue-cases", settings.overdue_check_seconds, run)
 
 
 def build_worker(runtime: Runtime) -> Worker:
-    return Worker(runtime, handlers=handlers.EVENT_HANDLERS)
+    return Worker(runtime, handlers=handlers.EVENT_HANDLERS, periodic=[overdue_task(runtime)])
 
 
 def main() -> None:

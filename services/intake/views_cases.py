@@ -1,0 +1,115 @@
+"""HTTP views of follow-up cases and feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from services.chassis.auth import current_principal
+from services.chassis.web import paginate, transactional, uow
+
+from . import cases, feedback, policy, present
+from .models import Case
+from .schemas_desk import (
+    AwaitDepartmentSchema,
+    CaseCreateSchema,
+    CaseDetailSchema,
+    CaseQuerySchema,
+    CaseSchema,
+    FeedbackCreateSchema,
+    FeedbackQuerySchema,
+    FeedbackSchema,
+    NoteSchema,
+    ReferSchema,
+    ResolveSchema,
+)
+from .web import now
+
+blp = Blueprint("cases", __name__, description="Follow-up cases (辦件) and feedback")
+
+
+def _show(case: Case, detail: bool = False) -> dict[str, Any]:
+    body = present.case(case, current_principal(), now())
+    if detail:
+        body["steps"] = [{"action": s.action, "from_status": s.from_status,
+                          "to_status": s.to_status, "at": s.at, "actor": s.actor, "note": s.note}
+                         for s in cases.steps(uow(), case.id)]
+    return body
+
+
+@blp.route("/cases")
+class Cases(MethodView):
+    @blp.arguments(CaseQuerySchema, location="query")
+    @blp.response(200, CaseSchema(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+        """List cases (`overdue=true`: unresolved past their due time, most overdue first)."""
+        principal = current_principal()
+        rows = paginate(cases.list_query(principal, query, now()), pagination_parameters)
+        return [present.case(row, principal, now()) for row in rows]
+
+    @transactional(idempotency="optional")
+    @blp.arguments(CaseCreateSchema)
+    @blp.response(201, CaseSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Open a case from a ticket or directly; due date from the SLA in working days."""
+        return _show(cases.open_case(uow(), current_principal(), data, now()))
+
+
+@blp.route("/cases/<uuid:case_id>")
+class CaseById(MethodView):
+    @blp.response(200, CaseDetailSchema)
+    def get(self, case_id: Any) -> dict[str, Any]:
+        """One case with its steps."""
+        case = cases.find(uow(), str(case_id))
+        policy.require_visible(current_principal(), case.community, case.owner_sub, "case")
+        return _show(case, detail=True)
+
+
+def _action_view(action: str, schema: type, summary: str) -> type[MethodView]:
+    class CaseAction(MethodView):
+        @transactional
+        @blp.arguments(schema)
+        @blp.response(200, CaseSchema)
+        def post(self, data: dict[str, Any], case_id: Any) -> dict[str, Any]:
+            return _show(cases.act(uow(), current_principal(), str(case_id), action, now(), data))
+
+        post.__doc__ = summary
+
+    CaseAction.__name__ = f"Case{action.title().replace('_', '')}"
+    return CaseAction
+
+
+for _path, _action, _schema, _summary in (
+    ("start", "start", NoteSchema, "Start working on the case."),
+    ("await-department", "await_department", AwaitDepartmentSchema,
+     "Wait for a department's answer (the SLA clock keeps running)."),
+    ("department-replied", "department_replied", NoteSchema, "The department answered."),
+    ("refer", "refer", ReferSchema, "Hand the case to grid or to a department."),
+    ("resolve", "resolve", ResolveSchema, "Record the resolution."),
+    ("reopen", "reopen", NoteSchema, "The resident is not satisfied: work on it again."),
+    ("close", "close", NoteSchema, "Close a resolved case."),
+):
+    blp.route(f"/cases/<uuid:case_id>/{_path}")(_action_view(_action, _schema, _summary))
+
+
+@blp.route("/feedback")
+class FeedbackList(MethodView):
+    @blp.arguments(FeedbackQuerySchema, location="query")
+    @blp.response(200, FeedbackSchema(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+        """List feedback (residents see their own)."""
+        principal = current_principal()
+        rows = paginate(feedback.list_query(principal, query), pagination_parameters)
+        return [present.feedback(row, principal) for row in rows]
+
+    @transactional(idempotency="optional")
+    @blp.arguments(FeedbackCreateSchema)
+    @blp.response(201, FeedbackSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Rate a completed ticket or a closed case (1-5), once."""
+        row = feedback.record(uow(), current_principal(), data, now())
+        return present.feedback(row, current_principal())

@@ -1,0 +1,149 @@
+"""HTTP views of tickets, windows calling them, and the hall display."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from services.chassis.auth import current_principal, public
+from services.chassis.web import paginate, transactional, uow
+
+from . import catalogue, policy, present, tickets
+from .domain import TicketStatus
+from .models import Ticket
+from .schemas import CommunityQuerySchema
+from .schemas_desk import (
+    CallResultSchema,
+    CallTicketSchema,
+    DisplayRowSchema,
+    NoteSchema,
+    TicketCreateSchema,
+    TicketDetailSchema,
+    TicketQuerySchema,
+    TicketSchema,
+    TransferSchema,
+)
+from .web import now, settings
+
+blp = Blueprint("tickets", __name__, description="Queue tickets, windows calling, hall display")
+
+
+def _show(ticket: Ticket, detail: bool = False) -> dict[str, Any]:
+    types = catalogue.types_of(uow(), ticket.community)
+    ahead = None
+    if ticket.status == TicketStatus.WAITING:
+        ahead = int(uow().session.scalar(select(func.count()).select_from(Ticket).where(
+            Ticket.community == ticket.community, Ticket.status == TicketStatus.WAITING,
+            Ticket.queue_key < ticket.queue_key)) or 0)
+    body = present.ticket(ticket, current_principal(), types, ahead)
+    if detail:
+        body["steps"] = tickets.steps(uow(), ticket.id)
+    return body
+
+
+@blp.route("/tickets")
+class Tickets(MethodView):
+    @blp.arguments(TicketQuerySchema, location="query")
+    @blp.response(200, TicketSchema(many=True))
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+        """List tickets: a community's for staff and committee, one's own for residents."""
+        principal = current_principal()
+        rows = paginate(tickets.list_query(principal, query), pagination_parameters)
+        types: dict[str, Any] = {}
+        for community in {row.community for row in rows}:
+            types.update(catalogue.types_of(uow(), community))
+        return [present.ticket(row, principal, types) for row in rows]
+
+    @transactional(idempotency="optional")
+    @blp.arguments(TicketCreateSchema)
+    @blp.response(201, TicketSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Take a ticket (portal for residents; walk-in and phone at the desk)."""
+        ticket, business_type = tickets.issue(uow(), current_principal(), data, now(),
+                                              settings().priority_boost)
+        return present.ticket(ticket, current_principal(), {business_type.code: business_type})
+
+
+@blp.route("/tickets/<uuid:ticket_id>")
+class TicketById(MethodView):
+    @blp.response(200, TicketDetailSchema)
+    def get(self, ticket_id: Any) -> dict[str, Any]:
+        """One ticket with its stamped steps and how many wait ahead of it."""
+        ticket = tickets.find(uow(), str(ticket_id))
+        policy.require_visible(current_principal(), ticket.community, ticket.owner_sub, "ticket")
+        return _show(ticket, detail=True)
+
+
+def _action_view(action: str, schema: type | None, summary: str) -> type[MethodView]:
+    class TicketAction(MethodView):
+        if schema is None:
+            @transactional
+            @blp.response(200, TicketSchema)
+            def post(self, ticket_id: Any) -> dict[str, Any]:
+                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, now())
+                return _show(ticket)
+        else:
+            @transactional
+            @blp.arguments(schema)
+            @blp.response(200, TicketSchema)
+            def post(self, data: dict[str, Any], ticket_id: Any) -> dict[str, Any]:
+                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, now(),
+                                     data)
+                return _show(ticket)
+
+        post.__doc__ = summary
+
+    TicketAction.__name__ = f"Ticket{action.title().replace('_', '')}"
+    return TicketAction
+
+
+for _path, _action, _schema, _summary in (
+    ("recall", "recall", None, "Call the ticket again (announce once more)."),
+    ("start", "start", None, "The resident is at the window: start serving."),
+    ("complete", "complete", NoteSchema, "Finish serving the ticket."),
+    ("no-show", "no_show", NoteSchema, "The called resident did not come."),
+    ("hold", "hold", NoteSchema, "Put the ticket on hold (e.g. a document is missing)."),
+    ("resume", "resume", NoteSchema, "Back to the queue in its original place."),
+    ("transfer", "transfer", TransferSchema, "Move to another business type, back to waiting."),
+):
+    blp.route(f"/tickets/<uuid:ticket_id>/{_path}")(_action_view(_action, _schema, _summary))
+
+
+@blp.route("/windows/<uuid:window_id>/call-next")
+class CallNext(MethodView):
+    @transactional
+    @blp.response(200, CallResultSchema)
+    def post(self, window_id: Any) -> dict[str, Any]:
+        """Call the next ticket this window may serve (priority with aging, skills)."""
+        window, ticket = tickets.call_next(uow(), current_principal(), str(window_id), now())
+        return {"ticket": _show(ticket) if ticket else None, "window_number": window.number,
+                "still_waiting": tickets.waiting_count(uow(), window)}
+
+
+@blp.route("/windows/<uuid:window_id>/call")
+class CallTicket(MethodView):
+    @transactional
+    @blp.arguments(CallTicketSchema)
+    @blp.response(200, CallResultSchema)
+    def post(self, data: dict[str, Any], window_id: Any) -> dict[str, Any]:
+        """Call one given waiting ticket to this window (it must have the skill)."""
+        ticket = tickets.call_ticket(uow(), current_principal(), str(window_id),
+                                     str(data["ticket_id"]), now())
+        window = catalogue.find_window(uow(), str(window_id))
+        return {"ticket": _show(ticket), "window_number": window.number,
+                "still_waiting": tickets.waiting_count(uow(), window)}
+
+
+@blp.route("/display")
+class HallDisplay(MethodView):
+    @public
+    @blp.doc(security=[])
+    @blp.arguments(CommunityQuerySchema, location="query")
+    @blp.response(200, DisplayRowSchema(many=True))
+    def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        """The hall screen: tickets currently called per window (public, no personal data)."""
+        return tickets.display(uow(), query["community"])
