@@ -5,14 +5,9 @@ Revises:
 Create Date: 2026-11-26 05:21:33.192952
 
 """
-<<<<<<< HEAD
-from collections.abc import Sequence
-
-=======
 
 from collections.abc import Sequence
 
->>>>>>> intake
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -20,11 +15,7 @@ from sqlalchemy.dialects import postgresql
 import services.chassis.db
 
 # revision identifiers, used by Alembic.
-<<<<<<< HEAD
-revision: str = '308428ea8caa'
-=======
 revision: str = "308428ea8caa"
->>>>>>> intake
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
