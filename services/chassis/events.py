@@ -133,7 +133,10 @@ class EventType:
         return self.name.split(".", 1)[0]
 
     def validate(self, data: Mapping[str, Any]) -> None:
-        validator = Draft202012Validator(self.schema, format_checker=_formats)
+        validator = self.__dict__.get("_validator")
+        if validator is None:  # built once per event type, on first use
+            validator = Draft202012Validator(self.schema, format_checker=_formats)
+            object.__setattr__(self, "_validator", validator)
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
         if errors:
             where = "/".join(str(p) for p in errors[0].path) or "(root)"

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 from flask import Response
-from flask_smorest import Blueprint
 
 from .auth import public
+from .blueprint import Blueprint
 from .errors import problem_response
 from .observability import HttpMetrics
 

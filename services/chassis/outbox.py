@@ -60,20 +60,22 @@ def record(
     time: datetime | None = None,
 ) -> dict[str, Any]:
     """Validate and write one event into this transaction's outbox."""
-    sequence = next_sequence(uow, subject)
+    postgres = uow.database.is_postgres
     event = events.build(
         event_type,
         source=uow.source,
         subject=subject,
         community=community,
         data=data,
-        sequence=sequence,
+        sequence=0 if postgres else next_sequence(uow, subject),
         correlation_id=uow.correlation_id,
         time=time,
     )
-    table = uow.database.table("outbox")
+    if postgres:
+        event["sequence"] = str(_record_in_one_round_trip(uow, event, event_type.name))
+        return event
     uow.session.execute(
-        table.insert().values(
+        uow.database.table("outbox").insert().values(
             event_id=event["id"],
             type=event["type"],
             routing_key=event_type.name,
@@ -82,11 +84,37 @@ def record(
             created_at=utcnow(),
         )
     )
-    if uow.notify_channel and uow.database.is_postgres and not uow.emitted:
-        # The payload names this process: its own relay was already woken in-process.
-        uow.session.execute(text("SELECT pg_notify(:channel, :pid)"),
-                            {"channel": uow.notify_channel, "pid": str(os.getpid())})
     return event
+
+
+# On PostgreSQL the aggregate's sequence, the outbox row and the wake-up notice (first
+# event of the transaction only; its payload names this process, whose own relay was
+# already woken in-process) are one statement: one round trip per event instead of three.
+_RECORD_POSTGRES = text("""
+WITH seq AS (
+    INSERT INTO aggregate_sequences (subject, last_sequence) VALUES (:subject, 1)
+    ON CONFLICT (subject) DO UPDATE SET last_sequence = aggregate_sequences.last_sequence + 1
+    RETURNING last_sequence
+), notified AS (
+    SELECT pg_notify(:channel, :pid) WHERE :notify
+)
+INSERT INTO outbox (event_id, type, routing_key, subject, body, created_at)
+SELECT :event_id, :type, :routing_key, :subject,
+       jsonb_set(CAST(:body AS jsonb), '{sequence}', to_jsonb(CAST(seq.last_sequence AS text)))::text,
+       :created_at
+FROM seq CROSS JOIN (SELECT count(*) FROM notified) AS wake
+RETURNING (SELECT last_sequence FROM seq)
+""")
+
+
+def _record_in_one_round_trip(uow: UnitOfWork, event: dict[str, Any], routing_key: str) -> int:
+    notify = bool(uow.notify_channel) and not uow.emitted
+    return int(uow.session.execute(_RECORD_POSTGRES, {
+        "subject": event["subject"], "channel": uow.notify_channel or "", "pid": str(os.getpid()),
+        "notify": notify, "event_id": event["id"], "type": event["type"],
+        "routing_key": routing_key, "body": events.encode(event).decode(),
+        "created_at": utcnow(),
+    }).scalar_one())
 
 
 class Relay:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.chassis.auth import current_principal
+from services.chassis.blueprint import Blueprint
 from services.chassis.db import utcnow
 from services.chassis.web import uow
 

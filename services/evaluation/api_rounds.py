@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.chassis.auth import current_principal
+from services.chassis.blueprint import Blueprint
 from services.chassis.errors import Conflict
 from services.chassis.web import paginate, transactional, uow
 

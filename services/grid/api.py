@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from services.chassis.blueprint import Blueprint
 
 from . import api_cases, api_cells, api_collection, api_inspections, open311_api
 

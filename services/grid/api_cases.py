@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.chassis.auth import current_principal
+from services.chassis.blueprint import Blueprint
 from services.chassis.db import utcnow
 from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.web import paginate, transactional, uow

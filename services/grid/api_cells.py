@@ -7,9 +7,9 @@ from typing import Any
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.chassis.auth import current_principal, optional_principal, public
+from services.chassis.blueprint import Blueprint
 from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 

@@ -8,11 +8,11 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from services.chassis.app import accepts
 from services.chassis.auth import current_principal, optional_principal, public
+from services.chassis.blueprint import Blueprint
 from services.chassis.config import COMMUNITIES
 from services.chassis.schemas import Schema
 from services.chassis.web import transactional, uow

@@ -6,9 +6,9 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from services.chassis.auth import current_principal
+from services.chassis.blueprint import Blueprint
 from services.chassis.schemas import Schema
 from services.chassis.web import uow
 

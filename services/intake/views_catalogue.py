@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from services.chassis.auth import current_principal
+from services.chassis.blueprint import Blueprint
 from services.chassis.errors import Forbidden, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from services.chassis.auth import current_principal, public
+from services.chassis.blueprint import Blueprint
 from services.chassis.web import paginate, transactional, uow
 
 from . import catalogue, policy, present, tickets

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from services.chassis.blueprint import Blueprint
 
 
 class ContractsBlueprint(Blueprint):
