@@ -29,3 +29,17 @@ def test_every_catalogue_form_is_a_valid_definition():
     for row in CATALOGUE:
         attributes.check_definitions(row[8])
         assert row[1] and row[2] and row[7] != "V"
+
+
+def test_the_reference_catalogue_lists_with_every_form_field(service, token):
+    harness = service("intake")
+    load_reference_data(harness.runtime)
+    staff = bearer(token("center_staff", community="huaguoshan"))
+    response = harness.client.get("/business-types?community=huaguoshan&page_size=100",
+                                  headers=staff)
+    assert response.status_code == 200, response.get_json()
+    listed = response.get_json()
+    assert len(listed) == len(CATALOGUE)
+    for business_type in listed:
+        for field in business_type["attributes"]:
+            assert isinstance(field["values"], list)  # a text field has no values, not a 500
