@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -84,8 +85,10 @@ class HttpUpstream:
     def forward(self, request: ProxyRequest, environ: dict[str, Any]) -> UpstreamAnswer:
         """Send `request` to a replica; 503/504/502 problems when none answers properly."""
         idempotent = request.method in IDEMPOTENT_METHODS
+        candidates = self.replicas.candidates()
         attempts = 0
-        for replica in self.replicas.candidates():
+        for replica in itertools.islice(itertools.cycle(candidates),
+                                        len(candidates) * self.attempts):
             if attempts >= self.attempts:
                 break
             if not replica.breaker.allows():

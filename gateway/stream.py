@@ -165,19 +165,29 @@ def _notice(kind: str, detail: str) -> bytes:
 
 def event_stream(feed: EventFeed, principal: Principal, patterns: tuple[str, ...],
                  last_event_id: str | None, heartbeat: float) -> Iterator[bytes]:
-    """The SSE body for one client: resume, then live events, with keep-alive comments."""
-    communities = None if principal.is_admin else principal.communities
-    yield b"retry: 3000\n: connected\n\n"
+    """The SSE body for one client: resume, then live events, with keep-alive comments.
+
+    The starting point is fixed now, when the client connects, not when the server first
+    iterates the body, so nothing published in between is missed.
+    """
+    opening = b"retry: 3000\n: connected\n\n"
     if last_event_id is None:
         cursor = feed.last_position
     else:
         found = feed.position_of(last_event_id)
         if found is None:
-            yield _notice("reset", "Last-Event-ID is not in the replay buffer any more; "
-                                   "replaying every buffered event (some may be missing).")
+            opening += _notice("reset", "Last-Event-ID is not in the replay buffer any more; "
+                                        "replaying every buffered event (some may be missing).")
             cursor = feed.first_position() - 1
         else:
             cursor = found
+    communities = None if principal.is_admin else principal.communities
+    return _follow(feed, opening, cursor, communities, patterns, heartbeat)
+
+
+def _follow(feed: EventFeed, opening: bytes, cursor: int, communities: frozenset[str] | None,
+            patterns: tuple[str, ...], heartbeat: float) -> Iterator[bytes]:
+    yield opening
     while True:
         entries = feed.after(cursor, heartbeat)
         if not entries:
