@@ -99,6 +99,7 @@ class Stack:
         self.args = args
         self.folder = Path(tempfile.mkdtemp(prefix="bench-gateway-"))
         self.processes: list[subprocess.Popen[bytes]] = []
+        self.last_group = 0
         self.database = f"bench_gateway_{uuid.uuid4().hex[:8]}"
         self.env = dict(os.environ, LOG_LEVEL="WARNING", COMMUNITY_DATA_DIR=str(self.folder),
                         AMQP_URL="memory://", PYTHONPATH=str(ROOT))
@@ -139,6 +140,7 @@ class Stack:
         process = subprocess.Popen(command, cwd=ROOT, env={**self.env, **(env or {})},
                                    start_new_session=True)
         self.processes.append(process)
+        self.last_group = process.pid
         base = f"http://127.0.0.1:{port}"
         wait_http(base + "/healthz")
         return base
@@ -176,6 +178,7 @@ http {{
         process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(config), "-g",
                                     "daemon off;"], start_new_session=True)
         self.processes.append(process)
+        self.last_group = process.pid
         base = f"http://127.0.0.1:{port}"
         wait_http(base + "/healthz")
         return base
@@ -219,6 +222,22 @@ def wrk(url: str, token: str, duration: int, script: Path | None = None) -> dict
             "errors": float(errors.group(1)) if errors else 0.0}
 
 
+def cpu_seconds(group: int) -> float:
+    """User + system CPU seconds of every live process in process group `group`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def check(url: str, token: str) -> None:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=5) as response:
@@ -248,19 +267,23 @@ def main() -> None:
                         ("intake", "contracts", "grid", "evaluation")}
         limits = {"RATE_LIMIT_READ": "100000000/minute"}
         targets = {"direct": service + path}
+        groups = {"service": stack.last_group}
         gateway = stack.gunicorn("gateway.app:create_app()", free_port(), args.gateway_workers,
                                  args.gateway_threads, {**upstream_env, **limits},
                                  args.gateway_worker_class)
         targets["gateway"] = gateway + "/api/intake" + path
+        groups["gateway"] = stack.last_group
         if args.redis:
             redis_gateway = stack.gunicorn(
                 "gateway.app:create_app()", free_port(), args.gateway_workers,
                 args.gateway_threads,
                 {**upstream_env, **limits, "REDIS_URL": "redis://127.0.0.1:6379/15"})
             targets["gateway+redis"] = redis_gateway + "/api/intake" + path
+            groups["gateway+redis"] = stack.last_group
         nginx = stack.nginx(service_port)
         if nginx:
             targets["nginx"] = nginx + "/api/intake" + path
+            groups["nginx"] = stack.last_group
         for url in targets.values():
             check(url, token)
         script = stack.folder / "delay.lua"
@@ -268,8 +291,14 @@ def main() -> None:
         results: dict[str, dict[str, dict[str, float]]] = {}
         for name, url in targets.items():
             wrk(url, token, 2)  # warm-up: connections, caches, JIT-free but page-warm
-            results[name] = {"load": wrk(url, token, args.duration),
-                             "paced": wrk(url, token, args.duration, script)}
+            before = {g: cpu_seconds(pid) for g, pid in groups.items()}
+            load = wrk(url, token, args.duration)
+            requests = load["rps"] * args.duration
+            load["cpu_service"] = (cpu_seconds(groups["service"]) - before["service"]) \
+                / requests * 1000
+            load["cpu_proxy"] = (cpu_seconds(groups[name]) - before[name]) / requests * 1000 \
+                if name in groups else 0.0
+            results[name] = {"load": load, "paced": wrk(url, token, args.duration, script)}
         report(results, args)
     finally:
         stack.stop()
@@ -282,13 +311,14 @@ def report(results: dict[str, dict[str, dict[str, float]]], args: argparse.Names
     print(f"service: gunicorn gthread {args.service_workers}x{args.service_threads}; gateway: "
           f"gunicorn {args.gateway_worker_class} {args.gateway_workers}x{args.gateway_threads}")
     print(f"{'target':<14}{'req/s':>10}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'paced p50':>11}{'added p50':>11}{'non-2xx':>9}")
+          f"{'paced p50':>11}{'added p50':>11}{'non-2xx':>9}{'CPU ms/req svc+proxy':>22}")
     for name, result in results.items():
         load, paced = result["load"], result["paced"]
         print(f"{name:<14}{load['rps']:>10.0f}{load['rps'] / direct['load']['rps']:>8.2f}"
               f"{load['p50']:>9.2f}{load['p99']:>9.2f}{paced['p50']:>11.2f}"
               f"{paced['p50'] - direct['paced']['p50']:>11.2f}"
-              f"{load['errors'] + paced['errors']:>9.0f}")
+              f"{load['errors'] + paced['errors']:>9.0f}"
+              f"{load['cpu_service']:>13.2f} + {load['cpu_proxy']:.2f}")
     gateway = results["gateway"]
     ratio = gateway["load"]["rps"] / direct["load"]["rps"]
     added = gateway["paced"]["p50"] - direct["paced"]["p50"]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import http.client
 import io
 import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from .headers import Headers, downstream_response_headers
+from .http11 import Connection, Response
 from .metrics import GatewayMetrics
 from .problems import EdgeProblem, status_line
 from .routes import IDEMPOTENT_METHODS
@@ -20,7 +21,6 @@ from .upstreams import Replica, ReplicaSet
 log = logging.getLogger("gateway.forward")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _SMALL_BODY = 256 * 1024
-_CONNECTION_ERRORS = (OSError, http.client.HTTPException)
 
 
 @dataclass(frozen=True)
@@ -49,23 +49,16 @@ class UpstreamAnswer:
 class StreamingBody:
     """The service's body passed on as it arrives; the connection returns to the pool at the end."""
 
-    def __init__(self, response: http.client.HTTPResponse, connection: http.client.HTTPConnection,
-                 replica: Replica) -> None:
+    def __init__(self, response: Response, connection: Connection, replica: Replica) -> None:
         self.response = response
         self.connection = connection
         self.replica = replica
-        self.complete = False
 
     def __iter__(self) -> Iterator[bytes]:
-        while True:
-            chunk = self.response.read1(65536)
-            if not chunk:
-                break
-            yield chunk
-        self.complete = True
+        return self.response.iter_body()
 
     def close(self) -> None:
-        if self.complete and not self.response.will_close:
+        if self.response.complete and not self.response.will_close:
             self.replica.give_back(self.connection)
         else:
             self.connection.close()
@@ -121,14 +114,15 @@ class HttpUpstream:
             return None
         return self._exchange(replica, connection, request, reused=False, idempotent=idempotent)
 
-    def _exchange(self, replica: Replica, connection: http.client.HTTPConnection,
-                  request: ProxyRequest, *, reused: bool,
-                  idempotent: bool) -> UpstreamAnswer | None:
+    def _exchange(self, replica: Replica, connection: Connection, request: ProxyRequest, *,
+                  reused: bool, idempotent: bool) -> UpstreamAnswer | None:
         started = time.perf_counter()
         try:
-            connection.sock.settimeout(request.read_timeout)
-            _send(connection, replica, request)
-            response = connection.getresponse()
+            connection.settimeout(request.read_timeout)
+            response = connection.request(
+                request.method, replica.path_prefix + request.target, replica.netloc,
+                request.headers, request.body,
+                send_length=bool(request.body) or request.method in _BODY_METHODS)
         except TimeoutError:
             connection.close()
             replica.breaker.failure()
@@ -136,7 +130,7 @@ class HttpUpstream:
             raise EdgeProblem(
                 504, f"The {self.service} service did not answer within "
                      f"{request.read_timeout:g} s.", type_="upstream-timeout") from None
-        except _CONNECTION_ERRORS as exc:
+        except OSError as exc:
             connection.close()
             if reused and idempotent:
                 return None  # a kept-alive connection the service had just closed: retry fresh
@@ -154,16 +148,15 @@ class HttpUpstream:
         self.metrics.upstream_call(replica, str(response.status), time.perf_counter() - started)
         return self._answer(replica, connection, response, request)
 
-    def _answer(self, replica: Replica, connection: http.client.HTTPConnection,
-                response: http.client.HTTPResponse, request: ProxyRequest) -> UpstreamAnswer:
-        headers = downstream_response_headers(response.getheaders())
-        status = f"{response.status} {response.reason}"
+    def _answer(self, replica: Replica, connection: Connection, response: Response,
+                request: ProxyRequest) -> UpstreamAnswer:
+        headers = downstream_response_headers(response.headers)
+        status = f"{response.status} {response.reason or _phrase(response.status)}"
         length = response.length
-        if request.method == "HEAD" or response.status in (204, 304) or (
-                length is not None and length <= _SMALL_BODY):
+        if length is not None and length <= _SMALL_BODY:
             try:
                 data = response.read()
-            except TimeoutError:
+            except OSError:  # a timeout or a broken body: the answer cannot be passed on
                 connection.close()
                 raise EdgeProblem(504, f"The {self.service} service did not finish its answer "
                                        f"within {request.read_timeout:g} s.",
@@ -176,15 +169,11 @@ class HttpUpstream:
         return UpstreamAnswer(status, headers, StreamingBody(response, connection, replica))
 
 
-def _send(connection: http.client.HTTPConnection, replica: Replica, request: ProxyRequest) -> None:
-    connection.putrequest(request.method, replica.path_prefix + request.target,
-                          skip_host=True, skip_accept_encoding=True)
-    connection.putheader("Host", replica.netloc)
-    for name, value in request.headers:
-        connection.putheader(name, value)
-    if request.body or request.method in _BODY_METHODS:
-        connection.putheader("Content-Length", str(len(request.body)))
-    connection.endheaders(request.body or None)
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
 
 
 class WsgiUpstream:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import FixedWindowRateLimiter
 
 log = logging.getLogger("gateway.ratelimit")
 
@@ -35,7 +35,7 @@ ALLOWED = Verdict(True)
 
 
 class RateLimiter:
-    """Sliding-window counters keyed by route class and caller."""
+    """Fixed-window counters keyed by route class and caller (one INCR on Redis)."""
 
     def __init__(self, limits: Mapping[str, str], redis_url: str | None = None,
                  key_prefix: str = "community-gateway") -> None:
@@ -45,7 +45,7 @@ class RateLimiter:
             self.storage = storage_from_string(redis_url, key_prefix=key_prefix)
         else:
             self.storage = storage_from_string("memory://")
-        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
+        self.strategy = FixedWindowRateLimiter(self.storage)
         self.shared = bool(redis_url)
         self._warned_at = 0.0
 

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kombu import Queue
+from kombu import Connection, Queue
 
 from services.chassis import events
 from services.chassis.auth import Principal
@@ -87,8 +87,13 @@ class EventFeed:
                 self._stop.wait(delay)
                 delay = min(delay * 2, 15.0)
 
+    def _connect(self) -> Connection:
+        if self.bus.is_memory:  # in-process broker: poll gently, events are not latency-bound
+            return Connection("memory://localhost/", transport_options={"polling_interval": 0.1})
+        return self.bus.connect()
+
     def _consume(self) -> None:
-        with self.bus.connect() as connection:
+        with self._connect() as connection:
             self.bus.declare(connection)
             queue = Queue(self.bus.settings.queue_name(f"stream.{uuid.uuid4().hex[:12]}"),
                           exchange=self.bus.exchange, routing_key="#", exclusive=True,

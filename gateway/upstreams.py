@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import http.client
 import itertools
 import select
 import threading
 import time
 from collections import deque
 from urllib.parse import urlsplit
+
+from .http11 import Connection
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
@@ -78,7 +79,7 @@ class Replica:
         self.healthy = True
         self.pool_size = pool_size
         self.idle_seconds = idle_seconds
-        self._idle: deque[tuple[float, http.client.HTTPConnection]] = deque()
+        self._idle: deque[tuple[float, Connection]] = deque()
 
     def __repr__(self) -> str:
         return f"Replica({self.service}, {self.base_url})"
@@ -87,17 +88,11 @@ class Replica:
     def available(self) -> bool:
         return self.healthy and self.breaker.state != OPEN
 
-    def new_connection(self, connect_timeout: float) -> http.client.HTTPConnection:
+    def new_connection(self, connect_timeout: float) -> Connection:
         """A fresh connection, connected within `connect_timeout`."""
-        if self.scheme == "https":
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                self.host, self.port, timeout=connect_timeout)
-        else:
-            connection = http.client.HTTPConnection(self.host, self.port, timeout=connect_timeout)
-        connection.connect()
-        return connection
+        return Connection(self.host, self.port, connect_timeout, tls=self.scheme == "https")
 
-    def take(self) -> http.client.HTTPConnection | None:
+    def take(self) -> Connection | None:
         """An idle connection still open and fresh enough to reuse, or None."""
         now = time.monotonic()
         while True:
@@ -109,7 +104,7 @@ class Replica:
                 return connection
             connection.close()
 
-    def give_back(self, connection: http.client.HTTPConnection) -> None:
+    def give_back(self, connection: Connection) -> None:
         if len(self._idle) >= self.pool_size:
             connection.close()
             return
@@ -120,7 +115,7 @@ class Replica:
             self._idle.pop()[1].close()
 
 
-def _dropped(connection: http.client.HTTPConnection) -> bool:
+def _dropped(connection: Connection) -> bool:
     """True when the peer has closed the idle connection (it would read EOF)."""
     sock = connection.sock
     if sock is None:
