@@ -28,6 +28,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -247,6 +248,7 @@ def check(url: str, token: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
     parser.add_argument("--service-workers", type=int, default=2)
     parser.add_argument("--service-threads", type=int, default=4)
     parser.add_argument("--gateway-workers", type=int, default=2)
@@ -288,26 +290,45 @@ def main() -> None:
             check(url, token)
         script = stack.folder / "delay.lua"
         script.write_text(DELAY_SCRIPT)
-        results: dict[str, dict[str, dict[str, float]]] = {}
-        for name, url in targets.items():
-            wrk(url, token, 2)  # warm-up: connections, caches, JIT-free but page-warm
-            before = {g: cpu_seconds(pid) for g, pid in groups.items()}
-            load = wrk(url, token, args.duration)
-            requests = load["rps"] * args.duration
-            load["cpu_service"] = (cpu_seconds(groups["service"]) - before["service"]) \
-                / requests * 1000
-            load["cpu_proxy"] = (cpu_seconds(groups[name]) - before[name]) / requests * 1000 \
-                if name in groups else 0.0
-            results[name] = {"load": load, "paced": wrk(url, token, args.duration, script)}
-        report(results, args)
+        rounds: list[dict[str, dict[str, dict[str, float]]]] = []
+        for number in range(args.rounds):  # interleaved, so a busy moment hits every target
+            print(f"round {number + 1}/{args.rounds} ...", flush=True)
+            rounds.append({name: measure(name, url, token, groups, args.duration, script)
+                           for name, url in targets.items()})
+        report(medians(rounds), args)
     finally:
         stack.stop()
+
+
+def measure(name: str, url: str, token: str, groups: dict[str, int], duration: int,
+            script: Path) -> dict[str, dict[str, float]]:
+    """One saturating run (with CPU per request) and one paced run against `url`."""
+    wrk(url, token, 2)  # warm-up: connections, caches
+    before = {group: cpu_seconds(pid) for group, pid in groups.items()}
+    load = wrk(url, token, duration)
+    requests = max(1.0, load["rps"] * duration)
+    load["cpu_service"] = (cpu_seconds(groups["service"]) - before["service"]) / requests * 1000
+    load["cpu_proxy"] = ((cpu_seconds(groups[name]) - before[name]) / requests * 1000
+                         if name in groups else 0.0)
+    return {"load": load, "paced": wrk(url, token, duration, script)}
+
+
+def medians(rounds: list[dict[str, dict[str, dict[str, float]]]]
+            ) -> dict[str, dict[str, dict[str, float]]]:
+    """The median of every figure over the rounds."""
+    merged: dict[str, dict[str, dict[str, float]]] = {}
+    for name, result in rounds[0].items():
+        merged[name] = {kind: {key: statistics.median(r[name][kind][key] for r in rounds)
+                               for key in figures}
+                        for kind, figures in result.items()}
+    return merged
 
 
 def report(results: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
     direct = results["direct"]
     print(f"\nGET /notes/<id> (bearer token, one PostgreSQL read), {CONNECTIONS} connections, "
-          f"{args.duration}s per run, {os.cpu_count()} cores")
+          f"{args.duration}s per run, median of {args.rounds} rounds, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"service: gunicorn gthread {args.service_workers}x{args.service_threads}; gateway: "
           f"gunicorn {args.gateway_worker_class} {args.gateway_workers}x{args.gateway_threads}")
     print(f"{'target':<14}{'req/s':>10}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}"

@@ -6,8 +6,10 @@ kept short (edge checks, then one forward through a kept-alive connection).
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -15,6 +17,7 @@ from services import SERVICES
 from services.chassis.auth import Principal, TokenVerifier, bearer_token
 from services.chassis.bus import Bus
 from services.chassis.errors import Unauthorized
+from services.chassis.observability import configure_logging
 
 from .forward import HttpUpstream, WsgiUpstream
 from .headers import API_CSP, UI_CSP, Cors, Trace, client_address, edge_headers
@@ -33,6 +36,8 @@ from .upstreams import CircuitBreaker, Replica, ReplicaSet
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Upstream = HttpUpstream | WsgiUpstream
 _WWW_AUTHENTICATE = [("WWW-Authenticate", 'Bearer realm="community"')]
+access_log = logging.getLogger("gateway.access")
+log = logging.getLogger("gateway")
 
 
 class Gateway:
@@ -76,6 +81,7 @@ class Gateway:
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
         if self._pid != os.getpid():
             self.start_background()
+        started = time.perf_counter()
         trace = Trace(environ)
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
@@ -106,11 +112,27 @@ class Gateway:
             request = build_proxy_request(environ, service, self.settings, trace)
             answer = upstream.forward(request, environ)
             start_response(answer.status, answer.headers + edge)
-            self.metrics.request(route, int(answer.status[:3]))
+            self._observe(route, int(answer.status[:3]), method, path, trace, started)
             return answer.body
         except EdgeProblem as problem:
-            self.metrics.request(route, problem.status)
+            self._observe(route, problem.status, method, path, trace, started)
             return send_problem(start_response, problem, path, trace.request_id, edge)
+        except Exception:  # a bug of ours: a problem answer, never an HTML page or a trace
+            log.exception("gateway error on %s %s", method, path,
+                          extra={"request_id": trace.request_id})
+            self._observe(route, 500, method, path, trace, started)
+            problem = EdgeProblem(500, "An unexpected error occurred in the gateway; it has "
+                                       "been logged.")
+            return send_problem(start_response, problem, path, trace.request_id, edge)
+
+    def _observe(self, route: str, status: int, method: str, path: str, trace: Trace,
+                 started: float) -> None:
+        """Count the answer; one JSON access-log line (INFO) with the request id."""
+        self.metrics.request(route, status)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info("%s %s %s", method, path, status, extra={
+                "request_id": trace.request_id, "status": status, "route": route,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
 
     def _authenticate(self, environ: dict[str, Any], method: str, path: str) -> Principal | None:
         """The caller of a valid token; None on a public route without one; 401 otherwise."""
@@ -175,6 +197,7 @@ def create_app(upstreams: Mapping[str, WsgiApp] | None = None,
                config: Mapping[str, Any] | None = None) -> Gateway:
     """The gateway: in-process WSGI `upstreams` (embedded mode) or the *_URL settings."""
     settings = settings or GatewaySettings.from_env(config)
+    configure_logging(settings.chassis.log_level, settings.chassis.log_json, service="gateway")
     metrics = GatewayMetrics()
     if upstreams is not None:
         unknown = set(upstreams) - set(SERVICES)

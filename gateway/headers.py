@@ -19,7 +19,7 @@ HOP_BY_HOP = frozenset({
 })
 # Request headers the edge sets itself (never taken from the client as they are).
 _EDGE_REQUEST = frozenset({
-    "host", "content-length", "x-request-id", "traceparent", "tracestate", "forwarded",
+    "host", "content-length", "expect", "x-request-id", "traceparent", "tracestate", "forwarded",
     "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-prefix",
 })
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")

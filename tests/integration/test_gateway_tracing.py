@@ -80,3 +80,13 @@ def test_edge_problems_carry_the_request_id(gateway_client):
     assert response.status_code == 401
     assert response.headers["X-Request-ID"] == "r-401"
     assert response.get_json()["request_id"] == "r-401"
+
+
+def test_access_log_line_carries_the_request_id_and_no_token(gateway_client, token, caplog):
+    staff = token("center_staff")
+    with caplog.at_level("INFO", logger="gateway.access"):
+        gateway_client.get("/api/intake/notes/00000000-0000-0000-0000-000000000000",
+                           headers=bearer(staff, **{"X-Request-ID": "r-log"}))
+    [record] = [r for r in caplog.records if r.name == "gateway.access"]
+    assert record.request_id == "r-log" and record.status == 404 and record.route == "intake"
+    assert staff not in record.getMessage()

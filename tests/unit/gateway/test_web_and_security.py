@@ -98,3 +98,14 @@ def test_healthz_readyz_and_metrics(client, token):
     client.get("/api/intake/tickets", headers=bearer(token("center_staff")))
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'gateway_requests_total{route="intake",status="200"} 1.0' in metrics
+
+
+def test_an_error_inside_the_gateway_is_a_500_problem(key_dir, tmp_path, token):
+    def broken(environ, start_response):
+        raise RuntimeError("secret internals")
+
+    gateway = inprocess_gateway(key_dir, tmp_path, {"intake": broken})
+    response = Client(gateway).get("/api/intake/x", headers=bearer(token("center_staff")))
+    body = assert_problem(response, 500)
+    assert "secret" not in response.get_data(as_text=True)
+    assert body["request_id"] == response.headers["X-Request-ID"]
