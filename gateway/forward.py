@@ -196,6 +196,8 @@ class WsgiUpstream:
         for name, value in request.headers:
             if name != "Content-Type":
                 inner["HTTP_" + name.upper().replace("-", "_")] = value
+        if environ.get("HTTP_HOST"):  # same host: URLs the app builds point at the gateway
+            inner["HTTP_HOST"] = environ["HTTP_HOST"]
         captured: dict[str, Any] = {}
 
         def start_response(status: str, headers: list[tuple[str, str]],

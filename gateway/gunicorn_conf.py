@@ -16,7 +16,7 @@ import os
 bind = os.environ.get("GATEWAY_BIND", "0.0.0.0:8080")
 worker_class = "gthread"
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
-threads = int(os.environ.get("GATEWAY_THREADS", "16"))
+threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 keepalive = int(os.environ.get("GATEWAY_KEEPALIVE", "5"))
 timeout = 30
 graceful_timeout = 20

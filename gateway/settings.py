@@ -80,7 +80,7 @@ class GatewaySettings:
     redis_url: str | None = None
     sse_replay_size: int = 1000
     sse_heartbeat_seconds: float = 15.0
-    sse_max_clients: int = 8
+    sse_max_clients: int = 4
     docs_cache_seconds: float = 60.0
 
     @property
@@ -132,7 +132,7 @@ class GatewaySettings:
             redis_url=_env("REDIS_URL"),
             sse_replay_size=_int("SSE_REPLAY_SIZE", 1000),
             sse_heartbeat_seconds=_float("SSE_HEARTBEAT_SECONDS", 15.0),
-            sse_max_clients=_int("SSE_MAX_CLIENTS", 8),
+            sse_max_clients=_int("SSE_MAX_CLIENTS", 4),
             docs_cache_seconds=_float("GATEWAY_DOCS_CACHE_SECONDS", 60.0),
         )
         for key in own & overrides.keys():
