@@ -72,6 +72,7 @@ def serve_file(file: Path, environ: dict[str, Any], start_response: Any,
         response.headers["Cache-Control"] = "no-cache"
 
     def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        return start_response(status, [*headers, *extra_headers], exc_info)
+        own = [(k, v) for k, v in headers if k.lower() not in ("date", "content-disposition")]
+        return start_response(status, [*own, *extra_headers], exc_info)
 
     return response(environ, start)
