@@ -128,13 +128,15 @@ class LocalEndpoints:
         except ValueError as exc:
             raise EdgeProblem(422, str(exc), type_="validation-failed",
                               errors={"types": [str(exc)]}) from None
+        feed.start()
+        if not feed.ready.wait(self.gateway.settings.connect_timeout):
+            raise EdgeProblem(503, "The event bus is not reachable right now.",
+                              type_="unavailable", headers=[("Retry-After", "10")])
         with self._clients_lock:
             if self._clients >= self.gateway.settings.sse_max_clients:
                 raise EdgeProblem(503, "Too many event stream clients on this gateway process.",
                                   type_="unavailable", headers=[("Retry-After", "30")])
             self._clients += 1
-        feed.start()
-        feed.ready.wait(5)
         start_response("200 OK", [("Content-Type", "text/event-stream; charset=utf-8"),
                                   ("Cache-Control", "no-cache"), ("X-Accel-Buffering", "no"),
                                   *edge])

@@ -148,3 +148,27 @@ def test_stream_access_rules(platform, token):
     assert_problem(client.get("/api/events/stream?types=grid.case.*;drop",
                               headers=bearer(token("department"))), 422, field="types")
     assert_problem(client.post("/api/events/stream", headers=bearer(token("department"))), 405)
+
+
+def test_stream_is_503_while_the_broker_is_unreachable(key_dir, tmp_path, token):
+    from tests.unit.gateway.support import free_port
+
+    gateway = inprocess_gateway(key_dir, tmp_path, {},
+                                amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}//",
+                                connect_timeout=0.3)
+    response = Client(gateway).get("/api/events/stream", headers=bearer(token("department")))
+    assert_problem(response, 503, type_suffix="unavailable")
+    assert response.headers["Retry-After"] == "10"
+    gateway.feed.stop()
+
+
+@pytest.mark.parametrize("platform", ["memory"], indirect=True)
+def test_too_many_streams_on_one_process_is_503(platform, token):
+    port, gateway = platform
+    department = bearer(token("department", community=None))
+    readers = [SseReader(port, "/api/events/stream", department)
+               for _ in range(gateway.settings.sse_max_clients)]
+    response = Client(gateway).get("/api/events/stream", headers=department)
+    assert_problem(response, 503)
+    for reader in readers:
+        reader.close()
