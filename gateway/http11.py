@@ -9,6 +9,7 @@ chunked encoding or connection close (RFC 9112 §6).
 
 from __future__ import annotations
 
+import io
 import socket
 import ssl
 from collections.abc import Iterator
@@ -28,7 +29,8 @@ class Response:
     __slots__ = ("status", "reason", "headers", "length", "chunked", "will_close", "_file",
                  "_remaining", "complete")
 
-    def __init__(self, file: object, status: int, reason: str, headers: list[tuple[str, str]],
+    def __init__(self, file: io.BufferedReader, status: int, reason: str,
+                 headers: list[tuple[str, str]],
                  *, head: bool, keep_alive: bool) -> None:
         self._file = file
         self.status = status
@@ -63,29 +65,29 @@ class Response:
         file = self._file
         if self.chunked:
             while True:
-                size_line = file.readline(_MAX_LINE)  # type: ignore[attr-defined]
+                size_line = file.readline(_MAX_LINE)
                 if not size_line:
                     raise ProtocolError("connection closed inside a chunked body")
                 size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
-                    while file.readline(_MAX_LINE) not in (b"\r\n", b"\n", b""):  # type: ignore[attr-defined]
+                    while file.readline(_MAX_LINE) not in (b"\r\n", b"\n", b""):
                         pass  # trailers are dropped (hop-by-hop at a proxy)
                     break
-                data = file.read(size)  # type: ignore[attr-defined]
+                data = file.read(size)
                 if len(data) < size:
                     raise ProtocolError("connection closed inside a chunk")
-                file.readline(_MAX_LINE)  # type: ignore[attr-defined]
+                file.readline(_MAX_LINE)
                 yield data
         elif self._remaining is not None:
             while self._remaining > 0:
-                data = file.read1(min(self._remaining, 65536))  # type: ignore[attr-defined]
+                data = file.read1(min(self._remaining, 65536))
                 if not data:
                     raise ProtocolError("connection closed before the end of the body")
                 self._remaining -= len(data)
                 yield data
         else:
             while True:
-                data = file.read1(65536)  # type: ignore[attr-defined]
+                data = file.read1(65536)
                 if not data:
                     break
                 yield data
