@@ -59,7 +59,8 @@ def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers
             worker = registry.module(service, "worker").build_worker(runtime)
             worker.start()
             platform.workers[service] = worker
-    platform.gateway = create_gateway(upstreams=platform.apps)
+    gateway_config = {"data_dir": data_dir, "amqp_url": "memory://", **(overrides or {})}
+    platform.gateway = create_gateway(upstreams=platform.apps, config=gateway_config)
     return platform
 
 

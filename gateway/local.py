@@ -1,0 +1,169 @@
+"""What the gateway answers itself: probes, metrics, CORS preflights, docs, events, web UI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from werkzeug.test import EnvironBuilder
+
+from services.chassis.auth import Principal
+
+from . import static
+from .headers import Headers, Trace
+from .incoming import build_proxy_request
+from .problems import EdgeProblem, send_json
+from .routes import EVENT_STREAM_ROLES
+from .stream import event_stream, parse_types
+
+if TYPE_CHECKING:
+    from .app import Gateway
+
+log = logging.getLogger("gateway.local")
+StartResponse = Callable[..., Any]
+_READ_ONLY = [("Allow", "GET, HEAD")]
+
+
+class LocalEndpoints:
+    """The gateway's own endpoints, apart from the proxy path."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self._clients = 0
+        self._clients_lock = threading.Lock()
+
+    def serve(self, method: str, path: str, environ: dict[str, Any], start_response: StartResponse,
+              edge: Headers) -> Iterable[bytes]:
+        """Probes, metrics and the packaged web UI (GET and HEAD only)."""
+        if method not in ("GET", "HEAD"):
+            raise EdgeProblem(405, f"{method} is not allowed here.", type_="method-not-allowed",
+                              headers=_READ_ONLY)
+        if path == "/healthz":
+            return send_json(start_response, 200, {"status": "ok", "service": "gateway"}, edge)
+        if path == "/readyz":
+            return self.readyz(start_response, edge)
+        if path == "/metrics":
+            body, content_type = self.gateway.metrics.render()
+            start_response("200 OK", [("Content-Type", content_type),
+                                      ("Content-Length", str(len(body))), *edge])
+            return [body]
+        if path == "/console":
+            start_response("308 Permanent Redirect", [("Location", "/console/"),
+                                                      ("Content-Length", "0"), *edge])
+            return []
+        return static.serve_file(static.locate(path), environ, start_response, edge)
+
+    def readyz(self, start_response: StartResponse, edge: Headers) -> Iterable[bytes]:
+        """200 when every service has a ready replica, else a 503 problem with the details."""
+        report = self.gateway.readiness.report()
+        if report["status"] == "ready":
+            return send_json(start_response, 200, report, edge)
+        raise EdgeProblem(503, "A service has no ready replica.", type_="not-ready",
+                          headers=[("Retry-After", "5")], checks=report["checks"],
+                          replicas=report["replicas"])
+
+    def preflight(self, environ: dict[str, Any], start_response: StartResponse,
+                  trace: Trace) -> Iterable[bytes]:
+        """Answer a CORS preflight for a configured origin; 403 for any other."""
+        origin = environ["HTTP_ORIGIN"]
+        if not self.gateway.cors.allows(origin):
+            raise EdgeProblem(403, f"The origin {origin} may not call this API from a browser.",
+                              type_="cors-origin-refused")
+        start_response("204 No Content", [*self.gateway.cors.preflight_headers(origin),
+                                          *trace.headers()])
+        return []
+
+    def openapi(self, method: str, start_response: StartResponse,
+                edge: Headers) -> Iterable[bytes]:
+        """The merged OpenAPI document of every service."""
+        if method not in ("GET", "HEAD"):
+            raise EdgeProblem(405, f"{method} is not allowed here.", type_="method-not-allowed",
+                              headers=_READ_ONLY)
+        body = self.gateway.documents.body()
+        start_response("200 OK", [("Content-Type", "application/json"),
+                                  ("Content-Length", str(len(body))),
+                                  ("Cache-Control", "no-cache"), *edge])
+        return [] if method == "HEAD" else [body]
+
+    def fetch_json(self, service: str, path: str) -> dict[str, Any] | None:
+        """GET `path` of `service` through its upstream; None when it does not answer 200 JSON."""
+        environ = EnvironBuilder(path=f"/api/{service}{path}",
+                                 headers={"Accept": "application/json"}).get_environ()
+        settings = self.gateway.settings.with_changes(read_timeout=5.0)
+        try:
+            request = build_proxy_request(environ, service, settings, Trace(environ))
+            answer = self.gateway.upstreams[service].forward(request, environ)
+            try:
+                body = b"".join(answer.body)
+            finally:
+                if hasattr(answer.body, "close"):
+                    answer.body.close()
+            if not answer.status.startswith("200"):
+                log.warning("%s answered %s for %s", service, answer.status, path)
+                return None
+            return json.loads(body)
+        except (EdgeProblem, ValueError) as exc:
+            log.warning("cannot read %s from %s: %s", path, service, exc)
+            return None
+
+    def event_stream(self, environ: dict[str, Any], start_response: StartResponse,
+                     edge: Headers, principal: Principal | None) -> Iterable[bytes]:
+        """Platform events as Server-Sent Events, filtered by `types` and communities."""
+        if environ.get("REQUEST_METHOD") != "GET":
+            raise EdgeProblem(405, "The event stream is read with GET.",
+                              type_="method-not-allowed", headers=[("Allow", "GET")])
+        if principal is None or not principal.has_role(*EVENT_STREAM_ROLES):
+            raise EdgeProblem(403, "The event stream needs one of the roles: "
+                                   f"{', '.join(EVENT_STREAM_ROLES)}.", type_="forbidden")
+        feed = self.gateway.feed
+        if feed is None:
+            raise EdgeProblem(503, "No event bus is configured (AMQP_URL).", type_="unavailable")
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        try:
+            patterns = parse_types(query.get("types", [None])[0])
+        except ValueError as exc:
+            raise EdgeProblem(422, str(exc), type_="validation-failed",
+                              errors={"types": [str(exc)]}) from None
+        feed.start()
+        if not feed.ready.wait(self.gateway.settings.connect_timeout):
+            raise EdgeProblem(503, "The event bus is not reachable right now.",
+                              type_="unavailable", headers=[("Retry-After", "10")])
+        with self._clients_lock:
+            if self._clients >= self.gateway.settings.sse_max_clients:
+                raise EdgeProblem(503, "Too many event stream clients on this gateway process.",
+                                  type_="unavailable", headers=[("Retry-After", "30")])
+            self._clients += 1
+        start_response("200 OK", [("Content-Type", "text/event-stream; charset=utf-8"),
+                                  ("Cache-Control", "no-cache"), ("X-Accel-Buffering", "no"),
+                                  *edge])
+        body = event_stream(feed, principal, patterns, environ.get("HTTP_LAST_EVENT_ID"),
+                            self.gateway.settings.sse_heartbeat_seconds)
+        return _Counted(body, self)
+
+    def _client_left(self) -> None:
+        with self._clients_lock:
+            self._clients -= 1
+
+
+class _Counted:
+    """An SSE body that keeps the open-stream count and gauge right when the client leaves."""
+
+    def __init__(self, body: Iterator[bytes], owner: LocalEndpoints) -> None:
+        self.body = body
+        self.owner = owner
+        self.closed = False
+        owner.gateway.metrics.stream_clients.inc()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.body
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.body.close()
+            self.owner._client_left()
+            self.owner.gateway.metrics.stream_clients.dec()

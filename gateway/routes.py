@@ -1,0 +1,80 @@
+"""The routes the edge lets through without a token, and the route classes of rate limits.
+
+This is the one place that says what is public at the edge. Every service checks the
+token again, so listing a path here never makes it public by itself: it only stops the
+gateway from refusing an anonymous call before the service has decided.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (methods, pattern): `*` is one path segment, `**` any rest of the path (or nothing).
+# Paths outside /api/ are the gateway's own: probes (/healthz, /readyz, /metrics) and the
+# web UI (the portal at /, the console at /console/, the hall display at /display/<code>,
+# assets under /static/): all public. Under /api/ only these are:
+PUBLIC_ROUTES: tuple[tuple[frozenset[str], str], ...] = (
+    # the merged API documentation
+    (frozenset({"GET", "HEAD"}), "/api/docs"),
+    (frozenset({"GET", "HEAD"}), "/api/openapi.json"),
+    # each service's health and OpenAPI document
+    (frozenset({"GET", "HEAD"}), "/api/*/healthz"),
+    (frozenset({"GET", "HEAD"}), "/api/*/readyz"),
+    (frozenset({"GET", "HEAD"}), "/api/*/openapi.json"),
+    # public reads: transparency (contracts, payments, published results) and the hall display
+    (frozenset({"GET", "HEAD"}), "/api/*/public/**"),
+    (frozenset({"GET", "HEAD"}), "/api/*/transparency/**"),
+    (frozenset({"GET", "HEAD"}), "/api/intake/display/**"),
+    # Open311 GeoReport v2 reads (POST needs a token or the spec's api_key, checked by grid)
+    (frozenset({"GET", "HEAD"}), "/api/grid/open311/v2/**"),
+)
+
+
+EVENT_STREAM_PATH = "/api/events/stream"
+# Who may read the event stream: departments, and those who oversee all of them.
+EVENT_STREAM_ROLES = ("department", "subdistrict_officer", "admin")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def _regex(pattern: str) -> str:
+    parts = []
+    for segment in pattern.strip("/").split("/"):
+        if segment == "**":
+            parts.append(r"(?:/.*)?")
+        elif segment == "*":
+            parts.append(r"/[^/]+")
+        elif segment:
+            parts.append("/" + re.escape(segment))
+    return "".join(parts) or "/"
+
+
+def _compile(routes: tuple[tuple[frozenset[str], str], ...]) -> dict[str, re.Pattern[str]]:
+    by_method: dict[str, list[str]] = {}
+    for methods, pattern in routes:
+        for method in methods:
+            by_method.setdefault(method, []).append(_regex(pattern))
+    return {m: re.compile("^(?:" + "|".join(p) + ")$") for m, p in by_method.items()}
+
+
+_PUBLIC = _compile(PUBLIC_ROUTES)
+
+
+def is_public(method: str, path: str) -> bool:
+    """True when the edge lets `method path` through without a token."""
+    if method == "OPTIONS" or not path.startswith("/api/"):
+        return True
+    pattern = _PUBLIC.get(method)
+    return pattern is not None and pattern.match(path) is not None
+
+
+def route_class(method: str, path: str, authenticated: bool) -> str | None:
+    """The rate-limit class of a request, or None (the gateway's own pages and probes)."""
+    if not path.startswith("/api/"):
+        return None
+    if path == EVENT_STREAM_PATH:
+        return "stream"
+    if not authenticated:
+        return "anonymous"
+    return "read" if method in SAFE_METHODS else "write"

@@ -1,0 +1,147 @@
+"""The gateway's settings, read once from the environment into a typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from services import SERVICES
+from services.chassis.config import Settings
+
+# Route classes (see gateway/routes.py) and their default limits, in the `limits` notation.
+DEFAULT_RATE_LIMITS = {
+    "anonymous": "120/minute",
+    "read": "1200/minute",
+    "write": "300/minute",
+    "stream": "30/minute",
+}
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def _float(name: str, default: float) -> float:
+    value = _env(name)
+    return float(value) if value is not None else default
+
+
+def _int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def upstream_env_name(service: str) -> str:
+    """`INTAKE_URL` for `intake`: the variable holding that service's replica base URLs."""
+    return f"{service.upper()}_URL"
+
+
+def _route_timeouts(value: str | None) -> tuple[tuple[str, float], ...]:
+    """`intake/analytics=60,grid=10` → ((prefix, seconds), ...), longest prefix first."""
+    pairs = []
+    for item in _list(value):
+        prefix, _, seconds = item.partition("=")
+        if not seconds:
+            raise ValueError(
+                f"GATEWAY_ROUTE_TIMEOUTS item {item!r} is not <service/path>=<seconds>")
+        pairs.append(("/api/" + prefix.strip().strip("/"), float(seconds)))
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    """Where the services are and how the edge behaves."""
+
+    chassis: Settings
+    upstream_urls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    connect_timeout: float = 2.0
+    read_timeout: float = 30.0
+    route_timeouts: tuple[tuple[str, float], ...] = ()
+    retries: int = 2
+    pool_idle_seconds: float = 1.5
+    pool_size: int = 64
+    breaker_failures: int = 5
+    breaker_reset_seconds: float = 10.0
+    health_interval: float = 5.0
+    readyz_cache_seconds: float = 2.0
+    max_header_bytes: int = 16_384
+    max_header_count: int = 100
+    cors_origins: tuple[str, ...] = ()
+    trusted_proxies: int = 0
+    rate_limits: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    rate_limits_enabled: bool = True
+    redis_url: str | None = None
+    sse_replay_size: int = 1000
+    sse_heartbeat_seconds: float = 15.0
+    sse_max_clients: int = 4
+    docs_cache_seconds: float = 60.0
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self.chassis.max_body_bytes
+
+    def read_timeout_for(self, path: str) -> float:
+        """The read timeout of the route `path` (`/api/<service>/...`)."""
+        for prefix, seconds in self.route_timeouts:
+            if path == prefix or path.startswith(prefix + "/"):
+                return seconds
+        return self.read_timeout
+
+    @classmethod
+    def from_env(cls, overrides: Mapping[str, Any] | None = None) -> GatewaySettings:
+        """Read the environment; `overrides` (field name → value) win, chassis keys go down."""
+        overrides = dict(overrides or {})
+        own = {f.name for f in fields(cls)}
+        chassis_overrides = {k: v for k, v in overrides.items() if k not in own}
+        limits = dict(DEFAULT_RATE_LIMITS)
+        for route_class in DEFAULT_RATE_LIMITS:
+            value = _env(f"RATE_LIMIT_{route_class.upper()}")
+            if value:
+                limits[route_class] = value
+        values: dict[str, Any] = dict(
+            chassis=Settings.from_env("gateway", chassis_overrides),
+            upstream_urls={
+                service: tuple(u.rstrip("/") for u in _list(_env(upstream_env_name(service))))
+                for service in SERVICES
+                if _env(upstream_env_name(service))
+            },
+            connect_timeout=_float("GATEWAY_CONNECT_TIMEOUT", 2.0),
+            read_timeout=_float("GATEWAY_READ_TIMEOUT", 30.0),
+            route_timeouts=_route_timeouts(_env("GATEWAY_ROUTE_TIMEOUTS")),
+            retries=_int("GATEWAY_RETRIES", 2),
+            pool_idle_seconds=_float("GATEWAY_POOL_IDLE_SECONDS", 1.5),
+            pool_size=_int("GATEWAY_POOL_SIZE", 64),
+            breaker_failures=_int("GATEWAY_BREAKER_FAILURES", 5),
+            breaker_reset_seconds=_float("GATEWAY_BREAKER_RESET_SECONDS", 10.0),
+            health_interval=_float("GATEWAY_HEALTH_INTERVAL", 5.0),
+            readyz_cache_seconds=_float("GATEWAY_READYZ_CACHE_SECONDS", 2.0),
+            max_header_bytes=_int("GATEWAY_MAX_HEADER_BYTES", 16_384),
+            max_header_count=_int("GATEWAY_MAX_HEADER_COUNT", 100),
+            cors_origins=_list(_env("GATEWAY_CORS_ORIGINS")),
+            trusted_proxies=_int("GATEWAY_TRUSTED_PROXIES", 0),
+            rate_limits=limits,
+            rate_limits_enabled=(_env("RATE_LIMITS_ENABLED") or "true").lower()
+            in ("1", "true", "yes", "on"),
+            redis_url=_env("REDIS_URL"),
+            sse_replay_size=_int("SSE_REPLAY_SIZE", 1000),
+            sse_heartbeat_seconds=_float("SSE_HEARTBEAT_SECONDS", 15.0),
+            sse_max_clients=_int("SSE_MAX_CLIENTS", 4),
+            docs_cache_seconds=_float("GATEWAY_DOCS_CACHE_SECONDS", 60.0),
+        )
+        for key in own & overrides.keys():
+            values[key] = overrides[key]
+        if "rate_limits" in overrides:
+            values["rate_limits"] = {**DEFAULT_RATE_LIMITS, **overrides["rate_limits"]}
+        if "route_timeouts" in overrides and isinstance(overrides["route_timeouts"], str):
+            values["route_timeouts"] = _route_timeouts(overrides["route_timeouts"])
+        return cls(**values)
+
+    def with_changes(self, **changes: Any) -> GatewaySettings:
+        return replace(self, **changes)

@@ -1,0 +1,78 @@
+"""The web UI and the docs page: packaged files only, nothing fetched at run time.
+
+- `/` and any other path outside /api/ that is not the console, display, static or probes:
+  the resident portal (gateway/web/portal/); a path without a file extension falls back
+  to the portal's index.html (client-side routes).
+- `/console/...`: the staff console (gateway/web/console/), the same fallback.
+- `/display/<community>`: the hall display page (gateway/web/display/index.html) for one
+  of the seven community codes; other files of that folder by name.
+- `/static/...`: shared assets (gateway/static/, e.g. Swagger UI).
+- `/api/docs`: Swagger UI on the merged document (gateway/static/docs/index.html).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from werkzeug.security import safe_join
+from werkzeug.utils import send_file
+
+from services.chassis.config import COMMUNITIES
+
+from .problems import EdgeProblem
+
+PACKAGE = Path(__file__).resolve().parent
+WEB = PACKAGE / "web"
+STATIC = PACKAGE / "static"
+DOCS_PAGE = STATIC / "docs" / "index.html"
+
+
+def _resolve(root: Path, relative: str, spa: bool) -> Path:
+    relative = relative.lstrip("/")
+    if relative == "" or relative.endswith("/"):
+        relative += "index.html"
+    joined = safe_join(str(root), relative)
+    if joined is not None and Path(joined).is_file():
+        return Path(joined)
+    if spa and "." not in posixpath.basename(relative):
+        index = root / "index.html"
+        if index.is_file():
+            return index
+    raise EdgeProblem(404, "There is no page at this address.", type_="not-found")
+
+
+def locate(path: str) -> Path:
+    """The packaged file answering `path` (outside /api/), or a 404 problem."""
+    if path == "/api/docs":
+        return DOCS_PAGE
+    if path.startswith("/static/"):
+        return _resolve(STATIC, path[len("/static/"):], spa=False)
+    if path == "/console" or path.startswith("/console/"):
+        return _resolve(WEB / "console", path[len("/console"):], spa=True)
+    if path.startswith("/display/"):
+        rest = path[len("/display/"):].strip("/")
+        if rest in COMMUNITIES:
+            return _resolve(WEB / "display", "index.html", spa=False)
+        if rest.count("/") == 0 and "." not in rest:
+            raise EdgeProblem(404, f"{rest!r} is not a community code.", type_="not-found")
+        return _resolve(WEB / "display", rest, spa=False)
+    return _resolve(WEB / "portal", path, spa=True)
+
+
+def serve_file(file: Path, environ: dict[str, Any], start_response: Any,
+               extra_headers: list[tuple[str, str]]) -> Iterable[bytes]:
+    """Send `file` with conditional-request support (ETag, Last-Modified) and our headers."""
+    is_page = file.suffix == ".html"
+    response = send_file(str(file), environ, conditional=True, etag=True,
+                         max_age=None if is_page else 300)
+    if is_page:
+        response.headers["Cache-Control"] = "no-cache"
+
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        own = [(k, v) for k, v in headers if k.lower() not in ("date", "content-disposition")]
+        return start_response(status, [*own, *extra_headers], exc_info)
+
+    return response(environ, start)

@@ -1,0 +1,209 @@
+"""Server-Sent Events for departments without AMQP: the exchange, filtered, with resume.
+
+Each gateway process consumes the event exchange through its own exclusive, auto-deleted
+queue bound to `#` and keeps the last events in a bounded replay buffer. A client's
+stream sends each matching event as one SSE message (`id:` = the CloudEvent id,
+`data:` = the CloudEvent JSON); `Last-Event-ID` resumes after that event while it is
+still in the buffer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import re
+import threading
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kombu import Connection, Queue
+
+from services.chassis import events
+from services.chassis.auth import Principal
+from services.chassis.bus import Bus
+
+log = logging.getLogger("gateway.stream")
+TYPE_PATTERN = re.compile(r"^[a-z_*#]+(\.[a-z_*#]+){0,3}$")
+
+
+@dataclass(frozen=True)
+class BufferedEvent:
+    """One event in the replay buffer, with the buffer's own increasing position."""
+
+    position: int
+    id: str
+    name: str
+    community: str | None
+    json: str
+
+
+class EventFeed:
+    """One consumer thread per process filling a bounded replay buffer."""
+
+    def __init__(self, bus: Bus, size: int) -> None:
+        self.bus = bus
+        self.buffer: deque[BufferedEvent] = deque()
+        self.size = max(1, size)
+        self.positions: dict[str, int] = {}
+        self.condition = threading.Condition()
+        self._next = itertools.count(1)
+        self.last_position = 0
+        self.ready = threading.Event()
+        self._stop = threading.Event()
+        self._pid: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start consuming in this process (again after a fork); return at once."""
+        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            return
+        with self.condition:
+            if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+                return
+            self._pid = os.getpid()
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="gateway-event-feed",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def _run(self) -> None:
+        delay = 0.5
+        while not self._stop.is_set():
+            try:
+                self._consume()
+                delay = 0.5
+            except Exception as exc:  # broker gone: keep the buffer, reconnect with backoff
+                self.ready.clear()
+                log.warning("event feed disconnected, retrying in %.1fs: %s", delay, exc)
+                self._stop.wait(delay)
+                delay = min(delay * 2, 15.0)
+
+    def _connect(self) -> Connection:
+        if self.bus.is_memory:  # in-process broker: poll gently, events are not latency-bound
+            return Connection("memory://localhost/", transport_options={"polling_interval": 0.1})
+        return self.bus.connect()
+
+    def _consume(self) -> None:
+        with self._connect() as connection:
+            self.bus.declare(connection)
+            queue = Queue(self.bus.settings.queue_name(f"stream.{uuid.uuid4().hex[:12]}"),
+                          exchange=self.bus.exchange, routing_key="#", exclusive=True,
+                          auto_delete=True, durable=False)
+            with connection.Consumer(queue, on_message=self._on_message, no_ack=True):
+                self.ready.set()
+                while not self._stop.is_set():
+                    try:
+                        connection.drain_events(timeout=1)
+                    except TimeoutError:
+                        continue
+
+    def _on_message(self, message: object) -> None:
+        body = getattr(message, "body", b"")
+        try:
+            event = events.parse(body)
+            name = events.event_name(event)
+        except events.MalformedEvent as exc:
+            log.warning("skipping a malformed event: %s", exc)
+            return
+        self.add(event["id"], name, event.get("community"),
+                 json.dumps(event, ensure_ascii=False, separators=(",", ":")))
+
+    def add(self, event_id: str, name: str, community: str | None, text: str) -> None:
+        """Append one event (evicting the oldest) and wake the streams."""
+        with self.condition:
+            if event_id in self.positions:  # a redelivery: already buffered
+                return
+            if len(self.buffer) >= self.size:
+                evicted = self.buffer.popleft()
+                self.positions.pop(evicted.id, None)
+            position = next(self._next)
+            self.buffer.append(BufferedEvent(position, event_id, name, community, text))
+            self.positions[event_id] = position
+            self.last_position = position
+            self.condition.notify_all()
+
+    def position_of(self, event_id: str) -> int | None:
+        with self.condition:
+            return self.positions.get(event_id)
+
+    def first_position(self) -> int:
+        with self.condition:
+            return self.buffer[0].position if self.buffer else self.last_position + 1
+
+    def after(self, position: int, timeout: float) -> list[BufferedEvent]:
+        """Buffered events after `position`, waiting up to `timeout` for one to arrive."""
+        with self.condition:
+            if self.last_position <= position:
+                self.condition.wait(timeout)
+            if not self.buffer or self.last_position <= position:
+                return []
+            start = max(0, position + 1 - self.buffer[0].position)
+            return list(itertools.islice(self.buffer, start, None))
+
+
+def parse_types(value: str | None) -> tuple[str, ...]:
+    """`grid.case.*,intake.case.referred` → patterns; ValueError on anything else."""
+    patterns = tuple(p.strip() for p in (value or "#").split(",") if p.strip())
+    bad = [p for p in patterns if not TYPE_PATTERN.match(p)]
+    if bad or not patterns or len(patterns) > 20:
+        raise ValueError("types must be up to 20 comma-separated event name patterns such as "
+                         "grid.case.* or intake.case.referred")
+    return patterns
+
+
+def _message(entry: BufferedEvent) -> bytes:
+    return f"id: {entry.id}\ndata: {entry.json}\n\n".encode()
+
+
+def _notice(kind: str, detail: str) -> bytes:
+    return f"event: {kind}\ndata: {json.dumps({'detail': detail})}\n\n".encode()
+
+
+def event_stream(feed: EventFeed, principal: Principal, patterns: tuple[str, ...],
+                 last_event_id: str | None, heartbeat: float) -> Iterator[bytes]:
+    """The SSE body for one client: resume, then live events, with keep-alive comments.
+
+    The starting point is fixed now, when the client connects, not when the server first
+    iterates the body, so nothing published in between is missed.
+    """
+    opening = b"retry: 3000\n: connected\n\n"
+    if last_event_id is None:
+        cursor = feed.last_position
+    else:
+        found = feed.position_of(last_event_id)
+        if found is None:
+            opening += _notice("reset", "Last-Event-ID is not in the replay buffer any more; "
+                                        "replaying every buffered event (some may be missing).")
+            cursor = feed.first_position() - 1
+        else:
+            cursor = found
+    communities = None if principal.is_admin else principal.communities
+    return _follow(feed, opening, cursor, communities, patterns, heartbeat)
+
+
+def _follow(feed: EventFeed, opening: bytes, cursor: int, communities: frozenset[str] | None,
+            patterns: tuple[str, ...], heartbeat: float) -> Iterator[bytes]:
+    yield opening
+    while True:
+        entries = feed.after(cursor, heartbeat)
+        if not entries:
+            yield b": keep-alive\n\n"
+            continue
+        if entries[0].position > cursor + 1:
+            yield _notice("gap", "Events were evicted from the replay buffer before they "
+                                 "could be sent; some are missing.")
+        for entry in entries:
+            cursor = entry.position
+            if communities is not None and entry.community and entry.community not in communities:
+                continue
+            if any(events.topic_matches(p, entry.name) for p in patterns):
+                yield _message(entry)

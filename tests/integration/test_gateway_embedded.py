@@ -1,0 +1,27 @@
+"""The embedded platform's gateway: every service in process, one set of keys."""
+
+from __future__ import annotations
+
+from werkzeug.test import Client
+
+from deploy import embedded
+from services import SERVICES
+from services.chassis.testing import bearer, key_settings
+
+
+def test_embedded_gateway_routes_to_every_service_with_the_platforms_keys(tmp_path, key_dir,
+                                                                         token):
+    platform = embedded.build(tmp_path / "data", overrides=key_settings(key_dir),
+                              start_workers=False)
+    try:
+        client = Client(platform.gateway)
+        for service in SERVICES:
+            response = client.get(f"/api/{service}/readyz")
+            assert response.status_code == 200, (service, response.get_data(as_text=True))
+            assert response.get_json()["service"] == service
+            metrics = client.get(f"/api/{service}/metrics", headers=bearer(token("admin")))
+            assert metrics.status_code == 200
+        assert client.get("/readyz").get_json()["checks"] == {s: "ok" for s in SERVICES}
+        assert client.get("/api/openapi.json").status_code == 200
+    finally:
+        platform.stop()

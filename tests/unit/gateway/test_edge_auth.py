@@ -1,0 +1,99 @@
+"""Tokens are checked at the edge with the chassis rules, before any service is called."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from werkzeug.test import Client
+
+from services.chassis.testing import assert_problem, bearer
+from tests.unit.gateway.support import EchoApp, inprocess_gateway
+
+
+@pytest.fixture
+def echo():
+    return EchoApp()
+
+
+@pytest.fixture
+def client(echo, key_dir, tmp_path):
+    return Client(inprocess_gateway(key_dir, tmp_path, {"intake": echo, "grid": echo}))
+
+
+def _claims(**overrides):
+    now = int(time.time())
+    claims = {"iss": "community-platform", "aud": "community-platform", "sub": "u1",
+              "roles": ["center_staff"], "communities": ["huaguoshan"], "iat": now,
+              "exp": now + 600}
+    claims.update(overrides)
+    return claims
+
+
+def _refused(client, echo, headers, detail, type_suffix="unauthorized"):
+    response = client.get("/api/intake/tickets", headers=headers)
+    body = assert_problem(response, 401, type_suffix=type_suffix)
+    assert body["detail"] == detail
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert echo.calls == []  # the service never saw the request
+    return body
+
+
+def test_valid_token_passes_and_reaches_the_service(client, echo, token):
+    response = client.get("/api/intake/tickets", headers=bearer(token("center_staff")))
+    assert response.status_code == 200
+    assert echo.calls[0]["headers"]["Authorization"].startswith("Bearer ")
+
+
+def test_missing_token_is_refused_at_the_edge(client, echo):
+    _refused(client, echo, {}, "This endpoint needs a bearer token.")
+
+
+def test_expired_token_is_refused_at_the_edge(client, echo, key_dir):
+    key = (key_dir / "jwt-private.pem").read_bytes()
+    expired = jwt.encode(_claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200), key,
+                         algorithm="RS256")
+    _refused(client, echo, bearer(expired), "The token has expired.", "token-expired")
+
+
+def test_token_signed_with_another_key_is_refused_at_the_edge(client, echo):
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption())
+    forged = jwt.encode(_claims(), pem, algorithm="RS256")
+    _refused(client, echo, bearer(forged), "The token signature does not verify.")
+
+
+def test_alg_none_is_refused_at_the_edge(client, echo):
+    unsigned = jwt.encode(_claims(), None, algorithm="none")
+    _refused(client, echo, bearer(unsigned), "Token algorithm 'none' is not accepted.")
+
+
+def test_non_bearer_scheme_is_refused_at_the_edge(client, echo):
+    _refused(client, echo, {"Authorization": "Basic dTpw"}, "Use 'Authorization: Bearer <token>'.")
+
+
+def test_bad_token_on_a_public_route_is_still_refused(client, echo):
+    response = client.get("/api/grid/open311/v2/services.json", headers=bearer("x.y.z"))
+    assert_problem(response, 401)
+    assert echo.calls == []
+
+
+@pytest.mark.parametrize("path", [
+    "/api/intake/healthz", "/api/grid/openapi.json", "/api/grid/open311/v2/services.json",
+    "/api/grid/open311/v2/requests/abc.json?jurisdiction_id=huaguoshan",
+    "/api/intake/display/huaguoshan", "/api/intake/public/contracts",
+    "/api/grid/transparency/results/2026"])
+def test_public_routes_pass_without_a_token(path, client, echo):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Authorization" not in echo.calls[-1]["headers"]
+
+
+def test_public_routes_are_read_only(client, echo):
+    response = client.post("/api/grid/open311/v2/requests.json", data=b"service_code=x")
+    assert_problem(response, 401)
+    assert echo.calls == []

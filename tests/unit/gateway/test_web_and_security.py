@@ -1,0 +1,111 @@
+"""The packaged web UI routes, security headers, CORS, probes and metrics."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.test import Client
+
+from services.chassis.testing import assert_problem, bearer
+from tests.unit.gateway.support import EchoApp, inprocess_gateway
+
+PORTAL = "https://portal.zhaoshang.example"
+
+
+@pytest.fixture
+def echo():
+    return EchoApp()
+
+
+@pytest.fixture
+def client(echo, key_dir, tmp_path):
+    return Client(inprocess_gateway(key_dir, tmp_path, {"intake": echo},
+                                    cors_origins=(PORTAL,)))
+
+
+@pytest.mark.parametrize("path", ["/", "/tickets/mine", "/console/", "/console/window/3",
+                                  "/display/huaguoshan", "/display/guiyuan"])
+def test_web_pages_are_served_with_language_and_title(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="zh-CN">' in html and "<title>" in html
+    assert response.headers["Cache-Control"] == "no-cache"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_console_without_slash_redirects(client):
+    response = client.get("/console")
+    assert response.status_code == 308 and response.headers["Location"] == "/console/"
+
+
+def test_unknown_display_community_and_missing_asset_are_404(client):
+    assert_problem(client.get("/display/shekou"), 404)
+    assert_problem(client.get("/missing.js"), 404)
+    assert_problem(client.get("/static/../app.py"), 400)
+
+
+def test_pages_are_read_only(client):
+    assert_problem(client.post("/console/"), 405)
+
+
+def test_security_headers_on_api_answers(client, token):
+    response = client.get("/api/intake/tickets", headers=bearer(token("center_staff")))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_only_over_https(client):
+    response = client.get("/healthz", base_url="https://gateway.example")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_cors_preflight_for_a_configured_origin(client, echo):
+    response = client.options("/api/intake/tickets", headers={
+        "Origin": PORTAL, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type, idempotency-key"})
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == PORTAL
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Idempotency-Key" in response.headers["Access-Control-Allow-Headers"]
+    assert echo.calls == []
+
+
+def test_cors_preflight_from_another_origin_is_refused(client):
+    response = client.options("/api/intake/tickets", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "DELETE"})
+    assert_problem(response, 403, type_suffix="cors-origin-refused")
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_cors_headers_on_actual_requests(client, token):
+    allowed = client.get("/api/intake/tickets",
+                         headers=bearer(token("center_staff"), Origin=PORTAL))
+    assert allowed.headers["Access-Control-Allow-Origin"] == PORTAL
+    assert "X-Request-ID" in allowed.headers["Access-Control-Expose-Headers"]
+    other = client.get("/api/intake/tickets",
+                       headers=bearer(token("center_staff"), Origin="https://evil.example"))
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_healthz_readyz_and_metrics(client, token):
+    assert client.get("/healthz").get_json() == {"status": "ok", "service": "gateway"}
+    ready = client.get("/readyz").get_json()
+    assert ready["status"] == "ready" and ready["checks"] == {"intake": "ok"}
+    client.get("/api/intake/tickets", headers=bearer(token("center_staff")))
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'gateway_requests_total{route="intake",status="200"} 1.0' in metrics
+
+
+def test_an_error_inside_the_gateway_is_a_500_problem(key_dir, tmp_path, token):
+    def broken(environ, start_response):
+        raise RuntimeError("secret internals")
+
+    gateway = inprocess_gateway(key_dir, tmp_path, {"intake": broken})
+    response = Client(gateway).get("/api/intake/x", headers=bearer(token("center_staff")))
+    body = assert_problem(response, 500)
+    assert "secret" not in response.get_data(as_text=True)
+    assert body["request_id"] == response.headers["X-Request-ID"]
