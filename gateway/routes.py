@@ -21,12 +21,17 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"GET", "HEAD"}), "/api/*/healthz"),
     (frozenset({"GET", "HEAD"}), "/api/*/readyz"),
     (frozenset({"GET", "HEAD"}), "/api/*/openapi.json"),
-    # public reads: transparency (contracts, payments, published results) and the hall display
-    (frozenset({"GET", "HEAD"}), "/api/*/public/**"),
-    (frozenset({"GET", "HEAD"}), "/api/*/transparency/**"),
-    (frozenset({"GET", "HEAD"}), "/api/intake/display/**"),
-    # Open311 GeoReport v2 reads (POST needs a token or the spec's api_key, checked by grid)
+    # the hall display (called tickets per window, no personal data)
+    (frozenset({"GET", "HEAD"}), "/api/intake/display"),
+    # public geography: the grid cells and which cell holds a point
+    (frozenset({"GET", "HEAD"}), "/api/grid/cells"),
+    (frozenset({"GET", "HEAD"}), "/api/grid/cells/*"),
+    # transparency: the OCDS publication of every purchase, contract and payment
+    (frozenset({"GET", "HEAD"}), "/api/contracts/ocds/**"),
+    # Open311 GeoReport v2: reads, and posting a request with the spec's api_key (grid
+    # checks the key; an Open311 client sends no bearer token)
     (frozenset({"GET", "HEAD"}), "/api/grid/open311/v2/**"),
+    (frozenset({"POST"}), "/api/grid/open311/v2/requests.*"),
 )
 
 
@@ -45,6 +50,8 @@ def _regex(pattern: str) -> str:
             parts.append(r"(?:/.*)?")
         elif segment == "*":
             parts.append(r"/[^/]+")
+        elif "*" in segment:  # e.g. requests.* (any format)
+            parts.append("/" + re.escape(segment).replace(r"\*", r"[^/]+"))
         elif segment:
             parts.append("/" + re.escape(segment))
     return "".join(parts) or "/"

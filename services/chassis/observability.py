@@ -72,8 +72,10 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
-            "service": getattr(record, "service", None) or self.service,
-            "request_id": getattr(record, "request_id", None),
+            "service": getattr(record, "service", None)
+            or getattr(record, "_context_service", None) or self.service,
+            "request_id": getattr(record, "request_id", None)
+            or getattr(record, "_context_request_id", None),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
@@ -88,8 +90,9 @@ _base_factory = logging.getLogRecordFactory()
 
 def _record_with_context(*args: Any, **kwargs: Any) -> logging.LogRecord:
     record = _base_factory(*args, **kwargs)
-    record.request_id = _request_id.get()
-    record.service = _service.get()
+    # Private names, so a caller's `extra={"request_id": ...}` still works and wins.
+    record._context_request_id = _request_id.get()
+    record._context_service = _service.get()
     return record
 
 
@@ -115,7 +118,7 @@ def configure_logging(level: str = "INFO", json_lines: bool = True, service: str
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = "-"
+            record.request_id = getattr(record, "_context_request_id", None) or "-"
         return True
 
 

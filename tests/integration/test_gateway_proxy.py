@@ -265,7 +265,7 @@ def test_oversized_headers_are_431(client, token):
 
 
 def test_dot_segments_are_refused(client, token):
-    response = client.get("/api/intake/public/../tickets", headers=bearer(token("center_staff")))
+    response = client.get("/api/intake/display/../tickets", headers=bearer(token("center_staff")))
     assert_problem(response, 400, type_suffix="bad-path")
 
 

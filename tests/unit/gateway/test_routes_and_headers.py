@@ -17,18 +17,21 @@ from gateway.routes import EVENT_STREAM_PATH, is_public, route_class
 @pytest.mark.parametrize(("method", "path"), [
     ("GET", "/"), ("GET", "/console/"), ("GET", "/display/chiwan"), ("GET", "/healthz"),
     ("GET", "/api/docs"), ("GET", "/api/openapi.json"), ("HEAD", "/api/intake/readyz"),
-    ("GET", "/api/grid/open311/v2/services.json"), ("GET", "/api/contracts/public/x/y"),
-    ("GET", "/api/evaluation/transparency/huaguoshan"), ("OPTIONS", "/api/intake/tickets"),
+    ("GET", "/api/grid/open311/v2/services.json"), ("GET", "/api/contracts/ocds/releases"),
+    ("GET", "/api/contracts/ocds/records/ocds-zsjd01-1"), ("GET", "/api/intake/display"),
+    ("GET", "/api/grid/cells"), ("GET", "/api/grid/cells/HGS-01"),
+    ("POST", "/api/grid/open311/v2/requests.json"), ("OPTIONS", "/api/intake/tickets"),
 ])
 def test_public(method, path):
     assert is_public(method, path)
 
 
 @pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/api/intake/tickets"), ("POST", "/api/grid/open311/v2/requests.json"),
-    ("GET", "/api/intake/publicity"), ("GET", "/api/intake/x/healthz"),
-    ("GET", EVENT_STREAM_PATH), ("DELETE", "/api/contracts/public/x"),
-    ("GET", "/api/grid/open311/v3/services.json"),
+    ("GET", "/api/intake/tickets"), ("POST", "/api/grid/open311/v2/services.json"),
+    ("GET", "/api/intake/displays"), ("GET", "/api/intake/x/healthz"),
+    ("GET", EVENT_STREAM_PATH), ("POST", "/api/contracts/ocds/releases"),
+    ("GET", "/api/grid/open311/v3/services.json"), ("GET", "/api/grid/cases/public"),
+    ("POST", "/api/grid/cells"), ("GET", "/api/contracts/contracts"),
 ])
 def test_not_public(method, path):
     assert not is_public(method, path)
@@ -37,7 +40,7 @@ def test_not_public(method, path):
 def test_route_classes():
     assert route_class("GET", "/api/intake/tickets", True) == "read"
     assert route_class("POST", "/api/intake/tickets", True) == "write"
-    assert route_class("GET", "/api/intake/display/x", False) == "anonymous"
+    assert route_class("GET", "/api/intake/display", False) == "anonymous"
     assert route_class("GET", EVENT_STREAM_PATH, True) == "stream"
     assert route_class("GET", "/static/app.js", False) is None
     assert route_class("GET", "/healthz", False) is None
