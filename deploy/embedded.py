@@ -21,6 +21,8 @@ from services.chassis.app import Runtime
 from services.chassis.config import Settings
 from services.chassis.observability import configure_logging
 
+from .identities import demo_identities
+
 log = logging.getLogger("embedded")
 
 
@@ -33,6 +35,7 @@ class Platform:
     runtimes: dict[str, Runtime] = field(default_factory=dict)
     workers: dict[str, Any] = field(default_factory=dict)
     gateway: Any = None
+    identities: list[dict[str, Any]] = field(default_factory=list)
 
     def stop(self) -> None:
         for worker in self.workers.values():
@@ -60,7 +63,9 @@ def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers
             worker.start()
             platform.workers[service] = worker
     gateway_config = {"data_dir": data_dir, "amqp_url": "memory://", **(overrides or {})}
-    platform.gateway = create_gateway(upstreams=platform.apps, config=gateway_config)
+    platform.identities = demo_identities(Settings.from_env("gateway", gateway_config))
+    platform.gateway = create_gateway(upstreams=platform.apps, config=gateway_config,
+                                      demo_identities=platform.identities)
     return platform
 
 

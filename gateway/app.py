@@ -45,8 +45,10 @@ class Gateway:
 
     def __init__(self, settings: GatewaySettings, upstreams: Mapping[str, Upstream],
                  replicas: Mapping[str, list[Replica]], apps: Mapping[str, WsgiApp],
-                 metrics: GatewayMetrics) -> None:
+                 metrics: GatewayMetrics,
+                 demo_identities: list[dict[str, Any]] | None = None) -> None:
         self.settings = settings
+        self.demo_identities = demo_identities
         self.upstreams = dict(upstreams)
         self.metrics = metrics
         self.verifier = TokenVerifier(settings.chassis)
@@ -194,8 +196,13 @@ def _http_upstreams(settings: GatewaySettings, metrics: GatewayMetrics
 
 def create_app(upstreams: Mapping[str, WsgiApp] | None = None,
                settings: GatewaySettings | None = None,
-               config: Mapping[str, Any] | None = None) -> Gateway:
-    """The gateway: in-process WSGI `upstreams` (embedded mode) or the *_URL settings."""
+               config: Mapping[str, Any] | None = None,
+               demo_identities: list[dict[str, Any]] | None = None) -> Gateway:
+    """The gateway: in-process WSGI `upstreams` (embedded mode) or the *_URL settings.
+
+    `demo_identities` (embedded mode only) are offered by the web UI's sign-in page at
+    `/auth/demo-identities`; they carry tokens, so never pass them in production.
+    """
     settings = settings or GatewaySettings.from_env(config)
     configure_logging(settings.chassis.log_level, settings.chassis.log_json, service="gateway")
     metrics = GatewayMetrics()
@@ -205,6 +212,6 @@ def create_app(upstreams: Mapping[str, WsgiApp] | None = None,
             raise ValueError(f"unknown services: {sorted(unknown)}")
         apps = dict(upstreams)
         return Gateway(settings, {s: WsgiUpstream(s, app) for s, app in apps.items()}, {}, apps,
-                       metrics)
+                       metrics, demo_identities)
     http_upstreams, replicas = _http_upstreams(settings, metrics)
     return Gateway(settings, http_upstreams, replicas, {}, metrics)

@@ -51,11 +51,28 @@ class LocalEndpoints:
             start_response("200 OK", [("Content-Type", content_type),
                                       ("Content-Length", str(len(body))), *edge])
             return [body]
+        if path == "/auth/config":
+            return send_json(start_response, 200, self.sign_in_config(), edge)
+        if path == "/auth/demo-identities":
+            if self.gateway.demo_identities is None:
+                raise EdgeProblem(404, "Demo identities exist only in the embedded mode.",
+                                  type_="not-found")
+            return send_json(start_response, 200, self.gateway.demo_identities, edge)
         if path == "/console":
             start_response("308 Permanent Redirect", [("Location", "/console/"),
                                                       ("Content-Length", "0"), *edge])
             return []
         return static.serve_file(static.locate(path), environ, start_response, edge)
+
+    def sign_in_config(self) -> dict[str, Any]:
+        """How the web UI signs people in: demo identities (embedded) or OpenID Connect."""
+        settings = self.gateway.settings
+        if settings.oidc_issuer and settings.oidc_client_id:
+            return {"mode": "oidc", "issuer": settings.oidc_issuer.rstrip("/"),
+                    "client_id": settings.oidc_client_id, "scope": settings.oidc_scope}
+        if self.gateway.demo_identities is not None:
+            return {"mode": "demo"}
+        return {"mode": "token"}
 
     def readyz(self, start_response: StartResponse, edge: Headers) -> Iterable[bytes]:
         """200 when every service has a ready replica, else a 503 problem with the details."""

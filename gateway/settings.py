@@ -82,6 +82,9 @@ class GatewaySettings:
     sse_heartbeat_seconds: float = 15.0
     sse_max_clients: int = 4
     docs_cache_seconds: float = 60.0
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_scope: str = "openid profile"
 
     @property
     def max_body_bytes(self) -> int:
@@ -134,6 +137,9 @@ class GatewaySettings:
             sse_heartbeat_seconds=_float("SSE_HEARTBEAT_SECONDS", 15.0),
             sse_max_clients=_int("SSE_MAX_CLIENTS", 4),
             docs_cache_seconds=_float("GATEWAY_DOCS_CACHE_SECONDS", 60.0),
+            oidc_issuer=_env("OIDC_ISSUER"),
+            oidc_client_id=_env("OIDC_CLIENT_ID"),
+            oidc_scope=_env("OIDC_SCOPE") or "openid profile",
         )
         for key in own & overrides.keys():
             values[key] = overrides[key]
