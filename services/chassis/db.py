@@ -94,6 +94,12 @@ def service_metadata() -> MetaData:
         Column("last_sequence", BigInteger, nullable=False),
     )
     Table(
+        "number_series",
+        metadata,
+        Column("scope", String(200), primary_key=True),
+        Column("last", BigInteger, nullable=False),
+    )
+    Table(
         "inbox",
         metadata,
         Column("event_id", String(36), primary_key=True),

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select
 
+from services.chassis import numbering
 from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
 from services.chassis.db import UnitOfWork, utcnow
@@ -20,7 +20,7 @@ from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unp
 from . import access, case_steps, cells, domain
 from . import events as ev
 from .collection_models import PersonalDataAccess
-from .models import Case, CaseCounter, CaseHistory
+from .models import Case, CaseHistory
 from .protection import PersonalDataCipher
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -53,17 +53,7 @@ class NearbyCase:
 def next_case_number(uow: UnitOfWork, now: datetime) -> str:
     """GC-<local year>-<n>, n counting per year without gaps from concurrent reporters."""
     year = now.astimezone(LOCAL).year
-    bump = (update(CaseCounter).where(CaseCounter.year == year)
-            .values(last=CaseCounter.last + 1).returning(CaseCounter.last))
-    number = uow.session.execute(bump).scalar()
-    if number is None:
-        try:
-            with uow.session.begin_nested():
-                uow.session.add(CaseCounter(year=year, last=1))
-            number = 1
-        except IntegrityError:  # a concurrent first case of the year
-            number = uow.session.execute(bump).scalar_one()
-    return f"GC-{year}-{number:06d}"
+    return f"GC-{year}-{numbering.next_value(uow, f'case:{year}'):06d}"
 
 
 def case_data(case: Case) -> dict[str, Any]:

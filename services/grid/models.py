@@ -60,14 +60,6 @@ class CellsVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class CaseCounter(Base):
-    """Last case number handed out per year (GC-<year>-<n>)."""
-
-    __tablename__ = "case_counters"
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last: Mapped[int] = mapped_column(Integer)
-
-
 class Case(Base):
     """A case (事件) and where it stands in its lifecycle."""
 

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.chassis import numbering
 from services.chassis.auth import Principal
 from services.chassis.db import UnitOfWork
 from services.chassis.errors import NotFound
 
-from . import catalogue, domain, events, numbering, policy
+from . import catalogue, domain, events, policy
 from .domain import CaseStatus, DomainConflict, TicketStatus
 from .models import Case, CaseStep, Ticket
 from .workdays import SHANGHAI

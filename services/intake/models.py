@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Date,
     Float,
@@ -210,12 +209,3 @@ class CalendarDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(100))
-
-
-class Counter(Base):
-    """Last number handed out in a scope (`ticket:<community>:<day>:<letter>`, `case:<year>`)."""
-
-    __tablename__ = "counters"
-
-    scope: Mapped[str] = mapped_column(String(100), primary_key=True)
-    last: Mapped[int] = mapped_column(BigInteger)

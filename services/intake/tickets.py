@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from services.chassis import numbering
 from services.chassis.auth import Principal
 from services.chassis.db import UnitOfWork
 from services.chassis.errors import Forbidden, NotFound
 
-from . import attributes, catalogue, domain, events, numbering, policy
+from . import attributes, catalogue, domain, events, policy
 from .domain import DomainConflict, TicketStatus
 from .models import BusinessType, Ticket, TicketStep, Window
 from .workdays import SHANGHAI, local_date
@@ -34,7 +35,9 @@ def issue(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: date
     owner = data.get("owner_sub") if is_staff else principal.sub
     day = local_date(now)
     prefix = domain.ticket_prefix(business_type.ticket_prefix, data["priority"])
-    sequence = numbering.next_value(uow, f"ticket:{community}:{day.isoformat()}:{prefix}")
+    # Its own transaction: tickets of one letter are issued in parallel (gaps allowed).
+    sequence = numbering.next_value(uow, f"ticket:{community}:{day.isoformat()}:{prefix}",
+                                    own_transaction=True)
     ticket = Ticket(
         id=str(uuid.uuid4()), community=community, local_date=day,
         number=domain.ticket_number(prefix, sequence), business_type=business_type.code,

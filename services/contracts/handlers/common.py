@@ -8,13 +8,11 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from services.chassis import numbering
 from services.chassis.auth import Principal
 from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Forbidden, NotFound
-
-from ..models import Counter
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 T = TypeVar("T")
@@ -48,19 +46,9 @@ def local_today() -> date:
 
 
 def next_number(uow: UnitOfWork, prefix: str, width: int = 4) -> str:
-    """`HT-2026-0001`: the next number of a series per local year (row-locked upsert)."""
+    """`HT-2026-0001`: the next number of a series per local year, without gaps."""
     series = f"{prefix}-{local_today().year}"
-    dialect = postgresql if uow.database.is_postgres else sqlite
-    table = Counter.__table__
-    statement = (
-        dialect.insert(table)
-        .values(series=series, last=1)
-        .on_conflict_do_update(index_elements=[table.c.series], set_={"last": table.c.last + 1})
-        .returning(table.c.last)
-    )
-    value = int(uow.session.execute(statement).scalar_one())
-    return f"{series}-{value:0{width}d}"
-
+    return f"{series}-{numbering.next_value(uow, series):0{width}d}"
 
 def get(
     uow: UnitOfWork, model: type[T], ident: Any, *, lock: bool = False, what: str | None = None

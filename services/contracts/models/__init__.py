@@ -19,7 +19,7 @@ def new_id() -> str:
 
 from .catalogue import Provider, ProviderStatusChange, ServicePackage  # noqa: E402
 from .contract import Amendment, Contract, ContractStep, Milestone, Signature  # noqa: E402
-from .ledger import Account, Budget, BudgetLine, Counter, LedgerEntry, Payment  # noqa: E402
+from .ledger import Account, Budget, BudgetLine, LedgerEntry, Payment  # noqa: E402
 from .procurement import Bid, OcdsRelease, Tender, TenderStep  # noqa: E402
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "BudgetLine",
     "Contract",
     "ContractStep",
-    "Counter",
     "LedgerEntry",
     "Milestone",
     "OcdsRelease",

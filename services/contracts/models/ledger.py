@@ -114,12 +114,3 @@ class Payment(Base):
     paid_at: Mapped[datetime] = mapped_column(UtcDateTime)
     paid_by_sub: Mapped[str] = mapped_column(String(200))
     paid_by_name: Mapped[str] = mapped_column(String(200))
-
-
-class Counter(Base):
-    """Last number handed out per series (e.g. `HT-2026`)."""
-
-    __tablename__ = "counters"
-
-    series: Mapped[str] = mapped_column(String(40), primary_key=True)
-    last: Mapped[int] = mapped_column(BigInteger)

@@ -101,10 +101,10 @@ def test_scenario_leaves_no_personal_data_in_events_or_logs(grid, client, make_c
     lines = [formatter.format(record) for record in caplog.records]
     assert len(events) > 15 and len(lines) > 20
     # the scan sees the scenario: its case events and its requests' log lines
-    assert any(case["id"] in e and "grid.case.referred" in e for e in events)
-    assert any("grid.collection.updated" in e for e in events)
-    assert any("POST /persons/<uuid:person_id>/reveal 200" in line for line in lines)
-    assert any("grid case opened from intake referral" in line for line in lines)
+    assert any(case["id"] in e and "grid.case.referred" in e for e in events), events
+    assert any("grid.collection.updated" in e for e in events), events
+    assert any("POST /persons/<uuid:person_id>/reveal 200" in line for line in lines), lines
+    assert any("grid case opened from intake referral" in line for line in lines), lines
 
     secrets = [value for person in PEOPLE for value in person] + list(REPORTER)
     secrets += [first, last, "13600001111"]
