@@ -12,6 +12,7 @@ from flask_smorest import Api, Blueprint
 from flask_smorest.spec import prepare_response
 from sqlalchemy import MetaData
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth, errors
 from .bus import Bus
@@ -119,6 +120,8 @@ def create_app(
     auth.ensure_local_keys(settings)
 
     app = Flask(name)
+    # Behind the gateway, URLs and problem `instance`s carry the public /api/<service> prefix.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_prefix=1)  # type: ignore[method-assign]
     app.config.update(
         API_TITLE=title or f"{name} service",
         API_VERSION=version,

@@ -121,7 +121,7 @@ def problem_response(
     if detail:
         body["detail"] = detail
     try:
-        body["instance"] = request.path
+        body["instance"] = request.script_root + request.path
         request_id = g.get("request_id")
         if request_id:
             body["request_id"] = request_id

@@ -113,3 +113,8 @@ def test_failed_request_changes_nothing(app, client, staff):
 
         assert connection.execute(text("SELECT COUNT(*) FROM notes")).scalar() == 0
         assert connection.execute(text("SELECT COUNT(*) FROM outbox")).scalar() == 0
+
+
+def test_instance_carries_the_public_prefix_behind_the_gateway(client):
+    body = assert_problem(client.get("/no/such", headers={"X-Forwarded-Prefix": "/api/toy"}), 404)
+    assert body["instance"] == "/api/toy/no/such"
