@@ -129,3 +129,58 @@ def test_failing_handler_is_dead_lettered_then_replayed_once_and_poison_never_bl
         assert _effects(runtime, fragile["id"]) == 1
     finally:
         worker.stop()
+
+
+SLOW_WORKER = Path(__file__).with_name("slow_worker.py")
+
+
+def test_sigterm_lets_the_message_in_hand_finish_and_loses_nothing(toy_runtime, tmp_path):
+    import signal
+
+    runtime = toy_runtime()
+    started = tmp_path / "started"
+    env = {**os.environ, "TOY_DB": runtime.settings.database_url,
+           "TOY_AMQP": runtime.settings.amqp_url, "TOY_NS": runtime.settings.bus_namespace,
+           "TOY_DATA": str(tmp_path), "TOY_STARTED": str(started)}
+    worker = subprocess.Popen([sys.executable, str(SLOW_WORKER)], env=env)
+    try:
+        wait_for(lambda: _queue_exists(runtime), timeout=20, message="the worker's queue")
+        event = toy.add_note(runtime, "finish me")
+        wait_for(started.exists, timeout=20, message="the handler to start")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert _effects(runtime, event["id"]) == 1, "the message in hand was not finished"
+    assert _queue_depth(runtime, runtime.settings.queue_name("events")) == 0, "it was not acked"
+
+
+def test_quorum_queues_carry_events_and_retries(toy_runtime, rabbit_vhost):
+    runtime = toy_runtime(quorum_queues=True)
+    attempts = []
+
+    def flaky(uow, event):
+        attempts.append(event["id"])
+        if len(attempts) == 1:
+            raise RuntimeError("first try fails")
+        toy.record_effect(uow, event)
+
+    flaky.inbox_name = "record_effect"
+    worker = Worker(runtime, handlers={"toy.note.added": [flaky]})
+    worker.start()
+    try:
+        event = toy.add_note(runtime, "on a quorum queue")
+        wait_for(lambda: _effects(runtime, event["id"]) == 1, timeout=20, message="the retry")
+    finally:
+        worker.stop()
+    assert attempts == [event["id"], event["id"]]
+    if rabbit_vhost.created:
+        listed = subprocess.run(["rabbitmqctl", "list_queues", "-q", "-p", rabbit_vhost.name,
+                                 "name", "type"], capture_output=True, text=True, check=True)
+        types = dict(line.split("\t")[:2] for line in listed.stdout.splitlines()
+                     if line.startswith(runtime.settings.bus_namespace))
+        namespace = runtime.settings.bus_namespace
+        assert types[f"{namespace}.toy.events"] == "quorum"
+        assert types[f"{namespace}.toy.events.retry.1"] == "quorum"
+        assert types[f"{namespace}.toy.events.dead"] == "quorum"
