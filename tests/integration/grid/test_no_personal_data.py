@@ -91,9 +91,15 @@ def test_scenario_leaves_no_personal_data_in_events_or_logs(grid, client, make_c
     client.post("/inspections", json={"cell_code": "HGS-01", "items": [
         {"code": "fire_exits", "result": "finding", "note": f"{PEOPLE[1][0]} stores boxes"},
         {"code": "sanitation", "result": "ok"}]}, headers=worker)
-    publish(intake_bus, referral(case_id=str(uuid.uuid4())))
+    intake_case = str(uuid.uuid4())
+    publish(intake_bus, referral(case_id=intake_case))
 
-    expected = grid.count("outbox") + 1  # the intake referral opens one more case
+    # The tap also sees the referral itself: wait for grid's case opened from it, then for
+    # every grid event (the referral's case included) on the exchange.
+    wait_for(lambda: any(e["routing_key"] == "grid.case.reported"
+                         and e["data"].get("source_ref") == intake_case for e in tap.drain()),
+             message="grid's case from the intake referral")
+    expected = grid.count("outbox") + 1  # + the referral published as intake would
     wait_for(lambda: len(tap.drain()) >= expected, message="every event on the exchange")
     events = [e["raw"] for e in tap.drain()]
     events += [str(e) for e in grid.outbox()]
