@@ -9,8 +9,8 @@ const state = { rows: [], failures: 0, announced: new Map(), speak: false };
 let zh = {};
 let en = {};
 
-function both(key, params) {
-  return [h('span', { lang: 'zh-CN' }, tIn(zh, key, params)), h('span', { class: 'en', lang: 'en' }, tIn(en, key, params))];
+function both(key, params, enParams = params) {
+  return [h('span', { lang: 'zh-CN' }, tIn(zh, key, params)), h('span', { class: 'en', lang: 'en' }, tIn(en, key, enParams))];
 }
 
 function announce(row) {
@@ -36,7 +36,7 @@ function render() {
   const offline = state.failures > 1;
   replace(root,
     h('header', { class: 'display-head' },
-      h('h1', both('display.title', { community: tIn(zh, `community.${community}`), community_en: tIn(en, `community.${community}`) })),
+      h('h1', both('display.title', { community: tIn(zh, `community.${community}`) }, { community: tIn(en, `community.${community}`) })),
       h('p', { class: 'clock' }, clock),
       !state.speak && 'speechSynthesis' in window ? h('button', { type: 'button', class: 'btn btn-ghost',
         onclick: () => { state.speak = true; render(); } }, both('display.enable_voice')) : null),
