@@ -9,7 +9,7 @@ import { label, localName, t } from '../lib/i18n.js';
 import { asyncBlock, empty, pageHeader, section, table } from '../lib/ui.js';
 
 const minutes = (seconds) => (seconds === null || seconds === undefined ? null : seconds / 60);
-const fmtMin = (v) => t('unit.min_short', { n: number(v, v < 10 ? 1 : 0) });
+const fmtMin = (v) => t('unit.min_short', { n: number(v, v < 1 ? 2 : v < 10 ? 1 : 0) });
 
 function tiles(summary) {
   const items = [
@@ -36,7 +36,7 @@ function summaryBlock(summary, typeName) {
         text: `${fmtMin(minutes(row.wait_seconds?.mean) || 0)} · p90 ${fmtMin(minutes(row.wait_seconds?.p90) || 0)} · ${t('analytics.n', { n: row.arrivals })}` })) }),
     h('div', { class: 'two-charts' },
       barChart({ title: t('analytics.arrivals_by_hour'), categories: hours.map((r) => `${r.hour}:00`),
-        series: [{ name: t('analytics.arrivals'), values: hours.map((r) => r.arrivals), tone: 0 }], format: (v) => number(v) }),
+        series: [{ name: t('analytics.arrivals'), values: hours.map((r) => r.arrivals), tone: 0 }], format: (v) => number(v), integer: true }),
       barChart({ title: t('analytics.wait_by_hour'), categories: hours.map((r) => `${r.hour}:00`),
         series: [{ name: t('analytics.mean_wait'), values: hours.map((r) => minutes(r.wait_seconds?.mean)), tone: 1 }], format: fmtMin })),
     hBars({ title: t('analytics.utilisation'), max: 1, format: (v) => percent(v),
@@ -44,7 +44,7 @@ function summaryBlock(summary, typeName) {
         text: `${percent(w.utilisation || 0)} · ${t('analytics.served', { n: w.served })}` })) }),
     summary.satisfaction?.count ? barChart({ title: t('analytics.satisfaction_distribution'), categories: ['1', '2', '3', '4', '5'],
       series: [{ name: t('analytics.ratings'), values: ['1', '2', '3', '4', '5'].map((k) => summary.satisfaction.distribution?.[k] || 0), tone: 2 }],
-      format: (v) => number(v) }) : null,
+      format: (v) => number(v), integer: true, height: 200 }) : null,
   ];
 }
 

@@ -10,7 +10,12 @@ import { caseForm, ticketPanel } from './desk-ticket.js';
 
 const POLL_MS = 10000;
 
+// The service calls by queue key: issue time, 15 minutes earlier for a priority ticket (aging).
+const PRIORITY_BOOST_MS = 15 * 60 * 1000;
+const queueKey = (ticket) => Date.parse(ticket.issued_at) - (ticket.priority ? PRIORITY_BOOST_MS : 0);
+
 function queueBlock(desk, waiting, held) {
+  waiting = [...waiting].sort((a, b) => queueKey(a) - queueKey(b));
   const typeByCode = new Map(desk.types.map((type) => [type.code, type]));
   const counts = new Map();
   for (const ticket of waiting) counts.set(ticket.business_type, (counts.get(ticket.business_type) || 0) + 1);
@@ -68,9 +73,11 @@ export async function deskPage(ctx) {
   const desk = { types, errors, window: null, buttons: new Map() };
 
   desk.afterComplete = (ticket, type) => replace(followUp, caseForm(ticket, type, () => replace(followUp)));
-  desk.refresh = async () => {
+  desk.refresh = async ({ auto = false } = {}) => {
     const id = localStorage.getItem(store);
-    if (!id) {
+    if (auto && panel.querySelector('form')) {
+      // The clerk is filling a form (a transfer): leave the panel alone, refresh the queue only.
+    } else if (!id) {
       replace(panel, empty(t('desk.pick_window')));
       replace(controls);
       desk.buttons = new Map();
@@ -114,7 +121,7 @@ export async function deskPage(ctx) {
     }
   };
   document.addEventListener('keydown', onKey);
-  const timer = setInterval(() => { if (!document.hidden) desk.refresh(); }, POLL_MS);
+  const timer = setInterval(() => { if (!document.hidden) desk.refresh({ auto: true }); }, POLL_MS);
   ctx.onLeave(() => { document.removeEventListener('keydown', onKey); clearInterval(timer); });
 
   await desk.refresh();

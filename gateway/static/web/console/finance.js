@@ -3,7 +3,7 @@ import { list, listAll, post } from '../lib/api.js';
 import { barChart } from '../lib/chart.js';
 import { h, replace } from '../lib/el.js';
 import { field, form, localProblem } from '../lib/form.js';
-import { dateTime, money, parseYuan } from '../lib/format.js';
+import { dateTime, money, number, parseYuan } from '../lib/format.js';
 import { label, t } from '../lib/i18n.js';
 import { asyncBlock, flash, pageHeader, pager, section, table } from '../lib/ui.js';
 
@@ -19,7 +19,7 @@ function budgetBlock(ctx, budget, reload) {
     categories: lines.map((line) => t(`funding.${line.line}`)),
     series: ['planned', 'allocated', 'committed', 'paid'].map((kind, i) => ({
       name: t(`budget.${kind}`), tone: i, values: lines.map((line) => line[`${kind}_fen`] / 100) })),
-    format: (v) => `¥${Math.round(v).toLocaleString()}`,
+    format: (v) => `¥${number(v)}`,
   });
   const allocation = ctx.hasOwn('subdistrict_officer') ? h('details', h('summary', t('finance.allocate')), form({
     fields: [

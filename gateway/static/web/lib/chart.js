@@ -8,6 +8,16 @@ function niceMax(value) {
   return step * power;
 }
 
+/** Axis ticks: a round step (whole numbers when `integer`) and the top of the axis. */
+function axis(value, integer) {
+  const raw = (value > 0 ? value : 1) / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  let step = (integer ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10]).map((f) => f * power).find((v) => v >= raw);
+  if (integer) step = Math.max(1, Math.round(step));
+  const top = step * Math.max(1, Math.ceil((value > 0 ? value : 1) / step));
+  return { top, step };
+}
+
 function legend(series) {
   return h('ul', { class: 'legend' }, series.map((item, index) =>
     h('li', h('span', { class: `swatch series-${item.tone ?? index}`, 'aria-hidden': 'true' }), item.name)));
@@ -21,19 +31,20 @@ function figure(title, svg, extra) {
  * Grouped vertical bars. categories: labels; series: [{name, values, tone}]; format(v) for
  * labels; a null value draws no bar and writes `nullLabel`.
  */
-export function barChart({ title, categories, series, format = String, height = 240, nullLabel = '—' }) {
+export function barChart({ title, categories, series, format = String, height = 240, nullLabel = '—', integer = false }) {
   const width = 640;
-  const pad = { top: 16, right: 12, bottom: categories.length > 8 ? 64 : 40, left: 56 };
+  const all = series.flatMap((item) => item.values).filter((v) => v !== null && v !== undefined);
+  const { top: max, step } = axis(Math.max(0, ...all), integer);
+  const longest = Math.max(...Array.from({ length: Math.round(max / step) + 1 }, (_, i) => String(format(i * step)).length));
+  const pad = { top: 16, right: 12, bottom: categories.length > 8 ? 64 : 40, left: Math.max(40, longest * 7 + 14) };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
-  const all = series.flatMap((item) => item.values).filter((v) => v !== null && v !== undefined);
-  const max = niceMax(Math.max(0, ...all));
   const groupW = plotW / Math.max(1, categories.length);
   const barW = Math.max(2, Math.min(36, (groupW * 0.8) / Math.max(1, series.length)));
   const y = (v) => pad.top + plotH - (v / max) * plotH;
   const nodes = [];
-  for (let i = 0; i <= 4; i += 1) {
-    const value = (max * i) / 4;
+  for (let i = 0; i * step <= max + 1e-9; i += 1) {
+    const value = i * step;
     nodes.push(s('line', { class: 'grid', x1: pad.left, x2: width - pad.right, y1: y(value), y2: y(value) }),
       s('text', { class: 'axis', x: pad.left - 6, y: y(value) + 4, 'text-anchor': 'end' }, format(value)));
   }
