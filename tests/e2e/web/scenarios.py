@@ -11,15 +11,20 @@ from services.contracts.domain import uscc_check_character
 from .support import Platform, unique
 
 
-def desk(platform: Platform, community: str = "huaguoshan") -> dict[str, Any]:
-    """A business type of its own and a dedicated window serving only it (so 'call next'
-    calls this test's tickets even if other tickets wait)."""
+def desk(platform: Platform, community: str = "huaguoshan", follow_up: bool = False) -> dict[str, Any]:
+    """A business type of its own (and a second one, with follow-up, to transfer to) and a
+    dedicated window serving only them (so 'call next' calls this test's tickets even if
+    other tickets wait)."""
     staff = platform.api(platform.token("window_clerk"))
     code = unique("webtest_")
+    other = staff.post("/intake/business-types", {
+        "community": community, "code": unique("webcase_"), "name_zh": "住房困难求助（测试）",
+        "name_en": "Housing hardship (test)", "department": "housing", "typical_minutes": 15,
+        "needs_follow_up": True, "sla_days": 5, "ticket_prefix": "D", "attributes": []})
     business_type = staff.post("/intake/business-types", {
         "community": community, "code": code, "name_zh": "房屋租赁登记（测试）",
         "name_en": "Lease registration (test)", "department": "housing", "typical_minutes": 8,
-        "needs_follow_up": False, "sla_days": 0, "ticket_prefix": "D",
+        "needs_follow_up": follow_up, "sla_days": 3 if follow_up else 0, "ticket_prefix": "D",
         "attributes": [
             {"code": "place", "datatype": "string", "required": True, "order": 1,
              "description": "房屋地址", "description_en": "Address of the home"},
@@ -29,8 +34,8 @@ def desk(platform: Platform, community: str = "huaguoshan") -> dict[str, Any]:
         ]})
     window = staff.post("/intake/windows", {
         "community": community, "number": random.randint(900, 999), "label": "测试窗口",
-        "status": "open", "mode": "dedicated", "skills": [code]})
-    return {"type": business_type, "window": window, "staff": staff}
+        "status": "open", "mode": "dedicated", "skills": [code, other["code"]]})
+    return {"type": business_type, "other": other, "window": window, "staff": staff}
 
 
 def walk_in_ticket(setup: dict[str, Any], community: str = "huaguoshan") -> dict[str, Any]:
@@ -58,10 +63,11 @@ def provider(platform: Platform, community: str) -> dict[str, Any]:
         "kind": "social_service_agency", "community": community})
 
 
-def awarded_tender(platform: Platform, community: str = "huaguoshan") -> dict[str, Any]:
+def awarded_tender(platform: Platform, community: str = "huaguoshan",
+                   committee_key: str = "committee_member") -> dict[str, Any]:
     """A single-source purchase taken up to the committee's approval of the award."""
     officer = platform.api(platform.token("subdistrict_officer"))
-    committee = platform.api(platform.token("committee_member"))
+    committee = platform.api(platform.token(committee_key))
     year = 2026
     budgets = officer.get("/contracts/budgets", community=community, fiscal_year=year)
     if not budgets:
@@ -114,3 +120,24 @@ def scheme_with_round(platform: Platform, community: str = "huaguoshan") -> dict
     officer.post(f"/evaluation/rounds/{round_['id']}/scores", {"party": "subdistrict", "scores": [
         {"indicator": "Q1", "score": 80}, {"indicator": "Q2", "score": 70}]})
     return {"scheme": scheme, "round": round_}
+
+
+def active_contract(platform: Platform, community: str = "chiwan",
+                    committee_key: str = "committee_member_chiwan") -> dict[str, Any]:
+    """A contract drafted, signed by the three parties and in force (30 % due on signing)."""
+    story = awarded_tender(platform, community, committee_key)
+    contract, headers = story["buyer"].call("POST", "/contracts/contracts", {
+        "tender_id": story["tender"]["id"], "period_start": "2026-01-01", "period_end": "2026-12-31",
+        "milestones": [{"name": "签约首付款", "kind": "signing", "share_bp": 3000},
+                       {"name": "年度评估款", "kind": "evaluation", "share_bp": 7000,
+                        "due_date": "2026-12-31"}]})
+    signers = {"subdistrict": platform.api(platform.token("subdistrict_officer")),
+               "committee": platform.api(platform.token(committee_key)),
+               "provider": platform.api(story["signatory"])}
+    etag = headers["ETag"]
+    for party, signer in signers.items():
+        contract, headers = signer.call("POST", f"/contracts/contracts/{contract['id']}/signatures",
+                                        {"party": party}, headers={"If-Match": etag})
+        etag = headers["ETag"]
+    assert contract["status"] == "active", contract
+    return {**story, "contract": contract}

@@ -56,3 +56,53 @@ def test_three_parties_sign_a_contract(platform, desktop, output_dir):
     assert signed["status"] == "active"
     assert sorted(s["party"] for s in signed["signatures"]) == ["committee", "provider", "subdistrict"]
     screenshot(page, output_dir, "3-active")
+
+
+def test_committee_pays_a_milestone_and_residents_see_the_money(platform, desktop, output_dir):
+    page = desktop
+    story = scenarios.active_contract(platform)
+    contract = story["contract"]
+    signing = contract["milestones"][0]
+    url = f"{platform.url}/console/contracts/{contract['id']}"
+
+    # Pass-through: the subdistrict allocates the contract's money to the committee's account.
+    sign_in_as_demo(page, url, "subdistrict_officer")
+    page.get_by_role("button", name="拨付资金").click()
+    page.get_by_label("拨付金额（元）").fill("34500.00")
+    page.locator(".action-form").get_by_role("button", name="拨付资金").click()
+    expect(page.locator("#flash")).to_contain_text("已拨付 ¥34,500.00")
+    expect(page.locator("button", has_text="支付")).to_have_count(0)  # the subdistrict does not pay
+    sign_out(page)
+
+    # The committee pays the provider for the milestone due on signing.
+    sign_in_as_demo(page, url, "committee_member_chiwan")
+    row = page.locator("table.data tbody tr").first
+    row.get_by_role("button", name="支付").click()
+    form = page.locator(".action-form")
+    expect(form.get_by_label("支付金额（元）")).to_have_value("34500.00")  # what is payable now
+    form.get_by_label("支付金额（元）").fill("40000")
+    form.get_by_role("button", name="支付").click()
+    expect(form.locator(".form-problem [role=alert]")).to_be_visible()  # more than is payable: refused
+    form.get_by_label("支付金额（元）").fill("34500.00")
+    form.get_by_label("用途说明").fill("签约首付款")
+    form.get_by_role("button", name="支付").click()
+    expect(page.locator("#flash")).to_contain_text("已支付 ¥34,500.00")
+    expect(row).to_contain_text("已支付")
+    check_accessibility(page)
+    screenshot(page, output_dir, "1-paid")
+    paid = platform.api(platform.token("subdistrict_officer")).get(f"/contracts/contracts/{contract['id']}")
+    assert paid["paid_fen"] == signing["amount_fen"] == 3_450_000
+
+    page.get_by_role("link", name="资金").click()
+    expect(page.locator("h1")).to_have_text("资金")
+    expect(page.locator("table.data").first).to_contain_text("签约首付款")
+    screenshot(page, output_dir, "2-money")
+    sign_out(page)
+
+    # Residents of Chiwan see the contract and the payment on the transparency page.
+    sign_in_as_demo(page, f"{platform.url}/transparency", "resident_chiwan")
+    expect(page.get_by_role("link", name=contract["number"])).to_be_visible()
+    payments = page.locator("section", has=page.get_by_role("heading", name="付款记录"))
+    expect(payments).to_contain_text("¥34,500.00")
+    check_accessibility(page)
+    screenshot(page, output_dir, "3-transparency")

@@ -21,6 +21,7 @@ def test_window_clerk_calls_and_completes_a_ticket(platform, desktop, output_dir
     check_accessibility(page)
     screenshot(page, output_dir, "1-queue")
 
+    expect(page.locator('.ticket-panel.idle button[data-action="call-next"]')).to_be_enabled()
     page.keyboard.press("c")  # call next
     panel = page.locator(".ticket-panel")
     expect(panel.locator(".big-number")).to_have_text(ticket["number"])

@@ -3,6 +3,7 @@ import { list } from '../lib/api.js';
 import { h } from '../lib/el.js';
 import { t } from '../lib/i18n.js';
 import { asyncBlock, pageHeader, section } from '../lib/ui.js';
+import { contractScope } from './tenders.js';
 
 async function count(path, query) {
   try {
@@ -30,7 +31,7 @@ function todo(ctx) {
     items.push(['home.todo.award_approvals', '/contracts', count('/contracts/tenders', { community, status: 'award_proposed' })]);
   }
   if (ctx.has('committee_member', 'subdistrict_officer', 'provider_signatory')) {
-    items.push(['home.todo.signing', '/contracts', count('/contracts/contracts', { community, status: 'signing' })]);
+    items.push(['home.todo.signing', '/contracts', count('/contracts/contracts', { ...contractScope(ctx), status: 'signing' })]);
   }
   if (ctx.has('committee_member', 'subdistrict_officer', 'evaluator')) {
     items.push(['home.todo.rounds', '/evaluation', count('/evaluation/rounds', { community, status: 'scoring' })]);

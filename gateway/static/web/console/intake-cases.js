@@ -88,6 +88,8 @@ function actionBody(action, chosen) {
 
 export async function intakeCasePage(ctx, params) {
   const detail = h('div');
+  const types = await listAll('/intake/business-types', { community: ctx.community }).catch(() => []);
+  const typeName = (code) => localName(types.find((ty) => ty.code === code)) || code;
   const load = () => replace(detail, asyncBlock(async () => {
     const item = await get(`/intake/cases/${params.id}`);
     const slot = h('div', { class: 'action-form' });
@@ -106,7 +108,7 @@ export async function intakeCasePage(ctx, params) {
         item.overdue ? h('span', { class: 'badge badge-danger' }, t('common.overdue')) : null),
       section(t('common.details'), facts([
         [t('case.summary'), item.summary],
-        [t('ticket.business_type'), item.business_type],
+        [t('ticket.business_type'), item.business_type ? typeName(item.business_type) : null],
         [t('case.opened_at'), dateTime(item.opened_at)],
         [t('case.due_at'), dateTime(item.due_at)],
         [t('case.referral_target'), item.referral_target ? label(`department.${item.referral_target}`, item.referral_target) : null],

@@ -75,19 +75,26 @@ async function tenderForm(ctx, done) {
   });
 }
 
+/** A provider's signatory reads its own purchases and contracts, not the community's. */
+export function contractScope(ctx) {
+  const providerOnly = ctx.hasOwn('provider_signatory') && !ctx.has('subdistrict_officer', 'committee_member', 'center_staff', 'evaluator');
+  return providerOnly ? {} : { community: ctx.community };
+}
+
 export async function contractsPage(ctx, params, query) {
   const community = ctx.community;
+  const scope = contractScope(ctx);
   const filters = { status: query.status || '' };
   let tenderPage = 1;
   let contractPage = 1;
   const tenders = h('div');
   const contracts = h('div');
   const loadTenders = () => replace(tenders, asyncBlock(async () => {
-    const answer = await list('/contracts/tenders', { community, status: filters.status, page: tenderPage, page_size: 20 });
+    const answer = await list('/contracts/tenders', { ...scope, status: filters.status, page: tenderPage, page_size: 20 });
     return [tenderTable(ctx, answer.items, t('contracts.no_tenders')), pager(answer.pagination, (p) => { tenderPage = p; loadTenders(); })];
   }));
   const loadContracts = () => replace(contracts, asyncBlock(async () => {
-    const answer = await list('/contracts/contracts', { community, status: filters.contract || '', page: contractPage, page_size: 20 });
+    const answer = await list('/contracts/contracts', { ...scope, status: filters.contract || '', page: contractPage, page_size: 20 });
     return [table([
       { label: t('contract.number'), cell: (r) => h('a', { href: ctx.href(`/contracts/${r.id}`) }, r.number) },
       { label: t('tender.title_field'), cell: (r) => r.title },
