@@ -63,11 +63,9 @@ def provider(platform: Platform, community: str) -> dict[str, Any]:
         "kind": "social_service_agency", "community": community})
 
 
-def awarded_tender(platform: Platform, community: str = "huaguoshan",
-                   committee_key: str = "committee_member") -> dict[str, Any]:
-    """A single-source purchase taken up to the committee's approval of the award."""
+def submitted_tender(platform: Platform, community: str = "huaguoshan") -> dict[str, Any]:
+    """A single-source purchase drafted by its buyer and put before the committee."""
     officer = platform.api(platform.token("subdistrict_officer"))
-    committee = platform.api(platform.token(committee_key))
     year = 2026
     budgets = officer.get("/contracts/budgets", community=community, fiscal_year=year)
     if not budgets:
@@ -89,6 +87,15 @@ def awarded_tender(platform: Platform, community: str = "huaguoshan",
         "single_source_reason": "社区内唯一具备资质的机构", "invited_provider_ids": [supplier["id"]],
         "package_codes": [package["code"]], "estimated_value_fen": 12_000_000})
     buyer.post(f"/contracts/tenders/{tender['id']}/submission", {})
+    return {"tender": tender, "buyer": buyer, "provider": supplier}
+
+
+def awarded_tender(platform: Platform, community: str = "huaguoshan",
+                   committee_key: str = "committee_member") -> dict[str, Any]:
+    """A single-source purchase taken up to the committee's approval of the award."""
+    story = submitted_tender(platform, community)
+    tender, buyer, supplier = story["tender"], story["buyer"], story["provider"]
+    committee = platform.api(platform.token(committee_key))
     committee.post(f"/contracts/tenders/{tender['id']}/decisions",
                    {"step": "tender", "decision": "approve", "reason": "同意采购"})
     buyer.post(f"/contracts/tenders/{tender['id']}/publication", {})
@@ -101,7 +108,7 @@ def awarded_tender(platform: Platform, community: str = "huaguoshan",
                {"bid_id": bid["id"], "reason": "唯一来源，报价合理"})
     committee.post(f"/contracts/tenders/{tender['id']}/decisions",
                    {"step": "award", "decision": "approve", "reason": "同意定标"})
-    return {"tender": tender, "buyer": buyer, "provider": supplier, "signatory": signatory}
+    return {**story, "signatory": signatory}
 
 
 def scheme_with_round(platform: Platform, community: str = "huaguoshan") -> dict[str, Any]:

@@ -106,3 +106,30 @@ def test_committee_pays_a_milestone_and_residents_see_the_money(platform, deskto
     expect(payments).to_contain_text("¥34,500.00")
     check_accessibility(page)
     screenshot(page, output_dir, "3-transparency")
+
+
+def test_committee_approves_the_purchase_waiting_for_it(platform, desktop, output_dir):
+    page = desktop
+    story = scenarios.submitted_tender(platform, "chiwan")
+    tender = story["tender"]
+
+    sign_in_as_demo(page, f"{platform.url}/console/contracts", "committee_member_chiwan")
+    waiting = page.locator("section", has=page.get_by_role("heading", name="等待居委会办理"))
+    waiting.get_by_role("link", name=tender["number"]).click()
+    expect(page.locator(".page-header .badge")).to_have_text("待居委会审批")
+    expect(page.locator("button[data-action]")).to_have_count(3)  # approve, return, cancel
+    page.get_by_role("button", name="居委会批准采购").click()
+    form = page.locator(".action-form form")
+    form.get_by_role("button", name="居委会批准采购").click()
+    expect(form.locator('[data-field="reason"] .field-error')).to_be_visible()  # the reason is required
+    form.get_by_label("理由").fill("经居民议事会讨论，同意采购长者关爱服务。")
+    form.get_by_role("button", name="居委会批准采购").click()
+    expect(page.locator(".page-header .badge")).to_have_text("已批准")
+    step = page.locator(".timeline li").last
+    expect(step).to_contain_text("批准采购")
+    expect(step).to_contain_text("居委会委员")
+    expect(step).to_contain_text("经居民议事会讨论，同意采购长者关爱服务。")
+    check_accessibility(page)
+    screenshot(page, output_dir, "approved")
+    approved = platform.api(platform.token("subdistrict_officer")).get(f"/contracts/tenders/{tender['id']}")
+    assert approved["status"] == "approved"

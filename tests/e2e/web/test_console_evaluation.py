@@ -9,10 +9,10 @@ import uuid
 from playwright.sync_api import expect
 
 from . import scenarios
-from .support import check_accessibility, screenshot, sign_in_as_demo
+from .support import check_accessibility, open_signed_in, screenshot, sign_in_as_demo
 
 
-def test_committee_submits_scores_and_the_result_chart_appears(platform, desktop, output_dir):
+def test_committee_submits_scores_and_the_result_chart_appears(platform, desktop, phone, output_dir):
     page = desktop
     story = scenarios.scheme_with_round(platform)
     round_id = story["round"]["id"]
@@ -49,6 +49,15 @@ def test_committee_submits_scores_and_the_result_chart_appears(platform, desktop
     assert contributions == {"committee": 55.5, "subdistrict": 30.0}
     check_accessibility(page)
     screenshot(page, output_dir, "3-result")
+
+    # The published result is public to the community's residents.
+    open_signed_in(phone, f"{platform.url}/transparency", platform.token("resident"))
+    results = phone.locator("section", has=phone.get_by_role("heading", name="年度评估结果"))
+    results.get_by_role("link", name="长者关爱服务年度评估（测试）").click()
+    expect(phone.locator(".result .score")).to_have_text("85.50")
+    expect(phone.locator(".result figure.chart").first.locator("rect.bar")).to_have_count(2)
+    check_accessibility(phone)
+    screenshot(phone, output_dir, "4-resident-result")
 
 
 def test_scheme_editor_checks_the_committee_rule_live_and_shows_the_services_answer(platform, desktop,

@@ -47,3 +47,36 @@ def test_grid_worker_resolves_a_case(platform, desktop, output_dir):
     assert (done["status"], done["severity"]) == ("resolved", "critical")
     check_accessibility(page)
     screenshot(page, output_dir, "2-resolved")
+
+
+def test_overdue_cases_are_highlighted_on_the_map_and_in_the_list(platform, desktop, output_dir):
+    page = desktop
+    cell = scenarios.grid_cell(platform)
+    ring = cell["boundary"]["coordinates"][0]
+    staff = platform.api(platform.token("window_clerk"))
+    reports = (("hazard_gas", "critical", 0.0008), ("environment", "low", 0.002))
+    cases = [staff.post("/grid/cases", {"community": "huaguoshan", "category": category, "severity": severity,
+                                        "description": "巡查发现的问题（测试）", "lon": ring[0][0] + dx,
+                                        "lat": ring[0][1] + 0.001})
+             for category, severity, dx in reports]
+    overdue = cases[0]["number"]
+
+    def mark_overdue(route):
+        # Time cannot be moved in the services: the answer of the list is marked as the
+        # overdue sweep would, to check what the page makes of it.
+        response = route.fetch()
+        body = [{**item, "overdue": item["number"] == overdue} for item in response.json()]
+        route.fulfill(response=response, json=body)
+
+    page.route("**/api/grid/cases?*", mark_overdue)
+    sign_in_as_demo(page, f"{platform.url}/console/grid?cell_code={cell['code']}", "window_clerk")
+    marker = page.locator(f'svg.cell-map a[href$="/grid/cases/{overdue}"] g.marker')
+    expect(marker).to_have_class("marker severity-critical overdue")
+    expect(marker.locator("circle.overdue-ring")).to_have_count(1)
+    other = page.locator(f'svg.cell-map a[href$="/grid/cases/{cases[1]["number"]}"] g.marker')
+    expect(other).to_have_class("marker severity-low")
+    row = page.locator("table.data tr", has=page.get_by_role("link", name=overdue))
+    expect(row).to_have_class("overdue")
+    expect(row).to_contain_text("已超期")
+    check_accessibility(page)
+    screenshot(page, output_dir, "overdue")

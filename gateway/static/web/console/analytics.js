@@ -69,7 +69,7 @@ function poolingBlock(report, typeName) {
     h('p', t('pooling.pooled_detail', { utilisation: percent(report.pooled.utilisation, 1),
       waiting: percent(report.pooled.probability_of_waiting, 1) })),
     table([
-      { label: t('pooling.queue'), cell: (q) => label(`department.${q.label}`, q.label) },
+      { label: t('pooling.queue'), cell: (q) => q.label.split('+').map((part) => label(`department.${part}`, typeName(part))).join(' + ') },
       { label: t('pooling.types'), cell: (q) => q.business_types.map(typeName).join('、') },
       { label: t('pooling.windows'), cell: (q) => String(q.windows), class: 'num' },
       { label: t('pooling.arrivals_per_hour'), cell: (q) => number(q.arrivals_per_hour, 2), class: 'num' },

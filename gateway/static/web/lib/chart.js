@@ -18,6 +18,16 @@ function axis(value, integer) {
   return { top, step };
 }
 
+/** The drawing width: narrower on a phone so that the text stays readable when scaled. */
+function chartWidth() {
+  return window.innerWidth < 640 ? 360 : 640;
+}
+
+/** About how wide a label is at 12px (CJK characters are wider). */
+function textWidth(text) {
+  return Array.from(String(text)).reduce((sum, c) => sum + (c.codePointAt(0) > 0x2e80 ? 12 : 7), 0);
+}
+
 function legend(series) {
   return h('ul', { class: 'legend' }, series.map((item, index) =>
     h('li', h('span', { class: `swatch series-${item.tone ?? index}`, 'aria-hidden': 'true' }), item.name)));
@@ -32,7 +42,7 @@ function figure(title, svg, extra) {
  * labels; a null value draws no bar and writes `nullLabel`.
  */
 export function barChart({ title, categories, series, format = String, height = 240, nullLabel = '—', integer = false }) {
-  const width = 640;
+  const width = chartWidth();
   const all = series.flatMap((item) => item.values).filter((v) => v !== null && v !== undefined);
   const { top: max, step } = axis(Math.max(0, ...all), integer);
   const longest = Math.max(...Array.from({ length: Math.round(max / step) + 1 }, (_, i) => String(format(i * step)).length));
@@ -74,12 +84,13 @@ export function barChart({ title, categories, series, format = String, height = 
 /** Horizontal bars, one per row: [{label, value, tone, text}] (text overrides the value label). */
 export function hBars({ title, rows, format = String, max }) {
   const rowH = 28;
-  const width = 640;
-  const labelW = 200;
+  const width = chartWidth();
+  const labelW = width < 640 ? 130 : 200;
   const top = 4;
   const height = top + rows.length * rowH + 4;
   const scale = niceMax(max ?? Math.max(0, ...rows.map((r) => r.value ?? 0)));
-  const plotW = width - labelW - 90;
+  const longest = Math.max(0, ...rows.map((row) => textWidth(row.text ?? format(row.value))));
+  const plotW = Math.max(60, width - labelW - longest - 16);
   const nodes = rows.flatMap((row, i) => {
     const y = top + i * rowH;
     const w = row.value ? (row.value / scale) * plotW : 0;
@@ -98,8 +109,8 @@ export function hBars({ title, rows, format = String, max }) {
  * One horizontal bar from 0 to `max` made of parts [{name, value, tone}] with vertical marks
  * [{at, label}] (e.g. grade bands) and a total marker.
  */
-export function stackedBar({ title, parts, max = 100, marks = [], total, format = String, width = 640 }) {
-  const height = 120;
+export function stackedBar({ title, parts, max = 100, marks = [], total, format = String, width = chartWidth() }) {
+  const height = 124;
   const left = 10;
   const plotW = width - 20;
   const x = (v) => left + (v / max) * plotW;
@@ -114,16 +125,16 @@ export function stackedBar({ title, parts, max = 100, marks = [], total, format 
     }
     at += Math.max(0, part.value);
   });
-  for (const mark of marks) {
-    nodes.push(s('line', { class: 'mark', x1: x(mark.at), x2: x(mark.at), y1: 26, y2: 78 }),
-      s('text', { class: 'axis', x: x(mark.at), y: 92, 'text-anchor': 'middle' }, mark.label));
-  }
+  marks.forEach((mark, i) => {  // labels alternate between two lines so neighbours do not collide
+    nodes.push(s('line', { class: 'mark', x1: x(mark.at), x2: x(mark.at), y1: 26, y2: i % 2 ? 92 : 78 }),
+      s('text', { class: 'axis', x: x(mark.at), y: i % 2 ? 104 : 90, 'text-anchor': 'middle' }, mark.label));
+  });
   if (total !== undefined) {
     nodes.push(s('path', { class: 'total-marker', d: `M ${x(total) - 6} 14 L ${x(total) + 6} 14 L ${x(total)} 26 Z` }),
       s('text', { class: 'total-label', x: x(total), y: 10, 'text-anchor': 'middle' }, format(total)));
   }
-  nodes.push(s('text', { class: 'axis', x: left, y: 112 }, '0'),
-    s('text', { class: 'axis', x: left + plotW, y: 112, 'text-anchor': 'end' }, String(max)));
+  nodes.push(s('text', { class: 'axis', x: left, y: 118 }, '0'),
+    s('text', { class: 'axis', x: left + plotW, y: 118, 'text-anchor': 'end' }, String(max)));
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title || '' }, nodes);
   return figure(title, svg, legend(parts));
 }

@@ -60,8 +60,8 @@ export function cellMap({ cells, markers = [], onPick, picked, title, compact = 
     if (marker.lon === null || marker.lon === undefined || marker.lat === null || marker.lat === undefined) continue;
     const [x, y] = proj.point(marker.lon, marker.lat);
     const dot = s('g', { class: ['marker', `severity-${marker.tone}`, marker.overdue && 'overdue'] },
-      marker.overdue ? s('circle', { class: 'overdue-ring', cx: x, cy: y, r: 12 }) : null,
-      s('circle', { cx: x, cy: y, r: 7 }), s('title', marker.title || ''));
+      marker.overdue ? s('circle', { class: 'overdue-ring', cx: x, cy: y, r: 14 }) : null,
+      s('circle', { cx: x, cy: y, r: 8 }), s('title', marker.title || ''));
     nodes.push(marker.href ? s('a', { href: marker.href, 'aria-label': marker.title || '' }, dot) : dot);
   }
   if (picked) {
