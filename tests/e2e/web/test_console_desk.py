@@ -66,3 +66,46 @@ def test_hall_display_shows_the_called_ticket_in_large_type(platform, browser, o
         screenshot(page, output_dir, "display")
     finally:
         context.close()
+
+
+def test_window_desk_holds_resumes_recalls_marks_no_show_and_pauses(platform, desktop, output_dir):
+    page = desktop
+    setup = scenarios.desk(platform)
+    first = scenarios.walk_in_ticket(setup)
+    second = scenarios.walk_in_ticket(setup)
+
+    sign_in_as_demo(page, f"{platform.url}/console/desk", "window_clerk")
+    page.get_by_label("我的窗口").select_option(setup["window"]["id"])
+    panel = page.locator(".ticket-panel")
+    expect(page.locator('.ticket-panel.idle button[data-action="call-next"]')).to_be_enabled()
+    page.keyboard.press("c")
+    expect(panel.locator(".big-number")).to_have_text(first["number"])
+    page.keyboard.press("h")  # a document is missing: set the ticket aside
+    expect(page.locator(".ticket-panel.idle")).to_be_visible()
+    held = page.locator("table.data", has=page.locator("caption", has_text="暂缓（1）"))
+    expect(held).to_contain_text(first["number"])
+
+    page.keyboard.press("c")
+    expect(panel.locator(".big-number")).to_have_text(second["number"])
+    page.keyboard.press("r")
+    expect(page.locator("#flash")).to_contain_text(f"已重新叫号 {second['number']}")
+    page.keyboard.press("x")
+    expect(page.locator("#flash")).to_contain_text(f"{second['number']} 已过号")
+
+    held.get_by_role("button", name="恢复排队").click()
+    waiting = page.locator("table.data", has=page.locator("caption", has_text="等候中"))
+    expect(waiting).to_contain_text(first["number"])
+    screenshot(page, output_dir, "1-resumed")
+
+    page.get_by_role("button", name="暂停窗口").click()
+    expect(page.locator(".window-status .badge")).to_have_text("暂停")
+    expect(page.locator('button[data-action="call-next"]')).to_be_disabled()
+    check_accessibility(page)
+    screenshot(page, output_dir, "2-paused")
+    page.get_by_role("button", name="开放窗口").click()
+    expect(page.locator('button[data-action="call-next"]')).to_be_enabled()
+
+    staff = setup["staff"]
+    assert staff.get(f"/intake/tickets/{first['id']}")["status"] == "waiting"
+    steps = [s["action"] for s in staff.get(f"/intake/tickets/{second['id']}")["steps"]]
+    assert steps == ["issue", "call", "recall", "no_show"]
