@@ -108,7 +108,8 @@ def test_staff_sign_in_with_openid_connect_and_pkce(platform, desktop, output_di
 def test_sign_in_with_a_pasted_token_when_nothing_else_is_configured(platform, desktop, output_dir):
     page = desktop
     with serving(_gateway(platform)) as url:
-        page.goto(f"{url}/console/")
+        response = page.goto(f"{url}/console/")
+        assert "connect-src 'self';" in response.headers["content-security-policy"]  # no provider to reach
         expect(page.get_by_label("访问令牌")).to_be_visible()
         page.get_by_label("访问令牌").fill("not-a-token")
         page.get_by_role("button", name="登录").click()
