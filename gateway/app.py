@@ -20,7 +20,7 @@ from services.chassis.errors import Unauthorized
 from services.chassis.observability import configure_logging
 
 from .forward import HttpUpstream, WsgiUpstream
-from .headers import API_CSP, UI_CSP, Cors, Trace, client_address, edge_headers
+from .headers import API_CSP, Cors, Trace, client_address, edge_headers, ui_csp
 from .health import Readiness
 from .incoming import build_proxy_request, check_request_shape
 from .local import LocalEndpoints
@@ -53,6 +53,7 @@ class Gateway:
         self.metrics = metrics
         self.verifier = TokenVerifier(settings.chassis)
         self.cors = Cors(settings.cors_origins)
+        self.ui_csp = ui_csp(settings.oidc_issuer if settings.oidc_client_id else None)
         self.limiter = RateLimiter(settings.rate_limits, settings.redis_url) \
             if settings.rate_limits_enabled else None
         self.readiness = Readiness(replicas, apps, settings.readyz_cache_seconds,
@@ -91,7 +92,7 @@ class Gateway:
         edge = edge_headers(trace, environ.get("wsgi.url_scheme") == "https" or
                             (self.settings.trusted_proxies > 0 and
                              environ.get("HTTP_X_FORWARDED_PROTO") == "https"),
-                            csp=API_CSP if is_api else UI_CSP)
+                            csp=API_CSP if is_api else self.ui_csp)
         edge += self.cors.response_headers(environ.get("HTTP_ORIGIN"))
         route = "gateway"
         try:

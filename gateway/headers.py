@@ -7,6 +7,7 @@ import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from services.chassis.observability import accept_request_id
 
@@ -35,6 +36,18 @@ SECURITY_HEADERS: Headers = [
 UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def ui_csp(oidc_issuer: str | None = None) -> str:
+    """The pages' policy; with OpenID Connect the browser also fetches the provider's discovery
+    document and exchanges the code at its token endpoint (PKCE), so its origin joins connect-src."""
+    if not oidc_issuer:
+        return UI_CSP
+    parts = urlsplit(oidc_issuer)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return UI_CSP.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+
+
 # API answers are data, never documents to render.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -1,0 +1,114 @@
+// Taking a ticket online, following my place in the queue, and rating a completed service.
+import { get, list, listAll, post } from '../lib/api.js';
+import { h, replace } from '../lib/el.js';
+import { field, form } from '../lib/form.js';
+import { dateTime, duration } from '../lib/format.js';
+import { label, localName, t } from '../lib/i18n.js';
+import { asyncBlock, badge, facts, flash, notice, pageHeader, section, timeline } from '../lib/ui.js';
+import { ticketForm } from '../shared/ticketform.js';
+
+export async function takeTicketPage(ctx) {
+  const types = await listAll('/intake/business-types', { community: ctx.community });
+  return h('div', pageHeader(t('portal.ticket.title')), h('p', { class: 'muted' }, t('portal.ticket.intro')),
+    section(t('portal.ticket.form'), ticketForm({ community: ctx.community, types, channels: ['portal'],
+      onDone: (ticket) => {
+        flash(t('portal.ticket.taken', { number: ticket.number }));
+        ctx.navigate(`/tickets/${ticket.id}`);
+      } })));
+}
+
+/** The rating form for a completed ticket or a closed case (once). */
+export function ratingForm(kind, id, onDone) {
+  return form({
+    fields: [
+      field({ name: 'score', label: t('rating.score'), type: 'radios', required: true,
+        options: [5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: t(`rating.${n}`) })) }),
+      field({ name: 'comment', label: t('rating.comment'), type: 'textarea', help: t('rating.comment.help') }),
+    ],
+    submitLabel: t('rating.submit'),
+    onSubmit: async (chosen) => {
+      const body = { target_kind: kind, target_id: id, score: chosen.score ? Number(chosen.score) : undefined };
+      if (chosen.comment.trim()) body.comment = chosen.comment.trim();
+      await post('/intake/feedback', body);
+      flash(t('rating.thanks'));
+      onDone();
+    },
+  });
+}
+
+async function rated(id) {
+  const answer = await list('/intake/feedback', { page_size: 100 });
+  return answer.items.find((item) => item.target_id === id) || null;
+}
+
+function place(ticket, windows) {
+  if (ticket.status === 'waiting') {
+    return h('div', { class: 'queue-place' }, h('p', t('portal.ticket.ahead_label')),
+      h('p', { class: 'ahead', 'aria-live': 'polite' }, ticket.waiting_ahead ?? '—'), h('p', { class: 'muted' }, t('portal.ticket.ahead_help')));
+  }
+  if (ticket.status === 'called' || ticket.status === 'serving') {
+    const win = windows.find((w) => w.id === ticket.window_id);
+    return notice(t(`portal.ticket.${ticket.status}`, { window: win ? win.label || win.number : '' }), 'success');
+  }
+  return null;
+}
+
+export async function ticketPage(ctx, params) {
+  const windows = await listAll('/intake/windows', { community: ctx.community }).catch(() => []);
+  const types = await listAll('/intake/business-types', { community: ctx.community }).catch(() => []);
+  const page = h('div');
+  const load = () => replace(page, asyncBlock(async () => {
+    const ticket = await get(`/intake/tickets/${params.id}`);
+    const type = types.find((ty) => ty.code === ticket.business_type);
+    let rating = null;
+    if (ticket.status === 'completed') {
+      const previous = await rated(ticket.id);
+      rating = section(t('rating.title'), previous ? h('p', t('rating.given', { score: previous.score }))
+        : ratingForm('ticket', ticket.id, load));
+    }
+    return [
+      pageHeader(t('portal.my_ticket')),
+      section(t('portal.ticket.number'), h('p', { class: 'big-number' }, ticket.number), h('p', badge('ticket.status', ticket.status),
+        ' ', type ? localName(type) : ticket.business_type), place(ticket, windows), facts([
+        [t('ticket.issued_at'), dateTime(ticket.issued_at)],
+        [t('ticket.waited'), ticket.wait_seconds !== null ? duration(ticket.wait_seconds) : null],
+        [t('ticket.finished_at'), ticket.finished_at ? dateTime(ticket.finished_at) : null],
+      ])),
+      rating,
+      section(t('common.history'), timeline((ticket.steps || []).map((step) => ({ at: step.at,
+        action: label(`ticket.step.${step.action}`, step.action), from: step.from_status, to: step.to_status })), 'ticket.status')),
+    ];
+  }));
+  load();
+  const timer = setInterval(() => { if (!document.hidden && !page.querySelector('form')) load(); }, 15000);
+  ctx.onLeave(() => clearInterval(timer));
+  return page;
+}
+
+export async function myCasePage(ctx, params) {
+  const page = h('div');
+  const load = () => replace(page, asyncBlock(async () => {
+    const item = await get(`/intake/cases/${params.id}`);
+    let rating = null;
+    if (item.status === 'closed') {
+      const previous = await rated(item.id);
+      rating = section(t('rating.title'), previous ? h('p', t('rating.given', { score: previous.score }))
+        : ratingForm('case', item.id, load));
+    }
+    return [
+      pageHeader(`${t('portal.my_case')} ${item.number}`, badge('case.status', item.status)),
+      section(t('common.details'), facts([
+        [t('case.summary'), item.summary],
+        [t('case.opened_at'), dateTime(item.opened_at)],
+        [t('case.due_at'), dateTime(item.due_at)],
+        [t('case.referral_target'), item.referral_target ? label(`department.${item.referral_target}`, item.referral_target) : null],
+        [t('case.resolution'), item.resolution],
+      ])),
+      rating,
+      section(t('common.history'), timeline((item.steps || []).map((step) => ({ at: step.at,
+        action: label(`case.step.${step.action}`, step.action), from: step.from_status, to: step.to_status, note: step.note })), 'case.status')),
+    ];
+  }));
+  load();
+  return page;
+}
