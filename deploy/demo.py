@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("demo")
 MARKER = "demo-data.json"
+PARTIAL = "demo-data.partial"  # written when loading starts, removed when it is done
 HISTORY_DAYS = 10  # working days of hall history before today
 SEED = 2012  # the year Huaguoshan's reform became formal
 
@@ -49,8 +50,14 @@ def is_loaded(data_dir: Path) -> bool:
     return (data_dir / MARKER).exists()
 
 
+def was_interrupted(data_dir: Path) -> bool:
+    """Loading started on an earlier start and did not finish (e.g. Ctrl-C)."""
+    return (data_dir / PARTIAL).exists() and not is_loaded(data_dir)
+
+
 def load_reference_data(platform: Platform) -> None:
     """Every service's reference data for the seven communities (idempotent)."""
+    (platform.data_dir / PARTIAL).write_text(utcnow().isoformat())
     for service in SERVICES:
         registry.module(service, "demo").load_reference_data(platform.runtimes[service])
 
@@ -119,7 +126,7 @@ class DemoLoader:
         return self.summary
 
     def purchases(self) -> None:
-        played = demo_purchases.play_purchases(self.api, self.year, self.today)
+        played = demo_purchases.play_purchases(self.api, self.year)
         self.contracts = {key: value.get("contract") for key, value in played.items()}
         self.summary["purchases"] = len(played)
 
@@ -206,4 +213,5 @@ def load(platform: Platform, now: datetime | None = None, **options: Any) -> dic
     summary["total_seconds"] = round(time.monotonic() - started, 1)
     summary["loaded_at"] = (now or utcnow()).isoformat()
     (platform.data_dir / MARKER).write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    (platform.data_dir / PARTIAL).unlink(missing_ok=True)
     return summary

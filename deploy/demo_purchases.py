@@ -59,7 +59,7 @@ def operation_milestones(year: int) -> list[dict[str, Any]]:
     ]
 
 
-def purchases_of(year: int, today: date) -> list[Purchase]:
+def purchases_of(year: int) -> list[Purchase]:
     """The year's purchases of the seven communities."""
     period = (date(year, 1, 1), date(year, 12, 31))
     found = []
@@ -201,11 +201,11 @@ class Purchasing:
                      money=True)
 
 
-def play_purchases(api: Api, year: int, today: date) -> dict[str, Any]:
+def play_purchases(api: Api, year: int) -> dict[str, Any]:
     """Every purchase not made yet; the results by (community, title)."""
     purchasing = Purchasing(api, year)
     results = {}
-    for purchase in purchases_of(year, today):
+    for purchase in purchases_of(year):
         if purchasing.exists(purchase):
             continue
         results[(purchase.community, purchase.title)] = purchasing.play(purchase)

@@ -70,7 +70,7 @@ def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers
             worker = registry.module(service, "worker").build_worker(runtime)
             worker.start()
             platform.workers[service] = worker
-    if reference_data and not demo.is_loaded(data_dir):
+    if reference_data and not (demo.is_loaded(data_dir) or demo.was_interrupted(data_dir)):
         demo.load_reference_data(platform)
     gateway_config = {"data_dir": data_dir, "amqp_url": "memory://", **platform.overrides}
     platform.identities = demo_identities(Settings.from_env("gateway", gateway_config),
@@ -103,10 +103,19 @@ def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
     os.environ["COMMUNITY_DATA_DIR"] = str(folder.resolve())
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     configure_logging(os.environ["LOG_LEVEL"], json_lines=True)
+    interrupted = demo_data.was_interrupted(folder.resolve())
     platform = build(folder, reference_data=demo)
-    if demo and not demo_data.is_loaded(platform.data_dir):
+    if demo and interrupted:
+        print(f"The demo data was only partly loaded (an earlier first start was interrupted); "
+              f"to load it again, stop, delete {platform.data_dir} and start again.", flush=True)
+    elif demo and not demo_data.is_loaded(platform.data_dir):
         print("Loading the demo data (first start only)...", flush=True)
-        summary = demo_data.load(platform)
+        try:
+            summary = demo_data.load(platform)
+        except KeyboardInterrupt:
+            platform.stop()
+            print("Interrupted while loading the demo data.", file=sys.stderr, flush=True)
+            raise SystemExit(130) from None
         print(f"Demo data loaded in {summary['total_seconds']} s.", flush=True)
     server = make_server(host, port, platform.gateway, threaded=True)
     url = f"http://{host}:{server.server_port}"
