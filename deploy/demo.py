@@ -126,7 +126,7 @@ class DemoLoader:
         return self.summary
 
     def purchases(self) -> None:
-        played = demo_purchases.play_purchases(self.api, self.year)
+        played = demo_purchases.play_purchases(self.api, self.today)
         self.contracts = {key: value.get("contract") for key, value in played.items()}
         self.summary["purchases"] = len(played)
 
@@ -196,9 +196,12 @@ class DemoLoader:
         scheme = demo_evaluation.center_scheme(api, "chiwan", self.year)
         evaluation = demo_evaluation.open_scored_round(
             api, "chiwan", scheme["id"], ("committee", "subdistrict", "third_party"))
+        ratings = ratings_recorded(self.platform, "chiwan", self.year)
+        if ratings < demo_evaluation.MIN_RESPONSES:  # early January: last year's history
+            self.summary["chiwan_result"] = {"open": f"{ratings} ratings this year so far"}
+            return
         result = demo_evaluation.close_when_measured(
-            api, "chiwan", evaluation["id"], self.year,
-            lambda: ratings_recorded(self.platform, "chiwan", self.year))
+            api, "chiwan", evaluation["id"], self.year, lambda: ratings)
         self.summary["chiwan_result"] = {"score": result["score"], "grade": result["grade"]}
 
     def settle(self) -> None:

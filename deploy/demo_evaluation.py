@@ -20,6 +20,7 @@ from services.evaluation.demo import COMMUNITY_NAMES, default_definition
 from .demo_api import Api, DemoApiError
 from .demo_cast import Person, committee_member, evaluator, officer
 
+MIN_RESPONSES = default_definition()["survey"]["min_responses"]
 # Each party's sheet: indicator -> score (the party indicators of the default template).
 SHEETS = {
     "committee": {"P1": 88, "P2": 93, "O1": 90, "E1": 86, "E2": 91, "S2": 89, "F1": 92, "F2": 87},

@@ -97,11 +97,18 @@ def purchases_of(year: int) -> list[Purchase]:
     return found
 
 
+def milestones_to_pay(milestones: list[dict[str, Any]], seqs: tuple[int, ...],
+                      today: date) -> list[dict[str, Any]]:
+    """Of the milestones to pay, those payable by today: signing, or scheduled and due."""
+    return [m for m in milestones if m["seq"] in seqs and (
+        m["kind"] == "signing" or (m["kind"] == "scheduled" and m["due_date"] <= today.isoformat()))]
+
+
 class Purchasing:
     """Plays purchases through the contracts API."""
 
-    def __init__(self, api: Api, year: int) -> None:
-        self.api, self.year = api, year
+    def __init__(self, api: Api, year: int, today: date) -> None:
+        self.api, self.year, self.today = api, year, today
         rows = api.get("/contracts/providers", officer(), page_size=100)
         self.providers = {row["name"]: row["id"] for row in rows}
 
@@ -185,7 +192,9 @@ class Purchasing:
         """The money: allocated by the subdistrict, paid by the committee, milestone by milestone."""
         api = self.api
         contract = api.get(f"/contracts/contracts/{contract_id}", officer())
-        due = [m for m in contract["milestones"] if m["seq"] in purchase.pay_seqs]
+        due = milestones_to_pay(contract["milestones"], purchase.pay_seqs, self.today)
+        if not due:
+            return
         amount = sum(m["amount_fen"] for m in due)
         budget = self.budget(purchase.community)
         if budget["mode"] == "pass_through" and purchase.line == "services":  # earmarked
@@ -201,9 +210,10 @@ class Purchasing:
                      money=True)
 
 
-def play_purchases(api: Api, year: int) -> dict[str, Any]:
-    """Every purchase not made yet; the results by (community, title)."""
-    purchasing = Purchasing(api, year)
+def play_purchases(api: Api, today: date) -> dict[str, Any]:
+    """This year's purchases not made yet; the results by (community, title)."""
+    year = today.year
+    purchasing = Purchasing(api, year, today)
     results = {}
     for purchase in purchases_of(year):
         if purchasing.exists(purchase):

@@ -101,6 +101,17 @@ def test_the_purchases_fit_each_communitys_budget_lines():
     assert COMMITTEE_BUDGET_PILOTS == ("huaguoshan",)  # the committee buys there
 
 
+def test_only_milestones_payable_by_the_load_day_are_paid():
+    milestones = [{"seq": 1, "kind": "signing", "due_date": None},
+                  {"seq": 2, "kind": "scheduled", "due_date": "2026-07-15"},
+                  {"seq": 3, "kind": "evaluation", "due_date": "2027-01-31"}]
+    def paid(today):
+        return [m["seq"] for m in demo_purchases.milestones_to_pay(milestones, (1, 2, 3), today)]
+    assert paid(date(2026, 1, 5)) == [1]  # a first start in January pays the signing only
+    assert paid(date(2026, 7, 15)) == [1, 2]
+    assert paid(date(2026, 11, 26)) == [1, 2]  # the evaluation decides the last one
+
+
 def test_every_role_has_a_demo_identity_whose_token_the_platform_accepts(key_dir):
     settings = Settings.from_env("tests", key_settings(key_dir))
     identities = demo_identities(settings, {"provider_signatory": {"provider_id": "p-1"}})
