@@ -28,12 +28,15 @@ from services.chassis.config import COMMUNITIES, Settings
 from services.chassis.db import utcnow
 from services.contracts.demo_catalogue import CENTER_OPERATORS
 from services.contracts.models import Provider
+from services.grid.models import Case as GridCase
+from services.intake import catalogue
+from services.intake.models import Case as DeskCase
 from services.intake.models import Feedback
 from services.intake.workdays import SHANGHAI
 
 from . import demo_desk, demo_evaluation, demo_grid, demo_purchases, demo_today
 from .demo_api import Api, DemoApiError
-from .demo_cases import play_cases
+from .demo_cases import OpenedCase, play_cases
 from .demo_cast import Tokens
 
 if TYPE_CHECKING:
@@ -111,6 +114,8 @@ class DemoLoader:
                                               **platform.overrides})
         self.api = Api(platform.gateway, Tokens(settings))
         self.summary: dict[str, Any] = {}
+        self.contracts: dict[tuple[str, str], Any] = {}
+        self.opened: list[OpenedCase] = []
 
     def run(self) -> dict[str, Any]:
         steps = [("purchases", self.purchases), ("desk", self.desk), ("cases", self.cases),
@@ -133,7 +138,6 @@ class DemoLoader:
     def desk(self) -> None:
         runtime = self.platform.runtimes["intake"]
         days = demo_desk.past_working_days(runtime, self.today, self.history_days)
-        self.opened = []
         tickets = ratings = 0
         for _, _, result in demo_desk.play_days(runtime, list(COMMUNITIES), days, self.seed):
             tickets, ratings = tickets + result.tickets, ratings + result.ratings
@@ -142,8 +146,6 @@ class DemoLoader:
                             tickets=tickets, ticket_ratings=ratings)
 
     def cases(self) -> None:
-        from services.intake import catalogue
-
         runtime = self.platform.runtimes["intake"]
         rng = random.Random(f"{self.seed}:cases")
         counts: dict[str, int] = {}
@@ -172,18 +174,14 @@ class DemoLoader:
         }
 
     def referred_to_grid(self) -> int:
-        from services.intake.models import Case
-
         with self.platform.runtimes["intake"].unit_of_work() as uow:
-            return int(uow.session.scalar(select(func.count(Case.id)).where(
-                Case.referral_target == "grid")) or 0)
+            return int(uow.session.scalar(select(func.count(DeskCase.id)).where(
+                DeskCase.referral_target == "grid")) or 0)
 
     def grid_cases_from_intake(self) -> int:
-        from services.grid.models import Case
-
         with self.platform.runtimes["grid"].unit_of_work() as uow:
-            return int(uow.session.scalar(select(func.count(Case.id)).where(
-                Case.source == "intake")) or 0)
+            return int(uow.session.scalar(select(func.count(GridCase.id)).where(
+                GridCase.source == "intake")) or 0)
 
     def evaluation(self) -> None:
         api = self.api
@@ -200,8 +198,8 @@ class DemoLoader:
         if ratings < demo_evaluation.MIN_RESPONSES:  # early January: last year's history
             self.summary["chiwan_result"] = {"open": f"{ratings} ratings this year so far"}
             return
-        result = demo_evaluation.close_when_measured(
-            api, "chiwan", evaluation["id"], self.year, lambda: ratings)
+        result = demo_evaluation.close_when_measured(api, "chiwan", evaluation["id"], self.year,
+                                                     ratings)
         self.summary["chiwan_result"] = {"score": result["score"], "grade": result["grade"]}
 
     def settle(self) -> None:

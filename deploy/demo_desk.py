@@ -52,20 +52,20 @@ NO_SHOW_RATE = 0.05
 CASE_RATE = 0.3  # served tickets of a follow-up type that become cases
 
 
+# How residents rate a visit (weights of 1..5) before the wait costs points.
+SCORES = (0.01, 0.02, 0.08, 0.32, 0.57)
+
+
 @dataclass(frozen=True)
 class HallProfile:
-    """How busy a community's hall is and how residents rate it (weights of scores 1..5)."""
+    """How busy a community's hall is and how often residents rate the service."""
 
     arrivals_per_day: int
-    scores: tuple[float, ...]
     rating_rate: float
 
 
-PROFILES = {
-    "huaguoshan": HallProfile(100, (0.01, 0.02, 0.07, 0.30, 0.60), 0.45),
-    "chiwan": HallProfile(95, (0.05, 0.09, 0.22, 0.38, 0.26), 0.35),
-}
-DEFAULT_PROFILE = HallProfile(20, (0.02, 0.04, 0.14, 0.40, 0.40), 0.35)
+PROFILES = {"huaguoshan": HallProfile(100, 0.45), "chiwan": HallProfile(95, 0.35)}
+DEFAULT_PROFILE = HallProfile(20, 0.35)
 
 
 @dataclass
@@ -205,10 +205,10 @@ class HallDay:
         self.schedule(at + timedelta(seconds=self.rng.uniform(10, 45)), "call", window)
 
     def _score(self, ticket: Ticket) -> int:
-        score = self.rng.choices((1, 2, 3, 4, 5), self.profile.scores)[0]
-        if (ticket.wait_seconds or 0) > 40 * 60:
-            score = max(1, score - 1)  # a long wait costs a point
-        return score
+        """The same service rated lower after a long wait (so the halls' layouts show)."""
+        wait = ticket.wait_seconds or 0
+        cost = (wait > 600 and self.rng.random() < 0.5) + (wait > 1800) + (wait > 3600)
+        return max(1, self.rng.choices((1, 2, 3, 4, 5), SCORES)[0] - cost)
 
 
 def issue_ticket(uow: UnitOfWork, community: str, code: str, types: dict[str, BusinessType],

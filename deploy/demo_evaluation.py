@@ -12,7 +12,6 @@ published.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from services.evaluation.demo import COMMUNITY_NAMES, default_definition
@@ -65,13 +64,13 @@ def center_scheme(api: Api, community: str, year: int) -> dict[str, Any]:
 
 
 def close_when_measured(api: Api, community: str, round_id: str, year: int,
-                        ratings_expected: Callable[[], int], timeout: float = 120.0) -> Any:
+                        ratings_expected: int, timeout: float = 120.0) -> Any:
     """Close once the read model holds every rating the desk recorded (events in flight)."""
     member = committee_member(community)
     deadline = time.monotonic() + timeout
     while True:
         measured = api.get("/evaluation/measurements", member, community=community, year=year)
-        if measured["metrics"]["satisfaction_count"] >= ratings_expected():
+        if measured["metrics"]["satisfaction_count"] >= ratings_expected:
             break
         if time.monotonic() > deadline:
             raise DemoApiError(f"evaluation did not receive {community}'s ratings in time")
