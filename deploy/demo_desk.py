@@ -144,6 +144,17 @@ class HallDay:
             getattr(self, f"_on_{kind}")(at, payload)
         return self.result
 
+    def free_window(self, number: int, at: datetime) -> None:
+        """Finish what the window is doing (the demo clerk starts at a free window)."""
+        window = next(w for w in self.windows if w.number == number)
+        ticket = self.uow.session.get(Ticket, window.current_ticket_id or "")
+        if ticket is None or ticket.status not in ("called", "serving"):
+            return
+        clerk = staff(self.community, number)
+        if ticket.status == "called":
+            tickets.act(self.uow, clerk, ticket.id, "start", at - timedelta(seconds=30))
+        tickets.act(self.uow, clerk, ticket.id, "complete", at)
+
     def _may_serve(self, window: Window, business_type: str) -> bool:
         return window.mode == "generalist" or business_type in window.skills
 

@@ -1,8 +1,9 @@
 """Today in the halls of Huaguoshan and Chiwan, as the live demo finds them.
 
 If the hall has opened today, its day is simulated up to the load time (windows may be
-in the middle of a ticket); then residents who arrived in the last quarter of an hour
-wait to be called, the demo resident among them with a ticket taken in the portal.
+in the middle of a ticket, except window 1, where the demo clerk sits); then residents
+who arrived in the last quarter of an hour wait to be called, the demo resident among
+them with a ticket taken in the portal.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def play_today(runtime: Runtime, now: datetime, seed: int) -> dict[str, Any]:
                 hall = HallDay(uow, community, today, rng, boost, until=now)
                 expected = hall.profile.arrivals_per_day
                 served = hall.run(arrival_times(today, expected, rng, until=now)).tickets
+                hall.free_window(1, now)
             types = catalogue.types_of(uow, community)
             codes = sorted(types)
             for index in range(waiting):

@@ -192,6 +192,7 @@ def open_work(url, tokens):
         "waiting": get("/api/intake/tickets?community=huaguoshan&status=waiting&page_size=100",
                        "window_clerk"),
         "my_tickets": get("/api/intake/tickets?mine=true", "resident"),
+        "hall": get("/api/intake/display?community=huaguoshan", "window_clerk"),
         "rounds": get(f"/api/evaluation/rounds?community=huaguoshan&year={YEAR}",
                       "committee_member"),
         "contracts": get("/api/contracts/contracts", "provider_signatory"),  # its own
@@ -227,6 +228,8 @@ def test_first_start_loads_the_demo_data_and_prints_a_token_per_role(first_start
 def test_the_demo_leaves_work_for_each_role_and_the_pooling_report_has_history(first_start):
     live = first_start["live"]
     assert len(live["waiting"]) >= 8
+    window_1 = next(row for row in live["hall"] if row["window_number"] == 1)
+    assert window_1["ticket_number"] is None  # the demo clerk's window can call the next
     assert any(t["owner_sub"] == "resident-huaguoshan-1" for t in live["my_tickets"])
     (evaluation,) = live["rounds"]
     assert evaluation["status"] == "scoring" and evaluation["contract_id"]
