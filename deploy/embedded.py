@@ -31,6 +31,7 @@ class Platform:
     """The running embedded platform: service apps, their workers and the gateway app."""
 
     data_dir: Path
+    overrides: dict[str, Any] = field(default_factory=dict)
     apps: dict[str, Any] = field(default_factory=dict)
     runtimes: dict[str, Runtime] = field(default_factory=dict)
     workers: dict[str, Any] = field(default_factory=dict)
@@ -44,15 +45,22 @@ class Platform:
             runtime.database.dispose()
 
 
-def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers: bool = True) -> Platform:
-    """Migrate, build and start every service in this process."""
+def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers: bool = True,
+          reference_data: bool = False) -> Platform:
+    """Migrate, build and start every service in this process.
+
+    `reference_data`: load the services' reference data unless the demo data is already
+    in the folder (the demo identities' claims are looked up in it either way).
+    """
     from gateway.app import create_app as create_gateway
+
+    from . import demo
 
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    platform = Platform(data_dir=data_dir)
+    platform = Platform(data_dir=data_dir, overrides=dict(overrides or {}))
     for service in SERVICES:
-        config = {"data_dir": data_dir, "amqp_url": "memory://", **(overrides or {})}
+        config = {"data_dir": data_dir, "amqp_url": "memory://", **platform.overrides}
         settings = Settings.from_env(service, config)
         migrations.upgrade(service, settings.database_url)
         runtime = Runtime(settings, registry.metadata(service))
@@ -62,11 +70,26 @@ def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers
             worker = registry.module(service, "worker").build_worker(runtime)
             worker.start()
             platform.workers[service] = worker
-    gateway_config = {"data_dir": data_dir, "amqp_url": "memory://", **(overrides or {})}
-    platform.identities = demo_identities(Settings.from_env("gateway", gateway_config))
+    if reference_data and not (demo.is_loaded(data_dir) or demo.was_interrupted(data_dir)):
+        demo.load_reference_data(platform)
+    gateway_config = {"data_dir": data_dir, "amqp_url": "memory://", **platform.overrides}
+    platform.identities = demo_identities(Settings.from_env("gateway", gateway_config),
+                                          demo.identity_claims(platform))
     platform.gateway = create_gateway(upstreams=platform.apps, config=gateway_config,
                                       demo_identities=platform.identities)
     return platform
+
+
+def print_identities(platform: Platform, url: str) -> None:
+    """The demo identities with their tokens (also offered at /auth/demo-identities)."""
+    print("Demo identities (Authorization: Bearer <token>; the web UI's sign-in offers them):",
+          flush=True)
+    for identity in platform.identities:
+        where = ",".join(identity["communities"]) if len(identity["communities"]) < 7 else "all"
+        print(f"  {identity['key']:<24} {identity['name']} - {identity['title_en']} "
+              f"({'/'.join(identity['roles'])}, {where})", flush=True)
+        print(f"    {identity['token']}", flush=True)
+    print(f"  e.g. curl -H 'Authorization: Bearer <token>' {url}/api/intake/tickets", flush=True)
 
 
 def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
@@ -74,15 +97,31 @@ def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
     """Run until Ctrl-C; data stays in the data folder for the next start."""
     from werkzeug.serving import make_server
 
+    from . import demo as demo_data
+
     folder = Path(data_dir or os.environ.get("COMMUNITY_DATA_DIR", "var"))
     os.environ["COMMUNITY_DATA_DIR"] = str(folder.resolve())
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     configure_logging(os.environ["LOG_LEVEL"], json_lines=True)
-    platform = build(folder)
+    interrupted = demo_data.was_interrupted(folder.resolve())
+    platform = build(folder, reference_data=demo)
+    if demo and interrupted:
+        print(f"The demo data was only partly loaded (an earlier first start was interrupted); "
+              f"to load it again, stop, delete {platform.data_dir} and start again.", flush=True)
+    elif demo and not demo_data.is_loaded(platform.data_dir):
+        print("Loading the demo data (first start only)...", flush=True)
+        try:
+            summary = demo_data.load(platform)
+        except KeyboardInterrupt:
+            platform.stop()
+            print("Interrupted while loading the demo data.", file=sys.stderr, flush=True)
+            raise SystemExit(130) from None
+        print(f"Demo data loaded in {summary['total_seconds']} s.", flush=True)
     server = make_server(host, port, platform.gateway, threaded=True)
     url = f"http://{host}:{server.server_port}"
     print(f"Community services platform (embedded) on {url}", flush=True)
     print(f"Data folder: {platform.data_dir}", flush=True)
+    print_identities(platform, url)
     print("Press Ctrl-C to stop.", flush=True)
     stopping = threading.Event()
 

@@ -4,7 +4,8 @@
 production signs in through the district's OpenID Connect provider). The names are
 invented; the subjects match the demo data (grid workers `gw-<community>-<n>` are
 assigned to the demo cells; the provider signatory signs for the provider that runs
-Huaguoshan's service center).
+Huaguoshan's service center, its `provider_id` claim looked up in the data; the second
+Huaguoshan committee member drafted the purchase awaiting the first one's approval).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ PEOPLE = (
                "花果山社區網格員", "Grid worker, Huaguoshan"),
     DemoPerson("committee_member", ("committee_member",), ("huaguoshan",), "committee-huaguoshan-1",
                "周淑芬", "花果山社區居委會委員", "Residents' committee member, Huaguoshan"),
+    DemoPerson("committee_member_2", ("committee_member",), ("huaguoshan",),
+               "committee-huaguoshan-2", "陳建國", "花果山社區居委會委員（議事會召集人）",
+               "Residents' committee member, Huaguoshan (convenes deliberations)"),
     DemoPerson("committee_member_chiwan", ("committee_member",), ("chiwan",),
                "committee-chiwan-1", "鄭建華", "赤灣社區居委會委員",
                "Residents' committee member, Chiwan"),

@@ -18,6 +18,7 @@ from .schemas import (
     InspectionCreateSchema,
     InspectionQuerySchema,
     InspectionSchema,
+    InspectionSummarySchema,
 )
 
 blp = Blueprint("inspections", __name__, description="Inspection checklist and rounds (排查)")
@@ -67,7 +68,7 @@ class Inspections(MethodView):
         return inspection_view(inspection, items)
 
     @blp.arguments(InspectionQuerySchema, location="query")
-    @blp.response(200, InspectionSchema(many=True))
+    @blp.response(200, InspectionSummarySchema(many=True))
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Completed rounds of a community or a cell, newest first."""

@@ -258,7 +258,7 @@ class InspectionCreateSchema(Schema):
                            validate=validate.Length(min=1, max=200))
 
 
-class InspectionSchema(Schema):
+class InspectionSummarySchema(Schema):
     id = ma.fields.String()
     community = ma.fields.String()
     cell_code = ma.fields.String()
@@ -268,6 +268,9 @@ class InspectionSchema(Schema):
     completed_at = ma.fields.DateTime()
     items_count = ma.fields.Integer()
     findings_count = ma.fields.Integer()
+
+
+class InspectionSchema(InspectionSummarySchema):
     items = ma.fields.List(ma.fields.Dict())
 
 

@@ -42,6 +42,20 @@ def test_a_round_with_a_finding_opens_a_linked_case(client, make_cell, checklist
         "case_ids": [case["id"]]}
 
 
+def test_completed_rounds_are_listed_without_their_answers(client, make_cell, checklist,
+                                                           worker, staff):
+    make_cell("HGS-01")
+    done = client.post("/inspections", json={"cell_code": "HGS-01", "items": answers(
+        checklist)}, headers=worker).get_json()
+    response = client.get("/inspections?community=huaguoshan", headers=staff)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [listed] = response.get_json()
+    assert listed["id"] == done["id"] and listed["items_count"] == 3
+    assert "items" not in listed  # the answers are read one round at a time
+    one = client.get(f"/inspections/{done['id']}", headers=staff).get_json()
+    assert [i["code"] for i in one["items"]] == checklist
+
+
 def test_every_active_item_must_be_answered(client, make_cell, checklist, worker, grid):
     make_cell("HGS-01")
     response = client.post("/inspections", json={"cell_code": "HGS-01",

@@ -1,0 +1,120 @@
+"""Demo grid work, played through the grid API (through the gateway).
+
+This month's inspection rounds of every cell by its grid worker (findings open cases),
+and the cases the service centers referred (grid opened them from `intake.case.referred`):
+most accepted, resolved by the grid worker, verified and closed by center staff (the
+resolution travels back to intake as `grid.case.resolved`); some handed to the
+responsible department; the rest left open for the live demo. Grid stamps its steps with
+the current time, so this work is dated at the first start.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from services.chassis.config import COMMUNITIES
+from services.grid.demo import cell_polygons, worker_for
+
+from .demo_api import Api
+from .demo_cast import Person, center_staff, grid_worker, resident_person
+
+ROUNDS = {"huaguoshan": 3, "chiwan": 2}  # rounds done this month per cell (4 planned)
+DEFAULT_ROUNDS = 2
+FINDING_RATE = 0.06
+FINDINGS = {
+    "fire_extinguishers": "滅火器過期未更換", "fire_exits": "樓道堆放雜物堵塞安全出口",
+    "ebike_charging": "電動車在樓道內飛線充電", "building_structure": "外牆瓷磚空鼓有脫落風險",
+    "illegal_construction": "天台加建鐵皮房", "electrical_wiring": "電線私拉亂接、老化",
+    "gas_cylinders": "餐飲店液化氣瓶未固定", "slope_drainage": "擋土牆排水孔堵塞",
+    "sanitation": "垃圾桶滿溢未及時清運", "public_order": "疑似群租房，人員進出頻繁",
+}
+DEPARTMENT_OF = {"hazard_fire": "fire", "hazard_gas": "emergency", "hazard_building": "housing",
+                 "environment": "city_management", "public_order": "public_security",
+                 "hazard_electrical": "emergency", "hazard_slope": "city_management"}
+
+
+def worker_number(community: str, cell_number: int) -> int:
+    return int(worker_for(community, cell_number).rsplit("-", 1)[1])
+
+
+def inspect_cells(api: Api, rng: random.Random) -> int:
+    """This month's completed rounds of every cell; returns the findings."""
+    codes = [item["code"] for item in api.get("/grid/checklist", center_staff("huaguoshan"))]
+    findings = 0
+    for community in COMMUNITIES:
+        for number, (cell_code, _, _) in enumerate(cell_polygons(community), start=1):
+            walker = grid_worker(community, worker_number(community, number))
+            for _ in range(ROUNDS.get(community, DEFAULT_ROUNDS)):
+                items = []
+                for code in codes:
+                    if rng.random() < FINDING_RATE:
+                        items.append({"code": code, "result": "finding", "note": FINDINGS.get(
+                            code, "發現隱患，需跟進處理")})
+                        findings += 1
+                    else:
+                        items.append({"code": code, "result": "ok"})
+                api.post("/grid/inspections", walker, {"cell_code": cell_code, "items": items})
+    return findings
+
+
+def _walker_of(case: dict[str, Any]) -> Person:
+    community, cell_code = case["community"], case.get("cell_code")
+    if not cell_code:
+        return center_staff(community)
+    number = int(cell_code.rsplit("-", 1)[1])
+    return grid_worker(community, worker_number(community, number))
+
+
+def work_cases(api: Api, rng: random.Random, source: str) -> dict[str, int]:
+    """Carry the open cases of `source` along; counts by the status they were left in."""
+    counts: dict[str, int] = {}
+    for community in COMMUNITIES:
+        staff = center_staff(community)
+        rows = api.get("/grid/cases", staff, community=community, source=source, status="open",
+                       page_size=100)
+        for case in sorted(rows, key=lambda c: c["number"]):
+            path = f"/grid/cases/{case['id']}"
+            walker = _walker_of(case)
+            draw = rng.random()
+            if draw < 0.2:
+                counts["reported"] = counts.get("reported", 0) + 1
+                continue
+            api.post(f"{path}/accept", walker, {})
+            if source == "inspection" and draw < 0.32:
+                api.post(f"{path}/refer", staff, {"department": DEPARTMENT_OF.get(
+                    case["category"], "city_management"), "note": "需執法部門處理"})
+                counts["referred"] = counts.get("referred", 0) + 1
+                continue
+            if draw < 0.4:
+                api.post(f"{path}/start", walker, {})
+                counts["in_progress"] = counts.get("in_progress", 0) + 1
+                continue
+            api.post(f"{path}/resolve", walker, {"note": "已現場處置並拍照存檔"})
+            if draw < 0.55:
+                counts["resolved"] = counts.get("resolved", 0) + 1
+                continue
+            api.post(f"{path}/verify", staff, {"note": "複核屬實"})
+            api.post(f"{path}/close", staff, {})
+            counts["closed"] = counts.get("closed", 0) + 1
+    return counts
+
+
+def resident_reports(api: Api) -> list[dict[str, Any]]:
+    """A few hazards residents reported through the portal (the demo resident's included)."""
+    reports = [("resident-huaguoshan-1", "hazard_electrical", "樓道電錶箱門損壞，電線外露"),
+               ("resident-huaguoshan-57", "environment", "小區後門垃圾堆放多日無人清理"),
+               ("resident-chiwan-1", "hazard_slope", "山邊擋土牆出現裂縫")]
+    made = []
+    for sub, category, description in reports:
+        community = sub.split("-")[1]
+        lon, lat = _centre(community)
+        made.append(api.post("/grid/cases", resident_person(community, sub), {
+            "community": community, "category": category, "description": description,
+            "lon": lon, "lat": lat}))
+    return made
+
+
+def _centre(community: str) -> tuple[float, float]:
+    ring = cell_polygons(community)[0][2]["coordinates"][0][:4]
+    return (round(sum(p[0] for p in ring) / 4, 6), round(sum(p[1] for p in ring) / 4, 6))
