@@ -5,9 +5,9 @@ All three on the same authenticated read endpoint, measured in one run with wrk:
   gateway  wrk → gateway (gunicorn, `gateway.app:create_app()`) → service
   nginx    wrk → nginx (upstream keepalive) → service   (when nginx is installed)
 
-The endpoint is the chassis toy service's `GET /notes/<id>` (bearer token verified, one
-PostgreSQL read, marshmallow response) because the services' own read endpoints are
-being built at the same time; swap TARGET_PATH for a real one when they exist.
+The endpoint is the intake service's `GET /windows/<id>` (the window desk's read: bearer
+token verified, community check, one PostgreSQL read, ETag, marshmallow response), the
+real service under gunicorn on its own migrated database.
 
 Two measurements per target, both at 8 concurrent connections:
   throughput  wrk saturating the server (closed loop) → requests/s, p50
@@ -36,7 +36,6 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,18 +44,6 @@ ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONNECTIONS = 8
 PAUSE_MS = 50
 DELAY_SCRIPT = f"function delay()\n  return {PAUSE_MS}\nend\n"
-
-
-def toy_service() -> Any:
-    """Gunicorn entry of the benchmarked service: the chassis toy app on BENCH_DATABASE_URL."""
-    from services.chassis.app import Runtime, create_app
-    from services.chassis.config import Settings
-    from tests.unit.chassis import toy
-
-    settings = Settings.from_env("toy", {"database_url": os.environ["BENCH_DATABASE_URL"],
-                                         "amqp_url": "memory://"})
-    runtime = Runtime(settings, toy.Base.metadata)
-    return create_app("toy", runtime=runtime, metadata=toy.Base.metadata, blueprints=[toy.blp])
 
 
 def free_port() -> int:
@@ -106,31 +93,36 @@ class Stack:
                         AMQP_URL="memory://", PYTHONPATH=str(ROOT))
 
     def start(self) -> tuple[str, str]:
-        """Create everything; return (token, note id)."""
+        """Create everything; return (token, window id)."""
         from sqlalchemy import create_engine, pool, text
 
-        from services.chassis import auth
+        from services.chassis import auth, migrations
+        from services.chassis.app import Runtime
         from services.chassis.config import Settings
-        from tests.unit.chassis import toy
+        from services.intake import models
+        from services.intake.app import create_app
 
         admin = create_engine(ADMIN_URL, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{self.database}"'))
         admin.dispose()
         url = ADMIN_URL.rsplit("/", 1)[0] + "/" + self.database
-        engine = create_engine(url, poolclass=pool.NullPool)
-        toy.Base.metadata.create_all(engine)
-        note_id = str(uuid.uuid4())
-        with engine.begin() as connection:
-            connection.execute(toy.Note.__table__.insert().values(
-                id=note_id, community="huaguoshan", title="Window 3 printer jammed"))
-        engine.dispose()
-        self.env["BENCH_DATABASE_URL"] = url
-        settings = Settings.from_env("bench", {"data_dir": self.folder})
+        migrations.upgrade("intake", url)
+        self.env["INTAKE_DATABASE_URL"] = url
+        settings = Settings.from_env("intake", {"data_dir": self.folder, "database_url": url,
+                                                "amqp_url": "memory://"})
         auth.ensure_local_keys(settings)
         token = auth.issue_token(settings, sub="bench-staff", roles=["center_staff"],
                                  communities=["huaguoshan"])
-        return token, note_id
+        runtime = Runtime(settings, models.Base.metadata)
+        created = create_app(runtime=runtime).test_client().post(
+            "/windows", json={"community": "huaguoshan", "number": 3, "mode": "generalist",
+                              "status": "open", "label": "3號窗口"},
+            headers={"Authorization": f"Bearer {token}"})
+        runtime.database.dispose()
+        if created.status_code != 201:
+            raise RuntimeError(f"could not create the window: {created.get_data(as_text=True)}")
+        return token, created.get_json()["id"]
 
     def gunicorn(self, app: str, port: int, workers: int, threads: int,
                  env: dict[str, str] | None = None, worker_class: str = "gthread") -> str:
@@ -262,10 +254,10 @@ def main() -> None:
     ensure_tools()
     stack = Stack(args)
     try:
-        token, note_id = stack.start()
-        path = f"/notes/{note_id}"
+        token, window_id = stack.start()
+        path = f"/windows/{window_id}"
         service_port = free_port()
-        service = stack.gunicorn("bench.gateway:toy_service()", service_port,
+        service = stack.gunicorn("services.intake.app:create_app()", service_port,
                                  args.service_workers, args.service_threads)
         upstream_env = {f"{s.upper()}_URL": service for s in
                         ("intake", "contracts", "grid", "evaluation")}
