@@ -6,6 +6,9 @@ Measured on the same RabbitMQ and PostgreSQL in one run:
              → exchange → queue → consumer handler's transaction committed
   throughput raw confirmed publishes/s vs relay publishes/s draining a full outbox
 
+The consuming side runs in a process of its own (as another service's worker does in
+production); times are CLOCK_MONOTONIC, which both processes share.
+
 Run: python bench/events.py [--samples 500] [--events 5000]
 Needs RabbitMQ on 127.0.0.1:5672 and PostgreSQL on 127.0.0.1:5432 (as CI has them).
 """
@@ -13,7 +16,10 @@ Needs RabbitMQ on 127.0.0.1:5672 and PostgreSQL on 127.0.0.1:5432 (as CI has the
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -41,43 +47,87 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
+class ConsumerProcess:
+    """The consuming side in a process of its own, as in production (another service's
+    worker): it prints `<id> <monotonic ns>` when a message is handled."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--consume", *args], stdout=subprocess.PIPE,
+            stdin=subprocess.PIPE, text=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the consumer process did not start")
+
+    def handled(self) -> tuple[str, int]:
+        identifier, when = self.process.stdout.readline().split()
+        return identifier, int(when)
+
+    def stop(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(30)
+
+
 def raw_latency(samples: int, namespace: str) -> list[float]:
     exchange = Exchange(f"{namespace}.raw", type="topic", durable=True)
-    queue = Queue(f"{namespace}.raw.q", exchange=exchange, routing_key="#", auto_delete=True)
-    received = threading.Event()
+    consumer = ConsumerProcess("raw", namespace)
     latencies: list[float] = []
-    stop = threading.Event()
-    ready = threading.Event()
-
-    def consume() -> None:
-        with Connection(AMQP) as connection:
-            def on_message(message):  # noqa: ANN001
-                message.ack()
-                received.set()
-
-            with connection.Consumer(queue, on_message=on_message, prefetch_count=32):
-                ready.set()
-                while not stop.is_set():
-                    try:
-                        connection.drain_events(timeout=0.2)
-                    except TimeoutError:
-                        pass
-
-    thread = threading.Thread(target=consume, daemon=True)
-    thread.start()
-    ready.wait(10)
-    with Connection(AMQP, transport_options={"confirm_publish": True}) as connection:
-        producer = connection.Producer(exchange=exchange)
-        for _ in range(samples):
-            received.clear()
-            started = time.perf_counter()
-            producer.publish(b'{"x":1}', routing_key="bench.raw.sent", delivery_mode=2,
-                             content_type="application/json", retry=False)
-            received.wait(5)
-            latencies.append(time.perf_counter() - started)
-    stop.set()
-    thread.join(5)
+    try:
+        with Connection(AMQP, transport_options={"confirm_publish": True}) as connection:
+            producer = connection.Producer(exchange=exchange)
+            for i in range(samples + 20):
+                started = time.monotonic_ns()
+                producer.publish(f'{{"id":"m{i}"}}'.encode(), routing_key="bench.raw.sent",
+                                 delivery_mode=2, content_type="application/json", retry=False)
+                identifier, handled_at = consumer.handled()
+                assert identifier == f"m{i}", identifier
+                if i >= 20:  # warm-up excluded
+                    latencies.append((handled_at - started) / 1e9)
+    finally:
+        consumer.stop()
     return latencies
+
+
+def consume_raw(namespace: str) -> None:
+    exchange = Exchange(f"{namespace}.raw", type="topic", durable=True)
+    queue = Queue(f"{namespace}.raw.q", exchange=exchange, routing_key="#", auto_delete=True)
+    with Connection(AMQP) as connection:
+        def on_message(message):  # noqa: ANN001
+            message.ack()
+            print(json.loads(message.body)["id"], time.monotonic_ns(), flush=True)
+
+        with connection.Consumer(queue, on_message=on_message, prefetch_count=32):
+            print("ready", flush=True)
+            watch_stdin_then_exit()
+            while True:
+                try:
+                    connection.drain_events(timeout=0.2)
+                except TimeoutError:
+                    pass
+
+
+def consume_full(database_url: str, namespace: str, folder: str) -> None:
+    runtime = toy.make_runtime(database_url, AMQP, namespace, Path(folder), {})
+
+    def handler(uow, event):  # noqa: ANN001
+        toy.record_effect(uow, event)
+        uow.after_commit(lambda: print(event["id"], time.monotonic_ns(), flush=True))
+
+    handler.inbox_name = "bench_handler"
+    worker = Worker(runtime, handlers={"toy.note.added": [handler]})
+    worker.start()
+    worker.wait_ready(10)
+    print("ready", flush=True)
+    sys.stdin.read()  # until the benchmark closes our stdin
+    worker.stop()
+    runtime.database.dispose()
+
+
+def watch_stdin_then_exit() -> None:
+    def watch() -> None:
+        sys.stdin.read()
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def raw_throughput(count: int, namespace: str) -> float:
@@ -96,35 +146,29 @@ def raw_throughput(count: int, namespace: str) -> float:
     return count / elapsed
 
 
-def full_path_latency(runtime, samples: int) -> list[float]:  # noqa: ANN001
-    done = threading.Event()
-    finished_at: list[float] = []
-
-    def handler(uow, event):  # noqa: ANN001
-        toy.record_effect(uow, event)
-        uow.after_commit(lambda: (finished_at.append(time.perf_counter()), done.set()))
-
-    handler.inbox_name = "bench_handler"
-    worker = Worker(runtime, handlers={"toy.note.added": [handler]})
+def full_path_latency(runtime, consumer_database: str, folder: Path,  # noqa: ANN001
+                      samples: int) -> list[float]:
+    consumer = ConsumerProcess("full", consumer_database, runtime.settings.bus_namespace,
+                               str(folder))
+    worker = Worker(runtime)  # the producing service's relay, woken by its commits
     worker.start()
-    worker.wait_ready(10)
     latencies = []
     try:
         for i in range(samples + 20):
-            done.clear()
             with runtime.unit_of_work() as uow:
                 note_id = str(uuid.uuid4())
                 uow.session.add(toy.Note(id=note_id, community="huaguoshan", title=f"n{i}"))
-                uow.emit(toy.NOTE_ADDED, subject=note_id, community="huaguoshan",
-                         data={"note_id": note_id, "title": f"n{i}"})
-                started = time.perf_counter()
+                event = uow.emit(toy.NOTE_ADDED, subject=note_id, community="huaguoshan",
+                                 data={"note_id": note_id, "title": f"n{i}"})
+                started = time.monotonic_ns()
                 uow.commit()
-            if not done.wait(10):
-                raise RuntimeError("event did not arrive")
+            identifier, handled_at = consumer.handled()
+            assert identifier == event["id"], identifier
             if i >= 20:  # warm-up excluded
-                latencies.append(finished_at[-1] - started)
+                latencies.append((handled_at - started) / 1e9)
     finally:
         worker.stop()
+        consumer.stop()
     return latencies
 
 
@@ -148,19 +192,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--consume", nargs="+", help=argparse.SUPPRESS)  # the consumer process
     args = parser.parse_args()
+    if args.consume:
+        role, *rest = args.consume
+        consume_raw(*rest) if role == "raw" else consume_full(*rest)
+        return
     namespace = f"bench{uuid.uuid4().hex[:8]}"
     database = f"bench_events_{uuid.uuid4().hex[:8]}"
+    consumer_database = f"{database}_consumer"  # the consuming service owns its database
     admin = create_engine(ADMIN, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{database}"'))
+        connection.execute(text(f'CREATE DATABASE "{consumer_database}"'))
     folder = Path(tempfile.mkdtemp())
     auth.generate_key_pair(folder / "jwt-private.pem", folder / "jwt-public.pem")
     runtime = toy.make_runtime(ADMIN.rsplit("/", 1)[0] + f"/{database}", AMQP, namespace, folder,
                                {}, outbox_batch_size=500)
     try:
         raw = raw_latency(args.samples, namespace)
-        full = full_path_latency(runtime, args.samples)
+        full = full_path_latency(runtime, ADMIN.rsplit("/", 1)[0] + f"/{consumer_database}",
+                                 folder, args.samples)
         raw_tp = raw_throughput(args.events, namespace)
         relay_tp = relay_throughput(runtime, args.events)
     finally:
@@ -178,7 +230,8 @@ def main() -> None:
                 except Exception:  # noqa: BLE001
                     channel = connection.channel()
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            for name in (database, consumer_database):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     ms = 1000
     print(f"{'path':<44}{'p50 ms':>10}{'p99 ms':>10}")

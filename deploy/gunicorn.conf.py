@@ -3,6 +3,7 @@
 Everything comes from the environment so one image fits every deployment:
 GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT,
 GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_BIND (or HOST and PORT),
+GUNICORN_WORKER_CLASS (gevent for the gateway, gthread for the services),
 GUNICORN_ACCESS_LOG ("-" for stdout, "off" for none), FORWARDED_ALLOW_IPS, LOG_LEVEL,
 PROMETHEUS_MULTIPROC_DIR. See docs/operations.md.
 """
@@ -22,7 +23,13 @@ bind = os.environ.get("GUNICORN_BIND") or (
 )
 workers = _int("GUNICORN_WORKERS", 2)
 threads = _int("GUNICORN_THREADS", 4)
-worker_class = "gthread"
+# The gateway only moves bytes between sockets: gevent workers serve it with less CPU per
+# request than threads and hold event streams cheaply (bench/gateway.py). The services
+# talk to PostgreSQL through psycopg and keep threads.
+_gateway = os.environ.get("COMMUNITY_PROCESS", "").startswith("gateway")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gevent" if _gateway else "gthread")
+if worker_class == "gevent":
+    worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
