@@ -247,7 +247,8 @@ def main() -> None:
     parser.add_argument("--service-threads", type=int, default=4)
     parser.add_argument("--gateway-workers", type=int, default=2)
     parser.add_argument("--gateway-threads", type=int, default=4)
-    parser.add_argument("--gateway-worker-class", default="gthread")
+    parser.add_argument("--gateway-worker-class", default="gevent",
+                        help="as deployed (deploy/gunicorn.conf.py); gthread to compare")
     parser.add_argument("--redis", action="store_true",
                         help="also measure the gateway with rate-limit counters in Redis")
     args = parser.parse_args()
@@ -321,7 +322,7 @@ def medians(rounds: list[dict[str, dict[str, dict[str, float]]]]
 
 def report(results: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
     direct = results["direct"]
-    print(f"\nGET /notes/<id> (bearer token, one PostgreSQL read), {CONNECTIONS} connections, "
+    print(f"\nintake GET /windows/<id> (bearer token, one PostgreSQL read), {CONNECTIONS} connections, "
           f"{args.duration}s per run, median of {args.rounds} rounds, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"service: gunicorn gthread {args.service_workers}x{args.service_threads}; gateway: "
