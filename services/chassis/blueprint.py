@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+from functools import wraps
 from typing import Any
 
 import flask_smorest
 import marshmallow as ma
 from webargs.flaskparser import FlaskParser
+
+from .errors import Unprocessable
 
 
 class _SchemaInstanceParser(FlaskParser):
@@ -28,7 +31,28 @@ class _SchemaInstanceParser(FlaskParser):
         return super()._get_schema(argmap, req)
 
 
+MAX_PAGE = 100_000
+
+
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint; request schemas are instantiated once, not per request."""
+    """flask-smorest's Blueprint; request schemas are instantiated once, not per request,
+    and a page number is bounded (an offset too large for the database is a 422)."""
 
     ARGUMENTS_PARSER = _SchemaInstanceParser()
+
+    def paginate(self, pager: Any = None, **kwargs: Any) -> Any:
+        """flask-smorest's pagination, refusing page numbers above MAX_PAGE."""
+        paginated = super().paginate(pager, **kwargs)
+
+        def decorate(view: Any) -> Any:
+            @wraps(view)
+            def bounded(*args: Any, **view_kwargs: Any) -> Any:
+                parameters = view_kwargs.get("pagination_parameters")
+                if parameters is not None and parameters.page > MAX_PAGE:
+                    raise Unprocessable("The page number is beyond any list this API serves.",
+                                        errors={"query.page": [f"Must be at most {MAX_PAGE}."]})
+                return view(*args, **view_kwargs)
+
+            return paginated(bounded)
+
+        return decorate

@@ -118,3 +118,34 @@ def test_failed_request_changes_nothing(app, client, staff):
 def test_instance_carries_the_public_prefix_behind_the_gateway(client):
     body = assert_problem(client.get("/no/such", headers={"X-Forwarded-Prefix": "/api/toy"}), 404)
     assert body["instance"] == "/api/toy/no/such"
+
+
+def test_a_page_number_beyond_any_list_is_422(tmp_path, key_dir, token):
+    from services.chassis.app import Runtime, create_app
+    from services.chassis.blueprint import MAX_PAGE, Blueprint
+    from services.chassis.config import Settings
+    from services.chassis.web import paginate
+
+    blp = Blueprint("listing", __name__)
+
+    @blp.route("/notes")
+    @blp.response(200, toy.NoteSchema(many=True))
+    @blp.paginate()
+    def notes(pagination_parameters):
+        """List notes."""
+        from sqlalchemy import select
+
+        return paginate(select(toy.Note).order_by(toy.Note.id), pagination_parameters)
+
+    settings = Settings.from_env("toy", {"data_dir": tmp_path, "amqp_url": "memory://",
+                                         "database_url": f"sqlite:///{tmp_path}/p.db",
+                                         **key_settings(key_dir)})
+    runtime = Runtime(settings, toy.Base.metadata)
+    toy.Base.metadata.create_all(runtime.database.engine)
+    client = create_app("toy", runtime=runtime, metadata=toy.Base.metadata,
+                        blueprints=[blp]).test_client()
+    headers = bearer(token("center_staff"))
+    assert client.get(f"/notes?page={MAX_PAGE}", headers=headers).status_code == 200
+    body = assert_problem(client.get("/notes?page=72212744806853459968", headers=headers), 422,
+                          field="query.page")
+    assert body["errors"]["query.page"] == [f"Must be at most {MAX_PAGE}."]
