@@ -1,14 +1,15 @@
 """No input the OpenAPI documents allow, and none they forbid, makes a service answer 500.
 
 Schemathesis generates requests from each service's own OpenAPI document (valid ones and
-ones that break the document: wrong types, out-of-range numbers, missing fields) and sends them in process to the service, signed in
-as an administrator (the widest access), on a database holding the reference data.
+ones that break the document: wrong types, out-of-range numbers, missing fields) and
+sends them in process to the service, signed in as an administrator (the widest
+access), on a database holding the reference data.
 """
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from services import SERVICES
