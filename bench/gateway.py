@@ -11,7 +11,8 @@ real service under gunicorn on its own migrated database.
 
 Two measurements per target, both at 8 concurrent connections:
   throughput  wrk saturating the server (closed loop) → requests/s, p50
-  latency     each connection pausing PAUSE_MS between requests (below saturation),
+  latency     each connection pausing a random 0–2×PAUSE_MS between requests (below
+              saturation; random, so the 8 connections do not fire in lockstep bursts),
               so p50 shows the per-hop cost instead of queueing → added p50
 
 Run: python bench/gateway.py [--duration 10] [--redis]
@@ -43,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONNECTIONS = 8
 PAUSE_MS = 50
-DELAY_SCRIPT = f"function delay()\n  return {PAUSE_MS}\nend\n"
+DELAY_SCRIPT = f"function delay()\n  return math.random(0, {2 * PAUSE_MS})\nend\n"
 
 
 def free_port() -> int:
