@@ -56,16 +56,19 @@ def _tcp_open(url: str, default_port: int) -> bool:
         return False
 
 
+def unavailable(message: str) -> None:
+    """Something a test needs is missing: fail when CI requires services, else skip."""
+    if services_required():
+        pytest.fail(f"{message} and {REQUIRE_ENV}=1 requires it")
+    pytest.skip(f"{message} (set {REQUIRE_ENV}=1 to make this a failure)")
+
+
 def need(kind: str) -> None:
     """Skip (or fail, when services are required) unless `kind` is reachable."""
     url = postgres_admin_url() if kind == "postgres" else amqp_base_url()
     port = 5432 if kind == "postgres" else 5672
-    if _tcp_open(url, port):
-        return
-    message = f"{kind} is not reachable at {url}"
-    if services_required():
-        pytest.fail(f"{message} and {REQUIRE_ENV}=1 requires it")
-    pytest.skip(f"{message} (set {REQUIRE_ENV}=1 to make this a failure)")
+    if not _tcp_open(url, port):
+        unavailable(f"{kind} is not reachable at {url}")
 
 
 def postgres_admin_url() -> str:

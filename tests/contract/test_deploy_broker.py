@@ -185,9 +185,7 @@ def test_rabbitmq_conf_uses_only_settings_the_broker_knows():
     installed = Path("/usr/lib/rabbitmq/lib")
     schemas = list(installed.glob("rabbitmq_server-*/plugins/*/priv/schema/*.schema"))
     if not schemas:
-        if testing.services_required():
-            pytest.fail("RabbitMQ's configuration schema files are not installed")
-        pytest.skip("RabbitMQ is not installed here")
+        testing.unavailable("RabbitMQ's configuration schema files are not installed")
     mappings = set()
     for schema in schemas:
         mappings |= set(re.findall(r'\{mapping,\s*"([^"]+)"', schema.read_text(errors="replace")))

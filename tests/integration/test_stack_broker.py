@@ -87,9 +87,7 @@ class LoadedDefinitions:
 def loaded():
     testing.need("rabbitmq")
     if not shutil.which("rabbitmqctl"):
-        if testing.services_required():
-            pytest.fail("rabbitmqctl is needed to import definitions")
-        pytest.skip("rabbitmqctl is not installed")
+        testing.unavailable("rabbitmqctl, needed to import definitions, is not installed")
     made = [LoadedDefinitions("classic", quorum=False), LoadedDefinitions("quorum", quorum=True)]
     yield {d.vhost.rsplit("-", 1)[1]: d for d in made}
     for definitions in made:
@@ -196,7 +194,7 @@ def test_ops_user_browses_dead_letters_and_taps_the_exchange(loaded):
 def test_users_of_the_checked_in_template_cannot_log_in():
     testing.need("rabbitmq")
     if not shutil.which("rabbitmqctl"):
-        pytest.skip("rabbitmqctl is not installed")
+        testing.unavailable("rabbitmqctl, needed to import definitions, is not installed")
     definitions = LoadedDefinitions("nopw", quorum=False, with_passwords=False)
     try:
         with pytest.raises(Exception) as refused, Connection(

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from services.chassis.testing import unavailable
+
 from .support import Platform
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,9 +31,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _missing(reason: str) -> None:
-    if os.environ.get("COMMUNITY_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{reason} (required: COMMUNITY_REQUIRE_SERVICES=1)")
-    pytest.skip(reason)
+    unavailable(reason)
 
 
 @pytest.fixture(scope="module")
