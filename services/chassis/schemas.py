@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -10,10 +11,18 @@ DEFAULT_MAX_STRING = 2000
 
 
 class Schema(ma.Schema):
-    """Unknown fields are refused; a String field without a Length gets one of 2000."""
+    """Unknown fields are refused; a String field without a Length gets one of 2000; a
+    dict being dumped never yields its own methods for missing keys."""
 
     class Meta:
         unknown = ma.RAISE
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        # A dict missing a key is a missing value, not the dict's method of that name
+        # (marshmallow would dump `{"code": ...}["values"]` as `dict.values`).
+        if isinstance(obj, Mapping) and "." not in attr:
+            return obj.get(attr, default)
+        return super().get_attribute(obj, attr, default)
 
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
         if isinstance(field_obj, ma.fields.String) and not field_obj.dump_only:

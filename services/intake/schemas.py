@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 from marshmallow import validate as v
 
@@ -34,15 +32,7 @@ class AttributeDefinitionSchema(Schema):
         load_default=False,
         metadata={"description": "Identifies a person: masked, never in events"})
     values = ma.fields.List(ma.fields.Nested(AttributeValueSchema), load_default=list,
-                            validate=v.Length(max=50))
-
-    @ma.pre_dump
-    def _stored_definition(self, definition: Any, **_: Any) -> Any:
-        # A stored definition is a dict: without this, a missing "values" key would be
-        # read as the dict's own `values` method.
-        if isinstance(definition, dict):
-            return {"values": [], **definition}
-        return definition
+                            dump_default=list, validate=v.Length(max=50))
 
 
 class BusinessTypeSchema(Schema):
