@@ -9,11 +9,17 @@ The endpoint is the intake service's `GET /windows/<id>` (the window desk's read
 token verified, community check, one PostgreSQL read, ETag, marshmallow response), the
 real service under gunicorn on its own migrated database.
 
-Two measurements per target, both at 8 concurrent connections:
-  throughput  wrk saturating the server (closed loop) → requests/s, p50
-  latency     each connection pausing a random 0–2×PAUSE_MS between requests (below
-              saturation; random, so the 8 connections do not fire in lockstep bursts),
-              so p50 shows the per-hop cost instead of queueing → added p50
+Three measurements per target, in rounds interleaved across the targets (medians):
+  throughput  wrk saturating the server with 8 connections (closed loop) → requests/s,
+              p50, and CPU per request of the service and of the proxy
+  latency     8 connections each pausing a random 0–2×PAUSE_MS between requests (below
+              saturation, so p50 shows the per-hop cost instead of queueing), run against
+              the proxy and, at the same moment, against the service directly (a second
+              wrk): added p50 = proxy p50 − direct p50 of that same interval. Measured one
+              after the other, the direct p50 alone moved by 1–2 ms between rounds on this
+              VM (cold caches and wake-ups after each pause), more than the effect measured;
+              side by side both see the same machine.
+  1 connection  closed loop, one connection → p50 of an unloaded, warm path
 
 Run: python bench/gateway.py [--duration 10] [--redis]
 Needs PostgreSQL on 127.0.0.1:5432, wrk (`apt-get install -y wrk nginx`; the script tries
@@ -200,15 +206,17 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, token: str, duration: int, script: Path | None = None,
-        connections: int = CONNECTIONS) -> dict[str, float]:
-    """Run wrk (8 connections by default); requests/s, p50/p99 in ms, non-2xx count."""
-    threads = min(2, connections)
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
-               "-H", f"Authorization: Bearer {token}", url]
+def wrk_command(url: str, token: str, duration: int, script: Path | None = None,
+                connections: int = CONNECTIONS, threads: int = 2) -> list[str]:
+    command = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections),
+               "-d", f"{duration}s", "--latency", "-H", f"Authorization: Bearer {token}", url]
     if script is not None:
         command[1:1] = ["-s", str(script)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return command
+
+
+def wrk_figures(output: str) -> dict[str, float]:
+    """Requests/s, p50/p99 in ms and the non-2xx count from wrk's report."""
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
@@ -216,6 +224,24 @@ def wrk(url: str, token: str, duration: int, script: Path | None = None,
     return {"rps": rps, "p50": _ms(*p50.groups()) if p50 else float("nan"),  # type: ignore[arg-type]
             "p99": _ms(*p99.groups()) if p99 else float("nan"),  # type: ignore[arg-type]
             "errors": float(errors.group(1)) if errors else 0.0}
+
+
+def wrk(url: str, token: str, duration: int, script: Path | None = None,
+        connections: int = CONNECTIONS) -> dict[str, float]:
+    """Run wrk (8 connections by default); requests/s, p50/p99 in ms, non-2xx count."""
+    command = wrk_command(url, token, duration, script, connections)
+    return wrk_figures(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def wrk_side_by_side(urls: list[str], token: str, duration: int,
+                     script: Path) -> list[dict[str, float]]:
+    """Paced wrk runs against every url at the same moment (one wrk thread each)."""
+    runs = [subprocess.Popen(wrk_command(url, token, duration, script, threads=1),
+                             stdout=subprocess.PIPE, text=True) for url in urls]
+    outputs = [run.communicate()[0] for run in runs]
+    if any(run.returncode for run in runs):
+        raise RuntimeError("wrk failed")
+    return [wrk_figures(output) for output in outputs]
 
 
 def cpu_seconds(group: int) -> float:
@@ -289,16 +315,17 @@ def main() -> None:
         rounds: list[dict[str, dict[str, dict[str, float]]]] = []
         for number in range(args.rounds):  # interleaved, so a busy moment hits every target
             print(f"round {number + 1}/{args.rounds} ...", flush=True)
-            rounds.append({name: measure(name, url, token, groups, args.duration, script)
+            rounds.append({name: measure(name, url, targets["direct"], token, groups,
+                                         args.duration, script)
                            for name, url in targets.items()})
-        report(medians(rounds), args)
+        report(medians(rounds), spreads(rounds), args)
     finally:
         stack.stop()
 
 
-def measure(name: str, url: str, token: str, groups: dict[str, int], duration: int,
-            script: Path) -> dict[str, dict[str, float]]:
-    """One saturating run (with CPU per request) and one paced run against `url`."""
+def measure(name: str, url: str, direct: str, token: str, groups: dict[str, int],
+            duration: int, script: Path) -> dict[str, dict[str, float]]:
+    """Saturating run (with CPU per request), paced run beside a direct one, one connection."""
     wrk(url, token, 2)  # warm-up: connections, caches
     before = {group: cpu_seconds(pid) for group, pid in groups.items()}
     load = wrk(url, token, duration)
@@ -306,7 +333,13 @@ def measure(name: str, url: str, token: str, groups: dict[str, int], duration: i
     load["cpu_service"] = (cpu_seconds(groups["service"]) - before["service"]) / requests * 1000
     load["cpu_proxy"] = ((cpu_seconds(groups[name]) - before[name]) / requests * 1000
                          if name in groups else 0.0)
-    return {"load": load, "paced": wrk(url, token, duration, script),
+    if url == direct:
+        paced = wrk(url, token, duration, script)
+        paced["added"] = 0.0
+    else:
+        paced, beside = wrk_side_by_side([url, direct], token, duration, script)
+        paced["added"] = paced["p50"] - beside["p50"]
+    return {"load": load, "paced": paced,
             "single": wrk(url, token, max(2, duration // 2), connections=1)}
 
 
@@ -321,7 +354,14 @@ def medians(rounds: list[dict[str, dict[str, dict[str, float]]]]
     return merged
 
 
-def report(results: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace) -> None:
+def spreads(rounds: list[dict[str, dict[str, dict[str, float]]]]) -> dict[str, tuple[float, float]]:
+    """The lowest and highest added paced p50 of every target over the rounds."""
+    return {name: (min(r[name]["paced"]["added"] for r in rounds),
+                   max(r[name]["paced"]["added"] for r in rounds)) for name in rounds[0]}
+
+
+def report(results: dict[str, dict[str, dict[str, float]]],
+           spread: dict[str, tuple[float, float]], args: argparse.Namespace) -> None:
     direct = results["direct"]
     print(f"\nintake GET /windows/<id> (bearer token, one PostgreSQL read), {CONNECTIONS} connections, "
           f"{args.duration}s per run, median of {args.rounds} rounds, {os.cpu_count()} cores, "
@@ -329,23 +369,26 @@ def report(results: dict[str, dict[str, dict[str, float]]], args: argparse.Names
     print(f"service: gunicorn gthread {args.service_workers}x{args.service_threads}; gateway: "
           f"gunicorn {args.gateway_worker_class} {args.gateway_workers}x{args.gateway_threads}")
     print(f"{'target':<14}{'req/s':>10}{'ratio':>8}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'paced p50':>11}{'added p50':>11}{'1-conn p50':>12}{'added':>7}{'non-2xx':>9}"
-          f"{'CPU ms/req svc+proxy':>22}")
+          f"{'paced p50':>11}{'added p50':>11}{'(lowest-highest)':>18}{'1-conn p50':>12}"
+          f"{'added':>7}{'non-2xx':>9}{'CPU ms/req svc+proxy':>22}")
     for name, result in results.items():
         load, paced = result["load"], result["paced"]
+        low, high = spread[name]
         print(f"{name:<14}{load['rps']:>10.0f}{load['rps'] / direct['load']['rps']:>8.2f}"
               f"{load['p50']:>9.2f}{load['p99']:>9.2f}{paced['p50']:>11.2f}"
-              f"{paced['p50'] - direct['paced']['p50']:>11.2f}"
+              f"{paced['added']:>11.2f}{f'({low:.2f} to {high:.2f})':>18}"
               f"{result['single']['p50']:>12.2f}"
               f"{result['single']['p50'] - direct['single']['p50']:>7.2f}"
               f"{load['errors'] + paced['errors']:>9.0f}"
               f"{load['cpu_service']:>13.2f} + {load['cpu_proxy']:.2f}")
     gateway = results["gateway"]
     ratio = gateway["load"]["rps"] / direct["load"]["rps"]
-    added = gateway["paced"]["p50"] - direct["paced"]["p50"]
+    added = gateway["paced"]["added"]
     single = gateway["single"]["p50"] - direct["single"]["p50"]
     print(f"\ngateway throughput {ratio:.2f}x direct (goal >= 0.5); added p50 {added:.2f} ms "
-          f"at {CONNECTIONS} paced connections (goal <= 1 ms), {single:.2f} ms at 1 connection")
+          f"at {CONNECTIONS} paced connections, measured beside direct (goal <= 1 ms; "
+          f"{spread['gateway'][0]:.2f} to {spread['gateway'][1]:.2f} over the rounds), "
+          f"{single:.2f} ms at 1 connection")
 
 
 if __name__ == "__main__":
