@@ -29,10 +29,9 @@ def check_request_shape(environ: dict[str, Any], path: str, settings: GatewaySet
         raise EdgeProblem(400, "The path may not contain '.' or '..' segments.", type_="bad-path")
     length = environ.get("CONTENT_LENGTH")
     if length:
-        try:
-            declared = int(length)
-        except ValueError:
-            raise EdgeProblem(400, "Content-Length is not a number.", type_="bad-request") from None
+        if not (length.isascii() and length.isdigit()):  # RFC 9110 §8.6: 1*DIGIT, no sign
+            raise EdgeProblem(400, "Content-Length is not a number.", type_="bad-request")
+        declared = int(length)
         if declared > settings.max_body_bytes:
             raise EdgeProblem(413, f"The request body is larger than {settings.max_body_bytes} "
                                    "bytes.", type_="body-too-large")

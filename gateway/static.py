@@ -35,13 +35,21 @@ def _resolve(root: Path, relative: str, spa: bool) -> Path:
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
     joined = safe_join(str(root), relative)
-    if joined is not None and Path(joined).is_file():
+    if joined is not None and _is_file(Path(joined)):
         return Path(joined)
     if spa and "." not in posixpath.basename(relative):
         index = root / "index.html"
         if index.is_file():
             return index
     raise EdgeProblem(404, "There is no page at this address.", type_="not-found")
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, with a name the file system refuses (too long, ...) being no file."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def locate(path: str) -> Path:

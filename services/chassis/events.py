@@ -212,9 +212,12 @@ def parse(body: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
             datetime.fromisoformat(str(event["time"]))
         except ValueError:
             raise MalformedEvent(f"time {event['time']!r} is not RFC 3339") from None
-    for name in event:
+    for name, value in event.items():
         if not _EXTENSION_NAME.match(name):
             raise MalformedEvent(f"attribute name {name!r} is not a valid CloudEvents name")
+        if name != "data" and isinstance(value, (dict, list)):
+            # context attributes are scalars (CloudEvents type system); only data nests
+            raise MalformedEvent(f"attribute {name!r} must not be a JSON object or array")
     if "data" in event and not isinstance(event["data"], dict):
         raise MalformedEvent("data must be a JSON object")
     return event

@@ -67,6 +67,8 @@ def _envelope(**attributes):
     (_envelope(type="nonsense"), "type 'nonsense' is not"),
     (_envelope(time="yesterday"), "time 'yesterday' is not RFC 3339"),
     (_envelope(**{"Bad-Name": 1}), "attribute name 'Bad-Name'"),
+    (_envelope(community=["huaguoshan"]), "attribute 'community' must not be a JSON object or array"),
+    (_envelope(correlationid={"id": 1}), "attribute 'correlationid' must not be a JSON object"),
 ])
 def test_parse_rejects_what_is_not_a_cloudevent(body, reason):
     with pytest.raises(events.MalformedEvent, match=reason.replace("(", r"\(").replace(")", r"\)")):

@@ -109,3 +109,19 @@ def test_an_error_inside_the_gateway_is_a_500_problem(key_dir, tmp_path, token):
     body = assert_problem(response, 500)
     assert "secret" not in response.get_data(as_text=True)
     assert body["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_a_path_the_file_system_refuses_is_404_not_500(client):
+    # one segment over NAME_MAX makes is_file() raise; a page path is the portal's own route
+    assert client.get("/" + "a" * 300).status_code == 200
+    assert_problem(client.get("/console/" + "b" * 300 + ".js"), 404, type_suffix="not-found")
+
+
+@pytest.mark.parametrize("length", ["-1", "+5", "1e3", "٣"])
+def test_content_length_that_is_not_digits_is_400(client, echo, token, length):
+    response = client.post("/api/intake/tickets", data=b"{}", headers=bearer(
+        token("center_staff"), **{"Content-Type": "application/json"}),
+        environ_overrides={"CONTENT_LENGTH": length})
+    body = assert_problem(response, 400, type_suffix="bad-request")
+    assert body["detail"] == "Content-Length is not a number."
+    assert echo.calls == []
