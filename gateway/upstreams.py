@@ -110,10 +110,6 @@ class Replica:
             return
         self._idle.append((time.monotonic(), connection))
 
-    def close_idle(self) -> None:
-        while self._idle:
-            self._idle.pop()[1].close()
-
 
 def _dropped(connection: Connection) -> bool:
     """True when the peer has closed the idle connection (it would read EOF)."""

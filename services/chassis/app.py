@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, Response, request
+from flask import Flask, request
 from flask_smorest import Api, Blueprint
 from flask_smorest.spec import prepare_response
 from sqlalchemy import MetaData
@@ -187,12 +187,3 @@ def _method_handler(view: Any) -> Any:
     return view
 
 
-def runtime_of(app: Flask) -> Runtime:
-    return app.extensions["community"]
-
-
-def problem_json(response: Response) -> dict[str, Any]:
-    """Parse a problem response body (tests and the gateway)."""
-    import json
-
-    return json.loads(response.get_data(as_text=True))

@@ -83,12 +83,8 @@ class Bus:
             )
         return queues
 
-    def dead_queue(self, service: str | None = None) -> Queue:
-        name = (
-            self.settings.with_changes(service=service).queue_name("events.dead")
-            if service
-            else self.settings.queue_name("events.dead")
-        )
+    def dead_queue(self) -> Queue:
+        name = self.settings.queue_name("events.dead")
         return Queue(name, durable=True, queue_arguments=self._queue_arguments() or None)
 
     def declare(self, connection: Connection, patterns: Iterable[str] = ()) -> Queue | None:

@@ -71,7 +71,6 @@ def document() -> dict[str, Any]:
             service for service, patterns in consumed.items()
             if any(topic_matches(p, event.name) for p in patterns)
         )
-        payload = dict(ENVELOPE)
         payload = {**ENVELOPE, "properties": {**ENVELOPE["properties"],
                                               "type": {"type": "string", "const": event.type},
                                               "data": dict(event.schema)}}

@@ -83,7 +83,6 @@ class Settings:
     jwt_private_key_path: Path | None = None
     jwt_leeway_seconds: int = 30
     max_body_bytes: int = 1_048_576
-    max_string_length: int = 2000
     log_level: str = "INFO"
     log_json: bool = True
     environment: str = "embedded"

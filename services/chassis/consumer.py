@@ -28,6 +28,7 @@ from .bus import Bus
 from .config import Settings
 from .db import Database, OutboxSignal, UnitOfWork, utcnow
 from .observability import bind_request_id
+from .outbox import notify_channel
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class EventProcessor:
         with bind_request_id(event.get("correlationid")), UnitOfWork(
             self.database, source=self.settings.source, signal=self.signal,
             correlation_id=event.get("correlationid"),
-            notify_channel=f"outbox_{self.settings.service}",
+            notify_channel=notify_channel(self.settings.service),
         ) as uow:
             for handler in handlers:
                 if not self._claim_inbox(uow, event, handler_name(handler)):

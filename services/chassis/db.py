@@ -150,6 +150,9 @@ class Database:
                 pool_pre_ping=False,
                 pool_recycle=1800,
                 echo=echo,
+                # Errors quote the statement, never its values (phones, names, ID numbers):
+                # their text reaches logs and dead-letter headers.
+                hide_parameters=True,
             )
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -178,7 +181,8 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
 
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, echo=echo
+        url, connect_args={"check_same_thread": False, "timeout": 30}, echo=echo,
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .bus import Bus
-from .consumer import H_ATTEMPTS, H_ERROR, H_REASON, H_ROUTING_KEY
+from .consumer import H_ATTEMPTS, H_ERROR, H_FAILED_AT, H_REASON, H_ROUTING_KEY
 from .events import CONTENT_TYPE
 
 
@@ -44,7 +44,7 @@ def browse(bus: Bus, limit: int = 10_000) -> Iterator[dict[str, Any]]:
                     "reason": headers.get(H_REASON),
                     "error": headers.get(H_ERROR),
                     "attempts": headers.get(H_ATTEMPTS),
-                    "failed_at": headers.get("x-failed-at"),
+                    "failed_at": headers.get(H_FAILED_AT),
                     "body": body,
                 }
         finally:

@@ -97,11 +97,6 @@ class Unprocessable(Problem):
     problem_type = "validation-failed"
 
 
-class ServiceUnavailable(Problem):
-    problem_status = 503
-    problem_type = "unavailable"
-
-
 def problem_response(
     status: int,
     *,

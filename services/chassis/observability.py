@@ -35,10 +35,6 @@ _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "message", "asctime", "request_id", "service"}
 
 
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
 @contextlib.contextmanager
 def bind_request_id(request_id: str | None, service: str | None = None) -> Iterator[None]:
     """Make `request_id` appear in every log line written inside the block."""
