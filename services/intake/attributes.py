@@ -18,6 +18,7 @@ DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multiva
 LIST_TYPES = ("singlevaluelist", "multivaluelist")
 MAX_STRING = 200
 MAX_TEXT = 2000
+MAX_SAFE_INTEGER = 2**53 - 1  # what every JSON client (JavaScript) holds exactly
 MASK = "***"
 
 
@@ -76,7 +77,9 @@ def _check_one(definition: Mapping[str, Any], value: Any) -> str | None:
     elif datatype == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "Not a valid number."
-        if not math.isfinite(value):
+        if isinstance(value, int) and abs(value) > MAX_SAFE_INTEGER:
+            return f"Out of range (at most {MAX_SAFE_INTEGER} in size)."
+        if isinstance(value, float) and not math.isfinite(value):
             return "Not a finite number."
     elif datatype == "datetime":
         if not isinstance(value, str):
@@ -126,6 +129,7 @@ def validate_values(definitions: Sequence[Mapping[str, Any]],
 
 
 def masked(definitions: Sequence[Mapping[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:
-    """The values with every `personal` attribute replaced by `***`."""
-    personal = {d["code"] for d in definitions if d.get("personal")}
-    return {code: (MASK if code in personal else value) for code, value in values.items()}
+    """The values with every attribute not known to be impersonal replaced by `***` (a value
+    whose field has since been removed from the form may have been personal)."""
+    impersonal = {d["code"] for d in definitions if not d.get("personal")}
+    return {code: (value if code in impersonal else MASK) for code, value in values.items()}

@@ -95,7 +95,8 @@ def act(uow: UnitOfWork, principal: Principal, case_id: str, action: str, now: d
     if action == "resolve":
         return _resolve(uow, case, now, principal.sub, data["resolution"],
                         data.get("resolved_by", "desk"))
-    _move(uow, case, action, now, principal.sub, note=data.get("department"))
+    # await-department records which department; the other moves their staff note
+    _move(uow, case, action, now, principal.sub, note=data.get("department") or data.get("note"))
     if action == "reopen":
         case.resolved_at = None
         case.on_time = None

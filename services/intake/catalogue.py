@@ -65,8 +65,8 @@ def create_type(uow: UnitOfWork, principal: Principal, data: dict[str, Any],
     return row
 
 
-def find_type(uow: UnitOfWork, type_id: str) -> BusinessType:
-    row = uow.session.get(BusinessType, type_id)
+def find_type(uow: UnitOfWork, type_id: str, *, lock: bool = False) -> BusinessType:
+    row = uow.session.get(BusinessType, type_id, with_for_update=lock)
     if row is None:
         raise NotFound("No such business type.")
     return row

@@ -242,8 +242,8 @@ def list_query(principal: Principal, filters: dict[str, Any]) -> Any:
     if not reads_all or filters.get("mine"):
         query = query.where(Ticket.owner_sub == principal.sub)
     for name in ("status", "business_type", "window_id", "channel"):
-        if filters.get(name) is not None:
-            query = query.where(getattr(Ticket, name) == filters[name])
+        if filters.get(name) is not None:  # ids are stored as text: compare as text
+            query = query.where(getattr(Ticket, name) == str(filters[name]))
     if filters.get("since") is not None:
         query = query.where(Ticket.issued_at >= filters["since"])
     if filters.get("until") is not None:

@@ -73,7 +73,7 @@ class BusinessTypeById(MethodView):
     @blp.response(200, BusinessTypeSchema)
     def patch(self, changes: dict[str, Any], type_id: Any) -> Any:
         """Change a business type (If-Match required)."""
-        row = catalogue.find_type(uow(), str(type_id))
+        row = catalogue.find_type(uow(), str(type_id), lock=True)  # If-Match, then write: no lost update
         current_principal().require("center_staff", "subdistrict_officer", community=row.community)
         present.check_if_match(row.version, row.id)
         row = catalogue.update_type(uow(), current_principal(), row, changes)

@@ -32,13 +32,16 @@ blp = Blueprint("tickets", __name__, description="Queue tickets, windows calling
 
 
 def _show(ticket: Ticket, detail: bool = False) -> dict[str, Any]:
-    types = catalogue.types_of(uow(), ticket.community)
+    principal = current_principal()
+    # the form definitions only decide what to mask: staff and the owner see every value
+    types = {} if policy.sees_personal(principal, ticket.community, ticket.owner_sub) \
+        else catalogue.types_of(uow(), ticket.community)
     ahead = None
     if ticket.status == TicketStatus.WAITING:
         ahead = int(uow().session.scalar(select(func.count()).select_from(Ticket).where(
             Ticket.community == ticket.community, Ticket.status == TicketStatus.WAITING,
             Ticket.queue_key < ticket.queue_key)) or 0)
-    body = present.ticket(ticket, current_principal(), types, ahead)
+    body = present.ticket(ticket, principal, types, ahead)
     if detail:
         body["steps"] = tickets.steps(uow(), ticket.id)
     return body

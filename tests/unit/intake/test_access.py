@@ -30,6 +30,24 @@ def test_committee_members_read_the_community_with_personal_data_masked(desk, to
     assert staff_view["attributes"]["applicant_id"] == PASSPORT["applicant_id"]
 
 
+
+def test_a_value_of_a_field_removed_from_the_form_stays_masked(desk, token):
+    ticket = desk.ticket("passport", headers=desk.resident, channel="portal", attributes=PASSPORT)
+    types = desk.client.get("/business-types?community=huaguoshan&page_size=100",
+                            headers=desk.staff).get_json()
+    passport = next(t for t in types if t["code"] == "passport")
+    current = desk.client.get(f"/business-types/{passport['id']}", headers=desk.staff)
+    kept = [a for a in passport["attributes"] if a["code"] != "applicant_id"]
+    response = desk.client.patch(f"/business-types/{passport['id']}", json={"attributes": kept},
+                                 headers={**desk.staff, "If-Match": current.headers["ETag"]})
+    assert response.status_code == 200, response.get_json()
+    committee = bearer(token("committee_member", community="huaguoshan"))
+    shown = desk.client.get(f"/tickets/{ticket['id']}", headers=committee).get_json()
+    assert shown["attributes"]["applicant_id"] == "***"
+    assert shown["attributes"]["household_size"] == 2
+    listed = desk.client.get("/tickets?community=huaguoshan", headers=committee).get_json()
+    assert [t["attributes"].get("applicant_id") for t in listed] == ["***"]
+
 def test_case_summary_is_hidden_from_committee_readers(desk, token):
     case = desk.post("/cases", {"community": "huaguoshan", "business_type": "general",
                                 "summary": "Ms Li, flat 3-201, needs subsidy help.",

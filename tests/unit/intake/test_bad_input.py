@@ -34,6 +34,8 @@ def test_unknown_business_type_is_422_naming_the_field(desk):
 @pytest.mark.parametrize("attributes, field, message", [
     ({**GOOD_PASSPORT, "household_size": "three"}, "household_size", "Not a valid number."),
     ({**GOOD_PASSPORT, "household_size": True}, "household_size", "Not a valid number."),
+    ({**GOOD_PASSPORT, "household_size": 10**400}, "household_size",
+     "Out of range (at most 9007199254740991 in size)."),
     ({**GOOD_PASSPORT, "applicant_id": 440305}, "applicant_id", "Not a valid string."),
     ({**GOOD_PASSPORT, "kind": "lost"}, "kind", "Must be one of: new, renew."),
     ({**GOOD_PASSPORT, "moved_in": "yesterday"}, "moved_in", "Not a valid ISO 8601 datetime."),

@@ -171,3 +171,15 @@ def test_a_repeated_ticket_request_with_the_same_idempotency_key_issues_one_tick
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json()["id"] == first.get_json()["id"]
     assert desk.harness.count("tickets") == 1
+
+
+def test_tickets_are_listed_by_the_window_that_called_them(desk):
+    first, second = desk.window(1), desk.window(2)
+    desk.ticket()
+    desk.ticket()
+    called = desk.call_next(first["id"])
+    listed = desk.client.get(f"/tickets?community=huaguoshan&window_id={first['id']}",
+                             headers=desk.staff).get_json()
+    assert [t["id"] for t in listed] == [called["id"]]
+    assert desk.client.get(f"/tickets?community=huaguoshan&window_id={second['id']}",
+                           headers=desk.staff).get_json() == []

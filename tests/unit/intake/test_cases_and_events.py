@@ -161,3 +161,15 @@ def test_ticket_completed_event_matches_the_contract(desk):
                                       "completed_at", "wait_seconds", "service_seconds"}
     assert completed["data"]["wait_seconds"] == 120
     assert completed["data"]["service_seconds"] == 180
+
+
+def test_a_staff_note_on_a_case_step_is_recorded(desk):
+    case = desk.post("/cases", {"community": "huaguoshan", "business_type": "general",
+                                "summary": "x"}).get_json()
+    started = desk.post(f"/cases/{case['id']}/start", {"note": "called the resident back"})
+    assert started.status_code == 200, started.get_json()
+    waiting = desk.post(f"/cases/{case['id']}/await-department", {"department": "civil_affairs"})
+    assert waiting.status_code == 200, waiting.get_json()
+    steps = desk.client.get(f"/cases/{case['id']}", headers=desk.staff).get_json()["steps"]
+    assert [(s["action"], s["note"]) for s in steps[-2:]] == [
+        ("start", "called the resident back"), ("await_department", "civil_affairs")]
