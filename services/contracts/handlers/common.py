@@ -56,7 +56,9 @@ def get(
     """The row with primary key `ident` (row-locked for update if asked), or 404."""
     statement = select(model).where(model.id == str(ident))  # type: ignore[attr-defined]
     if lock:
-        statement = statement.with_for_update()
+        # the locked read refreshes a copy the session already holds (else its values could
+        # predate the lock, and a version check or a balance would run on stale data)
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     found = uow.session.scalars(statement).first()
     if found is None:
         raise NotFound(f"No {what or model.__name__.lower()} {ident}.")

@@ -92,6 +92,10 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
     if contract is None:
         log.info("evaluation round %s names an unknown contract", data.get("round_id"))
         return
+    if contract.status not in ("active", "amending"):  # unsigned or cancelled: nothing is owed
+        log.info("evaluation round %s names contract %s, which is %s", data.get("round_id"),
+                 contract.id, contract.status)
+        return
     milestone = uow.session.scalars(
         select(Milestone)
         .where(

@@ -128,3 +128,25 @@ def test_the_database_itself_refuses_an_overdraft(pg_story):
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(text(statement))
     assert _committee_balance(story.harness) == 100_00
+
+
+def test_a_locked_read_sees_what_another_transaction_committed(pg_story):
+    from types import SimpleNamespace
+
+    from services.contracts.handlers.common import get
+    from services.contracts.models import Contract
+
+    story = pg_story
+    story.setup("committee_budget")
+    contract_id = story.contract()["id"]
+    database = story.harness.runtime.database
+    with database.sessionmaker() as session:
+        uow = SimpleNamespace(session=session)  # get() needs only the session
+        stale = get(uow, Contract, contract_id)
+        seen = stale.version
+        with database.engine.begin() as other:  # committed while this session holds a copy
+            other.execute(text("UPDATE contracts SET version = version + 5 WHERE id = :id"),
+                          {"id": contract_id})
+        locked = get(uow, Contract, contract_id, lock=True)
+        assert locked is stale and locked.version == seen + 5
+        session.rollback()

@@ -178,3 +178,15 @@ def test_worker_periodic_task_runs_the_sweep(story):
     assert worker.run_task(task) and worker.run_task(task)
     types = story.harness.outbox_types()
     assert types.count("contracts.milestone.due.v1") == 2
+
+
+@pytest.mark.parametrize("grade, score", [("excellent", 93.5), ("fail", 41.2)])
+def test_a_contract_not_in_force_is_not_settled_by_an_evaluation(story, grade, score):
+    story.setup("committee_budget")
+    draft = story.contract()
+    before = story.harness.outbox()
+    assert _process(story, evaluation_event(draft["id"], grade, score)) == 1
+    contract, milestone = _milestone(story, draft["id"])
+    assert contract["status"] == "draft" and contract["withheld_fen"] == 0
+    assert milestone["status"] == "pending" and milestone["grade"] is None
+    assert story.harness.outbox() == before
