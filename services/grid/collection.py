@@ -60,7 +60,8 @@ def require_reader(uow: UnitOfWork, principal: Principal, community: str, cell_i
 
 
 def cell_code_of(uow: UnitOfWork, cell_id: str) -> str | None:
-    return uow.session.scalar(select(Cell.code).where(Cell.id == cell_id))
+    cell = uow.session.get(Cell, cell_id)  # a list's rows share a cell already loaded
+    return cell.code if cell is not None else None
 
 
 def in_cell_query(uow: UnitOfWork, principal: Principal, cell_code: str | None,
@@ -90,6 +91,9 @@ def audit_query(community: str, record_id: str | None) -> Any:
     if record_id:
         query = query.where(PersonalDataAccess.record_id == record_id)
     return query
+
+
+COUNTED_FIELDS = frozenset({"household_id", "residency", "special_care"})
 
 
 def counts(uow: UnitOfWork, cell_id: str) -> dict[str, Any]:
@@ -255,7 +259,8 @@ def update_person(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCip
             setattr(person, field, sorted(set(value)) if field == "special_care" else value)
     person.version += 1
     person.updated_at = utcnow()
-    publish_counts(uow, new_cell)
+    if data.keys() & COUNTED_FIELDS:  # a new phone or name changes no count
+        publish_counts(uow, new_cell)
     if new_cell.id != old_cell.id:
         publish_counts(uow, old_cell)
     return person

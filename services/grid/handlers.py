@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from services.chassis.config import COMMUNITIES
 from services.chassis.consumer import HandlerTable
 from services.chassis.db import UnitOfWork, utcnow
+from services.chassis.events import MalformedEvent
 
 from . import case_steps, cases, cells, domain
 from . import events as ev
@@ -29,7 +30,7 @@ def on_intake_case_referred(uow: UnitOfWork, event: dict[str, Any]) -> None:
         return
     community = event.get("community")
     if community not in COMMUNITIES:
-        raise ValueError("intake.case.referred without a known community")
+        raise MalformedEvent("intake.case.referred without a known community")
     intake_id = str(data["case_id"])
     if _intake_case_exists(uow, intake_id):
         log.info("intake referral already holds a grid case", extra={"source_ref": intake_id})

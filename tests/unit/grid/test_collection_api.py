@@ -159,6 +159,20 @@ def test_correcting_a_record_needs_if_match(client, person, worker, grid):
                                 headers={**worker, "If-Match": etag}), 412)
 
 
+
+def test_a_correction_that_changes_no_count_publishes_no_counts(client, person, worker, grid):
+    def published():
+        return len([e for e in grid.outbox() if e["type"] == "grid.collection.updated.v1"])
+
+    before = published()
+    etag = client.get(f"/persons/{person['id']}", headers=worker).headers["ETag"]
+    response = client.patch(f"/persons/{person['id']}", json={"phone": "0755-26881234"},
+                            headers={**worker, "If-Match": etag})
+    assert response.status_code == 200 and published() == before
+    response = client.patch(f"/persons/{person['id']}", json={"residency": "registered"},
+                            headers={**worker, "If-Match": response.headers["ETag"]})
+    assert response.status_code == 200 and published() == before + 1
+
 def test_lists_are_masked_and_filtered(client, person, household, worker):
     listed = client.get("/persons?cell_code=HGS-01&special_care=elderly_alone",
                         headers=worker).get_json()

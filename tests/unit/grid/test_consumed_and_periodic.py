@@ -41,6 +41,14 @@ def test_a_referral_to_a_department_is_not_a_grid_case(processor, grid):
     assert grid.count("cases") == 0
 
 
+
+def test_a_referral_of_an_unknown_community_is_malformed_not_retried(processor, grid):
+    from services.chassis.events import MalformedEvent
+
+    with pytest.raises(MalformedEvent, match="without a known community"):
+        processor.process({**referral(), "community": "atlantis"})
+    assert grid.count("cases") == 0
+
 def test_unknown_category_and_place_still_make_a_case(processor, grid, client, staff):
     processor.process(referral(category="noise_at_night", lon=None, lat=None))
     [case] = client.get("/cases", headers=staff).get_json()
