@@ -14,7 +14,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from services.evaluation.demo import COMMUNITY_NAMES, default_definition
+from services.chassis.config import COMMUNITY_NAMES
+from services.evaluation.demo import default_definition
 
 from .demo_api import Api, DemoApiError
 from .demo_cast import Person, committee_member, evaluator, officer

@@ -8,15 +8,17 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-COMMUNITIES = (
-    "huaguoshan",
-    "chiwan",
-    "shuiwan",
-    "yanshan",
-    "wenzhuyuan",
-    "haiyue",
-    "guiyuan",
-)
+# The seven communities of Zhaoshang subdistrict sharing one deployment (code → zh name).
+COMMUNITY_NAMES = {
+    "huaguoshan": "花果山",
+    "chiwan": "赤灣",
+    "shuiwan": "水灣",
+    "yanshan": "沿山",
+    "wenzhuyuan": "文竹園",
+    "haiyue": "海月",
+    "guiyuan": "桂園",
+}
+COMMUNITIES = tuple(COMMUNITY_NAMES)
 
 # Departments of Nanshan district that receive referred cases and subscribe to events
 # (code → zh-CN name). A platform-wide vocabulary, like the community codes.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from services.chassis.config import COMMUNITY_NAMES
+
 # -- errors ---------------------------------------------------------------------------
 
 
@@ -261,15 +263,6 @@ def check_tender_terms(
         raise InvalidTerms(errors)
 
 
-COMMUNITY_NAMES = {
-    "huaguoshan": "花果山",
-    "chiwan": "赤灣",
-    "shuiwan": "水灣",
-    "yanshan": "沿山",
-    "wenzhuyuan": "文竹園",
-    "haiyue": "海月",
-    "guiyuan": "桂園",
-}
 SUBDISTRICT_NAME = "招商街道辦事處"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from services.chassis.config import COMMUNITY_NAMES
 from services.chassis.db import UnitOfWork
 
 from . import domain
@@ -100,7 +101,7 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
             "budget": {
                 "id": budget.id if budget else None,
                 "description": f"{budget.fiscal_year if budget else ''} "
-                f"{domain.COMMUNITY_NAMES.get(tender.community, '')}社區"
+                f"{COMMUNITY_NAMES.get(tender.community, '')}社區"
                 f"{'社區自治基金' if tender.funding_line == 'autonomy_fund' else '政府購買服務'}",
                 "amount": money_fen(tender.estimated_value_fen),
             },

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from services.chassis.app import Runtime
 from services.chassis.auth import Principal
-from services.chassis.config import COMMUNITIES
+from services.chassis.config import COMMUNITIES, COMMUNITY_NAMES
 
 from . import schemes
 from .models import Scheme
@@ -76,8 +76,6 @@ def default_definition(community_name: str = "") -> dict[str, Any]:
     }
 
 
-COMMUNITY_NAMES = {"huaguoshan": "花果山", "chiwan": "赤灣", "shuiwan": "水灣", "yanshan": "沿山",
-                   "wenzhuyuan": "文竹園", "haiyue": "海月", "guiyuan": "桂園"}
 
 
 def load_reference_data(runtime: Runtime) -> None:

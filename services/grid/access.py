@@ -33,7 +33,6 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
              "subdistrict_officer"),
 }
 COMMUNITY_STAFF = ("center_staff", "committee_member", "subdistrict_officer")
-REVEAL_ROLES = ("center_staff", "grid_worker")
 
 
 def department_of(principal: Principal) -> str | None:

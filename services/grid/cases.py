@@ -13,7 +13,6 @@ from sqlalchemy import or_, select
 
 from services.chassis import numbering
 from services.chassis.auth import Principal
-from services.chassis.config import DEPARTMENTS
 from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
 
@@ -216,10 +215,6 @@ def history(uow: UnitOfWork, principal: Principal, ref: str) -> list[CaseHistory
 
 def etag(case: Case) -> str:
     return f'"case-{case.id[:8]}-{case.version}"'
-
-
-def department_name(code: str | None) -> str | None:
-    return DEPARTMENTS.get(code) if code else None
 
 
 def list_query(principal: Principal, worker_cells: frozenset[str], filters: dict[str, Any]

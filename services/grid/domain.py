@@ -28,7 +28,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "public_order": ("public_order", "治安秩序"),
     "other": ("other", "其他事項"),
 }
-GROUPS = ("hazard", "dispute", "environment", "public_order", "other")
 SEVERITIES = ("low", "medium", "high", "critical")
 SOURCES = ("inspection", "resident", "intake", "department")
 

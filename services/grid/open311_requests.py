@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from services.chassis.auth import Principal
-from services.chassis.config import COMMUNITIES, DEPARTMENTS
+from services.chassis.config import COMMUNITIES, COMMUNITY_NAMES, DEPARTMENTS
 from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Problem
 
@@ -27,8 +27,6 @@ from .personal_data import mask_name, mask_phone
 from .protection import PersonalDataCipher
 from .views import status_label
 
-COMMUNITY_NAMES = {"huaguoshan": "花果山", "chiwan": "赤灣", "shuiwan": "水灣", "yanshan": "沿山",
-                   "wenzhuyuan": "文竹園", "haiyue": "海月", "guiyuan": "桂園"}
 URGENCY = {"normal": "一般 (normal)", "urgent": "緊急 (urgent)",
            "immediate_danger": "有即時危險 (immediate danger)"}
 MAX_DESCRIPTION = 4000

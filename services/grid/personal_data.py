@@ -59,10 +59,6 @@ def validate_id_number(value: str, today: date | None = None) -> str:
     return number
 
 
-def birth_date(number: str) -> date:
-    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-
-
 def mask_id_number(number: str) -> str:
     """`4403**********123X`: area prefix and the last four kept."""
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
