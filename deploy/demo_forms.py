@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.grid.personal_data import iso7064_mod11_2
+
 NANSHAN = "440305"
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK = "10X98765432"
 TEXTS = {
     "address": "南山區招商街道花果山社區某棟某室",
     "purpose": "辦理入學手續",
@@ -23,8 +23,7 @@ def id_number(rng: random.Random, born_before: datetime) -> str:
     """An 18-character number with a valid GB 11643 check character (invented)."""
     birth = born_before - timedelta(days=rng.randrange(18 * 365, 85 * 365))
     body = f"{NANSHAN}{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    total = sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True))
-    return body + CHECK[total % 11]
+    return body + iso7064_mod11_2(body)
 
 
 def attribute_values(definitions: Sequence[Mapping[str, Any]], rng: random.Random,

@@ -45,7 +45,9 @@ control_socket_disable = True
 
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 errorlog = "-"
-_access = os.environ.get("GUNICORN_ACCESS_LOG", "-").strip()
+# Off by default: every service and the gateway already write one JSON access line per
+# request (with its request id); "-" adds gunicorn's own (bytes, peer, user agent).
+_access = os.environ.get("GUNICORN_ACCESS_LOG", "off").strip()
 accesslog = None if _access.lower() in ("off", "none", "") else _access
 logger_class = "deploy.gunicorn_logging.JsonLogger"
 

@@ -67,6 +67,7 @@ def web_process(tmp_path):
         "INTAKE_DATABASE_URL": f"sqlite:///{database}",
         "AMQP_URL": "memory://",
         "LOG_LEVEL": "INFO",
+        "GUNICORN_ACCESS_LOG": "-",  # gunicorn's own access line (off by default)
     }
     stdout = (tmp_path / "stdout.log").open("w")
     process = subprocess.Popen(["sh", str(ENTRYPOINT), "web", "intake"], env=env, cwd=ROOT,
