@@ -121,10 +121,7 @@ def stack(host: str, port: int, service_port_base: int, postgres_url: str, amqp_
         running.wait_ready(timeout=120)
         for service, url in running.urls.items():
             click.echo(f"  {service:<11} {url}", err=True)
-        if running.gateway_unavailable:
-            click.echo(f"  gateway     not started: {running.gateway_unavailable}", err=True)
-        else:
-            click.echo(f"Community services platform (local stack) on {running.gateway_url}")
+        click.echo(f"Community services platform (local stack) on {running.gateway_url}")
         click.echo(f"Tokens: COMMUNITY_DATA_DIR={running.data_dir} community token --role admin",
                    err=True)
         click.echo("Press Ctrl-C to stop.", err=True)

@@ -33,7 +33,6 @@ from . import databases, procfile
 
 DEPLOY_DIR = Path(__file__).resolve().parent
 ROOT = DEPLOY_DIR.parent
-LEGACY_GATEWAY_ERROR = "the gateway needs its upstreams"
 
 
 class StackError(RuntimeError):
@@ -54,7 +53,7 @@ class StackConfig:
     bus_namespace: str = ""
     gunicorn_workers: int = 1
     gunicorn_threads: int = 4
-    gateway: str = "auto"  # "auto": start it when it reads *_URL upstreams; "yes"; "no"
+    gateway: bool = True  # start the gateway (it reads the services' *_URL variables)
     log_to_files: bool = True
     drop_databases_on_stop: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -67,26 +66,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def gateway_support(env: dict[str, str]) -> tuple[bool, str]:
-    """Whether `gateway.app:create_app()` builds the gateway from the *_URL variables alone.
-
-    The feature check the stack (and its test) rely on: the issue-8 gateway reads its
-    upstreams from INTAKE_URL, CONTRACTS_URL, GRID_URL and EVALUATION_URL; the earlier
-    one raised ValueError("the gateway needs its upstreams"). Returns (ok, reason).
-    """
-    # os._exit: a gateway that starts background threads must not keep the probe alive
-    probe = "import os\nfrom gateway.app import create_app\ncreate_app()\nos._exit(0)\n"
-    try:
-        result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT,
-                                capture_output=True, text=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        return False, "gateway.app:create_app() did not return within 120 s"
-    if result.returncode == 0:
-        return True, ""
-    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-    return False, lines[-1] if lines else f"exit status {result.returncode}"
-
-
 class Stack:
     """Starts, watches and stops the local stack's processes."""
 
@@ -96,7 +75,6 @@ class Stack:
         self.ports: dict[str, int] = {}
         self.database_urls: dict[str, str] = {}
         self.children: dict[str, procfile.Child] = {}
-        self.gateway_unavailable: str | None = None
         self.env: dict[str, str] = {}
 
     # -- set-up -----------------------------------------------------------------------
@@ -170,14 +148,8 @@ class Stack:
         """Prepare, then start every Procfile process (the gateway as configured)."""
         self.prepare()
         entries = procfile.parse(self.config.procfile)
-        if self.config.gateway != "yes":
-            supported, reason = gateway_support(self.env)
-            if not supported:
-                if self.config.gateway == "auto":
-                    self.gateway_unavailable = reason
-                entries = [e for e in entries if e.name != "gateway"]
-            elif self.config.gateway == "no":
-                entries = [e for e in entries if e.name != "gateway"]
+        if not self.config.gateway:
+            entries = [e for e in entries if e.name != "gateway"]
         for entry in entries:
             self._spawn(entry)
         return self

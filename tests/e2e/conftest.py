@@ -23,7 +23,7 @@ def stack(rabbit_vhost: testing.RabbitVhost,
         postgres_url=testing.postgres_admin_url(), amqp_url=rabbit_vhost.url,
         service_port_base=0, gateway_port=0, database_prefix=f"e2e_{uuid.uuid4().hex[:8]}_",
         data_dir=tmp_path_factory.mktemp("e2e-stack"), bus_namespace=f"e2e{uuid.uuid4().hex[:8]}",
-        gateway="yes", drop_databases_on_stop=True)
+        gateway=True, drop_databases_on_stop=True)
     running = Stack(config)
     try:
         running.start()

@@ -1,5 +1,5 @@
 """The local stack against the real PostgreSQL and RabbitMQ: gunicorn per service, a worker
-per service, the gateway when it reads its upstreams from *_URL (see gateway_support)."""
+per service, and the gateway reading its upstreams from *_URL."""
 
 from __future__ import annotations
 
@@ -91,14 +91,7 @@ def test_each_service_has_its_own_migrated_database_and_role(running):
         assert migrations.current_revision(url) == migrations.head_revision(service)
 
 
-def test_gateway_routes_to_every_service_once_it_reads_upstream_urls(running):
-    """Feature check (documented in deploy.stack.gateway_support): the issue-8 gateway
-    builds from the *_URL variables; the earlier one needs in-process upstreams."""
-    supported, reason = local_stack.gateway_support(running.env)
-    if not supported:
-        assert local_stack.LEGACY_GATEWAY_ERROR in reason, reason
-        assert running.gateway_url is None and running.gateway_unavailable == reason
-        return
+def test_gateway_routes_to_every_service_from_its_upstream_urls(running):
     assert running.gateway_url is not None
     status, body = get_json(f"{running.gateway_url}/healthz")
     assert status == 200, body
