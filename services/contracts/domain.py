@@ -195,11 +195,6 @@ PROVIDER_ACTION_FOR_STATUS = {"active": "activate", "suspended": "suspend", "bar
 # -- parties and signatures ----------------------------------------------------------
 
 PARTIES = ("subdistrict", "committee", "provider")
-PARTY_ROLE = {
-    "subdistrict": "subdistrict_officer",
-    "committee": "committee_member",
-    "provider": "provider_signatory",
-}
 
 
 def add_signature(signed: Iterable[str], party: str) -> tuple[frozenset[str], bool]:

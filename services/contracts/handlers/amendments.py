@@ -13,7 +13,7 @@ from .. import domain, events, money, ocds_snapshot
 from ..domain import CONTRACT
 from ..models import Amendment, BudgetLine, Contract, Milestone, Tender
 from . import budgets, settlement, terms
-from .common import Actor, committee_member, get, now, subdistrict_officer
+from .common import Actor, committee_or_subdistrict, get, now
 from .contracts import Precondition, milestones_of, record_step
 
 
@@ -26,10 +26,7 @@ def propose_amendment(
 ) -> Amendment:
     """Propose new terms (value, end of period); all three parties must sign them."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    if "committee_member" in principal.roles and contract.community in principal.communities:
-        actor = committee_member(principal, contract.community)
-    else:
-        actor = subdistrict_officer(principal)
+    actor, _ = committee_or_subdistrict(principal, contract.community)
     precondition(contract)
     CONTRACT.check(contract.status, "propose_amendment")
     changes: dict[str, Any] = {}
@@ -117,10 +114,7 @@ def withdraw_amendment(
 ) -> Contract:
     """Drop a pending amendment; the signed terms stay in force."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    if "committee_member" in principal.roles and contract.community in principal.communities:
-        actor = committee_member(principal, contract.community)
-    else:
-        actor = subdistrict_officer(principal)
+    actor, _ = committee_or_subdistrict(principal, contract.community)
     precondition(contract)
     CONTRACT.check(contract.status, "withdraw_amendment")
     amendment = pending_amendment(uow, contract)
@@ -136,10 +130,7 @@ def terminate(
 ) -> Contract:
     """End a contract early (subdistrict or committee): open milestones are cancelled."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    if "committee_member" in principal.roles and contract.community in principal.communities:
-        actor, party = committee_member(principal, contract.community), "committee"
-    else:
-        actor, party = subdistrict_officer(principal), "subdistrict"
+    actor, party = committee_or_subdistrict(principal, contract.community)
     precondition(contract)
     if contract.status in ("draft", "signing"):
         record_step(uow, contract, "cancel", actor, reason)

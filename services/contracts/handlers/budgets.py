@@ -110,16 +110,11 @@ def allocate(
         .where(BudgetLine.id == line.id)
         .values(allocated_fen=BudgetLine.allocated_fen + amount_fen)
     )
-    receiver = (
-        ledger.committee_account(uow, budget.community)
-        if line.line == "services"
-        else ledger.autonomy_fund_account(uow, budget.community)
-    )
     entry = ledger.transfer(
         uow,
         kind="allocation",
         giver=ledger.subdistrict_account(uow),
-        receiver=receiver,
+        receiver=ledger.line_account(uow, line),
         amount_fen=amount_fen,
         community=budget.community,
         budget_line_id=line.id,

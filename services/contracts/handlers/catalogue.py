@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.chassis.auth import Principal
 from services.chassis.db import UnitOfWork
-from services.chassis.errors import Conflict, Forbidden
+from services.chassis.errors import Conflict
 
 from .. import domain
 from ..models import Provider, ProviderStatusChange, ServicePackage
@@ -144,8 +144,3 @@ def packages_of(uow: UnitOfWork, community: str, codes: list[str]) -> list[Servi
             {"package_codes": [f"Not in {community}'s active catalogue: {', '.join(missing)}."]}
         )
     return [found[c] for c in codes]
-
-
-def check_forbidden_community(principal: Principal, community: str) -> None:
-    if not principal.in_community(community):
-        raise Forbidden(f"Your token does not cover the community {community!r}.")

@@ -83,6 +83,20 @@ def subdistrict_officer(principal: Principal) -> Actor:
     return strict_role(principal, "subdistrict_officer")
 
 
+def acts_for_committee(principal: Principal, community: str) -> bool:
+    """Whether the caller acts as that community's residents' committee (rather than as the
+    subdistrict or the buyer) in a step either may take."""
+    return "committee_member" in principal.roles and community in principal.communities
+
+
+def committee_or_subdistrict(principal: Principal, community: str) -> tuple[Actor, str]:
+    """The caller acting for the community's committee, or else as a subdistrict officer;
+    with the party's name."""
+    if acts_for_committee(principal, community):
+        return committee_member(principal, community), "committee"
+    return subdistrict_officer(principal), "subdistrict"
+
+
 def buyer_actor(principal: Principal, buyer: str, community: str) -> Actor:
     """The buyer's representative: a subdistrict officer, or the community's committee."""
     if buyer == "committee":

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.chassis.db import UnitOfWork
 
 from ..domain import InsufficientFunds
-from ..models import Account, LedgerEntry
+from ..models import Account, BudgetLine, LedgerEntry
 from .common import Actor, now
 
 SUBDISTRICT = "subdistrict"
@@ -59,6 +59,12 @@ def committee_account(uow: UnitOfWork, community: str) -> Account:
 
 def autonomy_fund_account(uow: UnitOfWork, community: str) -> Account:
     return _account(uow, f"autonomy_fund:{community}", "autonomy_fund", community=community)
+
+
+def line_account(uow: UnitOfWork, line: BudgetLine) -> Account:
+    """The committee's account that holds a budget line's money (chosen when the budget was
+    made: its quota for the services line, its autonomy fund for the other)."""
+    return uow.session.get_one(Account, line.account_id)
 
 
 def provider_account(uow: UnitOfWork, provider_id: str) -> Account:

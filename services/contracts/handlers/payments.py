@@ -91,15 +91,10 @@ def pay(
         contract_open_fen=contract.value_fen - contract.withheld_fen - contract.paid_fen,
         funds_fen=funds,
     )
-    payer = (
-        ledger.committee_account(uow, contract.community)
-        if line.line == "services"
-        else ledger.autonomy_fund_account(uow, contract.community)
-    )
     entry = ledger.transfer(
         uow,
         kind="payment",
-        giver=payer,
+        giver=ledger.line_account(uow, line),
         receiver=ledger.provider_account(uow, contract.provider_id),
         amount_fen=amount,
         community=contract.community,

@@ -20,7 +20,16 @@ from .. import domain, events, ocds_snapshot
 from ..domain import TENDER
 from ..models import Bid, Budget, Tender, TenderStep
 from . import budgets, catalogue
-from .common import Actor, buyer_actor, committee_member, get, next_number, now, provider_signatory
+from .common import (
+    Actor,
+    acts_for_committee,
+    buyer_actor,
+    committee_member,
+    get,
+    next_number,
+    now,
+    provider_signatory,
+)
 
 
 def _step(uow: UnitOfWork, tender: Tender, action: str, actor: Actor, reason: str = "") -> None:
@@ -284,7 +293,7 @@ def _budget_id(uow: UnitOfWork, tender: Tender) -> str:
 def cancel(uow: UnitOfWork, principal: Principal, tender_id: str, reason: str) -> Tender:
     """Stop a purchase before its contract (the buyer, or the residents' committee)."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    if "committee_member" in principal.roles and tender.community in principal.communities:
+    if acts_for_committee(principal, tender.community):
         actor = committee_member(principal, tender.community)
     else:
         actor = buyer_actor(principal, tender.buyer, tender.community)

@@ -9,7 +9,6 @@ from .. import money
 from ..domain import InvalidTerms
 from ..models import Milestone, ServicePackage
 
-KINDS = ("signing", "scheduled", "evaluation")
 EVALUATION_GRACE = timedelta(days=366)
 
 

@@ -8,13 +8,15 @@ from marshmallow import validate as v
 from services.chassis.config import COMMUNITIES
 from services.chassis.schemas import Schema
 
+from ..money import MAX_FEN
+
 CODE = v.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
 Community = lambda **kw: ma.fields.String(validate=v.OneOf(COMMUNITIES), **kw)  # noqa: E731
 
 
 def positive_fen(**kwargs: object) -> ma.fields.Integer:
     """An amount in fen of at least 1 (integers only: 12.5 or "12" are refused)."""
-    return ma.fields.Integer(strict=True, validate=v.Range(min=1, max=10**13), **kwargs)
+    return ma.fields.Integer(strict=True, validate=v.Range(min=1, max=MAX_FEN), **kwargs)
 
 
 KINDS = ("social_service_agency", "community_social_organization")

@@ -7,7 +7,7 @@ from marshmallow import validate as v
 
 from services.chassis.schemas import Schema
 
-from .catalogue import Community
+from .catalogue import Community, positive_fen
 from .procurement import StepSchema
 
 StepSchema = StepSchema  # re-exported: the contract history uses the same shape
@@ -136,7 +136,7 @@ class SignatureCreateSchema(Schema):
 
 class AmendmentCreateSchema(Schema):
     reason = ma.fields.String(required=True, validate=v.Length(min=2, max=2000))
-    value_fen = ma.fields.Integer(strict=True, validate=v.Range(min=1, max=10**13))
+    value_fen = positive_fen()
     period_end = ma.fields.Date()
 
 

@@ -7,9 +7,10 @@ from marshmallow import validate as v
 
 from services.chassis.schemas import Schema, fen
 
+from ..domain import FUNDING_LINES
 from .catalogue import Community, positive_fen
 
-LINE = v.OneOf(("services", "autonomy_fund"))
+LINE = v.OneOf(FUNDING_LINES)
 
 
 class BudgetCreateSchema(Schema):

@@ -7,9 +7,9 @@ from marshmallow import validate as v
 
 from services.chassis.schemas import Schema
 
+from ..domain import FUNDING_LINES, METHODS
 from .catalogue import CODE, Community, positive_fen
 
-METHODS = ("open", "competitive_negotiation", "single_source")
 STATUSES = (
     "draft",
     "pending_approval",
@@ -27,7 +27,7 @@ class TenderCreateSchema(Schema):
     community = Community(required=True)
     fiscal_year = ma.fields.Integer(required=True, strict=True, validate=v.Range(2011, 2100))
     funding_line = ma.fields.String(
-        load_default="services", validate=v.OneOf(("services", "autonomy_fund"))
+        load_default="services", validate=v.OneOf(FUNDING_LINES)
     )
     title = ma.fields.String(required=True, validate=v.Length(min=2, max=200))
     description = ma.fields.String(validate=v.Length(max=2000))
