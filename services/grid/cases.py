@@ -15,6 +15,7 @@ from services.chassis import numbering
 from services.chassis.auth import Principal
 from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
+from services.chassis.web import if_match_allows
 
 from . import access, case_steps, cells, domain
 from . import events as ev
@@ -168,7 +169,7 @@ def take_step(uow: UnitOfWork, principal: Principal, ref: str, action: str,
               data: dict[str, Any], if_match: str | None = None) -> Case:
     """Move a case one step along its lifecycle (refused with 409 when the status forbids it)."""
     case = find_case(uow, ref, lock=True)
-    if if_match is not None and if_match.strip() not in (etag(case), "*"):
+    if if_match is not None and not if_match_allows(if_match, etag(case)):
         raise PreconditionFailed("The case changed since you read it; read it again.")
     worker_cells = cells.assigned_cells(uow, principal)
     role = access.acting_role(principal, case, action, worker_cells)

@@ -19,6 +19,7 @@ from sqlalchemy import Select, delete, select, update
 from services.chassis.auth import Principal
 from services.chassis.db import Database, UnitOfWork, utcnow
 from services.chassis.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from services.chassis.web import if_match_allows
 
 from . import geometry
 from .access import require_community_manager
@@ -77,8 +78,11 @@ def locate(uow: UnitOfWork, lon: float, lat: float,
     return directory(uow.database).index(uow.session).locate(lon, lat, community)
 
 
-def get_cell(uow: UnitOfWork, code: str) -> Cell:
-    cell = uow.session.scalar(select(Cell).where(Cell.code == code))
+def get_cell(uow: UnitOfWork, code: str, *, lock: bool = False) -> Cell:
+    statement = select(Cell).where(Cell.code == code)
+    if lock:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    cell = uow.session.scalar(statement)
     if cell is None:
         raise NotFound(f"No grid cell {code!r}.")
     return cell
@@ -155,11 +159,11 @@ def create_cell(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> 
 def update_cell(uow: UnitOfWork, principal: Principal, code: str, data: dict[str, Any],
                 if_match: str | None) -> Cell:
     """Rename, redraw or reassign a cell; `If-Match` must carry its current ETag."""
-    cell = get_cell(uow, code)
+    cell = get_cell(uow, code, lock=True)  # If-Match, then write: no lost update
     require_community_manager(principal, cell.community)
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the cell's ETag to change it.")
-    if if_match.strip() not in (etag(cell), "*"):
+    if not if_match_allows(if_match, etag(cell)):
         raise PreconditionFailed("The cell changed since you read it; read it again.")
     if "boundary" in data:
         polygon = geometry.parse_boundary(data["boundary"])

@@ -22,6 +22,7 @@ from services.chassis.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from services.chassis.web import if_match_allows
 
 from . import access, cells
 from . import events as ev
@@ -225,8 +226,8 @@ def create_person(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCip
     return person
 
 
-def get_person(uow: UnitOfWork, person_id: str) -> Person:
-    person = uow.session.get(Person, person_id)
+def get_person(uow: UnitOfWork, person_id: str, *, lock: bool = False) -> Person:
+    person = uow.session.get(Person, person_id, with_for_update=lock, populate_existing=lock)
     if person is None:
         raise NotFound("No such person.")
     return person
@@ -235,13 +236,13 @@ def get_person(uow: UnitOfWork, person_id: str) -> Person:
 def update_person(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher,
                   person_id: str, data: dict[str, Any], if_match: str | None) -> Person:
     """Correct a person's record; `If-Match` must carry the record's ETag."""
-    person = get_person(uow, person_id)
+    person = get_person(uow, person_id, lock=True)  # If-Match, then write: no lost update
     old_cell = uow.session.get(Cell, person.cell_id)
     assert old_cell is not None
     require_writer(uow, principal, old_cell)
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the person's ETag to change the record.")
-    if if_match.strip() not in (person_etag(person), "*"):
+    if not if_match_allows(if_match, person_etag(person)):
         raise PreconditionFailed("The record changed since you read it; read it again.")
     new_cell = old_cell
     if "household_id" in data and data["household_id"] is not None:

@@ -9,6 +9,7 @@ from flask import Response, request
 
 from services.chassis.auth import Principal
 from services.chassis.errors import PreconditionFailed, PreconditionRequired
+from services.chassis.web import if_match_allows
 
 from . import attributes, policy
 from .domain import OPEN_CASE_STATES, mask_phone
@@ -71,8 +72,7 @@ def check_if_match(version: int, row_id: str) -> None:
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired("Send If-Match with the ETag you read (updates are guarded).")
-    wanted = {tag.strip() for tag in header.split(",")}
-    if "*" not in wanted and etag(version, row_id) not in wanted:
+    if not if_match_allows(header, etag(version, row_id)):
         raise PreconditionFailed("The record changed since you read it; read it again.")
 
 

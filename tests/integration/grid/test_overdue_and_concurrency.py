@@ -140,3 +140,25 @@ def test_reopen_resets_the_deadline_and_overdue_can_happen_again(grid, client, m
         assert handlers.sweep_overdue(uow) == (0, 0)
         assert handlers.sweep_overdue(uow, now=utcnow() + timedelta(hours=25)) == (1, 0)
         uow.commit()
+
+
+def test_six_edits_of_a_cell_with_the_same_etag_at_once_let_exactly_one_through(grid, make_cell,
+                                                                                staff):
+    make_cell("HGS-01")
+    etag = grid.client.get("/cells/HGS-01").headers["ETag"]
+    barrier = threading.Barrier(6)
+    statuses = []
+
+    def rename(number):
+        client = grid.app.test_client()
+        barrier.wait()
+        statuses.append(client.put("/cells/HGS-01", json={"name": f"renamed {number}"},
+                                   headers={**staff, "If-Match": etag}).status_code)
+
+    threads = [threading.Thread(target=rename, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [412] * 5
+    assert grid.client.get("/cells/HGS-01").get_json()["version"] == 2

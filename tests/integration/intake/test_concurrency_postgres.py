@@ -114,3 +114,24 @@ def test_eight_threads_on_four_windows_hand_out_each_of_200_tickets_exactly_once
     assert len(calls) == 200 and {count for _, count in calls} == {1}
     assert set(per_window) == set(windows)
     assert sum(1 for e in harness.outbox() if e["type"] == "intake.ticket.called.v1") == 200
+
+
+def test_six_edits_with_the_same_etag_at_once_let_exactly_one_through(service, token):
+    harness, staff = _desk(service, token)
+    client = harness.client
+    types = client.get("/business-types?community=huaguoshan", headers=staff).get_json()
+    general = next(t for t in types if t["code"] == "general")
+    etag = client.get(f"/business-types/{general['id']}", headers=staff).headers["ETag"]
+    barrier = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def edit(minutes: int) -> None:
+        barrier.wait()
+        response = client.patch(f"/business-types/{general['id']}", json={
+            "typical_minutes": minutes}, headers={**staff, "If-Match": etag})
+        statuses.append(response.status_code)
+
+    _run([threading.Thread(target=edit, args=(10 + i,)) for i in range(6)])
+    assert sorted(statuses) == [200, 412, 412, 412, 412, 412]
+    after = client.get(f"/business-types/{general['id']}", headers=staff).get_json()
+    assert after["version"] == general["version"] + 1

@@ -173,6 +173,13 @@ def test_a_correction_that_changes_no_count_publishes_no_counts(client, person, 
                             headers={**worker, "If-Match": response.headers["ETag"]})
     assert response.status_code == 200 and published() == before + 1
 
+
+def test_if_match_may_list_several_tags(client, person, worker):
+    etag = client.get(f"/persons/{person['id']}", headers=worker).headers["ETag"]
+    response = client.patch(f"/persons/{person['id']}", json={"residency": "registered"},
+                            headers={**worker, "If-Match": f'"person-00000000-9", {etag}'})
+    assert response.status_code == 200, response.get_json()
+
 def test_lists_are_masked_and_filtered(client, person, household, worker):
     listed = client.get("/persons?cell_code=HGS-01&special_care=elderly_alone",
                         headers=worker).get_json()
