@@ -33,6 +33,17 @@ def _is_uuid(value: object) -> bool:
     return not isinstance(value, str) or str(uuid.UUID(value)) == value.lower()
 
 
+def parse_time(value: object) -> datetime | None:
+    """An RFC 3339 timestamp with its UTC offset (as event payloads carry them), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
 @_formats.checks("date-time", raises=ValueError)
 def _is_datetime(value: object) -> bool:
     if not isinstance(value, str):

@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from services.chassis.events import parse_time
+
 NEVER = -1
 
 
@@ -46,17 +48,6 @@ class CaseRow:
         return self.closed_sequence > self.reopen_sequence
 
 
-def timestamp(value: Any) -> datetime | None:
-    """An RFC 3339 timestamp with offset, or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
 def _earliest(current: datetime | None, other: datetime | None) -> datetime | None:
     if current is None or other is None:
         return current or other
@@ -71,9 +62,9 @@ def apply(row: CaseRow, verb: str, data: Mapping[str, Any], sequence: int,
     grid's `closed`, which carries its `closed_kind` but no timestamp.
     """
     changes: dict[str, Any] = {}
-    opened = timestamp(data.get("opened_at")) or timestamp(data.get("reported_at"))
+    opened = parse_time(data.get("opened_at")) or parse_time(data.get("reported_at"))
     changes["opened_at"] = _earliest(row.opened_at, opened)
-    due = timestamp(data.get("due_at"))
+    due = parse_time(data.get("due_at"))
     if sequence >= row.last_sequence:
         changes["last_sequence"] = sequence
         changes["due_at"] = due or row.due_at
@@ -82,7 +73,7 @@ def apply(row: CaseRow, verb: str, data: Mapping[str, Any], sequence: int,
     elif row.due_at is None:
         changes["due_at"] = due
     if verb == "resolved":
-        resolved = timestamp(data.get("resolved_at"))
+        resolved = parse_time(data.get("resolved_at"))
         changes["first_resolved_at"] = _earliest(row.first_resolved_at, resolved)
         if sequence >= row.resolution_sequence:
             on_time = data.get("on_time")
@@ -92,6 +83,6 @@ def apply(row: CaseRow, verb: str, data: Mapping[str, Any], sequence: int,
     elif verb == "reopened":
         changes.update(reopened=True, reopen_sequence=max(row.reopen_sequence, sequence))
     elif verb == "closed" and sequence >= row.closed_sequence:
-        closed = timestamp(data.get("closed_at")) or occurred_at
+        closed = parse_time(data.get("closed_at")) or occurred_at
         changes.update(closed_at=closed, closed_sequence=sequence)
     return replace(row, **changes)

@@ -17,7 +17,6 @@ from typing import Any
 
 from services.chassis import events as cloudevents
 
-from . import cases
 from .models import ContractFact, FeedbackFact, InspectionFact, TicketFact
 
 
@@ -86,7 +85,7 @@ def merge_milestone(row: dict[str, Any] | None, change: MilestoneChange) -> dict
 
 
 def _time(data: Mapping[str, Any], key: str, *, required: bool = True) -> datetime | None:
-    value = cases.timestamp(data.get(key))
+    value = cloudevents.parse_time(data.get(key))
     if value is None and required:
         raise Incomplete(f"{key} is missing or not an RFC 3339 time with offset")
     return value.astimezone(UTC) if value else None
@@ -170,7 +169,7 @@ def _milestone(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
                                 amount_fen=data.get("amount_fen"))]
     if verb == "withheld":
         return [MilestoneChange(milestone_id, contract_id, change.community, withheld=True)]
-    met = (_time(data, "paid_at", required=False) or cases.timestamp(event.get("time"))
+    met = (_time(data, "paid_at", required=False) or cloudevents.parse_time(event.get("time"))
            or datetime.now(UTC))
     return [MilestoneChange(milestone_id, contract_id, change.community, met_at=met)]
 
@@ -178,7 +177,7 @@ def _milestone(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
 def _case(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
     origin, _, verb = cloudevents.event_name(event).split(".")
     community = _community(event)
-    occurred = cases.timestamp(event.get("time"))
+    occurred = cloudevents.parse_time(event.get("time"))
     try:
         sequence = int(event.get("sequence", 0))
     except (TypeError, ValueError):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from services.chassis.config import COMMUNITIES
 from services.chassis.consumer import HandlerTable
 from services.chassis.db import UnitOfWork, utcnow
-from services.chassis.events import MalformedEvent
+from services.chassis.events import MalformedEvent, parse_time
 
 from . import case_steps, cases, cells, domain
 from . import events as ev
@@ -40,9 +40,9 @@ def on_intake_case_referred(uow: UnitOfWork, event: dict[str, Any]) -> None:
     if severity not in domain.SEVERITIES:
         severity = domain.DEFAULT_SEVERITY[category]
     now = utcnow()
-    referred_at = _parse_time(data.get("referred_at")) or now
+    referred_at = parse_time(data.get("referred_at")) or now
     due = domain.due_at(referred_at, severity)
-    intake_due = _parse_time(data.get("due_at"))
+    intake_due = parse_time(data.get("due_at"))
     if intake_due is not None and intake_due < due:
         due = intake_due  # the deadline the service center promised the resident
     lon, lat = data.get("lon"), data.get("lat")
@@ -67,16 +67,6 @@ def on_intake_case_referred(uow: UnitOfWork, event: dict[str, Any]) -> None:
 def _intake_case_exists(uow: UnitOfWork, intake_id: str) -> bool:
     return uow.session.scalar(select(Case.id).where(Case.source == "intake",
                                                     Case.source_ref == intake_id)) is not None
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 def sweep_overdue(uow: UnitOfWork, now: datetime | None = None,

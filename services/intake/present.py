@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response, request
+from flask import request
 
 from services.chassis.auth import Principal
 from services.chassis.errors import PreconditionFailed, PreconditionRequired
@@ -74,8 +74,3 @@ def check_if_match(version: int, row_id: str) -> None:
         raise PreconditionRequired("Send If-Match with the ETag you read (updates are guarded).")
     if not if_match_allows(header, etag(version, row_id)):
         raise PreconditionFailed("The record changed since you read it; read it again.")
-
-
-def with_etag(response: Response, version: int, row_id: str) -> Response:
-    response.headers["ETag"] = etag(version, row_id)
-    return response
