@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from services import SERVICES
-from services.chassis.config import Settings
+from services.chassis.config import Settings, env, env_bool, env_float, env_int
 
 # Route classes (see gateway/routes.py) and their default limits, in the `limits` notation.
 DEFAULT_RATE_LIMITS = {
@@ -17,21 +16,6 @@ DEFAULT_RATE_LIMITS = {
     "write": "300/minute",
     "stream": "30/minute",
 }
-
-
-def _env(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else None
-
-
-def _float(name: str, default: float) -> float:
-    value = _env(name)
-    return float(value) if value is not None else default
-
-
-def _int(name: str, default: int) -> int:
-    value = _env(name)
-    return int(value) if value is not None else default
 
 
 def _list(value: str | None) -> tuple[str, ...]:
@@ -105,41 +89,40 @@ class GatewaySettings:
         chassis_overrides = {k: v for k, v in overrides.items() if k not in own}
         limits = dict(DEFAULT_RATE_LIMITS)
         for route_class in DEFAULT_RATE_LIMITS:
-            value = _env(f"RATE_LIMIT_{route_class.upper()}")
+            value = env(f"RATE_LIMIT_{route_class.upper()}")
             if value:
                 limits[route_class] = value
         values: dict[str, Any] = dict(
             chassis=Settings.from_env("gateway", chassis_overrides),
             upstream_urls={
-                service: tuple(u.rstrip("/") for u in _list(_env(upstream_env_name(service))))
+                service: tuple(u.rstrip("/") for u in _list(env(upstream_env_name(service))))
                 for service in SERVICES
-                if _env(upstream_env_name(service))
+                if env(upstream_env_name(service))
             },
-            connect_timeout=_float("GATEWAY_CONNECT_TIMEOUT", 2.0),
-            read_timeout=_float("GATEWAY_READ_TIMEOUT", 30.0),
-            route_timeouts=_route_timeouts(_env("GATEWAY_ROUTE_TIMEOUTS")),
-            retries=_int("GATEWAY_RETRIES", 2),
-            pool_idle_seconds=_float("GATEWAY_POOL_IDLE_SECONDS", 1.5),
-            pool_size=_int("GATEWAY_POOL_SIZE", 64),
-            breaker_failures=_int("GATEWAY_BREAKER_FAILURES", 5),
-            breaker_reset_seconds=_float("GATEWAY_BREAKER_RESET_SECONDS", 10.0),
-            health_interval=_float("GATEWAY_HEALTH_INTERVAL", 5.0),
-            readyz_cache_seconds=_float("GATEWAY_READYZ_CACHE_SECONDS", 2.0),
-            max_header_bytes=_int("GATEWAY_MAX_HEADER_BYTES", 16_384),
-            max_header_count=_int("GATEWAY_MAX_HEADER_COUNT", 100),
-            cors_origins=_list(_env("GATEWAY_CORS_ORIGINS")),
-            trusted_proxies=_int("GATEWAY_TRUSTED_PROXIES", 0),
+            connect_timeout=env_float("GATEWAY_CONNECT_TIMEOUT", 2.0),
+            read_timeout=env_float("GATEWAY_READ_TIMEOUT", 30.0),
+            route_timeouts=_route_timeouts(env("GATEWAY_ROUTE_TIMEOUTS")),
+            retries=env_int("GATEWAY_RETRIES", 2),
+            pool_idle_seconds=env_float("GATEWAY_POOL_IDLE_SECONDS", 1.5),
+            pool_size=env_int("GATEWAY_POOL_SIZE", 64),
+            breaker_failures=env_int("GATEWAY_BREAKER_FAILURES", 5),
+            breaker_reset_seconds=env_float("GATEWAY_BREAKER_RESET_SECONDS", 10.0),
+            health_interval=env_float("GATEWAY_HEALTH_INTERVAL", 5.0),
+            readyz_cache_seconds=env_float("GATEWAY_READYZ_CACHE_SECONDS", 2.0),
+            max_header_bytes=env_int("GATEWAY_MAX_HEADER_BYTES", 16_384),
+            max_header_count=env_int("GATEWAY_MAX_HEADER_COUNT", 100),
+            cors_origins=_list(env("GATEWAY_CORS_ORIGINS")),
+            trusted_proxies=env_int("GATEWAY_TRUSTED_PROXIES", 0),
             rate_limits=limits,
-            rate_limits_enabled=(_env("RATE_LIMITS_ENABLED") or "true").lower()
-            in ("1", "true", "yes", "on"),
-            redis_url=_env("REDIS_URL"),
-            sse_replay_size=_int("SSE_REPLAY_SIZE", 1000),
-            sse_heartbeat_seconds=_float("SSE_HEARTBEAT_SECONDS", 15.0),
-            sse_max_clients=_int("SSE_MAX_CLIENTS", 4),
-            docs_cache_seconds=_float("GATEWAY_DOCS_CACHE_SECONDS", 60.0),
-            oidc_issuer=_env("OIDC_ISSUER"),
-            oidc_client_id=_env("OIDC_CLIENT_ID"),
-            oidc_scope=_env("OIDC_SCOPE") or "openid profile",
+            rate_limits_enabled=env_bool("RATE_LIMITS_ENABLED", True),
+            redis_url=env("REDIS_URL"),
+            sse_replay_size=env_int("SSE_REPLAY_SIZE", 1000),
+            sse_heartbeat_seconds=env_float("SSE_HEARTBEAT_SECONDS", 15.0),
+            sse_max_clients=env_int("SSE_MAX_CLIENTS", 4),
+            docs_cache_seconds=env_float("GATEWAY_DOCS_CACHE_SECONDS", 60.0),
+            oidc_issuer=env("OIDC_ISSUER"),
+            oidc_client_id=env("OIDC_CLIENT_ID"),
+            oidc_scope=env("OIDC_SCOPE") or "openid profile",
         )
         for key in own & overrides.keys():
             values[key] = overrides[key]

@@ -40,23 +40,23 @@ DEPARTMENTS = {
 }
 
 
-def _env(name: str, default: str | None = None) -> str | None:
+def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
 
 
-def _env_int(name: str, default: int) -> int:
-    value = _env(name)
+def env_int(name: str, default: int) -> int:
+    value = env(name)
     return int(value) if value is not None else default
 
 
-def _env_float(name: str, default: float) -> float:
-    value = _env(name)
+def env_float(name: str, default: float) -> float:
+    value = env(name)
     return float(value) if value is not None else default
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = _env(name)
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
     if value is None:
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
@@ -109,27 +109,27 @@ class Settings:
         """Read settings for `service`; `overrides` (field name → value) win over the env."""
         overrides = dict(overrides or {})
         prefix = service.upper()
-        data_dir = Path(overrides.get("data_dir") or _env("COMMUNITY_DATA_DIR", "var")).resolve()
+        data_dir = Path(overrides.get("data_dir") or env("COMMUNITY_DATA_DIR", "var")).resolve()
         keys_dir = data_dir / "keys"
-        public_key = _env("JWT_PUBLIC_KEY_PATH")
-        private_key = _env("JWT_PRIVATE_KEY_PATH")
-        jwks_url = _env("JWT_JWKS_URL")
-        delays = _env("EVENT_RETRY_DELAYS")
+        public_key = env("JWT_PUBLIC_KEY_PATH")
+        private_key = env("JWT_PRIVATE_KEY_PATH")
+        jwks_url = env("JWT_JWKS_URL")
+        delays = env("EVENT_RETRY_DELAYS")
         values: dict[str, Any] = dict(
             service=service,
             data_dir=data_dir,
-            database_url=_env(f"{prefix}_DATABASE_URL", f"sqlite:///{data_dir / service}.db"),
-            amqp_url=_env("AMQP_URL", "memory://"),
-            exchange=_env("EVENT_EXCHANGE", "community.events"),
-            bus_namespace=_env("EVENT_BUS_NAMESPACE", ""),
-            quorum_queues=_env_bool("EVENT_QUORUM_QUEUES", False),
-            consumer_prefetch=_env_int("EVENT_PREFETCH", 32),
+            database_url=env(f"{prefix}_DATABASE_URL", f"sqlite:///{data_dir / service}.db"),
+            amqp_url=env("AMQP_URL", "memory://"),
+            exchange=env("EVENT_EXCHANGE", "community.events"),
+            bus_namespace=env("EVENT_BUS_NAMESPACE", ""),
+            quorum_queues=env_bool("EVENT_QUORUM_QUEUES", False),
+            consumer_prefetch=env_int("EVENT_PREFETCH", 32),
             retry_delays=tuple(float(x) for x in delays.split(",")) if delays else (1.0, 5.0, 30.0),
-            outbox_sweep_seconds=_env_float("OUTBOX_SWEEP_SECONDS", 2.0),
-            outbox_batch_size=_env_int("OUTBOX_BATCH_SIZE", 200),
-            outbox_retention_hours=_env_float("OUTBOX_RETENTION_HOURS", 72.0),
-            jwt_issuer=_env("JWT_ISSUER", "community-platform"),
-            jwt_audience=_env("JWT_AUDIENCE", "community-platform"),
+            outbox_sweep_seconds=env_float("OUTBOX_SWEEP_SECONDS", 2.0),
+            outbox_batch_size=env_int("OUTBOX_BATCH_SIZE", 200),
+            outbox_retention_hours=env_float("OUTBOX_RETENTION_HOURS", 72.0),
+            jwt_issuer=env("JWT_ISSUER", "community-platform"),
+            jwt_audience=env("JWT_AUDIENCE", "community-platform"),
             jwt_jwks_url=jwks_url,
             jwt_public_key_path=Path(public_key)
             if public_key
@@ -138,11 +138,11 @@ class Settings:
             jwt_private_key_path=Path(private_key)
             if private_key
             else (None if jwks_url or public_key else keys_dir / "jwt-private.pem"),
-            jwt_leeway_seconds=_env_int("JWT_LEEWAY_SECONDS", 30),
-            max_body_bytes=_env_int("MAX_BODY_BYTES", 1_048_576),
-            log_level=_env("LOG_LEVEL", "INFO"),
-            log_json=_env_bool("LOG_JSON", True),
-            environment=_env("COMMUNITY_ENV", "embedded"),
+            jwt_leeway_seconds=env_int("JWT_LEEWAY_SECONDS", 30),
+            max_body_bytes=env_int("MAX_BODY_BYTES", 1_048_576),
+            log_level=env("LOG_LEVEL", "INFO"),
+            log_json=env_bool("LOG_JSON", True),
+            environment=env("COMMUNITY_ENV", "embedded"),
         )
         known = {f.name for f in fields(cls)}
         extra: dict[str, Any] = {}
