@@ -9,7 +9,7 @@ from services import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 READS = [
-    re.compile(r'_env(?:_int|_float|_bool)?\(\s*"([A-Z][A-Z0-9_]+)"'),
+    re.compile(r'\benv(?:_int|_float|_bool)?\(\s*"([A-Z][A-Z0-9_]+)"'),  # chassis.config readers
     re.compile(r'os\.environ(?:\.get\(|\[)\s*"([A-Z][A-Z0-9_]+)"'),
     re.compile(r'os\.getenv\(\s*"([A-Z][A-Z0-9_]+)"'),
     re.compile(r'_int\(\s*"(GUNICORN_[A-Z0-9_]+)"'),
