@@ -29,7 +29,8 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check services gateway deploy bench tests
+	$(BIN)/ruff check services gateway deploy bench tests docs/examples
+	$(BIN)/ruff format --check services gateway deploy bench tests docs/examples
 
 asyncapi: $(VENV)/.installed
 	$(BIN)/community asyncapi

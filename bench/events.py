@@ -53,8 +53,12 @@ class ConsumerProcess:
 
     def __init__(self, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--consume", *args], stdout=subprocess.PIPE,
-            stdin=subprocess.PIPE, text=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
+            [sys.executable, __file__, "--consume", *args],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "LOG_LEVEL": "WARNING"},
+        )
         if self.process.stdout.readline().strip() != "ready":
             raise RuntimeError("the consumer process did not start")
 
@@ -76,8 +80,13 @@ def raw_latency(samples: int, namespace: str) -> list[float]:
             producer = connection.Producer(exchange=exchange)
             for i in range(samples + 20):
                 started = time.monotonic_ns()
-                producer.publish(f'{{"id":"m{i}"}}'.encode(), routing_key="bench.raw.sent",
-                                 delivery_mode=2, content_type="application/json", retry=False)
+                producer.publish(
+                    f'{{"id":"m{i}"}}'.encode(),
+                    routing_key="bench.raw.sent",
+                    delivery_mode=2,
+                    content_type="application/json",
+                    retry=False,
+                )
                 identifier, handled_at = consumer.handled()
                 assert identifier == f"m{i}", identifier
                 if i >= 20:  # warm-up excluded
@@ -91,6 +100,7 @@ def consume_raw(namespace: str) -> None:
     exchange = Exchange(f"{namespace}.raw", type="topic", durable=True)
     queue = Queue(f"{namespace}.raw.q", exchange=exchange, routing_key="#", auto_delete=True)
     with Connection(AMQP) as connection:
+
         def on_message(message):  # noqa: ANN001
             message.ack()
             print(json.loads(message.body)["id"], time.monotonic_ns(), flush=True)
@@ -139,17 +149,25 @@ def raw_throughput(count: int, namespace: str) -> float:
         producer = connection.Producer(exchange=exchange)
         started = time.perf_counter()
         for _ in range(count):
-            producer.publish(body, routing_key="bench.x.sent", delivery_mode=2,
-                             content_type="application/cloudevents+json", retry=False)
+            producer.publish(
+                body,
+                routing_key="bench.x.sent",
+                delivery_mode=2,
+                content_type="application/cloudevents+json",
+                retry=False,
+            )
         elapsed = time.perf_counter() - started
         queue(connection.default_channel).delete()
     return count / elapsed
 
 
-def full_path_latency(runtime, consumer_database: str, folder: Path,  # noqa: ANN001
-                      samples: int) -> list[float]:
-    consumer = ConsumerProcess("full", consumer_database, runtime.settings.bus_namespace,
-                               str(folder))
+def full_path_latency(
+    runtime,
+    consumer_database: str,
+    folder: Path,  # noqa: ANN001
+    samples: int,
+) -> list[float]:
+    consumer = ConsumerProcess("full", consumer_database, runtime.settings.bus_namespace, str(folder))
     worker = Worker(runtime)  # the producing service's relay, woken by its commits
     worker.start()
     latencies = []
@@ -158,8 +176,12 @@ def full_path_latency(runtime, consumer_database: str, folder: Path,  # noqa: AN
             with runtime.unit_of_work() as uow:
                 note_id = str(uuid.uuid4())
                 uow.session.add(toy.Note(id=note_id, community="huaguoshan", title=f"n{i}"))
-                event = uow.emit(toy.NOTE_ADDED, subject=note_id, community="huaguoshan",
-                                 data={"note_id": note_id, "title": f"n{i}"})
+                event = uow.emit(
+                    toy.NOTE_ADDED,
+                    subject=note_id,
+                    community="huaguoshan",
+                    data={"note_id": note_id, "title": f"n{i}"},
+                )
                 started = time.monotonic_ns()
                 uow.commit()
             identifier, handled_at = consumer.handled()
@@ -176,8 +198,12 @@ def relay_throughput(runtime, count: int) -> float:  # noqa: ANN001
     with runtime.unit_of_work() as uow:
         for i in range(count):
             subject = str(uuid.uuid4())
-            uow.emit(toy.NOTE_ADDED, subject=subject, community="huaguoshan",
-                     data={"note_id": subject, "title": f"t{i}"})
+            uow.emit(
+                toy.NOTE_ADDED,
+                subject=subject,
+                community="huaguoshan",
+                data={"note_id": subject, "title": f"t{i}"},
+            )
         uow.commit()
     relay = Relay(runtime.settings, runtime.database, Bus(runtime.settings), runtime.signal)
     started = time.perf_counter()
@@ -207,12 +233,14 @@ def main() -> None:
         connection.execute(text(f'CREATE DATABASE "{consumer_database}"'))
     folder = Path(tempfile.mkdtemp())
     auth.generate_key_pair(folder / "jwt-private.pem", folder / "jwt-public.pem")
-    runtime = toy.make_runtime(ADMIN.rsplit("/", 1)[0] + f"/{database}", AMQP, namespace, folder,
-                               {}, outbox_batch_size=500)
+    runtime = toy.make_runtime(
+        ADMIN.rsplit("/", 1)[0] + f"/{database}", AMQP, namespace, folder, {}, outbox_batch_size=500
+    )
     try:
         raw = raw_latency(args.samples, namespace)
-        full = full_path_latency(runtime, ADMIN.rsplit("/", 1)[0] + f"/{consumer_database}",
-                                 folder, args.samples)
+        full = full_path_latency(
+            runtime, ADMIN.rsplit("/", 1)[0] + f"/{consumer_database}", folder, args.samples
+        )
         raw_tp = raw_throughput(args.events, namespace)
         relay_tp = relay_throughput(runtime, args.events)
     finally:
@@ -235,13 +263,19 @@ def main() -> None:
 
     ms = 1000
     print(f"{'path':<44}{'p50 ms':>10}{'p99 ms':>10}")
-    print(f"{'raw kombu confirmed publish → consume':<44}{statistics.median(raw) * ms:>10.2f}"
-          f"{percentile(raw, 99) * ms:>10.2f}")
-    print(f"{'commit → outbox → relay → consumer commit':<44}{statistics.median(full) * ms:>10.2f}"
-          f"{percentile(full, 99) * ms:>10.2f}")
+    print(
+        f"{'raw kombu confirmed publish → consume':<44}{statistics.median(raw) * ms:>10.2f}"
+        f"{percentile(raw, 99) * ms:>10.2f}"
+    )
+    print(
+        f"{'commit → outbox → relay → consumer commit':<44}{statistics.median(full) * ms:>10.2f}"
+        f"{percentile(full, 99) * ms:>10.2f}"
+    )
     ratio = statistics.median(full) / statistics.median(raw)
-    print(f"full-path p50 / raw p50 = {ratio:.2f}x (goal ≤ 3x), "
-          f"full-path p50 = {statistics.median(full) * ms:.2f} ms (goal ≤ 10 ms)")
+    print(
+        f"full-path p50 / raw p50 = {ratio:.2f}x (goal ≤ 3x), "
+        f"full-path p50 = {statistics.median(full) * ms:.2f} ms (goal ≤ 10 ms)"
+    )
     print(f"raw confirmed publish throughput : {raw_tp:,.0f} events/s")
     print(f"relay throughput (outbox drained): {relay_tp:,.0f} events/s")
     print(f"relay / raw throughput = {relay_tp / raw_tp:.2f}x (goal ≥ 0.8x)")

@@ -62,18 +62,32 @@ def load_cells(engine) -> None:  # noqa: ANN001
         boundary = square(n % COLUMNS, n // COLUMNS)
         polygon = shape(boundary)
         min_lon, min_lat, max_lon, max_lat = polygon.bounds
-        rows.append({"id": str(uuid.uuid4()), "code": f"BENCH-{n:05d}",
-                     "community": COMMUNITIES[n % len(COMMUNITIES)], "name": f"bench {n}",
-                     "boundary": boundary, "min_lon": min_lon, "min_lat": min_lat,
-                     "max_lon": max_lon, "max_lat": max_lat,
-                     "area_m2": geometry.area_m2(polygon), "version": 1, "created_at": now,
-                     "updated_at": now})
+        rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "code": f"BENCH-{n:05d}",
+                "community": COMMUNITIES[n % len(COMMUNITIES)],
+                "name": f"bench {n}",
+                "boundary": boundary,
+                "min_lon": min_lon,
+                "min_lat": min_lat,
+                "max_lon": max_lon,
+                "max_lat": max_lat,
+                "area_m2": geometry.area_m2(polygon),
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     with engine.begin() as connection:
         connection.execute(models.Cell.__table__.insert(), rows)
         connection.execute(text("UPDATE cells_version SET version = version + 1"))
-        connection.execute(text(
-            "CREATE TABLE bench_cells AS SELECT (row_number() OVER (ORDER BY code)) - 1 AS n, "
-            "id, code, community FROM cells"))
+        connection.execute(
+            text(
+                "CREATE TABLE bench_cells AS SELECT (row_number() OVER (ORDER BY code)) - 1 AS n, "
+                "id, code, community FROM cells"
+            )
+        )
         connection.execute(text("CREATE UNIQUE INDEX ON bench_cells (n)"))
 
 
@@ -97,19 +111,20 @@ def load_cases(engine, first: int, last: int) -> None:  # noqa: ANN001
     """Cases first..last over all cells; the target cell only gets closed history here."""
     is_open = f"(i % {OPEN_SHARE} = 0 AND i % 5000 <> 0)"
     statement = CASES_INSERT.format(
-        status=f"CASE WHEN {is_open} THEN 'accepted' ELSE 'closed' END", is_open=is_open,
-        closed_kind=f"CASE WHEN {is_open} THEN NULL ELSE 'resolved' END", cell="i % 5000")
+        status=f"CASE WHEN {is_open} THEN 'accepted' ELSE 'closed' END",
+        is_open=is_open,
+        closed_kind=f"CASE WHEN {is_open} THEN NULL ELSE 'resolved' END",
+        cell="i % 5000",
+    )
     with engine.begin() as connection:
         connection.execute(text(statement), {"salt": "bench", "first": first, "last": last})
         connection.execute(text("ANALYZE cases"))
 
 
 def load_target_backlog(engine) -> None:  # noqa: ANN001
-    statement = CASES_INSERT.format(status="'in_progress'", is_open="true", closed_kind="NULL",
-                                    cell="0")
+    statement = CASES_INSERT.format(status="'in_progress'", is_open="true", closed_kind="NULL", cell="0")
     with engine.begin() as connection:
-        connection.execute(text(statement), {"salt": "target", "first": 1,
-                                             "last": TARGET_OPEN})
+        connection.execute(text(statement), {"salt": "target", "first": 1, "last": TARGET_OPEN})
 
 
 def bench_lookups(runtime: Runtime, points: int, rounds: int = 20) -> dict[str, float]:
@@ -120,8 +135,13 @@ def bench_lookups(runtime: Runtime, points: int, rounds: int = 20) -> dict[str, 
         build = time.perf_counter() - started
         assert len(index) == COLUMNS * ROWS
         rng = random.Random(7)
-        sample = [(rng.uniform(WEST - 0.01, WEST + COLUMNS * SIZE + 0.01),
-                   rng.uniform(SOUTH - 0.01, SOUTH + ROWS * SIZE + 0.01)) for _ in range(points)]
+        sample = [
+            (
+                rng.uniform(WEST - 0.01, WEST + COLUMNS * SIZE + 0.01),
+                rng.uniform(SOUTH - 0.01, SOUTH + ROWS * SIZE + 0.01),
+            )
+            for _ in range(points)
+        ]
         found = sum(index.locate(lon, lat) is not None for lon, lat in sample[:10_000])
 
         def in_memory(chunk: list[tuple[float, float]]) -> None:
@@ -137,13 +157,12 @@ def bench_lookups(runtime: Runtime, points: int, rounds: int = 20) -> dict[str, 
                 point = Point(lon, lat)
                 next((i for i, p in enumerate(index.polygons) if p.intersects(point)), None)
 
-        ways = {"in_memory": (in_memory, 1.0), "with_version": (with_version, 0.1),
-                "linear": (linear, 0.005)}
+        ways = {"in_memory": (in_memory, 1.0), "with_version": (with_version, 0.1), "linear": (linear, 0.005)}
         spent = dict.fromkeys(ways, 0.0)
         done = dict.fromkeys(ways, 0)
         per_round = points // rounds
         for round_ in range(rounds):
-            chunk = sample[round_ * per_round:(round_ + 1) * per_round]
+            chunk = sample[round_ * per_round : (round_ + 1) * per_round]
             for name, (way, share) in ways.items():
                 part = chunk[: max(1, int(len(chunk) * share))]
                 started = time.perf_counter()
@@ -173,11 +192,14 @@ def bench_list(clients: list, headers: dict[str, str], requests: int) -> list[li
 
 
 def explain(engine) -> tuple[float, str]:  # noqa: ANN001
-    query = ("SELECT * FROM cases WHERE cell_id = (SELECT id FROM cells WHERE code = :code) "
-             "AND is_open ORDER BY reported_at DESC, id LIMIT 20")
+    query = (
+        "SELECT * FROM cases WHERE cell_id = (SELECT id FROM cells WHERE code = :code) "
+        "AND is_open ORDER BY reported_at DESC, id LIMIT 20"
+    )
     with engine.connect() as connection:
-        plan = connection.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}"),
-                                  {"code": TARGET}).scalar_one()
+        plan = connection.execute(
+            text(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}"), {"code": TARGET}
+        ).scalar_one()
     root = plan[0]
     node = root["Plan"]
     while node.get("Plans") and "Index" not in node.get("Node Type", ""):
@@ -186,8 +208,10 @@ def explain(engine) -> tuple[float, str]:  # noqa: ANN001
 
 
 def summary(label: str, timings: list[float], sql_ms: float) -> str:
-    return (f"  {label:>10} stored: p50 {statistics.median(timings):6.2f} ms, "
-            f"p95 {percentile(timings, 95):6.2f} ms (SQL alone {sql_ms:.3f} ms)")
+    return (
+        f"  {label:>10} stored: p50 {statistics.median(timings):6.2f} ms, "
+        f"p95 {percentile(timings, 95):6.2f} ms (SQL alone {sql_ms:.3f} ms)"
+    )
 
 
 class Database:
@@ -199,9 +223,9 @@ class Database:
             connection.execute(text(f'CREATE DATABASE "{self.name}"'))
         url = ADMIN.rsplit("/", 1)[0] + f"/{self.name}"
         migrations.upgrade("grid", url)
-        self.settings = Settings.from_env("grid", {
-            "database_url": url, "amqp_url": "memory://", "data_dir": folder,
-            "log_level": "WARNING"})
+        self.settings = Settings.from_env(
+            "grid", {"database_url": url, "amqp_url": "memory://", "data_dir": folder, "log_level": "WARNING"}
+        )
         self.runtime = Runtime(self.settings, models.Base.metadata)
         self.engine = self.runtime.database.engine
         self.client = create_app(runtime=self.runtime).test_client()
@@ -230,18 +254,23 @@ def main() -> None:
         made.append(small)
         large = Database(admin, Path(folder.name))
         made.append(large)
-        headers = {"Authorization": "Bearer " + auth.issue_token(
-            small.settings, sub="bench", roles=["admin"], communities=COMMUNITIES)}
-        print(f"grid bench on PostgreSQL ({small.name}, {large.name}): "
-              f"{COLUMNS * ROWS} cells in each")
+        headers = {
+            "Authorization": "Bearer "
+            + auth.issue_token(small.settings, sub="bench", roles=["admin"], communities=COMMUNITIES)
+        }
+        print(f"grid bench on PostgreSQL ({small.name}, {large.name}): {COLUMNS * ROWS} cells in each")
 
         lookups = bench_lookups(small.runtime, args.points)
-        print("point-to-cell lookups with 5 000 cells "
-              f"(index built in {lookups['build_s'] * 1000:.0f} ms, "
-              f"{lookups['hit_rate']:.0%} of points inside a cell):")
+        print(
+            "point-to-cell lookups with 5 000 cells "
+            f"(index built in {lookups['build_s'] * 1000:.0f} ms, "
+            f"{lookups['hit_rate']:.0%} of points inside a cell):"
+        )
         print(f"  STRtree in memory          {lookups['in_memory']:>10,.0f} lookups/s")
-        print(f"  service lookup (+version)  {lookups['with_version']:>10,.0f} lookups/s"
-              "  (one primary-key read of cells_version per lookup)")
+        print(
+            f"  service lookup (+version)  {lookups['with_version']:>10,.0f} lookups/s"
+            "  (one primary-key read of cells_version per lookup)"
+        )
         print(f"  linear scan, no index      {lookups['linear']:>10,.0f} lookups/s")
         print(f"  index vs linear scan: {lookups['in_memory'] / lookups['linear']:.0f}x")
 
@@ -249,16 +278,22 @@ def main() -> None:
         started = time.perf_counter()
         load_cases(large.engine, TARGET_OPEN + 1, args.cases)
         print(f"  ({args.cases:,} cases bulk-loaded in {time.perf_counter() - started:.1f} s)")
-        print(f"list open cases of one cell ({TARGET_OPEN} open of its own; ~3 % of the rest "
-              f"open), {args.requests} requests each, alternating:")
+        print(
+            f"list open cases of one cell ({TARGET_OPEN} open of its own; ~3 % of the rest "
+            f"open), {args.requests} requests each, alternating:"
+        )
         timings = bench_list([small.client, large.client], headers, args.requests)
-        for label, database, found in ((f"{args.small:,}", small, timings[0]),
-                                       (f"{args.cases:,}", large, timings[1])):
+        for label, database, found in (
+            (f"{args.small:,}", small, timings[0]),
+            (f"{args.cases:,}", large, timings[1]),
+        ):
             sql_ms, plan = explain(database.engine)
             print(summary(label, found, sql_ms) + f"  [{plan}]")
         ratio = statistics.median(timings[1]) / statistics.median(timings[0])
-        print(f"  ratio p50 {args.cases:,} / {args.small:,}: {ratio:.2f}x (goal: within 2x) "
-              f"-> {'met' if ratio <= 2 else 'NOT met'}")
+        print(
+            f"  ratio p50 {args.cases:,} / {args.small:,}: {ratio:.2f}x (goal: within 2x) "
+            f"-> {'met' if ratio <= 2 else 'NOT met'}"
+        )
     finally:
         for database in made:
             database.drop(admin)

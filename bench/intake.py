@@ -41,11 +41,33 @@ sys.path.insert(0, str(ROOT))
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 COMMUNITY = "huaguoshan"
 MONTH = (date(2026, 3, 1), date(2026, 3, 31))
-COLUMNS = ("id", "community", "local_date", "number", "business_type", "original_business_type",
-           "channel", "priority", "priority_reason", "owner_sub", "contact_phone", "attributes",
-           "status", "queue_key", "issued_at", "called_at", "serving_at", "finished_at",
-           "window_id", "served_by", "local_hour", "wait_seconds", "service_seconds",
-           "transfers", "version")
+COLUMNS = (
+    "id",
+    "community",
+    "local_date",
+    "number",
+    "business_type",
+    "original_business_type",
+    "channel",
+    "priority",
+    "priority_reason",
+    "owner_sub",
+    "contact_phone",
+    "attributes",
+    "status",
+    "queue_key",
+    "issued_at",
+    "called_at",
+    "serving_at",
+    "finished_at",
+    "window_id",
+    "served_by",
+    "local_hour",
+    "wait_seconds",
+    "service_seconds",
+    "transfers",
+    "version",
+)
 
 
 def free_port() -> int:
@@ -56,8 +78,12 @@ def free_port() -> int:
 
 def ensure_wrk() -> None:
     if shutil.which("wrk") is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "wrk"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install -y wrk")
 
@@ -83,8 +109,15 @@ def working_days(first: date, last: date) -> list[date]:
     return days
 
 
-def ticket_rows(community: str, first: date, last: date, count: int, types: list[tuple[str, str]],
-                windows: list[str], rng: random.Random) -> io.StringIO:
+def ticket_rows(
+    community: str,
+    first: date,
+    last: date,
+    count: int,
+    types: list[tuple[str, str]],
+    windows: list[str],
+    rng: random.Random,
+) -> io.StringIO:
     """COPY text rows of `count` finished tickets spread over the working days."""
     days = working_days(first, last)
     counters: dict[tuple[date, str], int] = {}
@@ -93,22 +126,47 @@ def ticket_rows(community: str, first: date, last: date, count: int, types: list
         day = rng.choice(days)
         code, letter = rng.choice(types)
         counters[(day, letter)] = counters.get((day, letter), 0) + 1
-        local = datetime(day.year, day.month, day.day, rng.choice((9, 10, 11, 14, 15, 16, 17)),
-                         rng.randrange(60), rng.randrange(60))
+        local = datetime(
+            day.year,
+            day.month,
+            day.day,
+            rng.choice((9, 10, 11, 14, 15, 16, 17)),
+            rng.randrange(60),
+            rng.randrange(60),
+        )
         issued = (local - timedelta(hours=8)).replace(tzinfo=UTC)
         wait = int(rng.expovariate(1 / 420))
         service = max(30, int(rng.expovariate(1 / 540)))
         no_show = rng.random() < 0.04
         called = issued + timedelta(seconds=wait)
         finished = called + timedelta(seconds=60 if no_show else service)
-        values = (str(uuid.uuid4()), community, day.isoformat(),
-                  f"{letter}{counters[(day, letter)]:03d}", code, code,
-                  rng.choice(("walk_in", "walk_in", "portal", "phone")), "f", r"\N", r"\N", r"\N",
-                  "{}", "no_show" if no_show else "completed", issued.isoformat(),
-                  issued.isoformat(), called.isoformat(),
-                  r"\N" if no_show else called.isoformat(), finished.isoformat(),
-                  rng.choice(windows), "bench-staff", str(local.hour), str(wait),
-                  r"\N" if no_show else str(service), "0", "3")
+        values = (
+            str(uuid.uuid4()),
+            community,
+            day.isoformat(),
+            f"{letter}{counters[(day, letter)]:03d}",
+            code,
+            code,
+            rng.choice(("walk_in", "walk_in", "portal", "phone")),
+            "f",
+            r"\N",
+            r"\N",
+            r"\N",
+            "{}",
+            "no_show" if no_show else "completed",
+            issued.isoformat(),
+            issued.isoformat(),
+            called.isoformat(),
+            r"\N" if no_show else called.isoformat(),
+            finished.isoformat(),
+            rng.choice(windows),
+            "bench-staff",
+            str(local.hour),
+            str(wait),
+            r"\N" if no_show else str(service),
+            "0",
+            "3",
+        )
         out.write("\t".join(values) + "\n")
     out.seek(0)
     return out
@@ -121,8 +179,14 @@ class Bench:
         self.database = f"bench_intake_{uuid.uuid4().hex[:8]}"
         self.url = ADMIN_URL.rsplit("/", 1)[0] + "/" + self.database
         self.processes: list[subprocess.Popen[bytes]] = []
-        self.env = dict(os.environ, LOG_LEVEL="WARNING", COMMUNITY_DATA_DIR=str(self.folder),
-                        AMQP_URL="memory://", PYTHONPATH=str(ROOT), INTAKE_DATABASE_URL=self.url)
+        self.env = dict(
+            os.environ,
+            LOG_LEVEL="WARNING",
+            COMMUNITY_DATA_DIR=str(self.folder),
+            AMQP_URL="memory://",
+            PYTHONPATH=str(ROOT),
+            INTAKE_DATABASE_URL=self.url,
+        )
 
     def prepare(self) -> None:
         from sqlalchemy import create_engine, pool, select, text
@@ -138,21 +202,35 @@ class Bench:
             connection.execute(text(f'CREATE DATABASE "{self.database}"'))
         admin.dispose()
         migrations.upgrade("intake", self.url)
-        runtime = Runtime(Settings.from_env("intake", {"database_url": self.url,
-                                                       "data_dir": self.folder,
-                                                       "amqp_url": "memory://"}),
-                          models.Base.metadata)
+        runtime = Runtime(
+            Settings.from_env(
+                "intake", {"database_url": self.url, "data_dir": self.folder, "amqp_url": "memory://"}
+            ),
+            models.Base.metadata,
+        )
         load_reference_data(runtime)
         engine = runtime.database.engine
         rng = random.Random(2026)
         started = time.perf_counter()
         with engine.begin() as connection:
-            types = {c: [(r.code, r.ticket_prefix) for r in connection.execute(
-                select(models.BusinessType.code, models.BusinessType.ticket_prefix)
-                .where(models.BusinessType.community == c))] for c in COMMUNITIES}
-            windows = {c: [r[0] for r in connection.execute(
-                select(models.Window.id).where(models.Window.community == c))]
-                for c in COMMUNITIES}
+            types = {
+                c: [
+                    (r.code, r.ticket_prefix)
+                    for r in connection.execute(
+                        select(models.BusinessType.code, models.BusinessType.ticket_prefix).where(
+                            models.BusinessType.community == c
+                        )
+                    )
+                ]
+                for c in COMMUNITIES
+            }
+            windows = {
+                c: [
+                    r[0]
+                    for r in connection.execute(select(models.Window.id).where(models.Window.community == c))
+                ]
+                for c in COMMUNITIES
+            }
             cursor = connection.connection.driver_connection.cursor()
             loads = [(COMMUNITY, *MONTH, self.args.tickets)]
             others = [c for c in COMMUNITIES if c != COMMUNITY]
@@ -160,16 +238,18 @@ class Bench:
             loads.append((COMMUNITY, date(2026, 2, 1), date(2026, 2, 28), self.args.tickets))
             loads.append((COMMUNITY, date(2026, 4, 1), date(2026, 4, 30), self.args.tickets))
             for community, first, last, count in loads:
-                data = ticket_rows(community, first, last, count, types[community],
-                                   windows[community], rng)
+                data = ticket_rows(community, first, last, count, types[community], windows[community], rng)
                 with cursor.copy(f"COPY tickets ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                     while chunk := data.read(1 << 20):
                         copy.write(chunk)
             total = connection.execute(text("SELECT COUNT(*) FROM tickets")).scalar_one()
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE tickets"))  # what autovacuum does
-        print(f"loaded {total} tickets ({self.args.tickets} in {COMMUNITY} 2026-03) in "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"loaded {total} tickets ({self.args.tickets} in {COMMUNITY} 2026-03) in "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         self.runtime = runtime
 
     def analytics(self) -> dict[str, float]:
@@ -193,8 +273,13 @@ class Bench:
 
         start, end = period_bounds(*MONTH)
         with self.runtime.database.engine.connect() as connection:
-            plan = connection.execute(text(f"EXPLAIN {_PG_QUERY.text}"), {
-                "community": COMMUNITY, "start": start, "end": end}).scalars().all()
+            plan = (
+                connection.execute(
+                    text(f"EXPLAIN {_PG_QUERY.text}"), {"community": COMMUNITY, "start": start, "end": end}
+                )
+                .scalars()
+                .all()
+            )
         scan = next((line.strip(" ->") for line in plan if "Scan" in line), "?")
         uses_index = "ix_tickets_community_issued" in scan
         print(f"analytics summary, one community-month: {summary * 1000:.0f} ms (median of 5)")
@@ -204,10 +289,24 @@ class Bench:
 
     def gunicorn(self) -> str:
         port = free_port()
-        command = [sys.executable, "-m", "gunicorn", "services.intake.app:create_app()",
-                   "--bind", f"127.0.0.1:{port}", "--workers", str(self.args.workers),
-                   "--worker-class", "gthread", "--threads", str(self.args.threads),
-                   "--keep-alive", "5", "--log-level", "warning"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "services.intake.app:create_app()",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(self.args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(self.args.threads),
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ]
         process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
         self.processes.append(process)
         base = f"http://127.0.0.1:{port}"
@@ -220,8 +319,7 @@ class Bench:
 
         settings = Settings.from_env("bench", {"data_dir": self.folder})
         auth.ensure_local_keys(settings)
-        return auth.issue_token(settings, sub="bench-staff", roles=roles,
-                                communities=[COMMUNITY])
+        return auth.issue_token(settings, sub="bench-staff", roles=roles, communities=[COMMUNITY])
 
     def http_analytics(self, base: str) -> float:
         token = self.token(["committee_member"])
@@ -238,12 +336,19 @@ class Bench:
         return value
 
     def wrk(self, url: str, script: str | None = None) -> float:
-        command = ["wrk", "-t", "2", "-c", str(self.args.connections), "-d",
-                   f"{self.args.duration}s", "--latency"]
+        command = [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(self.args.connections),
+            "-d",
+            f"{self.args.duration}s",
+            "--latency",
+        ]
         if script:
             command += ["-s", script]
-        output = subprocess.run([*command, url], capture_output=True, text=True,
-                                check=True).stdout
+        output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
         match = re.search(r"Requests/sec:\s+([\d.]+)", output)
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
         if errors:
@@ -252,18 +357,34 @@ class Bench:
 
     def throughput(self, base: str) -> dict[str, float]:
         token = self.token(["center_staff"])
-        codes = ["social_insurance_enrolment", "elderly_health_check", "elderly_meal_service",
-                 "water_supply_issue", "self_employed_guidance", "hazard_report"]
-        forms = {"social_insurance_enrolment": {"id_number": "440305199001011234",
-                                                "scheme": ["pension"]},
-                 "elderly_health_check": {"preferred_date": "2026-12-01T09:00:00+08:00"},
-                 "elderly_meal_service": {"meal": ["lunch"]},
-                 "water_supply_issue": {"place": "5棟"},
-                 "self_employed_guidance": {"trade": "早餐店"},
-                 "hazard_report": {"kind": "manhole", "place": "北門"}}
-        bodies = [json.dumps({"community": COMMUNITY, "business_type": code,
-                              "channel": "walk_in", "attributes": forms.get(code, {})},
-                             ensure_ascii=False) for code in codes]
+        codes = [
+            "social_insurance_enrolment",
+            "elderly_health_check",
+            "elderly_meal_service",
+            "water_supply_issue",
+            "self_employed_guidance",
+            "hazard_report",
+        ]
+        forms = {
+            "social_insurance_enrolment": {"id_number": "440305199001011234", "scheme": ["pension"]},
+            "elderly_health_check": {"preferred_date": "2026-12-01T09:00:00+08:00"},
+            "elderly_meal_service": {"meal": ["lunch"]},
+            "water_supply_issue": {"place": "5棟"},
+            "self_employed_guidance": {"trade": "早餐店"},
+            "hazard_report": {"kind": "manhole", "place": "北門"},
+        }
+        bodies = [
+            json.dumps(
+                {
+                    "community": COMMUNITY,
+                    "business_type": code,
+                    "channel": "walk_in",
+                    "attributes": forms.get(code, {}),
+                },
+                ensure_ascii=False,
+            )
+            for code in codes
+        ]
         lua = self.folder / "post_ticket.lua"
         lua.write_text(
             "local bodies = {" + ",".join("[[" + b + "]]" for b in bodies) + "}\n"
@@ -272,7 +393,9 @@ class Bench:
             "  i = i + 1\n"
             "  return wrk.format('POST', '/tickets', {['Content-Type'] = 'application/json', "
             f"['Authorization'] = 'Bearer {token}'}}, bodies[(i % #bodies) + 1])\n"
-            "end\n", encoding="utf-8")
+            "end\n",
+            encoding="utf-8",
+        )
         self.wrk(base + "/healthz")  # warm-up of both workers
         health = self.wrk(base + "/healthz")
         tickets = self.wrk(base + "/tickets", str(lua))

@@ -57,14 +57,18 @@ def _bus(service: str, settings: Settings) -> Bus:
 
 
 def _queue(queue: Any, vhost: str) -> dict[str, Any]:
-    return {"name": queue.name, "vhost": vhost, "durable": bool(queue.durable),
-            "auto_delete": bool(queue.auto_delete), "arguments": dict(queue.queue_arguments or {})}
+    return {
+        "name": queue.name,
+        "vhost": vhost,
+        "durable": bool(queue.durable),
+        "auto_delete": bool(queue.auto_delete),
+        "arguments": dict(queue.queue_arguments or {}),
+    }
 
 
 def _user(name: str, tags: list[str], passwords: Mapping[str, str] | None) -> dict[str, Any]:
     hashed = password_hash(passwords[name]) if passwords is not None else ""
-    return {"name": name, "password_hash": hashed, "hashing_algorithm": HASHING_ALGORITHM,
-            "tags": tags}
+    return {"name": name, "password_hash": hashed, "hashing_algorithm": HASHING_ALGORITHM, "tags": tags}
 
 
 def _permission(user: str, vhost: str, configure: str, write: str, read: str) -> dict[str, str]:
@@ -85,8 +89,12 @@ def definitions(
     `passwords` maps user names (with prefix) to passwords; None leaves every password
     unset. `bindings` overrides the handler tables (tests).
     """
-    settings = settings or Settings(service="broker", data_dir=os.path.abspath("var"),
-                                    database_url="sqlite://", amqp_url="amqp://definitions/")
+    settings = settings or Settings(
+        service="broker",
+        data_dir=os.path.abspath("var"),
+        database_url="sqlite://",
+        amqp_url="amqp://definitions/",
+    )
     exchange = settings.exchange_name
     queues: list[dict[str, Any]] = []
     queue_bindings: list[dict[str, Any]] = []
@@ -96,35 +104,64 @@ def definitions(
     dead_queues: list[str] = []
     for service in SERVICES:
         bus = _bus(service, settings)
-        patterns = sorted(set(bindings[service])) if bindings and service in bindings else (
-            handler_patterns(service))
+        patterns = (
+            sorted(set(bindings[service]))
+            if bindings and service in bindings
+            else (handler_patterns(service))
+        )
         main, dead, retries = bus.service_queue(patterns), bus.dead_queue(), bus.retry_queues()
         queues.extend(_queue(q, vhost) for q in (main, *retries, dead))
         dead_queues.append(dead.name)
         queue_bindings.extend(
-            {"source": exchange, "vhost": vhost, "destination": main.name,
-             "destination_type": "queue", "routing_key": b.routing_key, "arguments": {}}
+            {
+                "source": exchange,
+                "vhost": vhost,
+                "destination": main.name,
+                "destination_type": "queue",
+                "routing_key": b.routing_key,
+                "arguments": {},
+            }
             for b in sorted(main.bindings, key=lambda b: b.routing_key)
         )
         user = f"{user_prefix}{service}"
         users.append(_user(user, [], passwords))
-        permissions.append(_permission(
-            user, vhost,
-            configure=_names([exchange, main.name, *(q.name for q in retries), dead.name]),
-            write=_names([exchange, main.name, "amq.default"]),
-            read=_names([exchange, main.name, dead.name]),
-        ))
-        topic_permissions.append({"user": user, "vhost": vhost, "exchange": exchange,
-                                  "write": f"^{re.escape(service)}\\.", "read": _names(patterns)})
+        permissions.append(
+            _permission(
+                user,
+                vhost,
+                configure=_names([exchange, main.name, *(q.name for q in retries), dead.name]),
+                write=_names([exchange, main.name, "amq.default"]),
+                read=_names([exchange, main.name, dead.name]),
+            )
+        )
+        topic_permissions.append(
+            {
+                "user": user,
+                "vhost": vhost,
+                "exchange": exchange,
+                "write": f"^{re.escape(service)}\\.",
+                "read": _names(patterns),
+            }
+        )
     server_named = r"amq\.gen-.*"
     ops, gateway = f"{user_prefix}{OPS_USER}", f"{user_prefix}{GATEWAY_USER}"
     users += [_user(ops, ["monitoring"], passwords), _user(gateway, [], passwords)]
     dead_or_generated = _names([exchange, *dead_queues], server_named)
     permissions += [
-        _permission(ops, vhost, configure=dead_or_generated,
-                    write=_names(["amq.default"], server_named), read=dead_or_generated),
-        _permission(gateway, vhost, configure=_names([exchange], server_named),
-                    write=_names([], server_named), read=_names([exchange], server_named)),
+        _permission(
+            ops,
+            vhost,
+            configure=dead_or_generated,
+            write=_names(["amq.default"], server_named),
+            read=dead_or_generated,
+        ),
+        _permission(
+            gateway,
+            vhost,
+            configure=_names([exchange], server_named),
+            write=_names([], server_named),
+            read=_names([exchange], server_named),
+        ),
     ]
     topic_permissions += [
         {"user": name, "vhost": vhost, "exchange": exchange, "write": NOTHING, "read": ".*"}
@@ -139,8 +176,17 @@ def definitions(
         "parameters": [],
         "global_parameters": [],
         "policies": [],
-        "exchanges": [{"name": exchange, "vhost": vhost, "type": "topic", "durable": True,
-                       "auto_delete": False, "internal": False, "arguments": {}}],
+        "exchanges": [
+            {
+                "name": exchange,
+                "vhost": vhost,
+                "type": "topic",
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": {},
+            }
+        ],
         "queues": queues,
         "bindings": queue_bindings,
     }
@@ -148,15 +194,13 @@ def definitions(
 
 def password_variables(user_prefix: str = "") -> dict[str, str]:
     """User name → the environment variable holding its password."""
-    names = {f"{user_prefix}{service}": f"RABBITMQ_{service.upper()}_PASSWORD"
-             for service in SERVICES}
+    names = {f"{user_prefix}{service}": f"RABBITMQ_{service.upper()}_PASSWORD" for service in SERVICES}
     names[f"{user_prefix}{OPS_USER}"] = "RABBITMQ_OPS_PASSWORD"
     names[f"{user_prefix}{GATEWAY_USER}"] = "RABBITMQ_GATEWAY_PASSWORD"
     return names
 
 
-def passwords_from_env(environ: Mapping[str, str], admin_user: str,
-                       user_prefix: str = "") -> dict[str, str]:
+def passwords_from_env(environ: Mapping[str, str], admin_user: str, user_prefix: str = "") -> dict[str, str]:
     """Every user's password from the environment; ValueError naming what is missing."""
     wanted = {admin_user: "RABBITMQ_ADMIN_PASSWORD", **password_variables(user_prefix)}
     missing = sorted(variable for variable in wanted.values() if not environ.get(variable))

@@ -18,16 +18,25 @@ def _dump(document: dict) -> str:
 
 
 @click.command("broker-definitions")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write here (mode 0600) instead of stdout.")
-@click.option("--template", is_flag=True,
-              help="Without passwords and with the default settings (the checked-in file).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write here (mode 0600) instead of stdout.",
+)
+@click.option(
+    "--template", is_flag=True, help="Without passwords and with the default settings (the checked-in file)."
+)
 @click.option("--check", is_flag=True, help=f"Fail if {TEMPLATE.name} is out of date.")
 @click.option("--vhost", default="/", show_default=True)
-@click.option("--mode", default="600", show_default=True,
-              help="File mode of --output (octal); 644 when the broker runs as another user.")
-def broker_definitions(output: str | None, template: bool, check: bool, vhost: str,
-                       mode: str) -> None:
+@click.option(
+    "--mode",
+    default="600",
+    show_default=True,
+    help="File mode of --output (octal); 644 when the broker runs as another user.",
+)
+def broker_definitions(output: str | None, template: bool, check: bool, vhost: str, mode: str) -> None:
     """RabbitMQ definitions (exchange, queues, bindings, users, permissions) to load at boot.
 
     Without --template: exchange, namespace, quorum queues and retry delays follow the
@@ -39,8 +48,8 @@ def broker_definitions(output: str | None, template: bool, check: bool, vhost: s
         expected = _dump(broker.definitions())
         if not TEMPLATE.exists() or TEMPLATE.read_text(encoding="utf-8") != expected:
             raise click.ClickException(
-                f"{TEMPLATE} is out of date; run `community broker-definitions --template "
-                f"-o {TEMPLATE}`")
+                f"{TEMPLATE} is out of date; run `community broker-definitions --template -o {TEMPLATE}`"
+            )
         return
     if template:
         text = _dump(broker.definitions(vhost=vhost))
@@ -51,8 +60,7 @@ def broker_definitions(output: str | None, template: bool, check: bool, vhost: s
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         settings = Settings.from_env("broker", {"amqp_url": "amqp://definitions/"})
-        text = _dump(broker.definitions(settings, vhost=vhost, admin_user=admin,
-                                        passwords=passwords))
+        text = _dump(broker.definitions(settings, vhost=vhost, admin_user=admin, passwords=passwords))
     if output is None:
         click.echo(text, nl=False)
         return
@@ -82,34 +90,61 @@ def keygen(folder: str) -> None:
 @click.command("stack")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int, help="The gateway's port.")
-@click.option("--service-port-base", default=8101, show_default=True, type=int,
-              help="Services listen on BASE, BASE+1, ... (0: free ports).")
-@click.option("--postgres-url", envvar="STACK_POSTGRES_URL",
-              default="postgresql://postgres@127.0.0.1:5432/postgres", show_default=True,
-              help="An administrator's URL: databases and roles are created with it.")
-@click.option("--amqp-url", envvar="AMQP_URL", default="amqp://guest:guest@127.0.0.1:5672//",
-              show_default=True)
+@click.option(
+    "--service-port-base",
+    default=8101,
+    show_default=True,
+    type=int,
+    help="Services listen on BASE, BASE+1, ... (0: free ports).",
+)
+@click.option(
+    "--postgres-url",
+    envvar="STACK_POSTGRES_URL",
+    default="postgresql://postgres@127.0.0.1:5432/postgres",
+    show_default=True,
+    help="An administrator's URL: databases and roles are created with it.",
+)
+@click.option(
+    "--amqp-url", envvar="AMQP_URL", default="amqp://guest:guest@127.0.0.1:5672//", show_default=True
+)
 @click.option("--database-prefix", default="community_", show_default=True)
-@click.option("--data-dir", default="var/stack", show_default=True,
-              help="Keys, logs and scratch files.")
-@click.option("--workers", default=1, show_default=True, type=int,
-              help="gunicorn worker processes per service.")
+@click.option("--data-dir", default="var/stack", show_default=True, help="Keys, logs and scratch files.")
+@click.option(
+    "--workers", default=1, show_default=True, type=int, help="gunicorn worker processes per service."
+)
 @click.option("--threads", default=4, show_default=True, type=int)
 @click.option("--drop-databases", is_flag=True, help="Drop the databases when stopping.")
-def stack(host: str, port: int, service_port_base: int, postgres_url: str, amqp_url: str,
-          database_prefix: str, data_dir: str, workers: int, threads: int,
-          drop_databases: bool) -> None:
+def stack(
+    host: str,
+    port: int,
+    service_port_base: int,
+    postgres_url: str,
+    amqp_url: str,
+    database_prefix: str,
+    data_dir: str,
+    workers: int,
+    threads: int,
+    drop_databases: bool,
+) -> None:
     """Run the production topology as local processes until Ctrl-C (deploy/Procfile)."""
     import signal
     import threading
 
     from deploy.stack import Stack, StackConfig, StackError
 
-    config = StackConfig(postgres_url=postgres_url, amqp_url=amqp_url, host=host,
-                         gateway_port=port, service_port_base=service_port_base,
-                         database_prefix=database_prefix, data_dir=Path(data_dir),
-                         gunicorn_workers=workers, gunicorn_threads=threads,
-                         log_to_files=False, drop_databases_on_stop=drop_databases)
+    config = StackConfig(
+        postgres_url=postgres_url,
+        amqp_url=amqp_url,
+        host=host,
+        gateway_port=port,
+        service_port_base=service_port_base,
+        database_prefix=database_prefix,
+        data_dir=Path(data_dir),
+        gunicorn_workers=workers,
+        gunicorn_threads=threads,
+        log_to_files=False,
+        drop_databases_on_stop=drop_databases,
+    )
     running = Stack(config)
     stopping = threading.Event()
     for number in (signal.SIGINT, signal.SIGTERM):
@@ -122,8 +157,7 @@ def stack(host: str, port: int, service_port_base: int, postgres_url: str, amqp_
         for service, url in running.urls.items():
             click.echo(f"  {service:<11} {url}", err=True)
         click.echo(f"Community services platform (local stack) on {running.gateway_url}")
-        click.echo(f"Tokens: COMMUNITY_DATA_DIR={running.data_dir} community token --role admin",
-                   err=True)
+        click.echo(f"Tokens: COMMUNITY_DATA_DIR={running.data_dir} community token --role admin", err=True)
         click.echo("Press Ctrl-C to stop.", err=True)
         while not stopping.wait(0.5):
             failed = running.failed()

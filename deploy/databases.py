@@ -33,14 +33,14 @@ def provision(admin: str, name: str, password: str) -> str:
     try:
         with engine.connect() as connection:
             for statement in _ADMIN_STATEMENTS:
-                generated = connection.execute(text(statement),
-                                               {"name": name, "password": password}).scalar()
+                generated = connection.execute(text(statement), {"name": name, "password": password}).scalar()
                 if generated:
                     connection.exec_driver_sql(generated)
     finally:
         engine.dispose()
-    service_url = make_url(admin).set(drivername="postgresql", username=name, password=password,
-                                      database=name)
+    service_url = make_url(admin).set(
+        drivername="postgresql", username=name, password=password, database=name
+    )
     return service_url.render_as_string(hide_password=False)
 
 
@@ -53,7 +53,6 @@ def drop(admin: str, name: str) -> None:
                 f"SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', {_NAME})",
                 f"SELECT format('DROP ROLE IF EXISTS %I', {_NAME})",
             ):
-                connection.exec_driver_sql(connection.execute(text(statement),
-                                                              {"name": name}).scalar())
+                connection.exec_driver_sql(connection.execute(text(statement), {"name": name}).scalar())
     finally:
         engine.dispose()

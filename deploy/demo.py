@@ -69,7 +69,8 @@ def identity_claims(platform: Platform) -> dict[str, dict[str, str]]:
     """Claims the demo identities need from the data: the provider signatory's provider."""
     with platform.runtimes["contracts"].unit_of_work() as uow:
         provider_id = uow.session.scalar(
-            select(Provider.id).where(Provider.name == CENTER_OPERATORS["huaguoshan"]))
+            select(Provider.id).where(Provider.name == CENTER_OPERATORS["huaguoshan"])
+        )
     return {"provider_signatory": {"provider_id": provider_id}} if provider_id else {}
 
 
@@ -78,17 +79,23 @@ def ratings_recorded(platform: Platform, community: str, year: int) -> int:
     start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
     with platform.runtimes["intake"].unit_of_work() as uow:
-        return int(uow.session.scalar(select(func.count(Feedback.id)).where(
-            Feedback.community == community, Feedback.recorded_at >= start,
-            Feedback.recorded_at < end)) or 0)
+        return int(
+            uow.session.scalar(
+                select(func.count(Feedback.id)).where(
+                    Feedback.community == community, Feedback.recorded_at >= start, Feedback.recorded_at < end
+                )
+            )
+            or 0
+        )
 
 
 def unsent_events(platform: Platform) -> int:
     total = 0
     for runtime in platform.runtimes.values():
         with runtime.database.engine.connect() as connection:
-            total += int(connection.execute(
-                text("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")).scalar_one())
+            total += int(
+                connection.execute(text("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")).scalar_one()
+            )
     return total
 
 
@@ -103,24 +110,34 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60.0) 
 class DemoLoader:
     """Plays the demo history on a running embedded platform."""
 
-    def __init__(self, platform: Platform, now: datetime | None = None, seed: int = SEED,
-                 history_days: int = HISTORY_DAYS) -> None:
+    def __init__(
+        self,
+        platform: Platform,
+        now: datetime | None = None,
+        seed: int = SEED,
+        history_days: int = HISTORY_DAYS,
+    ) -> None:
         self.platform = platform
         self.now = now or utcnow()
         self.today: date = self.now.astimezone(SHANGHAI).date()
         self.year = self.today.year
         self.seed, self.history_days = seed, history_days
-        settings = Settings.from_env("demo", {"data_dir": platform.data_dir,
-                                              **platform.overrides})
+        settings = Settings.from_env("demo", {"data_dir": platform.data_dir, **platform.overrides})
         self.api = Api(platform.gateway, Tokens(settings))
         self.summary: dict[str, Any] = {}
         self.contracts: dict[tuple[str, str], Any] = {}
         self.opened: list[OpenedCase] = []
 
     def run(self) -> dict[str, Any]:
-        steps = [("purchases", self.purchases), ("desk", self.desk), ("cases", self.cases),
-                 ("today", self.today_hall), ("grid", self.grid),
-                 ("evaluation", self.evaluation), ("settle", self.settle)]
+        steps = [
+            ("purchases", self.purchases),
+            ("desk", self.desk),
+            ("cases", self.cases),
+            ("today", self.today_hall),
+            ("grid", self.grid),
+            ("evaluation", self.evaluation),
+            ("settle", self.settle),
+        ]
         timings = {}
         for name, step in steps:
             started = time.monotonic()
@@ -142,8 +159,9 @@ class DemoLoader:
         for _, _, result in demo_desk.play_days(runtime, list(COMMUNITIES), days, self.seed):
             tickets, ratings = tickets + result.tickets, ratings + result.ratings
             self.opened += result.cases
-        self.summary.update(history_days=[days[0].isoformat(), days[-1].isoformat()],
-                            tickets=tickets, ticket_ratings=ratings)
+        self.summary.update(
+            history_days=[days[0].isoformat(), days[-1].isoformat()], tickets=tickets, ticket_ratings=ratings
+        )
 
     def cases(self) -> None:
         runtime = self.platform.runtimes["intake"]
@@ -159,13 +177,14 @@ class DemoLoader:
         self.summary["cases_by_last_step"] = counts
 
     def today_hall(self) -> None:
-        self.summary["today"] = demo_today.play_today(self.platform.runtimes["intake"],
-                                                      self.now, self.seed)
+        self.summary["today"] = demo_today.play_today(self.platform.runtimes["intake"], self.now, self.seed)
 
     def grid(self) -> None:
         api, rng = self.api, random.Random(f"{self.seed}:grid")
-        wait_until(lambda: self.grid_cases_from_intake() >= self.referred_to_grid(),
-                   "grid to open the referred cases")
+        wait_until(
+            lambda: self.grid_cases_from_intake() >= self.referred_to_grid(),
+            "grid to open the referred cases",
+        )
         self.summary["grid"] = {
             "findings": demo_grid.inspect_cells(api, rng),
             "referrals": demo_grid.work_cases(api, rng, "intake"),
@@ -175,31 +194,32 @@ class DemoLoader:
 
     def referred_to_grid(self) -> int:
         with self.platform.runtimes["intake"].unit_of_work() as uow:
-            return int(uow.session.scalar(select(func.count(DeskCase.id)).where(
-                DeskCase.referral_target == "grid")) or 0)
+            return int(
+                uow.session.scalar(select(func.count(DeskCase.id)).where(DeskCase.referral_target == "grid"))
+                or 0
+            )
 
     def grid_cases_from_intake(self) -> int:
         with self.platform.runtimes["grid"].unit_of_work() as uow:
-            return int(uow.session.scalar(select(func.count(GridCase.id)).where(
-                GridCase.source == "intake")) or 0)
+            return int(
+                uow.session.scalar(select(func.count(GridCase.id)).where(GridCase.source == "intake")) or 0
+            )
 
     def evaluation(self) -> None:
         api = self.api
         contract = self.contracts.get(("huaguoshan", f"{self.year}年度社區服務中心運營服務"))
         if contract is not None:
-            scheme = demo_evaluation.contract_scheme(api, "huaguoshan", self.year,
-                                                     contract["id"])
-            demo_evaluation.open_scored_round(api, "huaguoshan", scheme["id"],
-                                              ("subdistrict", "third_party"))
+            scheme = demo_evaluation.contract_scheme(api, "huaguoshan", self.year, contract["id"])
+            demo_evaluation.open_scored_round(api, "huaguoshan", scheme["id"], ("subdistrict", "third_party"))
         scheme = demo_evaluation.center_scheme(api, "chiwan", self.year)
         evaluation = demo_evaluation.open_scored_round(
-            api, "chiwan", scheme["id"], ("committee", "subdistrict", "third_party"))
+            api, "chiwan", scheme["id"], ("committee", "subdistrict", "third_party")
+        )
         ratings = ratings_recorded(self.platform, "chiwan", self.year)
         if ratings < demo_evaluation.MIN_RESPONSES:  # early January: last year's history
             self.summary["chiwan_result"] = {"open": f"{ratings} ratings this year so far"}
             return
-        result = demo_evaluation.close_when_measured(api, "chiwan", evaluation["id"], self.year,
-                                                     ratings)
+        result = demo_evaluation.close_when_measured(api, "chiwan", evaluation["id"], self.year, ratings)
         self.summary["chiwan_result"] = {"score": result["score"], "grade": result["grade"]}
 
     def settle(self) -> None:

@@ -29,15 +29,31 @@ class Api:
         self.label = label
 
     def _headers(self, person: Person, extra: dict[str, str] | None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens(person)}",
-                "X-Request-ID": f"{self.label}-{next(self._ids):05d}", **(extra or {})}
+        return {
+            "Authorization": f"Bearer {self.tokens(person)}",
+            "X-Request-ID": f"{self.label}-{next(self._ids):05d}",
+            **(extra or {}),
+        }
 
-    def call(self, method: str, path: str, person: Person, body: Any = None, *,
-             expect: tuple[int, ...] = (200, 201), headers: dict[str, str] | None = None,
-             query: dict[str, Any] | None = None) -> tuple[Any, dict[str, str]]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        person: Person,
+        body: Any = None,
+        *,
+        expect: tuple[int, ...] = (200, 201),
+        headers: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+    ) -> tuple[Any, dict[str, str]]:
         """One request; the decoded JSON body and the response headers."""
-        response = self.client.open(f"/api{path}", method=method, json=body,
-                                    query_string=query, headers=self._headers(person, headers))
+        response = self.client.open(
+            f"/api{path}",
+            method=method,
+            json=body,
+            query_string=query,
+            headers=self._headers(person, headers),
+        )
         text = response.get_data(as_text=True)
         if response.status_code not in expect:
             raise DemoApiError(f"{method} {path} as {person.sub}: {response.status_code} {text}")
@@ -46,15 +62,23 @@ class Api:
     def get(self, path: str, person: Person, **query: Any) -> Any:
         return self.call("GET", path, person, query=query or None)[0]
 
-    def post(self, path: str, person: Person, body: Any = None, *,
-             expect: tuple[int, ...] = (200, 201), money: bool = False,
-             headers: dict[str, str] | None = None) -> Any:
+    def post(
+        self,
+        path: str,
+        person: Person,
+        body: Any = None,
+        *,
+        expect: tuple[int, ...] = (200, 201),
+        money: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """POST; `money=True` adds an Idempotency-Key (money-moving endpoints require one)."""
         extra = dict(headers or {})
         if money:
             extra["Idempotency-Key"] = uuid.uuid4().hex
-        return self.call("POST", path, person, body if body is not None else {},
-                         expect=expect, headers=extra)[0]
+        return self.call(
+            "POST", path, person, body if body is not None else {}, expect=expect, headers=extra
+        )[0]
 
     def etag(self, path: str, person: Person) -> str:
         return self.call("GET", path, person)[1]["ETag"]

@@ -37,10 +37,14 @@ ON_TIME = 0.88
 REOPEN = 0.04
 # What a reported hazard or complaint is for grid: (category, severity) by the form's kind.
 GRID_KINDS = {
-    "manhole": ("hazard_building", "high"), "railing": ("hazard_building", "medium"),
-    "wiring": ("hazard_electrical", "high"), "fire_exit": ("hazard_fire", "high"),
-    "slope": ("hazard_slope", "medium"), "litter": ("environment", "low"),
-    "illegal_stall": ("public_order", "low"), "noise": ("public_order", "medium"),
+    "manhole": ("hazard_building", "high"),
+    "railing": ("hazard_building", "medium"),
+    "wiring": ("hazard_electrical", "high"),
+    "fire_exit": ("hazard_fire", "high"),
+    "slope": ("hazard_slope", "medium"),
+    "litter": ("environment", "low"),
+    "illegal_stall": ("public_order", "low"),
+    "noise": ("public_order", "medium"),
     "illegal_building": ("hazard_building", "medium"),
 }
 SUMMARIES = {
@@ -76,20 +80,23 @@ class Step:
     body: dict[str, Any]
 
 
-def rate(uow: UnitOfWork, principal: Principal, kind: str, target_id: str, score: int,
-         at: datetime) -> None:
+def rate(uow: UnitOfWork, principal: Principal, kind: str, target_id: str, score: int, at: datetime) -> None:
     """A resident's 1-5 rating of a completed ticket or a closed case."""
-    data = FeedbackCreateSchema().load({"target_kind": kind, "target_id": target_id,
-                                        "score": score})
+    data = FeedbackCreateSchema().load({"target_kind": kind, "target_id": target_id, "score": score})
     feedback.record(uow, principal, data, at)
 
 
-def open_desk_case(uow: UnitOfWork, clerk: Principal, ticket: Ticket,
-                   business_type: BusinessType, at: datetime) -> OpenedCase:
+def open_desk_case(
+    uow: UnitOfWork, clerk: Principal, ticket: Ticket, business_type: BusinessType, at: datetime
+) -> OpenedCase:
     """Open the follow-up case of a ticket just served."""
-    data = CaseCreateSchema().load({"community": ticket.community, "ticket_id": ticket.id,
-                                    "summary": SUMMARIES.get(business_type.department,
-                                                             "已受理，待跟進辦理")})
+    data = CaseCreateSchema().load(
+        {
+            "community": ticket.community,
+            "ticket_id": ticket.id,
+            "summary": SUMMARIES.get(business_type.department, "已受理，待跟進辦理"),
+        }
+    )
     case = cases.open_case(uow, clerk, data, at)
     return OpenedCase(case.id, ticket.community, business_type.code, at, ticket.owner_sub)
 
@@ -111,17 +118,22 @@ def _resolution_time(opened: datetime, due: datetime, rng: random.Random) -> dat
     return due + timedelta(hours=rng.uniform(2, 72))
 
 
-def plan(case: OpenedCase, due: datetime, department: str, kind: str | None,
-         rng: random.Random, now: datetime) -> list[Step]:
+def plan(
+    case: OpenedCase, due: datetime, department: str, kind: str | None, rng: random.Random, now: datetime
+) -> list[Step]:
     """The steps this case went through, in time order."""
     opened = case.opened_at
     grid_kind = GRID_KINDS.get(kind or "")
     if grid_kind and now - opened < GRID_RECENT:
         lon, lat = grid_point(case.community, rng)
         category, severity = grid_kind
-        return [Step(opened + timedelta(minutes=rng.uniform(20, 90)), "refer",
-                     {"target": "grid", "category": category, "severity": severity,
-                      "lon": lon, "lat": lat})]
+        return [
+            Step(
+                opened + timedelta(minutes=rng.uniform(20, 90)),
+                "refer",
+                {"target": "grid", "category": category, "severity": severity, "lon": lon, "lat": lat},
+            )
+        ]
     steps = [Step(opened + timedelta(hours=rng.uniform(0.5, 20)), "start", {})]
     resolved = _resolution_time(opened, due, rng)
     resolved_by = "desk"
@@ -132,28 +144,42 @@ def plan(case: OpenedCase, due: datetime, department: str, kind: str | None,
             steps[-1] = Step(asked, "refer", {"target": department})
             resolved_by = "department"
         else:
-            steps.append(Step(asked + (resolved - asked) * rng.uniform(0.5, 0.9),
-                              "department_replied", {}))
+            steps.append(Step(asked + (resolved - asked) * rng.uniform(0.5, 0.9), "department_replied", {}))
     resolved = max(resolved, steps[-1].at + timedelta(minutes=30))
-    steps.append(Step(resolved, "resolve", {"resolution": "已辦結並告知居民",
-                                            "resolved_by": resolved_by}))
+    steps.append(Step(resolved, "resolve", {"resolution": "已辦結並告知居民", "resolved_by": resolved_by}))
     if rng.random() < REOPEN:
         reopened = resolved + timedelta(hours=rng.uniform(6, 30))
-        steps += [Step(reopened, "reopen", {"note": "居民對處理結果有異議"}),
-                  Step(reopened + timedelta(hours=rng.uniform(20, 60)), "resolve",
-                       {"resolution": "重新核查後辦結", "resolved_by": resolved_by})]
+        steps += [
+            Step(reopened, "reopen", {"note": "居民對處理結果有異議"}),
+            Step(
+                reopened + timedelta(hours=rng.uniform(20, 60)),
+                "resolve",
+                {"resolution": "重新核查後辦結", "resolved_by": resolved_by},
+            ),
+        ]
     steps.append(Step(steps[-1].at + timedelta(hours=rng.uniform(4, 50)), "close", {}))
     return steps
 
 
-SCHEMAS = {"start": NoteSchema, "await_department": AwaitDepartmentSchema,
-           "department_replied": NoteSchema, "refer": ReferSchema, "resolve": ResolveSchema,
-           "reopen": NoteSchema, "close": NoteSchema}
+SCHEMAS = {
+    "start": NoteSchema,
+    "await_department": AwaitDepartmentSchema,
+    "department_replied": NoteSchema,
+    "refer": ReferSchema,
+    "resolve": ResolveSchema,
+    "reopen": NoteSchema,
+    "close": NoteSchema,
+}
 
 
-def play_cases(uow: UnitOfWork, opened: list[OpenedCase], types: dict[str, BusinessType],
-               rng: random.Random, now: datetime,
-               rating_rate: float = 0.35) -> dict[str, int]:
+def play_cases(
+    uow: UnitOfWork,
+    opened: list[OpenedCase],
+    types: dict[str, BusinessType],
+    rng: random.Random,
+    now: datetime,
+    rating_rate: float = 0.35,
+) -> dict[str, int]:
     """Carry every case as far as its plan goes before `now`; counts by last action."""
     counts: dict[str, int] = {}
     for item in opened:
@@ -173,7 +199,8 @@ def play_cases(uow: UnitOfWork, opened: list[OpenedCase], types: dict[str, Busin
             rater = resident(item.community, item.owner_sub) if item.owner_sub else clerk
             at = case.closed_at + timedelta(minutes=rng.uniform(5, 600))
             if at < now:
-                rate(uow, rater, "case", item.case_id, rng.choices(
-                    (2, 3, 4, 5), (0.05, 0.15, 0.4, 0.4))[0], at)
+                rate(
+                    uow, rater, "case", item.case_id, rng.choices((2, 3, 4, 5), (0.05, 0.15, 0.4, 0.4))[0], at
+                )
         counts[last] = counts.get(last, 0) + 1
     return counts

@@ -20,8 +20,24 @@ from services.chassis.config import COMMUNITIES, Settings
 from .identities import PEOPLE
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴徐周葉蘇莊"
-GIVEN = ("志明", "淑芬", "建華", "美玲", "俊傑", "麗娟", "國強", "秀英", "家豪", "曉燕", "文華",
-         "玉蘭", "振宇", "佩珊", "永昌", "惠敏")
+GIVEN = (
+    "志明",
+    "淑芬",
+    "建華",
+    "美玲",
+    "俊傑",
+    "麗娟",
+    "國強",
+    "秀英",
+    "家豪",
+    "曉燕",
+    "文華",
+    "玉蘭",
+    "振宇",
+    "佩珊",
+    "永昌",
+    "惠敏",
+)
 
 
 def invented_name(key: str) -> str:
@@ -42,9 +58,13 @@ class Person:
 
     @property
     def principal(self) -> Principal:
-        return Principal(sub=self.sub, name=self.name or invented_name(self.sub),
-                         roles=frozenset(self.roles), communities=frozenset(self.communities),
-                         claims=dict(self.claims))
+        return Principal(
+            sub=self.sub,
+            name=self.name or invented_name(self.sub),
+            roles=frozenset(self.roles),
+            communities=frozenset(self.communities),
+            claims=dict(self.claims),
+        )
 
 
 def _offered(key: str) -> Person:
@@ -80,8 +100,9 @@ def center_staff(community: str, number: int = 1) -> Person:
 
 
 def signatory(provider_id: str, sub: str) -> Person:
-    return Person(sub, ("provider_signatory",), tuple(COMMUNITIES), invented_name(sub),
-                  {"provider_id": provider_id})
+    return Person(
+        sub, ("provider_signatory",), tuple(COMMUNITIES), invented_name(sub), {"provider_id": provider_id}
+    )
 
 
 @cache
@@ -105,9 +126,14 @@ class Tokens:
     def __call__(self, person: Person) -> str:
         if person.sub not in self._issued:
             self._issued[person.sub] = auth.issue_token(
-                self.settings, sub=person.sub, roles=person.roles,
-                communities=person.communities, name=person.name or invented_name(person.sub),
-                ttl=self.ttl, **person.claims)
+                self.settings,
+                sub=person.sub,
+                roles=person.roles,
+                communities=person.communities,
+                name=person.name or invented_name(person.sub),
+                ttl=self.ttl,
+                **person.claims,
+            )
         return self._issued[person.sub]
 
 

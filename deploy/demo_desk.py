@@ -41,12 +41,24 @@ SESSIONS = ((time(8, 30), time(12, 0)), (time(13, 30), time(18, 0)))
 HOURLY = {8: 0.6, 9: 1.4, 10: 1.5, 11: 1.0, 13: 0.5, 14: 1.1, 15: 1.3, 16: 1.0, 17: 0.6}
 # How often each business type is asked for (the rest weigh 1).
 POPULAR = {
-    "social_insurance_enrolment": 9, "residence_permit": 9, "elderly_health_check": 6,
-    "senior_allowance": 5, "household_certificate": 5, "retiree_registration": 4,
-    "birth_registration": 4, "family_planning_certificate": 4, "school_residence_proof": 4,
-    "minimum_living_allowance": 3, "elderly_meal_service": 3, "unemployment_registration": 3,
-    "rent_subsidy": 3, "environment_complaint": 3, "disability_subsidy": 2,
-    "hazard_report": 2, "water_supply_issue": 2, "public_rental_housing": 2,
+    "social_insurance_enrolment": 9,
+    "residence_permit": 9,
+    "elderly_health_check": 6,
+    "senior_allowance": 5,
+    "household_certificate": 5,
+    "retiree_registration": 4,
+    "birth_registration": 4,
+    "family_planning_certificate": 4,
+    "school_residence_proof": 4,
+    "minimum_living_allowance": 3,
+    "elderly_meal_service": 3,
+    "unemployment_registration": 3,
+    "rent_subsidy": 3,
+    "environment_complaint": 3,
+    "disability_subsidy": 2,
+    "hazard_report": 2,
+    "water_supply_issue": 2,
+    "public_rental_housing": 2,
 }
 NO_SHOW_RATE = 0.05
 CASE_RATE = 0.3  # served tickets of a follow-up type that become cases
@@ -80,8 +92,9 @@ def local_instant(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment, SHANGHAI).astimezone(UTC)
 
 
-def arrival_times(day: date, expected: int, rng: random.Random,
-                  until: datetime | None = None) -> list[datetime]:
+def arrival_times(
+    day: date, expected: int, rng: random.Random, until: datetime | None = None
+) -> list[datetime]:
     """Poisson arrivals over the opening hours with the hourly profile."""
     slots = []
     for opens, closes in SESSIONS:
@@ -114,15 +127,26 @@ def service_seconds(typical_minutes: int, rng: random.Random) -> float:
 class HallDay:
     """One community's day in the hall, simulated event by event through the handlers."""
 
-    def __init__(self, uow: UnitOfWork, community: str, day: date, rng: random.Random,
-                 boost: timedelta, until: datetime | None = None) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        community: str,
+        day: date,
+        rng: random.Random,
+        boost: timedelta,
+        until: datetime | None = None,
+    ) -> None:
         self.uow, self.community, self.day, self.rng = uow, community, day, rng
         self.boost, self.until = boost, until
         self.profile = PROFILES.get(community, DEFAULT_PROFILE)
         self.types = catalogue.types_of(uow, community)
-        self.windows = list(uow.session.scalars(
-            select(Window).where(Window.community == community, Window.status == "open")
-            .order_by(Window.number)))
+        self.windows = list(
+            uow.session.scalars(
+                select(Window)
+                .where(Window.community == community, Window.status == "open")
+                .order_by(Window.number)
+            )
+        )
         self.codes = sorted(self.types)
         self.weights = [POPULAR.get(code, 1) for code in self.codes]
         self.queue: dict[str, str] = {}  # waiting ticket id -> business type
@@ -159,8 +183,15 @@ class HallDay:
         return window.mode == "generalist" or business_type in window.skills
 
     def _on_arrive(self, at: datetime, _: Any) -> None:
-        ticket = issue_ticket(self.uow, self.community, self.rng.choices(
-            self.codes, self.weights)[0], self.types, at, self.boost, self.rng)
+        ticket = issue_ticket(
+            self.uow,
+            self.community,
+            self.rng.choices(self.codes, self.weights)[0],
+            self.types,
+            at,
+            self.boost,
+            self.rng,
+        )
         self.result.tickets += 1
         self.queue[ticket.id] = ticket.business_type
         for window in self.rng.sample(self.windows, len(self.windows)):
@@ -180,11 +211,9 @@ class HallDay:
             return
         self.queue.pop(ticket.id, None)
         if self.rng.random() < NO_SHOW_RATE:
-            self.schedule(at + timedelta(seconds=self.rng.uniform(90, 180)), "no_show",
-                          (window, ticket))
+            self.schedule(at + timedelta(seconds=self.rng.uniform(90, 180)), "no_show", (window, ticket))
         else:
-            self.schedule(at + timedelta(seconds=self.rng.uniform(15, 60)), "start",
-                          (window, ticket))
+            self.schedule(at + timedelta(seconds=self.rng.uniform(15, 60)), "start", (window, ticket))
 
     def _on_no_show(self, at: datetime, item: tuple[Window, Ticket]) -> None:
         window, ticket = item
@@ -195,8 +224,9 @@ class HallDay:
         window, ticket = item
         tickets.act(self.uow, staff(self.community, window.number), ticket.id, "start", at)
         minutes = self.types[ticket.business_type].typical_minutes
-        self.schedule(at + timedelta(seconds=service_seconds(minutes, self.rng)), "complete",
-                      (window, ticket))
+        self.schedule(
+            at + timedelta(seconds=service_seconds(minutes, self.rng)), "complete", (window, ticket)
+        )
 
     def _on_complete(self, at: datetime, item: tuple[Window, Ticket]) -> None:
         window, ticket = item
@@ -222,14 +252,25 @@ class HallDay:
         return max(1, self.rng.choices((1, 2, 3, 4, 5), SCORES)[0] - cost)
 
 
-def issue_ticket(uow: UnitOfWork, community: str, code: str, types: dict[str, BusinessType],
-                 at: datetime, boost: timedelta, rng: random.Random,
-                 owner: str | None = None) -> Ticket:
+def issue_ticket(
+    uow: UnitOfWork,
+    community: str,
+    code: str,
+    types: dict[str, BusinessType],
+    at: datetime,
+    boost: timedelta,
+    rng: random.Random,
+    owner: str | None = None,
+) -> Ticket:
     """A ticket as the hall takes them: mostly walk-ins, some from the portal or by phone."""
     draw = rng.random()
     channel = "portal" if owner or draw < 0.18 else ("phone" if draw < 0.25 else "walk_in")
-    body: dict[str, Any] = {"community": community, "business_type": code, "channel": channel,
-                            "attributes": attribute_values(types[code].attributes, rng, at)}
+    body: dict[str, Any] = {
+        "community": community,
+        "business_type": code,
+        "channel": channel,
+        "attributes": attribute_values(types[code].attributes, rng, at),
+    }
     reason = rng.choices((None, "elderly", "disabled", "pregnant"), (0.9, 0.07, 0.015, 0.015))[0]
     if reason:
         body.update(priority=True, priority_reason=reason)
@@ -257,12 +298,17 @@ def past_working_days(runtime: Runtime, today: date, count: int) -> list[date]:
 
 
 def day_is_played(uow: UnitOfWork, community: str, day: date) -> bool:
-    return uow.session.scalar(select(Ticket.id).where(
-        Ticket.community == community, Ticket.local_date == day).limit(1)) is not None
+    return (
+        uow.session.scalar(
+            select(Ticket.id).where(Ticket.community == community, Ticket.local_date == day).limit(1)
+        )
+        is not None
+    )
 
 
-def play_days(runtime: Runtime, communities: list[str], days: list[date], seed: int,
-              until: datetime | None = None) -> Iterator[tuple[str, date, DayResult]]:
+def play_days(
+    runtime: Runtime, communities: list[str], days: list[date], seed: int, until: datetime | None = None
+) -> Iterator[tuple[str, date, DayResult]]:
     """Play each community-day not played yet, one transaction each."""
     boost = IntakeSettings.of(runtime.settings).priority_boost
     for day in days:

@@ -24,10 +24,8 @@ MIN_RESPONSES = default_definition()["survey"]["min_responses"]
 # Each party's sheet: indicator -> score (the party indicators of the default template).
 SHEETS = {
     "committee": {"P1": 88, "P2": 93, "O1": 90, "E1": 86, "E2": 91, "S2": 89, "F1": 92, "F2": 87},
-    "subdistrict": {"P1": 85, "P2": 88, "O1": 90, "E1": 84, "E2": 86, "S2": 87, "F1": 91,
-                    "F2": 89},
-    "third_party": {"P1": 82, "P2": 86, "O1": 88, "E1": 80, "E2": 83, "S2": 85, "F1": 90,
-                    "F2": 86},
+    "subdistrict": {"P1": 85, "P2": 88, "O1": 90, "E1": 84, "E2": 86, "S2": 87, "F1": 91, "F2": 89},
+    "third_party": {"P1": 82, "P2": 86, "O1": 88, "E1": 80, "E2": 83, "S2": 85, "F1": 90, "F2": 86},
 }
 
 
@@ -35,37 +33,35 @@ def contract_scheme(api: Api, community: str, year: int, contract_id: str) -> di
     """The committee sets the evaluation scheme of the service-center contract."""
     definition = default_definition(COMMUNITY_NAMES[community])
     definition["title"] = f"{COMMUNITY_NAMES[community]}社區服務中心運營服務合同{year}年度多元化績效評估"
-    return api.post("/evaluation/schemes", committee_member(community), {
-        "community": community, "year": year, "contract_id": contract_id, **definition})
+    return api.post(
+        "/evaluation/schemes",
+        committee_member(community),
+        {"community": community, "year": year, "contract_id": contract_id, **definition},
+    )
 
 
-def score(api: Api, round_id: str, party: str, person: Person,
-          sheet: dict[str, int] | None = None) -> None:
-    scores = [{"indicator": code, "score": value}
-              for code, value in (sheet or SHEETS[party]).items()]
+def score(api: Api, round_id: str, party: str, person: Person, sheet: dict[str, int] | None = None) -> None:
+    scores = [{"indicator": code, "score": value} for code, value in (sheet or SHEETS[party]).items()]
     api.post(f"/evaluation/rounds/{round_id}/scores", person, {"party": party, "scores": scores})
 
 
-def open_scored_round(api: Api, community: str, scheme_id: str,
-                      parties: tuple[str, ...]) -> dict[str, Any]:
+def open_scored_round(api: Api, community: str, scheme_id: str, parties: tuple[str, ...]) -> dict[str, Any]:
     """Open the round of a scheme; the listed parties score it."""
-    evaluation = api.post("/evaluation/rounds", committee_member(community),
-                          {"scheme_id": scheme_id})
-    scorers = {"committee": committee_member(community), "subdistrict": officer(),
-               "third_party": evaluator()}
+    evaluation = api.post("/evaluation/rounds", committee_member(community), {"scheme_id": scheme_id})
+    scorers = {"committee": committee_member(community), "subdistrict": officer(), "third_party": evaluator()}
     for party in parties:
         score(api, evaluation["id"], party, scorers[party])
     return evaluation
 
 
 def center_scheme(api: Api, community: str, year: int) -> dict[str, Any]:
-    rows = api.get("/evaluation/schemes", committee_member(community), community=community,
-                   year=year)
+    rows = api.get("/evaluation/schemes", committee_member(community), community=community, year=year)
     return next(s for s in rows if s.get("contract_id") is None)
 
 
-def close_when_measured(api: Api, community: str, round_id: str, year: int,
-                        ratings_expected: int, timeout: float = 120.0) -> Any:
+def close_when_measured(
+    api: Api, community: str, round_id: str, year: int, ratings_expected: int, timeout: float = 120.0
+) -> Any:
     """Close once the read model holds every rating the desk recorded (events in flight)."""
     member = committee_member(community)
     deadline = time.monotonic() + timeout

@@ -26,8 +26,9 @@ def id_number(rng: random.Random, born_before: datetime) -> str:
     return body + iso7064_mod11_2(body)
 
 
-def attribute_values(definitions: Sequence[Mapping[str, Any]], rng: random.Random,
-                     at: datetime) -> dict[str, Any]:
+def attribute_values(
+    definitions: Sequence[Mapping[str, Any]], rng: random.Random, at: datetime
+) -> dict[str, Any]:
     """Values for the required attributes and, now and then, an optional one."""
     values: dict[str, Any] = {}
     for definition in definitions:

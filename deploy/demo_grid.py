@@ -23,15 +23,26 @@ ROUNDS = {"huaguoshan": 3, "chiwan": 2}  # rounds done this month per cell (4 pl
 DEFAULT_ROUNDS = 2
 FINDING_RATE = 0.06
 FINDINGS = {
-    "fire_extinguishers": "滅火器過期未更換", "fire_exits": "樓道堆放雜物堵塞安全出口",
-    "ebike_charging": "電動車在樓道內飛線充電", "building_structure": "外牆瓷磚空鼓有脫落風險",
-    "illegal_construction": "天台加建鐵皮房", "electrical_wiring": "電線私拉亂接、老化",
-    "gas_cylinders": "餐飲店液化氣瓶未固定", "slope_drainage": "擋土牆排水孔堵塞",
-    "sanitation": "垃圾桶滿溢未及時清運", "public_order": "疑似群租房，人員進出頻繁",
+    "fire_extinguishers": "滅火器過期未更換",
+    "fire_exits": "樓道堆放雜物堵塞安全出口",
+    "ebike_charging": "電動車在樓道內飛線充電",
+    "building_structure": "外牆瓷磚空鼓有脫落風險",
+    "illegal_construction": "天台加建鐵皮房",
+    "electrical_wiring": "電線私拉亂接、老化",
+    "gas_cylinders": "餐飲店液化氣瓶未固定",
+    "slope_drainage": "擋土牆排水孔堵塞",
+    "sanitation": "垃圾桶滿溢未及時清運",
+    "public_order": "疑似群租房，人員進出頻繁",
 }
-DEPARTMENT_OF = {"hazard_fire": "fire", "hazard_gas": "emergency", "hazard_building": "housing",
-                 "environment": "city_management", "public_order": "public_security",
-                 "hazard_electrical": "emergency", "hazard_slope": "city_management"}
+DEPARTMENT_OF = {
+    "hazard_fire": "fire",
+    "hazard_gas": "emergency",
+    "hazard_building": "housing",
+    "environment": "city_management",
+    "public_order": "public_security",
+    "hazard_electrical": "emergency",
+    "hazard_slope": "city_management",
+}
 
 
 def worker_number(community: str, cell_number: int) -> int:
@@ -49,8 +60,13 @@ def inspect_cells(api: Api, rng: random.Random) -> int:
                 items = []
                 for code in codes:
                     if rng.random() < FINDING_RATE:
-                        items.append({"code": code, "result": "finding", "note": FINDINGS.get(
-                            code, "發現隱患，需跟進處理")})
+                        items.append(
+                            {
+                                "code": code,
+                                "result": "finding",
+                                "note": FINDINGS.get(code, "發現隱患，需跟進處理"),
+                            }
+                        )
                         findings += 1
                     else:
                         items.append({"code": code, "result": "ok"})
@@ -71,8 +87,7 @@ def work_cases(api: Api, rng: random.Random, source: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for community in COMMUNITIES:
         staff = center_staff(community)
-        rows = api.get("/grid/cases", staff, community=community, source=source, status="open",
-                       page_size=100)
+        rows = api.get("/grid/cases", staff, community=community, source=source, status="open", page_size=100)
         for case in sorted(rows, key=lambda c: c["number"]):
             path = f"/grid/cases/{case['id']}"
             walker = _walker_of(case)
@@ -82,8 +97,14 @@ def work_cases(api: Api, rng: random.Random, source: str) -> dict[str, int]:
                 continue
             api.post(f"{path}/accept", walker, {})
             if source == "inspection" and draw < 0.32:
-                api.post(f"{path}/refer", staff, {"department": DEPARTMENT_OF.get(
-                    case["category"], "city_management"), "note": "需執法部門處理"})
+                api.post(
+                    f"{path}/refer",
+                    staff,
+                    {
+                        "department": DEPARTMENT_OF.get(case["category"], "city_management"),
+                        "note": "需執法部門處理",
+                    },
+                )
                 counts["referred"] = counts.get("referred", 0) + 1
                 continue
             if draw < 0.4:
@@ -102,16 +123,28 @@ def work_cases(api: Api, rng: random.Random, source: str) -> dict[str, int]:
 
 def resident_reports(api: Api) -> list[dict[str, Any]]:
     """A few hazards residents reported through the portal (the demo resident's included)."""
-    reports = [("resident-huaguoshan-1", "hazard_electrical", "樓道電錶箱門損壞，電線外露"),
-               ("resident-huaguoshan-57", "environment", "小區後門垃圾堆放多日無人清理"),
-               ("resident-chiwan-1", "hazard_slope", "山邊擋土牆出現裂縫")]
+    reports = [
+        ("resident-huaguoshan-1", "hazard_electrical", "樓道電錶箱門損壞，電線外露"),
+        ("resident-huaguoshan-57", "environment", "小區後門垃圾堆放多日無人清理"),
+        ("resident-chiwan-1", "hazard_slope", "山邊擋土牆出現裂縫"),
+    ]
     made = []
     for sub, category, description in reports:
         community = sub.split("-")[1]
         lon, lat = _centre(community)
-        made.append(api.post("/grid/cases", resident_person(community, sub), {
-            "community": community, "category": category, "description": description,
-            "lon": lon, "lat": lat}))
+        made.append(
+            api.post(
+                "/grid/cases",
+                resident_person(community, sub),
+                {
+                    "community": community,
+                    "category": category,
+                    "description": description,
+                    "lon": lon,
+                    "lat": lat,
+                },
+            )
+        )
     return made
 
 

@@ -24,9 +24,15 @@ from .demo_cast import Person, committee_member, officer, signatory
 
 ALL_PACKAGES = [code for code, *_ in PACKAGES]
 SIGNATORIES = {"huaguoshan": "provider-sunshine-1"}  # the offered demo identity's subject
-VALUES_YUAN = {"huaguoshan": 2_380_000, "chiwan": 2_150_000, "shuiwan": 1_960_000,
-               "yanshan": 1_720_000, "wenzhuyuan": 1_580_000, "haiyue": 2_290_000,
-               "guiyuan": 1_890_000}
+VALUES_YUAN = {
+    "huaguoshan": 2_380_000,
+    "chiwan": 2_150_000,
+    "shuiwan": 1_960_000,
+    "yanshan": 1_720_000,
+    "wenzhuyuan": 1_580_000,
+    "haiyue": 2_290_000,
+    "guiyuan": 1_890_000,
+}
 
 
 @dataclass
@@ -52,10 +58,14 @@ def operation_milestones(year: int) -> list[dict[str, Any]]:
     """30 % at signing, 30 % mid-year, 40 % after the annual evaluation."""
     return [
         {"name": "簽約首期款 30%", "kind": "signing", "share_bp": 3000},
-        {"name": "年中進度款 30%", "kind": "scheduled", "due_date": f"{year}-07-15",
-         "share_bp": 3000},
-        {"name": "年度績效評估後尾款 40%", "kind": "evaluation", "due_date": f"{year + 1}-01-31",
-         "share_bp": 4000, "evaluation_year": year},
+        {"name": "年中進度款 30%", "kind": "scheduled", "due_date": f"{year}-07-15", "share_bp": 3000},
+        {
+            "name": "年度績效評估後尾款 40%",
+            "kind": "evaluation",
+            "due_date": f"{year + 1}-01-31",
+            "share_bp": 4000,
+            "evaluation_year": year,
+        },
     ]
 
 
@@ -64,44 +74,90 @@ def purchases_of(year: int) -> list[Purchase]:
     period = (date(year, 1, 1), date(year, 12, 31))
     found = []
     for community in COMMUNITIES:
-        packages = [p for p in ALL_PACKAGES if p != "grid_information"] if (
-            community == "huaguoshan") else ALL_PACKAGES
+        packages = (
+            [p for p in ALL_PACKAGES if p != "grid_information"]
+            if (community == "huaguoshan")
+            else ALL_PACKAGES
+        )
         value = VALUES_YUAN[community] * 100
         rivals: list[tuple[str, int]] = []
         method = "single_source"
         if community in ("huaguoshan", "chiwan"):
             method = "competitive_negotiation"
             others = [c for c in ("shuiwan", "haiyue", "yanshan") if c != community][:2]
-            rivals = [(CENTER_OPERATORS[c], value + (i + 1) * 61_000_00)
-                      for i, c in enumerate(others)]
-        found.append(Purchase(community, f"{year}年度社區服務中心運營服務", packages,
-                              CENTER_OPERATORS[community], value, operation_milestones(year),
-                              period, method, rivals))
+            rivals = [(CENTER_OPERATORS[c], value + (i + 1) * 61_000_00) for i, c in enumerate(others)]
+        found.append(
+            Purchase(
+                community,
+                f"{year}年度社區服務中心運營服務",
+                packages,
+                CENTER_OPERATORS[community],
+                value,
+                operation_milestones(year),
+                period,
+                method,
+                rivals,
+            )
+        )
     found += [
-        Purchase("huaguoshan", f"{year}年四海情老年大學社區教育課程", ["community_education"],
-                 "四海情老年大學", 80_000_00,
-                 [{"name": "開課款 50%", "kind": "signing", "share_bp": 5000},
-                  {"name": "結業款 50%", "kind": "scheduled", "due_date": f"{year}-12-20",
-                   "share_bp": 5000}], period, line="autonomy_fund", pay_seqs=(1,)),
-        Purchase("huaguoshan", "網格化信息採集服務（十二個月）", ["grid_information"],
-                 CENTER_OPERATORS["huaguoshan"], 360_000_00,
-                 [{"name": "簽約款 50%", "kind": "signing", "share_bp": 5000},
-                  {"name": "評估後尾款 50%", "kind": "evaluation",
-                   "due_date": f"{year + 1}-12-31", "share_bp": 5000,
-                   "evaluation_year": year + 1}],
-                 (date(year, 12, 1), date(year + 1, 11, 30)), stop="committee_signed"),
-        Purchase("huaguoshan", f"{year}年長者助餐點運營補充服務", ["elderly_care"],
-                 "花果山社區樂齡互助社", 45_000_00, [], period, line="autonomy_fund",
-                 stop="submitted"),
+        Purchase(
+            "huaguoshan",
+            f"{year}年四海情老年大學社區教育課程",
+            ["community_education"],
+            "四海情老年大學",
+            80_000_00,
+            [
+                {"name": "開課款 50%", "kind": "signing", "share_bp": 5000},
+                {"name": "結業款 50%", "kind": "scheduled", "due_date": f"{year}-12-20", "share_bp": 5000},
+            ],
+            period,
+            line="autonomy_fund",
+            pay_seqs=(1,),
+        ),
+        Purchase(
+            "huaguoshan",
+            "網格化信息採集服務（十二個月）",
+            ["grid_information"],
+            CENTER_OPERATORS["huaguoshan"],
+            360_000_00,
+            [
+                {"name": "簽約款 50%", "kind": "signing", "share_bp": 5000},
+                {
+                    "name": "評估後尾款 50%",
+                    "kind": "evaluation",
+                    "due_date": f"{year + 1}-12-31",
+                    "share_bp": 5000,
+                    "evaluation_year": year + 1,
+                },
+            ],
+            (date(year, 12, 1), date(year + 1, 11, 30)),
+            stop="committee_signed",
+        ),
+        Purchase(
+            "huaguoshan",
+            f"{year}年長者助餐點運營補充服務",
+            ["elderly_care"],
+            "花果山社區樂齡互助社",
+            45_000_00,
+            [],
+            period,
+            line="autonomy_fund",
+            stop="submitted",
+        ),
     ]
     return found
 
 
-def milestones_to_pay(milestones: list[dict[str, Any]], seqs: tuple[int, ...],
-                      today: date) -> list[dict[str, Any]]:
+def milestones_to_pay(
+    milestones: list[dict[str, Any]], seqs: tuple[int, ...], today: date
+) -> list[dict[str, Any]]:
     """Of the milestones to pay, those payable by today: signing, or scheduled and due."""
-    return [m for m in milestones if m["seq"] in seqs and (
-        m["kind"] == "signing" or (m["kind"] == "scheduled" and m["due_date"] <= today.isoformat()))]
+    return [
+        m
+        for m in milestones
+        if m["seq"] in seqs
+        and (m["kind"] == "signing" or (m["kind"] == "scheduled" and m["due_date"] <= today.isoformat()))
+    ]
 
 
 class Purchasing:
@@ -126,12 +182,10 @@ class Purchasing:
         return officer(), approver
 
     def budget(self, community: str) -> dict[str, Any]:
-        return self.api.get("/contracts/budgets", officer(), community=community,
-                            fiscal_year=self.year)[0]
+        return self.api.get("/contracts/budgets", officer(), community=community, fiscal_year=self.year)[0]
 
     def exists(self, purchase: Purchase) -> bool:
-        tenders = self.api.get("/contracts/tenders", officer(), community=purchase.community,
-                               page_size=100)
+        tenders = self.api.get("/contracts/tenders", officer(), community=purchase.community, page_size=100)
         return any(t["title"] == purchase.title for t in tenders)
 
     def play(self, purchase: Purchase) -> dict[str, Any]:
@@ -141,11 +195,16 @@ class Purchasing:
         winner_id = self.providers[purchase.winner]
         invited = [winner_id] + [self.providers[name] for name, _ in purchase.rivals]
         body: dict[str, Any] = {
-            "community": purchase.community, "fiscal_year": self.year, "title": purchase.title,
-            "funding_line": purchase.line, "method": purchase.method,
-            "package_codes": purchase.packages, "invited_provider_ids": invited,
+            "community": purchase.community,
+            "fiscal_year": self.year,
+            "title": purchase.title,
+            "funding_line": purchase.line,
+            "method": purchase.method,
+            "package_codes": purchase.packages,
+            "invited_provider_ids": invited,
             "estimated_value_fen": purchase.value_fen + 100_000_00 * len(purchase.rivals),
-            "description": "政府購買服務：" + "、".join(purchase.packages)}
+            "description": "政府購買服務：" + "、".join(purchase.packages),
+        }
         if purchase.method == "single_source":
             body["single_source_reason"] = "由本社區社會組織承接，延續已有服務，經居委會議事會議同意。"
         tender = api.post("/contracts/tenders", buyer, body)
@@ -154,26 +213,54 @@ class Purchasing:
         purchase.result["tender"] = tender
         if purchase.stop == "submitted":
             return purchase.result
-        api.post(f"{path}/decisions", approver, {"step": "tender", "decision": "approve",
-                                                 "reason": "居委會議事會議審議通過採購需求"})
+        api.post(
+            f"{path}/decisions",
+            approver,
+            {"step": "tender", "decision": "approve", "reason": "居委會議事會議審議通過採購需求"},
+        )
         api.post(f"{path}/publication", buyer, {"reason": "公告採購"})
         bids = [(purchase.winner, purchase.value_fen), *purchase.rivals]
-        made = [api.post(f"{path}/bids", self.signatory_of(name, purchase.community),
-                         {"provider_id": self.providers[name], "amount_fen": amount,
-                          "proposal": "服務方案及人員配置見附件"}) for name, amount in bids]
+        made = [
+            api.post(
+                f"{path}/bids",
+                self.signatory_of(name, purchase.community),
+                {
+                    "provider_id": self.providers[name],
+                    "amount_fen": amount,
+                    "proposal": "服務方案及人員配置見附件",
+                },
+            )
+            for name, amount in bids
+        ]
         api.post(f"{path}/closing", buyer, {"reason": "報價截止"})
         scores = [{"bid_id": bid["id"], "score": 92 - 7 * i} for i, bid in enumerate(made)]
-        api.post(f"{path}/award", buyer, {"bid_id": made[0]["id"], "scores": scores,
-                                          "reason": "服務方案最優，居民評價良好"})
-        api.post(f"{path}/decisions", approver, {"step": "award", "decision": "approve",
-                                                 "reason": "居委會同意成交結果"})
+        api.post(
+            f"{path}/award",
+            buyer,
+            {"bid_id": made[0]["id"], "scores": scores, "reason": "服務方案最優，居民評價良好"},
+        )
+        api.post(
+            f"{path}/decisions",
+            approver,
+            {"step": "award", "decision": "approve", "reason": "居委會同意成交結果"},
+        )
         start, end = purchase.period
-        contract = api.post("/contracts/contracts", buyer, {
-            "tender_id": tender["id"], "period_start": start.isoformat(),
-            "period_end": end.isoformat(), "milestones": purchase.milestones})
+        contract = api.post(
+            "/contracts/contracts",
+            buyer,
+            {
+                "tender_id": tender["id"],
+                "period_start": start.isoformat(),
+                "period_end": end.isoformat(),
+                "milestones": purchase.milestones,
+            },
+        )
         purchase.result["contract"] = contract
-        parties = [("committee", approver), ("subdistrict", officer()),
-                   ("provider", self.signatory_of(purchase.winner, purchase.community))]
+        parties = [
+            ("committee", approver),
+            ("subdistrict", officer()),
+            ("provider", self.signatory_of(purchase.winner, purchase.community)),
+        ]
         if purchase.stop == "committee_signed":
             parties = parties[:1]
         for party, person in parties:
@@ -185,8 +272,9 @@ class Purchasing:
 
     def sign(self, contract_id: str, party: str, person: Person) -> None:
         path = f"/contracts/contracts/{contract_id}"
-        self.api.post(f"{path}/signatures", person, {"party": party},
-                      headers={"If-Match": self.api.etag(path, person)})
+        self.api.post(
+            f"{path}/signatures", person, {"party": party}, headers={"If-Match": self.api.etag(path, person)}
+        )
 
     def pay(self, purchase: Purchase, contract_id: str, payer: Person) -> None:
         """The money: allocated by the subdistrict, paid by the committee, milestone by milestone."""
@@ -198,16 +286,26 @@ class Purchasing:
         amount = sum(m["amount_fen"] for m in due)
         budget = self.budget(purchase.community)
         if budget["mode"] == "pass_through" and purchase.line == "services":  # earmarked
-            api.post(f"/contracts/contracts/{contract_id}/allocations", officer(),
-                     {"amount_fen": amount, "memo": "按合同撥付至居委會賬戶"}, money=True)
+            api.post(
+                f"/contracts/contracts/{contract_id}/allocations",
+                officer(),
+                {"amount_fen": amount, "memo": "按合同撥付至居委會賬戶"},
+                money=True,
+            )
         else:
-            api.post(f"/contracts/budgets/{budget['id']}/allocations",
-                     officer(), {"funding_line": purchase.line, "amount_fen": amount,
-                                 "memo": "撥付居委會定額預算"}, money=True)
+            api.post(
+                f"/contracts/budgets/{budget['id']}/allocations",
+                officer(),
+                {"funding_line": purchase.line, "amount_fen": amount, "memo": "撥付居委會定額預算"},
+                money=True,
+            )
         for milestone in due:
-            api.post(f"/contracts/contracts/{contract_id}/milestones/{milestone['id']}/payments",
-                     payer, {"amount_fen": milestone["amount_fen"], "memo": milestone["name"]},
-                     money=True)
+            api.post(
+                f"/contracts/contracts/{contract_id}/milestones/{milestone['id']}/payments",
+                payer,
+                {"amount_fen": milestone["amount_fen"], "memo": milestone["name"]},
+                money=True,
+            )
 
 
 def play_purchases(api: Api, today: date) -> dict[str, Any]:

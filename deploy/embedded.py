@@ -45,8 +45,12 @@ class Platform:
             runtime.database.dispose()
 
 
-def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers: bool = True,
-          reference_data: bool = False) -> Platform:
+def build(
+    data_dir: Path,
+    overrides: dict[str, Any] | None = None,
+    start_workers: bool = True,
+    reference_data: bool = False,
+) -> Platform:
     """Migrate, build and start every service in this process.
 
     `reference_data`: load the services' reference data unless the demo data is already
@@ -73,27 +77,30 @@ def build(data_dir: Path, overrides: dict[str, Any] | None = None, start_workers
     if reference_data and not (demo.is_loaded(data_dir) or demo.was_interrupted(data_dir)):
         demo.load_reference_data(platform)
     gateway_config = {"data_dir": data_dir, "amqp_url": "memory://", **platform.overrides}
-    platform.identities = demo_identities(Settings.from_env("gateway", gateway_config),
-                                          demo.identity_claims(platform))
-    platform.gateway = create_gateway(upstreams=platform.apps, config=gateway_config,
-                                      demo_identities=platform.identities)
+    platform.identities = demo_identities(
+        Settings.from_env("gateway", gateway_config), demo.identity_claims(platform)
+    )
+    platform.gateway = create_gateway(
+        upstreams=platform.apps, config=gateway_config, demo_identities=platform.identities
+    )
     return platform
 
 
 def print_identities(platform: Platform, url: str) -> None:
     """The demo identities with their tokens (also offered at /auth/demo-identities)."""
-    print("Demo identities (Authorization: Bearer <token>; the web UI's sign-in offers them):",
-          flush=True)
+    print("Demo identities (Authorization: Bearer <token>; the web UI's sign-in offers them):", flush=True)
     for identity in platform.identities:
         where = ",".join(identity["communities"]) if len(identity["communities"]) < 7 else "all"
-        print(f"  {identity['key']:<24} {identity['name']} - {identity['title_en']} "
-              f"({'/'.join(identity['roles'])}, {where})", flush=True)
+        print(
+            f"  {identity['key']:<24} {identity['name']} - {identity['title_en']} "
+            f"({'/'.join(identity['roles'])}, {where})",
+            flush=True,
+        )
         print(f"    {identity['token']}", flush=True)
     print(f"  e.g. curl -H 'Authorization: Bearer <token>' {url}/api/intake/tickets", flush=True)
 
 
-def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
-         demo: bool = True) -> None:
+def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None, demo: bool = True) -> None:
     """Run until Ctrl-C; data stays in the data folder for the next start."""
     from werkzeug.serving import make_server
 
@@ -106,8 +113,11 @@ def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
     interrupted = demo_data.was_interrupted(folder.resolve())
     platform = build(folder, reference_data=demo)
     if demo and interrupted:
-        print(f"The demo data was only partly loaded (an earlier first start was interrupted); "
-              f"to load it again, stop, delete {platform.data_dir} and start again.", flush=True)
+        print(
+            f"The demo data was only partly loaded (an earlier first start was interrupted); "
+            f"to load it again, stop, delete {platform.data_dir} and start again.",
+            flush=True,
+        )
     elif demo and not demo_data.is_loaded(platform.data_dir):
         print("Loading the demo data (first start only)...", flush=True)
         try:

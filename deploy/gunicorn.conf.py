@@ -56,9 +56,7 @@ logger_class = "deploy.gunicorn_logging.JsonLogger"
 # prometheus_client is imported (the app is imported after this file, in the workers).
 _created_multiproc_dir = False
 if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(
-        tempfile.gettempdir(), f"prometheus-{os.getpid()}"
-    )
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(tempfile.gettempdir(), f"prometheus-{os.getpid()}")
     _created_multiproc_dir = True
 
 

@@ -41,8 +41,9 @@ class JsonLogger(Logger):
     """`logger_class` for gunicorn: the same outputs as the default logger, as JSON lines."""
 
     def _set_handler(self, log: logging.Logger, output: Any, fmt: Any, stream: Any = None) -> None:
-        super()._set_handler(log, output, JsonLineFormatter(os.environ.get("COMMUNITY_PROCESS")),
-                             stream=stream)
+        super()._set_handler(
+            log, output, JsonLineFormatter(os.environ.get("COMMUNITY_PROCESS")), stream=stream
+        )
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         """One JSON object per request; the path without its query (it may hold personal data)."""

@@ -84,8 +84,7 @@ def run(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     if role == "web":
         base = args.url or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-        problem = check_http(f"{base.rstrip('/')}/{'readyz' if args.ready else 'healthz'}",
-                             args.timeout)
+        problem = check_http(f"{base.rstrip('/')}/{'readyz' if args.ready else 'healthz'}", args.timeout)
         problems = [problem] if problem else []
     elif role == "worker":
         if not service:

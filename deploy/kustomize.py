@@ -19,10 +19,26 @@ from typing import Any
 import yaml
 
 Resource = dict[str, Any]
-SUPPORTED = {"apiVersion", "kind", "resources", "namespace", "configMapGenerator",
-             "generatorOptions", "replicas", "images", "patches"}
-CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-                  "PersistentVolume", "StorageClass", "PriorityClass"}
+SUPPORTED = {
+    "apiVersion",
+    "kind",
+    "resources",
+    "namespace",
+    "configMapGenerator",
+    "generatorOptions",
+    "replicas",
+    "images",
+    "patches",
+}
+CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+}
 MERGE_KEYS = {"volumeMounts": "mountPath", "ports": "containerPort"}  # else "name"
 REPLICATED = {"Deployment", "StatefulSet", "ReplicaSet"}
 
@@ -70,8 +86,7 @@ def _load(path: Path) -> list[Resource]:
     return [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
 
 
-def _generate_config_maps(directory: Path, kustomization: dict[str, Any],
-                          resources: list[Resource]) -> None:
+def _generate_config_maps(directory: Path, kustomization: dict[str, Any], resources: list[Resource]) -> None:
     generators = kustomization.get("configMapGenerator", [])
     if generators and not kustomization.get("generatorOptions", {}).get("disableNameSuffixHash"):
         if not _inherits_no_suffix(resources, generators):
@@ -85,8 +100,14 @@ def _generate_config_maps(directory: Path, kustomization: dict[str, Any],
         if behavior == "create":
             if existing is not None:
                 raise KustomizeError(f"ConfigMap {generator['name']} exists; use behavior merge")
-            resources.append({"apiVersion": "v1", "kind": "ConfigMap",
-                              "metadata": {"name": generator["name"]}, "data": data})
+            resources.append(
+                {
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {"name": generator["name"]},
+                    "data": data,
+                }
+            )
         elif existing is None:
             raise KustomizeError(f"ConfigMap {generator['name']} to {behavior} does not exist")
         elif behavior == "merge":
@@ -99,22 +120,27 @@ def _generate_config_maps(directory: Path, kustomization: dict[str, Any],
 
 def _inherits_no_suffix(resources: list[Resource], generators: list[dict[str, Any]]) -> bool:
     """Merging into a map the base generated without a suffix keeps it without one."""
-    return all(g.get("behavior") in ("merge", "replace") and
-               any(key(r) == ("ConfigMap", g["name"]) for r in resources) for g in generators)
+    return all(
+        g.get("behavior") in ("merge", "replace")
+        and any(key(r) == ("ConfigMap", g["name"]) for r in resources)
+        for g in generators
+    )
 
 
 def _targets(resources: Iterable[Resource], target: dict[str, Any]) -> list[Resource]:
     unknown = set(target) - {"kind", "name"}
     if unknown:
         raise KustomizeError(f"unsupported patch target fields {sorted(unknown)}")
-    return [r for r in resources
-            if r["kind"] == target.get("kind", r["kind"])
-            and r["metadata"]["name"] == target.get("name", r["metadata"]["name"])]
+    return [
+        r
+        for r in resources
+        if r["kind"] == target.get("kind", r["kind"])
+        and r["metadata"]["name"] == target.get("name", r["metadata"]["name"])
+    ]
 
 
 def _apply_patch(directory: Path, patch: dict[str, Any], resources: list[Resource]) -> None:
-    body = yaml.safe_load((directory / patch["path"]).read_text() if "path" in patch
-                          else patch["patch"])
+    body = yaml.safe_load((directory / patch["path"]).read_text() if "path" in patch else patch["patch"])
     if isinstance(body, list):
         if "target" not in patch:
             raise KustomizeError("a JSON 6902 patch needs a target")
@@ -125,8 +151,9 @@ def _apply_patch(directory: Path, patch: dict[str, Any], resources: list[Resourc
             for operation in body:
                 _json6902(resource, operation)
         return
-    matched = _targets(resources, patch.get("target") or {"kind": body["kind"],
-                                                           "name": body["metadata"]["name"]})
+    matched = _targets(
+        resources, patch.get("target") or {"kind": body["kind"], "name": body["metadata"]["name"]}
+    )
     if not matched:
         raise KustomizeError(f"patch for {key(body)} matches nothing")
     for resource in matched:
@@ -148,8 +175,13 @@ def strategic_merge(original: Any, patch: Any, field: str = "") -> Any:
                 result[name] = copy.deepcopy(value)
         return result
     merge_key = MERGE_KEYS.get(field, "name")
-    if (isinstance(original, list) and isinstance(patch, list) and original and patch
-            and all(isinstance(i, dict) and merge_key in i for i in [*original, *patch])):
+    if (
+        isinstance(original, list)
+        and isinstance(patch, list)
+        and original
+        and patch
+        and all(isinstance(i, dict) and merge_key in i for i in [*original, *patch])
+    ):
         result = copy.deepcopy(original)
         for item in patch:
             match = next((r for r in result if r[merge_key] == item[merge_key]), None)
@@ -187,8 +219,7 @@ def _json6902(resource: Resource, operation: dict[str, Any]) -> None:
 
 
 def _set_replicas(resources: list[Resource], rule: dict[str, Any]) -> None:
-    matched = [r for r in resources if r["metadata"]["name"] == rule["name"]
-               and r["kind"] in REPLICATED]
+    matched = [r for r in resources if r["metadata"]["name"] == rule["name"] and r["kind"] in REPLICATED]
     if not matched:
         raise KustomizeError(f"replicas for {rule['name']}: no such workload")
     for resource in matched:
@@ -217,4 +248,4 @@ def _set_image(resource: Resource, rule: dict[str, Any]) -> None:
 def _split_image(image: str) -> tuple[str, str]:
     slash = image.rfind("/")
     colon = image.rfind(":")
-    return (image[:colon], image[colon + 1:]) if colon > slash else (image, "")
+    return (image[:colon], image[colon + 1 :]) if colon > slash else (image, "")

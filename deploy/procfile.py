@@ -68,12 +68,17 @@ class Child:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = self.log_path.open("ab")
             output = self._log
-        self.process = subprocess.Popen(self.argv, env=self.env, cwd=self.cwd, stdout=output,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            self.argv,
+            env=self.env,
+            cwd=self.cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         if self.log_path is None:
-            threading.Thread(target=self._echo, name=f"echo-{self.entry.name}",
-                             daemon=True).start()
+            threading.Thread(target=self._echo, name=f"echo-{self.entry.name}", daemon=True).start()
 
     def _echo(self) -> None:
         assert self.process is not None and self.process.stdout is not None

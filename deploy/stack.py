@@ -95,35 +95,46 @@ class Stack:
         self._choose_ports()
         for service in SERVICES:
             self.database_urls[service] = databases.provision(
-                self.config.postgres_url, self.database_name(service), secrets.token_hex(16))
+                self.config.postgres_url, self.database_name(service), secrets.token_hex(16)
+            )
         self.env = self._environment()
         for service in SERVICES:
             result = subprocess.run(
                 [sys.executable, "-m", "services.chassis.cli", "migrate", service],
-                env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+                env=self.env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             if result.returncode != 0:
                 raise StackError(f"migrating {service} failed:\n{result.stderr[-3000:]}")
 
     def _environment(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items()
-               if not key.endswith("_DATABASE_URL") and key != "PROMETHEUS_MULTIPROC_DIR"}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.endswith("_DATABASE_URL") and key != "PROMETHEUS_MULTIPROC_DIR"
+        }
         host = self.config.host
-        env.update({
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-            "DEPLOY_DIR": str(DEPLOY_DIR),
-            "HOST": host,
-            "GATEWAY_PORT": str(self.ports["gateway"]),
-            "COMMUNITY_DATA_DIR": str(self.data_dir),
-            "COMMUNITY_ENV": "stack",
-            "AMQP_URL": self.config.amqp_url,
-            "EVENT_BUS_NAMESPACE": self.config.bus_namespace,
-            "GUNICORN_WORKERS": str(self.config.gunicorn_workers),
-            "GUNICORN_THREADS": str(self.config.gunicorn_threads),
-            "GUNICORN_ACCESS_LOG": env.get("GUNICORN_ACCESS_LOG", "off"),
-            "JWT_PUBLIC_KEY_PATH": str(self.data_dir / "keys" / "jwt-public.pem"),
-            "JWT_PRIVATE_KEY_PATH": str(self.data_dir / "keys" / "jwt-private.pem"),
-            "TMPDIR": str(self.data_dir / "tmp"),
-        })
+        env.update(
+            {
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+                "DEPLOY_DIR": str(DEPLOY_DIR),
+                "HOST": host,
+                "GATEWAY_PORT": str(self.ports["gateway"]),
+                "COMMUNITY_DATA_DIR": str(self.data_dir),
+                "COMMUNITY_ENV": "stack",
+                "AMQP_URL": self.config.amqp_url,
+                "EVENT_BUS_NAMESPACE": self.config.bus_namespace,
+                "GUNICORN_WORKERS": str(self.config.gunicorn_workers),
+                "GUNICORN_THREADS": str(self.config.gunicorn_threads),
+                "GUNICORN_ACCESS_LOG": env.get("GUNICORN_ACCESS_LOG", "off"),
+                "JWT_PUBLIC_KEY_PATH": str(self.data_dir / "keys" / "jwt-public.pem"),
+                "JWT_PRIVATE_KEY_PATH": str(self.data_dir / "keys" / "jwt-private.pem"),
+                "TMPDIR": str(self.data_dir / "tmp"),
+            }
+        )
         (self.data_dir / "tmp").mkdir(parents=True, exist_ok=True)
         env.setdefault("GRID_PERSONAL_DATA_KEY", self._grid_personal_data_key())
         for service in SERVICES:
@@ -169,25 +180,34 @@ class Stack:
 
     @property
     def gateway_url(self) -> str | None:
-        return f"http://{self.config.host}:{self.ports['gateway']}" if (
-            "gateway" in self.children) else None
+        return f"http://{self.config.host}:{self.ports['gateway']}" if ("gateway" in self.children) else None
 
-    def token(self, *roles: str, communities: tuple[str, ...] = COMMUNITIES,
-              sub: str | None = None, **claims: Any) -> str:
+    def token(
+        self, *roles: str, communities: tuple[str, ...] = COMMUNITIES, sub: str | None = None, **claims: Any
+    ) -> str:
         """A bearer token the stack's processes accept (signed with the stack's key)."""
-        settings = Settings.from_env("stack", {
-            "data_dir": self.data_dir, "jwt_jwks_url": None,
-            "jwt_private_key_path": self.data_dir / "keys" / "jwt-private.pem",
-            "jwt_public_key_path": self.data_dir / "keys" / "jwt-public.pem",
-            "jwt_issuer": self.env.get("JWT_ISSUER") or "community-platform",
-            "jwt_audience": self.env.get("JWT_AUDIENCE") or "community-platform"})
-        return auth.issue_token(settings, sub=sub or f"{roles[0]}-stack", roles=roles,
-                                communities=communities, **claims)
+        settings = Settings.from_env(
+            "stack",
+            {
+                "data_dir": self.data_dir,
+                "jwt_jwks_url": None,
+                "jwt_private_key_path": self.data_dir / "keys" / "jwt-private.pem",
+                "jwt_public_key_path": self.data_dir / "keys" / "jwt-public.pem",
+                "jwt_issuer": self.env.get("JWT_ISSUER") or "community-platform",
+                "jwt_audience": self.env.get("JWT_AUDIENCE") or "community-platform",
+            },
+        )
+        return auth.issue_token(
+            settings, sub=sub or f"{roles[0]}-stack", roles=roles, communities=communities, **claims
+        )
 
     def failed(self) -> dict[str, int]:
         """Processes that exited, with their exit status."""
-        return {name: child.process.returncode for name, child in self.children.items()
-                if child.process is not None and child.process.poll() is not None}
+        return {
+            name: child.process.returncode
+            for name, child in self.children.items()
+            if child.process is not None and child.process.poll() is not None
+        }
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Wait until every web process's /readyz (and the gateway's) answers 200."""
@@ -199,8 +219,7 @@ class Stack:
             failed = self.failed()
             if failed:
                 name = next(iter(failed))
-                raise StackError(f"{name} exited with {failed[name]}:\n"
-                                 f"{self.children[name].tail()}")
+                raise StackError(f"{name} exited with {failed[name]}:\n{self.children[name].tail()}")
             for name, url in list(pending.items()):
                 if _answers_200(url):
                     del pending[name]
@@ -236,8 +255,9 @@ class Stack:
 
     def stop(self, timeout: float = 30.0) -> dict[str, int | None]:
         """SIGTERM every process (gateway first), wait, SIGKILL what is left; exit statuses."""
-        order = sorted(self.children.values(),
-                       key=lambda c: (c.entry.name != "gateway", c.entry.name.endswith("worker")))
+        order = sorted(
+            self.children.values(), key=lambda c: (c.entry.name != "gateway", c.entry.name.endswith("worker"))
+        )
         for child in order:
             child.signal(signal.SIGTERM)
         deadline = time.monotonic() + timeout

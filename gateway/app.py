@@ -43,10 +43,15 @@ log = logging.getLogger("gateway")
 class Gateway:
     """Routes `/api/<service>/<path>` to that service; serves docs, events, probes and the UI."""
 
-    def __init__(self, settings: GatewaySettings, upstreams: Mapping[str, Upstream],
-                 replicas: Mapping[str, list[Replica]], apps: Mapping[str, WsgiApp],
-                 metrics: GatewayMetrics,
-                 demo_identities: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        upstreams: Mapping[str, Upstream],
+        replicas: Mapping[str, list[Replica]],
+        apps: Mapping[str, WsgiApp],
+        metrics: GatewayMetrics,
+        demo_identities: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.settings = settings
         self.demo_identities = demo_identities
         self.upstreams = dict(upstreams)
@@ -54,15 +59,21 @@ class Gateway:
         self.verifier = TokenVerifier(settings.chassis)
         self.cors = Cors(settings.cors_origins)
         self.ui_csp = ui_csp(settings.oidc_issuer if settings.oidc_client_id else None)
-        self.limiter = RateLimiter(settings.rate_limits, settings.redis_url) \
-            if settings.rate_limits_enabled else None
-        self.readiness = Readiness(replicas, apps, settings.readyz_cache_seconds,
-                                   timeout=min(2.0, settings.connect_timeout + 1.0),
-                                   interval=settings.health_interval)
+        self.limiter = (
+            RateLimiter(settings.rate_limits, settings.redis_url) if settings.rate_limits_enabled else None
+        )
+        self.readiness = Readiness(
+            replicas,
+            apps,
+            settings.readyz_cache_seconds,
+            timeout=min(2.0, settings.connect_timeout + 1.0),
+            interval=settings.health_interval,
+        )
         bus = Bus(settings.chassis) if settings.chassis.amqp_url else None
         self.feed = EventFeed(bus, settings.sse_replay_size) if bus else None
-        self.documents = MergedDocument(self._fetch_document, tuple(self.upstreams),
-                                        settings.docs_cache_seconds)
+        self.documents = MergedDocument(
+            self._fetch_document, tuple(self.upstreams), settings.docs_cache_seconds
+        )
         self.local = LocalEndpoints(self)
         metrics.watch_replicas(lambda: [r for rs in replicas.values() for r in rs])
         self._pid: int | None = None
@@ -80,8 +91,7 @@ class Gateway:
                 self.feed.start()
             self.readiness.start_background()
 
-    def __call__(self, environ: dict[str, Any],
-                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if self._pid != os.getpid():
             self.start_background()
         started = time.perf_counter()
@@ -89,10 +99,12 @@ class Gateway:
         path = environ.get("PATH_INFO") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         is_api = path.startswith("/api/") and path != "/api/docs"
-        edge = edge_headers(trace, environ.get("wsgi.url_scheme") == "https" or
-                            (self.settings.trusted_proxies > 0 and
-                             environ.get("HTTP_X_FORWARDED_PROTO") == "https"),
-                            csp=API_CSP if is_api else self.ui_csp)
+        edge = edge_headers(
+            trace,
+            environ.get("wsgi.url_scheme") == "https"
+            or (self.settings.trusted_proxies > 0 and environ.get("HTTP_X_FORWARDED_PROTO") == "https"),
+            csp=API_CSP if is_api else self.ui_csp,
+        )
         edge += self.cors.response_headers(environ.get("HTTP_ORIGIN"))
         route = "gateway"
         try:
@@ -121,21 +133,27 @@ class Gateway:
             self._observe(route, problem.status, method, path, trace, started)
             return send_problem(start_response, problem, path, trace.request_id, edge)
         except Exception:  # a bug of ours: a problem answer, never an HTML page or a trace
-            log.exception("gateway error on %s %s", method, path,
-                          extra={"request_id": trace.request_id})
+            log.exception("gateway error on %s %s", method, path, extra={"request_id": trace.request_id})
             self._observe(route, 500, method, path, trace, started)
-            problem = EdgeProblem(500, "An unexpected error occurred in the gateway; it has "
-                                       "been logged.")
+            problem = EdgeProblem(500, "An unexpected error occurred in the gateway; it has been logged.")
             return send_problem(start_response, problem, path, trace.request_id, edge)
 
-    def _observe(self, route: str, status: int, method: str, path: str, trace: Trace,
-                 started: float) -> None:
+    def _observe(self, route: str, status: int, method: str, path: str, trace: Trace, started: float) -> None:
         """Count the answer; one JSON access-log line (INFO) with the request id."""
         self.metrics.request(route, status)
         if access_log.isEnabledFor(logging.INFO):
-            access_log.info("%s %s %s", method, path, status, extra={
-                "request_id": trace.request_id, "status": status, "route": route,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+            access_log.info(
+                "%s %s %s",
+                method,
+                path,
+                status,
+                extra={
+                    "request_id": trace.request_id,
+                    "status": status,
+                    "route": route,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
 
     def _authenticate(self, environ: dict[str, Any], method: str, path: str) -> Principal | None:
         """The caller of a valid token; None on a public route without one; 401 otherwise."""
@@ -145,15 +163,19 @@ class Gateway:
                 token = bearer_token(header)
                 return self.verifier.verify(token) if token else None
             except Unauthorized as exc:
-                raise EdgeProblem(401, exc.detail or "The bearer token is not accepted.",
-                                  type_=exc.problem_type, headers=_WWW_AUTHENTICATE) from None
+                raise EdgeProblem(
+                    401,
+                    exc.detail or "The bearer token is not accepted.",
+                    type_=exc.problem_type,
+                    headers=_WWW_AUTHENTICATE,
+                ) from None
         if is_public(method, path):
             return None
-        raise EdgeProblem(401, "This endpoint needs a bearer token.", type_="unauthorized",
-                          headers=_WWW_AUTHENTICATE)
+        raise EdgeProblem(
+            401, "This endpoint needs a bearer token.", type_="unauthorized", headers=_WWW_AUTHENTICATE
+        )
 
-    def _limit(self, environ: dict[str, Any], method: str, path: str,
-               principal: Principal | None) -> None:
+    def _limit(self, environ: dict[str, Any], method: str, path: str, principal: Principal | None) -> None:
         if self.limiter is None:
             return
         route_class_name = route_class(method, path, principal is not None)
@@ -167,38 +189,54 @@ class Gateway:
         if not verdict.allowed:
             self.metrics.rate_limited.labels(route_class_name).inc()
             raise EdgeProblem(
-                429, f"Too many requests ({verdict.limit} for {route_class_name} requests); "
-                     f"retry in {verdict.retry_after} s.",
-                type_="rate-limited", headers=[("Retry-After", str(verdict.retry_after))])
+                429,
+                f"Too many requests ({verdict.limit} for {route_class_name} requests); "
+                f"retry in {verdict.retry_after} s.",
+                type_="rate-limited",
+                headers=[("Retry-After", str(verdict.retry_after))],
+            )
 
     def _fetch_document(self, service: str) -> dict[str, Any] | None:
         return self.local.fetch_json(service, "/openapi.json")
 
 
-def _http_upstreams(settings: GatewaySettings, metrics: GatewayMetrics
-                    ) -> tuple[dict[str, Upstream], dict[str, list[Replica]]]:
+def _http_upstreams(
+    settings: GatewaySettings, metrics: GatewayMetrics
+) -> tuple[dict[str, Upstream], dict[str, list[Replica]]]:
     missing = [upstream_env_name(s) for s in SERVICES if s not in settings.upstream_urls]
     if missing:
-        raise ValueError(f"set the service base URLs: {', '.join(missing)} (comma-separated "
-                         "for several replicas), or pass in-process upstreams")
+        raise ValueError(
+            f"set the service base URLs: {', '.join(missing)} (comma-separated "
+            "for several replicas), or pass in-process upstreams"
+        )
     upstreams: dict[str, Upstream] = {}
     replicas: dict[str, list[Replica]] = {}
     for service, urls in settings.upstream_urls.items():
         replicas[service] = [
-            Replica(service, url, CircuitBreaker(settings.breaker_failures,
-                                                 settings.breaker_reset_seconds),
-                    pool_size=settings.pool_size, idle_seconds=settings.pool_idle_seconds)
-            for url in urls]
-        upstreams[service] = HttpUpstream(ReplicaSet(service, replicas[service]),
-                                          connect_timeout=settings.connect_timeout,
-                                          retries=settings.retries, metrics=metrics)
+            Replica(
+                service,
+                url,
+                CircuitBreaker(settings.breaker_failures, settings.breaker_reset_seconds),
+                pool_size=settings.pool_size,
+                idle_seconds=settings.pool_idle_seconds,
+            )
+            for url in urls
+        ]
+        upstreams[service] = HttpUpstream(
+            ReplicaSet(service, replicas[service]),
+            connect_timeout=settings.connect_timeout,
+            retries=settings.retries,
+            metrics=metrics,
+        )
     return upstreams, replicas
 
 
-def create_app(upstreams: Mapping[str, WsgiApp] | None = None,
-               settings: GatewaySettings | None = None,
-               config: Mapping[str, Any] | None = None,
-               demo_identities: list[dict[str, Any]] | None = None) -> Gateway:
+def create_app(
+    upstreams: Mapping[str, WsgiApp] | None = None,
+    settings: GatewaySettings | None = None,
+    config: Mapping[str, Any] | None = None,
+    demo_identities: list[dict[str, Any]] | None = None,
+) -> Gateway:
     """The gateway: in-process WSGI `upstreams` (embedded mode) or the *_URL settings.
 
     `demo_identities` (embedded mode only) are offered by the web UI's sign-in page at
@@ -212,7 +250,8 @@ def create_app(upstreams: Mapping[str, WsgiApp] | None = None,
         if unknown:
             raise ValueError(f"unknown services: {sorted(unknown)}")
         apps = dict(upstreams)
-        return Gateway(settings, {s: WsgiUpstream(s, app) for s, app in apps.items()}, {}, apps,
-                       metrics, demo_identities)
+        return Gateway(
+            settings, {s: WsgiUpstream(s, app) for s, app in apps.items()}, {}, apps, metrics, demo_identities
+        )
     http_upstreams, replicas = _http_upstreams(settings, metrics)
     return Gateway(settings, http_upstreams, replicas, {}, metrics)

@@ -67,8 +67,9 @@ class StreamingBody:
 class HttpUpstream:
     """A service reached over HTTP: round-robin, breakers, retries, timeouts, kept-alive pools."""
 
-    def __init__(self, replicas: ReplicaSet, *, connect_timeout: float, retries: int,
-                 metrics: GatewayMetrics) -> None:
+    def __init__(
+        self, replicas: ReplicaSet, *, connect_timeout: float, retries: int, metrics: GatewayMetrics
+    ) -> None:
         self.replicas = replicas
         self.service = replicas.service
         self.connect_timeout = connect_timeout
@@ -80,8 +81,7 @@ class HttpUpstream:
         idempotent = request.method in IDEMPOTENT_METHODS
         candidates = self.replicas.candidates()
         attempts = 0
-        for replica in itertools.islice(itertools.cycle(candidates),
-                                        len(candidates) * self.attempts):
+        for replica in itertools.islice(itertools.cycle(candidates), len(candidates) * self.attempts):
             if attempts >= self.attempts:
                 break
             if not replica.breaker.allows():
@@ -91,17 +91,17 @@ class HttpUpstream:
             if answer is not None:
                 return answer
         raise EdgeProblem(
-            503, f"The {self.service} service is unavailable; try again shortly.",
+            503,
+            f"The {self.service} service is unavailable; try again shortly.",
             type_="upstream-unavailable",
-            headers=[("Retry-After", str(self.replicas.retry_after()))])
+            headers=[("Retry-After", str(self.replicas.retry_after()))],
+        )
 
-    def _try(self, replica: Replica, request: ProxyRequest,
-             idempotent: bool) -> UpstreamAnswer | None:
+    def _try(self, replica: Replica, request: ProxyRequest, idempotent: bool) -> UpstreamAnswer | None:
         """One replica: None when it could not be reached and another may be tried."""
         connection = replica.take()
         if connection is not None:
-            answer = self._exchange(replica, connection, request, reused=True,
-                                    idempotent=idempotent)
+            answer = self._exchange(replica, connection, request, reused=True, idempotent=idempotent)
             if answer is not None:
                 return answer
         started = time.perf_counter()
@@ -114,22 +114,35 @@ class HttpUpstream:
             return None
         return self._exchange(replica, connection, request, reused=False, idempotent=idempotent)
 
-    def _exchange(self, replica: Replica, connection: Connection, request: ProxyRequest, *,
-                  reused: bool, idempotent: bool) -> UpstreamAnswer | None:
+    def _exchange(
+        self,
+        replica: Replica,
+        connection: Connection,
+        request: ProxyRequest,
+        *,
+        reused: bool,
+        idempotent: bool,
+    ) -> UpstreamAnswer | None:
         started = time.perf_counter()
         try:
             connection.settimeout(request.read_timeout)
             response = connection.request(
-                request.method, replica.path_prefix + request.target, replica.netloc,
-                request.headers, request.body,
-                send_length=bool(request.body) or request.method in _BODY_METHODS)
+                request.method,
+                replica.path_prefix + request.target,
+                replica.netloc,
+                request.headers,
+                request.body,
+                send_length=bool(request.body) or request.method in _BODY_METHODS,
+            )
         except TimeoutError:
             connection.close()
             replica.breaker.failure()
             self.metrics.upstream_call(replica, "timeout", time.perf_counter() - started)
             raise EdgeProblem(
-                504, f"The {self.service} service did not answer within "
-                     f"{request.read_timeout:g} s.", type_="upstream-timeout") from None
+                504,
+                f"The {self.service} service did not answer within {request.read_timeout:g} s.",
+                type_="upstream-timeout",
+            ) from None
         except OSError as exc:
             connection.close()
             if reused and idempotent:
@@ -141,15 +154,19 @@ class HttpUpstream:
                 return None
             log.warning("connection to %s broke during %s: %s", replica, request.method, exc)
             raise EdgeProblem(
-                502, f"The connection to the {self.service} service broke before it answered; "
-                     "the request may or may not have been applied. Repeat it with the same "
-                     "Idempotency-Key to be safe.", type_="upstream-broken") from None
+                502,
+                f"The connection to the {self.service} service broke before it answered; "
+                "the request may or may not have been applied. Repeat it with the same "
+                "Idempotency-Key to be safe.",
+                type_="upstream-broken",
+            ) from None
         replica.breaker.success()
         self.metrics.upstream_call(replica, str(response.status), time.perf_counter() - started)
         return self._answer(replica, connection, response, request)
 
-    def _answer(self, replica: Replica, connection: Connection, response: Response,
-                request: ProxyRequest) -> UpstreamAnswer:
+    def _answer(
+        self, replica: Replica, connection: Connection, response: Response, request: ProxyRequest
+    ) -> UpstreamAnswer:
         headers = downstream_response_headers(response.headers)
         status = f"{response.status} {response.reason or _phrase(response.status)}"
         length = response.length
@@ -158,9 +175,12 @@ class HttpUpstream:
                 data = response.read()
             except OSError:  # a timeout or a broken body: the answer cannot be passed on
                 connection.close()
-                raise EdgeProblem(504, f"The {self.service} service did not finish its answer "
-                                       f"within {request.read_timeout:g} s.",
-                                  type_="upstream-timeout") from None
+                raise EdgeProblem(
+                    504,
+                    f"The {self.service} service did not finish its answer "
+                    f"within {request.read_timeout:g} s.",
+                    type_="upstream-timeout",
+                ) from None
             if response.will_close:
                 connection.close()
             else:
@@ -200,8 +220,9 @@ class WsgiUpstream:
             inner["HTTP_HOST"] = environ["HTTP_HOST"]
         captured: dict[str, Any] = {}
 
-        def start_response(status: str, headers: list[tuple[str, str]],
-                           exc_info: Any = None) -> Callable[[bytes], None]:
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
             captured["status"] = status
             captured["headers"] = headers
             return _no_write
@@ -209,8 +230,11 @@ class WsgiUpstream:
         body = self.app(inner, start_response)
         if "status" not in captured:  # an app that starts the response at its first chunk
             body = _prime(body)
-        return UpstreamAnswer(captured.get("status", status_line(500)),
-                              downstream_response_headers(captured.get("headers", [])), body)
+        return UpstreamAnswer(
+            captured.get("status", status_line(500)),
+            downstream_response_headers(captured.get("headers", [])),
+            body,
+        )
 
 
 def _no_write(_data: bytes) -> None:

@@ -14,15 +14,36 @@ from services.chassis.observability import accept_request_id
 Headers = list[tuple[str, str]]
 
 # RFC 9110 §7.6.1 connection-specific fields, plus the obsolete ones still seen in the wild.
-HOP_BY_HOP = frozenset({
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-    "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-})
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 # Request headers the edge sets itself (never taken from the client as they are).
-_EDGE_REQUEST = frozenset({
-    "host", "content-length", "expect", "x-request-id", "traceparent", "tracestate", "forwarded",
-    "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-prefix",
-})
+_EDGE_REQUEST = frozenset(
+    {
+        "host",
+        "content-length",
+        "expect",
+        "x-request-id",
+        "traceparent",
+        "tracestate",
+        "forwarded",
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-host",
+        "x-forwarded-prefix",
+    }
+)
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 
 SECURITY_HEADERS: Headers = [
@@ -33,9 +54,11 @@ SECURITY_HEADERS: Headers = [
     ("Permissions-Policy", "camera=(), microphone=(), payment=(), geolocation=(self)"),
 ]
 # The static web UI and the docs: same-origin scripts, styles and API calls only.
-UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-          "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-          "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+UI_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def ui_csp(oidc_issuer: str | None = None) -> str:
@@ -52,10 +75,16 @@ def ui_csp(oidc_issuer: str | None = None) -> str:
 API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 # Response headers the edge sets itself or that the WSGI server writes.
-_EDGE_RESPONSE = frozenset({
-    "x-request-id", "traceparent", "date", "server", "content-security-policy",
-    *(name.lower() for name, _ in SECURITY_HEADERS),
-})
+_EDGE_RESPONSE = frozenset(
+    {
+        "x-request-id",
+        "traceparent",
+        "date",
+        "server",
+        "content-security-policy",
+        *(name.lower() for name, _ in SECURITY_HEADERS),
+    }
+)
 
 
 class Trace:
@@ -69,8 +98,7 @@ class Trace:
         valid = incoming is not None and valid_traceparent(incoming)
         self.traceparent = incoming if valid else new_traceparent()
         state = environ.get("HTTP_TRACESTATE")
-        self.tracestate = state if state and self.traceparent == incoming and len(state) <= 512 \
-            else None
+        self.tracestate = state if state and self.traceparent == incoming and len(state) <= 512 else None
 
     def headers(self) -> Headers:
         return [("X-Request-ID", self.request_id), ("traceparent", self.traceparent)]
@@ -101,14 +129,14 @@ def client_address(environ: Mapping[str, Any], trusted_proxies: int) -> str:
     peer = environ.get("REMOTE_ADDR") or "unknown"
     if trusted_proxies <= 0:
         return peer
-    chain = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")
-             if part.strip()]
+    chain = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     chain.append(peer)
     return chain[max(0, len(chain) - 1 - trusted_proxies)]
 
 
-def upstream_request_headers(environ: Mapping[str, Any], trace: Trace, prefix: str,
-                             trusted_proxies: int) -> Headers:
+def upstream_request_headers(
+    environ: Mapping[str, Any], trace: Trace, prefix: str, trusted_proxies: int
+) -> Headers:
     """The headers sent to the service: end-to-end ones, forwarding and tracing set by us."""
     dropped = connection_tokens(environ.get("HTTP_CONNECTION"))
     headers: Headers = []
@@ -123,10 +151,14 @@ def upstream_request_headers(environ: Mapping[str, Any], trace: Trace, prefix: s
         headers.append(("Content-Type", environ["CONTENT_TYPE"]))
     peer = environ.get("REMOTE_ADDR") or "unknown"
     forwarded_for = environ.get("HTTP_X_FORWARDED_FOR") if trusted_proxies > 0 else None
-    proto = (environ.get("HTTP_X_FORWARDED_PROTO") if trusted_proxies > 0 else None) \
-        or environ.get("wsgi.url_scheme", "http")
-    host = (environ.get("HTTP_X_FORWARDED_HOST") if trusted_proxies > 0 else None) \
-        or environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    proto = (environ.get("HTTP_X_FORWARDED_PROTO") if trusted_proxies > 0 else None) or environ.get(
+        "wsgi.url_scheme", "http"
+    )
+    host = (
+        (environ.get("HTTP_X_FORWARDED_HOST") if trusted_proxies > 0 else None)
+        or environ.get("HTTP_HOST")
+        or environ.get("SERVER_NAME", "")
+    )
     headers.append(("X-Forwarded-For", f"{forwarded_for}, {peer}" if forwarded_for else peer))
     headers.append(("X-Forwarded-Proto", proto))
     headers.append(("X-Forwarded-Host", host))
@@ -142,9 +174,11 @@ def downstream_response_headers(headers: Iterable[tuple[str, str]]) -> Headers:
     """The service's response headers minus hop-by-hop ones and those the edge sets."""
     items = list(headers)
     dropped = connection_tokens(", ".join(v for k, v in items if k.lower() == "connection"))
-    return [(k, v) for k, v in items
-            if (lower := k.lower()) not in HOP_BY_HOP and lower not in _EDGE_RESPONSE
-            and lower not in dropped]
+    return [
+        (k, v)
+        for k, v in items
+        if (lower := k.lower()) not in HOP_BY_HOP and lower not in _EDGE_RESPONSE and lower not in dropped
+    ]
 
 
 def edge_headers(trace: Trace, secure: bool, csp: str = API_CSP) -> Headers:
@@ -155,10 +189,13 @@ def edge_headers(trace: Trace, secure: bool, csp: str = API_CSP) -> Headers:
     return headers
 
 
-ALLOWED_REQUEST_HEADERS = ("Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, "
-                           "Last-Event-ID, X-Request-ID, traceparent, tracestate")
-EXPOSED_HEADERS = ("X-Request-ID, traceparent, ETag, Location, Retry-After, Idempotent-Replayed, "
-                   "X-Pagination, Link")
+ALLOWED_REQUEST_HEADERS = (
+    "Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, "
+    "Last-Event-ID, X-Request-ID, traceparent, tracestate"
+)
+EXPOSED_HEADERS = (
+    "X-Request-ID, traceparent, ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination, Link"
+)
 ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 
 
@@ -173,20 +210,29 @@ class Cors:
 
     @staticmethod
     def is_preflight(environ: Mapping[str, Any]) -> bool:
-        return (environ.get("REQUEST_METHOD") == "OPTIONS" and "HTTP_ORIGIN" in environ
-                and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ)
+        return (
+            environ.get("REQUEST_METHOD") == "OPTIONS"
+            and "HTTP_ORIGIN" in environ
+            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+        )
 
     def preflight_headers(self, origin: str) -> Headers:
-        return [("Access-Control-Allow-Origin", origin),
-                ("Access-Control-Allow-Methods", ALLOWED_METHODS),
-                ("Access-Control-Allow-Headers", ALLOWED_REQUEST_HEADERS),
-                ("Access-Control-Max-Age", "600"), ("Vary", "Origin"),
-                ("Content-Length", "0")]
+        return [
+            ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Allow-Methods", ALLOWED_METHODS),
+            ("Access-Control-Allow-Headers", ALLOWED_REQUEST_HEADERS),
+            ("Access-Control-Max-Age", "600"),
+            ("Vary", "Origin"),
+            ("Content-Length", "0"),
+        ]
 
     def response_headers(self, origin: str | None) -> Headers:
         if not self.origins or origin is None:
             return []
         if origin not in self.origins:
             return [("Vary", "Origin")]
-        return [("Access-Control-Allow-Origin", origin),
-                ("Access-Control-Expose-Headers", EXPOSED_HEADERS), ("Vary", "Origin")]
+        return [
+            ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
+            ("Vary", "Origin"),
+        ]

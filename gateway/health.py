@@ -52,8 +52,14 @@ def probe_app(app: WsgiApp) -> str:
 class Readiness:
     """Every upstream's /readyz, probed in parallel, cached for a few seconds."""
 
-    def __init__(self, replicas: Mapping[str, list[Replica]], apps: Mapping[str, WsgiApp],
-                 cache_seconds: float, timeout: float, interval: float) -> None:
+    def __init__(
+        self,
+        replicas: Mapping[str, list[Replica]],
+        apps: Mapping[str, WsgiApp],
+        cache_seconds: float,
+        timeout: float,
+        interval: float,
+    ) -> None:
         self.replicas = replicas
         self.apps = apps
         self.cache_seconds = cache_seconds
@@ -78,9 +84,9 @@ class Readiness:
         for replicas in self.replicas.values():
             for replica in replicas:
                 thread = threading.Thread(
-                    target=lambda r=replica: outcomes.__setitem__(r.base_url,
-                                                                  probe_replica(r, self.timeout)),
-                    daemon=True)
+                    target=lambda r=replica: outcomes.__setitem__(r.base_url, probe_replica(r, self.timeout)),
+                    daemon=True,
+                )
                 thread.start()
                 threads.append(thread)
         for service, app in self.apps.items():
@@ -98,8 +104,12 @@ class Readiness:
         for service in self.apps:
             checks[service] = outcomes[f"in-process:{service}"]
         ready = all(v == "ok" for v in checks.values())
-        return {"status": "ready" if ready else "not-ready", "service": "gateway",
-                "checks": checks, "replicas": details}
+        return {
+            "status": "ready" if ready else "not-ready",
+            "service": "gateway",
+            "checks": checks,
+            "replicas": details,
+        }
 
     def start_background(self) -> None:
         """Probe every `interval` seconds in this process, ejecting replicas that fail."""

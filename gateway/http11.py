@@ -26,12 +26,28 @@ class ProtocolError(OSError):
 class Response:
     """Status, headers and a body reader of one response."""
 
-    __slots__ = ("status", "reason", "headers", "length", "chunked", "will_close", "_file",
-                 "_remaining", "complete")
+    __slots__ = (
+        "status",
+        "reason",
+        "headers",
+        "length",
+        "chunked",
+        "will_close",
+        "_file",
+        "_remaining",
+        "complete",
+    )
 
-    def __init__(self, file: io.BufferedReader, status: int, reason: str,
-                 headers: list[tuple[str, str]],
-                 *, head: bool, keep_alive: bool) -> None:
+    def __init__(
+        self,
+        file: io.BufferedReader,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        *,
+        head: bool,
+        keep_alive: bool,
+    ) -> None:
         self._file = file
         self.status = status
         self.reason = reason
@@ -50,8 +66,9 @@ class Response:
             except ValueError:
                 raise ProtocolError("bad Content-Length from the service") from None
         connection = lowered.get("connection", "").lower()
-        self.will_close = (not keep_alive or "close" in connection
-                           or (self.length is None and not self.chunked))
+        self.will_close = (
+            not keep_alive or "close" in connection or (self.length is None and not self.chunked)
+        )
         self._remaining = self.length
         if self.length == 0:
             self.complete = True
@@ -108,8 +125,15 @@ class Connection:
     def settimeout(self, seconds: float) -> None:
         self.sock.settimeout(seconds)
 
-    def request(self, method: str, target: str, host: str, headers: list[tuple[str, str]],
-                body: bytes, send_length: bool) -> Response:
+    def request(
+        self,
+        method: str,
+        target: str,
+        host: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        send_length: bool,
+    ) -> Response:
         """Send one request and read the response head (the body stays to be read)."""
         lines = [f"{method} {target} HTTP/1.1\r\nHost: {host}\r\n"]
         for name, value in headers:
@@ -136,9 +160,11 @@ class Connection:
             if 100 <= status < 200 and status != 101:
                 continue  # interim response (e.g. 103 Early Hints): wait for the final one
             keep_alive = version == "HTTP/1.1" or any(
-                n.lower() == "connection" and "keep-alive" in v.lower() for n, v in headers)
-            return Response(self.file, status, rest[0] if rest else "", headers, head=head,
-                            keep_alive=keep_alive)
+                n.lower() == "connection" and "keep-alive" in v.lower() for n, v in headers
+            )
+            return Response(
+                self.file, status, rest[0] if rest else "", headers, head=head, keep_alive=keep_alive
+            )
 
     def _read_headers(self) -> list[tuple[str, str]]:
         headers: list[tuple[str, str]] = []

@@ -36,31 +36,34 @@ class LocalEndpoints:
         self._clients = 0
         self._clients_lock = threading.Lock()
 
-    def serve(self, method: str, path: str, environ: dict[str, Any], start_response: StartResponse,
-              edge: Headers) -> Iterable[bytes]:
+    def serve(
+        self, method: str, path: str, environ: dict[str, Any], start_response: StartResponse, edge: Headers
+    ) -> Iterable[bytes]:
         """Probes, metrics and the packaged web UI (GET and HEAD only)."""
         if method not in ("GET", "HEAD"):
-            raise EdgeProblem(405, f"{method} is not allowed here.", type_="method-not-allowed",
-                              headers=_READ_ONLY)
+            raise EdgeProblem(
+                405, f"{method} is not allowed here.", type_="method-not-allowed", headers=_READ_ONLY
+            )
         if path == "/healthz":
             return send_json(start_response, 200, {"status": "ok", "service": "gateway"}, edge)
         if path == "/readyz":
             return self.readyz(start_response, edge)
         if path == "/metrics":
             body, content_type = self.gateway.metrics.render()
-            start_response("200 OK", [("Content-Type", content_type),
-                                      ("Content-Length", str(len(body))), *edge])
+            start_response(
+                "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body))), *edge]
+            )
             return [body]
         if path == "/auth/config":
             return send_json(start_response, 200, self.sign_in_config(), edge)
         if path == "/auth/demo-identities":
             if self.gateway.demo_identities is None:
-                raise EdgeProblem(404, "Demo identities exist only in the embedded mode.",
-                                  type_="not-found")
+                raise EdgeProblem(404, "Demo identities exist only in the embedded mode.", type_="not-found")
             return send_json(start_response, 200, self.gateway.demo_identities, edge)
         if path == "/console":
-            start_response("308 Permanent Redirect", [("Location", "/console/"),
-                                                      ("Content-Length", "0"), *edge])
+            start_response(
+                "308 Permanent Redirect", [("Location", "/console/"), ("Content-Length", "0"), *edge]
+            )
             return []
         return static.serve_file(static.locate(path), environ, start_response, edge)
 
@@ -68,8 +71,12 @@ class LocalEndpoints:
         """How the web UI signs people in: demo identities (embedded) or OpenID Connect."""
         settings = self.gateway.settings
         if settings.oidc_issuer and settings.oidc_client_id:
-            return {"mode": "oidc", "issuer": settings.oidc_issuer.rstrip("/"),
-                    "client_id": settings.oidc_client_id, "scope": settings.oidc_scope}
+            return {
+                "mode": "oidc",
+                "issuer": settings.oidc_issuer.rstrip("/"),
+                "client_id": settings.oidc_client_id,
+                "scope": settings.oidc_scope,
+            }
         if self.gateway.demo_identities is not None:
             return {"mode": "demo"}
         return {"mode": "token"}
@@ -79,37 +86,50 @@ class LocalEndpoints:
         report = self.gateway.readiness.report()
         if report["status"] == "ready":
             return send_json(start_response, 200, report, edge)
-        raise EdgeProblem(503, "A service has no ready replica.", type_="not-ready",
-                          headers=[("Retry-After", "5")], checks=report["checks"],
-                          replicas=report["replicas"])
+        raise EdgeProblem(
+            503,
+            "A service has no ready replica.",
+            type_="not-ready",
+            headers=[("Retry-After", "5")],
+            checks=report["checks"],
+            replicas=report["replicas"],
+        )
 
-    def preflight(self, environ: dict[str, Any], start_response: StartResponse,
-                  trace: Trace) -> Iterable[bytes]:
+    def preflight(
+        self, environ: dict[str, Any], start_response: StartResponse, trace: Trace
+    ) -> Iterable[bytes]:
         """Answer a CORS preflight for a configured origin; 403 for any other."""
         origin = environ["HTTP_ORIGIN"]
         if not self.gateway.cors.allows(origin):
-            raise EdgeProblem(403, f"The origin {origin} may not call this API from a browser.",
-                              type_="cors-origin-refused")
-        start_response("204 No Content", [*self.gateway.cors.preflight_headers(origin),
-                                          *trace.headers()])
+            raise EdgeProblem(
+                403, f"The origin {origin} may not call this API from a browser.", type_="cors-origin-refused"
+            )
+        start_response("204 No Content", [*self.gateway.cors.preflight_headers(origin), *trace.headers()])
         return []
 
-    def openapi(self, method: str, start_response: StartResponse,
-                edge: Headers) -> Iterable[bytes]:
+    def openapi(self, method: str, start_response: StartResponse, edge: Headers) -> Iterable[bytes]:
         """The merged OpenAPI document of every service."""
         if method not in ("GET", "HEAD"):
-            raise EdgeProblem(405, f"{method} is not allowed here.", type_="method-not-allowed",
-                              headers=_READ_ONLY)
+            raise EdgeProblem(
+                405, f"{method} is not allowed here.", type_="method-not-allowed", headers=_READ_ONLY
+            )
         body = self.gateway.documents.body()
-        start_response("200 OK", [("Content-Type", "application/json"),
-                                  ("Content-Length", str(len(body))),
-                                  ("Cache-Control", "no-cache"), *edge])
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-cache"),
+                *edge,
+            ],
+        )
         return [] if method == "HEAD" else [body]
 
     def fetch_json(self, service: str, path: str) -> dict[str, Any] | None:
         """GET `path` of `service` through its upstream; None when it does not answer 200 JSON."""
-        environ = EnvironBuilder(path=f"/api/{service}{path}",
-                                 headers={"Accept": "application/json"}).get_environ()
+        environ = EnvironBuilder(
+            path=f"/api/{service}{path}", headers={"Accept": "application/json"}
+        ).get_environ()
         settings = self.gateway.settings.with_changes(read_timeout=5.0)
         try:
             request = build_proxy_request(environ, service, settings, Trace(environ))
@@ -127,15 +147,27 @@ class LocalEndpoints:
             log.warning("cannot read %s from %s: %s", path, service, exc)
             return None
 
-    def event_stream(self, environ: dict[str, Any], start_response: StartResponse,
-                     edge: Headers, principal: Principal | None) -> Iterable[bytes]:
+    def event_stream(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        edge: Headers,
+        principal: Principal | None,
+    ) -> Iterable[bytes]:
         """Platform events as Server-Sent Events, filtered by `types` and communities."""
         if environ.get("REQUEST_METHOD") != "GET":
-            raise EdgeProblem(405, "The event stream is read with GET.",
-                              type_="method-not-allowed", headers=[("Allow", "GET")])
+            raise EdgeProblem(
+                405,
+                "The event stream is read with GET.",
+                type_="method-not-allowed",
+                headers=[("Allow", "GET")],
+            )
         if principal is None or not principal.has_role(*EVENT_STREAM_ROLES):
-            raise EdgeProblem(403, "The event stream needs one of the roles: "
-                                   f"{', '.join(EVENT_STREAM_ROLES)}.", type_="forbidden")
+            raise EdgeProblem(
+                403,
+                f"The event stream needs one of the roles: {', '.join(EVENT_STREAM_ROLES)}.",
+                type_="forbidden",
+            )
         feed = self.gateway.feed
         if feed is None:
             raise EdgeProblem(503, "No event bus is configured (AMQP_URL).", type_="unavailable")
@@ -143,22 +175,42 @@ class LocalEndpoints:
         try:
             patterns = parse_types(query.get("types", [None])[0])
         except ValueError as exc:
-            raise EdgeProblem(422, str(exc), type_="validation-failed",
-                              errors={"types": [str(exc)]}) from None
+            raise EdgeProblem(
+                422, str(exc), type_="validation-failed", errors={"types": [str(exc)]}
+            ) from None
         feed.start()
         if not feed.ready.wait(self.gateway.settings.connect_timeout):
-            raise EdgeProblem(503, "The event bus is not reachable right now.",
-                              type_="unavailable", headers=[("Retry-After", "10")])
+            raise EdgeProblem(
+                503,
+                "The event bus is not reachable right now.",
+                type_="unavailable",
+                headers=[("Retry-After", "10")],
+            )
         with self._clients_lock:
             if self._clients >= self.gateway.settings.sse_max_clients:
-                raise EdgeProblem(503, "Too many event stream clients on this gateway process.",
-                                  type_="unavailable", headers=[("Retry-After", "30")])
+                raise EdgeProblem(
+                    503,
+                    "Too many event stream clients on this gateway process.",
+                    type_="unavailable",
+                    headers=[("Retry-After", "30")],
+                )
             self._clients += 1
-        start_response("200 OK", [("Content-Type", "text/event-stream; charset=utf-8"),
-                                  ("Cache-Control", "no-cache"), ("X-Accel-Buffering", "no"),
-                                  *edge])
-        body = event_stream(feed, principal, patterns, environ.get("HTTP_LAST_EVENT_ID"),
-                            self.gateway.settings.sse_heartbeat_seconds)
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/event-stream; charset=utf-8"),
+                ("Cache-Control", "no-cache"),
+                ("X-Accel-Buffering", "no"),
+                *edge,
+            ],
+        )
+        body = event_stream(
+            feed,
+            principal,
+            patterns,
+            environ.get("HTTP_LAST_EVENT_ID"),
+            self.gateway.settings.sse_heartbeat_seconds,
+        )
         return _Counted(body, self)
 
     def _client_left(self) -> None:

@@ -31,12 +31,13 @@ class _BreakerCollector(Collector):
         self.replicas = replicas
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        family = GaugeMetricFamily("gateway_upstream_available",
-                                   "1 when the replica takes traffic, 0 when ejected",
-                                   labels=["service", "replica"])
+        family = GaugeMetricFamily(
+            "gateway_upstream_available",
+            "1 when the replica takes traffic, 0 when ejected",
+            labels=["service", "replica"],
+        )
         for replica in self.replicas():
-            family.add_metric([replica.service, replica.base_url],
-                              1.0 if replica.available else 0.0)
+            family.add_metric([replica.service, replica.base_url], 1.0 if replica.available else 0.0)
         yield family
 
 
@@ -45,20 +46,34 @@ class GatewayMetrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Counter("gateway_requests_total", "Requests answered by the gateway",
-                                ["route", "status"], registry=self.registry)
+        self.requests = Counter(
+            "gateway_requests_total",
+            "Requests answered by the gateway",
+            ["route", "status"],
+            registry=self.registry,
+        )
         self.upstream_calls = Counter(
             "gateway_upstream_requests_total",
             "Calls to service replicas by outcome (HTTP status, connect_error, timeout, broken)",
-            ["service", "replica", "outcome"], registry=self.registry)
+            ["service", "replica", "outcome"],
+            registry=self.registry,
+        )
         self.upstream_latency = Histogram(
-            "gateway_upstream_duration_seconds", "Time until a replica's response headers",
-            ["service"], buckets=LATENCY_BUCKETS, registry=self.registry)
-        self.rate_limited = Counter("gateway_rate_limited_total", "Requests refused with 429",
-                                    ["route_class"], registry=self.registry)
-        self.stream_clients = Gauge("gateway_event_stream_clients",
-                                    "Open Server-Sent Events connections",
-                                    registry=self.registry, multiprocess_mode="livesum")
+            "gateway_upstream_duration_seconds",
+            "Time until a replica's response headers",
+            ["service"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.rate_limited = Counter(
+            "gateway_rate_limited_total", "Requests refused with 429", ["route_class"], registry=self.registry
+        )
+        self.stream_clients = Gauge(
+            "gateway_event_stream_clients",
+            "Open Server-Sent Events connections",
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
         self._children: dict[tuple[str, ...], Any] = {}
         self._replicas: Callable[[], Iterable[Replica]] = list
         self.registry.register(_BreakerCollector(lambda: self._replicas()))
@@ -78,7 +93,8 @@ class GatewayMetrics:
         child = self._children.get(key)
         if child is None:
             child = self._children[key] = self.upstream_calls.labels(
-                replica.service, replica.base_url, outcome)
+                replica.service, replica.base_url, outcome
+            )
         child.inc()
         latency_key = ("l", replica.service)
         histogram = self._children.get(latency_key)

@@ -17,35 +17,79 @@ from typing import Any
 
 log = logging.getLogger("gateway.openapi")
 
-COMPONENT_KINDS = ("schemas", "responses", "parameters", "examples", "requestBodies", "headers",
-                   "links", "callbacks")
+COMPONENT_KINDS = (
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "links",
+    "callbacks",
+)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
-_PROBLEM = {"description": "Problem details (RFC 9457)",
-            "content": {"application/problem+json": {"schema": {"type": "object"}}}}
+_PROBLEM = {
+    "description": "Problem details (RFC 9457)",
+    "content": {"application/problem+json": {"schema": {"type": "object"}}},
+}
 
 GATEWAY_PATHS: dict[str, Any] = {
-    "/healthz": {"get": {"tags": ["gateway"], "summary": "The gateway process is alive.",
-                         "security": [], "responses": {"200": {"description": "Alive"}}}},
-    "/readyz": {"get": {"tags": ["gateway"], "security": [],
-                        "summary": "Every service has a ready replica (each one's /readyz).",
-                        "responses": {"200": {"description": "Ready"}, "503": _PROBLEM}}},
-    "/metrics": {"get": {"tags": ["gateway"], "security": [],
-                         "summary": "Prometheus metrics of the gateway.",
-                         "responses": {"200": {"description": "Text exposition format"}}}},
-    "/api/events/stream": {"get": {
-        "tags": ["gateway"],
-        "summary": "Platform events as Server-Sent Events (department, subdistrict officer, "
-                   "admin).",
-        "parameters": [
-            {"name": "types", "in": "query", "required": False,
-             "description": "Comma-separated event name patterns (`*` one word, `#` any), "
-                            "e.g. grid.case.*", "schema": {"type": "string"}},
-            {"name": "Last-Event-ID", "in": "header", "required": False,
-             "description": "Resume after this event id", "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "One SSE message per CloudEvent",
-                              "content": {"text/event-stream": {"schema": {"type": "string"}}}},
-                      "401": _PROBLEM, "403": _PROBLEM}}},
+    "/healthz": {
+        "get": {
+            "tags": ["gateway"],
+            "summary": "The gateway process is alive.",
+            "security": [],
+            "responses": {"200": {"description": "Alive"}},
+        }
+    },
+    "/readyz": {
+        "get": {
+            "tags": ["gateway"],
+            "security": [],
+            "summary": "Every service has a ready replica (each one's /readyz).",
+            "responses": {"200": {"description": "Ready"}, "503": _PROBLEM},
+        }
+    },
+    "/metrics": {
+        "get": {
+            "tags": ["gateway"],
+            "security": [],
+            "summary": "Prometheus metrics of the gateway.",
+            "responses": {"200": {"description": "Text exposition format"}},
+        }
+    },
+    "/api/events/stream": {
+        "get": {
+            "tags": ["gateway"],
+            "summary": "Platform events as Server-Sent Events (department, subdistrict officer, admin).",
+            "parameters": [
+                {
+                    "name": "types",
+                    "in": "query",
+                    "required": False,
+                    "description": "Comma-separated event name patterns (`*` one word, `#` any), "
+                    "e.g. grid.case.*",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": False,
+                    "description": "Resume after this event id",
+                    "schema": {"type": "string"},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "One SSE message per CloudEvent",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "401": _PROBLEM,
+                "403": _PROBLEM,
+            },
+        }
+    },
 }
 
 
@@ -74,8 +118,10 @@ def _rewrite(node: Any, service: str, names: Mapping[str, Mapping[str, str]]) ->
             if key == "$ref" and isinstance(value, str):
                 out[key] = _rename_ref(value, service, names)
             elif key == "discriminator" and isinstance(value, dict) and "mapping" in value:
-                out[key] = {**value, "mapping": {k: _rename_ref(v, service, names)
-                                                 for k, v in value["mapping"].items()}}
+                out[key] = {
+                    **value,
+                    "mapping": {k: _rename_ref(v, service, names) for k, v in value["mapping"].items()},
+                }
             else:
                 out[key] = _rewrite(value, service, names)
         return out
@@ -84,17 +130,19 @@ def _rewrite(node: Any, service: str, names: Mapping[str, Mapping[str, str]]) ->
     return node
 
 
-def merge_documents(documents: Mapping[str, Mapping[str, Any]], *, version: str = "1.0.0",
-                    unavailable: tuple[str, ...] = ()) -> dict[str, Any]:
+def merge_documents(
+    documents: Mapping[str, Mapping[str, Any]], *, version: str = "1.0.0", unavailable: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Merge `service → OpenAPI document` into one document served under /api/<service>."""
-    description = ("Every service of the community platform behind the gateway. Send "
-                   "`Authorization: Bearer <token>`; public routes need none.")
+    description = (
+        "Every service of the community platform behind the gateway. Send "
+        "`Authorization: Bearer <token>`; public routes need none."
+    )
     if unavailable:
         description += f" Not included right now (unreachable): {', '.join(unavailable)}."
     merged: dict[str, Any] = {
         "openapi": "3.0.3",
-        "info": {"title": "Community services platform API", "version": version,
-                 "description": description},
+        "info": {"title": "Community services platform API", "version": version, "description": description},
         "servers": [{"url": "/"}],
         "tags": [{"name": "gateway", "description": "The gateway's own endpoints"}],
         "paths": copy.deepcopy(GATEWAY_PATHS),
@@ -104,8 +152,9 @@ def merge_documents(documents: Mapping[str, Mapping[str, Any]], *, version: str 
     components = merged["components"]
     for service, document in documents.items():
         source = document.get("components", {})
-        names = {kind: {name: f"{service}.{name}" for name in source.get(kind, {})}
-                 for kind in COMPONENT_KINDS}
+        names = {
+            kind: {name: f"{service}.{name}" for name in source.get(kind, {})} for kind in COMPONENT_KINDS
+        }
         rewritten = _rewrite(document, service, names)
         service_security = rewritten.get("security")
         for tag in rewritten.get("tags", []):
@@ -115,12 +164,14 @@ def merge_documents(documents: Mapping[str, Mapping[str, Any]], *, version: str 
                 operation = item.get(method)
                 if not isinstance(operation, dict):
                     continue
-                operation["tags"] = [f"{service}: {t}" for t in operation.get("tags", [])] \
-                    or [service]
+                operation["tags"] = [f"{service}: {t}" for t in operation.get("tags", [])] or [service]
                 if "operationId" in operation:
                     operation["operationId"] = f"{service}.{operation['operationId']}"
-                if "security" not in operation and service_security is not None \
-                        and service_security != merged["security"]:
+                if (
+                    "security" not in operation
+                    and service_security is not None
+                    and service_security != merged["security"]
+                ):
                     operation["security"] = service_security
             merged["paths"][f"/api/{service}{path}"] = item
         for kind in COMPONENT_KINDS:
@@ -128,16 +179,16 @@ def merge_documents(documents: Mapping[str, Mapping[str, Any]], *, version: str 
                 components.setdefault(kind, {})[names[kind][name]] = value
         for name, scheme in source.get("securitySchemes", {}).items():
             if components["securitySchemes"].setdefault(name, scheme) != scheme:
-                log.warning("%s defines security scheme %s differently; kept the first",
-                            service, name)
+                log.warning("%s defines security scheme %s differently; kept the first", service, name)
     return merged
 
 
 class MergedDocument:
     """The merged document, rebuilt when older than `ttl` (sooner while a service is missing)."""
 
-    def __init__(self, fetch: Callable[[str], dict[str, Any] | None], services: tuple[str, ...],
-                 ttl: float) -> None:
+    def __init__(
+        self, fetch: Callable[[str], dict[str, Any] | None], services: tuple[str, ...], ttl: float
+    ) -> None:
         self.fetch = fetch
         self.services = services
         self.ttl = ttl

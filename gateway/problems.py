@@ -23,8 +23,15 @@ def status_line(status: int) -> str:
 class EdgeProblem(Exception):
     """An error the gateway answers itself, before or instead of the service."""
 
-    def __init__(self, status: int, detail: str, *, type_: str | None = None,
-                 headers: Headers | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        type_: str | None = None,
+        headers: Headers | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -33,8 +40,9 @@ class EdgeProblem(Exception):
         self.extra = extra
 
 
-def problem_body(status: int, detail: str, instance: str, request_id: str | None,
-                 type_: str | None = None, **extra: Any) -> bytes:
+def problem_body(
+    status: int, detail: str, instance: str, request_id: str | None, type_: str | None = None, **extra: Any
+) -> bytes:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + type_ if type_ else "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -48,22 +56,36 @@ def problem_body(status: int, detail: str, instance: str, request_id: str | None
     return json.dumps(body, ensure_ascii=False).encode()
 
 
-def send_problem(start_response: StartResponse, problem: EdgeProblem, instance: str,
-                 request_id: str | None, extra_headers: Headers = ()) -> Iterable[bytes]:
+def send_problem(
+    start_response: StartResponse,
+    problem: EdgeProblem,
+    instance: str,
+    request_id: str | None,
+    extra_headers: Headers = (),
+) -> Iterable[bytes]:
     """Answer `problem` as application/problem+json."""
-    body = problem_body(problem.status, problem.detail, instance, request_id, problem.type,
-                        **problem.extra)
-    headers = [("Content-Type", PROBLEM_JSON), ("Content-Length", str(len(body))),
-               *problem.headers, *extra_headers]
+    body = problem_body(problem.status, problem.detail, instance, request_id, problem.type, **problem.extra)
+    headers = [
+        ("Content-Type", PROBLEM_JSON),
+        ("Content-Length", str(len(body))),
+        *problem.headers,
+        *extra_headers,
+    ]
     start_response(status_line(problem.status), headers)
     return [body]
 
 
-def send_json(start_response: StartResponse, status: int, payload: Any,
-              extra_headers: Headers = (),
-              content_type: str = "application/json") -> Iterable[bytes]:
+def send_json(
+    start_response: StartResponse,
+    status: int,
+    payload: Any,
+    extra_headers: Headers = (),
+    content_type: str = "application/json",
+) -> Iterable[bytes]:
     """Answer `payload` as JSON."""
     body = json.dumps(payload, ensure_ascii=False).encode()
-    start_response(status_line(status), [("Content-Type", content_type),
-                                         ("Content-Length", str(len(body))), *extra_headers])
+    start_response(
+        status_line(status),
+        [("Content-Type", content_type), ("Content-Length", str(len(body))), *extra_headers],
+    )
     return [body]

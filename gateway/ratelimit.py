@@ -37,10 +37,10 @@ ALLOWED = Verdict(True)
 class RateLimiter:
     """Fixed-window counters keyed by route class and caller (one INCR on Redis)."""
 
-    def __init__(self, limits: Mapping[str, str], redis_url: str | None = None,
-                 key_prefix: str = "community-gateway") -> None:
-        self.items: dict[str, RateLimitItem] = {name: parse(value)
-                                                for name, value in limits.items()}
+    def __init__(
+        self, limits: Mapping[str, str], redis_url: str | None = None, key_prefix: str = "community-gateway"
+    ) -> None:
+        self.items: dict[str, RateLimitItem] = {name: parse(value) for name, value in limits.items()}
         if redis_url:
             self.storage = storage_from_string(redis_url, key_prefix=key_prefix)
         else:

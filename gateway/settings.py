@@ -33,8 +33,7 @@ def _route_timeouts(value: str | None) -> tuple[tuple[str, float], ...]:
     for item in _list(value):
         prefix, _, seconds = item.partition("=")
         if not seconds:
-            raise ValueError(
-                f"GATEWAY_ROUTE_TIMEOUTS item {item!r} is not <service/path>=<seconds>")
+            raise ValueError(f"GATEWAY_ROUTE_TIMEOUTS item {item!r} is not <service/path>=<seconds>")
         pairs.append(("/api/" + prefix.strip().strip("/"), float(seconds)))
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 

@@ -57,11 +57,11 @@ def locate(path: str) -> Path:
     if path == "/api/docs":
         return DOCS_PAGE
     if path.startswith("/static/"):
-        return _resolve(STATIC, path[len("/static/"):], spa=False)
+        return _resolve(STATIC, path[len("/static/") :], spa=False)
     if path == "/console" or path.startswith("/console/"):
-        return _resolve(WEB / "console", path[len("/console"):], spa=True)
+        return _resolve(WEB / "console", path[len("/console") :], spa=True)
     if path.startswith("/display/"):
-        rest = path[len("/display/"):].strip("/")
+        rest = path[len("/display/") :].strip("/")
         if rest in COMMUNITIES:
             return _resolve(WEB / "display", "index.html", spa=False)
         if rest.count("/") == 0 and "." not in rest:
@@ -70,12 +70,12 @@ def locate(path: str) -> Path:
     return _resolve(WEB / "portal", path, spa=True)
 
 
-def serve_file(file: Path, environ: dict[str, Any], start_response: Any,
-               extra_headers: list[tuple[str, str]]) -> Iterable[bytes]:
+def serve_file(
+    file: Path, environ: dict[str, Any], start_response: Any, extra_headers: list[tuple[str, str]]
+) -> Iterable[bytes]:
     """Send `file` with conditional-request support (ETag, Last-Modified) and our headers."""
     is_page = file.suffix == ".html"
-    response = send_file(str(file), environ, conditional=True, etag=True,
-                         max_age=None if is_page else 300)
+    response = send_file(str(file), environ, conditional=True, etag=True, max_age=None if is_page else 300)
     if is_page:
         response.headers["Cache-Control"] = "no-cache"
 

@@ -66,8 +66,7 @@ class EventFeed:
                 return
             self._pid = os.getpid()
             self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="gateway-event-feed",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="gateway-event-feed", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
@@ -95,9 +94,14 @@ class EventFeed:
     def _consume(self) -> None:
         with self._connect() as connection:
             self.bus.declare(connection)
-            queue = Queue(self.bus.settings.queue_name(f"stream.{uuid.uuid4().hex[:12]}"),
-                          exchange=self.bus.exchange, routing_key="#", exclusive=True,
-                          auto_delete=True, durable=False)
+            queue = Queue(
+                self.bus.settings.queue_name(f"stream.{uuid.uuid4().hex[:12]}"),
+                exchange=self.bus.exchange,
+                routing_key="#",
+                exclusive=True,
+                auto_delete=True,
+                durable=False,
+            )
             with connection.Consumer(queue, on_message=self._on_message, no_ack=True):
                 self.ready.set()
                 while not self._stop.is_set():
@@ -114,8 +118,12 @@ class EventFeed:
         except events.MalformedEvent as exc:
             log.warning("skipping a malformed event: %s", exc)
             return
-        self.add(event["id"], name, event.get("community"),
-                 json.dumps(event, ensure_ascii=False, separators=(",", ":")))
+        self.add(
+            event["id"],
+            name,
+            event.get("community"),
+            json.dumps(event, ensure_ascii=False, separators=(",", ":")),
+        )
 
     def add(self, event_id: str, name: str, community: str | None, text: str) -> None:
         """Append one event (evicting the oldest) and wake the streams."""
@@ -155,8 +163,10 @@ def parse_types(value: str | None) -> tuple[str, ...]:
     patterns = tuple(p.strip() for p in (value or "#").split(",") if p.strip())
     bad = [p for p in patterns if not TYPE_PATTERN.match(p)]
     if bad or not patterns or len(patterns) > 20:
-        raise ValueError("types must be up to 20 comma-separated event name patterns such as "
-                         "grid.case.* or intake.case.referred")
+        raise ValueError(
+            "types must be up to 20 comma-separated event name patterns such as "
+            "grid.case.* or intake.case.referred"
+        )
     return patterns
 
 
@@ -168,8 +178,13 @@ def _notice(kind: str, detail: str) -> bytes:
     return f"event: {kind}\ndata: {json.dumps({'detail': detail})}\n\n".encode()
 
 
-def event_stream(feed: EventFeed, principal: Principal, patterns: tuple[str, ...],
-                 last_event_id: str | None, heartbeat: float) -> Iterator[bytes]:
+def event_stream(
+    feed: EventFeed,
+    principal: Principal,
+    patterns: tuple[str, ...],
+    last_event_id: str | None,
+    heartbeat: float,
+) -> Iterator[bytes]:
     """The SSE body for one client: resume, then live events, with keep-alive comments.
 
     The starting point is fixed now, when the client connects, not when the server first
@@ -181,8 +196,11 @@ def event_stream(feed: EventFeed, principal: Principal, patterns: tuple[str, ...
     else:
         found = feed.position_of(last_event_id)
         if found is None:
-            opening += _notice("reset", "Last-Event-ID is not in the replay buffer any more; "
-                                        "replaying every buffered event (some may be missing).")
+            opening += _notice(
+                "reset",
+                "Last-Event-ID is not in the replay buffer any more; "
+                "replaying every buffered event (some may be missing).",
+            )
             cursor = feed.first_position() - 1
         else:
             cursor = found
@@ -190,8 +208,14 @@ def event_stream(feed: EventFeed, principal: Principal, patterns: tuple[str, ...
     return _follow(feed, opening, cursor, communities, patterns, heartbeat)
 
 
-def _follow(feed: EventFeed, opening: bytes, cursor: int, communities: frozenset[str] | None,
-            patterns: tuple[str, ...], heartbeat: float) -> Iterator[bytes]:
+def _follow(
+    feed: EventFeed,
+    opening: bytes,
+    cursor: int,
+    communities: frozenset[str] | None,
+    patterns: tuple[str, ...],
+    heartbeat: float,
+) -> Iterator[bytes]:
     yield opening
     while True:
         entries = feed.after(cursor, heartbeat)
@@ -199,8 +223,10 @@ def _follow(feed: EventFeed, opening: bytes, cursor: int, communities: frozenset
             yield b": keep-alive\n\n"
             continue
         if entries[0].position > cursor + 1:
-            yield _notice("gap", "Events were evicted from the replay buffer before they "
-                                 "could be sent; some are missing.")
+            yield _notice(
+                "gap",
+                "Events were evicted from the replay buffer before they could be sent; some are missing.",
+            )
         for entry in entries:
             cursor = entry.position
             if communities is not None and entry.community and entry.community not in communities:

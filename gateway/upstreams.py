@@ -63,8 +63,14 @@ class CircuitBreaker:
 class Replica:
     """One base URL of a service with its idle keep-alive connections and its breaker."""
 
-    def __init__(self, service: str, base_url: str, breaker: CircuitBreaker,
-                 pool_size: int = 64, idle_seconds: float = 1.5) -> None:
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        breaker: CircuitBreaker,
+        pool_size: int = 64,
+        idle_seconds: float = 1.5,
+    ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"{service}: {base_url!r} is not an http(s) base URL")

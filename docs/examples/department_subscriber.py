@@ -21,8 +21,7 @@ QUEUE = os.environ.get("DEPARTMENT_QUEUE", "department.city_management.events")
 
 def handle(event: dict) -> None:
     """Do the department's work; here, print one line per event."""
-    print(event["type"], event["subject"], event.get("community"), json.dumps(event["data"]),
-          flush=True)
+    print(event["type"], event["subject"], event.get("community"), json.dumps(event["data"]), flush=True)
 
 
 def main(patterns: list[str], limit: int = 0) -> None:

@@ -134,9 +134,7 @@ def create_app(
             "info": {"description": description},
             "servers": [{"url": f"/api/{name}"}],
             "components": {
-                "securitySchemes": {
-                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-                }
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
             },
             "security": [{"bearerAuth": []}],
         },
@@ -159,7 +157,8 @@ def create_app(
             if not (mimetype in allowed or (mimetype.endswith("+json") and "application/json" in allowed)):
                 raise errors.Problem(
                     f"Send the body as {' or '.join(allowed)} (got {mimetype or 'no content type'}).",
-                    status=415, type="unsupported-media-type",
+                    status=415,
+                    type="unsupported-media-type",
                 )
         if request.endpoint and request.endpoint.startswith("api-docs."):
             view = auth.public(lambda: None)
@@ -185,5 +184,3 @@ def _method_handler(view: Any) -> Any:
     if view_class is not None:
         return getattr(view_class, request.method.lower(), view)
     return view
-
-

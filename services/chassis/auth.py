@@ -251,6 +251,7 @@ def bearer_token(header: str | None) -> str | None:
 
 # -- Flask integration ----------------------------------------------------------------
 
+
 def public(view: F) -> F:
     """Mark a view as reachable without a token."""
     view.community_public = True  # type: ignore[attr-defined]

@@ -49,8 +49,10 @@ class Blueprint(flask_smorest.Blueprint):
             def bounded(*args: Any, **view_kwargs: Any) -> Any:
                 parameters = view_kwargs.get("pagination_parameters")
                 if parameters is not None and parameters.page > MAX_PAGE:
-                    raise Unprocessable("The page number is beyond any list this API serves.",
-                                        errors={"query.page": [f"Must be at most {MAX_PAGE}."]})
+                    raise Unprocessable(
+                        "The page number is beyond any list this API serves.",
+                        errors={"query.page": [f"Must be at most {MAX_PAGE}."]},
+                    )
                 return view(*args, **view_kwargs)
 
             return paginated(bounded)

@@ -78,8 +78,9 @@ class Bus:
                 "x-dead-letter-routing-key": main,
             }
             queues.append(
-                Queue(f"{main}.retry.{step}", durable=True,
-                      queue_arguments=self._queue_arguments(**arguments))
+                Queue(
+                    f"{main}.retry.{step}", durable=True, queue_arguments=self._queue_arguments(**arguments)
+                )
             )
         return queues
 

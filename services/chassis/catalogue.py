@@ -19,20 +19,37 @@ from .events import CONTENT_TYPE, EventType, topic_matches
 
 EXCHANGE_BINDING = {
     "is": "routingKey",
-    "exchange": {"name": "community.events", "type": "topic", "durable": True,
-                 "autoDelete": False, "vhost": "/"},
+    "exchange": {
+        "name": "community.events",
+        "type": "topic",
+        "durable": True,
+        "autoDelete": False,
+        "vhost": "/",
+    },
     "bindingVersion": "0.3.0",
 }
 
 ENVELOPE = {
     "type": "object",
     "description": "CloudEvents 1.0, structured JSON mode.",
-    "required": ["specversion", "id", "source", "type", "time", "subject", "datacontenttype",
-                 "data", "sequence"],
+    "required": [
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "time",
+        "subject",
+        "datacontenttype",
+        "data",
+        "sequence",
+    ],
     "properties": {
         "specversion": {"type": "string", "const": "1.0"},
-        "id": {"type": "string", "format": "uuid",
-               "description": "Unique per event; consumers dedupe on it."},
+        "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "Unique per event; consumers dedupe on it.",
+        },
         "source": {"type": "string", "description": "/services/<name>"},
         "type": {"type": "string", "description": "<event name>.v<version>"},
         "subject": {"type": "string", "description": "Aggregate id"},
@@ -68,12 +85,18 @@ def document() -> dict[str, Any]:
     for producer, event in sorted(published, key=lambda item: item[1].name):
         key = _camel(event.name)
         consumers = sorted(
-            service for service, patterns in consumed.items()
+            service
+            for service, patterns in consumed.items()
             if any(topic_matches(p, event.name) for p in patterns)
         )
-        payload = {**ENVELOPE, "properties": {**ENVELOPE["properties"],
-                                              "type": {"type": "string", "const": event.type},
-                                              "data": dict(event.schema)}}
+        payload = {
+            **ENVELOPE,
+            "properties": {
+                **ENVELOPE["properties"],
+                "type": {"type": "string", "const": event.type},
+                "data": dict(event.schema),
+            },
+        }
         messages[key] = {
             "name": event.type,
             "title": event.name,

@@ -33,17 +33,38 @@ def main() -> None:
 
 @main.command()
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(auth.ROLES))
-@click.option("--community", "communities", multiple=True, type=click.Choice(COMMUNITIES),
-              help="Repeat for several; default: all seven.")
+@click.option(
+    "--community",
+    "communities",
+    multiple=True,
+    type=click.Choice(COMMUNITIES),
+    help="Repeat for several; default: all seven.",
+)
 @click.option("--sub", default=None, help="Subject (user id); default derived from the role.")
 @click.option("--name", default=None, help="Display name.")
 @click.option("--ttl", default="8h", show_default=True, help="Lifetime, e.g. 30m, 8h, 7d.")
-@click.option("--department", type=click.Choice(sorted(DEPARTMENTS)), default=None,
-              help="Department code claim (role department).")
-@click.option("--claim", "claims", multiple=True, metavar="KEY=VALUE",
-              help="Extra claim, e.g. provider_id=<uuid> for a provider signatory.")
-def token(roles: tuple[str, ...], communities: tuple[str, ...], sub: str | None,
-          name: str | None, ttl: str, department: str | None, claims: tuple[str, ...]) -> None:
+@click.option(
+    "--department",
+    type=click.Choice(sorted(DEPARTMENTS)),
+    default=None,
+    help="Department code claim (role department).",
+)
+@click.option(
+    "--claim",
+    "claims",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Extra claim, e.g. provider_id=<uuid> for a provider signatory.",
+)
+def token(
+    roles: tuple[str, ...],
+    communities: tuple[str, ...],
+    sub: str | None,
+    name: str | None,
+    ttl: str,
+    department: str | None,
+    claims: tuple[str, ...],
+) -> None:
     """Print a token signed with the local key (alone on stdout)."""
     settings = Settings.from_env("cli")
     communities = communities or COMMUNITIES
@@ -56,8 +77,17 @@ def token(roles: tuple[str, ...], communities: tuple[str, ...], sub: str | None,
         extra[key] = value
     if department:
         extra["department"] = department
-    click.echo(auth.issue_token(settings, sub=subject, roles=roles, communities=communities,
-                                name=name, ttl=parse_duration(ttl), **extra))
+    click.echo(
+        auth.issue_token(
+            settings,
+            sub=subject,
+            roles=roles,
+            communities=communities,
+            name=name,
+            ttl=parse_duration(ttl),
+            **extra,
+        )
+    )
 
 
 @main.command()
@@ -115,8 +145,9 @@ def events_tail(pattern: str, count: int) -> None:
     seen = 0
     with bus.connect() as connection:
         bus.declare(connection)
-        queue = Queue(exchange=bus.exchange, routing_key=pattern, exclusive=True,
-                      auto_delete=True, durable=False)
+        queue = Queue(
+            exchange=bus.exchange, routing_key=pattern, exclusive=True, auto_delete=True, durable=False
+        )
         done = False
 
         def on_message(message: Any) -> None:

@@ -49,8 +49,13 @@ def handler_name(handler: EventHandler) -> str:
 class EventProcessor:
     """Applies one parsed event to the handlers bound to its name, exactly once each."""
 
-    def __init__(self, settings: Settings, database: Database, handlers: HandlerTable,
-                 signal: OutboxSignal | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        handlers: HandlerTable,
+        signal: OutboxSignal | None = None,
+    ) -> None:
         self.settings = settings
         self.database = database
         self.handlers = handlers
@@ -71,11 +76,16 @@ class EventProcessor:
         if not handlers:
             raise events.MalformedEvent(f"no handler for event type {event['type']!r}")
         ran = 0
-        with bind_request_id(event.get("correlationid")), UnitOfWork(
-            self.database, source=self.settings.source, signal=self.signal,
-            correlation_id=event.get("correlationid"),
-            notify_channel=notify_channel(self.settings.service),
-        ) as uow:
+        with (
+            bind_request_id(event.get("correlationid")),
+            UnitOfWork(
+                self.database,
+                source=self.settings.source,
+                signal=self.signal,
+                correlation_id=event.get("correlationid"),
+                notify_channel=notify_channel(self.settings.service),
+            ) as uow,
+        ):
             for handler in handlers:
                 if not self._claim_inbox(uow, event, handler_name(handler)):
                     continue  # this handler already applied this event
@@ -84,14 +94,12 @@ class EventProcessor:
             uow.commit()
         return ran
 
-
     def _claim_inbox(self, uow: UnitOfWork, event: dict[str, Any], key: str) -> bool:
         """Insert the inbox row first; False if it exists (a concurrent twin waits on it)."""
         dialect = postgresql if self.database.is_postgres else sqlite
         inserted = uow.session.execute(
             dialect.insert(self.inbox)
-            .values(event_id=event["id"], handler=key, event_type=event["type"],
-                    processed_at=utcnow())
+            .values(event_id=event["id"], handler=key, event_type=event["type"], processed_at=utcnow())
             .on_conflict_do_nothing()
             .returning(self.inbox.c.event_id)
         ).first()
@@ -118,8 +126,12 @@ class EventConsumer(ConsumerMixin):
     def get_consumers(self, consumer_cls: Any, channel: Any) -> list[Any]:
         queue = self.bus.declare(self.connection, self.processor.handlers.keys())
         self._producer = Producer(self.connection.channel())
-        consumer = consumer_cls(queues=[queue], on_message=self.on_message,
-                                prefetch_count=self.settings.consumer_prefetch, no_ack=False)
+        consumer = consumer_cls(
+            queues=[queue],
+            on_message=self.on_message,
+            prefetch_count=self.settings.consumer_prefetch,
+            no_ack=False,
+        )
         return [consumer]
 
     def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **kw: Any) -> None:
@@ -151,37 +163,47 @@ class EventConsumer(ConsumerMixin):
             error = f"{type(exc).__name__}: {exc}"[:2000]
             log.warning("handler failed for %s (attempt %d): %s", event.get("type"), attempts, error)
             if attempts > len(self.settings.retry_delays):
-                self._dead_letter(message, {**headers, H_ATTEMPTS: attempts}, routing_key, error,
-                                  reason="handler-failed")
+                self._dead_letter(
+                    message, {**headers, H_ATTEMPTS: attempts}, routing_key, error, reason="handler-failed"
+                )
             else:
                 self._retry(message, headers, routing_key, attempts, error)
             return
         message.ack()
         self.processed += 1
 
-    def _dead_letter(self, message: Message, headers: dict[str, Any], routing_key: str,
-                     error: str, *, reason: str) -> None:
-        headers.update({H_ERROR: error[:2000], H_ROUTING_KEY: routing_key, H_REASON: reason,
-                        H_FAILED_AT: utcnow().isoformat()})
+    def _dead_letter(
+        self, message: Message, headers: dict[str, Any], routing_key: str, error: str, *, reason: str
+    ) -> None:
+        headers.update(
+            {
+                H_ERROR: error[:2000],
+                H_ROUTING_KEY: routing_key,
+                H_REASON: reason,
+                H_FAILED_AT: utcnow().isoformat(),
+            }
+        )
         headers.setdefault(H_ATTEMPTS, 0)
-        self._publish_to_queue(message.body, self.bus.dead_queue().name, headers,
-                               message.properties.get("message_id"))
+        self._publish_to_queue(
+            message.body, self.bus.dead_queue().name, headers, message.properties.get("message_id")
+        )
         message.ack()
         self.dead_lettered += 1
         log.error("dead-lettered %s: %s", routing_key, error)
 
-    def _retry(self, message: Message, headers: dict[str, Any], routing_key: str,
-               attempts: int, error: str) -> None:
+    def _retry(
+        self, message: Message, headers: dict[str, Any], routing_key: str, attempts: int, error: str
+    ) -> None:
         headers.update({H_ATTEMPTS: attempts, H_ERROR: error, H_ROUTING_KEY: routing_key})
         if self.bus.is_memory:
             delay = self.settings.retry_delays[attempts - 1]
             self._delayed_seq += 1
-            heapq.heappush(self._delayed, (time.monotonic() + delay, self._delayed_seq,
-                                           message.body, headers))
+            heapq.heappush(
+                self._delayed, (time.monotonic() + delay, self._delayed_seq, message.body, headers)
+            )
         else:
             queue = self.bus.retry_queues()[attempts - 1]
-            self._publish_to_queue(message.body, queue.name, headers,
-                                   message.properties.get("message_id"))
+            self._publish_to_queue(message.body, queue.name, headers, message.properties.get("message_id"))
         message.ack()
 
     def _release_due_retries(self) -> None:
@@ -190,8 +212,9 @@ class EventConsumer(ConsumerMixin):
             _, _, body, headers = heapq.heappop(self._delayed)
             self._publish_to_queue(body, self.settings.queue_name("events"), headers, None)
 
-    def _publish_to_queue(self, body: bytes | str, queue: str, headers: dict[str, Any],
-                          message_id: str | None) -> None:
+    def _publish_to_queue(
+        self, body: bytes | str, queue: str, headers: dict[str, Any], message_id: str | None
+    ) -> None:
         assert self._producer is not None
         self._producer.publish(
             body if isinstance(body, bytes) else body.encode(),

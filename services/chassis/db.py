@@ -133,9 +133,7 @@ def normalize_url(url: str) -> URL:
 class Database:
     """One engine and session factory for one service (never at module level)."""
 
-    def __init__(
-        self, url: str, metadata: MetaData, *, pool_size: int = 10, echo: bool = False
-    ) -> None:
+    def __init__(self, url: str, metadata: MetaData, *, pool_size: int = 10, echo: bool = False) -> None:
         self.url = normalize_url(url)
         self.metadata = metadata
         if self.is_sqlite:
@@ -181,7 +179,9 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
 
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, echo=echo,
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        echo=echo,
         hide_parameters=True,
     )
 
@@ -259,8 +259,9 @@ class UnitOfWork:
         """Record an event in the outbox of this transaction; it is published after commit."""
         from . import outbox
 
-        event = outbox.record(self, event_type, subject=str(subject), community=community,
-                              data=data, time=time)
+        event = outbox.record(
+            self, event_type, subject=str(subject), community=community, data=data, time=time
+        )
         self.emitted.append(event)
         return event
 

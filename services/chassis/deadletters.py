@@ -74,10 +74,17 @@ def replay(bus: Bus, event_id: str | None = None) -> int:
                     continue
                 headers = dict(message.headers or {})
                 headers = {H_ROUTING_KEY: headers.get(H_ROUTING_KEY), "x-replayed": True}
-                producer.publish(body.encode(), exchange="", routing_key=main_queue,
-                                 content_type=CONTENT_TYPE, content_encoding="utf-8",
-                                 delivery_mode=2, headers=headers,
-                                 message_id=message.properties.get("message_id"), retry=False)
+                producer.publish(
+                    body.encode(),
+                    exchange="",
+                    routing_key=main_queue,
+                    content_type=CONTENT_TYPE,
+                    content_encoding="utf-8",
+                    delivery_mode=2,
+                    headers=headers,
+                    message_id=message.properties.get("message_id"),
+                    retry=False,
+                )
                 message.ack()
                 replayed += 1
         finally:

@@ -148,9 +148,14 @@ def _http_exception(exc: HTTPException) -> Response:
     detail = data.get("message") if isinstance(data, dict) else None
     if status == 422 and errors:
         errors = _flatten_locations(errors)
-        return problem_response(422, title="Validation failed", type_="validation-failed",
-                                detail=detail or "The request has invalid fields.",
-                                errors=errors, headers=headers)
+        return problem_response(
+            422,
+            title="Validation failed",
+            type_="validation-failed",
+            detail=detail or "The request has invalid fields.",
+            errors=errors,
+            headers=headers,
+        )
     if status == 400 and errors:
         detail = _first_message(errors) or detail
     if status == 405:
@@ -205,21 +210,25 @@ def to_problem(exc: BaseException) -> Response:
             **getattr(exc, "extra", {}),
         )
     if isinstance(exc, ValidationError):
-        return problem_response(422, title="Validation failed", type_="validation-failed",
-                                detail="The request has invalid fields.",
-                                errors=exc.messages_dict if isinstance(exc.messages, dict)
-                                else {"_schema": exc.messages})
+        return problem_response(
+            422,
+            title="Validation failed",
+            type_="validation-failed",
+            detail="The request has invalid fields.",
+            errors=exc.messages_dict if isinstance(exc.messages, dict) else {"_schema": exc.messages},
+        )
     if isinstance(exc, IntegrityError):
         log.info("integrity conflict: %s", exc.orig)
-        return problem_response(409, type_="conflict",
-                                detail="The change conflicts with existing data.")
+        return problem_response(409, type_="conflict", detail="The change conflicts with existing data.")
     if isinstance(exc, DataError):
-        return problem_response(422, type_="validation-failed",
-                                detail="A value is out of the range the store accepts.")
+        return problem_response(
+            422, type_="validation-failed", detail="A value is out of the range the store accepts."
+        )
     if isinstance(exc, OperationalError):
         log.error("database unavailable: %s", exc.orig)
-        return problem_response(503, type_="unavailable", detail="The database is unavailable.",
-                                headers={"Retry-After": "5"})
+        return problem_response(
+            503, type_="unavailable", detail="The database is unavailable.", headers={"Retry-After": "5"}
+        )
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, detail="An unexpected error occurred; it has been logged.")
 

@@ -44,8 +44,13 @@ def health_blueprint(runtime: Runtime, metrics: HttpMetrics) -> Blueprint:
         checks = runtime.readiness()
         if all(v == "ok" for v in checks.values()):
             return {"status": "ready", "service": service, "checks": checks}
-        return problem_response(503, detail="A dependency is unreachable.", type_="not-ready",
-                                checks=checks, headers={"Retry-After": "5"})
+        return problem_response(
+            503,
+            detail="A dependency is unreachable.",
+            type_="not-ready",
+            checks=checks,
+            headers={"Retry-After": "5"},
+        )
 
     @blp.route("/metrics")
     @blp.doc(security=[], summary="Prometheus metrics (text exposition format)")

@@ -22,8 +22,9 @@ def migrations_dir(service: str) -> Path:
 def alembic_config(service: str, database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir(service)))
-    config.set_main_option("sqlalchemy.url", normalize_url(database_url).render_as_string(
-        hide_password=False).replace("%", "%%"))
+    config.set_main_option(
+        "sqlalchemy.url", normalize_url(database_url).render_as_string(hide_password=False).replace("%", "%%")
+    )
     config.attributes["service"] = service
     return config
 
@@ -68,15 +69,21 @@ def run_env(metadata: MetaData) -> None:
     assert url is not None
     is_sqlite = url.startswith("sqlite")
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=metadata, literal_binds=True,
-                          render_as_batch=is_sqlite, compare_type=True)
+        context.configure(
+            url=url,
+            target_metadata=metadata,
+            literal_binds=True,
+            render_as_batch=is_sqlite,
+            compare_type=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata,
-                          render_as_batch=is_sqlite, compare_type=True)
+        context.configure(
+            connection=connection, target_metadata=metadata, render_as_batch=is_sqlite, compare_type=True
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

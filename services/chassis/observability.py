@@ -32,7 +32,11 @@ _service: contextvars.ContextVar[str | None] = contextvars.ContextVar("service",
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
-    "message", "asctime", "request_id", "service"}
+    "message",
+    "asctime",
+    "request_id",
+    "service",
+}
 
 
 @contextlib.contextmanager
@@ -69,9 +73,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "service": getattr(record, "service", None)
-            or getattr(record, "_context_service", None) or self.service,
-            "request_id": getattr(record, "request_id", None)
-            or getattr(record, "_context_request_id", None),
+            or getattr(record, "_context_service", None)
+            or self.service,
+            "request_id": getattr(record, "request_id", None) or getattr(record, "_context_request_id", None),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
@@ -101,9 +105,11 @@ def configure_logging(level: str = "INFO", json_lines: bool = True, service: str
         handler = logging.StreamHandler(sys.stderr)
         handler._community = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    handler.setFormatter(JsonFormatter(service) if json_lines else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-    ))
+    handler.setFormatter(
+        JsonFormatter(service)
+        if json_lines
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
     if not json_lines:
         handler.addFilter(_RequestIdFilter())
     root.setLevel(level.upper())
@@ -125,12 +131,17 @@ class HttpMetrics:
         self.service = service
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
-            "http_requests_total", "HTTP requests handled", ["method", "route", "status"],
+            "http_requests_total",
+            "HTTP requests handled",
+            ["method", "route", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "http_request_duration_seconds", "Time to produce a response",
-            ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry,
+            "http_request_duration_seconds",
+            "Time to produce a response",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
         )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -170,9 +181,13 @@ def install_request_tracking(app: Flask, service: str, metrics: HttpMetrics) -> 
             elapsed = time.perf_counter() - started
             metrics.observe(request.method, route, response.status_code, elapsed)
             if access.isEnabledFor(logging.INFO):
-                access.info("%s %s %s", request.method, route, response.status_code,
-                            extra={"status": response.status_code,
-                                   "duration_ms": round(elapsed * 1000, 2)})
+                access.info(
+                    "%s %s %s",
+                    request.method,
+                    route,
+                    response.status_code,
+                    extra={"status": response.status_code, "duration_ms": round(elapsed * 1000, 2)},
+                )
         return response
 
     @app.teardown_request

@@ -75,7 +75,9 @@ def record(
         event["sequence"] = str(_record_in_one_round_trip(uow, event, event_type.name))
         return event
     uow.session.execute(
-        uow.database.table("outbox").insert().values(
+        uow.database.table("outbox")
+        .insert()
+        .values(
             event_id=event["id"],
             type=event["type"],
             routing_key=event_type.name,
@@ -109,12 +111,22 @@ RETURNING (SELECT last_sequence FROM seq)
 
 def _record_in_one_round_trip(uow: UnitOfWork, event: dict[str, Any], routing_key: str) -> int:
     notify = bool(uow.notify_channel) and not uow.emitted
-    return int(uow.session.execute(_RECORD_POSTGRES, {
-        "subject": event["subject"], "channel": uow.notify_channel or "", "pid": str(os.getpid()),
-        "notify": notify, "event_id": event["id"], "type": event["type"],
-        "routing_key": routing_key, "body": events.encode(event).decode(),
-        "created_at": utcnow(),
-    }).scalar_one())
+    return int(
+        uow.session.execute(
+            _RECORD_POSTGRES,
+            {
+                "subject": event["subject"],
+                "channel": uow.notify_channel or "",
+                "pid": str(os.getpid()),
+                "notify": notify,
+                "event_id": event["id"],
+                "type": event["type"],
+                "routing_key": routing_key,
+                "body": events.encode(event).decode(),
+                "created_at": utcnow(),
+            },
+        ).scalar_one()
+    )
 
 
 class Relay:
@@ -165,8 +177,9 @@ class Relay:
             sent: list[int] = []
             for row in rows:
                 try:
-                    self.bus.publish_raw(row.body.encode(), routing_key=row.routing_key,
-                                         message_id=row.event_id)
+                    self.bus.publish_raw(
+                        row.body.encode(), routing_key=row.routing_key, message_id=row.event_id
+                    )
                 except Exception as exc:  # keep what was confirmed, retry the rest
                     failure = exc
                     break
@@ -185,8 +198,13 @@ class Relay:
         return len(sent)
 
     def _claim(self, connection: Any) -> list[Any]:
-        columns = (self.outbox.c.id, self.outbox.c.event_id, self.outbox.c.routing_key,
-                   self.outbox.c.subject, self.outbox.c.body)
+        columns = (
+            self.outbox.c.id,
+            self.outbox.c.event_id,
+            self.outbox.c.routing_key,
+            self.outbox.c.subject,
+            self.outbox.c.body,
+        )
         query = (
             select(*columns)
             .where(self.outbox.c.sent_at.is_(None))
@@ -196,11 +214,16 @@ class Relay:
         if not self.database.is_postgres:
             return list(connection.execute(query))
         first_unsent = (
-            select(func.min(self.outbox.c.id)).where(self.outbox.c.sent_at.is_(None))
-            .scalar_subquery().label("first_unsent")
+            select(func.min(self.outbox.c.id))
+            .where(self.outbox.c.sent_at.is_(None))
+            .scalar_subquery()
+            .label("first_unsent")
         )
-        rows = list(connection.execute(query.add_columns(first_unsent)
-                                       .with_for_update(skip_locked=True, of=self.outbox)))
+        rows = list(
+            connection.execute(
+                query.add_columns(first_unsent).with_for_update(skip_locked=True, of=self.outbox)
+            )
+        )
         if rows and rows[0].id != rows[0].first_unsent:
             # Another relay holds earlier rows: keep aggregates in order.
             rows = self._hold_back_out_of_order(connection, rows)
@@ -211,8 +234,7 @@ class Relay:
         mine = [row.id for row in rows]
         subjects = {row.subject for row in rows}
         blocking = connection.execute(
-            select(self.outbox.c.subject, self.outbox.c.id)
-            .where(
+            select(self.outbox.c.subject, self.outbox.c.id).where(
                 self.outbox.c.sent_at.is_(None),
                 self.outbox.c.id < max(mine),
                 self.outbox.c.subject.in_(subjects),
@@ -246,9 +268,7 @@ def prune(database: Database, retention_hours: float) -> int:
             delete(outbox).where(outbox.c.sent_at.is_not(None), outbox.c.sent_at < cutoff)
         ).rowcount
         inbox = metadata.tables["inbox"]
-        connection.execute(
-            delete(inbox).where(inbox.c.processed_at < utcnow() - timedelta(days=30))
-        )
+        connection.execute(delete(inbox).where(inbox.c.processed_at < utcnow() - timedelta(days=30)))
         keys = metadata.tables["idempotency_keys"]
         connection.execute(delete(keys).where(keys.c.created_at < utcnow() - timedelta(days=7)))
     return int(removed or 0)
@@ -257,8 +277,9 @@ def prune(database: Database, retention_hours: float) -> int:
 class _PostgresListener:
     """LISTENs on the service's outbox channel so commits in other processes wake us."""
 
-    def __init__(self, settings: Settings, database: Database, signal: OutboxSignal,
-                 stop: threading.Event) -> None:
+    def __init__(
+        self, settings: Settings, database: Database, signal: OutboxSignal, stop: threading.Event
+    ) -> None:
         self.settings = settings
         self.database = database
         self.signal = signal

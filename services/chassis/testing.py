@@ -81,13 +81,13 @@ def amqp_base_url() -> str:
 
 # -- PostgreSQL ------------------------------------------------------------------------
 
+
 class PostgresDatabases:
     """Creates migrated template databases once per service, then a copy per test."""
 
     def __init__(self) -> None:
         self.admin_url = make_url(postgres_admin_url()).set(drivername="postgresql+psycopg")
-        self.engine = create_engine(self.admin_url, poolclass=pool.NullPool,
-                                    isolation_level="AUTOCOMMIT")
+        self.engine = create_engine(self.admin_url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
         self.templates: dict[str, str] = {}
         self.created: list[str] = []
         self._lock = threading.Lock()
@@ -141,6 +141,7 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
 
 # -- RabbitMQ --------------------------------------------------------------------------
 
+
 class RabbitVhost:
     """A RabbitMQ vhost for this test session (deleted at the end), or '/' as a fallback."""
 
@@ -151,13 +152,13 @@ class RabbitVhost:
         base = urlsplit(amqp_base_url())
         if self.rabbitmqctl and base.hostname in ("127.0.0.1", "localhost"):
             self._ctl("add_vhost", self.name)
-            self._ctl("set_permissions", "-p", self.name, base.username or "guest",
-                      ".*", ".*", ".*")
+            self._ctl("set_permissions", "-p", self.name, base.username or "guest", ".*", ".*", ".*")
             self.created = True
 
     def _ctl(self, *args: str) -> None:
-        subprocess.run([self.rabbitmqctl or "rabbitmqctl", *args], check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [self.rabbitmqctl or "rabbitmqctl", *args], check=True, capture_output=True, timeout=60
+        )
 
     @property
     def url(self) -> str:
@@ -190,6 +191,7 @@ def bus_namespace() -> str:
 
 # -- keys and tokens -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("keys")
@@ -213,12 +215,28 @@ def token(key_dir: Path) -> TokenFactory:
     """token("center_staff", community="huaguoshan", sub=..., name=..., ttl=..., **claims)."""
     settings = Settings.from_env("tests", key_settings(key_dir))
 
-    def make(*roles: str, community: str | list[str] | None = "huaguoshan", sub: str | None = None,
-             name: str | None = None, ttl: timedelta = timedelta(hours=1), **claims: Any) -> str:
-        communities = list(COMMUNITIES) if community is None else (
-            [community] if isinstance(community, str) else list(community))
-        return auth.issue_token(settings, sub=sub or f"{'-'.join(roles)}-{uuid.uuid4().hex[:6]}",
-                                roles=roles, communities=communities, name=name, ttl=ttl, **claims)
+    def make(
+        *roles: str,
+        community: str | list[str] | None = "huaguoshan",
+        sub: str | None = None,
+        name: str | None = None,
+        ttl: timedelta = timedelta(hours=1),
+        **claims: Any,
+    ) -> str:
+        communities = (
+            list(COMMUNITIES)
+            if community is None
+            else ([community] if isinstance(community, str) else list(community))
+        )
+        return auth.issue_token(
+            settings,
+            sub=sub or f"{'-'.join(roles)}-{uuid.uuid4().hex[:6]}",
+            roles=roles,
+            communities=communities,
+            name=name,
+            ttl=ttl,
+            **claims,
+        )
 
     return make
 
@@ -228,6 +246,7 @@ def bearer(token_value: str, **headers: str) -> dict[str, str]:
 
 
 # -- service harness -------------------------------------------------------------------
+
 
 @dataclass
 class ServiceHarness:
@@ -298,14 +317,14 @@ ServiceFactory = Callable[..., ServiceHarness]
 
 
 @pytest.fixture
-def service(request: pytest.FixtureRequest, tmp_path: Path, key_dir: Path,
-            sqlite_templates: SqliteTemplates) -> Iterator[ServiceFactory]:
+def service(
+    request: pytest.FixtureRequest, tmp_path: Path, key_dir: Path, sqlite_templates: SqliteTemplates
+) -> Iterator[ServiceFactory]:
     """service("intake", backend="sqlite"|"postgres", bus="memory"|"rabbitmq", **settings)."""
     harnesses: list[ServiceHarness] = []
     namespace = f"t{uuid.uuid4().hex[:10]}"
 
-    def make(name: str, *, backend: str = "sqlite", bus: str = "memory",
-             **overrides: Any) -> ServiceHarness:
+    def make(name: str, *, backend: str = "sqlite", bus: str = "memory", **overrides: Any) -> ServiceHarness:
         if backend == "postgres":
             database_url = request.getfixturevalue("postgres_databases").fresh(name)
         else:
@@ -336,8 +355,9 @@ def service(request: pytest.FixtureRequest, tmp_path: Path, key_dir: Path,
         harness.close()
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02,
-             message: str = "condition") -> Any:
+def wait_for(
+    predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02, message: str = "condition"
+) -> Any:
     """Poll until `predicate()` is truthy; fail the test with `message` on timeout."""
     deadline = time.monotonic() + timeout
     while True:
@@ -349,8 +369,14 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, interval: floa
         time.sleep(interval)
 
 
-def assert_problem(response: Any, status: int, *, type_suffix: str | None = None,
-                   detail_contains: str | None = None, field: str | None = None) -> dict[str, Any]:
+def assert_problem(
+    response: Any,
+    status: int,
+    *,
+    type_suffix: str | None = None,
+    detail_contains: str | None = None,
+    field: str | None = None,
+) -> dict[str, Any]:
     """Assert a problem+json response and return its body."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
     assert response.content_type == "application/problem+json", response.content_type
@@ -368,6 +394,7 @@ def assert_problem(response: Any, status: int, *, type_suffix: str | None = None
 
 
 # -- a TCP proxy that can cut the broker away ------------------------------------------
+
 
 class TcpProxy:
     """Forwards a local port to a target; `cut()` drops every connection and refuses new
@@ -460,6 +487,7 @@ def broker_proxy(amqp_url: str) -> Iterator[TcpProxy]:
 
 # -- every event built during the tests must satisfy the CloudEvents SDK ----------------
 
+
 def check_with_cloudevents_sdk(event: dict[str, Any]) -> None:
     """Parse `event` with the official CloudEvents Python SDK; raise if it refuses it."""
     from cloudevents.core.formats.json import JSONFormat
@@ -486,6 +514,7 @@ def _cloudevents_sdk_checks_every_event(monkeypatch: pytest.MonkeyPatch) -> None
 
 # -- watching the exchange like a department would --------------------------------------
 
+
 class EventSubscriber:
     """Binds an exclusive queue to the exchange and collects every event (parsed JSON)."""
 
@@ -496,8 +525,14 @@ class EventSubscriber:
         self.raw: list[bytes] = []
         self._connection = Connection(amqp_url)
         self._exchange = Exchange(exchange, type="topic", durable=True)
-        self._queue = Queue(f"sub-{uuid.uuid4().hex[:8]}", exchange=self._exchange,
-                            routing_key=pattern, exclusive=True, auto_delete=True, durable=False)
+        self._queue = Queue(
+            f"sub-{uuid.uuid4().hex[:8]}",
+            exchange=self._exchange,
+            routing_key=pattern,
+            exclusive=True,
+            auto_delete=True,
+            durable=False,
+        )
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="subscriber")

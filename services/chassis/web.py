@@ -66,8 +66,10 @@ def transactional(
             if key is not None and idempotency == "off":
                 key = None
             if key is not None and not _KEY.match(key):
-                raise BadRequest(f"{IDEMPOTENCY_HEADER} must be 1-200 printable ASCII characters.",
-                                 type="idempotency-key-invalid")
+                raise BadRequest(
+                    f"{IDEMPOTENCY_HEADER} must be 1-200 printable ASCII characters.",
+                    type="idempotency-key-invalid",
+                )
             close_request_uow()
             with runtime().unit_of_work(correlation_id=g.get("request_id")) as current:
                 g.uow = current
@@ -110,8 +112,12 @@ def _claim_key(current: UnitOfWork, key: str) -> Response | None:
         with current.session.begin_nested():
             current.session.execute(
                 table.insert().values(
-                    principal=_principal_key(), key=key, method=request.method,
-                    path=request.path[:500], request_hash=request_hash, created_at=utcnow(),
+                    principal=_principal_key(),
+                    key=key,
+                    method=request.method,
+                    path=request.path[:500],
+                    request_hash=request_hash,
+                    created_at=utcnow(),
                 )
             )
     except IntegrityError:
@@ -138,8 +144,7 @@ def _store_response(current: UnitOfWork, key: str, response: Response) -> None:
     current.session.execute(
         update(table)
         .where(table.c.principal == _principal_key(), table.c.key == key)
-        .values(status_code=response.status_code, body=response.get_data(as_text=True),
-                headers=headers)
+        .values(status_code=response.status_code, body=response.get_data(as_text=True), headers=headers)
     )
 
 
@@ -156,6 +161,4 @@ def paginate(statement: Select[Any], pagination: Any, session: Any | None = None
     count = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     pagination.item_count = int(count or 0)
     page_size = pagination.page_size
-    return list(
-        session.scalars(statement.limit(page_size).offset((pagination.page - 1) * page_size))
-    )
+    return list(session.scalars(statement.limit(page_size).offset((pagination.page - 1) * page_size)))

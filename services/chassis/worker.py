@@ -52,8 +52,7 @@ class Worker:
         self.periodic = list(periodic)
         self.stop_event = threading.Event()
         self.relay = Relay(runtime.settings, runtime.database, runtime.bus, runtime.signal)
-        self.processor = EventProcessor(runtime.settings, runtime.database, self.handlers,
-                                        runtime.signal)
+        self.processor = EventProcessor(runtime.settings, runtime.database, self.handlers, runtime.signal)
         self.consumer = (
             EventConsumer(runtime.settings, runtime.bus, self.processor) if self.handlers else None
         )

@@ -236,18 +236,14 @@ METHODS = ("open", "competitive_negotiation", "single_source")
 OCDS_METHOD = {"open": "open", "competitive_negotiation": "limited", "single_source": "direct"}
 
 
-def check_tender_terms(
-    method: str, reason: str | None, invited: list[str], has_deadline: bool
-) -> None:
+def check_tender_terms(method: str, reason: str | None, invited: list[str], has_deadline: bool) -> None:
     """Single source names one provider and says why; open tenders have a deadline."""
     errors: dict[str, list[str]] = {}
     if method == "single_source":
         if not reason:
             errors["single_source_reason"] = ["A single-source purchase must give its reason."]
         if len(invited) != 1:
-            errors["invited_provider_ids"] = [
-                "A single-source purchase names exactly one provider."
-            ]
+            errors["invited_provider_ids"] = ["A single-source purchase names exactly one provider."]
     elif method == "competitive_negotiation" and len(invited) < 2:
         errors["invited_provider_ids"] = ["Competitive negotiation invites at least two providers."]
     elif method == "open" and invited:

@@ -24,15 +24,12 @@ def split_by_shares(total_fen: int, shares_bp: Sequence[int]) -> list[int]:
     if not shares_bp:
         raise InvalidTerms({"milestones": ["At least one milestone is needed."]})
     if any(not isinstance(s, int) or s <= 0 for s in shares_bp):
-        raise InvalidTerms(
-            {"milestones": ["Every share must be a positive whole number of basis points."]}
-        )
+        raise InvalidTerms({"milestones": ["Every share must be a positive whole number of basis points."]})
     if sum(shares_bp) != WHOLE_BP:
         raise InvalidTerms(
             {
                 "milestones": [
-                    f"Shares must add up to {WHOLE_BP} basis points (100 %); "
-                    f"they add up to {sum(shares_bp)}."
+                    f"Shares must add up to {WHOLE_BP} basis points (100 %); they add up to {sum(shares_bp)}."
                 ]
             }
         )
@@ -69,9 +66,7 @@ class Release:
     withheld_fen: int
 
 
-def release_for_grade(
-    amount_fen: int, grade: str, score_hundredths_: int, fail_withhold_bp: int
-) -> Release:
+def release_for_grade(amount_fen: int, grade: str, score_hundredths_: int, fail_withhold_bp: int) -> Release:
     """Release the milestone by grade.
 
     - excellent, good: the whole amount;
@@ -110,8 +105,7 @@ def check_payment(
         )
     if amount_fen > funds_fen:
         raise InsufficientFunds(
-            f"The committee's funds for this contract hold {funds_fen} fen; "
-            f"{amount_fen} fen asked.",
+            f"The committee's funds for this contract hold {funds_fen} fen; {amount_fen} fen asked.",
             available_fen=funds_fen,
         )
 
@@ -120,9 +114,7 @@ def amend_open_milestones(open_amounts: Sequence[int], delta_fen: int) -> list[i
     """Apply a change of contract value to the open milestones: the last one takes it."""
     if not open_amounts:
         if delta_fen:
-            raise InvalidTerms(
-                {"value_fen": ["No open milestone is left to take a change of value."]}
-            )
+            raise InvalidTerms({"value_fen": ["No open milestone is left to take a change of value."]})
         return []
     amounts = list(open_amounts)
     amounts[-1] += delta_fen

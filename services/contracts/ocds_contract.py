@@ -120,9 +120,7 @@ def contract_section(
                 "id": str(a.revision),
                 "date": iso(a.decided_at),
                 "rationale": a.reason,
-                "description": "; ".join(
-                    f"{k}: {old} → {new}" for k, (old, new) in a.changes.items()
-                ),
+                "description": "; ".join(f"{k}: {old} → {new}" for k, (old, new) in a.changes.items()),
             }
             for a in applied
         ]

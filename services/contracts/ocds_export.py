@@ -127,9 +127,7 @@ def dumps(value: Any) -> str:
     if isinstance(value, dict):
         return (
             "{"
-            + ",".join(
-                f"{json.dumps(str(k), ensure_ascii=False)}:{dumps(v)}" for k, v in value.items()
-            )
+            + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{dumps(v)}" for k, v in value.items())
             + "}"
         )
     if isinstance(value, (list, tuple)):

@@ -52,10 +52,7 @@ def record(uow: UnitOfWork, tender: Tender, tags: list[str], at: datetime) -> Oc
     """Store the process's snapshot as its next release."""
     uow.flush()
     seq = (
-        uow.session.scalar(
-            select(func.max(OcdsRelease.seq)).where(OcdsRelease.tender_id == tender.id)
-        )
-        or 0
+        uow.session.scalar(select(func.max(OcdsRelease.seq)).where(OcdsRelease.tender_id == tender.id)) or 0
     ) + 1
     release = OcdsRelease(
         tender_id=tender.id,
@@ -78,9 +75,7 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
     providers = (
         {
             p.id: p
-            for p in session.scalars(
-                select(Provider).where(Provider.id.in_([b.provider_id for b in bids]))
-            )
+            for p in session.scalars(select(Provider).where(Provider.id.in_([b.provider_id for b in bids])))
         }
         if bids
         else {}

@@ -14,8 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 # Saaty's random consistency index by matrix size (Saaty 1980, The Analytic Hierarchy Process).
-RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41,
-                9: 1.45, 10: 1.49}
+RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
 MAX_SIZE = max(RANDOM_INDEX)
 CONSISTENCY_LIMIT = 0.1
 SCALE_MIN, SCALE_MAX = Fraction(1, 9), Fraction(9)
@@ -66,8 +65,7 @@ def check_matrix(rows: Sequence[Sequence[object]]) -> list[list[float]]:
     matrix: list[list[Fraction]] = []
     for i, row in enumerate(rows):
         if len(row) != size:
-            raise InvalidMatrix(f"row {i + 1} has {len(row)} entries; the matrix must be "
-                                f"{size}×{size}")
+            raise InvalidMatrix(f"row {i + 1} has {len(row)} entries; the matrix must be {size}×{size}")
         matrix.append([parse_judgement(value) for value in row])
     for i in range(size):
         if matrix[i][i] != 1:
@@ -75,16 +73,20 @@ def check_matrix(rows: Sequence[Sequence[object]]) -> list[list[float]]:
         for j in range(size):
             value = matrix[i][j]
             if not SCALE_MIN * Fraction(99, 100) <= value <= SCALE_MAX:
-                raise InvalidMatrix(f"entry ({i + 1},{j + 1}) = {float(value):g} is outside "
-                                    "Saaty's scale 1/9..9")
+                raise InvalidMatrix(
+                    f"entry ({i + 1},{j + 1}) = {float(value):g} is outside Saaty's scale 1/9..9"
+                )
             if abs(float(value * matrix[j][i]) - 1) > _RECIPROCAL_TOLERANCE:
-                raise InvalidMatrix(f"entries ({i + 1},{j + 1}) and ({j + 1},{i + 1}) are not "
-                                    "reciprocal (a_ji must be 1/a_ij)")
+                raise InvalidMatrix(
+                    f"entries ({i + 1},{j + 1}) and ({j + 1},{i + 1}) are not "
+                    "reciprocal (a_ji must be 1/a_ij)"
+                )
     return [[float(value) for value in row] for row in matrix]
 
 
-def derive(rows: Sequence[Sequence[object]], *, tolerance: float = 1e-12,
-           max_iterations: int = 10_000) -> AhpResult:
+def derive(
+    rows: Sequence[Sequence[object]], *, tolerance: float = 1e-12, max_iterations: int = 10_000
+) -> AhpResult:
     """Principal eigenvector weights, λmax, CI and CR of a pairwise comparison matrix."""
     matrix = check_matrix(rows)
     size = len(matrix)

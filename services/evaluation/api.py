@@ -22,8 +22,12 @@ from .schemas import (
     SchemeSchema,
 )
 
-blp = Blueprint("schemes", __name__, description="Evaluation schemes: parties, dimensions, "
-                "indicators and weights (the committee's at least 0.5)")
+blp = Blueprint(
+    "schemes",
+    __name__,
+    description="Evaluation schemes: parties, dimensions, "
+    "indicators and weights (the committee's at least 0.5)",
+)
 
 
 @blp.route("/schemes")

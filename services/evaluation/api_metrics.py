@@ -14,11 +14,13 @@ from services.chassis.web import uow
 from . import metrics
 from .schemas import MetricsQuerySchema, MetricsSchema
 
-blp = Blueprint("measurements", __name__,
-                description="What the platform measured (from intake, grid and contracts events)")
+blp = Blueprint(
+    "measurements",
+    __name__,
+    description="What the platform measured (from intake, grid and contracts events)",
+)
 
-READERS = ("committee_member", "subdistrict_officer", "evaluator", "center_staff",
-           "provider_signatory")
+READERS = ("committee_member", "subdistrict_officer", "evaluator", "center_staff", "provider_signatory")
 
 
 @blp.route("/measurements")
@@ -34,8 +36,12 @@ class Metrics(MethodView):
             period = metrics.Period(query["start"], query["end"])
         contract_id = str(query["contract_id"]) if query.get("contract_id") else None
         now = utcnow()
-        values = metrics.compute(uow().session, query["community"], period,
-                                 contract_id=contract_id, now=now)
-        return {"community": query["community"], "period_start": period.start,
-                "period_end": period.end, "contract_id": contract_id, "computed_at": now,
-                "metrics": {k: None if v is None else float(v) for k, v in values.items()}}
+        values = metrics.compute(uow().session, query["community"], period, contract_id=contract_id, now=now)
+        return {
+            "community": query["community"],
+            "period_start": period.start,
+            "period_end": period.end,
+            "contract_id": contract_id,
+            "computed_at": now,
+            "metrics": {k: None if v is None else float(v) for k, v in values.items()},
+        }

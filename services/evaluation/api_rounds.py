@@ -24,8 +24,11 @@ from .schemas import (
     ScoreSheetSchema,
 )
 
-blp = Blueprint("rounds", __name__, description="Evaluation rounds: parties score, the round "
-                "closes with a published result")
+blp = Blueprint(
+    "rounds",
+    __name__,
+    description="Evaluation rounds: parties score, the round closes with a published result",
+)
 
 
 def _with_progress(evaluation: Round) -> Round:
@@ -35,11 +38,18 @@ def _with_progress(evaluation: Round) -> Round:
 
 def result_view(evaluation: Round) -> dict[str, Any]:
     """The published result of a closed round, with the round's identity."""
-    return {**(evaluation.result or {}), "round_id": evaluation.id,
-            "scheme_id": evaluation.scheme_id, "scheme_version": evaluation.snapshot["version"],
-            "community": evaluation.community, "year": evaluation.year,
-            "contract_id": evaluation.contract_id, "period_start": evaluation.period_start,
-            "period_end": evaluation.period_end, "closed_at": evaluation.closed_at}
+    return {
+        **(evaluation.result or {}),
+        "round_id": evaluation.id,
+        "scheme_id": evaluation.scheme_id,
+        "scheme_version": evaluation.snapshot["version"],
+        "community": evaluation.community,
+        "year": evaluation.year,
+        "contract_id": evaluation.contract_id,
+        "period_start": evaluation.period_start,
+        "period_end": evaluation.period_end,
+        "closed_at": evaluation.closed_at,
+    }
 
 
 @blp.route("/rounds")
@@ -111,6 +121,8 @@ class RoundResult(MethodView):
         """The published result: scores per indicator and party, grade, sensitivity."""
         evaluation = rounds.visible_round(uow(), current_principal(), str(round_id))
         if evaluation.status != CLOSED:
-            raise Conflict(f"The round is {evaluation.status}; its result exists once it closes.",
-                           type="result-not-ready")
+            raise Conflict(
+                f"The round is {evaluation.status}; its result exists once it closes.",
+                type="result-not-ready",
+            )
         return result_view(evaluation)

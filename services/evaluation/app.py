@@ -17,5 +17,11 @@ TITLE = "Evaluation: the annual multi-party performance evaluation"
 
 def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
     """The evaluation service's app (schemes, rounds, metrics) on the chassis."""
-    return chassis_app("evaluation", config, metadata=models.Base.metadata,
-                       blueprints=api.blueprints(), title=TITLE, runtime=runtime)
+    return chassis_app(
+        "evaluation",
+        config,
+        metadata=models.Base.metadata,
+        blueprints=api.blueprints(),
+        title=TITLE,
+        runtime=runtime,
+    )

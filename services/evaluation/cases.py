@@ -54,8 +54,9 @@ def _earliest(current: datetime | None, other: datetime | None) -> datetime | No
     return min(current, other)
 
 
-def apply(row: CaseRow, verb: str, data: Mapping[str, Any], sequence: int,
-          occurred_at: datetime | None = None) -> CaseRow:
+def apply(
+    row: CaseRow, verb: str, data: Mapping[str, Any], sequence: int, occurred_at: datetime | None = None
+) -> CaseRow:
     """The row after one case event (`verb` is the event name's last word).
 
     `occurred_at` (the event's time) stands in for a step time the payload lacks, such as

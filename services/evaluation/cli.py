@@ -22,10 +22,13 @@ def _consumed(name: str) -> bool:
 
 
 @click.command("evaluation-rebuild")
-@click.option("--from-file", "archive", type=click.Path(exists=True, dir_okay=False,
-                                                         path_type=Path),
-              help="First add the events of this JSON-lines archive (one CloudEvent per "
-                   "line, e.g. from `community events tail`); known ids are skipped.")
+@click.option(
+    "--from-file",
+    "archive",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="First add the events of this JSON-lines archive (one CloudEvent per "
+    "line, e.g. from `community events tail`); known ids are skipped.",
+)
 def evaluation_rebuild(archive: Path | None) -> None:
     """Clear the metrics read model and replay the evaluation's raw event log into it."""
     runtime = Runtime(Settings.from_env("evaluation"), models.Base.metadata)
@@ -45,7 +48,8 @@ def evaluation_rebuild(archive: Path | None) -> None:
                     line += len(chunk)
             click.echo(f"added {added} new event(s) from {archive}", err=True)
         replayed = readmodel.rebuild(
-            runtime.database, progress=lambda n: click.echo(f"... {n} events", err=True))
+            runtime.database, progress=lambda n: click.echo(f"... {n} events", err=True)
+        )
         click.echo(f"rebuilt the read model from {replayed} logged event(s)", err=True)
     finally:
         runtime.database.dispose()

@@ -28,10 +28,19 @@ def _party(code: str, name: str, weight: str) -> dict[str, Any]:
     return {"code": code, "name": name, "weight": weight, "source": "party"}
 
 
-def _metric(code: str, name: str, weight: str, metric: str, formula: str, target: str,
-            **bounds: str) -> dict[str, Any]:
-    return {"code": code, "name": name, "weight": weight, "source": "metric", "metric": metric,
-            "formula": formula, "target": target, **bounds}
+def _metric(
+    code: str, name: str, weight: str, metric: str, formula: str, target: str, **bounds: str
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": name,
+        "weight": weight,
+        "source": "metric",
+        "metric": metric,
+        "formula": formula,
+        "target": target,
+        **bounds,
+    }
 
 
 def default_definition(community_name: str = "") -> dict[str, Any]:
@@ -39,43 +48,73 @@ def default_definition(community_name: str = "") -> dict[str, Any]:
     third party 0.1."""
     return {
         "title": f"{community_name}社區服務中心年度多元化績效評估".strip(),
-        "parties": [{"party": "committee", "weight": "0.5"},
-                    {"party": "subdistrict", "weight": "0.2"},
-                    {"party": "resident_survey", "weight": "0.2"},
-                    {"party": "third_party", "weight": "0.1"}],
+        "parties": [
+            {"party": "committee", "weight": "0.5"},
+            {"party": "subdistrict", "weight": "0.2"},
+            {"party": "resident_survey", "weight": "0.2"},
+            {"party": "third_party", "weight": "0.1"},
+        ],
         "grade_bands": {"excellent": "90", "good": "80", "pass": "60"},
         "survey": {"mode": "ratings", "min_responses": 30},
         "dimensions": [
-            {"code": "process", "name": "過程與管理", "weight": "0.2", "children": [
-                _party("P1", "制度建設與內部管理", "0.4"),
-                _party("P2", "居委會參與與信息公開", "0.3"),
-                _metric("P3", "窗口等候時間（90分位）", "0.3", "wait_p90_seconds",
-                        "inverse_linear", "900", worst="3600"),
-            ]},
-            {"code": "output", "name": "服務產出", "weight": "0.25", "children": [
-                _party("O1", "購買服務項目按約完成", "0.3"),
-                _metric("O2", "個案按時辦結率", "0.4", "case_on_time_rate", "ratio", "0.95"),
-                _metric("O3", "網格巡查覆蓋率", "0.3", "inspection_coverage", "ratio", "1"),
-            ]},
-            {"code": "outcome", "name": "服務成效", "weight": "0.2", "children": [
-                _party("E1", "社區問題化解與社會組織培育", "0.4"),
-                _party("E2", "居民參與社區事務", "0.3"),
-                _metric("E3", "個案重開率", "0.3", "reopen_rate", "inverse_linear", "0.05",
-                        worst="0.3"),
-            ]},
-            {"code": "satisfaction", "name": "居民滿意度", "weight": "0.2", "children": [
-                _metric("S1", "居民評價均分", "0.6", "satisfaction_mean", "linear", "4.5",
-                        floor="1"),
-                _party("S2", "服務態度與作風", "0.4"),
-            ]},
-            {"code": "finance", "name": "財務合規", "weight": "0.15", "children": [
-                _party("F1", "資金按預算使用", "0.5"),
-                _party("F2", "賬目規範與審計意見", "0.5"),
-            ]},
+            {
+                "code": "process",
+                "name": "過程與管理",
+                "weight": "0.2",
+                "children": [
+                    _party("P1", "制度建設與內部管理", "0.4"),
+                    _party("P2", "居委會參與與信息公開", "0.3"),
+                    _metric(
+                        "P3",
+                        "窗口等候時間（90分位）",
+                        "0.3",
+                        "wait_p90_seconds",
+                        "inverse_linear",
+                        "900",
+                        worst="3600",
+                    ),
+                ],
+            },
+            {
+                "code": "output",
+                "name": "服務產出",
+                "weight": "0.25",
+                "children": [
+                    _party("O1", "購買服務項目按約完成", "0.3"),
+                    _metric("O2", "個案按時辦結率", "0.4", "case_on_time_rate", "ratio", "0.95"),
+                    _metric("O3", "網格巡查覆蓋率", "0.3", "inspection_coverage", "ratio", "1"),
+                ],
+            },
+            {
+                "code": "outcome",
+                "name": "服務成效",
+                "weight": "0.2",
+                "children": [
+                    _party("E1", "社區問題化解與社會組織培育", "0.4"),
+                    _party("E2", "居民參與社區事務", "0.3"),
+                    _metric("E3", "個案重開率", "0.3", "reopen_rate", "inverse_linear", "0.05", worst="0.3"),
+                ],
+            },
+            {
+                "code": "satisfaction",
+                "name": "居民滿意度",
+                "weight": "0.2",
+                "children": [
+                    _metric("S1", "居民評價均分", "0.6", "satisfaction_mean", "linear", "4.5", floor="1"),
+                    _party("S2", "服務態度與作風", "0.4"),
+                ],
+            },
+            {
+                "code": "finance",
+                "name": "財務合規",
+                "weight": "0.15",
+                "children": [
+                    _party("F1", "資金按預算使用", "0.5"),
+                    _party("F2", "賬目規範與審計意見", "0.5"),
+                ],
+            },
         ],
     }
-
-
 
 
 def load_reference_data(runtime: Runtime) -> None:
@@ -86,10 +125,18 @@ def load_reference_data(runtime: Runtime) -> None:
         with runtime.unit_of_work() as uow:
             if uow.session.scalar(select(Scheme.id).where(Scheme.series_key == key)):
                 continue
-            loader = Principal(sub="reference-data", name="Reference data",
-                               roles=frozenset({"committee_member"}),
-                               communities=frozenset({community}), claims={})
-            data = {"community": community, "year": year, "contract_id": None,
-                    **default_definition(COMMUNITY_NAMES[community])}
+            loader = Principal(
+                sub="reference-data",
+                name="Reference data",
+                roles=frozenset({"committee_member"}),
+                communities=frozenset({community}),
+                claims={},
+            )
+            data = {
+                "community": community,
+                "year": year,
+                "contract_id": None,
+                **default_definition(COMMUNITY_NAMES[community]),
+            }
             schemes.create_scheme(uow, loader, data)
             uow.commit()

@@ -22,8 +22,12 @@ PARTIES = (COMMITTEE, SUBDISTRICT, RESIDENT_SURVEY, THIRD_PARTY)
 # for a party they are not a member of. The resident survey's scores are computed from
 # residents' own ratings, or entered by the third-party evaluator who ran the survey
 # when the scheme says so (see `scorer_roles`).
-PARTY_ROLE = {COMMITTEE: "committee_member", SUBDISTRICT: "subdistrict_officer",
-              THIRD_PARTY: "evaluator", RESIDENT_SURVEY: "evaluator"}
+PARTY_ROLE = {
+    COMMITTEE: "committee_member",
+    SUBDISTRICT: "subdistrict_officer",
+    THIRD_PARTY: "evaluator",
+    RESIDENT_SURVEY: "evaluator",
+}
 
 COMMITTEE_MINIMUM = Decimal("0.5")
 COMMITTEE_MAXIMUM = Decimal("1")
@@ -32,14 +36,14 @@ SCORE_PLACES = 2
 
 EXCELLENT, GOOD, PASS, FAIL = "excellent", "good", "pass", "fail"
 GRADES = (EXCELLENT, GOOD, PASS, FAIL)
-DEFAULT_BANDS: Mapping[str, Decimal] = {EXCELLENT: Decimal(90), GOOD: Decimal(80),
-                                        PASS: Decimal(60)}
+DEFAULT_BANDS: Mapping[str, Decimal] = {EXCELLENT: Decimal(90), GOOD: Decimal(80), PASS: Decimal(60)}
 
 SURVEY_FROM_RATINGS = "ratings"
 SURVEY_ENTERED = "entered"
 
 
 # -- errors (the chassis turns `problem_status` into a problem+json response) ---------------
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -89,7 +93,8 @@ class ScoresIncomplete(Exception):
 
     def __init__(self, missing: Mapping[str, list[str]], detail: str | None = None) -> None:
         self.detail = detail or "Some parties have not scored every indicator yet: " + "; ".join(
-            f"{party}: {', '.join(codes)}" for party, codes in sorted(missing.items()))
+            f"{party}: {', '.join(codes)}" for party, codes in sorted(missing.items())
+        )
         super().__init__(self.detail)
         self.errors = {party: codes for party, codes in missing.items()}
 
@@ -107,6 +112,7 @@ class ScoreRefused(Exception):
 
 
 # -- weights, scores and grades ------------------------------------------------------------
+
 
 def places(value: Decimal) -> int:
     """How many decimal places a decimal carries (0 for integers)."""

@@ -71,9 +71,18 @@ class CaseStep:
 def merge_milestone(row: dict[str, Any] | None, change: MilestoneChange) -> dict[str, Any]:
     """The milestone row after a change (due fields replace, met is the earliest, withheld
     sticks)."""
-    row = dict(row or {"milestone_id": change.milestone_id, "contract_id": change.contract_id,
-                       "community": None, "due_date": None, "amount_fen": None, "met_at": None,
-                       "withheld": False})
+    row = dict(
+        row
+        or {
+            "milestone_id": change.milestone_id,
+            "contract_id": change.contract_id,
+            "community": None,
+            "due_date": None,
+            "amount_fen": None,
+            "met_at": None,
+            "withheld": False,
+        }
+    )
     row["contract_id"] = change.contract_id
     row["community"] = change.community or row["community"]
     if change.due_date is not None:
@@ -118,43 +127,80 @@ def _seen(community: str, cell_code: Any, at: datetime | None) -> list[Earliest]
 
 
 def _ticket(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
-    return [Replace(TicketFact, "ticket_id", dict(
-        ticket_id=_required(data, "ticket_id"), community=_community(event),
-        business_type=data.get("business_type"), channel=data.get("channel"),
-        completed_at=_time(data, "completed_at"),
-        wait_seconds=int(_required(data, "wait_seconds")),
-        service_seconds=data.get("service_seconds")))]
+    return [
+        Replace(
+            TicketFact,
+            "ticket_id",
+            dict(
+                ticket_id=_required(data, "ticket_id"),
+                community=_community(event),
+                business_type=data.get("business_type"),
+                channel=data.get("channel"),
+                completed_at=_time(data, "completed_at"),
+                wait_seconds=int(_required(data, "wait_seconds")),
+                service_seconds=data.get("service_seconds"),
+            ),
+        )
+    ]
 
 
 def _feedback(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
     score = int(_required(data, "score"))
     if not 1 <= score <= 5:
         raise Incomplete(f"score {score} is outside 1-5")
-    return [Replace(FeedbackFact, "feedback_id", dict(
-        feedback_id=_required(data, "feedback_id"), community=_community(event),
-        target_kind=data.get("target_kind"), score=score,
-        recorded_at=_time(data, "recorded_at")))]
+    return [
+        Replace(
+            FeedbackFact,
+            "feedback_id",
+            dict(
+                feedback_id=_required(data, "feedback_id"),
+                community=_community(event),
+                target_kind=data.get("target_kind"),
+                score=score,
+                recorded_at=_time(data, "recorded_at"),
+            ),
+        )
+    ]
 
 
 def _inspection(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
     community, completed = _community(event), _time(data, "completed_at")
-    values = dict(inspection_id=_required(data, "inspection_id"), community=community,
-                  cell_code=str(_required(data, "cell_code")),
-                  period=str(_required(data, "period")), completed_at=completed,
-                  items=int(data.get("items") or 0), findings=int(data.get("findings") or 0))
+    values = dict(
+        inspection_id=_required(data, "inspection_id"),
+        community=community,
+        cell_code=str(_required(data, "cell_code")),
+        period=str(_required(data, "period")),
+        completed_at=completed,
+        items=int(data.get("items") or 0),
+        findings=int(data.get("findings") or 0),
+    )
     month = _date(f"{values['period']}-01")
-    seen = completed if month is None else min(  # type: ignore[type-var]
-        completed, datetime(month.year, month.month, 1, tzinfo=UTC))
-    return [Replace(InspectionFact, "inspection_id", values),
-            *_seen(community, values["cell_code"], seen)]
+    seen = (
+        completed
+        if month is None
+        else min(  # type: ignore[type-var]
+            completed, datetime(month.year, month.month, 1, tzinfo=UTC)
+        )
+    )
+    return [Replace(InspectionFact, "inspection_id", values), *_seen(community, values["cell_code"], seen)]
 
 
 def _contract(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
-    return [Replace(ContractFact, "contract_id", dict(
-        contract_id=_required(data, "contract_id"), community=event.get("community"),
-        provider_id=data.get("provider_id"), value_fen=data.get("value_fen"),
-        period_start=_date(data.get("period_start")), period_end=_date(data.get("period_end")),
-        activated_at=_time(data, "activated_at", required=False)))]
+    return [
+        Replace(
+            ContractFact,
+            "contract_id",
+            dict(
+                contract_id=_required(data, "contract_id"),
+                community=event.get("community"),
+                provider_id=data.get("provider_id"),
+                value_fen=data.get("value_fen"),
+                period_start=_date(data.get("period_start")),
+                period_end=_date(data.get("period_end")),
+                activated_at=_time(data, "activated_at", required=False),
+            ),
+        )
+    ]
 
 
 def _milestone(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
@@ -164,13 +210,22 @@ def _milestone(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
         return []  # a payment outside any milestone does not meet one
     change = MilestoneChange(milestone_id, contract_id, event.get("community"))
     if verb == "due":
-        return [MilestoneChange(milestone_id, contract_id, change.community,
-                                due_date=_date(data.get("due_date")),
-                                amount_fen=data.get("amount_fen"))]
+        return [
+            MilestoneChange(
+                milestone_id,
+                contract_id,
+                change.community,
+                due_date=_date(data.get("due_date")),
+                amount_fen=data.get("amount_fen"),
+            )
+        ]
     if verb == "withheld":
         return [MilestoneChange(milestone_id, contract_id, change.community, withheld=True)]
-    met = (_time(data, "paid_at", required=False) or cloudevents.parse_time(event.get("time"))
-           or datetime.now(UTC))
+    met = (
+        _time(data, "paid_at", required=False)
+        or cloudevents.parse_time(event.get("time"))
+        or datetime.now(UTC)
+    )
     return [MilestoneChange(milestone_id, contract_id, change.community, met_at=met)]
 
 
@@ -182,12 +237,15 @@ def _case(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
         sequence = int(event.get("sequence", 0))
     except (TypeError, ValueError):
         sequence = 0
-    step = CaseStep(origin, str(data.get("case_id") or event["subject"]), community, verb,
-                    data, sequence, occurred)
+    step = CaseStep(
+        origin, str(data.get("case_id") or event["subject"]), community, verb, data, sequence, occurred
+    )
     if origin != "grid":
         return [step]
-    return [step, *_seen(community, data.get("cell_code"),
-                         _time(data, "reported_at", required=False) or occurred)]
+    return [
+        step,
+        *_seen(community, data.get("cell_code"), _time(data, "reported_at", required=False) or occurred),
+    ]
 
 
 _BY_NAME = {

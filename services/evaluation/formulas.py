@@ -22,32 +22,37 @@ class Metric:
     description: str
 
 
-METRICS = {m.name: m for m in (
-    Metric("tickets_served", "count", "Tickets completed at the windows in the period"),
-    Metric("wait_p50_seconds", "seconds", "Median wait from ticket issue to call"),
-    Metric("wait_p90_seconds", "seconds", "90th percentile wait from ticket issue to call"),
-    Metric("satisfaction_mean", "score 1-5", "Mean of residents' ratings recorded in the period"),
-    Metric("satisfaction_count", "count", "Residents' ratings recorded in the period"),
-    Metric("cases_resolved", "count", "Cases resolved in the period"),
-    Metric("case_on_time_rate", "ratio 0-1",
-           "Cases resolved on time over cases resolved in the period or overdue in it"),
-    Metric("reopen_rate", "ratio 0-1", "Cases first resolved in the period that were reopened"),
-    Metric("inspections_done", "count", "Grid inspections completed in the period"),
-    Metric("inspections_planned", "count", "Known grid cells × months (one inspection each)"),
-    Metric("inspection_coverage", "ratio 0-1", "Cell-months inspected over cell-months planned"),
-    Metric("milestones_due", "count", "Contract milestones due in the period"),
-    Metric("milestones_met", "count", "Of those, milestones paid or released"),
-    Metric("milestone_met_rate", "ratio 0-1", "Milestones met over milestones due"),
-)}
+METRICS = {
+    m.name: m
+    for m in (
+        Metric("tickets_served", "count", "Tickets completed at the windows in the period"),
+        Metric("wait_p50_seconds", "seconds", "Median wait from ticket issue to call"),
+        Metric("wait_p90_seconds", "seconds", "90th percentile wait from ticket issue to call"),
+        Metric("satisfaction_mean", "score 1-5", "Mean of residents' ratings recorded in the period"),
+        Metric("satisfaction_count", "count", "Residents' ratings recorded in the period"),
+        Metric("cases_resolved", "count", "Cases resolved in the period"),
+        Metric(
+            "case_on_time_rate",
+            "ratio 0-1",
+            "Cases resolved on time over cases resolved in the period or overdue in it",
+        ),
+        Metric("reopen_rate", "ratio 0-1", "Cases first resolved in the period that were reopened"),
+        Metric("inspections_done", "count", "Grid inspections completed in the period"),
+        Metric("inspections_planned", "count", "Known grid cells × months (one inspection each)"),
+        Metric("inspection_coverage", "ratio 0-1", "Cell-months inspected over cell-months planned"),
+        Metric("milestones_due", "count", "Contract milestones due in the period"),
+        Metric("milestones_met", "count", "Of those, milestones paid or released"),
+        Metric("milestone_met_rate", "ratio 0-1", "Milestones met over milestones due"),
+    )
+}
 
 LINEAR = "linear"
 INVERSE_LINEAR = "inverse_linear"
 RATIO = "ratio"
 FORMULAS = {
-    LINEAR: "higher is better: 0 at `floor` (default 0) or below, 100 at `target` or above, "
-            "linear between",
+    LINEAR: "higher is better: 0 at `floor` (default 0) or below, 100 at `target` or above, linear between",
     INVERSE_LINEAR: "lower is better (waits, reopen rate): 100 at `target` or below, 0 at "
-                    "`worst` or above, linear between",
+    "`worst` or above, linear between",
     RATIO: "100 × value / target, at most 100 (rates against a target rate)",
 }
 
@@ -56,8 +61,9 @@ class FormulaInvalid(ValueError):
     """Formula parameters that cannot score anything."""
 
 
-def check_parameters(formula: str, target: Decimal | None, floor: Decimal | None,
-                     worst: Decimal | None) -> None:
+def check_parameters(
+    formula: str, target: Decimal | None, floor: Decimal | None, worst: Decimal | None
+) -> None:
     """Raise `FormulaInvalid` unless the parameters fit the formula."""
     if formula not in FORMULAS:
         raise FormulaInvalid(f"unknown formula {formula!r}; use one of {', '.join(FORMULAS)}")
@@ -80,8 +86,13 @@ def check_parameters(formula: str, target: Decimal | None, floor: Decimal | None
             raise FormulaInvalid("the target ratio must be above 0")
 
 
-def score(formula: str, value: Decimal | None, target: Decimal, floor: Decimal | None = None,
-          worst: Decimal | None = None) -> Fraction | None:
+def score(
+    formula: str,
+    value: Decimal | None,
+    target: Decimal,
+    floor: Decimal | None = None,
+    worst: Decimal | None = None,
+) -> Fraction | None:
     """The 0–100 score of a measured `value` (None when nothing was measured)."""
     if value is None:
         return None

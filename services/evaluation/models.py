@@ -56,9 +56,13 @@ class Round(Base):
     __tablename__ = "rounds"
     __table_args__ = (
         # One live (or closed) round per community, year and contract; cancelled ones stay.
-        Index("uq_rounds_live_series", "series_key", unique=True,
-              postgresql_where=text("status <> 'cancelled'"),
-              sqlite_where=text("status <> 'cancelled'")),
+        Index(
+            "uq_rounds_live_series",
+            "series_key",
+            unique=True,
+            postgresql_where=text("status <> 'cancelled'"),
+            sqlite_where=text("status <> 'cancelled'"),
+        ),
         Index("ix_rounds_community_year", "community", "year"),
         Index("ix_rounds_status", "status"),
     )
@@ -97,6 +101,7 @@ class RoundScore(Base):
 
 
 # -- metrics read model ------------------------------------------------------------------
+
 
 class ConsumedEvent(Base):
     """Append-only log of every event the read model consumed (the source of a rebuild)."""

@@ -35,12 +35,18 @@ from .models import (
     TicketFact,
 )
 
-PROJECTIONS = (TicketFact, FeedbackFact, CaseFact, InspectionFact, CellFact, ContractFact,
-               MilestoneFact)
+PROJECTIONS = (TicketFact, FeedbackFact, CaseFact, InspectionFact, CellFact, ContractFact, MilestoneFact)
 BATCH = 2000
 _CASE_FIELDS = tuple(cases.CaseRow.__dataclass_fields__)
-_MILESTONE_FIELDS = ("milestone_id", "contract_id", "community", "due_date", "amount_fen",
-                     "met_at", "withheld")
+_MILESTONE_FIELDS = (
+    "milestone_id",
+    "contract_id",
+    "community",
+    "due_date",
+    "amount_fen",
+    "met_at",
+    "withheld",
+)
 
 
 def _insert(session: Session, model: type) -> Any:
@@ -51,25 +57,44 @@ def _insert(session: Session, model: type) -> Any:
 def _replace(session: Session, model: type, key: str, rows: list[dict[str, Any]]) -> None:
     statement = _insert(session, model)
     columns = [c for c in rows[0] if c != key]
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[key], set_={c: statement.excluded[c] for c in columns}), rows)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[key], set_={c: statement.excluded[c] for c in columns}
+        ),
+        rows,
+    )
 
 
 def _earliest(session: Session, rows: list[dict[str, Any]]) -> None:
     statement = _insert(session, CellFact)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["community", "cell_code"],
-        set_={"first_seen_at": case((statement.excluded.first_seen_at < CellFact.first_seen_at,
-                                     statement.excluded.first_seen_at),
-                                    else_=CellFact.first_seen_at)}), rows)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["community", "cell_code"],
+            set_={
+                "first_seen_at": case(
+                    (
+                        statement.excluded.first_seen_at < CellFact.first_seen_at,
+                        statement.excluded.first_seen_at,
+                    ),
+                    else_=CellFact.first_seen_at,
+                )
+            },
+        ),
+        rows,
+    )
 
 
 def _case_row(session: Session, step: CaseStep) -> None:
-    session.execute(_insert(session, CaseFact).values(
-        origin=step.origin, case_id=step.case_id, community=step.community)
-        .on_conflict_do_nothing())
-    fact = session.scalars(select(CaseFact).where(
-        CaseFact.origin == step.origin, CaseFact.case_id == step.case_id).with_for_update()).one()
+    session.execute(
+        _insert(session, CaseFact)
+        .values(origin=step.origin, case_id=step.case_id, community=step.community)
+        .on_conflict_do_nothing()
+    )
+    fact = session.scalars(
+        select(CaseFact)
+        .where(CaseFact.origin == step.origin, CaseFact.case_id == step.case_id)
+        .with_for_update()
+    ).one()
     before = cases.CaseRow(**{f: getattr(fact, f) for f in _CASE_FIELDS})
     after = cases.apply(before, step.verb, step.data, step.sequence, step.occurred_at)
     for name in _CASE_FIELDS:
@@ -79,13 +104,22 @@ def _case_row(session: Session, step: CaseStep) -> None:
 
 def _milestone_row(session: Session, change: MilestoneChange) -> None:
     if change.community is None:
-        change = MilestoneChange(**{**asdict(change), "community": session.scalar(
-            select(ContractFact.community).where(ContractFact.contract_id == change.contract_id))})
-    session.execute(_insert(session, MilestoneFact).values(
-        milestone_id=change.milestone_id, contract_id=change.contract_id, withheld=False)
-        .on_conflict_do_nothing())
-    fact = session.scalars(select(MilestoneFact).where(
-        MilestoneFact.milestone_id == change.milestone_id).with_for_update()).one()
+        change = MilestoneChange(
+            **{
+                **asdict(change),
+                "community": session.scalar(
+                    select(ContractFact.community).where(ContractFact.contract_id == change.contract_id)
+                ),
+            }
+        )
+    session.execute(
+        _insert(session, MilestoneFact)
+        .values(milestone_id=change.milestone_id, contract_id=change.contract_id, withheld=False)
+        .on_conflict_do_nothing()
+    )
+    fact = session.scalars(
+        select(MilestoneFact).where(MilestoneFact.milestone_id == change.milestone_id).with_for_update()
+    ).one()
     merged = merge_milestone({f: getattr(fact, f) for f in _MILESTONE_FIELDS}, change)
     for name, value in merged.items():
         setattr(fact, name, value)
@@ -106,17 +140,23 @@ def project(session: Session, event: dict[str, Any]) -> None:
 
 
 def _cell_row(fact: Earliest) -> dict[str, Any]:
-    return {"community": fact.community, "cell_code": fact.cell_code,
-            "first_seen_at": fact.seen_at}
+    return {"community": fact.community, "cell_code": fact.cell_code, "first_seen_at": fact.seen_at}
 
 
 def record(uow: UnitOfWork, event: dict[str, Any]) -> bool:
     """Append the event to the raw log and project it; False if its id was already logged."""
     session = uow.session
-    inserted = session.execute(_insert(session, ConsumedEvent).values(
-        event_id=event["id"], name=cloudevents.event_name(event), community=event.get("community"),
-        received_at=utcnow(), body=cloudevents.encode(event).decode(),
-    ).on_conflict_do_nothing(index_elements=["event_id"])).rowcount
+    inserted = session.execute(
+        _insert(session, ConsumedEvent)
+        .values(
+            event_id=event["id"],
+            name=cloudevents.event_name(event),
+            community=event.get("community"),
+            received_at=utcnow(),
+            body=cloudevents.encode(event).decode(),
+        )
+        .on_conflict_do_nothing(index_elements=["event_id"])
+    ).rowcount
     if not inserted:
         return False
     project(session, event)
@@ -152,14 +192,18 @@ class _Replay:
             elif isinstance(fact, CaseStep):
                 key = (fact.origin, fact.case_id)
                 community, row = self.cases.get(key, (fact.community, cases.CaseRow()))
-                self.cases[key] = (community, cases.apply(row, fact.verb, fact.data,
-                                                          fact.sequence, fact.occurred_at))
+                self.cases[key] = (
+                    community,
+                    cases.apply(row, fact.verb, fact.data, fact.sequence, fact.occurred_at),
+                )
             else:
                 if fact.community is None:
-                    fact = MilestoneChange(**{**asdict(fact), "community": self.contracts.get(
-                        fact.contract_id)})
+                    fact = MilestoneChange(
+                        **{**asdict(fact), "community": self.contracts.get(fact.contract_id)}
+                    )
                 self.milestones[fact.milestone_id] = merge_milestone(
-                    self.milestones.get(fact.milestone_id), fact)
+                    self.milestones.get(fact.milestone_id), fact
+                )
 
     def _flush(self, model: type) -> None:
         rows = list(self.replaced.pop(model, {}).values())
@@ -169,16 +213,19 @@ class _Replay:
     def finish(self) -> None:
         for model in list(self.replaced):
             self._flush(model)
-        self._bulk(CellFact, [_cell_row(Earliest(c, cell, at))
-                              for (c, cell), at in self.cells.items()])
+        self._bulk(CellFact, [_cell_row(Earliest(c, cell, at)) for (c, cell), at in self.cells.items()])
         self._bulk(MilestoneFact, list(self.milestones.values()))
-        self._bulk(CaseFact, [{"origin": origin, "case_id": case_id, "community": community,
-                               **asdict(row)}
-                              for (origin, case_id), (community, row) in self.cases.items()])
+        self._bulk(
+            CaseFact,
+            [
+                {"origin": origin, "case_id": case_id, "community": community, **asdict(row)}
+                for (origin, case_id), (community, row) in self.cases.items()
+            ],
+        )
 
     def _bulk(self, model: type, rows: list[dict[str, Any]]) -> None:
         for start in range(0, len(rows), BATCH):
-            self.session.execute(_insert(self.session, model), rows[start:start + BATCH])
+            self.session.execute(_insert(self.session, model), rows[start : start + BATCH])
 
 
 def rebuild(database: Database, *, progress: Callable[[int], None] | None = None) -> int:
@@ -192,9 +239,12 @@ def rebuild(database: Database, *, progress: Callable[[int], None] | None = None
         replay = _Replay(session)
         last_id = 0
         while True:  # keyset pages: no server-side cursor held open while we write
-            page = session.execute(select(ConsumedEvent.id, ConsumedEvent.body)
-                                   .where(ConsumedEvent.id > last_id)
-                                   .order_by(ConsumedEvent.id).limit(BATCH * 5)).all()
+            page = session.execute(
+                select(ConsumedEvent.id, ConsumedEvent.body)
+                .where(ConsumedEvent.id > last_id)
+                .order_by(ConsumedEvent.id)
+                .limit(BATCH * 5)
+            ).all()
             if not page:
                 break
             for row_id, body in page:
@@ -207,8 +257,9 @@ def rebuild(database: Database, *, progress: Callable[[int], None] | None = None
     return replayed
 
 
-def import_events(uow: UnitOfWork, lines: Iterable[str], wanted: Callable[[str], bool],
-                  first_line: int = 1) -> int:
+def import_events(
+    uow: UnitOfWork, lines: Iterable[str], wanted: Callable[[str], bool], first_line: int = 1
+) -> int:
     """Record CloudEvents given as JSON lines (an archive); returns how many were new."""
     added = 0
     for number, line in enumerate(lines, start=first_line):

@@ -39,67 +39,105 @@ def open_round(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> R
     """Open a round on the latest version of a scheme, freezing that version."""
     scheme = get_scheme(uow, principal, str(data["scheme_id"]))
     principal.require(*MANAGERS, community=scheme.community)
-    latest = uow.session.scalar(select(func.max(Scheme.version))
-                                .where(Scheme.series_key == scheme.series_key))
+    latest = uow.session.scalar(
+        select(func.max(Scheme.version)).where(Scheme.series_key == scheme.series_key)
+    )
     if scheme.version != latest:
-        raise Conflict(f"Version {scheme.version} is superseded by version {latest}; open the "
-                       "round on the latest version.", type="scheme-superseded")
+        raise Conflict(
+            f"Version {scheme.version} is superseded by version {latest}; open the "
+            "round on the latest version.",
+            type="scheme-superseded",
+        )
     start = data.get("period_start") or date(scheme.year, 1, 1)
     end = data.get("period_end") or date(scheme.year, 12, 31)
     if start > end:
-        raise Unprocessable("The period ends before it starts.",
-                            errors={"period_end": ["Must not be before period_start."]})
+        raise Unprocessable(
+            "The period ends before it starts.", errors={"period_end": ["Must not be before period_start."]}
+        )
     parsed = parse_definition(scheme.definition)
     now = utcnow()
     evaluation = Round(
-        id=str(uuid.uuid4()), scheme_id=scheme.id, community=scheme.community, year=scheme.year,
-        contract_id=scheme.contract_id, series_key=scheme.series_key, status="open",
-        period_start=start, period_end=end, opened_by=principal.sub, opened_at=now,
-        snapshot={"scheme_id": scheme.id, "version": scheme.version, "title": scheme.title,
-                  "definition": scheme.definition})
+        id=str(uuid.uuid4()),
+        scheme_id=scheme.id,
+        community=scheme.community,
+        year=scheme.year,
+        contract_id=scheme.contract_id,
+        series_key=scheme.series_key,
+        status="open",
+        period_start=start,
+        period_end=end,
+        opened_by=principal.sub,
+        opened_at=now,
+        snapshot={
+            "scheme_id": scheme.id,
+            "version": scheme.version,
+            "title": scheme.title,
+            "definition": scheme.definition,
+        },
+    )
     try:
         with uow.session.begin_nested():
             uow.session.add(evaluation)
             uow.session.flush()
     except IntegrityError:
-        raise Conflict(f"{scheme.community} {scheme.year} already has a round for this "
-                       "scheme series; cancel it before opening another.",
-                       type="round-exists") from None
+        raise Conflict(
+            f"{scheme.community} {scheme.year} already has a round for this "
+            "scheme series; cancel it before opening another.",
+            type="round-exists",
+        ) from None
     if scheme.status != FROZEN:
         scheme.status, scheme.frozen_at = FROZEN, now
-    uow.emit(ROUND_OPENED, subject=evaluation.id, community=evaluation.community, data={
-        "round_id": evaluation.id, "scheme_id": scheme.id, "scheme_version": scheme.version,
-        "contract_id": scheme.contract_id, "year": scheme.year,
-        "period_start": start.isoformat(), "period_end": end.isoformat(),
-        "committee_weight": float(parsed.committee_weight), "opened_at": now.isoformat()})
+    uow.emit(
+        ROUND_OPENED,
+        subject=evaluation.id,
+        community=evaluation.community,
+        data={
+            "round_id": evaluation.id,
+            "scheme_id": scheme.id,
+            "scheme_version": scheme.version,
+            "contract_id": scheme.contract_id,
+            "year": scheme.year,
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "committee_weight": float(parsed.committee_weight),
+            "opened_at": now.isoformat(),
+        },
+    )
     return evaluation
 
 
 def _locked(uow: UnitOfWork, round_id: str) -> Round:
     """The round, row-locked so that scoring and closing never interleave."""
-    found = uow.session.scalars(select(Round).where(Round.id == round_id)
-                                .with_for_update()).one_or_none()
+    found = uow.session.scalars(select(Round).where(Round.id == round_id).with_for_update()).one_or_none()
     if found is None:
         raise NotFound(f"No round {round_id}.")
     return found
 
 
-def submit_scores(uow: UnitOfWork, principal: Principal, round_id: str,
-                  data: dict[str, Any]) -> list[RoundScore]:
+def submit_scores(
+    uow: UnitOfWork, principal: Principal, round_id: str, data: dict[str, Any]
+) -> list[RoundScore]:
     """Submit or revise the caller's scores for their party; returns their sheet."""
     evaluation = _locked(uow, round_id)
     party = data["party"]
     scheme = parse_definition(evaluation.snapshot["definition"])
     if party not in scheme.parties:
-        raise ScoreRefused(f"The {party} party does not evaluate in this scheme.",
-                           errors={"party": [f"Parties here: {', '.join(scheme.parties)}."]})
+        raise ScoreRefused(
+            f"The {party} party does not evaluate in this scheme.",
+            errors={"party": [f"Parties here: {', '.join(scheme.parties)}."]},
+        )
     roles = scorer_roles(party, scheme.survey_mode)
     if not roles:
-        raise ScoreRefused("The resident survey's scores are computed from residents' ratings; "
-                           "nobody enters them in this scheme.", errors={"party": ["Computed."]})
+        raise ScoreRefused(
+            "The resident survey's scores are computed from residents' ratings; "
+            "nobody enters them in this scheme.",
+            errors={"party": ["Computed."]},
+        )
     if not principal.roles.intersection(roles) or evaluation.community not in principal.communities:
-        raise Forbidden(f"Only members of the {party} party ({' or '.join(roles)} of "
-                        f"{evaluation.community}) score as the {party}.")
+        raise Forbidden(
+            f"Only members of the {party} party ({' or '.join(roles)} of "
+            f"{evaluation.community}) score as the {party}."
+        )
     status = next_status(evaluation.status, "score")
     kinds = {ind.code: ind for ind, _, _ in scheme.indicators()}
     errors: dict[str, list[str]] = {}
@@ -123,13 +161,30 @@ def submit_scores(uow: UnitOfWork, principal: Principal, round_id: str,
         row = uow.session.get(RoundScore, key)
         centi = int(entry["score"] * 100)
         if row is None:
-            uow.session.add(RoundScore(round_id=key[0], party=party, indicator=key[2],
-                                       member=key[3], score_centi=centi, submitted_at=now))
+            uow.session.add(
+                RoundScore(
+                    round_id=key[0],
+                    party=party,
+                    indicator=key[2],
+                    member=key[3],
+                    score_centi=centi,
+                    submitted_at=now,
+                )
+            )
         else:
             row.score_centi, row.revised_at = centi, now
-        uow.emit(SCORE_SUBMITTED, subject=evaluation.id, community=evaluation.community, data={
-            "round_id": evaluation.id, "party": party, "indicator": entry["indicator"],
-            "revised": row is not None, "submitted_at": now.isoformat()})
+        uow.emit(
+            SCORE_SUBMITTED,
+            subject=evaluation.id,
+            community=evaluation.community,
+            data={
+                "round_id": evaluation.id,
+                "party": party,
+                "indicator": entry["indicator"],
+                "revised": row is not None,
+                "submitted_at": now.isoformat(),
+            },
+        )
     evaluation.status = status
     uow.flush()
     return my_scores(uow, principal, evaluation)
@@ -137,9 +192,13 @@ def submit_scores(uow: UnitOfWork, principal: Principal, round_id: str,
 
 def my_scores(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[RoundScore]:
     """The caller's own submitted scores in a round."""
-    return list(uow.session.scalars(select(RoundScore).where(
-        RoundScore.round_id == evaluation.id, RoundScore.member == principal.sub)
-        .order_by(RoundScore.party, RoundScore.indicator)))
+    return list(
+        uow.session.scalars(
+            select(RoundScore)
+            .where(RoundScore.round_id == evaluation.id, RoundScore.member == principal.sub)
+            .order_by(RoundScore.party, RoundScore.indicator)
+        )
+    )
 
 
 def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
@@ -149,8 +208,7 @@ def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
     status = next_status(evaluation.status, "close")
     scheme = parse_definition(evaluation.snapshot["definition"])
     period = metrics.Period(evaluation.period_start, evaluation.period_end)
-    values = metrics.compute(uow.session, evaluation.community, period,
-                             contract_id=evaluation.contract_id)
+    values = metrics.compute(uow.session, evaluation.community, period, contract_id=evaluation.contract_id)
     sheets: dict[str, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for row in uow.session.scalars(select(RoundScore).where(RoundScore.round_id == evaluation.id)):
         sheets[row.party][row.member][row.indicator] = Decimal(row.score_centi).scaleb(-2)
@@ -161,11 +219,21 @@ def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
     evaluation.score_centi = int(Decimal(str(result["score"])) * 100)
     evaluation.grade, evaluation.result = result["grade"], result
     uow.flush()
-    uow.emit(ROUND_COMPLETED, subject=evaluation.id, community=evaluation.community, data={
-        "round_id": evaluation.id, "scheme_id": evaluation.scheme_id,
-        "contract_id": evaluation.contract_id, "year": evaluation.year,
-        "score": result["score"], "grade": result["grade"],
-        "committee_weight": result["committee_weight"], "completed_at": now.isoformat()})
+    uow.emit(
+        ROUND_COMPLETED,
+        subject=evaluation.id,
+        community=evaluation.community,
+        data={
+            "round_id": evaluation.id,
+            "scheme_id": evaluation.scheme_id,
+            "contract_id": evaluation.contract_id,
+            "year": evaluation.year,
+            "score": result["score"],
+            "grade": result["grade"],
+            "committee_weight": result["committee_weight"],
+            "completed_at": now.isoformat(),
+        },
+    )
     return evaluation
 
 
@@ -186,8 +254,7 @@ def visible_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round
     if not principal.in_community(evaluation.community):
         raise Forbidden(f"Your token does not cover the community {evaluation.community!r}.")
     if evaluation.status != CLOSED and not principal.has_role(*FULL_READERS):
-        raise Forbidden("Results are published to everyone when the round closes.",
-                        type="not-published")
+        raise Forbidden("Results are published to everyone when the round closes.", type="not-published")
     return evaluation
 
 
@@ -204,22 +271,29 @@ def list_rounds(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
     return statement.order_by(Round.year.desc(), Round.community, Round.opened_at.desc())
 
 
-def progress(uow: UnitOfWork, principal: Principal,
-             evaluation: Round) -> list[dict[str, Any]] | None:
+def progress(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[dict[str, Any]] | None:
     """Per party: how many members scored and how many indicators have a score (no values)."""
     if evaluation.status in (CLOSED, CANCELLED) or not principal.has_role(*FULL_READERS):
         return None
     scheme = parse_definition(evaluation.snapshot["definition"])
     wanted = scheme.party_indicators()
-    rows = uow.session.execute(select(RoundScore.party, RoundScore.indicator, RoundScore.member)
-                               .where(RoundScore.round_id == evaluation.id)).all()
+    rows = uow.session.execute(
+        select(RoundScore.party, RoundScore.indicator, RoundScore.member).where(
+            RoundScore.round_id == evaluation.id
+        )
+    ).all()
     report = []
     for party in scheme.parties:
         computed = party == RESIDENT_SURVEY and not scorer_roles(party, scheme.survey_mode)
         mine = [r for r in rows if r.party == party]
         scored = {r.indicator for r in mine}
-        report.append({"party": party, "computed": computed,
-                       "members": len({r.member for r in mine}),
-                       "indicators_scored": len(scored & set(wanted)),
-                       "indicators_total": len(wanted)})
+        report.append(
+            {
+                "party": party,
+                "computed": computed,
+                "members": len({r.member for r in mine}),
+                "indicators_scored": len(scored & set(wanted)),
+                "indicators_total": len(wanted),
+            }
+        )
     return report

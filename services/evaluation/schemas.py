@@ -13,8 +13,7 @@ from services.chassis.schemas import PageQuerySchema, Schema
 
 from .domain import GRADES, PARTIES, ROUND_STATUSES, SURVEY_ENTERED, SURVEY_FROM_RATINGS
 
-CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$",
-                       error="1-40 letters, digits, '_' or '-'.")
+CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="1-40 letters, digits, '_' or '-'.")
 
 
 class Exact(fields.Decimal):
@@ -33,10 +32,15 @@ class Exact(fields.Decimal):
 
 
 def _matrix() -> fields.List:
-    return fields.List(fields.List(fields.Raw(), validate=validate.Length(min=2, max=10)),
-                       required=True, validate=validate.Length(min=2, max=10),
-                       metadata={"description": "Row i compared with column j on Saaty's "
-                                                "1/9..9 scale: numbers or fractions like \"1/3\""})
+    return fields.List(
+        fields.List(fields.Raw(), validate=validate.Length(min=2, max=10)),
+        required=True,
+        validate=validate.Length(min=2, max=10),
+        metadata={
+            "description": "Row i compared with column j on Saaty's "
+            '1/9..9 scale: numbers or fractions like "1/3"'
+        },
+    )
 
 
 class AhpSchema(Schema):
@@ -53,8 +57,11 @@ class NodeSchema(Schema):
 
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    weight = Exact(metadata={"description": "Share of the parent (at most 4 decimals); the "
-                                            "children of a node sum to exactly 1"})
+    weight = Exact(
+        metadata={
+            "description": "Share of the parent (at most 4 decimals); the children of a node sum to exactly 1"
+        }
+    )
     source = fields.String(validate=validate.OneOf(("party", "metric")))
     metric = fields.String(validate=validate.Length(max=60))
     formula = fields.String(validate=validate.Length(max=40))
@@ -81,22 +88,25 @@ class GradeBandsSchema(Schema):
 class SurveySchema(Schema):
     """How the resident survey party scores: from residents' ratings, or entered."""
 
-    mode = fields.String(validate=validate.OneOf((SURVEY_FROM_RATINGS, SURVEY_ENTERED)),
-                         load_default=SURVEY_FROM_RATINGS)
-    min_responses = fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000),
-                                   load_default=30)
+    mode = fields.String(
+        validate=validate.OneOf((SURVEY_FROM_RATINGS, SURVEY_ENTERED)), load_default=SURVEY_FROM_RATINGS
+    )
+    min_responses = fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000), load_default=30)
 
 
 class DefinitionSchema(Schema):
     """What a scheme version says: parties, dimensions and indicators, grade bands."""
 
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    parties = fields.List(fields.Nested(PartyWeightSchema), required=True,
-                          validate=validate.Length(min=1, max=len(PARTIES)))
-    dimensions = fields.List(fields.Nested(NodeSchema), required=True,
-                             validate=validate.Length(min=1, max=30))
-    ahp = fields.Nested(AhpSchema, allow_none=True,
-                        metadata={"description": "Derive the dimensions' weights instead"})
+    parties = fields.List(
+        fields.Nested(PartyWeightSchema), required=True, validate=validate.Length(min=1, max=len(PARTIES))
+    )
+    dimensions = fields.List(
+        fields.Nested(NodeSchema), required=True, validate=validate.Length(min=1, max=30)
+    )
+    ahp = fields.Nested(
+        AhpSchema, allow_none=True, metadata={"description": "Derive the dimensions' weights instead"}
+    )
     grade_bands = fields.Nested(GradeBandsSchema)
     survey = fields.Nested(SurveySchema)
 
@@ -104,8 +114,10 @@ class DefinitionSchema(Schema):
 class SchemeCreateSchema(DefinitionSchema):
     community = fields.String(required=True, validate=validate.OneOf(COMMUNITIES))
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2011, max=2100))
-    contract_id = fields.UUID(allow_none=True, metadata={
-        "description": "The purchase contract evaluated; null for the service center"})
+    contract_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "The purchase contract evaluated; null for the service center"},
+    )
 
 
 class SchemeSchema(Schema):
@@ -190,14 +202,18 @@ class RoundQuerySchema(PageQuerySchema):
 
 class ScoreEntrySchema(Schema):
     indicator = fields.String(required=True, validate=CODE)
-    score = Exact(required=True, validate=validate.Range(min=0, max=100),
-                  metadata={"description": "0-100, at most two decimals"})
+    score = Exact(
+        required=True,
+        validate=validate.Range(min=0, max=100),
+        metadata={"description": "0-100, at most two decimals"},
+    )
 
 
 class ScoreSheetSchema(Schema):
     party = fields.String(required=True, validate=validate.OneOf(PARTIES))
-    scores = fields.List(fields.Nested(ScoreEntrySchema), required=True,
-                         validate=validate.Length(min=1, max=300))
+    scores = fields.List(
+        fields.Nested(ScoreEntrySchema), required=True, validate=validate.Length(min=1, max=300)
+    )
 
 
 class MyScoreSchema(Schema):
@@ -287,7 +303,9 @@ class ResultSchema(Schema):
     parties = fields.List(fields.Nested(PartyResultSchema))
     indicators = fields.List(fields.Nested(IndicatorResultSchema))
     dimensions = fields.List(fields.Nested(DimensionResultSchema))
-    sensitivity = fields.List(fields.Nested(SensitivitySchema), metadata={
-        "description": "Score and grade with the committee's weight at 0.5 and at 1"})
+    sensitivity = fields.List(
+        fields.Nested(SensitivitySchema),
+        metadata={"description": "Score and grade with the committee's weight at 0.5 and at 1"},
+    )
     survey = fields.Dict(allow_none=True)
     metrics = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))

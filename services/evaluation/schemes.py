@@ -38,7 +38,9 @@ def _check_contract(uow: UnitOfWork, community: str, contract_id: str | None) ->
     if known is not None and known.community and known.community != community:
         raise Unprocessable(
             f"Contract {contract_id} belongs to {known.community}, not {community}.",
-            type="contract-community", errors={"contract_id": ["Contract of another community."]})
+            type="contract-community",
+            errors={"contract_id": ["Contract of another community."]},
+        )
 
 
 def create_scheme(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Scheme:
@@ -50,22 +52,42 @@ def create_scheme(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
     key = series_key(community, year, contract_id)
     existing = uow.session.scalar(select(Scheme.id).where(Scheme.series_key == key).limit(1))
     if existing is not None:
-        raise Conflict(f"A scheme for {community} {year} "
-                       f"{'contract ' + contract_id if contract_id else 'service center'} exists "
-                       f"({existing}); change it or POST /schemes/{existing}/versions.",
-                       type="scheme-exists")
+        raise Conflict(
+            f"A scheme for {community} {year} "
+            f"{'contract ' + contract_id if contract_id else 'service center'} exists "
+            f"({existing}); change it or POST /schemes/{existing}/versions.",
+            type="scheme-exists",
+        )
     title, document = _definition(data)
     return _add(uow, principal, community, year, contract_id, key, 1, title, document)
 
 
-def _add(uow: UnitOfWork, principal: Principal, community: str, year: int,
-         contract_id: str | None, key: str, version: int, title: str,
-         document: dict[str, Any]) -> Scheme:
+def _add(
+    uow: UnitOfWork,
+    principal: Principal,
+    community: str,
+    year: int,
+    contract_id: str | None,
+    key: str,
+    version: int,
+    title: str,
+    document: dict[str, Any],
+) -> Scheme:
     now = utcnow()
-    scheme = Scheme(id=str(uuid.uuid4()), community=community, year=year, contract_id=contract_id,
-                    series_key=key, version=version, status=DRAFT, title=title,
-                    definition=document, created_by=principal.sub, created_at=now,
-                    updated_at=now)
+    scheme = Scheme(
+        id=str(uuid.uuid4()),
+        community=community,
+        year=year,
+        contract_id=contract_id,
+        series_key=key,
+        version=version,
+        status=DRAFT,
+        title=title,
+        definition=document,
+        created_by=principal.sub,
+        created_at=now,
+        updated_at=now,
+    )
     uow.session.add(scheme)
     uow.flush()
     return scheme
@@ -82,36 +104,47 @@ def get_scheme(uow: UnitOfWork, principal: Principal, scheme_id: str) -> Scheme:
 
 
 def _latest_version(uow: UnitOfWork, key: str) -> int:
-    return int(uow.session.scalar(select(func.max(Scheme.version))
-                                  .where(Scheme.series_key == key)) or 0)
+    return int(uow.session.scalar(select(func.max(Scheme.version)).where(Scheme.series_key == key)) or 0)
 
 
-def update_scheme(uow: UnitOfWork, principal: Principal, scheme: Scheme,
-                  data: dict[str, Any]) -> Scheme:
+def update_scheme(uow: UnitOfWork, principal: Principal, scheme: Scheme, data: dict[str, Any]) -> Scheme:
     """Replace the definition of a draft (a frozen version is never changed)."""
     principal.require(*EDITORS, community=scheme.community)
     if scheme.status == FROZEN:
-        raise Conflict(f"Version {scheme.version} is frozen since its round opened; "
-                       f"POST /schemes/{scheme.id}/versions to make version "
-                       f"{_latest_version(uow, scheme.series_key) + 1}.", type="scheme-frozen")
+        raise Conflict(
+            f"Version {scheme.version} is frozen since its round opened; "
+            f"POST /schemes/{scheme.id}/versions to make version "
+            f"{_latest_version(uow, scheme.series_key) + 1}.",
+            type="scheme-frozen",
+        )
     scheme.title, scheme.definition = _definition(data)
     scheme.updated_at = utcnow()
     uow.flush()
     return scheme
 
 
-def new_version(uow: UnitOfWork, principal: Principal, scheme_id: str,
-                data: dict[str, Any]) -> Scheme:
+def new_version(uow: UnitOfWork, principal: Principal, scheme_id: str, data: dict[str, Any]) -> Scheme:
     """Make the next version of a scheme's series from a new definition."""
     scheme = get_scheme(uow, principal, scheme_id)
     principal.require(*EDITORS, community=scheme.community)
     latest = _latest_version(uow, scheme.series_key)
     if scheme.version != latest:
-        raise Conflict(f"Version {scheme.version} is not the latest ({latest}); "
-                       "make new versions from the latest.", type="scheme-superseded")
+        raise Conflict(
+            f"Version {scheme.version} is not the latest ({latest}); make new versions from the latest.",
+            type="scheme-superseded",
+        )
     title, document = _definition(data)
-    return _add(uow, principal, scheme.community, scheme.year, scheme.contract_id,
-                scheme.series_key, latest + 1, title, document)
+    return _add(
+        uow,
+        principal,
+        scheme.community,
+        scheme.year,
+        scheme.contract_id,
+        scheme.series_key,
+        latest + 1,
+        title,
+        document,
+    )
 
 
 def list_schemes(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
@@ -130,19 +163,26 @@ def derive_weights(matrix: list[list[Any]]) -> dict[str, Any]:
     try:
         result = ahp.derive(matrix)
     except ahp.InvalidMatrix as exc:
-        raise SchemeInvalid([Violation("ahp-matrix-invalid", "matrix", f"AHP matrix: {exc}.")]) \
-            from None
-    summary = {"weights": [float(w) for w in ahp.to_basis_points(result.weights)],
-               "lambda_max": round(result.lambda_max, 4),
-               "consistency_index": round(result.consistency_index, 4),
-               "consistency_ratio": round(result.consistency_ratio, 4),
-               "random_index": ahp.RANDOM_INDEX[len(result.weights)]}
+        raise SchemeInvalid([Violation("ahp-matrix-invalid", "matrix", f"AHP matrix: {exc}.")]) from None
+    summary = {
+        "weights": [float(w) for w in ahp.to_basis_points(result.weights)],
+        "lambda_max": round(result.lambda_max, 4),
+        "consistency_index": round(result.consistency_index, 4),
+        "consistency_ratio": round(result.consistency_ratio, 4),
+        "random_index": ahp.RANDOM_INDEX[len(result.weights)],
+    }
     if not result.consistent:
-        refused = SchemeInvalid([Violation(
-            "ahp-consistency-ratio-below-0.1", "matrix",
-            f"The comparisons are too inconsistent: consistency ratio "
-            f"{result.consistency_ratio:.3f} is not below {ahp.CONSISTENCY_LIMIT}; revise the "
-            "judgements.")])
+        refused = SchemeInvalid(
+            [
+                Violation(
+                    "ahp-consistency-ratio-below-0.1",
+                    "matrix",
+                    f"The comparisons are too inconsistent: consistency ratio "
+                    f"{result.consistency_ratio:.3f} is not below {ahp.CONSISTENCY_LIMIT}; revise the "
+                    "judgements.",
+                )
+            ]
+        )
         refused.extra.update({k: v for k, v in summary.items() if k != "weights"})
         raise refused
     return summary

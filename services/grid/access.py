@@ -29,8 +29,7 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "mark_duplicate": ("center_staff", "grid_worker"),
     "refer": ("center_staff",),
     "escalate": ("center_staff", "committee_member", "grid_worker"),
-    "note": ("center_staff", "grid_worker", "committee_member", "department",
-             "subdistrict_officer"),
+    "note": ("center_staff", "grid_worker", "committee_member", "department", "subdistrict_officer"),
 }
 COMMUNITY_STAFF = ("center_staff", "committee_member", "subdistrict_officer")
 
@@ -55,8 +54,7 @@ class Scope:
 
     @property
     def empty(self) -> bool:
-        return not (self.all or self.communities or self.cell_ids or self.department
-                    or self.reporter)
+        return not (self.all or self.communities or self.cell_ids or self.department or self.reporter)
 
 
 def scope_of(principal: Principal, worker_cells: Collection[str]) -> Scope:
@@ -64,23 +62,32 @@ def scope_of(principal: Principal, worker_cells: Collection[str]) -> Scope:
     manages = bool(principal.roles.intersection(COMMUNITY_STAFF))
     staff = frozenset(principal.communities) if manages else frozenset()
     cells = frozenset(worker_cells) if "grid_worker" in principal.roles else frozenset()
-    return Scope(all=principal.is_admin, communities=staff, cell_ids=cells,
-                 department=department_of(principal),
-                 reporter=principal.sub if "resident" in principal.roles else None)
+    return Scope(
+        all=principal.is_admin,
+        communities=staff,
+        cell_ids=cells,
+        department=department_of(principal),
+        reporter=principal.sub if "resident" in principal.roles else None,
+    )
 
 
 def sees_in_full(principal: Principal, case: Case, worker_cells: Collection[str]) -> bool:
     """True when the caller may see the case's description, photos, address and history."""
     scope = scope_of(principal, worker_cells)
-    return (scope.all or case.community in scope.communities
-            or (case.cell_id is not None and case.cell_id in scope.cell_ids)
-            or (scope.department is not None and case.department == scope.department
-                and principal.in_community(case.community))
-            or (case.reporter_sub is not None and case.reporter_sub == principal.sub))
+    return (
+        scope.all
+        or case.community in scope.communities
+        or (case.cell_id is not None and case.cell_id in scope.cell_ids)
+        or (
+            scope.department is not None
+            and case.department == scope.department
+            and principal.in_community(case.community)
+        )
+        or (case.reporter_sub is not None and case.reporter_sub == principal.sub)
+    )
 
 
-def acting_role(principal: Principal, case: Case, action: str,
-                worker_cells: Collection[str]) -> str:
+def acting_role(principal: Principal, case: Case, action: str, worker_cells: Collection[str]) -> str:
     """The role under which `principal` may take `action` on `case`; 403 otherwise."""
     if principal.is_admin:
         return "admin"
@@ -93,8 +100,9 @@ def acting_role(principal: Principal, case: Case, action: str,
         if role in principal.roles and _in_scope(principal, role, case, worker_cells):
             return role
     if not principal.roles.intersection(roles):
-        raise Forbidden(f"To {action.replace('_', ' ')} a case you need one of the roles: "
-                        f"{', '.join(roles)}.")
+        raise Forbidden(
+            f"To {action.replace('_', ' ')} a case you need one of the roles: {', '.join(roles)}."
+        )
     raise Forbidden(f"This case is outside what your roles cover ({_scope_hint(principal)}).")
 
 
@@ -105,8 +113,7 @@ def _in_scope(principal: Principal, role: str, case: Case, worker_cells: Collect
         return case.cell_id is not None and case.cell_id in worker_cells
     if role == "department":
         code = department_of(principal)
-        return (code is not None and case.department == code
-                and case.community in principal.communities)
+        return code is not None and case.department == code and case.community in principal.communities
     if role == "subdistrict_officer":
         return case.community in principal.communities and case.escalation_level >= 1
     return False
@@ -127,8 +134,9 @@ def require_community_manager(principal: Principal, community: str) -> Principal
     return principal.require("center_staff", "committee_member", community=community)
 
 
-def require_cell_worker(principal: Principal, community: str, cell_id: str,
-                        worker_cells: Collection[str]) -> str:
+def require_cell_worker(
+    principal: Principal, community: str, cell_id: str, worker_cells: Collection[str]
+) -> str:
     """center_staff of the community, or a grid worker assigned to the cell; else 403."""
     if principal.is_admin:
         return "admin"
@@ -137,13 +145,11 @@ def require_cell_worker(principal: Principal, community: str, cell_id: str,
     if "grid_worker" in principal.roles and cell_id in worker_cells:
         return "grid_worker"
     if principal.roles.intersection({"center_staff", "grid_worker"}):
-        raise Forbidden("A grid worker acts in assigned cells only; center staff in their "
-                        "communities.")
+        raise Forbidden("A grid worker acts in assigned cells only; center staff in their communities.")
     raise Forbidden("This needs one of the roles: center_staff, grid_worker.")
 
 
-def may_reveal(principal: Principal, community: str, cell_id: str,
-               worker_cells: Collection[str]) -> bool:
+def may_reveal(principal: Principal, community: str, cell_id: str, worker_cells: Collection[str]) -> bool:
     """Roles that may read personal data unmasked (each read is audited)."""
     if principal.is_admin:
         return True

@@ -47,8 +47,7 @@ def _filters(args: dict[str, Any]) -> dict[str, Any]:
 def _view(case: Any, duplicates: list[Any] | None = None) -> dict[str, Any]:
     principal = current_principal()
     full = access.sees_in_full(principal, case, cells.assigned_cells(uow(), principal))
-    return case_view(case, full=full, viewer_sub=principal.sub, now=utcnow(),
-                     duplicates=duplicates)
+    return case_view(case, full=full, viewer_sub=principal.sub, now=utcnow(), duplicates=duplicates)
 
 
 @blp.route("/cases")
@@ -59,8 +58,7 @@ class Cases(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Report a case; the answer lists open cases of the same category within 50 m."""
         case, nearby = cases.report(uow(), current_principal(), data)
-        return _view(case, nearby), 201, {"ETag": cases.etag(case),
-                                          "Location": f"{request.path}/{case.id}"}
+        return _view(case, nearby), 201, {"ETag": cases.etag(case), "Location": f"{request.path}/{case.id}"}
 
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True))
@@ -71,8 +69,10 @@ class Cases(MethodView):
         worker_cells = cells.assigned_cells(uow(), principal)
         query = cases.list_query(principal, worker_cells, _filters(args))
         now = utcnow()
-        return [case_view(c, full=True, viewer_sub=principal.sub, now=now)
-                for c in paginate(query, pagination_parameters)]
+        return [
+            case_view(c, full=True, viewer_sub=principal.sub, now=now)
+            for c in paginate(query, pagination_parameters)
+        ]
 
 
 @blp.route("/cases/public")
@@ -85,8 +85,10 @@ class PublicCases(MethodView):
         principal = current_principal()
         query = cases.public_query(_filters({k: v for k, v in args.items() if k != "mine"}))
         now = utcnow()
-        return [case_view(c, full=False, viewer_sub=principal.sub, now=now)
-                for c in paginate(query, pagination_parameters)]
+        return [
+            case_view(c, full=False, viewer_sub=principal.sub, now=now)
+            for c in paginate(query, pagination_parameters)
+        ]
 
 
 @blp.route("/cases/<ref>")
@@ -106,8 +108,7 @@ class CaseStep(MethodView):
     def post(self, data: dict[str, Any], ref: str, action: str) -> Any:
         """Take a lifecycle step: accept, start, resolve, verify, close, reject,
         mark_duplicate, refer, escalate, reopen (409 when the status forbids it)."""
-        case = cases.take_step(uow(), current_principal(), ref, action, data,
-                               request.headers.get("If-Match"))
+        case = cases.take_step(uow(), current_principal(), ref, action, data, request.headers.get("If-Match"))
         return _view(case), 200, {"ETag": cases.etag(case)}
 
 
@@ -136,7 +137,12 @@ class ReporterContact(MethodView):
     @blp.response(200, ContactSchema)
     def post(self, data: dict[str, Any], ref: str) -> Any:
         """Read an Open311 reporter's contact unmasked (center staff; audited with purpose)."""
-        contact = cases.reveal_contact(uow(), current_principal(),
-                                       current_app.extensions["grid.cipher"], ref,
-                                       data["purpose"], g.get("request_id"))
+        contact = cases.reveal_contact(
+            uow(),
+            current_principal(),
+            current_app.extensions["grid.cipher"],
+            ref,
+            data["purpose"],
+            g.get("request_id"),
+        )
         return {"reporter_contact": contact}

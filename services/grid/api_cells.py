@@ -28,8 +28,9 @@ from .schemas import (
     RoundRateSchema,
 )
 
-blp = Blueprint("cells", __name__, description="Grid cells: boundaries, workers, point lookup, "
-                                               "planned rounds")
+blp = Blueprint(
+    "cells", __name__, description="Grid cells: boundaries, workers, point lookup, planned rounds"
+)
 STAFF_ROLES = ("center_staff", "committee_member", "grid_worker", "subdistrict_officer")
 
 
@@ -39,10 +40,17 @@ def _sees_workers(community: str) -> bool:
 
 
 def cell_view(cell: Cell, workers: list[str] | None) -> dict[str, Any]:
-    return {"id": cell.id, "code": cell.code, "community": cell.community, "name": cell.name,
-            "boundary": cell.boundary, "area_m2": cell.area_m2,
-            "workers": workers if _sees_workers(cell.community) else None,
-            "version": cell.version, "updated_at": cell.updated_at}
+    return {
+        "id": cell.id,
+        "code": cell.code,
+        "community": cell.community,
+        "name": cell.name,
+        "boundary": cell.boundary,
+        "area_m2": cell.area_m2,
+        "workers": workers if _sees_workers(cell.community) else None,
+        "version": cell.version,
+        "updated_at": cell.updated_at,
+    }
 
 
 @blp.route("/cells")
@@ -93,8 +101,7 @@ class CellByCode(MethodView):
     @blp.response(200, CellSchema)
     def put(self, data: dict[str, Any], code: str) -> Any:
         """Rename, redraw or reassign a cell (If-Match required)."""
-        cell = cells.update_cell(uow(), current_principal(), code, data,
-                                 request.headers.get("If-Match"))
+        cell = cells.update_cell(uow(), current_principal(), code, data, request.headers.get("If-Match"))
         return cell_view(cell, cells.workers_of(uow(), cell.id)), 200, {"ETag": cells.etag(cell)}
 
 
@@ -108,8 +115,7 @@ class Plan(MethodView):
         _check_period(period)
         cell = cells.get_cell(uow(), code)
         inspections.set_plan(uow(), current_principal(), code, period, data["planned_rounds"])
-        return next(r for r in inspections.round_rates(uow(), cell.community, period)
-                    if r.cell_code == code)
+        return next(r for r in inspections.round_rates(uow(), cell.community, period) if r.cell_code == code)
 
 
 @blp.route("/rounds")
@@ -118,8 +124,13 @@ class Rounds(MethodView):
     @blp.response(200, RoundRateSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Planned and completed rounds per cell of a community in a month."""
-        current_principal().require("center_staff", "committee_member", "subdistrict_officer",
-                                    "grid_worker", community=args["community"])
+        current_principal().require(
+            "center_staff",
+            "committee_member",
+            "subdistrict_officer",
+            "grid_worker",
+            community=args["community"],
+        )
         return inspections.round_rates(uow(), args["community"], args["period"])
 
 

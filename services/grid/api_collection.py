@@ -33,8 +33,9 @@ from .collection_schemas import (
 )
 from .protection import PersonalDataCipher
 
-blp = Blueprint("collection", __name__,
-                description="Information collection (信息採集): personal data masked and audited")
+blp = Blueprint(
+    "collection", __name__, description="Information collection (信息採集): personal data masked and audited"
+)
 
 
 def _cipher() -> PersonalDataCipher:
@@ -42,14 +43,21 @@ def _cipher() -> PersonalDataCipher:
 
 
 def person_view(person: Person, revealed: dict[str, str | None] | None = None) -> dict[str, Any]:
-    view = {"id": person.id, "community": person.community,
-            "cell_code": collection.cell_code_of(uow(), person.cell_id),
-            "household_id": person.household_id, "residency": person.residency,
-            "special_care": person.special_care, "version": person.version,
-            "created_at": person.created_at, "updated_at": person.updated_at}
+    view = {
+        "id": person.id,
+        "community": person.community,
+        "cell_code": collection.cell_code_of(uow(), person.cell_id),
+        "household_id": person.household_id,
+        "residency": person.residency,
+        "special_care": person.special_care,
+        "version": person.version,
+        "created_at": person.created_at,
+        "updated_at": person.updated_at,
+    }
     if revealed is None:
-        view.update(name=person.name_masked, id_number=person.id_number_masked,
-                    phone=person.phone_masked, masked=True)
+        view.update(
+            name=person.name_masked, id_number=person.id_number_masked, phone=person.phone_masked, masked=True
+        )
     else:
         view.update(revealed, masked=False)
     return view
@@ -118,8 +126,9 @@ class PersonLookup(MethodView):
     @blp.response(200, PersonSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Find a person by ID number (sent in the body, never in a URL); masked."""
-        return person_view(collection.find_by_id_number(uow(), current_principal(), _cipher(),
-                                                        data["id_number"]))
+        return person_view(
+            collection.find_by_id_number(uow(), current_principal(), _cipher(), data["id_number"])
+        )
 
 
 @blp.route("/persons/<uuid:person_id>")
@@ -136,8 +145,9 @@ class PersonById(MethodView):
     @blp.response(200, PersonSchema)
     def patch(self, data: dict[str, Any], person_id: Any) -> Any:
         """Correct a person's record (If-Match required); masked."""
-        person = collection.update_person(uow(), current_principal(), _cipher(), str(person_id),
-                                          data, request.headers.get("If-Match"))
+        person = collection.update_person(
+            uow(), current_principal(), _cipher(), str(person_id), data, request.headers.get("If-Match")
+        )
         return person_view(person), 200, {"ETag": collection.person_etag(person)}
 
 
@@ -149,8 +159,9 @@ class PersonReveal(MethodView):
     def post(self, data: dict[str, Any], person_id: Any) -> Any:
         """Read a person unmasked: center staff or the cell's grid worker; audited with purpose."""
         person = collection.get_person(uow(), str(person_id))
-        revealed = collection.reveal(uow(), current_principal(), _cipher(), person,
-                                     data["purpose"], g.get("request_id"))
+        revealed = collection.reveal(
+            uow(), current_principal(), _cipher(), person, data["purpose"], g.get("request_id")
+        )
         return person_view(person, revealed)
 
 
@@ -177,8 +188,9 @@ class CellCounts(MethodView):
     def get(self, code: str) -> Any:
         """What was collected in a cell, as counts (no personal data)."""
         cell = cells.get_cell(uow(), code)
-        current_principal().require("center_staff", "committee_member", "subdistrict_officer",
-                                    "grid_worker", community=cell.community)
+        current_principal().require(
+            "center_staff", "committee_member", "subdistrict_officer", "grid_worker", community=cell.community
+        )
         return {"cell_code": cell.code, **collection.counts(uow(), cell.id)}
 
 
@@ -189,7 +201,7 @@ class PersonalDataAudit(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Every unmasked read of personal data in a community (the committee supervises)."""
-        current_principal().require("committee_member", "subdistrict_officer",
-                                    community=args["community"])
-        return paginate(collection.audit_query(args["community"], args.get("record_id")),
-                        pagination_parameters)
+        current_principal().require("committee_member", "subdistrict_officer", community=args["community"])
+        return paginate(
+            collection.audit_query(args["community"], args.get("record_id")), pagination_parameters
+        )

@@ -25,14 +25,25 @@ blp = Blueprint("inspections", __name__, description="Inspection checklist and r
 READERS = ("center_staff", "committee_member", "subdistrict_officer", "grid_worker")
 
 
-def inspection_view(inspection: Inspection, items: list[InspectionItem] | None
-                    ) -> dict[str, Any]:
-    view = {c: getattr(inspection, c) for c in (
-        "id", "community", "cell_code", "worker_sub", "period", "started_at", "completed_at",
-        "items_count", "findings_count")}
+def inspection_view(inspection: Inspection, items: list[InspectionItem] | None) -> dict[str, Any]:
+    view = {
+        c: getattr(inspection, c)
+        for c in (
+            "id",
+            "community",
+            "cell_code",
+            "worker_sub",
+            "period",
+            "started_at",
+            "completed_at",
+            "items_count",
+            "findings_count",
+        )
+    }
     if items is not None:
-        view["items"] = [{"code": i.item_code, "result": i.result, "note": i.note,
-                          "case_id": i.case_id} for i in items]
+        view["items"] = [
+            {"code": i.item_code, "result": i.result, "note": i.note, "case_id": i.case_id} for i in items
+        ]
     return view
 
 
@@ -52,8 +63,10 @@ class ChecklistItemView(MethodView):
     def put(self, data: dict[str, Any], code: str) -> Any:
         """Add or change a checklist item (subdistrict officers)."""
         if not (1 <= len(code) <= 40 and code.replace("_", "").isalnum() and code.islower()):
-            raise Unprocessable("Checklist codes are lower-case words joined by underscores.",
-                                errors={"code": ["Use lower_case_words (1-40 characters)."]})
+            raise Unprocessable(
+                "Checklist codes are lower-case words joined by underscores.",
+                errors={"code": ["Use lower_case_words (1-40 characters)."]},
+            )
         return inspections.upsert_checklist_item(uow(), current_principal(), code, data)
 
 
@@ -79,8 +92,9 @@ class Inspections(MethodView):
             filters["cell_id"] = cell.id
             filters["community"] = cell.community
         if not filters.get("community"):
-            raise Unprocessable("Give a community or a cell_code.",
-                                errors={"community": ["Give a community or a cell_code."]})
+            raise Unprocessable(
+                "Give a community or a cell_code.", errors={"community": ["Give a community or a cell_code."]}
+            )
         principal.require(*READERS, community=filters["community"])
         page = paginate(inspections.list_query(filters), pagination_parameters)
         return [inspection_view(i, None) for i in page]

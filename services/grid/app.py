@@ -15,16 +15,24 @@ from .config import GridSettings
 from .protection import PersonalDataCipher
 
 TITLE = "Grid: grid-based inspection, resolution and information collection"
-DESCRIPTION = ("Grid cells, inspections (排查), cases (事件) with their lifecycle, information "
-               "collection (信息採集) with personal data masked and audited, and an Open311 "
-               "GeoReport v2 facade at /open311/v2/.")
+DESCRIPTION = (
+    "Grid cells, inspections (排查), cases (事件) with their lifecycle, information "
+    "collection (信息採集) with personal data masked and audited, and an Open311 "
+    "GeoReport v2 facade at /open311/v2/."
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    app = chassis_app("grid", config, metadata=models.Base.metadata, blueprints=api.blueprints(),
-                      title=TITLE, description=DESCRIPTION, runtime=runtime)
+    app = chassis_app(
+        "grid",
+        config,
+        metadata=models.Base.metadata,
+        blueprints=api.blueprints(),
+        title=TITLE,
+        description=DESCRIPTION,
+        runtime=runtime,
+    )
     settings = app.extensions["community"].settings
-    app.extensions["grid.cipher"] = PersonalDataCipher(
-        GridSettings.from_settings(settings).personal_data_key)
+    app.extensions["grid.cipher"] = PersonalDataCipher(GridSettings.from_settings(settings).personal_data_key)
     open311_format.install(app)
     return app

@@ -22,20 +22,22 @@ def _need(data: dict[str, Any], field: str, action: str) -> Any:
     value = data.get(field)
     if value in (None, "", []):
         what = action.replace("_", " ")
-        raise Unprocessable(f"To {what} a case, give `{field}`.",
-                            errors={field: [f"Required to {what} a case."]})
+        raise Unprocessable(
+            f"To {what} a case, give `{field}`.", errors={field: [f"Required to {what} a case."]}
+        )
     return value
 
 
-def _accept(uow: UnitOfWork, case: Case, data: dict[str, Any], role: str,
-            now: datetime) -> StepEvent:
+def _accept(uow: UnitOfWork, case: Case, data: dict[str, Any], role: str, now: datetime) -> StepEvent:
     if data.get("cell_code"):
         if role not in ("center_staff", "admin"):
             raise Forbidden("Only center staff assign a case to a cell.")
         cell = cells.get_cell(uow, data["cell_code"])
         if cell.community != case.community:
-            raise Unprocessable("The cell belongs to another community.",
-                                errors={"cell_code": ["Not a cell of the case's community."]})
+            raise Unprocessable(
+                "The cell belongs to another community.",
+                errors={"cell_code": ["Not a cell of the case's community."]},
+            )
         case.cell_id, case.cell_code = cell.id, cell.code
     if data.get("severity") and data["severity"] != case.severity:
         case.severity = data["severity"]
@@ -44,49 +46,59 @@ def _accept(uow: UnitOfWork, case: Case, data: dict[str, Any], role: str,
     return ev.CASE_ACCEPTED, {"accepted_at": now.isoformat()}
 
 
-def _resolve(uow: UnitOfWork, case: Case, data: dict[str, Any], principal: Principal,
-             now: datetime) -> StepEvent:
+def _resolve(
+    uow: UnitOfWork, case: Case, data: dict[str, Any], principal: Principal, now: datetime
+) -> StepEvent:
     _need(data, "note", "resolve")
     case.resolved_at = now
     case.resolved_by = principal.sub
-    return ev.CASE_RESOLVED, {"resolved_at": now.isoformat(),
-                              "on_time": domain.on_time(now, case.due_at),
-                              "department": case.department}
+    return ev.CASE_RESOLVED, {
+        "resolved_at": now.isoformat(),
+        "on_time": domain.on_time(now, case.due_at),
+        "department": case.department,
+    }
 
 
-def _close(case: Case, action: str, now: datetime, duplicate_of: str | None = None
-           ) -> StepEvent:
+def _close(case: Case, action: str, now: datetime, duplicate_of: str | None = None) -> StepEvent:
     case.closed_at = now
     case.closed_kind = domain.CLOSED_KIND_OF[action]
     case.duplicate_of = duplicate_of
-    return ev.CASE_CLOSED, {"closed_kind": case.closed_kind, "closed_at": now.isoformat(),
-                            "duplicate_of": duplicate_of}
+    return ev.CASE_CLOSED, {
+        "closed_kind": case.closed_kind,
+        "closed_at": now.isoformat(),
+        "duplicate_of": duplicate_of,
+    }
 
 
-def _mark_duplicate(uow: UnitOfWork, case: Case, data: dict[str, Any], now: datetime
-                    ) -> StepEvent:
+def _mark_duplicate(uow: UnitOfWork, case: Case, data: dict[str, Any], now: datetime) -> StepEvent:
     from .cases import find_case
 
     ref = _need(data, "duplicate_of", "mark_duplicate")
     try:
         original = find_case(uow, str(ref))
     except NotFound:
-        raise Unprocessable("The case it duplicates does not exist.",
-                            errors={"duplicate_of": ["No such case."]}) from None
+        raise Unprocessable(
+            "The case it duplicates does not exist.", errors={"duplicate_of": ["No such case."]}
+        ) from None
     if original.id == case.id or original.community != case.community:
-        raise Unprocessable("A case duplicates another case of the same community.",
-                            errors={"duplicate_of": ["Not another case of this community."]})
+        raise Unprocessable(
+            "A case duplicates another case of the same community.",
+            errors={"duplicate_of": ["Not another case of this community."]},
+        )
     if original.closed_kind == "duplicate":
-        raise Unprocessable("Point to the original case, not to another duplicate.",
-                            errors={"duplicate_of": ["That case is itself a duplicate."]})
+        raise Unprocessable(
+            "Point to the original case, not to another duplicate.",
+            errors={"duplicate_of": ["That case is itself a duplicate."]},
+        )
     return _close(case, "mark_duplicate", now, duplicate_of=original.id)
 
 
 def _refer(case: Case, data: dict[str, Any], now: datetime) -> StepEvent:
     department = _need(data, "department", "refer")
     if department not in DEPARTMENTS:
-        raise Unprocessable("Unknown department.",
-                            errors={"department": [f"One of: {', '.join(sorted(DEPARTMENTS))}."]})
+        raise Unprocessable(
+            "Unknown department.", errors={"department": [f"One of: {', '.join(sorted(DEPARTMENTS))}."]}
+        )
     case.referral_reason = _need(data, "note", "refer")
     case.department = department
     return ev.CASE_REFERRED, {"department": department, "referred_at": now.isoformat()}
@@ -94,8 +106,11 @@ def _refer(case: Case, data: dict[str, Any], now: datetime) -> StepEvent:
 
 def escalation(case: Case, trigger: str, now: datetime) -> StepEvent:
     case.escalation_level = domain.next_escalation_level(case.escalation_level)
-    return ev.CASE_ESCALATED, {"level": domain.escalation_level_name(case.escalation_level),
-                               "trigger": trigger, "escalated_at": now.isoformat()}
+    return ev.CASE_ESCALATED, {
+        "level": domain.escalation_level_name(case.escalation_level),
+        "trigger": trigger,
+        "escalated_at": now.isoformat(),
+    }
 
 
 def _reopen(case: Case, now: datetime) -> StepEvent:
@@ -107,8 +122,16 @@ def _reopen(case: Case, now: datetime) -> StepEvent:
     return ev.CASE_REOPENED, {"reopened_at": now.isoformat(), "reopen_count": case.reopen_count}
 
 
-def apply(uow: UnitOfWork, case: Case, action: str, data: dict[str, Any], *,
-          principal: Principal, role: str, now: datetime) -> StepEvent:
+def apply(
+    uow: UnitOfWork,
+    case: Case,
+    action: str,
+    data: dict[str, Any],
+    *,
+    principal: Principal,
+    role: str,
+    now: datetime,
+) -> StepEvent:
     """Change the case for `action` (status is set by the caller); return its event."""
     if action == "accept":
         return _accept(uow, case, data, role, now)

@@ -34,8 +34,10 @@ class OutsideEveryCell(Exception):
     problem_type = "outside-every-cell"
 
     def __init__(self, community: str) -> None:
-        self.detail = (f"The point is outside every grid cell of {community}; check the "
-                       "coordinates (WGS 84 longitude, latitude) or give an address instead.")
+        self.detail = (
+            f"The point is outside every grid cell of {community}; check the "
+            "coordinates (WGS 84 longitude, latitude) or give an address instead."
+        )
         self.errors = {"lon": [self.detail], "lat": [self.detail]}
         super().__init__(self.detail)
 
@@ -59,43 +61,104 @@ def next_case_number(uow: UnitOfWork, now: datetime) -> str:
 def case_data(case: Case) -> dict[str, Any]:
     """The fields every grid.case.* event carries (no personal data)."""
     return {
-        "case_id": case.id, "case_number": case.number, "category": case.category,
-        "severity": case.severity, "source": case.source, "source_ref": case.source_ref,
-        "cell_code": case.cell_code, "reported_at": case.reported_at.isoformat(),
-        "due_at": case.due_at.isoformat(), "status": case.status,
+        "case_id": case.id,
+        "case_number": case.number,
+        "category": case.category,
+        "severity": case.severity,
+        "source": case.source,
+        "source_ref": case.source_ref,
+        "cell_code": case.cell_code,
+        "reported_at": case.reported_at.isoformat(),
+        "due_at": case.due_at.isoformat(),
+        "status": case.status,
     }
 
 
-def _record(uow: UnitOfWork, case: Case, *, actor: str, role: str, action: str,
-            from_status: str | None, note: str | None, at: datetime) -> None:
-    uow.session.add(CaseHistory(case_id=case.id, at=at, actor_sub=actor, actor_role=role,
-                                action=action, from_status=from_status, to_status=case.status,
-                                note=note))
+def _record(
+    uow: UnitOfWork,
+    case: Case,
+    *,
+    actor: str,
+    role: str,
+    action: str,
+    from_status: str | None,
+    note: str | None,
+    at: datetime,
+) -> None:
+    uow.session.add(
+        CaseHistory(
+            case_id=case.id,
+            at=at,
+            actor_sub=actor,
+            actor_role=role,
+            action=action,
+            from_status=from_status,
+            to_status=case.status,
+            note=note,
+        )
+    )
 
 
-def open_case(uow: UnitOfWork, *, actor: str, role: str, community: str, category: str,
-              severity: str, source: str, description: str, now: datetime,
-              cell: cells.geometry.CellRef | None = None, lon: float | None = None,
-              lat: float | None = None, address: str | None = None,
-              photos: list[str] | None = None, source_ref: str | None = None,
-              reporter_sub: str | None = None, inspection_id: str | None = None,
-              due: datetime | None = None, **extra: Any) -> Case:
+def open_case(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    role: str,
+    community: str,
+    category: str,
+    severity: str,
+    source: str,
+    description: str,
+    now: datetime,
+    cell: cells.geometry.CellRef | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    address: str | None = None,
+    photos: list[str] | None = None,
+    source_ref: str | None = None,
+    reporter_sub: str | None = None,
+    inspection_id: str | None = None,
+    due: datetime | None = None,
+    **extra: Any,
+) -> Case:
     """Create a case in status `reported`, record its history and `grid.case.reported`."""
     case = Case(
-        id=str(uuid.uuid4()), number=next_case_number(uow, now), community=community,
-        cell_id=cell.id if cell else None, cell_code=cell.code if cell else None,
-        category=category, severity=severity, status="reported", is_open=True,
-        source=source, source_ref=source_ref, reporter_sub=reporter_sub,
-        inspection_id=inspection_id, description=description, address=address, lon=lon,
-        lat=lat, photos=list(photos or []), escalation_level=0, reopen_count=0,
-        reported_at=now, due_at=due or domain.due_at(now, severity), updated_at=now, version=1,
-        **extra)
+        id=str(uuid.uuid4()),
+        number=next_case_number(uow, now),
+        community=community,
+        cell_id=cell.id if cell else None,
+        cell_code=cell.code if cell else None,
+        category=category,
+        severity=severity,
+        status="reported",
+        is_open=True,
+        source=source,
+        source_ref=source_ref,
+        reporter_sub=reporter_sub,
+        inspection_id=inspection_id,
+        description=description,
+        address=address,
+        lon=lon,
+        lat=lat,
+        photos=list(photos or []),
+        escalation_level=0,
+        reopen_count=0,
+        reported_at=now,
+        due_at=due or domain.due_at(now, severity),
+        updated_at=now,
+        version=1,
+        **extra,
+    )
     uow.session.add(case)
     uow.flush()
-    _record(uow, case, actor=actor, role=role, action="report", from_status=None,
-            note=None, at=now)
-    uow.emit(ev.CASE_REPORTED, subject=case.id, community=community,
-             data={**case_data(case), "inspection_id": inspection_id}, time=now)
+    _record(uow, case, actor=actor, role=role, action="report", from_status=None, note=None, at=now)
+    uow.emit(
+        ev.CASE_REPORTED,
+        subject=case.id,
+        community=community,
+        data={**case_data(case), "inspection_id": inspection_id},
+        time=now,
+    )
     return case
 
 
@@ -103,22 +166,28 @@ def nearby_open_cases(uow: UnitOfWork, case: Case) -> list[NearbyCase]:
     """Open cases of the same category and community within 50 m (haversine)."""
     if case.lon is None or case.lat is None:
         return []
-    min_lon, min_lat, max_lon, max_lat = domain.bounding_box(case.lon, case.lat,
-                                                             domain.DUPLICATE_RADIUS_M)
-    candidates = uow.session.scalars(select(Case).where(
-        Case.community == case.community, Case.category == case.category,
-        Case.is_open.is_(True), Case.lat.between(min_lat, max_lat),
-        Case.lon.between(min_lon, max_lon), Case.id != case.id))
-    found = [NearbyCase(c.id, c.number, c.status,
-                        round(domain.distance_m(case.lon, case.lat, c.lon, c.lat), 1))
-             for c in candidates
-             if c.lon is not None and c.lat is not None
-             and domain.within_duplicate_radius(case.lon, case.lat, c.lon, c.lat)]
+    min_lon, min_lat, max_lon, max_lat = domain.bounding_box(case.lon, case.lat, domain.DUPLICATE_RADIUS_M)
+    candidates = uow.session.scalars(
+        select(Case).where(
+            Case.community == case.community,
+            Case.category == case.category,
+            Case.is_open.is_(True),
+            Case.lat.between(min_lat, max_lat),
+            Case.lon.between(min_lon, max_lon),
+            Case.id != case.id,
+        )
+    )
+    found = [
+        NearbyCase(c.id, c.number, c.status, round(domain.distance_m(case.lon, case.lat, c.lon, c.lat), 1))
+        for c in candidates
+        if c.lon is not None
+        and c.lat is not None
+        and domain.within_duplicate_radius(case.lon, case.lat, c.lon, c.lat)
+    ]
     return sorted(found, key=lambda n: n.distance_m)
 
 
-def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
-           ) -> tuple[Case, list[NearbyCase]]:
+def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> tuple[Case, list[NearbyCase]]:
     """A resident or staff member reports a case; the answer lists possible duplicates."""
     community = data["community"]
     principal.require(*REPORTER_ROLES, community=community)
@@ -126,8 +195,10 @@ def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
     staff = principal.is_admin or bool(principal.roles - {"resident"})
     if not staff and ("severity" in data or "source" in data):
         field = "severity" if "severity" in data else "source"
-        raise Unprocessable(f"Residents do not set the {field}; the staff who accept the "
-                            "case may change it.", errors={field: ["Set by staff."]})
+        raise Unprocessable(
+            f"Residents do not set the {field}; the staff who accept the case may change it.",
+            errors={field: ["Set by staff."]},
+        )
     severity = data.get("severity")
     source = "department" if access.department_of(principal) else "resident"
     if staff and data.get("source"):
@@ -138,11 +209,23 @@ def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
         if cell is None:
             raise OutsideEveryCell(community)
     role = "resident" if not staff else sorted(principal.roles)[0]
-    case = open_case(uow, actor=principal.sub, role=role, community=community,
-                     category=category, severity=severity or domain.DEFAULT_SEVERITY[category],
-                     source=source, description=data["description"], now=utcnow(), cell=cell,
-                     lon=data.get("lon"), lat=data.get("lat"), address=data.get("address"),
-                     photos=data.get("photos"), reporter_sub=principal.sub)
+    case = open_case(
+        uow,
+        actor=principal.sub,
+        role=role,
+        community=community,
+        category=category,
+        severity=severity or domain.DEFAULT_SEVERITY[category],
+        source=source,
+        description=data["description"],
+        now=utcnow(),
+        cell=cell,
+        lon=data.get("lon"),
+        lat=data.get("lat"),
+        address=data.get("address"),
+        photos=data.get("photos"),
+        reporter_sub=principal.sub,
+    )
     return case, nearby_open_cases(uow, case)
 
 
@@ -160,13 +243,25 @@ def find_case(uow: UnitOfWork, ref: str, *, lock: bool = False) -> Case:
 
 def state_of(case: Case) -> domain.CaseState:
     return domain.CaseState(
-        status=case.status, severity=case.severity, reported_at=case.reported_at,
-        due_at=case.due_at, closed_kind=case.closed_kind, resolved_at=case.resolved_at,
-        resolved_by=case.resolved_by, escalation_level=case.escalation_level)
+        status=case.status,
+        severity=case.severity,
+        reported_at=case.reported_at,
+        due_at=case.due_at,
+        closed_kind=case.closed_kind,
+        resolved_at=case.resolved_at,
+        resolved_by=case.resolved_by,
+        escalation_level=case.escalation_level,
+    )
 
 
-def take_step(uow: UnitOfWork, principal: Principal, ref: str, action: str,
-              data: dict[str, Any], if_match: str | None = None) -> Case:
+def take_step(
+    uow: UnitOfWork,
+    principal: Principal,
+    ref: str,
+    action: str,
+    data: dict[str, Any],
+    if_match: str | None = None,
+) -> Case:
     """Move a case one step along its lifecycle (refused with 409 when the status forbids it)."""
     case = find_case(uow, ref, lock=True)
     if if_match is not None and not if_match_allows(if_match, etag(case)):
@@ -182,12 +277,25 @@ def take_step(uow: UnitOfWork, principal: Principal, ref: str, action: str,
     case.is_open = domain.is_open(step.target)
     case.version += 1
     case.updated_at = now
-    _record(uow, case, actor=principal.sub, role=role, action=action, from_status=before,
-            note=note or case_steps.history_note(case, action), at=now)
+    _record(
+        uow,
+        case,
+        actor=principal.sub,
+        role=role,
+        action=action,
+        from_status=before,
+        note=note or case_steps.history_note(case, action),
+        at=now,
+    )
     if event is not None:
         event_type, fields = event
-        uow.emit(event_type, subject=case.id, community=case.community,
-                 data={**case_data(case), **fields}, time=now)
+        uow.emit(
+            event_type,
+            subject=case.id,
+            community=case.community,
+            data={**case_data(case), **fields},
+            time=now,
+        )
     return case
 
 
@@ -196,8 +304,16 @@ def add_note(uow: UnitOfWork, principal: Principal, ref: str, note: str) -> Case
     case = find_case(uow, ref, lock=True)
     role = access.acting_role(principal, case, "note", cells.assigned_cells(uow, principal))
     now = utcnow()
-    entry = CaseHistory(case_id=case.id, at=now, actor_sub=principal.sub, actor_role=role,
-                        action="note", from_status=case.status, to_status=case.status, note=note)
+    entry = CaseHistory(
+        case_id=case.id,
+        at=now,
+        actor_sub=principal.sub,
+        actor_role=role,
+        action="note",
+        from_status=case.status,
+        to_status=case.status,
+        note=note,
+    )
     uow.session.add(entry)
     case.updated_at = now
     uow.flush()
@@ -208,18 +324,19 @@ def history(uow: UnitOfWork, principal: Principal, ref: str) -> list[CaseHistory
     """The case's steps, oldest first (only for callers who see the case in full)."""
     case = find_case(uow, ref)
     if not access.sees_in_full(principal, case, cells.assigned_cells(uow, principal)):
-        raise Forbidden("The history of this case is visible to its reporter and the staff "
-                        "handling it.")
-    return list(uow.session.scalars(select(CaseHistory).where(CaseHistory.case_id == case.id)
-                                    .order_by(CaseHistory.id)))
+        raise Forbidden("The history of this case is visible to its reporter and the staff handling it.")
+    return list(
+        uow.session.scalars(
+            select(CaseHistory).where(CaseHistory.case_id == case.id).order_by(CaseHistory.id)
+        )
+    )
 
 
 def etag(case: Case) -> str:
     return f'"case-{case.id[:8]}-{case.version}"'
 
 
-def list_query(principal: Principal, worker_cells: frozenset[str], filters: dict[str, Any]
-               ) -> Any:
+def list_query(principal: Principal, worker_cells: frozenset[str], filters: dict[str, Any]) -> Any:
     """Cases the caller may see in full, filtered; newest first."""
     scope = access.scope_of(principal, worker_cells)
     if scope.empty:
@@ -244,19 +361,33 @@ def public_query(filters: dict[str, Any]) -> Any:
     return apply_filters(select(Case), filters).order_by(Case.reported_at.desc(), Case.id)
 
 
-def reveal_contact(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, ref: str,
-                   purpose: str, request_id: str | None) -> dict[str, str]:
+def reveal_contact(
+    uow: UnitOfWork,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    ref: str,
+    purpose: str,
+    request_id: str | None,
+) -> dict[str, str]:
     """An Open311 reporter's contact unmasked, for center staff; audited like persons."""
     case = find_case(uow, ref)
     if not principal.may(("center_staff",), case.community):
         raise Forbidden("Only center staff of the community read reporter contacts.")
     if case.reporter_contact is None:
         raise NotFound("This case holds no reporter contact.")
-    uow.session.add(PersonalDataAccess(
-        community=case.community, record_kind="case", record_id=case.id,
-        fields="reporter_contact", accessor_sub=principal.sub,
-        accessor_roles=",".join(sorted(principal.roles)), purpose=purpose,
-        request_id=request_id, accessed_at=utcnow()))
+    uow.session.add(
+        PersonalDataAccess(
+            community=case.community,
+            record_kind="case",
+            record_id=case.id,
+            fields="reporter_contact",
+            accessor_sub=principal.sub,
+            accessor_roles=",".join(sorted(principal.roles)),
+            purpose=purpose,
+            request_id=request_id,
+            accessed_at=utcnow(),
+        )
+    )
     plain = cipher.decrypt(case.reporter_contact, record=case.id, field="reporter_contact")
     return json.loads(plain)
 

@@ -40,11 +40,10 @@ class CellDirectory:
         if version != self._version:
             with self._lock:
                 if version != self._version:
-                    rows = session.execute(
-                        select(Cell.id, Cell.code, Cell.community, Cell.boundary)).all()
+                    rows = session.execute(select(Cell.id, Cell.code, Cell.community, Cell.boundary)).all()
                     self._index = geometry.CellIndex(
-                        [(geometry.CellRef(r.id, r.code, r.community), shape(r.boundary))
-                         for r in rows])
+                        [(geometry.CellRef(r.id, r.code, r.community), shape(r.boundary)) for r in rows]
+                    )
                     self._version = version
                     self.rebuilds += 1
         return self._index
@@ -68,12 +67,12 @@ def current_version(session: Any) -> int:
 
 
 def _bump_version(uow: UnitOfWork) -> None:
-    uow.session.execute(update(CellsVersion).where(CellsVersion.id == 1)
-                        .values(version=CellsVersion.version + 1))
+    uow.session.execute(
+        update(CellsVersion).where(CellsVersion.id == 1).values(version=CellsVersion.version + 1)
+    )
 
 
-def locate(uow: UnitOfWork, lon: float, lat: float,
-           community: str | None = None) -> geometry.CellRef | None:
+def locate(uow: UnitOfWork, lon: float, lat: float, community: str | None = None) -> geometry.CellRef | None:
     """The cell holding (lon, lat), optionally only among `community`'s cells."""
     return directory(uow.database).index(uow.session).locate(lon, lat, community)
 
@@ -89,17 +88,21 @@ def get_cell(uow: UnitOfWork, code: str, *, lock: bool = False) -> Cell:
 
 
 def workers_of(uow: UnitOfWork, cell_id: str) -> list[str]:
-    return list(uow.session.scalars(select(CellWorker.worker_sub)
-                                    .where(CellWorker.cell_id == cell_id)
-                                    .order_by(CellWorker.worker_sub)))
+    return list(
+        uow.session.scalars(
+            select(CellWorker.worker_sub).where(CellWorker.cell_id == cell_id).order_by(CellWorker.worker_sub)
+        )
+    )
 
 
 def workers_by_cell(uow: UnitOfWork, cell_ids: list[str]) -> dict[str, list[str]]:
     """Assigned workers of several cells in one query."""
     found: dict[str, list[str]] = {}
-    rows = uow.session.execute(select(CellWorker.cell_id, CellWorker.worker_sub)
-                               .where(CellWorker.cell_id.in_(cell_ids))
-                               .order_by(CellWorker.worker_sub))
+    rows = uow.session.execute(
+        select(CellWorker.cell_id, CellWorker.worker_sub)
+        .where(CellWorker.cell_id.in_(cell_ids))
+        .order_by(CellWorker.worker_sub)
+    )
     for cell_id, sub in rows:
         found.setdefault(cell_id, []).append(sub)
     return found
@@ -109,15 +112,20 @@ def assigned_cells(uow: UnitOfWork, principal: Principal | None) -> frozenset[st
     """Ids of the cells a grid worker is assigned to (empty for other callers)."""
     if principal is None or "grid_worker" not in principal.roles:
         return frozenset()
-    return frozenset(uow.session.scalars(select(CellWorker.cell_id)
-                                         .where(CellWorker.worker_sub == principal.sub)))
+    return frozenset(
+        uow.session.scalars(select(CellWorker.cell_id).where(CellWorker.worker_sub == principal.sub))
+    )
 
 
 def _check_overlaps(uow: UnitOfWork, community: str, polygon: Any, exclude: str | None) -> None:
     min_lon, min_lat, max_lon, max_lat = polygon.bounds
     query = select(Cell.code, Cell.boundary).where(
-        Cell.community == community, Cell.min_lon <= max_lon, Cell.max_lon >= min_lon,
-        Cell.min_lat <= max_lat, Cell.max_lat >= min_lat)
+        Cell.community == community,
+        Cell.min_lon <= max_lon,
+        Cell.max_lon >= min_lon,
+        Cell.min_lat <= max_lat,
+        Cell.max_lat >= min_lat,
+    )
     if exclude is not None:
         query = query.where(Cell.id != exclude)
     others = [(code, shape(boundary)) for code, boundary in uow.session.execute(query)]
@@ -146,8 +154,15 @@ def create_cell(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> 
         raise Conflict(f"A cell with code {data['code']!r} already exists.", type="duplicate-code")
     _check_overlaps(uow, data["community"], polygon, exclude=None)
     now = utcnow()
-    cell = Cell(id=str(uuid.uuid4()), code=data["code"], community=data["community"],
-                name=data["name"], version=1, created_at=now, updated_at=now)
+    cell = Cell(
+        id=str(uuid.uuid4()),
+        code=data["code"],
+        community=data["community"],
+        name=data["name"],
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
     _apply_boundary(cell, polygon)
     uow.session.add(cell)
     uow.flush()
@@ -156,8 +171,9 @@ def create_cell(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> 
     return cell
 
 
-def update_cell(uow: UnitOfWork, principal: Principal, code: str, data: dict[str, Any],
-                if_match: str | None) -> Cell:
+def update_cell(
+    uow: UnitOfWork, principal: Principal, code: str, data: dict[str, Any], if_match: str | None
+) -> Cell:
     """Rename, redraw or reassign a cell; `If-Match` must carry its current ETag."""
     cell = get_cell(uow, code, lock=True)  # If-Match, then write: no lost update
     require_community_manager(principal, cell.community)

@@ -31,8 +31,7 @@ from .models import Cell
 from .personal_data import mask_id_number, mask_name, mask_phone
 from .protection import PersonalDataCipher
 
-SPECIAL_CARE = ("elderly_alone", "disability", "low_income", "left_behind_child",
-                "entitled_group")
+SPECIAL_CARE = ("elderly_alone", "disability", "low_income", "left_behind_child", "entitled_group")
 
 
 def _cell_for(uow: UnitOfWork, data: dict[str, Any]) -> Cell:
@@ -40,14 +39,16 @@ def _cell_for(uow: UnitOfWork, data: dict[str, Any]) -> Cell:
         return cells.get_cell(uow, data["cell_code"])
     ref = cells.locate(uow, data["lon"], data["lat"], data.get("community"))
     if ref is None:
-        raise Unprocessable("The point is outside every grid cell.",
-                            errors={"lon": ["Outside every grid cell."]})
+        raise Unprocessable(
+            "The point is outside every grid cell.", errors={"lon": ["Outside every grid cell."]}
+        )
     return cells.get_cell(uow, ref.code)
 
 
 def require_writer(uow: UnitOfWork, principal: Principal, cell: Cell) -> str:
-    return access.require_cell_worker(principal, cell.community, cell.id,
-                                      cells.assigned_cells(uow, principal))
+    return access.require_cell_worker(
+        principal, cell.community, cell.id, cells.assigned_cells(uow, principal)
+    )
 
 
 def require_reader(uow: UnitOfWork, principal: Principal, community: str, cell_id: str) -> None:
@@ -56,8 +57,7 @@ def require_reader(uow: UnitOfWork, principal: Principal, community: str, cell_i
         return
     if "grid_worker" in principal.roles and cell_id in cells.assigned_cells(uow, principal):
         return
-    raise Forbidden("Collected information is for the community's staff and the cell's "
-                    "grid workers.")
+    raise Forbidden("Collected information is for the community's staff and the cell's grid workers.")
 
 
 def cell_code_of(uow: UnitOfWork, cell_id: str) -> str | None:
@@ -65,8 +65,7 @@ def cell_code_of(uow: UnitOfWork, cell_id: str) -> str | None:
     return cell.code if cell is not None else None
 
 
-def in_cell_query(uow: UnitOfWork, principal: Principal, cell_code: str | None,
-                  model: Any) -> Any:
+def in_cell_query(uow: UnitOfWork, principal: Principal, cell_code: str | None, model: Any) -> Any:
     """Rows of `model` in one cell the caller may read (the cell code is required)."""
     if not cell_code:
         raise Unprocessable("Give the cell_code to list.", errors={"cell_code": ["Required."]})
@@ -87,8 +86,11 @@ def filter_persons(query: Any, args: dict[str, Any]) -> Any:
 
 def audit_query(community: str, record_id: str | None) -> Any:
     """Unmasked reads of a community, newest first."""
-    query = (select(PersonalDataAccess).where(PersonalDataAccess.community == community)
-             .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc()))
+    query = (
+        select(PersonalDataAccess)
+        .where(PersonalDataAccess.community == community)
+        .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc())
+    )
     if record_id:
         query = query.where(PersonalDataAccess.record_id == record_id)
     return query
@@ -99,28 +101,46 @@ COUNTED_FIELDS = frozenset({"household_id", "residency", "special_care"})
 
 def counts(uow: UnitOfWork, cell_id: str) -> dict[str, Any]:
     """Counts of what was collected in a cell (no personal data)."""
+
     def count(model: Any, *where: Any) -> int:
-        return int(uow.session.scalar(select(func.count()).select_from(model)
-                                      .where(model.cell_id == cell_id, *where)) or 0)
+        return int(
+            uow.session.scalar(
+                select(func.count()).select_from(model).where(model.cell_id == cell_id, *where)
+            )
+            or 0
+        )
 
     care: dict[str, int] = dict.fromkeys(SPECIAL_CARE, 0)
-    for flags in uow.session.scalars(select(Person.special_care).where(
-            Person.cell_id == cell_id)):
+    for flags in uow.session.scalars(select(Person.special_care).where(Person.cell_id == cell_id)):
         for flag in flags or ():
             care[flag] = care.get(flag, 0) + 1
-    return {"buildings": count(Building), "households": count(Household),
-            "persons": count(Person), "registered": count(Person, Person.residency == "registered"),
-            "floating": count(Person, Person.residency == "floating"), "places": count(Place),
-            "special_care": care}
+    return {
+        "buildings": count(Building),
+        "households": count(Household),
+        "persons": count(Person),
+        "registered": count(Person, Person.residency == "registered"),
+        "floating": count(Person, Person.residency == "floating"),
+        "places": count(Place),
+        "special_care": care,
+    }
 
 
 def publish_counts(uow: UnitOfWork, cell: Cell) -> None:
     """Emit `grid.collection.updated` with the cell's current counts."""
     now = utcnow()
     uow.flush()
-    uow.emit(ev.COLLECTION_UPDATED, subject=cell.id, community=cell.community,
-             data={"cell_id": cell.id, "cell_code": cell.code, **counts(uow, cell.id),
-                   "updated_at": now.isoformat()}, time=now)
+    uow.emit(
+        ev.COLLECTION_UPDATED,
+        subject=cell.id,
+        community=cell.community,
+        data={
+            "cell_id": cell.id,
+            "cell_code": cell.code,
+            **counts(uow, cell.id),
+            "updated_at": now.isoformat(),
+        },
+        time=now,
+    )
 
 
 def create_building(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Building:
@@ -128,10 +148,19 @@ def create_building(uow: UnitOfWork, principal: Principal, data: dict[str, Any])
     cell = _cell_for(uow, data)
     require_writer(uow, principal, cell)
     now = utcnow()
-    building = Building(id=str(uuid.uuid4()), community=cell.community, cell_id=cell.id,
-                        cell_code=cell.code, address=data["address"], floors=data["floors"],
-                        use=data["use"], lon=data.get("lon"), lat=data.get("lat"),
-                        created_at=now, updated_at=now)
+    building = Building(
+        id=str(uuid.uuid4()),
+        community=cell.community,
+        cell_id=cell.id,
+        cell_code=cell.code,
+        address=data["address"],
+        floors=data["floors"],
+        use=data["use"],
+        lon=data.get("lon"),
+        lat=data.get("lat"),
+        created_at=now,
+        updated_at=now,
+    )
     uow.session.add(building)
     publish_counts(uow, cell)
     return building
@@ -150,9 +179,15 @@ def create_household(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
     cell = uow.session.get(Cell, building.cell_id)
     assert cell is not None
     require_writer(uow, principal, cell)
-    household = Household(id=str(uuid.uuid4()), community=cell.community, cell_id=cell.id,
-                          building_id=building.id, unit=data["unit"], tenure=data["tenure"],
-                          created_at=utcnow())
+    household = Household(
+        id=str(uuid.uuid4()),
+        community=cell.community,
+        cell_id=cell.id,
+        building_id=building.id,
+        unit=data["unit"],
+        tenure=data["tenure"],
+        created_at=utcnow(),
+    )
     uow.session.add(household)
     publish_counts(uow, cell)
     return household
@@ -171,9 +206,15 @@ def create_place(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) ->
     cell = uow.session.get(Cell, building.cell_id) if building else _cell_for(uow, data)
     assert cell is not None
     require_writer(uow, principal, cell)
-    place = Place(id=str(uuid.uuid4()), community=cell.community, cell_id=cell.id,
-                  building_id=building.id if building else None, name=data["name"],
-                  kind=data["kind"], created_at=utcnow())
+    place = Place(
+        id=str(uuid.uuid4()),
+        community=cell.community,
+        cell_id=cell.id,
+        building_id=building.id if building else None,
+        name=data["name"],
+        kind=data["kind"],
+        created_at=utcnow(),
+    )
     uow.session.add(place)
     publish_counts(uow, cell)
     return place
@@ -183,14 +224,15 @@ def _seal(person: Person, cipher: PersonalDataCipher, field: str, value: str) ->
     return cipher.encrypt(value, record=person.id, field=field)
 
 
-def _set_id_number(uow: UnitOfWork, person: Person, cipher: PersonalDataCipher,
-                   number: str) -> None:
+def _set_id_number(uow: UnitOfWork, person: Person, cipher: PersonalDataCipher, number: str) -> None:
     digest = cipher.lookup_hash(number, kind="id_number")
-    clash = uow.session.scalar(select(Person.id).where(Person.id_number_hash == digest,
-                                                       Person.id != person.id))
+    clash = uow.session.scalar(
+        select(Person.id).where(Person.id_number_hash == digest, Person.id != person.id)
+    )
     if clash is not None:
-        raise Conflict("A person with this ID number is already registered.",
-                       type="person-already-registered")
+        raise Conflict(
+            "A person with this ID number is already registered.", type="person-already-registered"
+        )
     person.id_number_encrypted = _seal(person, cipher, "id_number", number)
     person.id_number_hash = digest
     person.id_number_masked = mask_id_number(number)
@@ -206,19 +248,26 @@ def _set_contact(person: Person, cipher: PersonalDataCipher, data: dict[str, Any
         person.phone_masked = mask_phone(phone) if phone else None
 
 
-def create_person(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher,
-                  data: dict[str, Any]) -> Person:
+def create_person(
+    uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, data: dict[str, Any]
+) -> Person:
     """Register a person (ID number unique across the subdistrict)."""
     household = get_household(uow, str(data["household_id"])) if data.get("household_id") else None
     cell = uow.session.get(Cell, household.cell_id) if household else _cell_for(uow, data)
     assert cell is not None
     require_writer(uow, principal, cell)
     now = utcnow()
-    person = Person(id=str(uuid.uuid4()), community=cell.community, cell_id=cell.id,
-                    household_id=household.id if household else None,
-                    residency=data["residency"],
-                    special_care=sorted(set(data.get("special_care", []))),
-                    version=1, created_at=now, updated_at=now)
+    person = Person(
+        id=str(uuid.uuid4()),
+        community=cell.community,
+        cell_id=cell.id,
+        household_id=household.id if household else None,
+        residency=data["residency"],
+        special_care=sorted(set(data.get("special_care", []))),
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
     _set_id_number(uow, person, cipher, data["id_number"])
     _set_contact(person, cipher, data)
     uow.session.add(person)
@@ -233,8 +282,14 @@ def get_person(uow: UnitOfWork, person_id: str, *, lock: bool = False) -> Person
     return person
 
 
-def update_person(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher,
-                  person_id: str, data: dict[str, Any], if_match: str | None) -> Person:
+def update_person(
+    uow: UnitOfWork,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    person_id: str,
+    data: dict[str, Any],
+    if_match: str | None,
+) -> Person:
     """Correct a person's record; `If-Match` must carry the record's ETag."""
     person = get_person(uow, person_id, lock=True)  # If-Match, then write: no lost update
     old_cell = uow.session.get(Cell, person.cell_id)
@@ -271,28 +326,44 @@ def person_etag(person: Person) -> str:
     return f'"person-{person.id[:8]}-{person.version}"'
 
 
-def reveal(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, person: Person,
-           purpose: str, request_id: str | None) -> dict[str, str | None]:
+def reveal(
+    uow: UnitOfWork,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    person: Person,
+    purpose: str,
+    request_id: str | None,
+) -> dict[str, str | None]:
     """The unmasked name, ID number and phone, audited (who, when, which record, why)."""
-    if not access.may_reveal(principal, person.community, person.cell_id,
-                             cells.assigned_cells(uow, principal)):
+    if not access.may_reveal(
+        principal, person.community, person.cell_id, cells.assigned_cells(uow, principal)
+    ):
         raise Forbidden("Your role may not read personal data unmasked.")
-    uow.session.add(PersonalDataAccess(
-        community=person.community, record_kind="person", record_id=person.id,
-        fields="name,id_number,phone", accessor_sub=principal.sub,
-        accessor_roles=",".join(sorted(principal.roles)), purpose=purpose,
-        request_id=request_id, accessed_at=utcnow()))
+    uow.session.add(
+        PersonalDataAccess(
+            community=person.community,
+            record_kind="person",
+            record_id=person.id,
+            fields="name,id_number,phone",
+            accessor_sub=principal.sub,
+            accessor_roles=",".join(sorted(principal.roles)),
+            purpose=purpose,
+            request_id=request_id,
+            accessed_at=utcnow(),
+        )
+    )
     return {
         "name": cipher.decrypt(person.name_encrypted, record=person.id, field="name"),
-        "id_number": cipher.decrypt(person.id_number_encrypted, record=person.id,
-                                    field="id_number"),
+        "id_number": cipher.decrypt(person.id_number_encrypted, record=person.id, field="id_number"),
         "phone": cipher.decrypt(person.phone_encrypted, record=person.id, field="phone")
-        if person.phone_encrypted else None,
+        if person.phone_encrypted
+        else None,
     }
 
 
-def find_by_id_number(uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher,
-                      number: str) -> Person:
+def find_by_id_number(
+    uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, number: str
+) -> Person:
     """The person holding an ID number, if the caller may read their cell."""
     digest = cipher.lookup_hash(number, kind="id_number")
     person = uow.session.scalar(select(Person).where(Person.id_number_hash == digest))

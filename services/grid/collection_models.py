@@ -34,8 +34,10 @@ class Household(Base):
     """A household living in a unit of a building."""
 
     __tablename__ = "households"
-    __table_args__ = (Index("ix_households_building", "building_id", "unit"),
-                      Index("ix_households_cell", "cell_id"))
+    __table_args__ = (
+        Index("ix_households_building", "building_id", "unit"),
+        Index("ix_households_cell", "cell_id"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community: Mapped[str] = mapped_column(String(40))
     cell_id: Mapped[str] = mapped_column(ForeignKey("cells.id"))
@@ -49,8 +51,10 @@ class Person(Base):
     """A person: name, ID number and phone encrypted; masks and a keyed hash beside them."""
 
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_cell", "cell_id", "created_at"),
-                      Index("ix_persons_household", "household_id"))
+    __table_args__ = (
+        Index("ix_persons_cell", "cell_id", "created_at"),
+        Index("ix_persons_household", "household_id"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community: Mapped[str] = mapped_column(String(40))
     cell_id: Mapped[str] = mapped_column(ForeignKey("cells.id"))
@@ -87,8 +91,10 @@ class PersonalDataAccess(Base):
     """Audit log: every unmasked read of personal data (who, when, which record, why)."""
 
     __tablename__ = "personal_data_access"
-    __table_args__ = (Index("ix_pda_community_at", "community", "accessed_at"),
-                      Index("ix_pda_record", "record_kind", "record_id"))
+    __table_args__ = (
+        Index("ix_pda_community_at", "community", "accessed_at"),
+        Index("ix_pda_record", "record_kind", "record_id"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     community: Mapped[str] = mapped_column(String(40))
     record_kind: Mapped[str] = mapped_column(String(20))

@@ -16,8 +16,19 @@ from .schemas import CELL_CODE, COMMUNITY, lat_field, lon_field
 BUILDING_USES = ("residential", "commercial", "mixed", "industrial", "public", "other")
 TENURES = ("owned", "rented", "collective", "other")
 RESIDENCIES = ("registered", "floating")
-PLACE_KINDS = ("shop", "restaurant", "market", "workshop", "warehouse", "office", "hotel",
-               "school", "clinic", "entertainment", "other")
+PLACE_KINDS = (
+    "shop",
+    "restaurant",
+    "market",
+    "workshop",
+    "warehouse",
+    "office",
+    "hotel",
+    "school",
+    "clinic",
+    "entertainment",
+    "other",
+)
 
 
 class IdNumberField(ma.fields.String):
@@ -101,8 +112,10 @@ class PersonCreateSchema(_Located):
     id_number = IdNumberField(required=True)
     phone = PhoneField(allow_none=True)
     residency = ma.fields.String(required=True, validate=validate.OneOf(RESIDENCIES))
-    special_care = ma.fields.List(ma.fields.String(validate=validate.OneOf(SPECIAL_CARE)),
-                                  validate=validate.Length(max=len(SPECIAL_CARE)))
+    special_care = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(SPECIAL_CARE)),
+        validate=validate.Length(max=len(SPECIAL_CARE)),
+    )
 
     @ma.validates_schema
     def _where(self, data: dict[str, Any], **_: Any) -> None:
@@ -115,8 +128,10 @@ class PersonUpdateSchema(Schema):
     id_number = IdNumberField()
     phone = PhoneField(allow_none=True)
     residency = ma.fields.String(validate=validate.OneOf(RESIDENCIES))
-    special_care = ma.fields.List(ma.fields.String(validate=validate.OneOf(SPECIAL_CARE)),
-                                  validate=validate.Length(max=len(SPECIAL_CARE)))
+    special_care = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(SPECIAL_CARE)),
+        validate=validate.Length(max=len(SPECIAL_CARE)),
+    )
 
 
 class PersonSchema(Schema):
@@ -149,9 +164,11 @@ class PersonQuerySchema(Schema):
 
 
 class RevealSchema(Schema):
-    purpose = ma.fields.String(required=True, validate=validate.Length(min=5, max=500),
-                               metadata={"description": "Why you need the unmasked data "
-                                                        "(written to the audit log)"})
+    purpose = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=5, max=500),
+        metadata={"description": "Why you need the unmasked data (written to the audit log)"},
+    )
 
 
 class LookupSchema(Schema):

@@ -36,10 +36,8 @@ CHECKLIST: tuple[tuple[str, str, str, str, str], ...] = (
     ("fire_extinguishers", "fire_safety", "滅火器材配置及有效期", "hazard_fire", "medium"),
     ("fire_exits", "fire_safety", "消防通道及安全出口暢通", "hazard_fire", "high"),
     ("ebike_charging", "fire_safety", "電動自行車室內停放及飛線充電", "hazard_fire", "high"),
-    ("building_structure", "building_safety", "房屋結構裂縫、外牆及附着物脫落", "hazard_building",
-     "high"),
-    ("illegal_construction", "building_safety", "違法搭建及改變房屋結構", "hazard_building",
-     "medium"),
+    ("building_structure", "building_safety", "房屋結構裂縫、外牆及附着物脫落", "hazard_building", "high"),
+    ("illegal_construction", "building_safety", "違法搭建及改變房屋結構", "hazard_building", "medium"),
     ("electrical_wiring", "electrical", "私拉亂接電線、線路老化", "hazard_electrical", "high"),
     ("gas_cylinders", "gas", "瓶裝燃氣使用及存放", "hazard_gas", "high"),
     ("slope_drainage", "geological", "邊坡、擋土牆及排水設施", "hazard_slope", "medium"),
@@ -47,8 +45,13 @@ CHECKLIST: tuple[tuple[str, str, str, str, str], ...] = (
     ("public_order", "public_order", "治安秩序、群租及出租屋管理", "public_order", "medium"),
 )
 ROUNDS_PER_MONTH = 4
-DEMO = Principal(sub="system:demo", name="demo loader", roles=frozenset({"admin"}),
-                 communities=frozenset(COMMUNITIES), claims={})
+DEMO = Principal(
+    sub="system:demo",
+    name="demo loader",
+    roles=frozenset({"admin"}),
+    communities=frozenset(COMMUNITIES),
+    claims={},
+)
 
 
 def _offset(seed: int) -> float:
@@ -72,11 +75,21 @@ def cell_polygons(community: str) -> list[tuple[str, str, dict[str, Any]]]:
     found = []
     for row in range(rows):
         for col in range(cols):
-            ring = [vertex(row, col), vertex(row, col + 1), vertex(row + 1, col + 1),
-                    vertex(row + 1, col), vertex(row, col)]
+            ring = [
+                vertex(row, col),
+                vertex(row, col + 1),
+                vertex(row + 1, col + 1),
+                vertex(row + 1, col),
+                vertex(row, col),
+            ]
             number = row * cols + col + 1
-            found.append((f"{prefix}-{number:02d}", f"{name}社區第{number}網格",
-                          {"type": "Polygon", "coordinates": [[list(p) for p in ring]]}))
+            found.append(
+                (
+                    f"{prefix}-{number:02d}",
+                    f"{name}社區第{number}網格",
+                    {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+                )
+            )
     return found
 
 
@@ -98,17 +111,34 @@ def load_reference_data(runtime: Runtime) -> None:
         for code, area, title, category, severity in CHECKLIST:
             existing = uow.session.get(ChecklistItem, code)
             if existing is None:
-                inspections.upsert_checklist_item(uow, DEMO, code, {
-                    "area": area, "title": title, "case_category": category,
-                    "default_severity": severity, "position": CHECKLIST.index(
-                        (code, area, title, category, severity)) * 10, "active": True})
+                inspections.upsert_checklist_item(
+                    uow,
+                    DEMO,
+                    code,
+                    {
+                        "area": area,
+                        "title": title,
+                        "case_category": category,
+                        "default_severity": severity,
+                        "position": CHECKLIST.index((code, area, title, category, severity)) * 10,
+                        "active": True,
+                    },
+                )
         known = set(uow.session.scalars(select(Cell.code)))
         for community in COMMUNITIES:
             for number, (code, name, polygon) in enumerate(cell_polygons(community), start=1):
                 if code not in known:
-                    cells.create_cell(uow, DEMO, {
-                        "code": code, "community": community, "name": name, "boundary": polygon,
-                        "workers": [worker_for(community, number)]})
+                    cells.create_cell(
+                        uow,
+                        DEMO,
+                        {
+                            "code": code,
+                            "community": community,
+                            "name": name,
+                            "boundary": polygon,
+                            "workers": [worker_for(community, number)],
+                        },
+                    )
                 cell_id = uow.session.scalar(select(Cell.id).where(Cell.code == code))
                 for period in _periods():
                     if uow.session.get(InspectionPlan, (cell_id, period)) is None:

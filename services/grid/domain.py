@@ -61,8 +61,7 @@ ESCALATION_LEVELS = ("community", "subdistrict", "district")
 CLOSED_KINDS = ("resolved", "duplicate", "rejected")
 
 OPEN_STATUSES = frozenset({"reported", "accepted", "in_progress", "referred", "escalated"})
-STATUSES = ("reported", "accepted", "in_progress", "referred", "escalated", "resolved",
-            "verified", "closed")
+STATUSES = ("reported", "accepted", "in_progress", "referred", "escalated", "resolved", "verified", "closed")
 
 
 def category_group(category: str) -> str:
@@ -84,18 +83,21 @@ def is_open(status: str) -> bool:
 
 # -- errors (mapped to problem+json by the chassis) -----------------------------------
 
+
 class IllegalTransition(Exception):
     """The case's status does not allow this step."""
 
     problem_status = 409
     problem_type = "illegal-transition"
 
-    def __init__(self, action: str, status: str, allowed_from: frozenset[str], target: str,
-                 reason: str | None = None) -> None:
+    def __init__(
+        self, action: str, status: str, allowed_from: frozenset[str], target: str, reason: str | None = None
+    ) -> None:
         self.action, self.status = action, status
         sources = " or ".join(sorted(allowed_from))
-        detail = (f"Cannot {action.replace('_', ' ')} a case that is {status} "
-                  f"({action}: {sources} → {target}).")
+        detail = (
+            f"Cannot {action.replace('_', ' ')} a case that is {status} ({action}: {sources} → {target})."
+        )
         if reason:
             detail = f"{detail[:-1]}: {reason}."
         self.detail = detail
@@ -113,6 +115,7 @@ class SelfVerification(Exception):
 
 # -- lifecycle ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Step:
     """One action of the lifecycle: from which statuses, to which status."""
@@ -122,18 +125,21 @@ class Step:
     target: str
 
 
-STEPS: dict[str, Step] = {s.action: s for s in (
-    Step("accept", frozenset({"reported"}), "accepted"),
-    Step("start", frozenset({"accepted", "referred", "escalated"}), "in_progress"),
-    Step("resolve", frozenset({"accepted", "in_progress", "referred", "escalated"}), "resolved"),
-    Step("verify", frozenset({"resolved"}), "verified"),
-    Step("close", frozenset({"verified"}), "closed"),
-    Step("reject", frozenset({"reported", "accepted"}), "closed"),
-    Step("mark_duplicate", frozenset({"reported", "accepted"}), "closed"),
-    Step("refer", frozenset({"reported", "accepted", "in_progress", "escalated"}), "referred"),
-    Step("escalate", frozenset({"reported", "accepted", "in_progress", "referred"}), "escalated"),
-    Step("reopen", frozenset({"resolved", "verified", "closed"}), "accepted"),
-)}
+STEPS: dict[str, Step] = {
+    s.action: s
+    for s in (
+        Step("accept", frozenset({"reported"}), "accepted"),
+        Step("start", frozenset({"accepted", "referred", "escalated"}), "in_progress"),
+        Step("resolve", frozenset({"accepted", "in_progress", "referred", "escalated"}), "resolved"),
+        Step("verify", frozenset({"resolved"}), "verified"),
+        Step("close", frozenset({"verified"}), "closed"),
+        Step("reject", frozenset({"reported", "accepted"}), "closed"),
+        Step("mark_duplicate", frozenset({"reported", "accepted"}), "closed"),
+        Step("refer", frozenset({"reported", "accepted", "in_progress", "escalated"}), "referred"),
+        Step("escalate", frozenset({"reported", "accepted", "in_progress", "referred"}), "escalated"),
+        Step("reopen", frozenset({"resolved", "verified", "closed"}), "accepted"),
+    )
+}
 ACTIONS = tuple(STEPS)
 CLOSED_KIND_OF = {"close": "resolved", "reject": "rejected", "mark_duplicate": "duplicate"}
 
@@ -159,11 +165,21 @@ def check_step(case: CaseState, action: str, *, actor: str, now: datetime) -> St
         raise IllegalTransition(action, case.status, step.sources, step.target)
     if action == "reopen":
         if case.status == "closed" and case.closed_kind != "resolved":
-            raise IllegalTransition(action, case.status, step.sources, step.target,
-                                    f"it was closed as {case.closed_kind}, not resolved")
+            raise IllegalTransition(
+                action,
+                case.status,
+                step.sources,
+                step.target,
+                f"it was closed as {case.closed_kind}, not resolved",
+            )
         if case.resolved_at is None or now - case.resolved_at > REOPEN_WINDOW:
-            raise IllegalTransition(action, case.status, step.sources, step.target,
-                                    "the 7 days to reopen after resolution have passed")
+            raise IllegalTransition(
+                action,
+                case.status,
+                step.sources,
+                step.target,
+                "the 7 days to reopen after resolution have passed",
+            )
     if action == "verify" and case.resolved_by == actor:
         raise SelfVerification()
     return step
@@ -203,6 +219,7 @@ def severity_from_urgency(category: str, urgency: str | None) -> str:
 
 # -- location -------------------------------------------------------------------------
 
+
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Great-circle distance in metres (haversine on a sphere of the mean Earth radius)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
@@ -223,8 +240,9 @@ def within_duplicate_radius(lon1: float, lat1: float, lon2: float, lat2: float) 
     return distance_m(lon1, lat1, lon2, lat2) <= DUPLICATE_RADIUS_M
 
 
-def public_coordinates(category: str, lon: float | None, lat: float | None
-                       ) -> tuple[float | None, float | None]:
+def public_coordinates(
+    category: str, lon: float | None, lat: float | None
+) -> tuple[float | None, float | None]:
     """What the public may see of a case's location: none for disputes, else ~100 m."""
     if lon is None or lat is None or is_dispute(category):
         return None, None

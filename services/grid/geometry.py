@@ -46,8 +46,10 @@ class OverlappingCells(Exception):
 
     def __init__(self, overlaps: dict[str, float]) -> None:
         listed = ", ".join(f"{code} ({area:.0f} m²)" for code, area in sorted(overlaps.items()))
-        self.detail = (f"The boundary overlaps other cells of this community by more than "
-                       f"{OVERLAP_TOLERANCE_M2:g} m²: {listed}.")
+        self.detail = (
+            f"The boundary overlaps other cells of this community by more than "
+            f"{OVERLAP_TOLERANCE_M2:g} m²: {listed}."
+        )
         self.errors = {"boundary": [self.detail]}
         self.extra = {"overlapping_cells": sorted(overlaps)}
         super().__init__(self.detail)
@@ -106,8 +108,7 @@ def parse_boundary(geojson: Any) -> Polygon:
 
 def to_geojson(polygon: Polygon) -> dict[str, Any]:
     shape = mapping(polygon)
-    return {"type": "Polygon",
-            "coordinates": [[list(p) for p in ring] for ring in shape["coordinates"]]}
+    return {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in shape["coordinates"]]}
 
 
 def _projected(geometry: Any, ref_lat: float) -> Any:

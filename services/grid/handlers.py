@@ -47,47 +47,81 @@ def on_intake_case_referred(uow: UnitOfWork, event: dict[str, Any]) -> None:
         due = intake_due  # the deadline the service center promised the resident
     lon, lat = data.get("lon"), data.get("lat")
     cell = cells.locate(uow, lon, lat, community) if lon is not None and lat is not None else None
-    description = (f"Referred by the community service center: intake case "
-                   f"{data.get('case_number')} ({data.get('business_type')}).")
+    description = (
+        f"Referred by the community service center: intake case "
+        f"{data.get('case_number')} ({data.get('business_type')})."
+    )
     try:
         with uow.session.begin_nested():
             case = cases.open_case(
-                uow, actor=SYSTEM, role="intake", community=community, category=category,
-                severity=severity, source="intake", source_ref=intake_id, description=description,
-                now=referred_at, cell=cell, lon=lon, lat=lat, due=due,
-                external_number=str(data.get("case_number") or "")[:40] or None)
+                uow,
+                actor=SYSTEM,
+                role="intake",
+                community=community,
+                category=category,
+                severity=severity,
+                source="intake",
+                source_ref=intake_id,
+                description=description,
+                now=referred_at,
+                cell=cell,
+                lon=lon,
+                lat=lat,
+                due=due,
+                external_number=str(data.get("case_number") or "")[:40] or None,
+            )
     except IntegrityError:  # the same referral, delivered twice at once
         if _intake_case_exists(uow, intake_id):
             return
         raise
-    log.info("grid case opened from intake referral",
-             extra={"case_id": case.id, "case_number": case.number, "source_ref": intake_id})
+    log.info(
+        "grid case opened from intake referral",
+        extra={"case_id": case.id, "case_number": case.number, "source_ref": intake_id},
+    )
 
 
 def _intake_case_exists(uow: UnitOfWork, intake_id: str) -> bool:
-    return uow.session.scalar(select(Case.id).where(Case.source == "intake",
-                                                    Case.source_ref == intake_id)) is not None
+    return (
+        uow.session.scalar(select(Case.id).where(Case.source == "intake", Case.source_ref == intake_id))
+        is not None
+    )
 
 
-def sweep_overdue(uow: UnitOfWork, now: datetime | None = None,
-                  batch: int = 500) -> tuple[int, int]:
+def sweep_overdue(uow: UnitOfWork, now: datetime | None = None, batch: int = 500) -> tuple[int, int]:
     """Publish `grid.case.overdue` once per deadline; escalate once when overdue by a whole SLA
     again. Rows are claimed with FOR UPDATE SKIP LOCKED, so concurrent sweeps never repeat."""
     now = now or utcnow()
-    overdue = list(uow.session.scalars(
-        select(Case).where(Case.is_open.is_(True), Case.due_at < now,
-                           Case.overdue_notified_at.is_(None))
-        .order_by(Case.due_at).limit(batch).with_for_update(skip_locked=True)))
+    overdue = list(
+        uow.session.scalars(
+            select(Case)
+            .where(Case.is_open.is_(True), Case.due_at < now, Case.overdue_notified_at.is_(None))
+            .order_by(Case.due_at)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    )
     for case in overdue:
         case.overdue_notified_at = now
         _history(uow, case, "overdue", case.status, now)
-        uow.emit(ev.CASE_OVERDUE, subject=case.id, community=case.community,
-                 data={**cases.case_data(case), "overdue_at": case.due_at.isoformat()}, time=now)
-    late = or_(*(and_(Case.severity == severity, Case.due_at < now - sla)
-                 for severity, sla in domain.SLA.items()))
-    escalate = list(uow.session.scalars(
-        select(Case).where(Case.is_open.is_(True), Case.overdue_escalated_at.is_(None), late)
-        .order_by(Case.due_at).limit(batch).with_for_update(skip_locked=True)))
+        uow.emit(
+            ev.CASE_OVERDUE,
+            subject=case.id,
+            community=case.community,
+            data={**cases.case_data(case), "overdue_at": case.due_at.isoformat()},
+            time=now,
+        )
+    late = or_(
+        *(and_(Case.severity == severity, Case.due_at < now - sla) for severity, sla in domain.SLA.items())
+    )
+    escalate = list(
+        uow.session.scalars(
+            select(Case)
+            .where(Case.is_open.is_(True), Case.overdue_escalated_at.is_(None), late)
+            .order_by(Case.due_at)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    )
     escalated = 0
     for case in escalate:
         case.overdue_escalated_at = now
@@ -100,8 +134,13 @@ def sweep_overdue(uow: UnitOfWork, now: datetime | None = None,
         case.version += 1
         case.updated_at = now
         _history(uow, case, "escalate", before, now)
-        uow.emit(event_type, subject=case.id, community=case.community,
-                 data={**cases.case_data(case), **fields}, time=now)
+        uow.emit(
+            event_type,
+            subject=case.id,
+            community=case.community,
+            data={**cases.case_data(case), **fields},
+            time=now,
+        )
         escalated += 1
     if overdue or escalated:
         log.info("overdue sweep", extra={"overdue": len(overdue), "escalated": escalated})
@@ -109,9 +148,18 @@ def sweep_overdue(uow: UnitOfWork, now: datetime | None = None,
 
 
 def _history(uow: UnitOfWork, case: Case, action: str, before: str, now: datetime) -> None:
-    uow.session.add(CaseHistory(case_id=case.id, at=now, actor_sub=SYSTEM, actor_role="system",
-                                action=action, from_status=before, to_status=case.status,
-                                note=None))
+    uow.session.add(
+        CaseHistory(
+            case_id=case.id,
+            at=now,
+            actor_sub=SYSTEM,
+            actor_role="system",
+            action=action,
+            from_status=before,
+            to_status=case.status,
+            note=None,
+        )
+    )
 
 
 EVENT_HANDLERS: HandlerTable = {

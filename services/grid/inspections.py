@@ -26,8 +26,9 @@ def period_of(moment: datetime) -> str:
     return moment.astimezone(LOCAL).strftime("%Y-%m")
 
 
-def upsert_checklist_item(uow: UnitOfWork, principal: Principal, code: str,
-                          data: dict[str, Any]) -> ChecklistItem:
+def upsert_checklist_item(
+    uow: UnitOfWork, principal: Principal, code: str, data: dict[str, Any]
+) -> ChecklistItem:
     """Add or change a checklist item (platform-wide: subdistrict officers and admins)."""
     principal.require("subdistrict_officer")
     item = uow.session.get(ChecklistItem, code)
@@ -52,15 +53,17 @@ def checklist(uow: UnitOfWork, active_only: bool = True) -> list[ChecklistItem]:
     return list(uow.session.scalars(query))
 
 
-def set_plan(uow: UnitOfWork, principal: Principal, cell_code: str, period: str,
-             planned_rounds: int) -> InspectionPlan:
+def set_plan(
+    uow: UnitOfWork, principal: Principal, cell_code: str, period: str, planned_rounds: int
+) -> InspectionPlan:
     """Plan the number of rounds of a cell in a month (the community's managers decide)."""
     cell = cells.get_cell(uow, cell_code)
     access.require_community_manager(principal, cell.community)
     plan = uow.session.get(InspectionPlan, (cell.id, period))
     if plan is None:
-        plan = InspectionPlan(cell_id=cell.id, period=period, planned_rounds=planned_rounds,
-                              updated_at=utcnow())
+        plan = InspectionPlan(
+            cell_id=cell.id, period=period, planned_rounds=planned_rounds, updated_at=utcnow()
+        )
         uow.session.add(plan)
     elif plan.planned_rounds != planned_rounds:
         plan.planned_rounds = planned_rounds
@@ -86,18 +89,27 @@ class RoundRate:
 
 def round_rates(uow: UnitOfWork, community: str, period: str) -> list[RoundRate]:
     """Completion of planned rounds per cell of a community in a month."""
-    done = dict(uow.session.execute(
-        select(Inspection.cell_id, func.count()).where(Inspection.community == community,
-                                                      Inspection.period == period)
-        .group_by(Inspection.cell_id)).all())
-    plans = dict(uow.session.execute(
-        select(InspectionPlan.cell_id, InspectionPlan.planned_rounds)
-        .join(Cell, Cell.id == InspectionPlan.cell_id)
-        .where(Cell.community == community, InspectionPlan.period == period)).all())
-    rows = uow.session.execute(select(Cell.id, Cell.code).where(Cell.community == community)
-                               .order_by(Cell.code)).all()
-    return [RoundRate(code, community, period, int(plans.get(cell_id, 0)),
-                      int(done.get(cell_id, 0))) for cell_id, code in rows]
+    done = dict(
+        uow.session.execute(
+            select(Inspection.cell_id, func.count())
+            .where(Inspection.community == community, Inspection.period == period)
+            .group_by(Inspection.cell_id)
+        ).all()
+    )
+    plans = dict(
+        uow.session.execute(
+            select(InspectionPlan.cell_id, InspectionPlan.planned_rounds)
+            .join(Cell, Cell.id == InspectionPlan.cell_id)
+            .where(Cell.community == community, InspectionPlan.period == period)
+        ).all()
+    )
+    rows = uow.session.execute(
+        select(Cell.id, Cell.code).where(Cell.community == community).order_by(Cell.code)
+    ).all()
+    return [
+        RoundRate(code, community, period, int(plans.get(cell_id, 0)), int(done.get(cell_id, 0)))
+        for cell_id, code in rows
+    ]
 
 
 def _check_answers(items: list[dict[str, Any]], catalogue: dict[str, ChecklistItem]) -> None:
@@ -116,27 +128,35 @@ def _check_answers(items: list[dict[str, Any]], catalogue: dict[str, ChecklistIt
     if errors or missing:
         if missing:
             errors["_missing"] = [f"Answer every checklist item; missing: {', '.join(missing)}."]
-        raise Unprocessable("The checklist answers are incomplete or invalid.",
-                            errors={"items": errors})
+        raise Unprocessable("The checklist answers are incomplete or invalid.", errors={"items": errors})
 
 
-def complete(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
-             ) -> tuple[Inspection, list[InspectionItem]]:
+def complete(
+    uow: UnitOfWork, principal: Principal, data: dict[str, Any]
+) -> tuple[Inspection, list[InspectionItem]]:
     """Record a completed round; every finding opens a case linked to the inspection."""
     cell = cells.get_cell(uow, data["cell_code"])
-    role = access.require_cell_worker(principal, cell.community, cell.id,
-                                      cells.assigned_cells(uow, principal))
+    role = access.require_cell_worker(
+        principal, cell.community, cell.id, cells.assigned_cells(uow, principal)
+    )
     catalogue = {item.code: item for item in checklist(uow)}
     _check_answers(data["items"], catalogue)
     now = utcnow()
     started = data.get("started_at") or now
     if started > now:
-        raise Unprocessable("A round cannot start in the future.",
-                            errors={"started_at": ["Later than now."]})
-    inspection = Inspection(id=str(uuid.uuid4()), community=cell.community, cell_id=cell.id,
-                            cell_code=cell.code, worker_sub=principal.sub, period=period_of(now),
-                            started_at=started, completed_at=now, items_count=len(data["items"]),
-                            findings_count=0)
+        raise Unprocessable("A round cannot start in the future.", errors={"started_at": ["Later than now."]})
+    inspection = Inspection(
+        id=str(uuid.uuid4()),
+        community=cell.community,
+        cell_id=cell.id,
+        cell_code=cell.code,
+        worker_sub=principal.sub,
+        period=period_of(now),
+        started_at=started,
+        completed_at=now,
+        items_count=len(data["items"]),
+        findings_count=0,
+    )
     uow.session.add(inspection)
     uow.flush()
     ref = cells.geometry.CellRef(cell.id, cell.code, cell.community)
@@ -144,37 +164,77 @@ def complete(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
     for index, answer in enumerate(data["items"]):
         case_id = None
         if answer["result"] == "finding":
-            case_id = _open_finding(uow, principal, role, cell, ref, inspection,
-                                    catalogue[answer["code"]], answer, index, now)
+            case_id = _open_finding(
+                uow, principal, role, cell, ref, inspection, catalogue[answer["code"]], answer, index, now
+            )
             inspection.findings_count += 1
-        answers.append(InspectionItem(inspection_id=inspection.id, item_code=answer["code"],
-                                      result=answer["result"], note=answer.get("note"),
-                                      case_id=case_id))
+        answers.append(
+            InspectionItem(
+                inspection_id=inspection.id,
+                item_code=answer["code"],
+                result=answer["result"],
+                note=answer.get("note"),
+                case_id=case_id,
+            )
+        )
     uow.session.add_all(answers)
     uow.flush()
-    uow.emit(ev.INSPECTION_COMPLETED, subject=inspection.id, community=cell.community, data={
-        "inspection_id": inspection.id, "cell_code": cell.code, "period": inspection.period,
-        "items": inspection.items_count, "findings": inspection.findings_count,
-        "completed_at": now.isoformat(),
-        "case_ids": [a.case_id for a in answers if a.case_id]}, time=now)
+    uow.emit(
+        ev.INSPECTION_COMPLETED,
+        subject=inspection.id,
+        community=cell.community,
+        data={
+            "inspection_id": inspection.id,
+            "cell_code": cell.code,
+            "period": inspection.period,
+            "items": inspection.items_count,
+            "findings": inspection.findings_count,
+            "completed_at": now.isoformat(),
+            "case_ids": [a.case_id for a in answers if a.case_id],
+        },
+        time=now,
+    )
     return inspection, answers
 
 
-def _open_finding(uow: UnitOfWork, principal: Principal, role: str, cell: Cell,
-                  ref: cells.geometry.CellRef, inspection: Inspection, item: ChecklistItem,
-                  answer: dict[str, Any], index: int, now: datetime) -> str:
+def _open_finding(
+    uow: UnitOfWork,
+    principal: Principal,
+    role: str,
+    cell: Cell,
+    ref: cells.geometry.CellRef,
+    inspection: Inspection,
+    item: ChecklistItem,
+    answer: dict[str, Any],
+    index: int,
+    now: datetime,
+) -> str:
     lon, lat = answer.get("lon"), answer.get("lat")
     if lon is not None:
         found = cells.locate(uow, lon, lat, cell.community)
         if found is None or found.id != cell.id:
-            raise Unprocessable("A finding's location must lie in the inspected cell.",
-                                errors={"items": {str(index): {"lon": ["Outside the cell."]}}})
+            raise Unprocessable(
+                "A finding's location must lie in the inspected cell.",
+                errors={"items": {str(index): {"lon": ["Outside the cell."]}}},
+            )
     case = cases.open_case(
-        uow, actor=principal.sub, role=role, community=cell.community,
-        category=item.case_category, severity=answer.get("severity") or item.default_severity,
-        source="inspection", source_ref=f"{inspection.id}:{item.code}",
-        description=f"{item.title}: {answer['note']}", now=now, cell=ref, lon=lon, lat=lat,
-        photos=answer.get("photos"), reporter_sub=principal.sub, inspection_id=inspection.id)
+        uow,
+        actor=principal.sub,
+        role=role,
+        community=cell.community,
+        category=item.case_category,
+        severity=answer.get("severity") or item.default_severity,
+        source="inspection",
+        source_ref=f"{inspection.id}:{item.code}",
+        description=f"{item.title}: {answer['note']}",
+        now=now,
+        cell=ref,
+        lon=lon,
+        lat=lat,
+        photos=answer.get("photos"),
+        reporter_sub=principal.sub,
+        inspection_id=inspection.id,
+    )
     return case.id
 
 
@@ -194,6 +254,10 @@ def get_inspection(uow: UnitOfWork, inspection_id: str) -> Inspection:
 
 
 def items_of(uow: UnitOfWork, inspection_id: str) -> list[InspectionItem]:
-    return list(uow.session.scalars(select(InspectionItem)
-                                    .where(InspectionItem.inspection_id == inspection_id)
-                                    .order_by(InspectionItem.id)))
+    return list(
+        uow.session.scalars(
+            select(InspectionItem)
+            .where(InspectionItem.inspection_id == inspection_id)
+            .order_by(InspectionItem.id)
+        )
+    )

@@ -159,8 +159,10 @@ class Inspection(Base):
     """A grid worker's completed round (排查) in a cell."""
 
     __tablename__ = "inspections"
-    __table_args__ = (Index("ix_inspections_cell_period", "cell_id", "period"),
-                      Index("ix_inspections_community_period", "community", "period"))
+    __table_args__ = (
+        Index("ix_inspections_cell_period", "cell_id", "period"),
+        Index("ix_inspections_community_period", "community", "period"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     community: Mapped[str] = mapped_column(String(40))
     cell_id: Mapped[str] = mapped_column(ForeignKey("cells.id"))

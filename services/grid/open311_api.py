@@ -21,11 +21,14 @@ from . import cells, open311_clients
 from . import open311_requests as o311
 from .open311_format import check_format, respond
 
-blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
-                description="Open311 GeoReport v2: jurisdiction_id is the community code; "
-                            "errors are the spec's error list")
-keys = Blueprint("open311_clients", __name__,
-                 description="Open311 API keys for client applications")
+blp = Blueprint(
+    "open311",
+    __name__,
+    url_prefix="/open311/v2",
+    description="Open311 GeoReport v2: jurisdiction_id is the community code; "
+    "errors are the spec's error list",
+)
+keys = Blueprint("open311_clients", __name__, description="Open311 API keys for client applications")
 FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -63,8 +66,7 @@ class Requests(MethodView):
         end_date, status (and the common page/page_size extension)."""
         check_format(fmt)
         community = o311.jurisdiction(request.args)
-        return respond(_views(o311.search(uow(), request.args, community)), fmt,
-                       "service_requests")
+        return respond(_views(o311.search(uow(), request.args, community)), fmt, "service_requests")
 
     @public
     @accepts(*FORM)
@@ -95,16 +97,19 @@ class Token(MethodView):
         check_format(fmt)
         community = o311.jurisdiction(request.args)
         case = o311.by_token(uow(), token, community)
-        return respond([{"service_request_id": case.number, "token": token}], fmt,
-                       "service_requests")
+        return respond([{"service_request_id": case.number, "token": token}], fmt, "service_requests")
 
 
 # -- API keys (native API, problem+json) ---------------------------------------------
 
+
 class ClientCreateSchema(Schema):
     name = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
-    communities = ma.fields.List(ma.fields.String(validate=validate.OneOf(COMMUNITIES)),
-                                 required=True, validate=validate.Length(min=1, max=7))
+    communities = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(COMMUNITIES)),
+        required=True,
+        validate=validate.Length(min=1, max=7),
+    )
 
 
 class ClientSchema(Schema):
@@ -124,11 +129,16 @@ class Clients(MethodView):
     @keys.response(201, ClientSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Issue an Open311 api_key to a client application (subdistrict officers)."""
-        client, api_key = open311_clients.create_client(uow(), current_principal(),
-                                                        data["name"], data["communities"])
-        return {**{c: getattr(client, c) for c in ("id", "name", "communities", "created_by",
-                                                   "created_at", "revoked_at")},
-                "api_key": api_key}
+        client, api_key = open311_clients.create_client(
+            uow(), current_principal(), data["name"], data["communities"]
+        )
+        return {
+            **{
+                c: getattr(client, c)
+                for c in ("id", "name", "communities", "created_by", "created_at", "revoked_at")
+            },
+            "api_key": api_key,
+        }
 
     @keys.response(200, ClientSchema(many=True))
     def get(self) -> Any:

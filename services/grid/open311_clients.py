@@ -19,15 +19,21 @@ def key_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
 
-def create_client(uow: UnitOfWork, principal: Principal, name: str,
-                  communities: list[str]) -> tuple[Open311Client, str]:
+def create_client(
+    uow: UnitOfWork, principal: Principal, name: str, communities: list[str]
+) -> tuple[Open311Client, str]:
     """A new Open311 client and its api_key (shown once; only its hash is stored)."""
     for community in communities:
         principal.require("subdistrict_officer", community=community)
     api_key = "o311_" + secrets.token_urlsafe(32)
-    client = Open311Client(id=str(uuid.uuid4()), name=name, key_hash=key_hash(api_key),
-                           communities=sorted(set(communities)), created_by=principal.sub,
-                           created_at=utcnow())
+    client = Open311Client(
+        id=str(uuid.uuid4()),
+        name=name,
+        key_hash=key_hash(api_key),
+        communities=sorted(set(communities)),
+        created_by=principal.sub,
+        created_at=utcnow(),
+    )
     uow.session.add(client)
     uow.flush()
     return client, api_key
@@ -52,13 +58,14 @@ def revoke(uow: UnitOfWork, principal: Principal, client_id: str) -> None:
 def authenticate(uow: UnitOfWork, api_key: str | None, community: str) -> Open311Client:
     """The client holding `api_key` for `community`; 403 in the spec's words otherwise."""
     if not api_key:
-        raise Problem("api_key was not provided; request one from the subdistrict office.",
-                      status=403)
-    client = uow.session.scalar(select(Open311Client).where(
-        Open311Client.key_hash == key_hash(api_key), Open311Client.revoked_at.is_(None)))
+        raise Problem("api_key was not provided; request one from the subdistrict office.", status=403)
+    client = uow.session.scalar(
+        select(Open311Client).where(
+            Open311Client.key_hash == key_hash(api_key), Open311Client.revoked_at.is_(None)
+        )
+    )
     if client is None:
-        raise Problem("Invalid api_key received -- can't proceed with create_request.",
-                      status=403)
+        raise Problem("Invalid api_key received -- can't proceed with create_request.", status=403)
     if community not in client.communities:
         raise Problem(f"This api_key does not cover jurisdiction_id {community!r}.", status=403)
     return client

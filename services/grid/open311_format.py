@@ -21,8 +21,13 @@ PREFIX = "/open311/"
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
 # XML element of each item of a list member (the spec's plural → singular names).
-ITEM_TAGS = {"services": "service", "service_requests": "request", "attributes": "attribute",
-             "values": "value", "errors": "error"}
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "errors": "error",
+}
 
 
 class UnsupportedFormat(Problem):

@@ -27,8 +27,11 @@ from .personal_data import mask_name, mask_phone
 from .protection import PersonalDataCipher
 from .views import status_label
 
-URGENCY = {"normal": "一般 (normal)", "urgent": "緊急 (urgent)",
-           "immediate_danger": "有即時危險 (immediate danger)"}
+URGENCY = {
+    "normal": "一般 (normal)",
+    "urgent": "緊急 (urgent)",
+    "immediate_danger": "有即時危險 (immediate danger)",
+}
 MAX_DESCRIPTION = 4000
 SEARCH_SPAN = timedelta(days=90)
 MAX_RESULTS = 1000
@@ -49,21 +52,39 @@ def jurisdiction(args: MultiDict[str, str]) -> str:
 
 def service_list() -> list[dict[str, Any]]:
     """Every case category as an Open311 service."""
-    return [{"service_code": code, "service_name": name,
-             "description": f"{name}: {group.replace('_', ' ')} case handled by the grid "
-                            f"(deadline {_sla_text(domain.DEFAULT_SEVERITY[code])}).",
-             "metadata": True, "type": "realtime", "keywords": group, "group": group}
-            for code, (group, name) in domain.CATEGORIES.items()]
+    return [
+        {
+            "service_code": code,
+            "service_name": name,
+            "description": f"{name}: {group.replace('_', ' ')} case handled by the grid "
+            f"(deadline {_sla_text(domain.DEFAULT_SEVERITY[code])}).",
+            "metadata": True,
+            "type": "realtime",
+            "keywords": group,
+            "group": group,
+        }
+        for code, (group, name) in domain.CATEGORIES.items()
+    ]
 
 
 def service_definition(code: str) -> dict[str, Any]:
     if code not in domain.CATEGORIES:
         raise error(404, f"service_code {code!r} was not found.")
-    return {"service_code": code, "attributes": [{
-        "variable": True, "code": "urgency", "datatype": "singlevaluelist", "required": False,
-        "datatype_description": "One of the listed keys.", "order": 1,
-        "description": "How urgent is it? Immediate danger makes the case critical (24 h).",
-        "values": [{"key": key, "name": name} for key, name in URGENCY.items()]}]}
+    return {
+        "service_code": code,
+        "attributes": [
+            {
+                "variable": True,
+                "code": "urgency",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": "One of the listed keys.",
+                "order": 1,
+                "description": "How urgent is it? Immediate danger makes the case critical (24 h).",
+                "values": [{"key": key, "name": name} for key, name in URGENCY.items()],
+            }
+        ],
+    }
 
 
 def _sla_text(severity: str) -> str:
@@ -72,6 +93,7 @@ def _sla_text(severity: str) -> str:
 
 
 # -- POST requests --------------------------------------------------------------------
+
 
 def _coordinate(form: MultiDict[str, str], name: str, limit: float) -> float | None:
     raw = (form.get(name) or "").strip()
@@ -87,8 +109,7 @@ def _coordinate(form: MultiDict[str, str], name: str, limit: float) -> float | N
 
 
 def _contact(form: MultiDict[str, str]) -> dict[str, str]:
-    fields = {k: (form.get(k) or "").strip()[:200] for k in
-              ("first_name", "last_name", "email", "phone")}
+    fields = {k: (form.get(k) or "").strip()[:200] for k in ("first_name", "last_name", "email", "phone")}
     return {k: v for k, v in fields.items() if v}
 
 
@@ -105,8 +126,9 @@ def _masked_contact(contact: dict[str, str]) -> dict[str, str]:
     return masked
 
 
-def _location(uow: UnitOfWork, form: MultiDict[str, str], community: str
-              ) -> tuple[float | None, float | None, cells.geometry.CellRef | None, str | None]:
+def _location(
+    uow: UnitOfWork, form: MultiDict[str, str], community: str
+) -> tuple[float | None, float | None, cells.geometry.CellRef | None, str | None]:
     lat, lon = _coordinate(form, "lat", 90), _coordinate(form, "long", 180)
     address = (form.get("address_string") or form.get("address_id") or "").strip()[:300] or None
     if (lat is None) != (lon is None):
@@ -117,13 +139,17 @@ def _location(uow: UnitOfWork, form: MultiDict[str, str], community: str
     if lat is not None and lon is not None:
         cell = cells.locate(uow, lon, lat, community)
         if cell is None:
-            raise error(400, f"The location (lat {lat}, long {lon}) is outside every grid cell "
-                             f"of jurisdiction {community!r}.")
+            raise error(
+                400,
+                f"The location (lat {lat}, long {lon}) is outside every grid cell "
+                f"of jurisdiction {community!r}.",
+            )
     return lon, lat, cell, address
 
 
-def create_request(uow: UnitOfWork, form: MultiDict[str, str], cipher: PersonalDataCipher,
-                   principal: Principal | None = None) -> tuple[Case, list[cases.NearbyCase]]:
+def create_request(
+    uow: UnitOfWork, form: MultiDict[str, str], cipher: PersonalDataCipher, principal: Principal | None = None
+) -> tuple[Case, list[cases.NearbyCase]]:
     """POST requests: validate the form as the spec says and open a case.
 
     The caller is an application with an api_key, or (without one) a bearer token's holder
@@ -154,16 +180,30 @@ def create_request(uow: UnitOfWork, form: MultiDict[str, str], cipher: PersonalD
     lon, lat, cell, address = _location(uow, form, community)
     now = utcnow()
     case = cases.open_case(
-        uow, actor=actor, role="open311", community=community, category=code,
-        severity=domain.severity_from_urgency(code, urgency or None), source="resident",
-        description=description or domain.CATEGORIES[code][1], now=now, cell=cell, lon=lon,
-        lat=lat, address=address, photos=[media[:500]] if media else [],
-        reporter_sub=reporter, open311_client_id=client_id, open311_token=str(uuid.uuid4()),
-        open311_account_id=(form.get("account_id") or form.get("device_id") or "")[:100] or None)
+        uow,
+        actor=actor,
+        role="open311",
+        community=community,
+        category=code,
+        severity=domain.severity_from_urgency(code, urgency or None),
+        source="resident",
+        description=description or domain.CATEGORIES[code][1],
+        now=now,
+        cell=cell,
+        lon=lon,
+        lat=lat,
+        address=address,
+        photos=[media[:500]] if media else [],
+        reporter_sub=reporter,
+        open311_client_id=client_id,
+        open311_token=str(uuid.uuid4()),
+        open311_account_id=(form.get("account_id") or form.get("device_id") or "")[:100] or None,
+    )
     contact = _contact(form)
     if contact:
-        case.reporter_contact = cipher.encrypt(json.dumps(contact, ensure_ascii=False),
-                                               record=case.id, field="reporter_contact")
+        case.reporter_contact = cipher.encrypt(
+            json.dumps(contact, ensure_ascii=False), record=case.id, field="reporter_contact"
+        )
         case.reporter_contact_masked = _masked_contact(contact)
     return case, cases.nearby_open_cases(uow, case)
 
@@ -172,11 +212,18 @@ def post_answer(case: Case, nearby: list[cases.NearbyCase]) -> list[dict[str, An
     notice = f"Expected within {_sla_text(case.severity)}."
     if nearby:
         notice += f" A similar report is open nearby: {nearby[0].case_number}."
-    return [{"service_request_id": case.number, "token": case.open311_token,
-             "service_notice": notice, "account_id": case.open311_account_id}]
+    return [
+        {
+            "service_request_id": case.number,
+            "token": case.open311_token,
+            "service_notice": notice,
+            "account_id": case.open311_account_id,
+        }
+    ]
 
 
 # -- GET requests ---------------------------------------------------------------------
+
 
 def _w3c(args: MultiDict[str, str], name: str) -> datetime | None:
     raw = (args.get(name) or "").strip()
@@ -187,8 +234,7 @@ def _w3c(args: MultiDict[str, str], name: str) -> datetime | None:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise error(400, f"{name} must be a W3C datetime with a timezone, "
-                         "e.g. 2026-11-05T08:15:30+08:00.")
+        raise error(400, f"{name} must be a W3C datetime with a timezone, e.g. 2026-11-05T08:15:30+08:00.")
     return value
 
 
@@ -207,8 +253,9 @@ def search(uow: UnitOfWork, args: MultiDict[str, str], community: str) -> list[C
     query = select(Case).where(Case.community == community)
     if ids:
         numbers = [i.upper() for i in ids][:MAX_RESULTS]
-        return list(uow.session.scalars(query.where(Case.number.in_(numbers))
-                                        .order_by(Case.reported_at.desc())))
+        return list(
+            uow.session.scalars(query.where(Case.number.in_(numbers)).order_by(Case.reported_at.desc()))
+        )
     codes = [c.strip() for c in (args.get("service_code") or "").split(",") if c.strip()]
     unknown = [c for c in codes if c not in domain.CATEGORIES]
     if unknown:
@@ -232,22 +279,25 @@ def search(uow: UnitOfWork, args: MultiDict[str, str], community: str) -> list[C
         query = query.where(Case.is_open.is_(False))
     page_size = _positive(args, "page_size", MAX_RESULTS, MAX_RESULTS)
     page = _positive(args, "page", 1, 1_000_000)
-    return list(uow.session.scalars(query.order_by(Case.reported_at.desc(), Case.id)
-                                    .limit(page_size).offset((page - 1) * page_size)))
+    return list(
+        uow.session.scalars(
+            query.order_by(Case.reported_at.desc(), Case.id).limit(page_size).offset((page - 1) * page_size)
+        )
+    )
 
 
 def find(uow: UnitOfWork, ref: str, community: str) -> Case:
     column = Case.id if len(ref) == 36 else Case.number
-    case = uow.session.scalar(select(Case).where(column == (ref if len(ref) == 36 else ref.upper()),
-                                                 Case.community == community))
+    case = uow.session.scalar(
+        select(Case).where(column == (ref if len(ref) == 36 else ref.upper()), Case.community == community)
+    )
     if case is None:
         raise error(404, f"service_request_id {ref!r} was not found in {community!r}.")
     return case
 
 
 def by_token(uow: UnitOfWork, token: str, community: str) -> Case:
-    case = uow.session.scalar(select(Case).where(Case.open311_token == token,
-                                                 Case.community == community))
+    case = uow.session.scalar(select(Case).where(Case.open311_token == token, Case.community == community))
     if case is None:
         raise error(404, f"token {token!r} was not found.")
     return case
@@ -261,22 +311,26 @@ def agency(case: Case) -> str:
     return f"{COMMUNITY_NAMES[case.community]}社區服務中心"
 
 
-def request_view(case: Case, principal: Principal | None, worker_cells: frozenset[str]
-                 ) -> dict[str, Any]:
+def request_view(case: Case, principal: Principal | None, worker_cells: frozenset[str]) -> dict[str, Any]:
     """A service request in the spec's field names; personal fields only for full viewers."""
     full = principal is not None and access.sees_in_full(principal, case, worker_cells)
-    lon, lat = (case.lon, case.lat) if full else domain.public_coordinates(
-        case.category, case.lon, case.lat)
+    lon, lat = (case.lon, case.lat) if full else domain.public_coordinates(case.category, case.lon, case.lat)
     return {
-        "service_request_id": case.number, "status": "open" if case.is_open else "closed",
-        "status_notes": status_label(case), "service_name": domain.CATEGORIES[case.category][1],
-        "service_code": case.category, "description": case.description if full else None,
+        "service_request_id": case.number,
+        "status": "open" if case.is_open else "closed",
+        "status_notes": status_label(case),
+        "service_name": domain.CATEGORIES[case.category][1],
+        "service_code": case.category,
+        "description": case.description if full else None,
         "agency_responsible": agency(case),
         "service_notice": f"Expected within {_sla_text(case.severity)}.",
         "requested_datetime": case.reported_at.isoformat(),
         "updated_datetime": case.updated_at.isoformat(),
         "expected_datetime": case.due_at.isoformat(),
-        "address": case.address if full else None, "address_id": None, "zipcode": None,
-        "lat": lat, "long": lon,
+        "address": case.address if full else None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": lat,
+        "long": lon,
         "media_url": (case.photos[0] if case.photos else None) if full else None,
     }

@@ -11,8 +11,9 @@ from services.chassis.schemas import Schema
 from . import domain
 
 PERIOD = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM.")
-CELL_CODE = validate.Regexp(r"^[A-Z][A-Z0-9-]{1,39}$",
-                            error="Upper-case letters, digits and dashes, e.g. HGS-01.")
+CELL_CODE = validate.Regexp(
+    r"^[A-Z][A-Z0-9-]{1,39}$", error="Upper-case letters, digits and dashes, e.g. HGS-01."
+)
 COMMUNITY = validate.OneOf(COMMUNITIES)
 LON = validate.Range(min=-180, max=180)
 LAT = validate.Range(min=-90, max=90)
@@ -28,21 +29,25 @@ def lat_field(**kwargs: object) -> ma.fields.Float:
 
 # -- cells ----------------------------------------------------------------------------
 
+
 class CellCreateSchema(Schema):
     code = ma.fields.String(required=True, validate=CELL_CODE)
     community = ma.fields.String(required=True, validate=COMMUNITY)
     name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     boundary = ma.fields.Dict(required=True, metadata={"description": "GeoJSON Polygon (WGS 84)"})
-    workers = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=200)),
-                             validate=validate.Length(max=50),
-                             metadata={"description": "Token subjects of assigned grid workers"})
+    workers = ma.fields.List(
+        ma.fields.String(validate=validate.Length(min=1, max=200)),
+        validate=validate.Length(max=50),
+        metadata={"description": "Token subjects of assigned grid workers"},
+    )
 
 
 class CellUpdateSchema(Schema):
     name = ma.fields.String(validate=validate.Length(min=1, max=200))
     boundary = ma.fields.Dict()
-    workers = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=200)),
-                             validate=validate.Length(max=50))
+    workers = ma.fields.List(
+        ma.fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=50)
+    )
 
 
 class CellSchema(Schema):
@@ -52,8 +57,9 @@ class CellSchema(Schema):
     name = ma.fields.String(dump_only=True)
     boundary = ma.fields.Dict(dump_only=True)
     area_m2 = ma.fields.Float(dump_only=True)
-    workers = ma.fields.List(ma.fields.String(), dump_only=True,
-                             metadata={"description": "Shown to staff only"})
+    workers = ma.fields.List(
+        ma.fields.String(), dump_only=True, metadata={"description": "Shown to staff only"}
+    )
     version = ma.fields.Integer(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -76,21 +82,26 @@ class CellRefSchema(Schema):
 
 # -- cases ----------------------------------------------------------------------------
 
+
 class CaseReportSchema(Schema):
     community = ma.fields.String(required=True, validate=COMMUNITY)
     category = ma.fields.String(required=True, validate=validate.OneOf(domain.CATEGORIES))
-    severity = ma.fields.String(validate=validate.OneOf(domain.SEVERITIES),
-                                metadata={"description": "Staff only; residents get the "
-                                                         "category's default"})
+    severity = ma.fields.String(
+        validate=validate.OneOf(domain.SEVERITIES),
+        metadata={"description": "Staff only; residents get the category's default"},
+    )
     description = ma.fields.String(required=True, validate=validate.Length(min=5, max=2000))
     lon = lon_field()
     lat = lat_field()
     address = ma.fields.String(validate=validate.Length(min=3, max=300))
-    photos = ma.fields.List(ma.fields.Url(schemes={"https", "http"},
-                                          validate=validate.Length(max=500)),
-                            validate=validate.Length(max=10))
-    source = ma.fields.String(validate=validate.OneOf(("resident", "department")),
-                              metadata={"description": "Staff reporting on behalf of someone"})
+    photos = ma.fields.List(
+        ma.fields.Url(schemes={"https", "http"}, validate=validate.Length(max=500)),
+        validate=validate.Length(max=10),
+    )
+    source = ma.fields.String(
+        validate=validate.OneOf(("resident", "department")),
+        metadata={"description": "Staff reporting on behalf of someone"},
+    )
 
     @ma.validates_schema
     def _location(self, data: dict, **_: object) -> None:
@@ -164,8 +175,10 @@ class CaseSchema(Schema):
 class CaseQuerySchema(Schema):
     community = ma.fields.String(validate=COMMUNITY)
     cell_code = ma.fields.String(validate=CELL_CODE)
-    status = ma.fields.String(validate=validate.Length(max=200), metadata={
-        "description": "open, closed, or statuses separated by commas"})
+    status = ma.fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "open, closed, or statuses separated by commas"},
+    )
     category = ma.fields.String(validate=validate.OneOf(domain.CATEGORIES))
     severity = ma.fields.String(validate=validate.OneOf(domain.SEVERITIES))
     source = ma.fields.String(validate=validate.OneOf(domain.SOURCES))
@@ -180,8 +193,7 @@ class CaseQuerySchema(Schema):
             return
         bad = [p for p in parts if p not in domain.STATUSES]
         if bad or not parts:
-            raise ma.ValidationError(
-                f"Use open, closed, or statuses among: {', '.join(domain.STATUSES)}.")
+            raise ma.ValidationError(f"Use open, closed, or statuses among: {', '.join(domain.STATUSES)}.")
 
 
 class HistorySchema(Schema):
@@ -204,20 +216,19 @@ class ContactRevealSchema(Schema):
 
 # -- checklist and inspections --------------------------------------------------------
 
+
 class ChecklistItemSchema(Schema):
     code = ma.fields.String(dump_only=True)
     area = ma.fields.String(required=True, validate=validate.Length(min=2, max=40))
     title = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
     case_category = ma.fields.String(required=True, validate=validate.OneOf(domain.CATEGORIES))
-    default_severity = ma.fields.String(required=True,
-                                        validate=validate.OneOf(domain.SEVERITIES))
+    default_severity = ma.fields.String(required=True, validate=validate.OneOf(domain.SEVERITIES))
     position = ma.fields.Integer(validate=validate.Range(min=0, max=10_000))
     active = ma.fields.Boolean()
 
 
 class PlanSchema(Schema):
-    planned_rounds = ma.fields.Integer(required=True, strict=True,
-                                       validate=validate.Range(min=0, max=100))
+    planned_rounds = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))
 
 
 class RoundRateSchema(Schema):
@@ -241,8 +252,7 @@ class AnswerSchema(Schema):
     severity = ma.fields.String(validate=validate.OneOf(domain.SEVERITIES))
     lon = lon_field()
     lat = lat_field()
-    photos = ma.fields.List(ma.fields.Url(schemes={"https", "http"}),
-                            validate=validate.Length(max=10))
+    photos = ma.fields.List(ma.fields.Url(schemes={"https", "http"}), validate=validate.Length(max=10))
     case_id = ma.fields.String(dump_only=True, allow_none=True)
 
     @ma.validates_schema
@@ -254,8 +264,9 @@ class AnswerSchema(Schema):
 class InspectionCreateSchema(Schema):
     cell_code = ma.fields.String(required=True, validate=CELL_CODE)
     started_at = ma.fields.AwareDateTime(default_timezone=None)
-    items = ma.fields.List(ma.fields.Nested(AnswerSchema), required=True,
-                           validate=validate.Length(min=1, max=200))
+    items = ma.fields.List(
+        ma.fields.Nested(AnswerSchema), required=True, validate=validate.Length(min=1, max=200)
+    )
 
 
 class InspectionSummarySchema(Schema):

@@ -16,5 +16,11 @@ TITLE = "Intake: the one-window service desk (一窗式)"
 
 
 def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    return chassis_app("intake", config, metadata=models.Base.metadata, blueprints=api.blueprints(),
-                       title=TITLE, runtime=runtime)
+    return chassis_app(
+        "intake",
+        config,
+        metadata=models.Base.metadata,
+        blueprints=api.blueprints(),
+        title=TITLE,
+        runtime=runtime,
+    )

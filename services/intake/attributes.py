@@ -106,8 +106,7 @@ def _check_one(definition: Mapping[str, Any], value: Any) -> str | None:
     return None
 
 
-def validate_values(definitions: Sequence[Mapping[str, Any]],
-                    values: Mapping[str, Any]) -> dict[str, Any]:
+def validate_values(definitions: Sequence[Mapping[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:
     """The values checked against the definitions; `InvalidAttributes` lists every problem."""
     by_code = {d["code"]: d for d in definitions}
     errors: dict[str, list[str]] = {}
@@ -124,8 +123,11 @@ def validate_values(definitions: Sequence[Mapping[str, Any]],
             errors[code] = [problem]
     if errors:
         raise InvalidAttributes(errors)
-    return {code: values[code] for code in sorted(values, key=lambda c: by_code[c].get("order", 0))
-            if values[code] is not None}
+    return {
+        code: values[code]
+        for code in sorted(values, key=lambda c: by_code[c].get("order", 0))
+        if values[code] is not None
+    }
 
 
 def masked(definitions: Sequence[Mapping[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:

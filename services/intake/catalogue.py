@@ -18,8 +18,17 @@ from .models import BusinessType, CalendarDay, Window
 from .workdays import WorkCalendar
 
 WINDOW_FIELDS = ("label", "status", "mode", "skills", "staff_on_duty")
-TYPE_FIELDS = ("name_zh", "name_en", "department", "typical_minutes", "needs_follow_up",
-               "sla_days", "ticket_prefix", "attributes", "active")
+TYPE_FIELDS = (
+    "name_zh",
+    "name_en",
+    "department",
+    "typical_minutes",
+    "needs_follow_up",
+    "sla_days",
+    "ticket_prefix",
+    "attributes",
+    "active",
+)
 
 
 def get_type(uow: UnitOfWork, community: str, code: str) -> BusinessType:
@@ -30,7 +39,8 @@ def get_type(uow: UnitOfWork, community: str, code: str) -> BusinessType:
     if found is None or not found.active:
         raise Unprocessable(
             f"Unknown business type {code!r} in {community}.",
-            type="unknown-business-type", errors={"business_type": ["Unknown business type."]},
+            type="unknown-business-type",
+            errors={"business_type": ["Unknown business type."]},
         )
     return found
 
@@ -42,24 +52,34 @@ def types_of(uow: UnitOfWork, community: str) -> dict[str, BusinessType]:
 
 def _check_type_fields(data: dict[str, Any]) -> None:
     if "department" in data and data["department"] not in DEPARTMENTS:
-        raise Unprocessable("Unknown department.", errors={
-            "department": [f"Use one of: {', '.join(sorted(DEPARTMENTS))}."]})
+        raise Unprocessable(
+            "Unknown department.", errors={"department": [f"Use one of: {', '.join(sorted(DEPARTMENTS))}."]}
+        )
     if "attributes" in data:
         attributes.check_definitions(data["attributes"])
 
 
-def create_type(uow: UnitOfWork, principal: Principal, data: dict[str, Any],
-                now: datetime) -> BusinessType:
+def create_type(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime) -> BusinessType:
     """Add a business type to a community's catalogue."""
     principal.require(*policy.CATALOGUE_EDITORS, community=data["community"])
     _check_type_fields(data)
-    exists = uow.session.scalars(select(BusinessType.id).where(
-        BusinessType.community == data["community"], BusinessType.code == data["code"])).first()
+    exists = uow.session.scalars(
+        select(BusinessType.id).where(
+            BusinessType.community == data["community"], BusinessType.code == data["code"]
+        )
+    ).first()
     if exists:
-        raise Conflict(f"Business type {data['code']!r} already exists in {data['community']}.",
-                       type="business-type-exists")
-    row = BusinessType(id=str(uuid.uuid4()), created_at=now, version=1, active=True,
-                       **{k: v for k, v in data.items() if k != "active"})
+        raise Conflict(
+            f"Business type {data['code']!r} already exists in {data['community']}.",
+            type="business-type-exists",
+        )
+    row = BusinessType(
+        id=str(uuid.uuid4()),
+        created_at=now,
+        version=1,
+        active=True,
+        **{k: v for k, v in data.items() if k != "active"},
+    )
     uow.session.add(row)
     uow.flush()
     return row
@@ -72,8 +92,9 @@ def find_type(uow: UnitOfWork, type_id: str, *, lock: bool = False) -> BusinessT
     return row
 
 
-def update_type(uow: UnitOfWork, principal: Principal, row: BusinessType,
-                changes: dict[str, Any]) -> BusinessType:
+def update_type(
+    uow: UnitOfWork, principal: Principal, row: BusinessType, changes: dict[str, Any]
+) -> BusinessType:
     """Change a business type (the caller has checked If-Match)."""
     principal.require(*policy.CATALOGUE_EDITORS, community=row.community)
     _check_type_fields(changes)
@@ -87,34 +108,50 @@ def update_type(uow: UnitOfWork, principal: Principal, row: BusinessType,
 
 def _check_skills(uow: UnitOfWork, community: str, mode: str, skills: list[str]) -> None:
     if mode == "generalist" and skills:
-        raise Unprocessable("A generalist window serves every type; give no skills.",
-                            errors={"skills": ["Must be empty for a generalist window."]})
+        raise Unprocessable(
+            "A generalist window serves every type; give no skills.",
+            errors={"skills": ["Must be empty for a generalist window."]},
+        )
     if mode == "dedicated":
         if not skills:
-            raise Unprocessable("A dedicated window needs at least one skill.",
-                                errors={"skills": ["Give at least one business type code."]})
+            raise Unprocessable(
+                "A dedicated window needs at least one skill.",
+                errors={"skills": ["Give at least one business type code."]},
+            )
         known = types_of(uow, community)
         unknown = sorted(set(skills) - set(known))
         if unknown:
-            raise Unprocessable("Unknown business types in skills.", type="unknown-business-type",
-                                errors={"skills": [f"Unknown: {', '.join(unknown)}."]})
+            raise Unprocessable(
+                "Unknown business types in skills.",
+                type="unknown-business-type",
+                errors={"skills": [f"Unknown: {', '.join(unknown)}."]},
+            )
 
 
-def create_window(uow: UnitOfWork, principal: Principal, data: dict[str, Any],
-                  now: datetime) -> Window:
+def create_window(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime) -> Window:
     """Add a window to a community's hall."""
     policy.require_staff(principal, data["community"])
     skills = sorted(set(data.get("skills") or []))
     _check_skills(uow, data["community"], data["mode"], skills)
-    taken = uow.session.scalars(select(Window.id).where(
-        Window.community == data["community"], Window.number == data["number"])).first()
+    taken = uow.session.scalars(
+        select(Window.id).where(Window.community == data["community"], Window.number == data["number"])
+    ).first()
     if taken:
-        raise Conflict(f"Window {data['number']} already exists in {data['community']}.",
-                       type="window-exists")
-    row = Window(id=str(uuid.uuid4()), community=data["community"], number=data["number"],
-                 label=data.get("label") or f"{data['number']}號窗口", status=data["status"],
-                 mode=data["mode"], skills=skills, staff_on_duty=data.get("staff_on_duty"),
-                 created_at=now, version=1)
+        raise Conflict(
+            f"Window {data['number']} already exists in {data['community']}.", type="window-exists"
+        )
+    row = Window(
+        id=str(uuid.uuid4()),
+        community=data["community"],
+        number=data["number"],
+        label=data.get("label") or f"{data['number']}號窗口",
+        status=data["status"],
+        mode=data["mode"],
+        skills=skills,
+        staff_on_duty=data.get("staff_on_duty"),
+        created_at=now,
+        version=1,
+    )
     uow.session.add(row)
     uow.flush()
     return row
@@ -127,13 +164,15 @@ def find_window(uow: UnitOfWork, window_id: str, *, lock: bool = False) -> Windo
     return row
 
 
-def update_window(uow: UnitOfWork, principal: Principal, row: Window,
-                  changes: dict[str, Any]) -> Window:
+def update_window(uow: UnitOfWork, principal: Principal, row: Window, changes: dict[str, Any]) -> Window:
     """Open, pause or close a window, change its mode, skills or staff on duty."""
     policy.require_staff(principal, row.community)
     mode = changes.get("mode", row.mode)
-    skills = sorted(set(changes["skills"])) if "skills" in changes else (
-        [] if mode == "generalist" else row.skills)
+    skills = (
+        sorted(set(changes["skills"]))
+        if "skills" in changes
+        else ([] if mode == "generalist" else row.skills)
+    )
     _check_skills(uow, row.community, mode, skills)
     changes = {**changes, "skills": skills}
     for name in WINDOW_FIELDS:
@@ -147,24 +186,27 @@ def update_window(uow: UnitOfWork, principal: Principal, row: Window,
 def calendar(uow: UnitOfWork) -> WorkCalendar:
     """The official calendar with the operators' overrides on top."""
     overrides = uow.session.scalars(select(CalendarDay)).all()
-    return WorkCalendar.of(((d, k) for d, k, _ in holidays_cn.OFFICIAL),
-                           ((row.day, row.kind) for row in overrides))
+    return WorkCalendar.of(
+        ((d, k) for d, k, _ in holidays_cn.OFFICIAL), ((row.day, row.kind) for row in overrides)
+    )
 
 
 def calendar_days(uow: UnitOfWork, year: int) -> list[dict[str, Any]]:
     """Every non-default day of `year`: official ones and overrides (marked)."""
     days: dict[date, dict[str, Any]] = {
         d: {"day": d, "kind": k, "name": n, "source": "official"}
-        for d, k, n in holidays_cn.OFFICIAL if d.year == year}
+        for d, k, n in holidays_cn.OFFICIAL
+        if d.year == year
+    }
     for row in uow.session.scalars(select(CalendarDay)):
         if row.day.year == year:
-            days[row.day] = {"day": row.day, "kind": row.kind, "name": row.name,
-                             "source": "override"}
+            days[row.day] = {"day": row.day, "kind": row.kind, "name": row.name, "source": "override"}
     return [days[d] for d in sorted(days)]
 
 
-def set_calendar_day(uow: UnitOfWork, principal: Principal, day: date, kind: str,
-                     name: str) -> dict[str, Any]:
+def set_calendar_day(
+    uow: UnitOfWork, principal: Principal, day: date, kind: str, name: str
+) -> dict[str, Any]:
     """Declare `day` a holiday or a make-up workday (subdistrict officers, admins)."""
     principal.require("subdistrict_officer")
     row = uow.session.get(CalendarDay, day)

@@ -20,8 +20,13 @@ from .catalogue_data import CATALOGUE, CHIWAN_DEDICATED, DEFAULT_WINDOWS, WINDOW
 from .models import Window
 from .settings import IntakeSettings
 
-LOADER = Principal(sub="demo-loader", name="Reference data loader", roles=frozenset({"admin"}),
-                   communities=frozenset(COMMUNITIES), claims={})
+LOADER = Principal(
+    sub="demo-loader",
+    name="Reference data loader",
+    roles=frozenset({"admin"}),
+    communities=frozenset(COMMUNITIES),
+    claims={},
+)
 
 
 def load_reference_data(runtime: Runtime) -> None:
@@ -33,11 +38,23 @@ def load_reference_data(runtime: Runtime) -> None:
             for code, zh, en, department, minutes, follow_up, sla, letter, form in CATALOGUE:
                 if code in existing:
                     continue
-                catalogue.create_type(uow, LOADER, {
-                    "community": community, "code": code, "name_zh": zh, "name_en": en,
-                    "department": department, "typical_minutes": minutes,
-                    "needs_follow_up": follow_up, "sla_days": sla, "ticket_prefix": letter,
-                    "attributes": form}, now)
+                catalogue.create_type(
+                    uow,
+                    LOADER,
+                    {
+                        "community": community,
+                        "code": code,
+                        "name_zh": zh,
+                        "name_en": en,
+                        "department": department,
+                        "typical_minutes": minutes,
+                        "needs_follow_up": follow_up,
+                        "sla_days": sla,
+                        "ticket_prefix": letter,
+                        "attributes": form,
+                    },
+                    now,
+                )
             _windows(uow, community, now)
         uow.commit()
 
@@ -48,8 +65,16 @@ def _windows(uow: UnitOfWork, community: str, now: datetime) -> None:
     for number in range(1, WINDOWS_PER_COMMUNITY.get(community, DEFAULT_WINDOWS) + 1):
         if number in taken:
             continue
-        catalogue.create_window(uow, LOADER, {
-            "community": community, "number": number,
-            "label": f"{number}號窗口（專窗）" if dedicated else f"{number}號窗口",
-            "status": "open", "mode": "dedicated" if dedicated else "generalist",
-            "skills": CHIWAN_DEDICATED[number - 1] if dedicated else []}, now)
+        catalogue.create_window(
+            uow,
+            LOADER,
+            {
+                "community": community,
+                "number": number,
+                "label": f"{number}號窗口（專窗）" if dedicated else f"{number}號窗口",
+                "status": "open",
+                "mode": "dedicated" if dedicated else "generalist",
+                "skills": CHIWAN_DEDICATED[number - 1] if dedicated else [],
+            },
+            now,
+        )

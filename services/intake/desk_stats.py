@@ -69,15 +69,18 @@ class DeskStats:
 def _dist(count: int, mean: Any, p50: Any, p90: Any) -> dict[str, Any]:
     if not count:
         return dict(EMPTY)
-    return {"count": int(count), "mean": round(float(mean), 1), "p50": round(float(p50), 1),
-            "p90": round(float(p90), 1)}
+    return {
+        "count": int(count),
+        "mean": round(float(mean), 1),
+        "p50": round(float(p50), 1),
+        "p90": round(float(p90), 1),
+    }
 
 
 def _from_python(values: list[float]) -> dict[str, Any]:
     if not values:
         return dict(EMPTY)
-    return _dist(len(values), statistics.fmean(values), percentile(values, 0.5),
-                 percentile(values, 0.9))
+    return _dist(len(values), statistics.fmean(values), percentile(values, 0.5), percentile(values, 0.9))
 
 
 def collect(uow: UnitOfWork, community: str, start: datetime, end: datetime) -> DeskStats:
@@ -87,17 +90,46 @@ def collect(uow: UnitOfWork, community: str, start: datetime, end: datetime) -> 
     return _collect_python(uow, community, start, end)
 
 
-def _collect_postgres(uow: UnitOfWork, community: str, start: datetime,
-                      end: datetime) -> DeskStats:
+def _collect_postgres(uow: UnitOfWork, community: str, start: datetime, end: datetime) -> DeskStats:
     stats = DeskStats(Cell(), {d: {} for d in DIMENSIONS}, {})
     # room for the percentile sorts of a busy month in memory (this transaction only)
     uow.session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     rows = uow.session.execute(_PG_QUERY, {"community": community, "start": start, "end": end})
     for row in rows:
-        (g_type, g_hour, g_window, g_date, code, hour, window, day, arrivals, completed,
-         no_shows, wn, wmean, w50, w90, sn, smean, s50, s90, first, last, busy) = row
-        cell = Cell(int(arrivals), int(completed), int(no_shows), _dist(wn, wmean, w50, w90),
-                    _dist(sn, smean, s50, s90), first, last, float(busy or 0))
+        (
+            g_type,
+            g_hour,
+            g_window,
+            g_date,
+            code,
+            hour,
+            window,
+            day,
+            arrivals,
+            completed,
+            no_shows,
+            wn,
+            wmean,
+            w50,
+            w90,
+            sn,
+            smean,
+            s50,
+            s90,
+            first,
+            last,
+            busy,
+        ) = row
+        cell = Cell(
+            int(arrivals),
+            int(completed),
+            int(no_shows),
+            _dist(wn, wmean, w50, w90),
+            _dist(sn, smean, s50, s90),
+            first,
+            last,
+            float(busy or 0),
+        )
         if not g_date:
             stats.window_days[(window, day)] = cell
         elif not g_type:
@@ -111,13 +143,20 @@ def _collect_postgres(uow: UnitOfWork, community: str, start: datetime,
     return stats
 
 
-def _collect_python(uow: UnitOfWork, community: str, start: datetime,
-                    end: datetime) -> DeskStats:
-    rows = uow.session.execute(select(
-        Ticket.business_type, Ticket.local_hour, Ticket.window_id, Ticket.local_date,
-        Ticket.status, Ticket.wait_seconds, Ticket.service_seconds, Ticket.called_at,
-        Ticket.finished_at).where(Ticket.community == community, Ticket.issued_at >= start,
-                                  Ticket.issued_at < end)).all()
+def _collect_python(uow: UnitOfWork, community: str, start: datetime, end: datetime) -> DeskStats:
+    rows = uow.session.execute(
+        select(
+            Ticket.business_type,
+            Ticket.local_hour,
+            Ticket.window_id,
+            Ticket.local_date,
+            Ticket.status,
+            Ticket.wait_seconds,
+            Ticket.service_seconds,
+            Ticket.called_at,
+            Ticket.finished_at,
+        ).where(Ticket.community == community, Ticket.issued_at >= start, Ticket.issued_at < end)
+    ).all()
     groups: dict[tuple[str, Any], list[Any]] = defaultdict(list)
     for row in rows:
         groups[("all", None)].append(row)
@@ -133,10 +172,11 @@ def _collect_python(uow: UnitOfWork, community: str, start: datetime,
             completed=sum(r.status == "completed" for r in members),
             no_shows=sum(r.status == "no_show" for r in members),
             wait=_from_python([r.wait_seconds for r in members if r.wait_seconds is not None]),
-            service=_from_python([r.service_seconds for r in members
-                                  if r.service_seconds is not None]),
-            first_call=min(calls) if calls else None, last_finish=max(finishes) if finishes
-            else None, busy_seconds=float(sum(r.service_seconds or 0 for r in members)))
+            service=_from_python([r.service_seconds for r in members if r.service_seconds is not None]),
+            first_call=min(calls) if calls else None,
+            last_finish=max(finishes) if finishes else None,
+            busy_seconds=float(sum(r.service_seconds or 0 for r in members)),
+        )
         if dimension == "all":
             stats.overall = cell
         elif dimension == "window_day":

@@ -24,8 +24,11 @@ class IllegalTransition(Exception):
             f" (allowed from: {', '.join(allowed_from)})."
         )
         super().__init__(self.detail)
-        self.extra = {"transition": f"{kind}.{action}", "current_status": current,
-                      "allowed_from": list(allowed_from)}
+        self.extra = {
+            "transition": f"{kind}.{action}",
+            "current_status": current,
+            "allowed_from": list(allowed_from),
+        }
 
 
 class DomainConflict(Exception):
@@ -106,8 +109,7 @@ def case_next_status(current: str, action: str) -> CaseStatus:
 DEFAULT_PRIORITY_BOOST = timedelta(minutes=15)
 
 
-def queue_key(issued_at: datetime, priority: bool,
-              boost: timedelta = DEFAULT_PRIORITY_BOOST) -> datetime:
+def queue_key(issued_at: datetime, priority: bool, boost: timedelta = DEFAULT_PRIORITY_BOOST) -> datetime:
     """The instant a ticket counts as issued for call order.
 
     A priority ticket (elderly, disabled, pregnant) counts as if issued `boost` earlier:
@@ -132,8 +134,9 @@ def may_serve(mode: str, skills: frozenset[str] | set[str], business_type: str) 
     return mode == "generalist" or business_type in skills
 
 
-def pick_next(waiting: list[QueuedTicket], mode: str,
-              skills: frozenset[str] | set[str]) -> QueuedTicket | None:
+def pick_next(
+    waiting: list[QueuedTicket], mode: str, skills: frozenset[str] | set[str]
+) -> QueuedTicket | None:
     """The ticket a window calls next: the earliest queue key among those it may serve."""
     servable = [t for t in waiting if may_serve(mode, skills, t.business_type)]
     return min(servable, key=lambda t: (t.queue_key, t.id)) if servable else None

@@ -21,8 +21,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.db import BigId, JsonDocument, UtcDateTime, service_metadata
 
-ANALYTICS_COLUMNS = ["business_type", "local_hour", "window_id", "local_date", "status",
-                     "wait_seconds", "service_seconds", "called_at", "finished_at"]
+ANALYTICS_COLUMNS = [
+    "business_type",
+    "local_hour",
+    "window_id",
+    "local_date",
+    "status",
+    "wait_seconds",
+    "service_seconds",
+    "called_at",
+    "finished_at",
+]
 
 
 class Base(DeclarativeBase):
@@ -78,8 +87,7 @@ class Ticket(Base):
         UniqueConstraint("community", "local_date", "number"),
         Index("ix_tickets_queue", "community", "status", "queue_key"),
         # covering: the analytics pass reads only the index (index-only scan on PostgreSQL)
-        Index("ix_tickets_community_issued", "community", "issued_at",
-              postgresql_include=ANALYTICS_COLUMNS),
+        Index("ix_tickets_community_issued", "community", "issued_at", postgresql_include=ANALYTICS_COLUMNS),
         Index("ix_tickets_owner", "owner_sub", "issued_at"),
         Index("ix_tickets_window", "window_id", "status"),
     )

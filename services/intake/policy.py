@@ -23,8 +23,7 @@ def reads_community(principal: Principal, community: str) -> bool:
     return principal.may(READERS, community)
 
 
-def require_visible(principal: Principal, community: str, owner_sub: str | None,
-                    what: str) -> None:
+def require_visible(principal: Principal, community: str, owner_sub: str | None, what: str) -> None:
     """404 (not 403: do not confirm it exists) unless the caller may read this record."""
     if reads_community(principal, community):
         return

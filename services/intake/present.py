@@ -15,26 +15,61 @@ from . import attributes, policy
 from .domain import OPEN_CASE_STATES, mask_phone
 from .models import BusinessType, Case, Feedback, Ticket
 
-TICKET_FIELDS = ("id", "community", "number", "local_date", "business_type",
-                 "original_business_type", "channel", "priority", "priority_reason", "status",
-                 "issued_at", "called_at", "serving_at", "finished_at", "window_id",
-                 "wait_seconds", "service_seconds", "transfers")
-CASE_FIELDS = ("id", "number", "community", "business_type", "ticket_id", "status", "opened_at",
-               "due_at", "resolved_at", "closed_at", "on_time", "referral_target",
-               "referral_category", "referral_severity", "lon", "lat", "referred_at",
-               "grid_case_id", "grid_case_number")
+TICKET_FIELDS = (
+    "id",
+    "community",
+    "number",
+    "local_date",
+    "business_type",
+    "original_business_type",
+    "channel",
+    "priority",
+    "priority_reason",
+    "status",
+    "issued_at",
+    "called_at",
+    "serving_at",
+    "finished_at",
+    "window_id",
+    "wait_seconds",
+    "service_seconds",
+    "transfers",
+)
+CASE_FIELDS = (
+    "id",
+    "number",
+    "community",
+    "business_type",
+    "ticket_id",
+    "status",
+    "opened_at",
+    "due_at",
+    "resolved_at",
+    "closed_at",
+    "on_time",
+    "referral_target",
+    "referral_category",
+    "referral_severity",
+    "lon",
+    "lat",
+    "referred_at",
+    "grid_case_id",
+    "grid_case_number",
+)
 HIDDEN = "***"
 
 
-def ticket(row: Ticket, principal: Principal, types: dict[str, BusinessType],
-           waiting_ahead: int | None = None) -> dict[str, Any]:
+def ticket(
+    row: Ticket, principal: Principal, types: dict[str, BusinessType], waiting_ahead: int | None = None
+) -> dict[str, Any]:
     """A ticket as `principal` may see it."""
     body = {name: getattr(row, name) for name in TICKET_FIELDS}
     personal = policy.sees_personal(principal, row.community, row.owner_sub)
     definition = types.get(row.business_type)
     values = row.attributes or {}
-    body["attributes"] = values if personal else attributes.masked(
-        definition.attributes if definition else [], values)
+    body["attributes"] = (
+        values if personal else attributes.masked(definition.attributes if definition else [], values)
+    )
     body["contact_phone"] = row.contact_phone if personal else mask_phone(row.contact_phone)
     body["owner_sub"] = row.owner_sub if personal else (HIDDEN if row.owner_sub else None)
     body["waiting_ahead"] = waiting_ahead
@@ -55,9 +90,20 @@ def case(row: Case, principal: Principal, now: datetime) -> dict[str, Any]:
 
 def feedback(row: Feedback, principal: Principal) -> dict[str, Any]:
     """Feedback; the comment is free text, shown to its author, staff and committee readers."""
-    body = {name: getattr(row, name) for name in (
-        "id", "community", "target_kind", "target_id", "business_type", "window_id", "score",
-        "channel", "recorded_at")}
+    body = {
+        name: getattr(row, name)
+        for name in (
+            "id",
+            "community",
+            "target_kind",
+            "target_id",
+            "business_type",
+            "window_id",
+            "score",
+            "channel",
+            "recorded_at",
+        )
+    }
     may_read = policy.reads_community(principal, row.community) or row.owner_sub == principal.sub
     body["comment"] = row.comment if may_read else HIDDEN
     return body

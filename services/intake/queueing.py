@@ -78,8 +78,12 @@ def weighted_wait(queues: Sequence[tuple[Stream, int]]) -> float:
     total = sum(stream.arrival_rate for stream, _ in queues)
     if total == 0:
         return 0.0
-    waits = [stream.arrival_rate * mean_wait(stream.arrival_rate, stream.mean_service, servers)
-             if stream.arrival_rate else 0.0 for stream, servers in queues]
+    waits = [
+        stream.arrival_rate * mean_wait(stream.arrival_rate, stream.mean_service, servers)
+        if stream.arrival_rate
+        else 0.0
+        for stream, servers in queues
+    ]
     return sum(waits) / total
 
 

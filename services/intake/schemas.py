@@ -29,10 +29,14 @@ class AttributeDefinitionSchema(Schema):
     description = ma.fields.String(required=True, validate=v.Length(min=1, max=200))
     description_en = ma.fields.String(validate=v.Length(max=200))
     personal = ma.fields.Boolean(
-        load_default=False,
-        metadata={"description": "Identifies a person: masked, never in events"})
-    values = ma.fields.List(ma.fields.Nested(AttributeValueSchema), load_default=list,
-                            dump_default=list, validate=v.Length(max=50))
+        load_default=False, metadata={"description": "Identifies a person: masked, never in events"}
+    )
+    values = ma.fields.List(
+        ma.fields.Nested(AttributeValueSchema),
+        load_default=list,
+        dump_default=list,
+        validate=v.Length(max=50),
+    )
 
 
 class BusinessTypeSchema(Schema):
@@ -42,14 +46,16 @@ class BusinessTypeSchema(Schema):
     name_zh = ma.fields.String(required=True, validate=v.Length(min=1, max=100))
     name_en = ma.fields.String(required=True, validate=v.Length(min=1, max=150))
     department = ma.fields.String(required=True, validate=v.OneOf(sorted(DEPARTMENTS)))
-    typical_minutes = ma.fields.Integer(required=True, strict=True,
-                                        validate=v.Range(min=1, max=480))
+    typical_minutes = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=1, max=480))
     needs_follow_up = ma.fields.Boolean(load_default=False)
     sla_days = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=120))
-    ticket_prefix = ma.fields.String(load_default="A", validate=v.Regexp(r"^[A-UW-Z]$",
-                                     error="One capital letter except V (priority tickets)."))
-    attributes = ma.fields.List(ma.fields.Nested(AttributeDefinitionSchema), load_default=list,
-                                validate=v.Length(max=40))
+    ticket_prefix = ma.fields.String(
+        load_default="A",
+        validate=v.Regexp(r"^[A-UW-Z]$", error="One capital letter except V (priority tickets)."),
+    )
+    attributes = ma.fields.List(
+        ma.fields.Nested(AttributeDefinitionSchema), load_default=list, validate=v.Length(max=40)
+    )
     active = ma.fields.Boolean(dump_only=True)
     version = ma.fields.Integer(dump_only=True)
 
@@ -78,8 +84,7 @@ class WindowSchema(Schema):
     label = ma.fields.String(validate=v.Length(max=100))
     status = ma.fields.String(load_default="closed", validate=v.OneOf(("open", "paused", "closed")))
     mode = ma.fields.String(required=True, validate=v.OneOf(("generalist", "dedicated")))
-    skills = ma.fields.List(ma.fields.String(validate=CODE), load_default=list,
-                            validate=v.Length(max=100))
+    skills = ma.fields.List(ma.fields.String(validate=CODE), load_default=list, validate=v.Length(max=100))
     staff_on_duty = ma.fields.String(allow_none=True, validate=v.Length(max=200))
     current_ticket_id = ma.fields.String(dump_only=True)
     version = ma.fields.Integer(dump_only=True)

@@ -21,11 +21,11 @@ class TicketCreateSchema(Schema):
     channel = ma.fields.String(required=True, validate=v.OneOf(("walk_in", "portal", "phone")))
     priority = ma.fields.Boolean(load_default=False)
     priority_reason = ma.fields.String(validate=v.OneOf(("elderly", "disabled", "pregnant")))
-    attributes = ma.fields.Dict(keys=ma.fields.String(validate=v.Length(max=40)),
-                                load_default=dict)
+    attributes = ma.fields.Dict(keys=ma.fields.String(validate=v.Length(max=40)), load_default=dict)
     contact_phone = ma.fields.String(validate=PHONE)
-    owner_sub = ma.fields.String(validate=v.Length(max=200),
-                                 metadata={"description": "Staff only: the resident's account"})
+    owner_sub = ma.fields.String(
+        validate=v.Length(max=200), metadata={"description": "Staff only: the resident's account"}
+    )
 
     @ma.validates_schema
     def _reason_with_priority(self, data: dict, **_: object) -> None:
@@ -46,8 +46,9 @@ class TicketSchema(Schema):
     priority = ma.fields.Boolean()
     priority_reason = ma.fields.String(allow_none=True)
     owner_sub = ma.fields.String(allow_none=True)
-    contact_phone = ma.fields.String(allow_none=True,
-                                     metadata={"description": "Masked unless yours or staff"})
+    contact_phone = ma.fields.String(
+        allow_none=True, metadata={"description": "Masked unless yours or staff"}
+    )
     attributes = ma.fields.Dict()
     status = ma.fields.String()
     issued_at = ma.fields.AwareDateTime()

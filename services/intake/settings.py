@@ -32,10 +32,10 @@ class IntakeSettings:
             return float(value) if value else default
 
         return cls(
-            priority_boost=timedelta(minutes=pick("priority_boost_minutes",
-                                                  "INTAKE_PRIORITY_BOOST_MINUTES", 15)),
+            priority_boost=timedelta(
+                minutes=pick("priority_boost_minutes", "INTAKE_PRIORITY_BOOST_MINUTES", 15)
+            ),
             service_hours_per_day=pick("service_hours_per_day", "INTAKE_SERVICE_HOURS_PER_DAY", 8),
-            overdue_check_seconds=pick("overdue_check_seconds", "INTAKE_OVERDUE_CHECK_SECONDS",
-                                       300),
+            overdue_check_seconds=pick("overdue_check_seconds", "INTAKE_OVERDUE_CHECK_SECONDS", 300),
             clock=extra.get("clock", utcnow),
         )

@@ -63,8 +63,9 @@ class ServiceSampler:
         return rng.choice(self.samples.get(business_type) or self.pooled)
 
 
-def simulate(arrivals: Sequence[Arrival], windows: Sequence[SimWindow],
-             sampler: ServiceSampler, rng: random.Random) -> SimResult:
+def simulate(
+    arrivals: Sequence[Arrival], windows: Sequence[SimWindow], sampler: ServiceSampler, rng: random.Random
+) -> SimResult:
     """Run one day: each free window takes the longest-waiting ticket it may serve."""
     ordered = sorted(arrivals)
     waiting: list[tuple[float, int, str]] = []
@@ -100,18 +101,24 @@ class Comparison:
     unserved: int
 
 
-def compare(arrivals: Sequence[Arrival], layouts: Mapping[str, Sequence[SimWindow]],
-            sampler: ServiceSampler, replications: int = 20, seed: int = 1) -> list[Comparison]:
+def compare(
+    arrivals: Sequence[Arrival],
+    layouts: Mapping[str, Sequence[SimWindow]],
+    sampler: ServiceSampler,
+    replications: int = 20,
+    seed: int = 1,
+) -> list[Comparison]:
     """Mean, p50 and p90 wait per layout, averaged over replications with common seeds."""
     results: list[Comparison] = []
     for label, windows in layouts.items():
-        runs = [simulate(arrivals, windows, sampler, random.Random(seed + r))
-                for r in range(replications)]
-        results.append(Comparison(
-            label=label,
-            mean_wait=statistics.fmean(r.mean for r in runs),
-            p50_wait=statistics.fmean(r.percentile(0.5) for r in runs),
-            p90_wait=statistics.fmean(r.percentile(0.9) for r in runs),
-            unserved=max(r.unserved for r in runs),
-        ))
+        runs = [simulate(arrivals, windows, sampler, random.Random(seed + r)) for r in range(replications)]
+        results.append(
+            Comparison(
+                label=label,
+                mean_wait=statistics.fmean(r.mean for r in runs),
+                p50_wait=statistics.fmean(r.percentile(0.5) for r in runs),
+                p90_wait=statistics.fmean(r.percentile(0.9) for r in runs),
+                unserved=max(r.unserved for r in runs),
+            )
+        )
     return results

@@ -21,8 +21,9 @@ from .workdays import SHANGHAI, local_date
 RESIDENT_CHANNELS = ("portal",)
 
 
-def issue(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime,
-          boost: timedelta) -> tuple[Ticket, BusinessType]:
+def issue(
+    uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime, boost: timedelta
+) -> tuple[Ticket, BusinessType]:
     """Take a ticket: residents from the portal for themselves, staff for walk-ins and phone."""
     community = data["community"]
     is_staff = principal.may(policy.STAFF, community)
@@ -36,22 +37,35 @@ def issue(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: date
     day = local_date(now)
     prefix = domain.ticket_prefix(business_type.ticket_prefix, data["priority"])
     # Its own transaction: tickets of one letter are issued in parallel (gaps allowed).
-    sequence = numbering.next_value(uow, f"ticket:{community}:{day.isoformat()}:{prefix}",
-                                    own_transaction=True)
+    sequence = numbering.next_value(
+        uow, f"ticket:{community}:{day.isoformat()}:{prefix}", own_transaction=True
+    )
     ticket = Ticket(
-        id=str(uuid.uuid4()), community=community, local_date=day,
-        number=domain.ticket_number(prefix, sequence), business_type=business_type.code,
-        original_business_type=business_type.code, channel=data["channel"],
-        priority=data["priority"], priority_reason=data.get("priority_reason"), owner_sub=owner,
-        contact_phone=data.get("contact_phone"), attributes=values,
-        status=TicketStatus.WAITING, queue_key=domain.queue_key(now, data["priority"], boost),
-        issued_at=now, local_hour=now.astimezone(SHANGHAI).hour, transfers=0, version=1,
+        id=str(uuid.uuid4()),
+        community=community,
+        local_date=day,
+        number=domain.ticket_number(prefix, sequence),
+        business_type=business_type.code,
+        original_business_type=business_type.code,
+        channel=data["channel"],
+        priority=data["priority"],
+        priority_reason=data.get("priority_reason"),
+        owner_sub=owner,
+        contact_phone=data.get("contact_phone"),
+        attributes=values,
+        status=TicketStatus.WAITING,
+        queue_key=domain.queue_key(now, data["priority"], boost),
+        issued_at=now,
+        local_hour=now.astimezone(SHANGHAI).hour,
+        transfers=0,
+        version=1,
     )
     uow.session.add(ticket)
     _step(uow, ticket, "issue", None, now, principal.sub if is_staff else None)
     uow.flush()
-    uow.emit(events.TICKET_ISSUED, subject=ticket.id, community=community,
-             data=_ticket_data(ticket), time=now)
+    uow.emit(
+        events.TICKET_ISSUED, subject=ticket.id, community=community, data=_ticket_data(ticket), time=now
+    )
     return ticket, business_type
 
 
@@ -63,20 +77,42 @@ def find(uow: UnitOfWork, ticket_id: str, *, lock: bool = False) -> Ticket:
 
 
 def _ticket_data(ticket: Ticket) -> dict[str, Any]:
-    return {"ticket_id": ticket.id, "number": ticket.number,
-            "business_type": ticket.business_type, "channel": ticket.channel,
-            "priority": ticket.priority, "issued_at": ticket.issued_at.isoformat()}
+    return {
+        "ticket_id": ticket.id,
+        "number": ticket.number,
+        "business_type": ticket.business_type,
+        "channel": ticket.channel,
+        "priority": ticket.priority,
+        "issued_at": ticket.issued_at.isoformat(),
+    }
 
 
-def _step(uow: UnitOfWork, ticket: Ticket, action: str, before: str | None, now: datetime,
-          staff: str | None, note: str | None = None) -> None:
-    uow.session.add(TicketStep(ticket_id=ticket.id, action=action, from_status=before,
-                               to_status=ticket.status, at=now, staff_sub=staff,
-                               window_id=ticket.window_id, note=note))
+def _step(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    action: str,
+    before: str | None,
+    now: datetime,
+    staff: str | None,
+    note: str | None = None,
+) -> None:
+    uow.session.add(
+        TicketStep(
+            ticket_id=ticket.id,
+            action=action,
+            from_status=before,
+            to_status=ticket.status,
+            at=now,
+            staff_sub=staff,
+            window_id=ticket.window_id,
+            note=note,
+        )
+    )
 
 
-def _move(uow: UnitOfWork, ticket: Ticket, action: str, now: datetime, staff: str | None,
-          note: str | None = None) -> str:
+def _move(
+    uow: UnitOfWork, ticket: Ticket, action: str, now: datetime, staff: str | None, note: str | None = None
+) -> str:
     before = ticket.status
     ticket.status = domain.ticket_next_status(before, action)
     ticket.version += 1
@@ -88,20 +124,20 @@ def _open_window(uow: UnitOfWork, principal: Principal, window_id: str) -> Windo
     window = catalogue.find_window(uow, window_id, lock=True)
     policy.require_staff(principal, window.community)
     if window.status != "open":
-        raise DomainConflict(f"Window {window.number} is {window.status}; open it first.",
-                             "window-not-open")
+        raise DomainConflict(f"Window {window.number} is {window.status}; open it first.", "window-not-open")
     if window.current_ticket_id is not None:
         current = uow.session.get(Ticket, window.current_ticket_id)
         if current is not None and current.status in (TicketStatus.CALLED, TicketStatus.SERVING):
             raise DomainConflict(
                 f"Window {window.number} still has ticket {current.number} ({current.status}); "
-                "finish, hold or transfer it first.", "window-busy")
+                "finish, hold or transfer it first.",
+                "window-busy",
+            )
     return window
 
 
 def _waiting(window: Window) -> Any:
-    query = select(Ticket).where(Ticket.community == window.community,
-                                 Ticket.status == TicketStatus.WAITING)
+    query = select(Ticket).where(Ticket.community == window.community, Ticket.status == TicketStatus.WAITING)
     if window.mode == "dedicated":
         query = query.where(Ticket.business_type.in_(window.skills))
     return query
@@ -112,8 +148,9 @@ def waiting_count(uow: UnitOfWork, window: Window) -> int:
     return int(uow.session.scalar(query) or 0)
 
 
-def call_next(uow: UnitOfWork, principal: Principal, window_id: str,
-              now: datetime) -> tuple[Window, Ticket | None]:
+def call_next(
+    uow: UnitOfWork, principal: Principal, window_id: str, now: datetime
+) -> tuple[Window, Ticket | None]:
     """The window calls the ticket it may serve with the earliest queue key (priority, aging)."""
     window = _open_window(uow, principal, window_id)
     query = _waiting(window).order_by(Ticket.queue_key, Ticket.id).limit(1)
@@ -125,8 +162,9 @@ def call_next(uow: UnitOfWork, principal: Principal, window_id: str,
     return window, _call(uow, principal, window, ticket, now)
 
 
-def call_ticket(uow: UnitOfWork, principal: Principal, window_id: str, ticket_id: str,
-                now: datetime) -> Ticket:
+def call_ticket(
+    uow: UnitOfWork, principal: Principal, window_id: str, ticket_id: str, now: datetime
+) -> Ticket:
     """The window calls one given ticket (e.g. a resident back from fetching a paper)."""
     window = _open_window(uow, principal, window_id)
     ticket = find(uow, ticket_id, lock=True)
@@ -135,21 +173,32 @@ def call_ticket(uow: UnitOfWork, principal: Principal, window_id: str, ticket_id
     if not domain.may_serve(window.mode, set(window.skills), ticket.business_type):
         raise DomainConflict(
             f"Window {window.number} is dedicated to {', '.join(window.skills)} and has no "
-            f"skill for {ticket.business_type}.", "window-lacks-skill")
+            f"skill for {ticket.business_type}.",
+            "window-lacks-skill",
+        )
     return _call(uow, principal, window, ticket, now)
 
 
-def _call(uow: UnitOfWork, principal: Principal, window: Window, ticket: Ticket,
-          now: datetime) -> Ticket:
+def _call(uow: UnitOfWork, principal: Principal, window: Window, ticket: Ticket, now: datetime) -> Ticket:
     ticket.window_id = window.id
     _move(uow, ticket, "call", now, principal.sub, note=f"window {window.number}")
     ticket.called_at = now
     ticket.wait_seconds = domain.seconds_between(ticket.issued_at, now)
     window.current_ticket_id = ticket.id
     uow.flush()
-    uow.emit(events.TICKET_CALLED, subject=ticket.id, community=ticket.community, time=now,
-             data={**_ticket_data(ticket), "window_id": window.id, "window_number": window.number,
-                   "called_at": now.isoformat(), "wait_seconds": ticket.wait_seconds or 0})
+    uow.emit(
+        events.TICKET_CALLED,
+        subject=ticket.id,
+        community=ticket.community,
+        time=now,
+        data={
+            **_ticket_data(ticket),
+            "window_id": window.id,
+            "window_number": window.number,
+            "called_at": now.isoformat(),
+            "wait_seconds": ticket.wait_seconds or 0,
+        },
+    )
     return ticket
 
 
@@ -167,8 +216,14 @@ def _release_window(uow: UnitOfWork, ticket: Ticket) -> None:
             window.current_ticket_id = None
 
 
-def act(uow: UnitOfWork, principal: Principal, ticket_id: str, action: str, now: datetime,
-        data: dict[str, Any] | None = None) -> Ticket:
+def act(
+    uow: UnitOfWork,
+    principal: Principal,
+    ticket_id: str,
+    action: str,
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> Ticket:
     """Apply a staff action: recall, start, complete, no_show, hold, resume or transfer."""
     ticket = _staff_ticket(uow, principal, ticket_id)
     data = data or {}
@@ -184,17 +239,35 @@ def act(uow: UnitOfWork, principal: Principal, ticket_id: str, action: str, now:
         ticket.finished_at = now
         ticket.service_seconds = domain.seconds_between(ticket.serving_at, now)
         _release_window(uow, ticket)
-        uow.emit(events.TICKET_COMPLETED, subject=ticket.id, community=ticket.community, time=now,
-                 data={**_ticket_data(ticket), "window_id": ticket.window_id,
-                       "called_at": ticket.called_at.isoformat(),
-                       "completed_at": now.isoformat(), "wait_seconds": ticket.wait_seconds or 0,
-                       "service_seconds": ticket.service_seconds or 0})
+        uow.emit(
+            events.TICKET_COMPLETED,
+            subject=ticket.id,
+            community=ticket.community,
+            time=now,
+            data={
+                **_ticket_data(ticket),
+                "window_id": ticket.window_id,
+                "called_at": ticket.called_at.isoformat(),
+                "completed_at": now.isoformat(),
+                "wait_seconds": ticket.wait_seconds or 0,
+                "service_seconds": ticket.service_seconds or 0,
+            },
+        )
     elif action == "no_show":
         ticket.finished_at = now
         _release_window(uow, ticket)
-        uow.emit(events.TICKET_NO_SHOW, subject=ticket.id, community=ticket.community, time=now,
-                 data={**_ticket_data(ticket), "window_id": ticket.window_id,
-                       "called_at": ticket.called_at.isoformat(), "no_show_at": now.isoformat()})
+        uow.emit(
+            events.TICKET_NO_SHOW,
+            subject=ticket.id,
+            community=ticket.community,
+            time=now,
+            data={
+                **_ticket_data(ticket),
+                "window_id": ticket.window_id,
+                "called_at": ticket.called_at.isoformat(),
+                "no_show_at": now.isoformat(),
+            },
+        )
     elif action == "hold":
         _release_window(uow, ticket)
     elif action == "resume":
@@ -212,8 +285,9 @@ def _back_to_queue(ticket: Ticket) -> None:
     ticket.wait_seconds = None
 
 
-def _transfer(uow: UnitOfWork, principal: Principal, ticket: Ticket, data: dict[str, Any],
-              now: datetime) -> Ticket:
+def _transfer(
+    uow: UnitOfWork, principal: Principal, ticket: Ticket, data: dict[str, Any], now: datetime
+) -> Ticket:
     """To another business type, back to waiting; it keeps its issue time and number."""
     target = catalogue.get_type(uow, ticket.community, data["business_type"])
     if target.code == ticket.business_type:
@@ -231,8 +305,11 @@ def _transfer(uow: UnitOfWork, principal: Principal, ticket: Ticket, data: dict[
 
 
 def steps(uow: UnitOfWork, ticket_id: str) -> list[TicketStep]:
-    return list(uow.session.scalars(
-        select(TicketStep).where(TicketStep.ticket_id == ticket_id).order_by(TicketStep.id)))
+    return list(
+        uow.session.scalars(
+            select(TicketStep).where(TicketStep.ticket_id == ticket_id).order_by(TicketStep.id)
+        )
+    )
 
 
 def list_query(principal: Principal, filters: dict[str, Any]) -> Any:
@@ -253,18 +330,27 @@ def list_query(principal: Principal, filters: dict[str, Any]) -> Any:
 
 def display(uow: UnitOfWork, community: str) -> list[dict[str, Any]]:
     """The hall screen: each open window and the ticket number it has called (no personal data)."""
-    windows = uow.session.scalars(select(Window).where(
-        Window.community == community, Window.status != "closed").order_by(Window.number)).all()
+    windows = uow.session.scalars(
+        select(Window).where(Window.community == community, Window.status != "closed").order_by(Window.number)
+    ).all()
     current_ids = [w.current_ticket_id for w in windows if w.current_ticket_id]
-    current = {t.id: t for t in uow.session.scalars(
-        select(Ticket).where(Ticket.id.in_(current_ids)))} if current_ids else {}
+    current = (
+        {t.id: t for t in uow.session.scalars(select(Ticket).where(Ticket.id.in_(current_ids)))}
+        if current_ids
+        else {}
+    )
     rows = []
     for window in windows:
         ticket = current.get(window.current_ticket_id or "")
         called = ticket is not None and ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING)
-        rows.append({"window_number": window.number, "window_label": window.label,
-                     "status": window.status,
-                     "ticket_number": ticket.number if called and ticket else None,
-                     "ticket_status": ticket.status if called and ticket else None,
-                     "called_at": ticket.called_at if called and ticket else None})
+        rows.append(
+            {
+                "window_number": window.number,
+                "window_label": window.label,
+                "status": window.status,
+                "ticket_number": ticket.number if called and ticket else None,
+                "ticket_status": ticket.status if called and ticket else None,
+                "called_at": ticket.called_at if called and ticket else None,
+            }
+        )
     return rows

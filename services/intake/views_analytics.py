@@ -72,5 +72,6 @@ class Pooling(MethodView):
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Predicted waits for dedicated vs pooled windows (Erlang C) beside measured waits."""
         policy.require_any(current_principal(), policy.ANALYSTS, query["community"])
-        return pooling.report(uow(), query["community"], query["date_from"], query["date_to"],
-                              settings().service_hours_per_day)
+        return pooling.report(
+            uow(), query["community"], query["date_from"], query["date_to"], settings().service_hours_per_day
+        )

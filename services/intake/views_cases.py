@@ -33,9 +33,17 @@ blp = Blueprint("cases", __name__, description="Follow-up cases (辦件) and fee
 def _show(case: Case, detail: bool = False) -> dict[str, Any]:
     body = present.case(case, current_principal(), now())
     if detail:
-        body["steps"] = [{"action": s.action, "from_status": s.from_status,
-                          "to_status": s.to_status, "at": s.at, "actor": s.actor, "note": s.note}
-                         for s in cases.steps(uow(), case.id)]
+        body["steps"] = [
+            {
+                "action": s.action,
+                "from_status": s.from_status,
+                "to_status": s.to_status,
+                "at": s.at,
+                "actor": s.actor,
+                "note": s.note,
+            }
+            for s in cases.steps(uow(), case.id)
+        ]
     return body
 
 
@@ -84,8 +92,12 @@ def _action_view(action: str, schema: type, summary: str) -> type[MethodView]:
 
 for _path, _action, _schema, _summary in (
     ("start", "start", NoteSchema, "Start working on the case."),
-    ("await-department", "await_department", AwaitDepartmentSchema,
-     "Wait for a department's answer (the SLA clock keeps running)."),
+    (
+        "await-department",
+        "await_department",
+        AwaitDepartmentSchema,
+        "Wait for a department's answer (the SLA clock keeps running).",
+    ),
     ("department-replied", "department_replied", NoteSchema, "The department answered."),
     ("refer", "refer", ReferSchema, "Hand the case to grid or to a department."),
     ("resolve", "resolve", ResolveSchema, "Record the resolution."),

@@ -44,8 +44,9 @@ class BusinessTypes(MethodView):
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[BusinessType]:
         """List a community's business types (事項)."""
         _readable(query["community"])
-        statement = select(BusinessType).where(BusinessType.community == query["community"],
-                                               BusinessType.active.is_(True))
+        statement = select(BusinessType).where(
+            BusinessType.community == query["community"], BusinessType.active.is_(True)
+        )
         if query.get("department"):
             statement = statement.where(BusinessType.department == query["department"])
         return paginate(statement.order_by(BusinessType.code), pagination_parameters)
@@ -134,8 +135,7 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise Unprocessable("The day must be YYYY-MM-DD.",
-                            errors={"day": ["Not a valid date."]}) from None
+        raise Unprocessable("The day must be YYYY-MM-DD.", errors={"day": ["Not a valid date."]}) from None
 
 
 @blp.route("/calendar/<day>")
@@ -145,12 +145,10 @@ class CalendarDay(MethodView):
     @blp.response(200, CalendarDaySchema)
     def put(self, data: dict[str, Any], day: str) -> dict[str, Any]:
         """Declare a day a holiday or a make-up workday (subdistrict officers)."""
-        return catalogue.set_calendar_day(uow(), current_principal(), _day(day), data["kind"],
-                                          data["name"])
+        return catalogue.set_calendar_day(uow(), current_principal(), _day(day), data["kind"], data["name"])
 
     @transactional
     @blp.response(204)
     def delete(self, day: str) -> None:
         """Remove an override; the official calendar applies again."""
         catalogue.clear_calendar_day(uow(), current_principal(), _day(day))
-

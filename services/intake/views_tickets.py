@@ -34,13 +34,25 @@ blp = Blueprint("tickets", __name__, description="Queue tickets, windows calling
 def _show(ticket: Ticket, detail: bool = False) -> dict[str, Any]:
     principal = current_principal()
     # the form definitions only decide what to mask: staff and the owner see every value
-    types = {} if policy.sees_personal(principal, ticket.community, ticket.owner_sub) \
+    types = (
+        {}
+        if policy.sees_personal(principal, ticket.community, ticket.owner_sub)
         else catalogue.types_of(uow(), ticket.community)
+    )
     ahead = None
     if ticket.status == TicketStatus.WAITING:
-        ahead = int(uow().session.scalar(select(func.count()).select_from(Ticket).where(
-            Ticket.community == ticket.community, Ticket.status == TicketStatus.WAITING,
-            Ticket.queue_key < ticket.queue_key)) or 0)
+        ahead = int(
+            uow().session.scalar(
+                select(func.count())
+                .select_from(Ticket)
+                .where(
+                    Ticket.community == ticket.community,
+                    Ticket.status == TicketStatus.WAITING,
+                    Ticket.queue_key < ticket.queue_key,
+                )
+            )
+            or 0
+        )
     body = present.ticket(ticket, principal, types, ahead)
     if detail:
         body["steps"] = tickets.steps(uow(), ticket.id)
@@ -66,8 +78,9 @@ class Tickets(MethodView):
     @blp.response(201, TicketSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Take a ticket (portal for residents; walk-in and phone at the desk)."""
-        ticket, business_type = tickets.issue(uow(), current_principal(), data, now(),
-                                              settings().priority_boost)
+        ticket, business_type = tickets.issue(
+            uow(), current_principal(), data, now(), settings().priority_boost
+        )
         return present.ticket(ticket, current_principal(), {business_type.code: business_type})
 
 
@@ -84,18 +97,19 @@ class TicketById(MethodView):
 def _action_view(action: str, schema: type | None, summary: str) -> type[MethodView]:
     class TicketAction(MethodView):
         if schema is None:
+
             @transactional
             @blp.response(200, TicketSchema)
             def post(self, ticket_id: Any) -> dict[str, Any]:
                 ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, now())
                 return _show(ticket)
         else:
+
             @transactional
             @blp.arguments(schema)
             @blp.response(200, TicketSchema)
             def post(self, data: dict[str, Any], ticket_id: Any) -> dict[str, Any]:
-                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, now(),
-                                     data)
+                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, now(), data)
                 return _show(ticket)
 
         post.__doc__ = summary
@@ -123,8 +137,11 @@ class CallNext(MethodView):
     def post(self, window_id: Any) -> dict[str, Any]:
         """Call the next ticket this window may serve (priority with aging, skills)."""
         window, ticket = tickets.call_next(uow(), current_principal(), str(window_id), now())
-        return {"ticket": _show(ticket) if ticket else None, "window_number": window.number,
-                "still_waiting": tickets.waiting_count(uow(), window)}
+        return {
+            "ticket": _show(ticket) if ticket else None,
+            "window_number": window.number,
+            "still_waiting": tickets.waiting_count(uow(), window),
+        }
 
 
 @blp.route("/windows/<uuid:window_id>/call")
@@ -134,11 +151,15 @@ class CallTicket(MethodView):
     @blp.response(200, CallResultSchema)
     def post(self, data: dict[str, Any], window_id: Any) -> dict[str, Any]:
         """Call one given waiting ticket to this window (it must have the skill)."""
-        ticket = tickets.call_ticket(uow(), current_principal(), str(window_id),
-                                     str(data["ticket_id"]), now())
+        ticket = tickets.call_ticket(
+            uow(), current_principal(), str(window_id), str(data["ticket_id"]), now()
+        )
         window = catalogue.find_window(uow(), str(window_id))
-        return {"ticket": _show(ticket), "window_number": window.number,
-                "still_waiting": tickets.waiting_count(uow(), window)}
+        return {
+            "ticket": _show(ticket),
+            "window_number": window.number,
+            "still_waiting": tickets.waiting_count(uow(), window),
+        }
 
 
 @blp.route("/display")

@@ -20,4 +20,3 @@ def settings() -> IntakeSettings:
 
 def now() -> datetime:
     return settings().clock()
-

@@ -37,7 +37,8 @@ def _refs(node):
 
 def test_checked_in_catalogue_is_what_the_services_declare():
     assert DOCUMENT.read_text(encoding="utf-8") == catalogue.render_yaml(), (
-        "docs/asyncapi.yaml is out of date: run `community asyncapi`")
+        "docs/asyncapi.yaml is out of date: run `community asyncapi`"
+    )
 
 
 def test_catalogue_validates_against_the_asyncapi_3_schema():
@@ -80,8 +81,11 @@ def test_a_drifted_catalogue_is_detected(tmp_path):
 def test_generator_output_with_events_is_valid(monkeypatch):
     from tests.unit.chassis.toy import NOTE_ADDED
 
-    monkeypatch.setattr(catalogue, "collect", lambda: (
-        [("toy", NOTE_ADDED)], {"other": {"toy.note.*": "to index notes"}, "toy": {}}))
+    monkeypatch.setattr(
+        catalogue,
+        "collect",
+        lambda: ([("toy", NOTE_ADDED)], {"other": {"toy.note.*": "to index notes"}, "toy": {}}),
+    )
     document = catalogue.document()
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     assert not list(Draft7Validator(schema).iter_errors(json.loads(json.dumps(document))))

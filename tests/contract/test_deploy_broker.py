@@ -32,8 +32,13 @@ def by_name(items: list[dict], key: str = "name") -> dict[str, dict]:
 
 
 def chassis_bus(service: str, quorum: bool = False) -> Bus:
-    settings = Settings(service=service, data_dir=Path("var"), database_url="sqlite://",
-                        amqp_url="amqp://x/", quorum_queues=quorum)
+    settings = Settings(
+        service=service,
+        data_dir=Path("var"),
+        database_url="sqlite://",
+        amqp_url="amqp://x/",
+        quorum_queues=quorum,
+    )
     return Bus(settings)
 
 
@@ -43,19 +48,27 @@ def test_checked_in_definitions_are_what_the_code_generates():
 
 
 def test_exchange_is_the_durable_topic_exchange(template):
-    assert template["exchanges"] == [{"name": "community.events", "vhost": "/", "type": "topic",
-                                      "durable": True, "auto_delete": False, "internal": False,
-                                      "arguments": {}}]
+    assert template["exchanges"] == [
+        {
+            "name": "community.events",
+            "vhost": "/",
+            "type": "topic",
+            "durable": True,
+            "auto_delete": False,
+            "internal": False,
+            "arguments": {},
+        }
+    ]
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_queue_is_bound_to_exactly_the_events_its_handlers_take(template, service):
     handled = sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
-    bound = sorted(b["routing_key"] for b in template["bindings"]
-                   if b["destination"] == f"{service}.events")
+    bound = sorted(b["routing_key"] for b in template["bindings"] if b["destination"] == f"{service}.events")
     assert bound == handled
-    assert all(b["source"] == "community.events" and b["destination_type"] == "queue"
-               for b in template["bindings"])
+    assert all(
+        b["source"] == "community.events" and b["destination_type"] == "queue" for b in template["bindings"]
+    )
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -70,14 +83,22 @@ def test_queue_names_and_arguments_match_what_the_chassis_declares(template, ser
     assert "x-queue-type" not in main["arguments"]  # classic unless EVENT_QUORUM_QUEUES is on
     for step, ttl in enumerate(RETRY_TTLS, start=1):
         retry = queues[f"{service}.events.retry.{step}"]["arguments"]
-        assert retry == {"x-message-ttl": ttl, "x-dead-letter-exchange": "",
-                         "x-dead-letter-routing-key": f"{service}.events"}
+        assert retry == {
+            "x-message-ttl": ttl,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": f"{service}.events",
+        }
     assert queues[f"{service}.events.dead"]["arguments"] == {}
 
 
 def test_quorum_rendering_matches_the_chassis_with_quorum_queues_on():
-    settings = Settings(service="broker", data_dir=Path("var"), database_url="sqlite://",
-                        amqp_url="amqp://x/", quorum_queues=True)
+    settings = Settings(
+        service="broker",
+        data_dir=Path("var"),
+        database_url="sqlite://",
+        amqp_url="amqp://x/",
+        quorum_queues=True,
+    )
     queues = by_name(broker.definitions(settings)["queues"])
     assert all(q["arguments"].get("x-queue-type") == "quorum" for q in queues.values())
     for service in SERVICES:
@@ -98,8 +119,7 @@ def allows(regex: str, name: str) -> bool:
 @pytest.mark.parametrize("service", SERVICES)
 def test_service_user_may_only_touch_its_own_queues(template, service):
     rights = permission(template, service)
-    own = [f"{service}.events", f"{service}.events.dead",
-           *(f"{service}.events.retry.{n}" for n in (1, 2, 3))]
+    own = [f"{service}.events", f"{service}.events.dead", *(f"{service}.events.retry.{n}" for n in (1, 2, 3))]
     for name in own + ["community.events"]:
         assert allows(rights["configure"], name), name
     for other in (s for s in SERVICES if s != service):
@@ -108,8 +128,7 @@ def test_service_user_may_only_touch_its_own_queues(template, service):
                 assert not allows(rights[kind], name), (kind, name)
     assert allows(rights["write"], "community.events") and allows(rights["write"], "amq.default")
     assert allows(rights["write"], f"{service}.events")  # queue.bind needs write on the queue
-    assert allows(rights["read"], f"{service}.events") and allows(rights["read"],
-                                                                   f"{service}.events.dead")
+    assert allows(rights["read"], f"{service}.events") and allows(rights["read"], f"{service}.events.dead")
     assert not allows(rights["read"], f"{service}.events.retry.1")
     for kind in ("configure", "write", "read"):
         assert not allows(rights[kind], "amq.gen-abc") and not allows(rights[kind], "x")
@@ -135,8 +154,7 @@ def test_ops_user_reads_dead_letters_and_taps_the_exchange_but_publishes_no_even
         assert allows(rights["read"], f"{service}.events.dead")
         assert not allows(rights["read"], f"{service}.events")
     assert allows(rights["configure"], "amq.gen-Xy12") and allows(rights["read"], "amq.gen-Xy12")
-    assert allows(rights["write"], "amq.default") and not allows(rights["write"],
-                                                                  "community.events")
+    assert allows(rights["write"], "amq.default") and not allows(rights["write"], "community.events")
     topic = by_name(template["topic_permissions"], "user")["ops"]
     assert not allows(topic["write"], "intake.ticket.completed")
 
@@ -189,11 +207,14 @@ def test_rabbitmq_conf_uses_only_settings_the_broker_knows():
     mappings = set()
     for schema in schemas:
         mappings |= set(re.findall(r'\{mapping,\s*"([^"]+)"', schema.read_text(errors="replace")))
-    patterns = [re.compile("^" + re.sub(r"\\\$\w+", r"[^.]+", re.escape(mapping)) + "$")
-                for mapping in mappings]
-    keys = [line.split("=", 1)[0].strip()
-            for line in (RABBITMQ / "rabbitmq.conf").read_text().splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    patterns = [
+        re.compile("^" + re.sub(r"\\\$\w+", r"[^.]+", re.escape(mapping)) + "$") for mapping in mappings
+    ]
+    keys = [
+        line.split("=", 1)[0].strip()
+        for line in (RABBITMQ / "rabbitmq.conf").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert "load_definitions" in keys
     unknown = [key for key in keys if not any(p.match(key) for p in patterns)]
     assert not unknown, unknown

@@ -18,8 +18,10 @@ DEPLOY = ROOT / "deploy"
 COMPOSE = DEPLOY / "compose.yaml"
 ENV_EXAMPLE = DEPLOY / ".env.example"
 SCHEMA = ROOT / "standards" / "compose" / "compose-spec.json"
-_VARIABLE = re.compile(r"\$(?:\$|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}"
-                       r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
+_VARIABLE = re.compile(
+    r"\$(?:\$|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}"
+    r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
 ENTRYPOINT_COMMANDS = {"web", "worker", "gateway", "migrate", "community"}
 
 
@@ -52,8 +54,7 @@ def interpolate(value: Any, env: dict[str, str]) -> Any:
 
 
 def variables_used(text: str) -> set[str]:
-    return {m.group("name") or m.group("bare") for m in _VARIABLE.finditer(text)
-            if m.group(0) != "$$"}
+    return {m.group("name") or m.group("bare") for m in _VARIABLE.finditer(text) if m.group(0) != "$$"}
 
 
 def env_example() -> dict[str, str]:
@@ -125,13 +126,15 @@ def test_start_order_waits_for_health_and_finished_jobs(compose):
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_has_a_migration_job_a_web_process_and_a_worker(compose, service):
     services = compose["services"]
-    migrate, web, worker = (services[f"migrate-{service}"], services[f"{service}-web"],
-                            services[f"{service}-worker"])
+    migrate, web, worker = (
+        services[f"migrate-{service}"],
+        services[f"{service}-web"],
+        services[f"{service}-worker"],
+    )
     assert is_job(migrate) and migrate["command"] == ["migrate", service]
     assert web["command"] == ["web", service] and worker["command"] == ["worker", service]
     for process in (web, worker):
-        assert process["depends_on"][f"migrate-{service}"]["condition"] == (
-            "service_completed_successfully")
+        assert process["depends_on"][f"migrate-{service}"]["condition"] == ("service_completed_successfully")
         assert process["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
         assert process["read_only"] is True and "ALL" in process["cap_drop"]
     url_variable = f"{service.upper()}_DATABASE_URL"
@@ -177,7 +180,8 @@ def test_broker_and_database_get_their_configuration_files(compose):
     definitions = compose["services"]["broker-definitions"]
     assert definitions["command"][:2] == ["community", "broker-definitions"]
     assert compose["services"]["rabbitmq"]["depends_on"]["broker-definitions"]["condition"] == (
-        "service_completed_successfully")
+        "service_completed_successfully"
+    )
 
 
 def test_every_variable_is_documented_in_env_example():

@@ -38,6 +38,5 @@ def test_operations_guide_documents_every_environment_variable():
 def test_env_example_variables_are_in_the_guide():
     guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     example = (ROOT / "deploy" / ".env.example").read_text(encoding="utf-8")
-    names = {line.split("=", 1)[0] for line in example.splitlines()
-             if line and not line.startswith("#")}
+    names = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
     assert not {n for n in names if f"`{n}`" not in guide}

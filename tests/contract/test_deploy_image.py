@@ -32,8 +32,9 @@ def hadolint_binary() -> str:
 def stages(text: str) -> list[list[str]]:
     """The Dockerfile's instructions (continuations joined), split into build stages."""
     joined = re.sub(r"\\\n", " ", text)
-    instructions = [line.strip() for line in joined.splitlines()
-                    if line.strip() and not line.strip().startswith("#")]
+    instructions = [
+        line.strip() for line in joined.splitlines() if line.strip() and not line.strip().startswith("#")
+    ]
     result: list[list[str]] = []
     for instruction in instructions:
         if instruction.upper().startswith("FROM "):
@@ -44,16 +45,18 @@ def stages(text: str) -> list[list[str]]:
 
 
 def test_dockerfile_lints_clean_with_hadolint():
-    result = subprocess.run([hadolint_binary(), "--no-color", str(DOCKERFILE)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [hadolint_binary(), "--no-color", str(DOCKERFILE)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_hadolint_really_catches_a_bad_dockerfile(tmp_path):
     bad = tmp_path / "Dockerfile"
     bad.write_text("FROM python:latest\nRUN apt-get update && apt-get install -y gcc\n")
-    result = subprocess.run([hadolint_binary(), "--no-color", str(bad)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [hadolint_binary(), "--no-color", str(bad)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "DL3007" in result.stdout  # the :latest tag
 
@@ -113,11 +116,20 @@ def test_lock_file_pins_every_dependency_of_pyproject_with_hashes():
     assert "--find-links" not in text and "--index-url" not in text  # no machine-local sources
 
 
-def run_entrypoint(*args: str, env: dict[str, str] | None = None, timeout: float = 60,
-                   ) -> subprocess.CompletedProcess[str]:
+def run_entrypoint(
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     base = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    return subprocess.run(["sh", str(ENTRYPOINT), *args], capture_output=True, text=True,
-                          env={**base, **(env or {})}, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        ["sh", str(ENTRYPOINT), *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        timeout=timeout,
+        cwd=ROOT,
+    )
 
 
 def test_entrypoint_knows_exactly_the_platforms_services():
@@ -141,9 +153,11 @@ def test_entrypoint_refuses_an_unknown_service(command):
 
 def test_entrypoint_runs_a_migration_job(tmp_path):
     database = tmp_path / "intake.db"
-    result = run_entrypoint("migrate", "intake",
-                            env={"INTAKE_DATABASE_URL": f"sqlite:///{database}",
-                                 "COMMUNITY_DATA_DIR": str(tmp_path)})
+    result = run_entrypoint(
+        "migrate",
+        "intake",
+        env={"INTAKE_DATABASE_URL": f"sqlite:///{database}", "COMMUNITY_DATA_DIR": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stderr
     assert "intake: at " in result.stderr
     from services.chassis import migrations
@@ -153,7 +167,8 @@ def test_entrypoint_runs_a_migration_job(tmp_path):
 
 
 def test_entrypoint_passes_community_commands_through(tmp_path):
-    result = run_entrypoint("community", "token", "--role", "admin", "--ttl", "5m",
-                            env={"COMMUNITY_DATA_DIR": str(tmp_path)})
+    result = run_entrypoint(
+        "community", "token", "--role", "admin", "--ttl", "5m", env={"COMMUNITY_DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(".") == 2  # a JWT: header.payload.signature

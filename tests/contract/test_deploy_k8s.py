@@ -26,15 +26,20 @@ def rendered(request) -> tuple[str, dict[tuple[str, str], dict]]:
 
 
 def pods(resources: dict) -> dict[tuple[str, str], dict]:
-    return {k: r["spec"]["template"]["spec"] for k, r in resources.items()
-            if k[0] in ("Deployment", "StatefulSet", "Job")}
+    return {
+        k: r["spec"]["template"]["spec"]
+        for k, r in resources.items()
+        if k[0] in ("Deployment", "StatefulSet", "Job")
+    }
 
 
 def platform(resources: dict) -> dict[tuple[str, str], dict]:
     """The platform's own pods (not the dev overlay's PostgreSQL, RabbitMQ, Redis)."""
-    return {k: spec for k, spec in pods(resources).items()
-            if resources[k]["metadata"]["labels"].get("app.kubernetes.io/component")
-            != "infrastructure"}
+    return {
+        k: spec
+        for k, spec in pods(resources).items()
+        if resources[k]["metadata"]["labels"].get("app.kubernetes.io/component") != "infrastructure"
+    }
 
 
 def test_every_rendered_manifest_is_valid_kubernetes(rendered):
@@ -54,8 +59,9 @@ def test_validation_really_rejects_a_broken_manifest(rendered):
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 @pytest.mark.parametrize("target", TARGETS)
 def test_our_renderer_agrees_with_kubectl_kustomize(target):
-    result = subprocess.run(["kubectl", "kustomize", str(K8S / target)], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        ["kubectl", "kustomize", str(K8S / target)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     theirs = {kustomize.key(r): r for r in yaml.safe_load_all(result.stdout) if r}
     ours = {kustomize.key(r): r for r in kustomize.render(K8S / target)}
@@ -144,9 +150,11 @@ def test_prod_uses_quorum_queues_and_external_database_and_broker():
     config = resources[("ConfigMap", "community-config")]["data"]
     assert config["EVENT_QUORUM_QUEUES"] == "true"
     assert config["COMMUNITY_ENV"] == "production"
-    assert not [k for k, r in resources.items()
-                if r["metadata"].get("labels", {}).get("app.kubernetes.io/component")
-                == "infrastructure"]
+    assert not [
+        k
+        for k, r in resources.items()
+        if r["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "infrastructure"
+    ]
     assert all(("Deployment", f"{s}-worker") in resources for s in SERVICES)
     assert resources[("Deployment", "intake-worker")]["spec"]["replicas"] == 2
     assert resources[("HorizontalPodAutoscaler", "gateway")]["spec"]["maxReplicas"] == 20
@@ -155,15 +163,18 @@ def test_prod_uses_quorum_queues_and_external_database_and_broker():
     assert gateway["containers"][0]["resources"]["limits"]["cpu"] == "2"
     assert gateway["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert {k[1] for k in resources if k[0] == "PodDisruptionBudget"} == {
-        "gateway", *(f"{s}-web" for s in SERVICES)}
+        "gateway",
+        *(f"{s}-web" for s in SERVICES),
+    }
     images = {c["image"] for spec in pods(resources).values() for c in spec["containers"]}
     assert images == {"community-platform:0.1.0"}
 
 
 def test_dev_brings_its_own_database_broker_and_redis_from_the_deploy_files():
     resources = {kustomize.key(r): r for r in kustomize.render(K8S / "overlays/dev")}
-    assert {("StatefulSet", "postgres"), ("StatefulSet", "rabbitmq"),
-            ("Deployment", "redis")} <= set(resources)
+    assert {("StatefulSet", "postgres"), ("StatefulSet", "rabbitmq"), ("Deployment", "redis")} <= set(
+        resources
+    )
     assert resources[("ConfigMap", "community-config")]["data"]["EVENT_QUORUM_QUEUES"] == "false"
     init = resources[("ConfigMap", "postgres-init")]["data"]["init-databases.sh"]
     assert init == (DEPLOY / "postgres" / "init-databases.sh").read_text()
@@ -177,6 +188,7 @@ def test_dev_brings_its_own_database_broker_and_redis_from_the_deploy_files():
 
 # -- the renderer's own semantics -----------------------------------------------------
 
+
 def write(folder: Path, files: dict[str, object]) -> Path:
     for name, content in files.items():
         path = folder / name
@@ -185,31 +197,65 @@ def write(folder: Path, files: dict[str, object]) -> Path:
     return folder
 
 
-DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "app"},
-              "spec": {"replicas": 3, "template": {"spec": {"containers": [
-                  {"name": "web", "image": "repo/app:1", "env": [{"name": "A", "value": "1"}]},
-                  {"name": "side", "image": "other:2"}]}}}}
+DEPLOYMENT = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "app"},
+    "spec": {
+        "replicas": 3,
+        "template": {
+            "spec": {
+                "containers": [
+                    {"name": "web", "image": "repo/app:1", "env": [{"name": "A", "value": "1"}]},
+                    {"name": "side", "image": "other:2"},
+                ]
+            }
+        },
+    },
+}
 
 
 def test_overlay_merges_config_patches_containers_by_name_and_sets_replicas_and_images(tmp_path):
-    write(tmp_path / "base", {
-        "kustomization.yaml": {"namespace": "ns", "resources": ["app.yaml"],
-                               "generatorOptions": {"disableNameSuffixHash": True},
-                               "configMapGenerator": [{"name": "cfg",
-                                                       "literals": ["A=1", "B=2"]}]},
-        "app.yaml": DEPLOYMENT})
-    write(tmp_path / "over", {
-        "kustomization.yaml": {
-            "resources": ["../base"],
-            "configMapGenerator": [{"name": "cfg", "behavior": "merge", "literals": ["B=3"]}],
-            "replicas": [{"name": "app", "count": 1}],
-            "images": [{"name": "repo/app", "newName": "reg/app", "newTag": "9"}],
-            "patches": [{"path": "patch.yaml"},
-                        {"target": {"kind": "Deployment"},
-                         "patch": "- op: add\n  path: /spec/paused\n  value: true\n"}]},
-        "patch.yaml": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "app"},
-                       "spec": {"template": {"spec": {"containers": [
-                           {"name": "web", "env": [{"name": "B", "value": "2"}]}]}}}}})
+    write(
+        tmp_path / "base",
+        {
+            "kustomization.yaml": {
+                "namespace": "ns",
+                "resources": ["app.yaml"],
+                "generatorOptions": {"disableNameSuffixHash": True},
+                "configMapGenerator": [{"name": "cfg", "literals": ["A=1", "B=2"]}],
+            },
+            "app.yaml": DEPLOYMENT,
+        },
+    )
+    write(
+        tmp_path / "over",
+        {
+            "kustomization.yaml": {
+                "resources": ["../base"],
+                "configMapGenerator": [{"name": "cfg", "behavior": "merge", "literals": ["B=3"]}],
+                "replicas": [{"name": "app", "count": 1}],
+                "images": [{"name": "repo/app", "newName": "reg/app", "newTag": "9"}],
+                "patches": [
+                    {"path": "patch.yaml"},
+                    {
+                        "target": {"kind": "Deployment"},
+                        "patch": "- op: add\n  path: /spec/paused\n  value: true\n",
+                    },
+                ],
+            },
+            "patch.yaml": {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": "app"},
+                "spec": {
+                    "template": {
+                        "spec": {"containers": [{"name": "web", "env": [{"name": "B", "value": "2"}]}]}
+                    }
+                },
+            },
+        },
+    )
     resources = {kustomize.key(r): r for r in kustomize.render(tmp_path / "over")}
     assert resources[("ConfigMap", "cfg")]["data"] == {"A": "1", "B": "3"}
     app = resources[("Deployment", "app")]
@@ -220,15 +266,19 @@ def test_overlay_merges_config_patches_containers_by_name_and_sets_replicas_and_
     assert web["env"] == [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
 
 
-@pytest.mark.parametrize("kustomization, message", [
-    ({"resources": ["app.yaml"], "commonLabels": {"a": "b"}}, "unsupported fields"),
-    ({"resources": ["app.yaml"], "configMapGenerator": [{"name": "c", "literals": ["A=1"]}]},
-     "suffix"),
-    ({"resources": ["app.yaml"], "replicas": [{"name": "nope", "count": 1}]}, "no such"),
-    ({"resources": ["app.yaml", "app.yaml"]}, "defined twice"),
-    ({"resources": ["app.yaml"], "patches": [{"patch": "- op: add\n  path: /x\n  value: 1\n"}]},
-     "needs a target"),
-])
+@pytest.mark.parametrize(
+    "kustomization, message",
+    [
+        ({"resources": ["app.yaml"], "commonLabels": {"a": "b"}}, "unsupported fields"),
+        ({"resources": ["app.yaml"], "configMapGenerator": [{"name": "c", "literals": ["A=1"]}]}, "suffix"),
+        ({"resources": ["app.yaml"], "replicas": [{"name": "nope", "count": 1}]}, "no such"),
+        ({"resources": ["app.yaml", "app.yaml"]}, "defined twice"),
+        (
+            {"resources": ["app.yaml"], "patches": [{"patch": "- op: add\n  path: /x\n  value: 1\n"}]},
+            "needs a target",
+        ),
+    ],
+)
 def test_unsupported_or_wrong_kustomizations_are_refused(tmp_path, kustomization, message):
     write(tmp_path, {"kustomization.yaml": kustomization, "app.yaml": DEPLOYMENT})
     with pytest.raises(kustomize.KustomizeError, match=message):

@@ -11,8 +11,12 @@ from deploy import procfile
 from deploy.stack import DEPLOY_DIR
 from services import SERVICES
 
-ENV = {"DEPLOY_DIR": "/d", "HOST": "127.0.0.1", "GATEWAY_PORT": "8080",
-       **{f"{s.upper()}_PORT": str(8101 + i) for i, s in enumerate(SERVICES)}}
+ENV = {
+    "DEPLOY_DIR": "/d",
+    "HOST": "127.0.0.1",
+    "GATEWAY_PORT": "8080",
+    **{f"{s.upper()}_PORT": str(8101 + i) for i, s in enumerate(SERVICES)},
+}
 
 
 def entries() -> dict[str, procfile.Entry]:
@@ -31,8 +35,7 @@ def test_service_processes_are_the_images_commands(service):
     assert web[web.index("--config") + 1] == "/d/gunicorn.conf.py"
     assert web[web.index("--bind") + 1] == f"127.0.0.1:{ENV[f'{service.upper()}_PORT']}"
     assert web[-1] == f"services.{service}.app:create_app()"
-    assert entries()[f"{service}-worker"].argv(ENV) == [sys.executable, "-m",
-                                                       f"services.{service}.worker"]
+    assert entries()[f"{service}-worker"].argv(ENV) == [sys.executable, "-m", f"services.{service}.worker"]
 
 
 def test_gateway_is_the_gunicorn_entry_of_the_issue():

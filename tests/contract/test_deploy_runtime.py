@@ -70,8 +70,9 @@ def web_process(tmp_path):
         "GUNICORN_ACCESS_LOG": "-",  # gunicorn's own access line (off by default)
     }
     stdout = (tmp_path / "stdout.log").open("w")
-    process = subprocess.Popen(["sh", str(ENTRYPOINT), "web", "intake"], env=env, cwd=ROOT,
-                               stdout=stdout, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        ["sh", str(ENTRYPOINT), "web", "intake"], env=env, cwd=ROOT, stdout=stdout, stderr=subprocess.STDOUT
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/healthz", process)
         yield process, port, tmp_path
@@ -94,8 +95,9 @@ def log_lines(folder: Path) -> list[dict]:
 
 def test_web_process_logs_each_request_as_one_json_line_without_the_query(web_process):
     process, port, folder = web_process
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz?phone=13800000000",
-                                     headers={"X-Request-ID": "deploy-test-1"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/healthz?phone=13800000000", headers={"X-Request-ID": "deploy-test-1"}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200
     time.sleep(0.3)
@@ -117,8 +119,11 @@ def test_metrics_add_up_across_gunicorn_workers(web_process):
     total = 0.0
     for _ in range(4):  # whichever worker answers, it reports every worker's samples
         _, _, body = get(f"http://127.0.0.1:{port}/metrics")
-        samples = [line for line in body.decode().splitlines()
-                   if line.startswith("http_requests_total{") and 'route="/healthz"' in line]
+        samples = [
+            line
+            for line in body.decode().splitlines()
+            if line.startswith("http_requests_total{") and 'route="/healthz"' in line
+        ]
         total = sum(float(line.rsplit(" ", 1)[1]) for line in samples)
         assert total >= 12
     assert total >= 12

@@ -28,12 +28,18 @@ def test_no_generated_request_is_answered_with_a_server_error(name, service, tok
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 10
     for operation in operations:
-        strategy = (operation.as_strategy(GenerationMode.POSITIVE)
-                    | operation.as_strategy(GenerationMode.NEGATIVE))
+        strategy = operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(
+            GenerationMode.NEGATIVE
+        )
 
         @given(case=strategy)
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
-                  database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def no_server_error(case):
             response = case.call(headers=admin)
             case.validate_response(response, checks=(not_a_server_error,))

@@ -16,13 +16,28 @@ from .gateway_client import Gateway
 
 YEAR = datetime.now(ZoneInfo("Asia/Shanghai")).year
 # community: (cell code, west, south, east, north): a block on the Shekou peninsula
-CELLS = {"huaguoshan": ("HGS-01", 113.9050, 22.4870, 113.9080, 22.4900),
-         "shuiwan": ("SW-01", 113.9140, 22.4850, 113.9175, 22.4880)}
-HAZARD_FORM = [{"code": "kind", "datatype": "singlevaluelist", "required": True, "order": 1,
-                "description": "類型 Kind", "values": [{"key": "fire_exit", "name": "消防通道"},
-                                                      {"key": "wiring", "name": "電線"}]},
-               {"code": "phone_note", "datatype": "string", "required": False, "order": 2,
-                "description": "聯繫方式 Contact", "personal": True}]
+CELLS = {
+    "huaguoshan": ("HGS-01", 113.9050, 22.4870, 113.9080, 22.4900),
+    "shuiwan": ("SW-01", 113.9140, 22.4850, 113.9175, 22.4880),
+}
+HAZARD_FORM = [
+    {
+        "code": "kind",
+        "datatype": "singlevaluelist",
+        "required": True,
+        "order": 1,
+        "description": "類型 Kind",
+        "values": [{"key": "fire_exit", "name": "消防通道"}, {"key": "wiring", "name": "電線"}],
+    },
+    {
+        "code": "phone_note",
+        "datatype": "string",
+        "required": False,
+        "order": 2,
+        "description": "聯繫方式 Contact",
+        "personal": True,
+    },
+]
 
 
 @dataclass
@@ -39,8 +54,7 @@ class Community:
         self.resident = token("resident", communities=c, sub=f"resident-{self.code}-e2e")
         self.worker = token("grid_worker", communities=c, sub=f"gw-{self.code}-e2e")
         self.member = token("committee_member", communities=c, sub=f"committee-{self.code}-e2e1")
-        self.member2 = token("committee_member", communities=c,
-                             sub=f"committee-{self.code}-e2e2")
+        self.member2 = token("committee_member", communities=c, sub=f"committee-{self.code}-e2e2")
         self.officer = token("subdistrict_officer", sub="officer-e2e")
         self.evaluator = token("evaluator", sub="evaluator-e2e")
 
@@ -50,8 +64,12 @@ class Community:
         return round((west + east) / 2, 6), round((south + north) / 2, 6)
 
     def signatory(self, provider_id: str) -> str:
-        return self.stack.token("provider_signatory", communities=(self.code,),
-                                sub=f"signatory-{provider_id[:8]}", provider_id=provider_id)
+        return self.stack.token(
+            "provider_signatory",
+            communities=(self.code,),
+            sub=f"signatory-{provider_id[:8]}",
+            provider_id=provider_id,
+        )
 
 
 def uscc(serial: int) -> str:
@@ -62,44 +80,101 @@ def uscc(serial: int) -> str:
 def set_up_desk(gw: Gateway, community: Community) -> None:
     """Two business types and one generalist window (the reform: every window serves all)."""
     for code, zh, en, department, follow_up, sla, letter, form in (
-            ("elderly_health_check", "老年人免費體檢預約", "Free health check", "health", False,
-             0, "C", []),
-            ("hazard_report", "安全隱患報告", "Safety hazard report", "emergency", True, 3, "E",
-             HAZARD_FORM)):
-        gw.post("/api/intake/business-types", community.officer, {
-            "community": community.code, "code": code, "name_zh": zh, "name_en": en,
-            "department": department, "typical_minutes": 6, "needs_follow_up": follow_up,
-            "sla_days": sla, "ticket_prefix": letter, "attributes": form}).ok(201)
-    window = gw.post("/api/intake/windows", community.staff, {
-        "community": community.code, "number": 1, "label": "1號窗口", "status": "open",
-        "mode": "generalist"}).ok(201)
+        ("elderly_health_check", "老年人免費體檢預約", "Free health check", "health", False, 0, "C", []),
+        ("hazard_report", "安全隱患報告", "Safety hazard report", "emergency", True, 3, "E", HAZARD_FORM),
+    ):
+        gw.post(
+            "/api/intake/business-types",
+            community.officer,
+            {
+                "community": community.code,
+                "code": code,
+                "name_zh": zh,
+                "name_en": en,
+                "department": department,
+                "typical_minutes": 6,
+                "needs_follow_up": follow_up,
+                "sla_days": sla,
+                "ticket_prefix": letter,
+                "attributes": form,
+            },
+        ).ok(201)
+    window = gw.post(
+        "/api/intake/windows",
+        community.staff,
+        {
+            "community": community.code,
+            "number": 1,
+            "label": "1號窗口",
+            "status": "open",
+            "mode": "generalist",
+        },
+    ).ok(201)
     community.ids["window"] = window["id"]
 
 
 def set_up_cell(gw: Gateway, community: Community) -> None:
     code, west, south, east, north = CELLS[community.code]
     ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-    gw.post("/api/grid/cells", community.staff, {
-        "code": code, "community": community.code, "name": f"{code} 網格",
-        "boundary": {"type": "Polygon", "coordinates": [ring]},
-        "workers": [f"gw-{community.code}-e2e"]}).ok(201)
+    gw.post(
+        "/api/grid/cells",
+        community.staff,
+        {
+            "code": code,
+            "community": community.code,
+            "name": f"{code} 網格",
+            "boundary": {"type": "Polygon", "coordinates": [ring]},
+            "workers": [f"gw-{community.code}-e2e"],
+        },
+    ).ok(201)
 
 
 def set_up_purchasing(gw: Gateway, community: Community) -> None:
     """The package bought, two providers that may bid, and this year's pass-through budget."""
-    gw.post("/api/contracts/packages", community.officer, {
-        "community": community.code, "code": "center_operation", "name": "社區服務中心運營服務",
-        "description": "Run the community service center.",
-        "deliverables": [{"code": "windows", "description": "一窗式服務窗口", "quantity": 5,
-                          "unit": "個", "period": "year"}]}).ok(201)
+    gw.post(
+        "/api/contracts/packages",
+        community.officer,
+        {
+            "community": community.code,
+            "code": "center_operation",
+            "name": "社區服務中心運營服務",
+            "description": "Run the community service center.",
+            "deliverables": [
+                {
+                    "code": "windows",
+                    "description": "一窗式服務窗口",
+                    "quantity": 5,
+                    "unit": "個",
+                    "period": "year",
+                }
+            ],
+        },
+    ).ok(201)
     providers = []
     for serial, name in ((31, "深圳市陽光家庭綜合服務中心"), (32, "深圳市南山區鄰里社工服務社")):
-        providers.append(gw.post("/api/contracts/providers", community.officer, {
-            "name": name, "uscc": uscc(serial), "kind": "social_service_agency",
-            "bank_name": "招商銀行深圳南山支行", "bank_account": f"75590000{serial:08d}",
-        }).ok(201)["id"])
+        providers.append(
+            gw.post(
+                "/api/contracts/providers",
+                community.officer,
+                {
+                    "name": name,
+                    "uscc": uscc(serial),
+                    "kind": "social_service_agency",
+                    "bank_name": "招商銀行深圳南山支行",
+                    "bank_account": f"75590000{serial:08d}",
+                },
+            ).ok(201)["id"]
+        )
     community.ids["providers"] = providers
-    budget = gw.post("/api/contracts/budgets", community.officer, {
-        "community": community.code, "fiscal_year": YEAR, "mode": "pass_through",
-        "services_fen": 3_000_000_00, "autonomy_fund_fen": 200_000_00}).ok(201)
+    budget = gw.post(
+        "/api/contracts/budgets",
+        community.officer,
+        {
+            "community": community.code,
+            "fiscal_year": YEAR,
+            "mode": "pass_through",
+            "services_fen": 3_000_000_00,
+            "autonomy_fund_fen": 200_000_00,
+        },
+    ).ok(201)
     community.ids["budget"] = budget["id"]

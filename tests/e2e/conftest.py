@@ -15,15 +15,20 @@ from .gateway_client import Gateway
 
 
 @pytest.fixture(scope="package")
-def stack(rabbit_vhost: testing.RabbitVhost,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(rabbit_vhost: testing.RabbitVhost, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Started once for the e2e tests (fresh databases, own exchange), ready at /readyz."""
     testing.need("postgres")
     config = StackConfig(
-        postgres_url=testing.postgres_admin_url(), amqp_url=rabbit_vhost.url,
-        service_port_base=0, gateway_port=0, database_prefix=f"e2e_{uuid.uuid4().hex[:8]}_",
-        data_dir=tmp_path_factory.mktemp("e2e-stack"), bus_namespace=f"e2e{uuid.uuid4().hex[:8]}",
-        gateway=True, drop_databases_on_stop=True)
+        postgres_url=testing.postgres_admin_url(),
+        amqp_url=rabbit_vhost.url,
+        service_port_base=0,
+        gateway_port=0,
+        database_prefix=f"e2e_{uuid.uuid4().hex[:8]}_",
+        data_dir=tmp_path_factory.mktemp("e2e-stack"),
+        bus_namespace=f"e2e{uuid.uuid4().hex[:8]}",
+        gateway=True,
+        drop_databases_on_stop=True,
+    )
     running = Stack(config)
     try:
         running.start()

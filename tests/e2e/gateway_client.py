@@ -31,8 +31,15 @@ class Gateway:
     base_url: str
     sent: list[tuple[str, str, str]] = field(default_factory=list)  # (request id, method, path)
 
-    def call(self, method: str, path: str, token: str | None = None, body: Any = None,
-             headers: dict[str, str] | None = None, label: str = "e2e") -> Reply:
+    def call(
+        self,
+        method: str,
+        path: str,
+        token: str | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        label: str = "e2e",
+    ) -> Reply:
         request_id = f"{label}-{uuid.uuid4().hex[:12]}"
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method)
@@ -83,5 +90,8 @@ def check_event(event: dict[str, Any]) -> None:
 
 def of_type(events: list[dict[str, Any]], name: str, **data: Any) -> list[dict[str, Any]]:
     """Events `name` (without version) whose data has every given value."""
-    return [e for e in events if e["type"].rsplit(".", 1)[0] == name
-            and all(e["data"].get(k) == v for k, v in data.items())]
+    return [
+        e
+        for e in events
+        if e["type"].rsplit(".", 1)[0] == name and all(e["data"].get(k) == v for k, v in data.items())
+    ]

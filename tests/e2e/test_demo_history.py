@@ -76,8 +76,9 @@ def test_case_plans_run_forward_in_time():
     for index in range(200):
         opened = AT - timedelta(hours=index)
         case = OpenedCase(f"case-{index}", "huaguoshan", "hazard_report", opened, None)
-        steps = demo_cases.plan(case, opened + timedelta(days=3), "emergency",
-                                "fire_exit" if index % 2 else None, rng, now)
+        steps = demo_cases.plan(
+            case, opened + timedelta(days=3), "emergency", "fire_exit" if index % 2 else None, rng, now
+        )
         times = [step.at for step in steps]
         assert times == sorted(times) and times[0] > opened
         assert steps[-1].action == "close"
@@ -102,11 +103,15 @@ def test_the_purchases_fit_each_communitys_budget_lines():
 
 
 def test_only_milestones_payable_by_the_load_day_are_paid():
-    milestones = [{"seq": 1, "kind": "signing", "due_date": None},
-                  {"seq": 2, "kind": "scheduled", "due_date": "2026-07-15"},
-                  {"seq": 3, "kind": "evaluation", "due_date": "2027-01-31"}]
+    milestones = [
+        {"seq": 1, "kind": "signing", "due_date": None},
+        {"seq": 2, "kind": "scheduled", "due_date": "2026-07-15"},
+        {"seq": 3, "kind": "evaluation", "due_date": "2027-01-31"},
+    ]
+
     def paid(today):
         return [m["seq"] for m in demo_purchases.milestones_to_pay(milestones, (1, 2, 3), today)]
+
     assert paid(date(2026, 1, 5)) == [1]  # a first start in January pays the signing only
     assert paid(date(2026, 7, 15)) == [1, 2]
     assert paid(date(2026, 11, 26)) == [1, 2]  # the evaluation decides the last one

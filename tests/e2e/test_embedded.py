@@ -71,9 +71,23 @@ class Embedded:
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.chassis.cli", "up", "--port", str(port),
-             "--data-dir", str(data_dir), *extra],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [
+                sys.executable,
+                "-m",
+                "services.chassis.cli",
+                "up",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                *extra,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.output = []
         started = time.monotonic()
         while time.monotonic() - started < timeout:
@@ -168,9 +182,17 @@ def first_start(tmp_path_factory):
         tokens = {i["key"]: i["token"] for i in identities}
         seen.update(identities=identities, counts=platform.settled_counts(tokens["admin"]))
         seen["live"] = open_work(platform.url, tokens)
-        status, ticket, _ = _call(f"{platform.url}/api/intake/tickets", tokens["resident"], "POST",
-                                  {"community": "huaguoshan", "business_type": "legal_aid",
-                                   "channel": "portal", "attributes": {"matter": "tenancy"}})
+        status, ticket, _ = _call(
+            f"{platform.url}/api/intake/tickets",
+            tokens["resident"],
+            "POST",
+            {
+                "community": "huaguoshan",
+                "business_type": "legal_aid",
+                "channel": "portal",
+                "attributes": {"matter": "tenancy"},
+            },
+        )
         assert status == 201, ticket
         seen["ticket"] = ticket
         seen["key"] = (data_dir / "keys" / "jwt-public.pem").read_bytes()
@@ -183,25 +205,29 @@ def first_start(tmp_path_factory):
 
 def open_work(url, tokens):
     """The work the demo leaves for a live demo, as the people who would do it see it."""
+
     def get(path, who):
         status, body = _get(f"{url}{path}", tokens[who])
         assert status == 200, (path, body)
         return body
 
     return {
-        "waiting": get("/api/intake/tickets?community=huaguoshan&status=waiting&page_size=100",
-                       "window_clerk"),
+        "waiting": get(
+            "/api/intake/tickets?community=huaguoshan&status=waiting&page_size=100", "window_clerk"
+        ),
         "my_tickets": get("/api/intake/tickets?mine=true", "resident"),
         "hall": get("/api/intake/display?community=huaguoshan", "window_clerk"),
-        "rounds": get(f"/api/evaluation/rounds?community=huaguoshan&year={YEAR}",
-                      "committee_member"),
+        "rounds": get(f"/api/evaluation/rounds?community=huaguoshan&year={YEAR}", "committee_member"),
         "contracts": get("/api/contracts/contracts", "provider_signatory"),  # its own
         "tenders": get("/api/contracts/tenders?community=huaguoshan", "committee_member"),
-        "grid_cases": get("/api/grid/cases?community=huaguoshan&status=open&page_size=100",
-                          "grid_worker"),
-        "pooling": {c: get(f"/api/intake/analytics/pooling?community={c}&from={YEAR}-01-01"
-                           f"&to={YEAR}-12-31", "subdistrict_officer")
-                    for c in ("huaguoshan", "chiwan")},
+        "grid_cases": get("/api/grid/cases?community=huaguoshan&status=open&page_size=100", "grid_worker"),
+        "pooling": {
+            c: get(
+                f"/api/intake/analytics/pooling?community={c}&from={YEAR}-01-01&to={YEAR}-12-31",
+                "subdistrict_officer",
+            )
+            for c in ("huaguoshan", "chiwan")
+        },
     }
 
 
@@ -245,8 +271,7 @@ def test_the_demo_leaves_work_for_each_role_and_the_pooling_report_has_history(f
     assert huaguoshan["dedicated"]["layout"] == "per_department"  # all generalist windows
     assert chiwan["dedicated"]["layout"] == "current_windows"  # still dedicated
     assert huaguoshan["arrivals"] > 500 and chiwan["arrivals"] > 500
-    assert chiwan["measured"]["wait_seconds"]["mean"] > huaguoshan["measured"]["wait_seconds"][
-        "mean"]
+    assert chiwan["measured"]["wait_seconds"]["mean"] > huaguoshan["measured"]["wait_seconds"]["mean"]
     department = next(i for i in first_start["identities"] if i["key"] == "department")
     assert department["claims"] == {"department": "city_management"}
 
@@ -270,5 +295,7 @@ def test_a_second_start_loads_nothing_and_finds_everything_where_it_was(first_st
     assert (data_dir / "demo-data.json").read_text() == first_start["marker"]
     assert (data_dir / "keys" / "jwt-public.pem").read_bytes() == first_start["key"]
     provider = next(i for i in identities if i["key"] == "provider_signatory")
-    assert provider["claims"] == next(i for i in first_start["identities"]
-                                      if i["key"] == "provider_signatory")["claims"]
+    assert (
+        provider["claims"]
+        == next(i for i in first_start["identities"] if i["key"] == "provider_signatory")["claims"]
+    )

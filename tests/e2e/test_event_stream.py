@@ -23,7 +23,8 @@ class Stream:
         if last_event_id:
             headers["Last-Event-ID"] = last_event_id
         self.response = urllib.request.urlopen(  # noqa: S310 - loopback
-            urllib.request.Request(url, headers=headers), timeout=30)
+            urllib.request.Request(url, headers=headers), timeout=30
+        )
         assert self.response.headers["Content-Type"].startswith("text/event-stream")
         self.messages: queue.Queue[tuple[str | None, str | None, dict]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -40,8 +41,7 @@ class Stream:
             line = raw.decode().rstrip("\n")
             if not line:
                 if "data" in fields:
-                    self.messages.put((fields.get("id"), fields.get("event"),
-                                       json.loads(fields["data"])))
+                    self.messages.put((fields.get("id"), fields.get("event"), json.loads(fields["data"])))
                 fields = {}
             elif not line.startswith(":") and ":" in line:
                 name, _, value = line.partition(":")
@@ -69,17 +69,21 @@ def test_a_department_follows_events_live_and_resumes_after_a_disconnect(stack, 
     url = f"{stack.gateway_url}/api/events/stream?types=intake.ticket.*"
     stream = Stream(url, department)
     time.sleep(1.0)  # the gateway process's feed binds its queue on the first request
-    first = gateway.post("/api/intake/tickets", yanshan.resident, {
-        "community": "yanshan", "business_type": "elderly_health_check",
-        "channel": "portal"}).ok(201)
+    first = gateway.post(
+        "/api/intake/tickets",
+        yanshan.resident,
+        {"community": "yanshan", "business_type": "elderly_health_check", "channel": "portal"},
+    ).ok(201)
     first_id, first_event = stream.next_event(first["id"])
     assert first_event["type"] == "intake.ticket.issued.v1"
     assert first_event["community"] == "yanshan" and first_id == first_event["id"]
     stream.close()
 
-    second = gateway.post("/api/intake/tickets", yanshan.resident, {
-        "community": "yanshan", "business_type": "elderly_health_check",
-        "channel": "portal"}).ok(201)  # published while the department is away
+    second = gateway.post(
+        "/api/intake/tickets",
+        yanshan.resident,
+        {"community": "yanshan", "business_type": "elderly_health_check", "channel": "portal"},
+    ).ok(201)  # published while the department is away
     time.sleep(1.0)
     resumed = Stream(url, department, last_event_id=first_id)
     _, missed = resumed.next_event(second["id"])
@@ -89,8 +93,9 @@ def test_a_department_follows_events_live_and_resumes_after_a_disconnect(stack, 
 
 def test_the_stream_is_for_departments_and_those_over_them(stack, gateway):
     resident = stack.token("resident", communities=("yanshan",))
-    request = urllib.request.Request(f"{stack.gateway_url}/api/events/stream",
-                                     headers={"Authorization": f"Bearer {resident}"})
+    request = urllib.request.Request(
+        f"{stack.gateway_url}/api/events/stream", headers={"Authorization": f"Bearer {resident}"}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)  # noqa: S310 - loopback
     assert refused.value.code == 403

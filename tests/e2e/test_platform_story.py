@@ -30,15 +30,18 @@ pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 PERSONAL = "13800138000"  # a personal attribute value: must never reach an event
 
 
-def published(events: Any, name: str, timeout: float = 30.0, count: int = 1,
-              **data: Any) -> list[dict[str, Any]]:
+def published(
+    events: Any, name: str, timeout: float = 30.0, count: int = 1, **data: Any
+) -> list[dict[str, Any]]:
     """Wait until `count` events `name` (with these data values) were seen on the exchange."""
-    return wait_for(lambda: (lambda found: found if len(found) >= count else None)(
-        of_type(events.events, name, **data)), timeout=timeout, message=f"{count} x {name}")
+    return wait_for(
+        lambda: (lambda found: found if len(found) >= count else None)(of_type(events.events, name, **data)),
+        timeout=timeout,
+        message=f"{count} x {name}",
+    )
 
 
-def test_ticket_referral_purchase_and_evaluation_through_the_gateway(stack, gateway,
-                                                                     exchange_events):
+def test_ticket_referral_purchase_and_evaluation_through_the_gateway(stack, gateway, exchange_events):
     hgs = Community("huaguoshan", stack)
     set_up_desk(gateway, hgs)
     set_up_cell(gateway, hgs)
@@ -50,8 +53,7 @@ def test_ticket_referral_purchase_and_evaluation_through_the_gateway(stack, gate
     the_evaluation_releases_the_final_milestone(gateway, hgs, exchange_events, contract)
 
     story = [e for e in exchange_events.events if e["community"] == "huaguoshan"]
-    assert {e["type"].split(".")[0] for e in story} == {"intake", "grid", "contracts",
-                                                        "evaluation"}
+    assert {e["type"].split(".")[0] for e in story} == {"intake", "grid", "contracts", "evaluation"}
     for event in exchange_events.events:
         check_event(event)
     raw = b"\n".join(exchange_events.raw)
@@ -59,28 +61,31 @@ def test_ticket_referral_purchase_and_evaluation_through_the_gateway(stack, gate
     assert ticket["id"].encode() in raw  # ids travel, personal data does not
 
 
-def a_resident_is_served_at_the_generalist_window(gw: Gateway, hgs: Community,
-                                                  events: Any) -> dict[str, Any]:
+def a_resident_is_served_at_the_generalist_window(gw: Gateway, hgs: Community, events: Any) -> dict[str, Any]:
     """issue → call → serve → complete → feedback."""
-    ticket = gw.post("/api/intake/tickets", hgs.resident, {
-        "community": "huaguoshan", "business_type": "elderly_health_check",
-        "channel": "portal"}).ok(201)
+    ticket = gw.post(
+        "/api/intake/tickets",
+        hgs.resident,
+        {"community": "huaguoshan", "business_type": "elderly_health_check", "channel": "portal"},
+    ).ok(201)
     issued_by = gw.last_request_id()
     assert ticket["status"] == "waiting" and ticket["number"] == "C001"
     called = gw.post(f"/api/intake/windows/{hgs.ids['window']}/call-next", hgs.staff).ok()
     assert called["ticket"]["id"] == ticket["id"] and called["window_number"] == 1
     gw.post(f"/api/intake/tickets/{ticket['id']}/start", hgs.staff).ok()
     gw.post(f"/api/intake/tickets/{ticket['id']}/complete", hgs.staff, {"note": "已預約"}).ok()
-    rated = gw.post("/api/intake/feedback", hgs.resident, {
-        "target_kind": "ticket", "target_id": ticket["id"], "score": 5}).ok(201)
+    rated = gw.post(
+        "/api/intake/feedback", hgs.resident, {"target_kind": "ticket", "target_id": ticket["id"], "score": 5}
+    ).ok(201)
     rated_by = gw.last_request_id()
     assert rated["channel"] == "portal"
 
     mine = gw.get(f"/api/intake/tickets/{ticket['id']}", hgs.resident).ok()
     assert mine["status"] == "completed"
     assert [s["action"] for s in mine["steps"]] == ["issue", "call", "start", "complete"]
-    again = gw.post("/api/intake/feedback", hgs.resident, {
-        "target_kind": "ticket", "target_id": ticket["id"], "score": 4})
+    again = gw.post(
+        "/api/intake/feedback", hgs.resident, {"target_kind": "ticket", "target_id": ticket["id"], "score": 4}
+    )
     assert again.status == 409 and again.body["type"].endswith("feedback-exists")
 
     issued = published(events, "intake.ticket.issued", ticket_id=ticket["id"])[0]
@@ -93,22 +98,32 @@ def a_resident_is_served_at_the_generalist_window(gw: Gateway, hgs: Community,
     return ticket
 
 
-def a_hazard_goes_to_grid_and_comes_back_resolved(gw: Gateway, hgs: Community,
-                                                  events: Any) -> None:
+def a_hazard_goes_to_grid_and_comes_back_resolved(gw: Gateway, hgs: Community, events: Any) -> None:
     """A hazard reported at the window: intake refers it, grid resolves it, intake learns."""
-    ticket = gw.post("/api/intake/tickets", hgs.staff, {
-        "community": "huaguoshan", "business_type": "hazard_report", "channel": "walk_in",
-        "attributes": {"kind": "fire_exit", "phone_note": PERSONAL}}).ok(201)
+    ticket = gw.post(
+        "/api/intake/tickets",
+        hgs.staff,
+        {
+            "community": "huaguoshan",
+            "business_type": "hazard_report",
+            "channel": "walk_in",
+            "attributes": {"kind": "fire_exit", "phone_note": PERSONAL},
+        },
+    ).ok(201)
     gw.post(f"/api/intake/windows/{hgs.ids['window']}/call-next", hgs.staff).ok()
     gw.post(f"/api/intake/tickets/{ticket['id']}/start", hgs.staff).ok()
-    case = gw.post("/api/intake/cases", hgs.staff, {
-        "community": "huaguoshan", "ticket_id": ticket["id"],
-        "summary": "樓道堆放雜物堵塞安全出口"}).ok(201)
+    case = gw.post(
+        "/api/intake/cases",
+        hgs.staff,
+        {"community": "huaguoshan", "ticket_id": ticket["id"], "summary": "樓道堆放雜物堵塞安全出口"},
+    ).ok(201)
     gw.post(f"/api/intake/tickets/{ticket['id']}/complete", hgs.staff).ok()
     lon, lat = hgs.point
-    referred = gw.post(f"/api/intake/cases/{case['id']}/refer", hgs.staff, {
-        "target": "grid", "category": "hazard_fire", "severity": "high", "lon": lon,
-        "lat": lat}).ok()
+    referred = gw.post(
+        f"/api/intake/cases/{case['id']}/refer",
+        hgs.staff,
+        {"target": "grid", "category": "hazard_fire", "severity": "high", "lon": lon, "lat": lat},
+    ).ok()
     referral_request = gw.last_request_id()
     assert referred["status"] == "referred"
 
@@ -129,8 +144,12 @@ def a_hazard_goes_to_grid_and_comes_back_resolved(gw: Gateway, hgs: Community,
     assert resolved["data"]["source_ref"] == case["id"] and resolved["data"]["on_time"]
     back = published(events, "intake.case.resolved", case_id=case["id"])[0]
     assert back["data"]["resolved_by"] == "grid"
-    desk_case = wait_for(lambda: (lambda c: c if c["status"] == "resolved" else None)(
-        gw.get(f"/api/intake/cases/{case['id']}", hgs.staff).ok()), message="intake resolved")
+    desk_case = wait_for(
+        lambda: (lambda c: c if c["status"] == "resolved" else None)(
+            gw.get(f"/api/intake/cases/{case['id']}", hgs.staff).ok()
+        ),
+        message="intake resolved",
+    )
     assert desk_case["grid_case_number"] == reported["data"]["case_number"]
     assert [s["action"] for s in desk_case["steps"]] == ["open", "refer", "resolve"]
 
@@ -139,71 +158,125 @@ def _contract_path(contract: dict[str, Any]) -> str:
     return f"/api/contracts/contracts/{contract['id']}"
 
 
-def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community,
-                                           events: Any) -> dict[str, Any]:
+def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: Any) -> dict[str, Any]:
     """Tender → committee approval → bids → award → committee approval → contract →
     three signatures → the subdistrict allocates → the committee pays."""
     winner, rival = hgs.ids["providers"]
-    tender = gw.post("/api/contracts/tenders", hgs.officer, {
-        "community": "huaguoshan", "fiscal_year": YEAR, "title": f"{YEAR}年度社區服務中心運營服務",
-        "method": "competitive_negotiation", "invited_provider_ids": [winner, rival],
-        "package_codes": ["center_operation"], "estimated_value_fen": 2_500_000_00}).ok(201)
+    tender = gw.post(
+        "/api/contracts/tenders",
+        hgs.officer,
+        {
+            "community": "huaguoshan",
+            "fiscal_year": YEAR,
+            "title": f"{YEAR}年度社區服務中心運營服務",
+            "method": "competitive_negotiation",
+            "invited_provider_ids": [winner, rival],
+            "package_codes": ["center_operation"],
+            "estimated_value_fen": 2_500_000_00,
+        },
+    ).ok(201)
     path = f"/api/contracts/tenders/{tender['id']}"
     gw.post(f"{path}/submission", hgs.officer, {"reason": "提請居委會審議"}).ok()
     early = gw.post(f"{path}/publication", hgs.officer, {})
     assert early.status == 409  # nothing is published before the committee approves
-    gw.post(f"{path}/decisions", hgs.member, {"step": "tender", "decision": "approve",
-                                              "reason": "議事會議通過"}).ok()
+    gw.post(
+        f"{path}/decisions", hgs.member, {"step": "tender", "decision": "approve", "reason": "議事會議通過"}
+    ).ok()
     gw.post(f"{path}/publication", hgs.officer, {}).ok()
-    bids = [gw.post(f"{path}/bids", hgs.signatory(provider), {
-        "provider_id": provider, "amount_fen": amount}).ok(201)
-        for provider, amount in ((winner, 2_380_000_00), (rival, 2_450_000_00))]
+    bids = [
+        gw.post(f"{path}/bids", hgs.signatory(provider), {"provider_id": provider, "amount_fen": amount}).ok(
+            201
+        )
+        for provider, amount in ((winner, 2_380_000_00), (rival, 2_450_000_00))
+    ]
     gw.post(f"{path}/closing", hgs.officer, {}).ok()
-    gw.post(f"{path}/award", hgs.officer, {"bid_id": bids[0]["id"], "reason": "方案最優",
-                                           "scores": [{"bid_id": bids[0]["id"], "score": 90},
-                                                      {"bid_id": bids[1]["id"], "score": 82}]}).ok()
-    awarded = gw.post(f"{path}/decisions", hgs.member2, {"step": "award", "decision": "approve",
-                                                         "reason": "居委會同意"}).ok()
+    gw.post(
+        f"{path}/award",
+        hgs.officer,
+        {
+            "bid_id": bids[0]["id"],
+            "reason": "方案最優",
+            "scores": [{"bid_id": bids[0]["id"], "score": 90}, {"bid_id": bids[1]["id"], "score": 82}],
+        },
+    ).ok()
+    awarded = gw.post(
+        f"{path}/decisions", hgs.member2, {"step": "award", "decision": "approve", "reason": "居委會同意"}
+    ).ok()
     assert awarded["status"] == "awarded" and awarded["award_value_fen"] == 2_380_000_00
 
-    contract = gw.post("/api/contracts/contracts", hgs.officer, {
-        "tender_id": tender["id"], "period_start": f"{YEAR}-01-01",
-        "period_end": f"{YEAR}-12-31", "milestones": [
-            {"name": "簽約首期款 30%", "kind": "signing", "share_bp": 3000},
-            {"name": "年度評估後尾款 70%", "kind": "evaluation", "due_date": f"{YEAR + 1}-01-31",
-             "share_bp": 7000, "evaluation_year": YEAR}]}).ok(201)
-    for party, token in (("committee", hgs.member), ("subdistrict", hgs.officer),
-                         ("provider", hgs.signatory(winner))):
+    contract = gw.post(
+        "/api/contracts/contracts",
+        hgs.officer,
+        {
+            "tender_id": tender["id"],
+            "period_start": f"{YEAR}-01-01",
+            "period_end": f"{YEAR}-12-31",
+            "milestones": [
+                {"name": "簽約首期款 30%", "kind": "signing", "share_bp": 3000},
+                {
+                    "name": "年度評估後尾款 70%",
+                    "kind": "evaluation",
+                    "due_date": f"{YEAR + 1}-01-31",
+                    "share_bp": 7000,
+                    "evaluation_year": YEAR,
+                },
+            ],
+        },
+    ).ok(201)
+    for party, token in (
+        ("committee", hgs.member),
+        ("subdistrict", hgs.officer),
+        ("provider", hgs.signatory(winner)),
+    ):
         etag = gw.get(_contract_path(contract), hgs.officer).headers["ETag"]
-        signed = gw.post(f"{_contract_path(contract)}/signatures", token, {"party": party},
-                         headers={"If-Match": etag}).ok()
+        signed = gw.post(
+            f"{_contract_path(contract)}/signatures", token, {"party": party}, headers={"If-Match": etag}
+        ).ok()
     assert signed["status"] == "active" and sorted(signed["parties_signed"]) == [
-        "committee", "provider", "subdistrict"]
+        "committee",
+        "provider",
+        "subdistrict",
+    ]
     first, final = signed["milestones"]
     assert (first["amount_fen"], final["amount_fen"]) == (714_000_00, 1_666_000_00)
     assert first["status"] == "payable"
 
-    gw.post(f"{_contract_path(contract)}/allocations", hgs.officer,
-            {"amount_fen": first["amount_fen"]}, headers=money_key()).ok(201)
+    gw.post(
+        f"{_contract_path(contract)}/allocations",
+        hgs.officer,
+        {"amount_fen": first["amount_fen"]},
+        headers=money_key(),
+    ).ok(201)
     key = money_key()
-    paid = gw.post(f"{_contract_path(contract)}/milestones/{first['id']}/payments", hgs.member,
-                   {"amount_fen": first["amount_fen"]}, headers=key).ok(201)
-    replay = gw.post(f"{_contract_path(contract)}/milestones/{first['id']}/payments", hgs.member,
-                     {"amount_fen": first["amount_fen"]}, headers=key)
+    paid = gw.post(
+        f"{_contract_path(contract)}/milestones/{first['id']}/payments",
+        hgs.member,
+        {"amount_fen": first["amount_fen"]},
+        headers=key,
+    ).ok(201)
+    replay = gw.post(
+        f"{_contract_path(contract)}/milestones/{first['id']}/payments",
+        hgs.member,
+        {"amount_fen": first["amount_fen"]},
+        headers=key,
+    )
     assert replay.status == 201 and replay.headers.get("Idempotent-Replayed") == "true"
     assert replay.body["id"] == paid["id"]
-    account = next(a for a in gw.get("/api/contracts/accounts?community=huaguoshan",
-                                     hgs.officer).ok() if a["kind"] == "committee")
+    account = next(
+        a
+        for a in gw.get("/api/contracts/accounts?community=huaguoshan", hgs.officer).ok()
+        if a["kind"] == "committee"
+    )
     assert account["balance_fen"] == 0  # the money passed through the committee's account
     entries = gw.get(f"/api/contracts/accounts/{account['id']}/entries", hgs.member).ok()
-    assert sorted((e["kind"], e["amount_fen"], e["debit_account_id"] == account["id"])
-                  for e in entries) == [("allocation", 714_000_00, True),
-                                        ("payment", 714_000_00, False)]
+    assert sorted((e["kind"], e["amount_fen"], e["debit_account_id"] == account["id"]) for e in entries) == [
+        ("allocation", 714_000_00, True),
+        ("payment", 714_000_00, False),
+    ]
 
     assert len(published(events, "contracts.bid.submitted", count=2, tender_id=tender["id"])) == 2
     published(events, "contracts.award.made", tender_id=tender["id"], provider_id=winner)
-    assert len(published(events, "contracts.contract.signed", count=3,
-                         contract_id=contract["id"])) == 3
+    assert len(published(events, "contracts.contract.signed", count=3, contract_id=contract["id"])) == 3
     published(events, "contracts.contract.activated", contract_id=contract["id"])
     published(events, "contracts.funds.allocated", contract_id=contract["id"])
     made = published(events, "contracts.payment.made", contract_id=contract["id"])
@@ -213,46 +286,92 @@ def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community,
 
 SCHEME = {
     "title": "花果山社區服務中心運營服務年度多元化績效評估",
-    "parties": [{"party": "committee", "weight": "0.5"}, {"party": "subdistrict", "weight": "0.2"},
-                {"party": "resident_survey", "weight": "0.2"},
-                {"party": "third_party", "weight": "0.1"}],
+    "parties": [
+        {"party": "committee", "weight": "0.5"},
+        {"party": "subdistrict", "weight": "0.2"},
+        {"party": "resident_survey", "weight": "0.2"},
+        {"party": "third_party", "weight": "0.1"},
+    ],
     "survey": {"mode": "ratings", "min_responses": 1},
     "dimensions": [
-        {"code": "service", "name": "服務", "weight": "0.6", "children": [
-            {"code": "Q1", "name": "服務質量", "weight": "0.5", "source": "party"},
-            {"code": "S1", "name": "居民評價均分", "weight": "0.5", "source": "metric",
-             "metric": "satisfaction_mean", "formula": "linear", "target": "4.5",
-             "floor": "1"}]},
-        {"code": "finance", "name": "財務合規", "weight": "0.4", "children": [
-            {"code": "F1", "name": "資金按預算使用", "weight": "1", "source": "party"}]}],
+        {
+            "code": "service",
+            "name": "服務",
+            "weight": "0.6",
+            "children": [
+                {"code": "Q1", "name": "服務質量", "weight": "0.5", "source": "party"},
+                {
+                    "code": "S1",
+                    "name": "居民評價均分",
+                    "weight": "0.5",
+                    "source": "metric",
+                    "metric": "satisfaction_mean",
+                    "formula": "linear",
+                    "target": "4.5",
+                    "floor": "1",
+                },
+            ],
+        },
+        {
+            "code": "finance",
+            "name": "財務合規",
+            "weight": "0.4",
+            "children": [{"code": "F1", "name": "資金按預算使用", "weight": "1", "source": "party"}],
+        },
+    ],
 }
-SHEETS = {"committee": {"Q1": 90, "F1": 80}, "subdistrict": {"Q1": 85, "F1": 85},
-          "third_party": {"Q1": 80, "F1": 90}}
+SHEETS = {
+    "committee": {"Q1": 90, "F1": 80},
+    "subdistrict": {"Q1": 85, "F1": 85},
+    "third_party": {"Q1": 80, "F1": 90},
+}
 
 
-def the_evaluation_releases_the_final_milestone(gw: Gateway, hgs: Community, events: Any,
-                                                contract: dict[str, Any]) -> None:
+def the_evaluation_releases_the_final_milestone(
+    gw: Gateway, hgs: Community, events: Any, contract: dict[str, Any]
+) -> None:
     """The committee's scheme (50 %), every party's sheet, the close; contracts releases."""
-    scheme = gw.post("/api/evaluation/schemes", hgs.member, {
-        "community": "huaguoshan", "year": YEAR, "contract_id": contract["id"], **SCHEME}).ok(201)
+    scheme = gw.post(
+        "/api/evaluation/schemes",
+        hgs.member,
+        {"community": "huaguoshan", "year": YEAR, "contract_id": contract["id"], **SCHEME},
+    ).ok(201)
     opened = gw.post("/api/evaluation/rounds", hgs.member, {"scheme_id": scheme["id"]}).ok(201)
     rounds = f"/api/evaluation/rounds/{opened['id']}"
-    for party, token in (("committee", hgs.member), ("subdistrict", hgs.officer),
-                         ("third_party", hgs.evaluator)):
-        gw.post(f"{rounds}/scores", token, {"party": party, "scores": [
-            {"indicator": code, "score": score} for code, score in SHEETS[party].items()]}).ok()
-    posing = gw.post(f"{rounds}/scores", hgs.member, {"party": "subdistrict", "scores": [
-        {"indicator": "Q1", "score": 100}]})
+    for party, token in (
+        ("committee", hgs.member),
+        ("subdistrict", hgs.officer),
+        ("third_party", hgs.evaluator),
+    ):
+        gw.post(
+            f"{rounds}/scores",
+            token,
+            {
+                "party": party,
+                "scores": [{"indicator": code, "score": score} for code, score in SHEETS[party].items()],
+            },
+        ).ok()
+    posing = gw.post(
+        f"{rounds}/scores",
+        hgs.member,
+        {"party": "subdistrict", "scores": [{"indicator": "Q1", "score": 100}]},
+    )
     assert posing.status == 403  # a party scores only as itself
-    wait_for(lambda: gw.get(f"/api/evaluation/measurements?community=huaguoshan&year={YEAR}",
-                            hgs.member).ok()["metrics"]["satisfaction_count"] >= 1,
-             timeout=30, message="the resident's rating in the read model")
+    wait_for(
+        lambda: (
+            gw.get(f"/api/evaluation/measurements?community=huaguoshan&year={YEAR}", hgs.member).ok()[
+                "metrics"
+            ]["satisfaction_count"]
+            >= 1
+        ),
+        timeout=30,
+        message="the resident's rating in the read model",
+    )
 
     result = gw.post(f"{rounds}/close", hgs.member).ok()
     # committee 0.3*90+0.3*100+0.4*80 = 89; subdistrict 89.5; the survey (one 5-star
     # rating) 100; third party 90 -> 0.5*89 + 0.2*89.5 + 0.2*100 + 0.1*90 = 91.4
-    assert (result["score"], result["grade"], result["committee_weight"]) == (
-        91.4, "excellent", 0.5)
+    assert (result["score"], result["grade"], result["committee_weight"]) == (91.4, "excellent", 0.5)
     committee = next(p for p in result["parties"] if p["party"] == "committee")
     assert committee["contribution"] == pytest.approx(44.5)  # half the score is the committee's
 
@@ -263,15 +382,26 @@ def the_evaluation_releases_the_final_milestone(gw: Gateway, hgs: Community, eve
     assert released["data"]["amount_fen"] == final["amount_fen"]
     assert released["data"]["grade"] == "excellent"
     assert released["correlationid"] == completed["correlationid"]
-    now = wait_for(lambda: (lambda c: c if c["milestones"][1]["status"] == "payable" else None)(
-        gw.get(_contract_path(contract), hgs.member).ok()), message="the release")
+    now = wait_for(
+        lambda: (lambda c: c if c["milestones"][1]["status"] == "payable" else None)(
+            gw.get(_contract_path(contract), hgs.member).ok()
+        ),
+        message="the release",
+    )
     assert now["milestones"][1]["payable_fen"] == final["amount_fen"]
 
-    gw.post(f"{_contract_path(contract)}/allocations", hgs.officer,
-            {"amount_fen": final["amount_fen"]}, headers=money_key()).ok(201)
-    gw.post(f"{_contract_path(contract)}/milestones/{final['id']}/payments", hgs.member,
-            {"amount_fen": final["amount_fen"]}, headers=money_key()).ok(201)
+    gw.post(
+        f"{_contract_path(contract)}/allocations",
+        hgs.officer,
+        {"amount_fen": final["amount_fen"]},
+        headers=money_key(),
+    ).ok(201)
+    gw.post(
+        f"{_contract_path(contract)}/milestones/{final['id']}/payments",
+        hgs.member,
+        {"amount_fen": final["amount_fen"]},
+        headers=money_key(),
+    ).ok(201)
     done = gw.get(_contract_path(contract), hgs.resident).ok()  # residents read it too
     assert done["status"] == "completed" and done["paid_fen"] == done["value_fen"]
-    assert len(published(events, "contracts.payment.made", count=2,
-                         contract_id=contract["id"])) == 2
+    assert len(published(events, "contracts.payment.made", count=2, contract_id=contract["id"])) == 2

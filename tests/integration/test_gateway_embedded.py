@@ -9,10 +9,8 @@ from services import SERVICES
 from services.chassis.testing import bearer, key_settings
 
 
-def test_embedded_gateway_routes_to_every_service_with_the_platforms_keys(tmp_path, key_dir,
-                                                                         token):
-    platform = embedded.build(tmp_path / "data", overrides=key_settings(key_dir),
-                              start_workers=False)
+def test_embedded_gateway_routes_to_every_service_with_the_platforms_keys(tmp_path, key_dir, token):
+    platform = embedded.build(tmp_path / "data", overrides=key_settings(key_dir), start_workers=False)
     try:
         client = Client(platform.gateway)
         for service in SERVICES:

@@ -53,13 +53,20 @@ def platform(request, tmp_path, key_dir):
     """A toy service with its outbox relay and a gateway serving it over real HTTP."""
     namespace = f"t{uuid.uuid4().hex[:10]}"
     amqp = request.getfixturevalue("amqp_url") if request.param == "rabbitmq" else "memory://"
-    app = toy.make_app(tmp_path, key_settings(key_dir), amqp_url=amqp, bus_namespace=namespace,
-                       outbox_sweep_seconds=0.5)
+    app = toy.make_app(
+        tmp_path, key_settings(key_dir), amqp_url=amqp, bus_namespace=namespace, outbox_sweep_seconds=0.5
+    )
     worker = Worker(app.extensions["community"])
     worker.start()
-    gateway = inprocess_gateway(key_dir, tmp_path, {"intake": app}, amqp_url=amqp,
-                                bus_namespace=namespace, sse_heartbeat_seconds=0.5,
-                                sse_replay_size=50)
+    gateway = inprocess_gateway(
+        key_dir,
+        tmp_path,
+        {"intake": app},
+        amqp_url=amqp,
+        bus_namespace=namespace,
+        sse_heartbeat_seconds=0.5,
+        sse_replay_size=50,
+    )
     gateway.start_background()
     assert gateway.feed.ready.wait(15), "the gateway's event feed did not connect"
     server = make_server("127.0.0.1", 0, gateway, threaded=True)
@@ -73,8 +80,10 @@ def platform(request, tmp_path, key_dir):
 
 def _add_note(gateway, token, title):
     response = Client(gateway).post(
-        "/api/intake/notes", json={"community": "huaguoshan", "title": title},
-        headers=bearer(token("center_staff"), **{"X-Request-ID": f"req-{title}"}))
+        "/api/intake/notes",
+        json={"community": "huaguoshan", "title": title},
+        headers=bearer(token("center_staff"), **{"X-Request-ID": f"req-{title}"}),
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()["id"]
 
@@ -97,8 +106,9 @@ def test_stream_delivers_a_services_event_and_resumes_from_last_event_id(platfor
 
     second_note = _add_note(gateway, token, "second")  # published while nobody listens
     _add_note(gateway, token, "third")
-    resumed = SseReader(port, "/api/events/stream?types=toy.note.*",
-                        {**department, "Last-Event-ID": first["id"]})
+    resumed = SseReader(
+        port, "/api/events/stream?types=toy.note.*", {**department, "Last-Event-ID": first["id"]}
+    )
     replayed = [json.loads(resumed.next_message()["data"]) for _ in range(2)]
     resumed.close()
     assert [e["data"]["note_id"] for e in replayed][0] == second_note
@@ -111,11 +121,9 @@ def test_stream_filters_by_type_and_community(platform, token):
     everywhere = bearer(token("department", community=None))
     other_types = SseReader(port, "/api/events/stream?types=grid.case.*", everywhere)
     other_place = SseReader(port, "/api/events/stream?types=toy.%23", chiwan_only)
-    gateway.feed.add(str(uuid.uuid4()), "toy.note.added", "huaguoshan",
-                     '{"type":"toy.note.added.v1"}')
+    gateway.feed.add(str(uuid.uuid4()), "toy.note.added", "huaguoshan", '{"type":"toy.note.added.v1"}')
     case_id = str(uuid.uuid4())
-    gateway.feed.add(case_id, "grid.case.resolved", "huaguoshan",
-                     '{"type":"grid.case.resolved.v1"}')
+    gateway.feed.add(case_id, "grid.case.resolved", "huaguoshan", '{"type":"grid.case.resolved.v1"}')
     chiwan_id = str(uuid.uuid4())
     gateway.feed.add(chiwan_id, "toy.note.added", "chiwan", '{"type":"toy.note.added.v1"}')
     assert other_types.next_message()["id"] == case_id
@@ -128,8 +136,11 @@ def test_unknown_last_event_id_replays_the_buffer_with_a_reset_notice(platform, 
     port, gateway = platform
     kept = str(uuid.uuid4())
     gateway.feed.add(kept, "toy.note.added", "huaguoshan", '{"type":"toy.note.added.v1"}')
-    reader = SseReader(port, "/api/events/stream", {
-        **bearer(token("subdistrict_officer", community=None)), "Last-Event-ID": "gone"})
+    reader = SseReader(
+        port,
+        "/api/events/stream",
+        {**bearer(token("subdistrict_officer", community=None)), "Last-Event-ID": "gone"},
+    )
     notice = reader.next_message()
     assert notice["event"] == "reset"
     ids = [reader.next_message()["id"] for _ in range(len(gateway.feed.buffer))]
@@ -142,20 +153,22 @@ def test_stream_access_rules(platform, token):
     _, gateway = platform
     client = Client(gateway)
     assert_problem(client.get("/api/events/stream"), 401)
-    body = assert_problem(client.get("/api/events/stream",
-                                     headers=bearer(token("center_staff"))), 403)
+    body = assert_problem(client.get("/api/events/stream", headers=bearer(token("center_staff"))), 403)
     assert "department" in body["detail"]
-    assert_problem(client.get("/api/events/stream?types=grid.case.*;drop",
-                              headers=bearer(token("department"))), 422, field="types")
+    assert_problem(
+        client.get("/api/events/stream?types=grid.case.*;drop", headers=bearer(token("department"))),
+        422,
+        field="types",
+    )
     assert_problem(client.post("/api/events/stream", headers=bearer(token("department"))), 405)
 
 
 def test_stream_is_503_while_the_broker_is_unreachable(key_dir, tmp_path, token):
     from tests.unit.gateway.support import free_port
 
-    gateway = inprocess_gateway(key_dir, tmp_path, {},
-                                amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}//",
-                                connect_timeout=0.3)
+    gateway = inprocess_gateway(
+        key_dir, tmp_path, {}, amqp_url=f"amqp://guest:guest@127.0.0.1:{free_port()}//", connect_timeout=0.3
+    )
     response = Client(gateway).get("/api/events/stream", headers=bearer(token("department")))
     assert_problem(response, 503, type_suffix="unavailable")
     assert response.headers["Retry-After"] == "10"
@@ -166,8 +179,9 @@ def test_stream_is_503_while_the_broker_is_unreachable(key_dir, tmp_path, token)
 def test_too_many_streams_on_one_process_is_503(platform, token):
     port, gateway = platform
     department = bearer(token("department", community=None))
-    readers = [SseReader(port, "/api/events/stream", department)
-               for _ in range(gateway.settings.sse_max_clients)]
+    readers = [
+        SseReader(port, "/api/events/stream", department) for _ in range(gateway.settings.sse_max_clients)
+    ]
     response = Client(gateway).get("/api/events/stream", headers=department)
     assert_problem(response, 503)
     for reader in readers:

@@ -30,10 +30,11 @@ def test_every_method_is_routed_with_query_and_body(method, client, echo, token)
     body = json.dumps({"title": "路燈不亮", "count": 3}).encode()
     has_body = method in ("POST", "PUT", "PATCH", "DELETE")
     response = client.open(
-        "/api/grid/cases/42/notes?page=2&filter=%E8%B7%AF&flag", method=method,
+        "/api/grid/cases/42/notes?page=2&filter=%E8%B7%AF&flag",
+        method=method,
         data=body if has_body else None,
-        headers=bearer(token("grid_worker"), **({"Content-Type": "application/json"}
-                                                if has_body else {})))
+        headers=bearer(token("grid_worker"), **({"Content-Type": "application/json"} if has_body else {})),
+    )
     assert response.status_code == 200
     call = echo.echo.calls[-1]
     assert call["method"] == method
@@ -55,10 +56,19 @@ def test_prefix_only_routes_to_the_service_root(client, echo, token):
 
 
 def test_hop_by_hop_request_headers_are_not_forwarded(client, echo, token):
-    headers = bearer(token("center_staff"), **{
-        "Connection": "keep-alive, X-Private-Hop", "X-Private-Hop": "secret",
-        "Keep-Alive": "timeout=99", "TE": "trailers", "Proxy-Authorization": "Basic eDp5",
-        "Upgrade": "websocket", "X-End-To-End": "kept", "Idempotency-Key": "k-1"})
+    headers = bearer(
+        token("center_staff"),
+        **{
+            "Connection": "keep-alive, X-Private-Hop",
+            "X-Private-Hop": "secret",
+            "Keep-Alive": "timeout=99",
+            "TE": "trailers",
+            "Proxy-Authorization": "Basic eDp5",
+            "Upgrade": "websocket",
+            "X-End-To-End": "kept",
+            "Idempotency-Key": "k-1",
+        },
+    )
     client.get("/api/intake/tickets", headers=headers)
     sent = {name.lower() for name in echo.echo.calls[-1]["headers"]}
     for hop in ("x-private-hop", "keep-alive", "te", "proxy-authorization", "upgrade"):
@@ -78,10 +88,14 @@ def test_hop_by_hop_response_headers_are_not_returned(client, token):
 
 
 def test_forwarded_headers_are_set_and_client_ones_replaced(client, echo, token):
-    client.get("/api/intake/tickets", headers=bearer(
-        token("center_staff"), **{"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Host": "evil",
-                                  "Host": "gateway.example:8080"}),
-               environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    client.get(
+        "/api/intake/tickets",
+        headers=bearer(
+            token("center_staff"),
+            **{"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Host": "evil", "Host": "gateway.example:8080"},
+        ),
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
     received = echo.echo.calls[-1]["headers"]
     assert received["X-Forwarded-For"] == "192.0.2.7"  # not trusting the client's claim
     assert received["X-Forwarded-Host"] == "gateway.example:8080"
@@ -92,9 +106,13 @@ def test_forwarded_headers_are_set_and_client_ones_replaced(client, echo, token)
 
 def test_trusted_proxy_chain_is_extended(echo, key_dir, tmp_path, token):
     client = Client(http_gateway(key_dir, tmp_path, echo.url, trusted_proxies=1))
-    client.get("/api/intake/tickets", headers=bearer(
-        token("center_staff"), **{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}),
-        environ_base={"REMOTE_ADDR": "10.0.0.5"})
+    client.get(
+        "/api/intake/tickets",
+        headers=bearer(
+            token("center_staff"), **{"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        ),
+        environ_base={"REMOTE_ADDR": "10.0.0.5"},
+    )
     received = echo.echo.calls[-1]["headers"]
     assert received["X-Forwarded-For"] == "203.0.113.9, 10.0.0.5"
     assert received["X-Forwarded-Proto"] == "https"
@@ -128,8 +146,9 @@ def test_slow_upstream_is_504_within_the_timeout(echo, key_dir, tmp_path, token)
 
 
 def test_route_timeout_overrides_the_default(echo, key_dir, tmp_path, token):
-    client = Client(http_gateway(key_dir, tmp_path, echo.url, read_timeout=0.3,
-                                 route_timeouts="intake/slow=3"))
+    client = Client(
+        http_gateway(key_dir, tmp_path, echo.url, read_timeout=0.3, route_timeouts="intake/slow=3")
+    )
     response = client.get("/api/intake/slow?seconds=0.6", headers=bearer(token("center_staff")))
     assert response.status_code == 200
 
@@ -138,8 +157,10 @@ def test_round_robin_over_replicas(key_dir, tmp_path, token):
     first, second = EchoApp("a"), EchoApp("b")
     with UpstreamServer(first) as a, UpstreamServer(second) as b:
         client = Client(http_gateway(key_dir, tmp_path, {"intake": (a.url, b.url)}))
-        servers = [client.get("/api/intake/x", headers=bearer(token("center_staff"))).get_json()
-                   ["server"] for _ in range(6)]
+        servers = [
+            client.get("/api/intake/x", headers=bearer(token("center_staff"))).get_json()["server"]
+            for _ in range(6)
+        ]
     assert servers.count("a") == 3 and servers.count("b") == 3
 
 
@@ -157,8 +178,9 @@ def test_breaker_opens_after_consecutive_failures_and_skips_the_replica(key_dir,
     live = EchoApp("live")
     dead = f"http://127.0.0.1:{free_port()}"
     with UpstreamServer(live) as server:
-        gateway = http_gateway(key_dir, tmp_path, {"intake": (dead, server.url)},
-                               breaker_failures=2, breaker_reset_seconds=60)
+        gateway = http_gateway(
+            key_dir, tmp_path, {"intake": (dead, server.url)}, breaker_failures=2, breaker_reset_seconds=60
+        )
         client = Client(gateway)
         for _ in range(6):
             client.get("/api/intake/x", headers=bearer(token("center_staff")))
@@ -177,8 +199,10 @@ def test_unhealthy_replica_is_ejected_by_readiness(key_dir, tmp_path, token):
         report = client.get("/readyz")
         assert report.status_code == 200
         assert report.get_json()["replicas"]["intake"][a.url] == "HTTP 503"
-        servers = {client.get("/api/intake/x", headers=bearer(token("center_staff")))
-                   .get_json()["server"] for _ in range(4)}
+        servers = {
+            client.get("/api/intake/x", headers=bearer(token("center_staff"))).get_json()["server"]
+            for _ in range(4)
+        }
     assert servers == {"well"}
 
 
@@ -213,8 +237,9 @@ def test_post_is_not_retried_when_the_connection_breaks(key_dir, tmp_path, token
     threading.Thread(target=slam, daemon=True).start()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     client = Client(http_gateway(key_dir, tmp_path, url))
-    response = client.post("/api/intake/tickets", json={"business_type": "labour"},
-                           headers=bearer(token("center_staff")))
+    response = client.post(
+        "/api/intake/tickets", json={"business_type": "labour"}, headers=bearer(token("center_staff"))
+    )
     assert_problem(response, 502, type_suffix="upstream-broken")
     assert len(accepted) == 1
     accepted.clear()
@@ -236,8 +261,7 @@ def test_responses_are_streamed(key_dir, tmp_path, token):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=5)
-            connection.request("GET", "/api/intake/stream",
-                               headers=bearer(token("center_staff")))
+            connection.request("GET", "/api/intake/stream", headers=bearer(token("center_staff")))
             started = time.monotonic()
             response = connection.getresponse()
             first = response.read1(100)
@@ -252,16 +276,18 @@ def test_responses_are_streamed(key_dir, tmp_path, token):
 
 def test_large_body_is_413_before_reaching_the_service(client, echo, token):
     calls = len(echo.echo.calls)
-    response = client.post("/api/intake/tickets", data=b"x" * (1_048_576 + 1),
-                           headers=bearer(token("center_staff"), **{"Content-Type": "text/plain"}))
+    response = client.post(
+        "/api/intake/tickets",
+        data=b"x" * (1_048_576 + 1),
+        headers=bearer(token("center_staff"), **{"Content-Type": "text/plain"}),
+    )
     assert_problem(response, 413, type_suffix="body-too-large")
     assert len(echo.echo.calls) == calls
 
 
 def test_oversized_headers_are_431(client, token):
     headers = bearer(token("center_staff"), **{f"X-Pad-{i}": "y" * 200 for i in range(90)})
-    assert_problem(client.get("/api/intake/tickets", headers=headers), 431,
-                   type_suffix="headers-too-large")
+    assert_problem(client.get("/api/intake/tickets", headers=headers), 431, type_suffix="headers-too-large")
 
 
 def test_dot_segments_are_refused(client, token):

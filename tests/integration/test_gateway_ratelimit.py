@@ -35,13 +35,13 @@ def test_429_after_the_limit_with_retry_after(key_dir, tmp_path, token):
     retry_after = int(response.headers["Retry-After"])
     assert 1 <= retry_after <= 60
     assert "3 per 1 minute" in body["detail"]
-    assert "gateway_rate_limited_total{route_class=\"read\"} 1.0" in \
-        client.get("/metrics").get_data(as_text=True)
+    assert 'gateway_rate_limited_total{route_class="read"} 1.0' in client.get("/metrics").get_data(
+        as_text=True
+    )
 
 
 def test_limits_are_per_subject_and_per_route_class(key_dir, tmp_path, token):
-    client = Client(_gateway(key_dir, tmp_path,
-                             rate_limits={"read": "2/minute", "write": "1/minute"}))
+    client = Client(_gateway(key_dir, tmp_path, rate_limits={"read": "2/minute", "write": "1/minute"}))
     first, second = bearer(token("center_staff")), bearer(token("center_staff"))
     for _ in range(2):
         client.get("/api/intake/tickets", headers=first)
@@ -89,7 +89,8 @@ def test_redis_down_fails_open(key_dir, tmp_path, token):
     dead.bind(("127.0.0.1", 0))
     port = dead.getsockname()[1]
     dead.close()
-    client = Client(_gateway(key_dir, tmp_path, rate_limits={"read": "1/minute"},
-                             redis_url=f"redis://127.0.0.1:{port}/0"))
+    client = Client(
+        _gateway(key_dir, tmp_path, rate_limits={"read": "1/minute"}, redis_url=f"redis://127.0.0.1:{port}/0")
+    )
     staff = bearer(token("center_staff"))
     assert [client.get("/api/intake/x", headers=staff).status_code for _ in range(3)] == [200] * 3

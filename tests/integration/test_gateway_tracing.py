@@ -21,8 +21,10 @@ def _outbox(app):
     runtime = app.extensions["community"]
     table = runtime.database.table("outbox")
     with runtime.database.engine.connect() as connection:
-        return [events.parse(body) for body in
-                connection.execute(select(table.c.body).order_by(table.c.id)).scalars()]
+        return [
+            events.parse(body)
+            for body in connection.execute(select(table.c.body).order_by(table.c.id)).scalars()
+        ]
 
 
 @pytest.fixture
@@ -40,8 +42,11 @@ def gateway_client(request, toy_app, key_dir, tmp_path):
 
 
 def test_callers_request_id_reaches_the_services_event(gateway_client, toy_app, token):
-    response = gateway_client.post("/api/intake/notes", json=NOTE, headers=bearer(
-        token("center_staff"), **{"X-Request-ID": "desk-3-0042", "traceparent": TRACEPARENT}))
+    response = gateway_client.post(
+        "/api/intake/notes",
+        json=NOTE,
+        headers=bearer(token("center_staff"), **{"X-Request-ID": "desk-3-0042", "traceparent": TRACEPARENT}),
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.headers["X-Request-ID"] == "desk-3-0042"
     assert response.headers["traceparent"] == TRACEPARENT
@@ -50,10 +55,8 @@ def test_callers_request_id_reaches_the_services_event(gateway_client, toy_app, 
     assert event["correlationid"] == "desk-3-0042"
 
 
-def test_request_id_made_at_the_edge_reaches_the_event_and_the_caller(gateway_client, toy_app,
-                                                                      token):
-    response = gateway_client.post("/api/intake/notes", json=NOTE,
-                                   headers=bearer(token("center_staff")))
+def test_request_id_made_at_the_edge_reaches_the_event_and_the_caller(gateway_client, toy_app, token):
+    response = gateway_client.post("/api/intake/notes", json=NOTE, headers=bearer(token("center_staff")))
     assert response.status_code == 201
     request_id = response.headers["X-Request-ID"]
     assert len(request_id) == 32
@@ -65,9 +68,13 @@ def test_trace_headers_are_forwarded_to_the_service(key_dir, tmp_path, token):
     echo = EchoApp()
     with UpstreamServer(echo) as server:
         client = Client(http_gateway(key_dir, tmp_path, server.url))
-        response = client.get("/api/grid/cases", headers=bearer(
-            token("grid_worker"), **{"traceparent": TRACEPARENT, "tracestate": "ours=1",
-                                     "X-Request-ID": "r-1"}))
+        response = client.get(
+            "/api/grid/cases",
+            headers=bearer(
+                token("grid_worker"),
+                **{"traceparent": TRACEPARENT, "tracestate": "ours=1", "X-Request-ID": "r-1"},
+            ),
+        )
     received = echo.calls[-1]["headers"]
     assert received["X-Request-Id"] == "r-1"
     assert received["Traceparent"] == TRACEPARENT
@@ -85,8 +92,10 @@ def test_edge_problems_carry_the_request_id(gateway_client):
 def test_access_log_line_carries_the_request_id_and_no_token(gateway_client, token, caplog):
     staff = token("center_staff")
     with caplog.at_level("INFO", logger="gateway.access"):
-        gateway_client.get("/api/intake/notes/00000000-0000-0000-0000-000000000000",
-                           headers=bearer(staff, **{"X-Request-ID": "r-log"}))
+        gateway_client.get(
+            "/api/intake/notes/00000000-0000-0000-0000-000000000000",
+            headers=bearer(staff, **{"X-Request-ID": "r-log"}),
+        )
     [record] = [r for r in caplog.records if r.name == "gateway.access"]
     assert record.request_id == "r-log" and record.status == 404 and record.route == "intake"
     assert staff not in record.getMessage()

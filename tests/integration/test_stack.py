@@ -33,13 +33,15 @@ def get_json(url: str) -> tuple[int, dict]:
 
 
 def database_exists(name: str) -> bool:
-    engine = create_engine(testing.postgres_admin_url().replace("postgresql://",
-                                                                "postgresql+psycopg://"),
-                           poolclass=pool.NullPool)
+    engine = create_engine(
+        testing.postgres_admin_url().replace("postgresql://", "postgresql+psycopg://"),
+        poolclass=pool.NullPool,
+    )
     try:
         with engine.connect() as connection:
-            return bool(connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar())
+            return bool(
+                connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+            )
     finally:
         engine.dispose()
 
@@ -48,10 +50,15 @@ def database_exists(name: str) -> bool:
 def running(rabbit_vhost, tmp_path_factory):
     testing.need("postgres")
     config = local_stack.StackConfig(
-        postgres_url=testing.postgres_admin_url(), amqp_url=rabbit_vhost.url,
-        service_port_base=0, gateway_port=0, database_prefix=f"t_{uuid.uuid4().hex[:8]}_",
-        data_dir=tmp_path_factory.mktemp("stack"), bus_namespace=f"t{uuid.uuid4().hex[:8]}",
-        drop_databases_on_stop=True)
+        postgres_url=testing.postgres_admin_url(),
+        amqp_url=rabbit_vhost.url,
+        service_port_base=0,
+        gateway_port=0,
+        database_prefix=f"t_{uuid.uuid4().hex[:8]}_",
+        data_dir=tmp_path_factory.mktemp("stack"),
+        bus_namespace=f"t{uuid.uuid4().hex[:8]}",
+        drop_databases_on_stop=True,
+    )
     stack = local_stack.Stack(config)
     try:
         stack.start()
@@ -72,12 +79,12 @@ def test_every_service_is_ready_with_its_database_and_the_broker(running):
 def test_stack_tokens_are_accepted_by_the_services(running):
     token = running.token("admin")
     for url in running.urls.values():
-        request = urllib.request.Request(f"{url}/openapi.json",
-                                         headers={"Authorization": f"Bearer {token}"})
+        request = urllib.request.Request(f"{url}/openapi.json", headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
-    bad = urllib.request.Request(f"{running.urls['intake']}/openapi.json",
-                                 headers={"Authorization": "Bearer not-a-token"})
+    bad = urllib.request.Request(
+        f"{running.urls['intake']}/openapi.json", headers={"Authorization": "Bearer not-a-token"}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(bad, timeout=10)
     assert refused.value.code == 401
@@ -139,22 +146,41 @@ def test_stop_ends_every_process_cleanly_and_drops_the_test_databases(running):
 def test_community_stack_command_prints_the_urls_and_stops_on_ctrl_c(rabbit_vhost, tmp_path):
     testing.need("postgres")
     prefix = f"t_{uuid.uuid4().hex[:8]}_"
-    env = {**os.environ, "AMQP_URL": rabbit_vhost.url,
-           "STACK_POSTGRES_URL": testing.postgres_admin_url(),
-           "EVENT_BUS_NAMESPACE": f"t{uuid.uuid4().hex[:8]}"}
-    command = [sys.executable, "-m", "services.chassis.cli", "stack", "--port", "0",
-               "--service-port-base", "0", "--database-prefix", prefix,
-               "--data-dir", str(tmp_path), "--drop-databases"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "AMQP_URL": rabbit_vhost.url,
+        "STACK_POSTGRES_URL": testing.postgres_admin_url(),
+        "EVENT_BUS_NAMESPACE": f"t{uuid.uuid4().hex[:8]}",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "services.chassis.cli",
+        "stack",
+        "--port",
+        "0",
+        "--service-port-base",
+        "0",
+        "--database-prefix",
+        prefix,
+        "--data-dir",
+        str(tmp_path),
+        "--drop-databases",
+    ]
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines: list[str] = []
     try:
         deadline = time.monotonic() + 180
         while not any("Press Ctrl-C" in line for line in lines):
             assert time.monotonic() < deadline and process.poll() is None, "".join(lines[-40:])
             lines.append(process.stdout.readline())
-        urls = [line.split()[-1] for line in lines
-                if line.strip().split(" ", 1)[0] in SERVICES and "http://" in line]
+        urls = [
+            line.split()[-1]
+            for line in lines
+            if line.strip().split(" ", 1)[0] in SERVICES and "http://" in line
+        ]
         assert len(urls) == len(SERVICES)
         for url in urls:
             assert get_json(f"{url}/readyz")[0] == 200

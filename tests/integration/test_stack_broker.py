@@ -52,8 +52,13 @@ class LoadedDefinitions:
         self.passwords = {name: uuid.uuid4().hex for name in [self.admin, *users[1:]]}
         settings = self.settings("definitions", "amqp://x/")
         self.document = broker.definitions(
-            settings, vhost=self.vhost, user_prefix=self.prefix, admin_user=self.admin,
-            passwords=self.passwords if with_passwords else None, bindings=BINDINGS)
+            settings,
+            vhost=self.vhost,
+            user_prefix=self.prefix,
+            admin_user=self.admin,
+            passwords=self.passwords if with_passwords else None,
+            bindings=BINDINGS,
+        )
         # rabbitmqctl runs as the broker's user: the file must be readable by everyone
         with tempfile.TemporaryDirectory() as folder:
             os.chmod(folder, 0o755)
@@ -63,8 +68,13 @@ class LoadedDefinitions:
             rabbitmqctl("import_definitions", str(path))
 
     def settings(self, service: str, url: str) -> Settings:
-        return Settings(service=service, data_dir=Path("var"), database_url="sqlite://",
-                        amqp_url=url, quorum_queues=self.quorum)
+        return Settings(
+            service=service,
+            data_dir=Path("var"),
+            database_url="sqlite://",
+            amqp_url=url,
+            quorum_queues=self.quorum,
+        )
 
     def url(self, user: str) -> str:
         base = urlsplit(testing.amqp_base_url())
@@ -76,11 +86,9 @@ class LoadedDefinitions:
         return Bus(self.settings(service, self.url(user)))
 
     def delete(self) -> None:
-        subprocess.run(["rabbitmqctl", "delete_vhost", self.vhost], capture_output=True,
-                       timeout=120)
+        subprocess.run(["rabbitmqctl", "delete_vhost", self.vhost], capture_output=True, timeout=120)
         for user in self.document["users"]:
-            subprocess.run(["rabbitmqctl", "delete_user", user["name"]], capture_output=True,
-                           timeout=120)
+            subprocess.run(["rabbitmqctl", "delete_user", user["name"]], capture_output=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +115,7 @@ def test_every_service_declares_its_topology_over_the_loaded_definitions(loaded,
 def test_a_redeclaration_with_other_arguments_is_refused(loaded):
     bus = loaded["classic"].bus("intake")
     with bus.connect() as connection:
-        quorum = Queue("intake.events", durable=True,
-                       queue_arguments={"x-queue-type": "quorum"})
+        quorum = Queue("intake.events", durable=True, queue_arguments={"x-queue-type": "quorum"})
         with pytest.raises(amqp.exceptions.PreconditionFailed):
             quorum(connection.channel()).declare()
 
@@ -127,8 +134,7 @@ def test_an_event_reaches_the_subscribers_queue_and_a_retry_returns_after_its_tt
         assert body_of(message) == '{"n": 1}'
         message.ack()
         producer = connection.Producer()
-        producer.publish(b'{"n": 2}', exchange="", routing_key="grid.events.retry.1",
-                         delivery_mode=2)
+        producer.publish(b'{"n": 2}', exchange="", routing_key="grid.events.retry.1", delivery_mode=2)
         started = time.monotonic()
         message = wait_for_message(queue, timeout=10)
         assert body_of(message) == '{"n": 2}' and time.monotonic() - started >= 0.8
@@ -177,14 +183,20 @@ def test_ops_user_browses_dead_letters_and_taps_the_exchange(loaded):
     intake = definitions.bus("intake")
     with intake.connect() as connection:
         intake.declare(connection, BINDINGS["intake"])
-        connection.Producer().publish(b'{"id": "dead-1"}', exchange="",
-                                      routing_key="intake.events.dead", delivery_mode=2)
+        connection.Producer().publish(
+            b'{"id": "dead-1"}', exchange="", routing_key="intake.events.dead", delivery_mode=2
+        )
     as_ops = Bus(definitions.settings("intake", definitions.url(ops)))
     letters = list(deadletters.browse(as_ops))
     assert any(letter["event_id"] == "dead-1" for letter in letters)
     with as_ops.connect() as connection:
-        tap = Queue(exchange=Exchange("community.events", type="topic", durable=True),
-                    routing_key="#", exclusive=True, auto_delete=True, durable=False)
+        tap = Queue(
+            exchange=Exchange("community.events", type="topic", durable=True),
+            routing_key="#",
+            exclusive=True,
+            auto_delete=True,
+            durable=False,
+        )
         tap(connection.channel()).declare()
     with pytest.raises(amqp.exceptions.AccessRefused):
         as_ops.publish_raw(b"{}", routing_key="intake.ticket.completed", message_id="x")
@@ -197,8 +209,10 @@ def test_users_of_the_checked_in_template_cannot_log_in():
         testing.unavailable("rabbitmqctl, needed to import definitions, is not installed")
     definitions = LoadedDefinitions("nopw", quorum=False, with_passwords=False)
     try:
-        with pytest.raises(Exception) as refused, Connection(
-                definitions.url(f"{definitions.prefix}intake"), connect_timeout=5) as connection:
+        with (
+            pytest.raises(Exception) as refused,
+            Connection(definitions.url(f"{definitions.prefix}intake"), connect_timeout=5) as connection,
+        ):
             connection.ensure_connection(max_retries=1)
         assert "ACCESS_REFUSED" in str(refused.value) or "403" in str(refused.value), refused.value
     finally:

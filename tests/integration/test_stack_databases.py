@@ -35,9 +35,11 @@ def scalar(url: str, *statements: str, **params):
 
 
 def as_role(role: str, database: str) -> str:
-    return str(databases.admin_url(testing.postgres_admin_url()).set(
-        username=role, password="unused-with-trust-auth", database=database
-    ).render_as_string(hide_password=False))
+    return str(
+        databases.admin_url(testing.postgres_admin_url())
+        .set(username=role, password="unused-with-trust-auth", database=database)
+        .render_as_string(hide_password=False)
+    )
 
 
 @pytest.fixture
@@ -53,11 +55,14 @@ def assert_isolated(prefix: str) -> None:
     admin = testing.postgres_admin_url()
     for service in SERVICES:
         name = f"{prefix}{service}"
-        assert scalar(admin, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :n",
-                      n=name) == name
+        assert (
+            scalar(admin, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :n", n=name)
+            == name
+        )
         assert scalar(as_role(name, name), "SELECT current_database()") == name
-        assert scalar(as_role(name, name), "CREATE TABLE probe (id int)",
-                      "SELECT count(*) + 1 FROM probe") == 1
+        assert (
+            scalar(as_role(name, name), "CREATE TABLE probe (id int)", "SELECT count(*) + 1 FROM probe") == 1
+        )
         for other in (s for s in SERVICES if s != service):
             with pytest.raises(sqlalchemy.exc.OperationalError, match="permission denied"):
                 scalar(as_role(name, f"{prefix}{other}"), "SELECT 1")
@@ -67,13 +72,19 @@ def test_init_script_makes_one_isolated_database_per_service_and_can_run_again(p
     if not shutil.which("psql"):
         pytest.fail("psql is needed to run the init script")
     admin = urlsplit(testing.postgres_admin_url())
-    env = {**os.environ, "PGHOST": admin.hostname or "127.0.0.1", "PGPORT": str(admin.port or 5432),
-           "POSTGRES_USER": admin.username or "postgres", "POSTGRES_DB": "postgres",
-           "COMMUNITY_DB_PREFIX": prefix,
-           **{f"{s.upper()}_DB_PASSWORD": f"it's-{s}-{uuid.uuid4().hex}" for s in SERVICES}}
+    env = {
+        **os.environ,
+        "PGHOST": admin.hostname or "127.0.0.1",
+        "PGPORT": str(admin.port or 5432),
+        "POSTGRES_USER": admin.username or "postgres",
+        "POSTGRES_DB": "postgres",
+        "COMMUNITY_DB_PREFIX": prefix,
+        **{f"{s.upper()}_DB_PASSWORD": f"it's-{s}-{uuid.uuid4().hex}" for s in SERVICES},
+    }
     for _ in range(2):
-        result = subprocess.run(["sh", str(INIT_SCRIPT)], env=env, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            ["sh", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 0, result.stderr
     assert result.stdout.count("ready") == len(SERVICES)
     assert_isolated(prefix)
@@ -81,8 +92,13 @@ def test_init_script_makes_one_isolated_database_per_service_and_can_run_again(p
 
 def test_init_script_refuses_to_run_without_a_password(prefix):
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DB_PASSWORD")}
-    result = subprocess.run(["sh", str(INIT_SCRIPT)], env={**env, "COMMUNITY_DB_PREFIX": prefix},
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["sh", str(INIT_SCRIPT)],
+        env={**env, "COMMUNITY_DB_PREFIX": prefix},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "set INTAKE_DB_PASSWORD" in result.stderr
 

@@ -81,9 +81,7 @@ class ProviderStatus(MethodView):
     @blp.response(200, schemas.ProviderSchema)
     def post(self, data: dict[str, Any], provider_id: uuid.UUID) -> dict[str, Any]:
         """Suspend, reinstate or bar a provider, saying why."""
-        provider = catalogue.change_provider_status(
-            uow(), current_principal(), str(provider_id), data
-        )
+        provider = catalogue.change_provider_status(uow(), current_principal(), str(provider_id), data)
         return views.provider(uow(), current_principal(), provider)
 
 

@@ -90,9 +90,7 @@ class Signatures(MethodView):
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Sign for your party the revision you read (If-Match); the third signature activates."""
         return _respond(
-            contracts.sign(
-                uow(), current_principal(), str(contract_id), data["party"], _precondition
-            )
+            contracts.sign(uow(), current_principal(), str(contract_id), data["party"], _precondition)
         )
 
 
@@ -133,7 +131,5 @@ class Termination(MethodView):
     def post(self, data: dict[str, Any], contract_id: uuid.UUID) -> dict[str, Any]:
         """Terminate the contract (subdistrict or committee), saying why; If-Match required."""
         return _respond(
-            amendments.terminate(
-                uow(), current_principal(), str(contract_id), data["reason"], _precondition
-            )
+            amendments.terminate(uow(), current_principal(), str(contract_id), data["reason"], _precondition)
         )

@@ -44,13 +44,9 @@ class MilestonePayments(MethodView):
     @transactional(idempotency="required")
     @blp.arguments(schemas.PaymentCreateSchema)
     @blp.response(201, schemas.PaymentSchema)
-    def post(
-        self, data: dict[str, Any], contract_id: uuid.UUID, milestone_id: uuid.UUID
-    ) -> dict[str, Any]:
+    def post(self, data: dict[str, Any], contract_id: uuid.UUID, milestone_id: uuid.UUID) -> dict[str, Any]:
         """The residents' committee pays the provider for a milestone (Idempotency-Key)."""
-        payment = payments.pay(
-            uow(), current_principal(), str(contract_id), str(milestone_id), data
-        )
+        payment = payments.pay(uow(), current_principal(), str(contract_id), str(milestone_id), data)
         return views.payment(current_principal(), payment)
 
 

@@ -46,13 +46,9 @@ class Releases(MethodView):
     @blp.doc(responses={"200": {"description": "An OCDS 1.1 release package"}})
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """A release package of the purchases (filter by community and `since` a date-time)."""
-        rows = paginate(
-            queries.releases(args.get("community"), args.get("since")), pagination_parameters
-        )
+        rows = paginate(queries.releases(args.get("community"), args.get("since")), pagination_parameters)
         if not rows:
-            raise NotFound(
-                "No release matches (an OCDS package holds at least one).", type="no-releases"
-            )
+            raise NotFound("No release matches (an OCDS package holds at least one).", type="no-releases")
         return _json(ocds_export.release_package(ocid_prefix(), rows, request.url))
 
 

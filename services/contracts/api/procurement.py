@@ -112,9 +112,9 @@ class Bids(MethodView):
         tender = get(uow(), Tender, tender_id, what="tender")
         bids = procurement.bids_of(uow(), tender.id)
         own = str(principal.claims.get("provider_id", ""))
-        officials = principal.has_role(
-            "committee_member", "subdistrict_officer"
-        ) and may_read_community(principal, tender.community)
+        officials = principal.has_role("committee_member", "subdistrict_officer") and may_read_community(
+            principal, tender.community
+        )
         if officials and tender.closed_at is not None:
             return bids
         if "provider_signatory" in principal.roles and own:

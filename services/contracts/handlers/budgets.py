@@ -84,9 +84,7 @@ def allocate_to_line(
             "(POST /contracts/{id}/allocations).",
             transition="allocate quota",
         )
-    return allocate(
-        uow, actor, budget, line, data["amount_fen"], contract_id=None, memo=data.get("memo", "")
-    )
+    return allocate(uow, actor, budget, line, data["amount_fen"], contract_id=None, memo=data.get("memo", ""))
 
 
 def allocate(

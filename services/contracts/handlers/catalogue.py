@@ -27,9 +27,7 @@ def create_package(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) 
         )
     ).first()
     if exists is not None:
-        raise Conflict(
-            f"{community} already has a package {data['code']!r}.", type="duplicate-package"
-        )
+        raise Conflict(f"{community} already has a package {data['code']!r}.", type="duplicate-package")
     package = ServicePackage(
         community=community,
         code=data["code"],
@@ -52,9 +50,7 @@ def register_provider(uow: UnitOfWork, principal: Principal, data: dict[str, Any
     if problem:
         raise domain.InvalidTerms({"uscc": [f"Not a unified social credit code: {problem}."]})
     if uow.session.scalars(select(Provider).where(Provider.uscc == uscc)).first() is not None:
-        raise Conflict(
-            f"A provider with the code {uscc} is already registered.", type="duplicate-provider"
-        )
+        raise Conflict(f"A provider with the code {uscc} is already registered.", type="duplicate-provider")
     provider = Provider(
         name=data["name"],
         uscc=uscc,

@@ -50,9 +50,8 @@ def next_number(uow: UnitOfWork, prefix: str, width: int = 4) -> str:
     series = f"{prefix}-{local_today().year}"
     return f"{series}-{numbering.next_value(uow, series):0{width}d}"
 
-def get(
-    uow: UnitOfWork, model: type[T], ident: Any, *, lock: bool = False, what: str | None = None
-) -> T:
+
+def get(uow: UnitOfWork, model: type[T], ident: Any, *, lock: bool = False, what: str | None = None) -> T:
     """The row with primary key `ident` (row-locked for update if asked), or 404."""
     statement = select(model).where(model.id == str(ident))  # type: ignore[attr-defined]
     if lock:
@@ -114,9 +113,7 @@ def provider_signatory(principal: Principal, provider_id: str) -> Actor:
 
 def may_read_community(principal: Principal, community: str) -> bool:
     """Staff and residents of a community (and admins) may read its public records."""
-    return principal.is_admin or (
-        community in principal.communities and principal.has_role(*READER_ROLES)
-    )
+    return principal.is_admin or (community in principal.communities and principal.has_role(*READER_ROLES))
 
 
 def require_reader(principal: Principal, community: str, provider_id: str | None = None) -> None:

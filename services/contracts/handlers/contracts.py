@@ -76,9 +76,7 @@ def record_step(
 
 
 def milestones_of(uow: UnitOfWork, contract_id: str, lock: bool = False) -> list[Milestone]:
-    statement = (
-        select(Milestone).where(Milestone.contract_id == contract_id).order_by(Milestone.seq)
-    )
+    statement = select(Milestone).where(Milestone.contract_id == contract_id).order_by(Milestone.seq)
     return list(uow.session.scalars(statement.with_for_update() if lock else statement))
 
 
@@ -212,9 +210,7 @@ def sign(
     CONTRACT.check(contract.status, "sign_amendment" if amending else "sign")
     revision = contract.revision + 1 if amending else 0
     signed = uow.session.scalars(
-        select(Signature.party).where(
-            Signature.contract_id == contract.id, Signature.revision == revision
-        )
+        select(Signature.party).where(Signature.contract_id == contract.id, Signature.revision == revision)
     ).all()
     after, complete = domain.add_signature(signed, party)
     at = now()
@@ -300,9 +296,7 @@ def _activate(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
 def history(uow: UnitOfWork, contract_id: str) -> list[ContractStep]:
     return list(
         uow.session.scalars(
-            select(ContractStep)
-            .where(ContractStep.contract_id == contract_id)
-            .order_by(ContractStep.id)
+            select(ContractStep).where(ContractStep.contract_id == contract_id).order_by(ContractStep.id)
         )
     )
 
@@ -318,8 +312,6 @@ def signatures(uow: UnitOfWork, contract_id: str) -> list[Signature]:
 def amendments(uow: UnitOfWork, contract_id: str) -> list[Amendment]:
     return list(
         uow.session.scalars(
-            select(Amendment)
-            .where(Amendment.contract_id == contract_id)
-            .order_by(Amendment.revision)
+            select(Amendment).where(Amendment.contract_id == contract_id).order_by(Amendment.revision)
         )
     )

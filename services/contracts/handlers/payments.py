@@ -49,9 +49,7 @@ def allocate_to_contract(
     contract.allocated_fen += amount
     contract.version += 1
     uow.flush()
-    ocds_snapshot.record(
-        uow, get(uow, Tender, contract.tender_id), ["implementation"], entry.created_at
-    )
+    ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["implementation"], entry.created_at)
     return entry
 
 
@@ -105,9 +103,7 @@ def pay(
         memo=data.get("memo", ""),
     )
     uow.session.execute(
-        update(BudgetLine)
-        .where(BudgetLine.id == line.id)
-        .values(paid_fen=BudgetLine.paid_fen + amount)
+        update(BudgetLine).where(BudgetLine.id == line.id).values(paid_fen=BudgetLine.paid_fen + amount)
     )
     milestone.paid_fen += amount
     contract.paid_fen += amount
@@ -141,7 +137,5 @@ def pay(
         },
     )
     complete_if_settled(uow, contract, actor)
-    ocds_snapshot.record(
-        uow, get(uow, Tender, contract.tender_id), ["implementation"], payment.paid_at
-    )
+    ocds_snapshot.record(uow, get(uow, Tender, contract.tender_id), ["implementation"], payment.paid_at)
     return payment

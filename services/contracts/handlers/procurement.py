@@ -54,14 +54,10 @@ def create_tender(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
     """Draft a purchase from a community's budget line (by whoever buys in that mode)."""
     community = data["community"]
     budget = uow.session.scalars(
-        select(Budget).where(
-            Budget.community == community, Budget.fiscal_year == data["fiscal_year"]
-        )
+        select(Budget).where(Budget.community == community, Budget.fiscal_year == data["fiscal_year"])
     ).first()
     if budget is None:
-        raise domain.InvalidTerms(
-            {"fiscal_year": [f"{community} has no budget for {data['fiscal_year']}."]}
-        )
+        raise domain.InvalidTerms({"fiscal_year": [f"{community} has no budget for {data['fiscal_year']}."]})
     buyer = domain.buyer_of(budget.mode, data["funding_line"])
     actor = buyer_actor(principal, buyer, community)
     invited = [str(p) for p in data.get("invited_provider_ids", [])]
@@ -172,11 +168,7 @@ def publish(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tender:
     at = now()
     if tender.bid_deadline is not None and tender.bid_deadline <= at:
         raise domain.InvalidTerms(
-            {
-                "bid_deadline": [
-                    "The bid deadline has passed; return the tender to draft and set a new one."
-                ]
-            }
+            {"bid_deadline": ["The bid deadline has passed; return the tender to draft and set a new one."]}
         )
     _step(uow, tender, "publish", actor)
     tender.published_at = at
@@ -255,9 +247,7 @@ def close_bidding(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tend
     return tender
 
 
-def propose_award(
-    uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]
-) -> Tender:
+def propose_award(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]) -> Tender:
     """Score the bids and propose one for award; the committee then decides."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
     actor = buyer_actor(principal, tender.buyer, tender.community)
@@ -269,14 +259,10 @@ def propose_award(
     for item in data.get("scores", []):
         bid = bids.get(str(item["bid_id"]))
         if bid is None:
-            raise domain.InvalidTerms(
-                {"scores": [f"{item['bid_id']} is not a bid on this tender."]}
-            )
+            raise domain.InvalidTerms({"scores": [f"{item['bid_id']} is not a bid on this tender."]})
         bid.score = item["score"]
     catalogue.eligible_provider(uow, chosen.provider_id)
-    _check_available(
-        budgets.lines_of(uow, _budget_id(uow, tender))[tender.funding_line], chosen.amount_fen
-    )
+    _check_available(budgets.lines_of(uow, _budget_id(uow, tender))[tender.funding_line], chosen.amount_fen)
     _step(uow, tender, "propose_award", actor, data["reason"])
     tender.awarded_bid_id = chosen.id
     tender.award_reason = data["reason"]
@@ -314,8 +300,4 @@ def steps(uow: UnitOfWork, tender_id: str) -> list[TenderStep]:
 
 
 def bids_of(uow: UnitOfWork, tender_id: str) -> list[Bid]:
-    return list(
-        uow.session.scalars(
-            select(Bid).where(Bid.tender_id == tender_id).order_by(Bid.submitted_at)
-        )
-    )
+    return list(uow.session.scalars(select(Bid).where(Bid.tender_id == tender_id).order_by(Bid.submitted_at)))

@@ -31,9 +31,7 @@ def readable_community(principal: Principal, community: str | None) -> str | Non
     return community
 
 
-def _scoped(
-    statement: Select[Any], column: Any, principal: Principal, community: str | None
-) -> Select[Any]:
+def _scoped(statement: Select[Any], column: Any, principal: Principal, community: str | None) -> Select[Any]:
     if community is not None:
         return statement.where(column == community)
     if principal.is_admin:
@@ -123,10 +121,7 @@ def accounts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
 def entries(account_id: str) -> Select[Any]:
     return (
         select(LedgerEntry)
-        .where(
-            (LedgerEntry.debit_account_id == account_id)
-            | (LedgerEntry.credit_account_id == account_id)
-        )
+        .where((LedgerEntry.debit_account_id == account_id) | (LedgerEntry.credit_account_id == account_id))
         .order_by(LedgerEntry.id.desc())
     )
 

@@ -93,8 +93,12 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
         log.info("evaluation round %s names an unknown contract", data.get("round_id"))
         return
     if contract.status not in ("active", "amending"):  # unsigned or cancelled: nothing is owed
-        log.info("evaluation round %s names contract %s, which is %s", data.get("round_id"),
-                 contract.id, contract.status)
+        log.info(
+            "evaluation round %s names contract %s, which is %s",
+            data.get("round_id"),
+            contract.id,
+            contract.status,
+        )
         return
     milestone = uow.session.scalars(
         select(Milestone)
@@ -178,9 +182,7 @@ def cancel_open_milestones(uow: UnitOfWork, contract: Contract, at: datetime) ->
 def payable_ceiling(uow: UnitOfWork, contract: Contract) -> int:
     """The most this contract can still be paid in total (paid + payable + still open)."""
     total = 0
-    for milestone in uow.session.scalars(
-        select(Milestone).where(Milestone.contract_id == contract.id)
-    ):
+    for milestone in uow.session.scalars(select(Milestone).where(Milestone.contract_id == contract.id)):
         if milestone.status == "cancelled":
             continue
         total += milestone.amount_fen - milestone.withheld_fen
@@ -224,9 +226,7 @@ def return_excess_allocation(uow: UnitOfWork, contract: Contract, actor: Actor) 
 def complete_if_settled(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
     if contract.status != "active":
         return
-    statuses = uow.session.scalars(
-        select(Milestone.status).where(Milestone.contract_id == contract.id)
-    ).all()
+    statuses = uow.session.scalars(select(Milestone.status).where(Milestone.contract_id == contract.id)).all()
     if statuses and all(s in SETTLED for s in statuses):
         from .contracts import record_step
 

@@ -19,9 +19,7 @@ def check_period(start: date, end: date) -> None:
         raise InvalidTerms({"period_end": ["A purchase contract runs three years at most."]})
 
 
-def build_milestones(
-    items: list[dict[str, Any]], value_fen: int, start: date, end: date
-) -> list[Milestone]:
+def build_milestones(items: list[dict[str, Any]], value_fen: int, start: date, end: date) -> list[Milestone]:
     """Milestones with exact amounts: shares floored, the remainder on the last one."""
     errors: dict[str, list[str]] = {}
     years: set[int] = set()
@@ -39,9 +37,7 @@ def build_milestones(
             errors[where] = ["A scheduled milestone falls due within the contract period."]
         elif kind == "evaluation":
             if not start <= due <= end + EVALUATION_GRACE:
-                errors[where] = [
-                    "An evaluation milestone falls due within a year after the period."
-                ]
+                errors[where] = ["An evaluation milestone falls due within a year after the period."]
             year = item.get("evaluation_year") or end.year
             if year in years:
                 errors[where] = [f"Two evaluation milestones for the year {year}."]
@@ -71,8 +67,4 @@ def build_milestones(
 
 def deliverables_of(packages: list[ServicePackage]) -> list[dict[str, Any]]:
     """The packages' deliverables as agreed (a copy: later catalogue edits do not change it)."""
-    return [
-        {"package_code": p.code, "package_name": p.name, **d}
-        for p in packages
-        for d in p.deliverables
-    ]
+    return [{"package_code": p.code, "package_name": p.name, **d} for p in packages for d in p.deliverables]

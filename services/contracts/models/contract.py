@@ -31,9 +31,7 @@ class Contract(Base):
         Index("ix_contracts_provider", "provider_id"),
         CheckConstraint("withheld_fen >= 0 AND withheld_fen <= value_fen", name="withheld"),
         CheckConstraint("paid_fen >= 0 AND paid_fen <= value_fen - withheld_fen", name="paid"),
-        CheckConstraint(
-            "allocated_fen >= 0 AND allocated_fen <= value_fen - withheld_fen", name="allocated"
-        ),
+        CheckConstraint("allocated_fen >= 0 AND allocated_fen <= value_fen - withheld_fen", name="allocated"),
         CheckConstraint("NOT earmarked OR paid_fen <= allocated_fen", name="earmark"),
     )
 

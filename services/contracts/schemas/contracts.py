@@ -51,8 +51,7 @@ class ContractCreateSchema(Schema):
         strict=True,
         validate=v.Range(0, 10_000),
         metadata={
-            "description": "Share of the evaluation milestone withheld on grade fail "
-            "(default 10000: all)"
+            "description": "Share of the evaluation milestone withheld on grade fail (default 10000: all)"
         },
     )
 
@@ -61,9 +60,7 @@ class ContractEditSchema(Schema):
     title = ma.fields.String(validate=v.Length(min=2, max=200))
     period_start = ma.fields.Date()
     period_end = ma.fields.Date()
-    milestones = ma.fields.List(
-        ma.fields.Nested(MilestoneInSchema), validate=v.Length(min=1, max=12)
-    )
+    milestones = ma.fields.List(ma.fields.Nested(MilestoneInSchema), validate=v.Length(min=1, max=12))
     fail_withhold_bp = ma.fields.Integer(strict=True, validate=v.Range(0, 10_000))
     reason = ma.fields.String(validate=v.Length(max=2000))
 
@@ -129,9 +126,7 @@ class ContractQuerySchema(Schema):
 
 
 class SignatureCreateSchema(Schema):
-    party = ma.fields.String(
-        required=True, validate=v.OneOf(("subdistrict", "committee", "provider"))
-    )
+    party = ma.fields.String(required=True, validate=v.OneOf(("subdistrict", "committee", "provider")))
 
 
 class AmendmentCreateSchema(Schema):

@@ -24,9 +24,7 @@ class BudgetCreateSchema(Schema):
             "fixed quota 定額預算 (committee_budget)"
         },
     )
-    autonomy_fund_fen = fen(
-        required=True, metadata={"description": "Community autonomy fund 社區自治基金"}
-    )
+    autonomy_fund_fen = fen(required=True, metadata={"description": "Community autonomy fund 社區自治基金"})
 
 
 class BudgetLineSchema(Schema):

@@ -26,9 +26,7 @@ STATUSES = (
 class TenderCreateSchema(Schema):
     community = Community(required=True)
     fiscal_year = ma.fields.Integer(required=True, strict=True, validate=v.Range(2011, 2100))
-    funding_line = ma.fields.String(
-        load_default="services", validate=v.OneOf(FUNDING_LINES)
-    )
+    funding_line = ma.fields.String(load_default="services", validate=v.OneOf(FUNDING_LINES))
     title = ma.fields.String(required=True, validate=v.Length(min=2, max=200))
     description = ma.fields.String(validate=v.Length(max=2000))
     method = ma.fields.String(required=True, validate=v.OneOf(METHODS))
@@ -66,9 +64,7 @@ class TenderSchema(TenderCreateSchema):
     awarded_at = ma.fields.DateTime(dump_only=True)
     award_value_fen = ma.fields.Integer(
         dump_only=True,
-        metadata={
-            "description": "The awarded bid's amount (public once the committee approved the award)"
-        },
+        metadata={"description": "The awarded bid's amount (public once the committee approved the award)"},
     )
     awarded_provider_id = ma.fields.String(dump_only=True)
     steps = ma.fields.List(ma.fields.Nested(StepSchema), dump_only=True)

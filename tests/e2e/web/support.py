@@ -34,8 +34,9 @@ class Platform:
 
     def mint(self, sub: str, roles: list[str], communities: list[str], name: str, **claims: str) -> str:
         """A token signed with the platform's own key (for people the demo list lacks)."""
-        return auth.issue_token(self.settings, sub=sub, roles=roles, communities=communities, name=name,
-                                **claims)
+        return auth.issue_token(
+            self.settings, sub=sub, roles=roles, communities=communities, name=name, **claims
+        )
 
     def api(self, token: str | None) -> Api:
         return Api(self.url, token)
@@ -48,8 +49,14 @@ class Api:
         self.url = url
         self.token = token
 
-    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
-             expect: int | tuple[int, ...] = (200, 201)) -> tuple[Any, dict[str, str]]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        expect: int | tuple[int, ...] = (200, 201),
+    ) -> tuple[Any, dict[str, str]]:
         sent = {"Accept": "application/json", **(headers or {})}
         if self.token:
             sent["Authorization"] = f"Bearer {self.token}"

@@ -12,8 +12,13 @@ WEB = ROOT / "gateway" / "web"
 STATIC = ROOT / "gateway" / "static" / "web"
 SCRIPTS = sorted(STATIC.rglob("*.js"))
 # sessionStorage/localStorage keys look like dictionary keys but are not UI strings.
-STORAGE_KEYS = {"community.token", "community.current", "community.lang", "community.oidc.pending",
-                "community.oidc.logout"}
+STORAGE_KEYS = {
+    "community.token",
+    "community.current",
+    "community.lang",
+    "community.oidc.pending",
+    "community.oidc.logout",
+}
 LITERAL = re.compile(r"'([a-z][a-z0-9_]*(?:\.[a-zA-Z0-9_-]+)+)'")
 TEMPLATE = re.compile(r"\b(?:t|label|tIn|both)\((?:\w+, )?`([a-z][\w.-]*?)\$\{")
 

@@ -15,9 +15,15 @@ def test_a_served_ticket_becomes_a_case_worked_to_closed_and_rated(platform, des
     page = desktop
     setup = scenarios.desk(platform)
     resident = platform.api(platform.token("resident"))
-    ticket = resident.post("/intake/tickets", {
-        "community": "huaguoshan", "business_type": setup["type"]["code"], "channel": "portal",
-        "attributes": {"place": "花果山 9 栋 303", "tenure": "rent"}})
+    ticket = resident.post(
+        "/intake/tickets",
+        {
+            "community": "huaguoshan",
+            "business_type": setup["type"]["code"],
+            "channel": "portal",
+            "attributes": {"place": "花果山 9 栋 303", "tenure": "rent"},
+        },
+    )
 
     sign_in_as_demo(page, f"{platform.url}/console/desk", "window_clerk")
     page.get_by_label("我的窗口").select_option(setup["window"]["id"])
@@ -75,5 +81,6 @@ def test_a_served_ticket_becomes_a_case_worked_to_closed_and_rated(platform, des
     expect(phone.get_by_text("您已评价：4 分。")).to_be_visible()
     screenshot(phone, output_dir, "4-case-rated")
     case_id = phone.url.rsplit("/", 1)[1]
-    assert [(f["target_kind"], f["score"]) for f in resident.get("/intake/feedback")
-            if f["target_id"] == case_id] == [("case", 4)]
+    assert [
+        (f["target_kind"], f["score"]) for f in resident.get("/intake/feedback") if f["target_id"] == case_id
+    ] == [("case", 4)]

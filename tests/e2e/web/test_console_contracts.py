@@ -34,8 +34,11 @@ def test_three_parties_sign_a_contract(platform, desktop, output_dir):
     sign_out(page)
 
     url = f"{platform.url}/console/contracts/{contract_id}"
-    for party, how in (("subdistrict", "subdistrict_officer"), ("committee", "committee_member"),
-                       ("provider", story["signatory"])):
+    for party, how in (
+        ("subdistrict", "subdistrict_officer"),
+        ("committee", "committee_member"),
+        ("provider", story["signatory"]),
+    ):
         if how == story["signatory"]:
             sign_in_with_token(page, url, how)
         else:

@@ -60,8 +60,9 @@ def test_committee_submits_scores_and_the_result_chart_appears(platform, desktop
     screenshot(phone, output_dir, "4-resident-result")
 
 
-def test_scheme_editor_checks_the_committee_rule_live_and_shows_the_services_answer(platform, desktop,
-                                                                                  output_dir):
+def test_scheme_editor_checks_the_committee_rule_live_and_shows_the_services_answer(
+    platform, desktop, output_dir
+):
     page = desktop
     sign_in_as_demo(page, f"{platform.url}/console/evaluation/schemes/new", "committee_member")
     expect(page.locator("h1")).to_have_text("新建评估方案")
@@ -93,7 +94,8 @@ def test_scheme_editor_checks_the_committee_rule_live_and_shows_the_services_ans
     parties = page.locator('fieldset.parties[data-field="parties"] > .field-error')
     expect(parties).to_contain_text("at least 0.5 (got 0.4)")
     expect(page.locator(".form-problem [role=alert]")).to_have_attribute(
-        "data-problem", "urn:community:problem:committee-weight-at-least-half")
+        "data-problem", "urn:community:problem:committee-weight-at-least-half"
+    )
     screenshot(page, output_dir, "2-refused")
 
     page.get_by_label("居委会权重").fill("0.5")

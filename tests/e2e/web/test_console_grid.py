@@ -14,8 +14,16 @@ def test_grid_worker_resolves_a_case(platform, desktop, output_dir):
     ring = cell["boundary"]["coordinates"][0]
     lon, lat = (ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2
     resident = platform.api(platform.token("resident"))
-    case = resident.post("/grid/cases", {"community": "huaguoshan", "category": "hazard_fire",
-                                         "description": "消防通道被电动车堵塞。", "lon": lon, "lat": lat})
+    case = resident.post(
+        "/grid/cases",
+        {
+            "community": "huaguoshan",
+            "category": "hazard_fire",
+            "description": "消防通道被电动车堵塞。",
+            "lon": lon,
+            "lat": lat,
+        },
+    )
 
     sign_in_as_demo(page, f"{platform.url}/console/grid?cell_code={cell['code']}", "grid_worker")
     expect(page.locator("h1")).to_have_text("网格事件")
@@ -55,10 +63,20 @@ def test_overdue_cases_are_highlighted_on_the_map_and_in_the_list(platform, desk
     ring = cell["boundary"]["coordinates"][0]
     staff = platform.api(platform.token("window_clerk"))
     reports = (("hazard_gas", "critical", 0.0008), ("environment", "low", 0.002))
-    cases = [staff.post("/grid/cases", {"community": "huaguoshan", "category": category, "severity": severity,
-                                        "description": "巡查发现的问题（测试）", "lon": ring[0][0] + dx,
-                                        "lat": ring[0][1] + 0.001})
-             for category, severity, dx in reports]
+    cases = [
+        staff.post(
+            "/grid/cases",
+            {
+                "community": "huaguoshan",
+                "category": category,
+                "severity": severity,
+                "description": "巡查发现的问题（测试）",
+                "lon": ring[0][0] + dx,
+                "lat": ring[0][1] + 0.001,
+            },
+        )
+        for category, severity, dx in reports
+    ]
     overdue = cases[0]["number"]
 
     def mark_overdue(route):

@@ -110,8 +110,11 @@ def test_resident_reports_a_hazard_at_a_point_on_the_map(platform, phone, output
     expect(notice).to_contain_text("已收到您的上报")
     number = re.search(r"GC-\d{4}-\d{6}", notice.inner_text()).group(0)
     reported = resident.get(f"/grid/cases/{number}")
-    assert (reported["category"], reported["cell_code"], reported["mine"]) == \
-        ("hazard_electrical", cell["code"], True)
+    assert (reported["category"], reported["cell_code"], reported["mine"]) == (
+        "hazard_electrical",
+        cell["code"],
+        True,
+    )
     assert reported["severity"] == "critical"  # urgent raises the category's default (high) one step
     screenshot(page, output_dir, "2-reported")
 

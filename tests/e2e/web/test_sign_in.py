@@ -36,14 +36,19 @@ class FakeProvider:
         request = Request(environ)
         cors = {"Access-Control-Allow-Origin": "*"}
         if request.path == "/.well-known/openid-configuration":
-            body = {"issuer": self.url, "authorization_endpoint": f"{self.url}/authorize",
-                    "token_endpoint": f"{self.url}/token", "end_session_endpoint": f"{self.url}/logout"}
+            body = {
+                "issuer": self.url,
+                "authorization_endpoint": f"{self.url}/authorize",
+                "token_endpoint": f"{self.url}/token",
+                "end_session_endpoint": f"{self.url}/logout",
+            }
             return _json(body, 200, cors)(environ, start_response)
         if request.path == "/authorize":
             code = f"code-{len(self.codes) + 1}"
             self.codes[code] = dict(request.args)
             target = f"{request.args['redirect_uri']}?" + urllib.parse.urlencode(
-                {"code": code, "state": request.args["state"]})
+                {"code": code, "state": request.args["state"]}
+            )
             return Response(status=302, headers={"Location": target})(environ, start_response)
         if request.path == "/token" and request.method == "POST":
             form = dict(request.form)
@@ -51,11 +56,17 @@ class FakeProvider:
             asked = self.codes.pop(form.get("code"), None)
             digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
             challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-            if asked is None or asked["code_challenge"] != challenge \
-                    or asked["redirect_uri"] != form["redirect_uri"]:
+            if (
+                asked is None
+                or asked["code_challenge"] != challenge
+                or asked["redirect_uri"] != form["redirect_uri"]
+            ):
                 return _json({"error": "invalid_grant"}, 400, cors)(environ, start_response)
-            body = {"access_token": self.access_token_for(asked["nonce"]), "token_type": "Bearer",
-                    "expires_in": 3600}
+            body = {
+                "access_token": self.access_token_for(asked["nonce"]),
+                "token_type": "Bearer",
+                "expires_in": 3600,
+            }
             return _json(body, 200, cors)(environ, start_response)
         return Response("not found", status=404)(environ, start_response)
 
@@ -73,8 +84,9 @@ def serving(app):
 
 
 def _gateway(platform, **config):
-    return create_app(upstreams=platform.built.apps, config={
-        "data_dir": platform.built.data_dir, "amqp_url": "", **config})
+    return create_app(
+        upstreams=platform.built.apps, config={"data_dir": platform.built.data_dir, "amqp_url": "", **config}
+    )
 
 
 def test_staff_sign_in_with_openid_connect_and_pkce(platform, desktop, output_dir):

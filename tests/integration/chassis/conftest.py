@@ -10,8 +10,14 @@ def toy_runtime(postgres_databases, amqp_url, bus_namespace, tmp_path, key_dir):
     made = []
 
     def make(amqp=None, database_url=None, **config):
-        runtime = toy.make_runtime(database_url or postgres_databases.empty("toy"), amqp or amqp_url,
-                                   bus_namespace, tmp_path, key_settings(key_dir), **config)
+        runtime = toy.make_runtime(
+            database_url or postgres_databases.empty("toy"),
+            amqp or amqp_url,
+            bus_namespace,
+            tmp_path,
+            key_settings(key_dir),
+            **config,
+        )
         made.append(runtime)
         return runtime
 

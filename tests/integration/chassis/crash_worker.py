@@ -19,8 +19,9 @@ def crash_after_commit(uow, event):
 crash_after_commit.inbox_name = "record_effect"
 
 if __name__ == "__main__":
-    runtime = toy.make_runtime(os.environ["TOY_DB"], os.environ["TOY_AMQP"], os.environ["TOY_NS"],
-                               Path(os.environ["TOY_DATA"]), {})
+    runtime = toy.make_runtime(
+        os.environ["TOY_DB"], os.environ["TOY_AMQP"], os.environ["TOY_NS"], Path(os.environ["TOY_DATA"]), {}
+    )
     worker = Worker(runtime, handlers={"toy.note.added": [crash_after_commit]})
     worker.start()
     time.sleep(30)

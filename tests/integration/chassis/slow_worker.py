@@ -20,6 +20,7 @@ def slow_effect(uow, event):
 slow_effect.inbox_name = "record_effect"
 
 if __name__ == "__main__":
-    runtime = toy.make_runtime(os.environ["TOY_DB"], os.environ["TOY_AMQP"], os.environ["TOY_NS"],
-                               Path(os.environ["TOY_DATA"]), {})
+    runtime = toy.make_runtime(
+        os.environ["TOY_DB"], os.environ["TOY_AMQP"], os.environ["TOY_NS"], Path(os.environ["TOY_DATA"]), {}
+    )
     Worker(runtime, handlers={"toy.note.added": [slow_effect]}).run_forever()

@@ -18,20 +18,36 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _env(runtime, **extra):
-    return {**os.environ, "AMQP_URL": runtime.settings.amqp_url,
-            "EVENT_BUS_NAMESPACE": runtime.settings.bus_namespace, "PYTHONUNBUFFERED": "1", **extra}
+    return {
+        **os.environ,
+        "AMQP_URL": runtime.settings.amqp_url,
+        "EVENT_BUS_NAMESPACE": runtime.settings.bus_namespace,
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
 def _cli(runtime, *args):
-    return subprocess.run([sys.executable, "-m", "services.chassis.cli", *args], cwd=ROOT,
-                          env=_env(runtime), capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "services.chassis.cli", *args],
+        cwd=ROOT,
+        env=_env(runtime),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_events_tail_prints_each_event_as_one_json_line(toy_runtime):
     runtime = toy_runtime()
-    tail = subprocess.Popen([sys.executable, "-m", "services.chassis.cli", "events", "tail",
-                             "toy.note.*", "--count", "2"], cwd=ROOT, env=_env(runtime),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tail = subprocess.Popen(
+        [sys.executable, "-m", "services.chassis.cli", "events", "tail", "toy.note.*", "--count", "2"],
+        cwd=ROOT,
+        env=_env(runtime),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     worker = Worker(runtime)
     worker.start()
     try:
@@ -49,17 +65,30 @@ def test_dlq_list_and_replay_from_the_command_line(toy_runtime):
     runtime = toy_runtime()
     namespace = runtime.settings.bus_namespace
     dead, main_queue = f"{namespace}.intake.events.dead", f"{namespace}.intake.events"
-    body = events.encode({"specversion": "1.0", "id": "11111111-1111-4111-8111-111111111111",
-                          "source": "/services/grid", "type": "grid.case.resolved.v1", "data": {}})
+    body = events.encode(
+        {
+            "specversion": "1.0",
+            "id": "11111111-1111-4111-8111-111111111111",
+            "source": "/services/grid",
+            "type": "grid.case.resolved.v1",
+            "data": {},
+        }
+    )
     with Connection(runtime.settings.amqp_url) as connection:
         channel = connection.channel()
         channel.queue_declare(dead, durable=True, auto_delete=False)
         channel.queue_declare(main_queue, durable=True, auto_delete=False)
         connection.Producer(channel).publish(
-            body, exchange="", routing_key=dead, headers={"x-error": "KeyError: 'case_id'",
-                                                          "x-attempts": 4,
-                                                          "x-original-routing-key": "grid.case.resolved",
-                                                          "x-death-reason": "handler-failed"})
+            body,
+            exchange="",
+            routing_key=dead,
+            headers={
+                "x-error": "KeyError: 'case_id'",
+                "x-attempts": 4,
+                "x-original-routing-key": "grid.case.resolved",
+                "x-death-reason": "handler-failed",
+            },
+        )
     listed = _cli(runtime, "dlq", "list", "intake")
     assert listed.returncode == 0, listed.stderr
     letter = json.loads(listed.stdout.strip())
@@ -80,16 +109,20 @@ def test_dlq_list_and_replay_from_the_command_line(toy_runtime):
 def test_department_example_with_pika_receives_events(toy_runtime):
     runtime = toy_runtime()
     queue = f"{runtime.settings.bus_namespace}.department.test"
-    env = _env(runtime, EVENT_EXCHANGE=runtime.settings.exchange_name, DEPARTMENT_QUEUE=queue,
-               LIMIT="1")
-    subscriber = subprocess.Popen([sys.executable, str(ROOT / "docs/examples/department_subscriber.py"),
-                                   "toy.note.*"], env=env, stdout=subprocess.PIPE, text=True)
+    env = _env(runtime, EVENT_EXCHANGE=runtime.settings.exchange_name, DEPARTMENT_QUEUE=queue, LIMIT="1")
+    subscriber = subprocess.Popen(
+        [sys.executable, str(ROOT / "docs/examples/department_subscriber.py"), "toy.note.*"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     worker = Worker(runtime)
     worker.start()
     try:
         with Connection(runtime.settings.amqp_url) as connection:
             Exchange(runtime.settings.exchange_name, type="topic", durable=True)(
-                connection.channel()).declare()
+                connection.channel()
+            ).declare()
             wait_for(lambda: _queue_bound(connection, queue), timeout=20, message="pika's queue")
         note = toy.add_note(runtime, "for the department")
         out, _ = subscriber.communicate(timeout=30)

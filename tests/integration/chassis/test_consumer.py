@@ -35,15 +35,26 @@ def _publish(runtime, body, routing_key="toy.note.added"):
     with Connection(runtime.settings.amqp_url) as connection:
         producer = connection.Producer()
         exchange = Exchange(runtime.settings.exchange_name, type="topic", durable=True)
-        producer.publish(body, exchange=exchange, routing_key=routing_key, declare=[exchange],
-                         content_type=events.CONTENT_TYPE, content_encoding="utf-8", retry=False)
+        producer.publish(
+            body,
+            exchange=exchange,
+            routing_key=routing_key,
+            declare=[exchange],
+            content_type=events.CONTENT_TYPE,
+            content_encoding="utf-8",
+            retry=False,
+        )
 
 
 def test_consumer_killed_after_commit_before_ack_does_not_apply_twice(toy_runtime, tmp_path):
     runtime = toy_runtime()
-    env = {**os.environ, "TOY_DB": runtime.settings.database_url,
-           "TOY_AMQP": runtime.settings.amqp_url, "TOY_NS": runtime.settings.bus_namespace,
-           "TOY_DATA": str(tmp_path)}
+    env = {
+        **os.environ,
+        "TOY_DB": runtime.settings.database_url,
+        "TOY_AMQP": runtime.settings.amqp_url,
+        "TOY_NS": runtime.settings.bus_namespace,
+        "TOY_DATA": str(tmp_path),
+    }
     crashing = subprocess.Popen([sys.executable, str(CRASH_WORKER)], env=env)
     try:
         wait_for(lambda: _queue_exists(runtime), timeout=20, message="the worker's queue")
@@ -105,20 +116,23 @@ def test_failing_handler_is_dead_lettered_then_replayed_once_and_poison_never_bl
             b"this is not json",
             events.encode({k: v for k, v in fragile.items() if k != "id"}),
             events.encode(dict(fragile, specversion="0.3", id="00000000-0000-4000-8000-00000000000a")),
-            events.encode(dict(fragile, type="toy.note.vanished.v1",
-                               id="00000000-0000-4000-8000-00000000000b")),
+            events.encode(
+                dict(fragile, type="toy.note.vanished.v1", id="00000000-0000-4000-8000-00000000000b")
+            ),
         ]
         for body in poison:
             _publish(runtime, body)
         _publish(runtime, events.encode(dict(good, data={"note_id": fragile["subject"], "title": "fine"})))
         wait_for(lambda: _effects(runtime) == 1, message="the good message after the poison")
         wait_for(lambda: worker.consumer.dead_lettered >= 5, message="the poison in the DLQ")
-        reasons = sorted((entry["reason"], entry["error"].split(":")[0])
-                         for entry in deadletters.browse(bus))
+        reasons = sorted((entry["reason"], entry["error"].split(":")[0]) for entry in deadletters.browse(bus))
         assert [r for r, _ in reasons].count("malformed") == 4
         assert {e for r, e in reasons if r == "malformed"} == {
-            "body is not JSON", "missing or empty attribute 'id'", "unsupported specversion '0.3'",
-            "no handler for event type 'toy.note.vanished.v1'"}
+            "body is not JSON",
+            "missing or empty attribute 'id'",
+            "unsupported specversion '0.3'",
+            "no handler for event type 'toy.note.vanished.v1'",
+        }
 
         broken["on"] = False
         assert deadletters.replay(bus, event_id=fragile["id"]) == 1
@@ -139,9 +153,14 @@ def test_sigterm_lets_the_message_in_hand_finish_and_loses_nothing(toy_runtime, 
 
     runtime = toy_runtime()
     started = tmp_path / "started"
-    env = {**os.environ, "TOY_DB": runtime.settings.database_url,
-           "TOY_AMQP": runtime.settings.amqp_url, "TOY_NS": runtime.settings.bus_namespace,
-           "TOY_DATA": str(tmp_path), "TOY_STARTED": str(started)}
+    env = {
+        **os.environ,
+        "TOY_DB": runtime.settings.database_url,
+        "TOY_AMQP": runtime.settings.amqp_url,
+        "TOY_NS": runtime.settings.bus_namespace,
+        "TOY_DATA": str(tmp_path),
+        "TOY_STARTED": str(started),
+    }
     worker = subprocess.Popen([sys.executable, str(SLOW_WORKER)], env=env)
     try:
         wait_for(lambda: _queue_exists(runtime), timeout=20, message="the worker's queue")
@@ -176,10 +195,17 @@ def test_quorum_queues_carry_events_and_retries(toy_runtime, rabbit_vhost):
         worker.stop()
     assert attempts == [event["id"], event["id"]]
     if rabbit_vhost.created:
-        listed = subprocess.run(["rabbitmqctl", "list_queues", "-q", "-p", rabbit_vhost.name,
-                                 "name", "type"], capture_output=True, text=True, check=True)
-        types = dict(line.split("\t")[:2] for line in listed.stdout.splitlines()
-                     if line.startswith(runtime.settings.bus_namespace))
+        listed = subprocess.run(
+            ["rabbitmqctl", "list_queues", "-q", "-p", rabbit_vhost.name, "name", "type"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        types = dict(
+            line.split("\t")[:2]
+            for line in listed.stdout.splitlines()
+            if line.startswith(runtime.settings.bus_namespace)
+        )
         namespace = runtime.settings.bus_namespace
         assert types[f"{namespace}.toy.events"] == "quorum"
         assert types[f"{namespace}.toy.events.retry.1"] == "quorum"

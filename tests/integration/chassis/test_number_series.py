@@ -12,12 +12,9 @@ from tests.unit.chassis import toy
 
 # (service, the revision before the move, its counter table's row, the scope it becomes)
 MOVES = [
-    ("intake", "908f4c048e87", "INSERT INTO counters (scope, last) VALUES ('case:2026', 41)",
-     "case:2026"),
-    ("contracts", "708b75811f05", "INSERT INTO counters (series, last) VALUES ('HT-2026', 7)",
-     "HT-2026"),
-    ("grid", "2e3482a69f92", "INSERT INTO case_counters (year, last) VALUES (2026, 123)",
-     "case:2026"),
+    ("intake", "908f4c048e87", "INSERT INTO counters (scope, last) VALUES ('case:2026', 41)", "case:2026"),
+    ("contracts", "708b75811f05", "INSERT INTO counters (series, last) VALUES ('HT-2026', 7)", "HT-2026"),
+    ("grid", "2e3482a69f92", "INSERT INTO case_counters (year, last) VALUES (2026, 123)", "case:2026"),
 ]
 
 
@@ -38,14 +35,14 @@ def _check_move(url, service, before, insert, scope):
 
 
 @pytest.mark.parametrize(("service", "before", "insert", "scope"), MOVES)
-def test_existing_counters_move_into_the_number_series_on_sqlite(service, before, insert, scope,
-                                                                 tmp_path):
+def test_existing_counters_move_into_the_number_series_on_sqlite(service, before, insert, scope, tmp_path):
     _check_move(f"sqlite:///{tmp_path}/{service}.db", service, before, insert, scope)
 
 
 @pytest.mark.parametrize(("service", "before", "insert", "scope"), MOVES)
-def test_existing_counters_move_into_the_number_series_on_postgres(service, before, insert, scope,
-                                                                   postgres_databases):
+def test_existing_counters_move_into_the_number_series_on_postgres(
+    service, before, insert, scope, postgres_databases
+):
     _check_move(postgres_databases.empty(f"num_{service}"), service, before, insert, scope)
 
 
@@ -85,8 +82,7 @@ def test_own_transaction_numbers_survive_a_rolled_back_request(postgres_database
 
 
 def test_series_are_counted_apart(tmp_path):
-    settings = Settings.from_env("toy", {"data_dir": tmp_path,
-                                         "database_url": f"sqlite:///{tmp_path}/s.db"})
+    settings = Settings.from_env("toy", {"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path}/s.db"})
     runtime = Runtime(settings, toy.Base.metadata)
     toy.Base.metadata.create_all(runtime.database.engine)
     with runtime.unit_of_work() as uow:

@@ -18,7 +18,8 @@ def _by_subject_in_order(events):
 
 
 def test_committed_event_reaches_subscriber_once_and_rolled_back_publishes_nothing(
-        toy_runtime, subscribe, amqp_url):
+    toy_runtime, subscribe, amqp_url
+):
     runtime = toy_runtime()
     subscriber = subscribe(amqp_url, runtime.settings.exchange_name, "toy.#")
     worker = Worker(runtime)
@@ -60,14 +61,14 @@ def test_relay_survives_a_cut_broker_connection(toy_runtime, subscribe, amqp_url
         assert sequences == sorted(sequences) == list(range(1, 16)), subject
 
 
-def test_two_relays_on_one_outbox_publish_each_event_once_in_order(
-        toy_runtime, subscribe, amqp_url):
+def test_two_relays_on_one_outbox_publish_each_event_once_in_order(toy_runtime, subscribe, amqp_url):
     runtime = toy_runtime(outbox_batch_size=25)
     subscriber = subscribe(amqp_url, runtime.settings.exchange_name, "toy.#")
     aggregates = [str(uuid.uuid4()) for _ in range(100)]
     written = [toy.add_note(runtime, f"n{i}", subject=aggregates[i % 100]) for i in range(500)]
-    relays = [Relay(runtime.settings, runtime.database, Bus(runtime.settings), runtime.signal)
-              for _ in range(2)]
+    relays = [
+        Relay(runtime.settings, runtime.database, Bus(runtime.settings), runtime.signal) for _ in range(2)
+    ]
     stop = threading.Event()
     threads = [threading.Thread(target=relay.run, args=(stop,)) for relay in relays]
     for thread in threads:

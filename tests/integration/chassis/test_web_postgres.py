@@ -50,8 +50,12 @@ def test_different_keys_at_once_each_create_a_note(toy_runtime, token):
     runtime = toy_runtime()
     app = _app(runtime)
     staff = token("center_staff", sub="desk-2")
-    responses = _run_together(8, lambda i: app.test_client().post(
-        "/notes", json=NOTE, headers=bearer(staff, **{"Idempotency-Key": f"k-{i}"})))
+    responses = _run_together(
+        8,
+        lambda i: app.test_client().post(
+            "/notes", json=NOTE, headers=bearer(staff, **{"Idempotency-Key": f"k-{i}"})
+        ),
+    )
     assert [r.status_code for r in responses] == [201] * 8
     with runtime.database.engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM notes")).scalar() == 8

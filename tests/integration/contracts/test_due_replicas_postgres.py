@@ -35,6 +35,5 @@ def test_three_replicas_sweeping_at_once_publish_each_due_milestone_once(service
         thread.join(30)
     for runtime in replicas:
         runtime.database.dispose()
-    due = [e["data"]["milestone_id"] for e in harness.outbox()
-           if e["type"] == "contracts.milestone.due.v1"]
+    due = [e["data"]["milestone_id"] for e in harness.outbox() if e["type"] == "contracts.milestone.due.v1"]
     assert len(due) == 2 and len(set(due)) == 2  # the signing one and yesterday's, once each

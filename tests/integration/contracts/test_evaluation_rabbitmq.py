@@ -53,7 +53,4 @@ def test_evaluation_delivered_twice_releases_once(service, token):
 
 def _all_sent(harness):
     with harness.runtime.database.engine.connect() as connection:
-        return (
-            connection.execute(text("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")).scalar()
-            == 0
-        )
+        return connection.execute(text("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")).scalar() == 0

@@ -119,8 +119,7 @@ def test_the_database_itself_refuses_an_overdraft(pg_story):
     story.ok(story.allocate(contract, 100_00), 201)
     engine = story.harness.runtime.database.engine
     for statement in (
-        "UPDATE accounts SET balance_fen = balance_fen - 10001 "
-        "WHERE code = 'committee:huaguoshan'",
+        "UPDATE accounts SET balance_fen = balance_fen - 10001 WHERE code = 'committee:huaguoshan'",
         f"UPDATE contracts SET paid_fen = value_fen + 1 WHERE id = '{contract['id']}'",
         f"UPDATE milestones SET paid_fen = amount_fen + 1 WHERE contract_id = '{contract['id']}'",
         "UPDATE budget_lines SET paid_fen = allocated_fen + 1",
@@ -145,8 +144,9 @@ def test_a_locked_read_sees_what_another_transaction_committed(pg_story):
         stale = get(uow, Contract, contract_id)
         seen = stale.version
         with database.engine.begin() as other:  # committed while this session holds a copy
-            other.execute(text("UPDATE contracts SET version = version + 5 WHERE id = :id"),
-                          {"id": contract_id})
+            other.execute(
+                text("UPDATE contracts SET version = version + 5 WHERE id = :id"), {"id": contract_id}
+            )
         locked = get(uow, Contract, contract_id, lock=True)
         assert locked is stale and locked.version == seen + 5
         session.rollback()

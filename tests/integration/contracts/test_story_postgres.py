@@ -23,9 +23,7 @@ def test_full_story_exports_valid_ocds_on_postgres(pg_story):
     package = ocds_schema.parse(pg_story.client.get("/ocds/releases").get_data(as_text=True))
     assert ocds_schema.errors("release-package-schema.json", package) == []
     the_ocid = package["releases"][0]["ocid"]
-    record = ocds_schema.parse(
-        pg_story.client.get(f"/ocds/records/{the_ocid}").get_data(as_text=True)
-    )
+    record = ocds_schema.parse(pg_story.client.get(f"/ocds/records/{the_ocid}").get_data(as_text=True))
     assert ocds_schema.errors("record-package-schema.json", record) == []
 
 

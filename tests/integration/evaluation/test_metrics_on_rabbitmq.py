@@ -20,9 +20,9 @@ URL = "/measurements?community=huaguoshan&year=2026"
 def publish(harness, events):
     """Publish as the producers' relays do: on the exchange, routing key = event name."""
     for event in events:
-        harness.runtime.bus.publish_raw(cloudevents.encode(event),
-                                        routing_key=cloudevents.event_name(event),
-                                        message_id=event["id"])
+        harness.runtime.bus.publish_raw(
+            cloudevents.encode(event), routing_key=cloudevents.event_name(event), message_id=event["id"]
+        )
 
 
 def measured(harness, people):
@@ -72,8 +72,7 @@ def test_equivalent_events_processed_by_concurrent_consumers_count_once(service,
 
     def consume(batch):
         """One replica: a conflicting twin fails and is retried, as the consumer does."""
-        processor = EventProcessor(harness.runtime.settings, harness.runtime.database,
-                                   EVENT_HANDLERS)
+        processor = EventProcessor(harness.runtime.settings, harness.runtime.database, EVENT_HANDLERS)
         for event in batch:
             for _attempt in range(5):
                 try:
@@ -84,8 +83,7 @@ def test_equivalent_events_processed_by_concurrent_consumers_count_once(service,
             else:
                 failures.append(RuntimeError(f"{event['id']} never went through"))
 
-    replicas = [threading.Thread(target=consume, args=(batch,))
-                for batch in (events, twins, events[::-1])]
+    replicas = [threading.Thread(target=consume, args=(batch,)) for batch in (events, twins, events[::-1])]
     for replica in replicas:
         replica.start()
     for replica in replicas:
@@ -101,8 +99,7 @@ def test_rebuild_on_postgres_writes_exactly_the_rows_the_consumer_wrote(service,
     from tests.unit.evaluation.test_measurements import projection_rows
 
     harness = service("evaluation", backend="postgres")
-    processor = EventProcessor(harness.runtime.settings, harness.runtime.database,
-                               EVENT_HANDLERS)
+    processor = EventProcessor(harness.runtime.settings, harness.runtime.database, EVENT_HANDLERS)
     events = story.events()
     for event in [*events, *[story.equivalent(e) for e in reversed(events)]]:
         processor.process(event)

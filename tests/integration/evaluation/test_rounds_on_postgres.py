@@ -19,9 +19,11 @@ CONTRACT = "0b6a3c58-7a0e-4d0e-b0a5-2f0b1c9d6e77"
 
 
 def fill_all(client, people, round_id):
-    for who, party, a, b in (("committee", "committee", 90, 100),
-                             ("subdistrict", "subdistrict", 60, 80),
-                             ("evaluator", "third_party", 40, 40)):
+    for who, party, a, b in (
+        ("committee", "committee", 90, 100),
+        ("subdistrict", "subdistrict", 60, 80),
+        ("evaluator", "third_party", 40, 40),
+    ):
         assert score(client, people[who], round_id, party, A=a, B=b).status_code == 200
 
 
@@ -32,11 +34,14 @@ def test_closing_publishes_exactly_the_documented_payload_on_rabbitmq(service, p
     received: list[dict] = []
     with bus.connect() as connection:
         bus.declare(connection)
-        queue = Queue(f"{harness.runtime.settings.bus_namespace}.contracts-listener",
-                      exchange=bus.exchange, routing_key="evaluation.round.completed",
-                      exclusive=True, auto_delete=True)
-        with connection.Consumer(queue, callbacks=[lambda body, m: (received.append(body),
-                                                                    m.ack())]):
+        queue = Queue(
+            f"{harness.runtime.settings.bus_namespace}.contracts-listener",
+            exchange=bus.exchange,
+            routing_key="evaluation.round.completed",
+            exclusive=True,
+            auto_delete=True,
+        )
+        with connection.Consumer(queue, callbacks=[lambda body, m: (received.append(body), m.ack())]):
             harness.start_worker()
             client = harness.client
             scheme = create_scheme(client, people["committee"], contract_id=CONTRACT)
@@ -60,11 +65,25 @@ def test_closing_publishes_exactly_the_documented_payload_on_rabbitmq(service, p
     assert (event["subject"], event["community"]) == (opened["id"], "huaguoshan")
     assert event["specversion"] == "1.0" and event["datacontenttype"] == "application/json"
     data = event["data"]
-    assert set(data) == {"round_id", "scheme_id", "contract_id", "year", "score", "grade",
-                         "committee_weight", "completed_at"}
+    assert set(data) == {
+        "round_id",
+        "scheme_id",
+        "contract_id",
+        "year",
+        "score",
+        "grade",
+        "committee_weight",
+        "completed_at",
+    }
     assert {k: v for k, v in data.items() if k != "completed_at"} == {
-        "round_id": opened["id"], "scheme_id": scheme["id"], "contract_id": CONTRACT,
-        "year": 2026, "score": 76.5, "grade": "pass", "committee_weight": 0.5}
+        "round_id": opened["id"],
+        "scheme_id": scheme["id"],
+        "contract_id": CONTRACT,
+        "year": 2026,
+        "score": 76.5,
+        "grade": "pass",
+        "committee_weight": 0.5,
+    }
     assert data["completed_at"].endswith("+00:00")
 
 
@@ -79,13 +98,11 @@ def test_scores_racing_the_close_are_either_in_the_result_or_refused(service, pe
 
     def submit(headers):
         start.wait()
-        return score(harness.app.test_client(), headers, opened["id"], "committee",
-                     A=10, B=10).status_code
+        return score(harness.app.test_client(), headers, opened["id"], "committee", A=10, B=10).status_code
 
     def close():
         start.wait()
-        return harness.app.test_client().post(f"/rounds/{opened['id']}/close",
-                                              headers=people["committee"])
+        return harness.app.test_client().post(f"/rounds/{opened['id']}/close", headers=people["committee"])
 
     with ThreadPoolExecutor(len(members) + 1) as pool:
         submitted = [pool.submit(submit, headers) for headers in members]
@@ -109,12 +126,14 @@ def test_two_rounds_opened_at_once_for_one_scheme_leave_one(service, people):
 
     def attempt(who):
         start.wait()
-        return harness.app.test_client().post("/rounds", json={"scheme_id": scheme["id"]},
-                                              headers=people[who]).status_code
+        return (
+            harness.app.test_client()
+            .post("/rounds", json={"scheme_id": scheme["id"]}, headers=people[who])
+            .status_code
+        )
 
     with ThreadPoolExecutor(4) as pool:
-        statuses = list(pool.map(attempt, ["committee", "subdistrict", "committee2",
-                                           "committee"]))
+        statuses = list(pool.map(attempt, ["committee", "subdistrict", "committee2", "committee"]))
     assert sorted(statuses) == [201, 409, 409, 409]
     assert harness.count("rounds") == 1
     assert harness.outbox_types() == ["evaluation.round.opened.v1"]

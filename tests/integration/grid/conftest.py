@@ -32,17 +32,23 @@ class ExchangeTap:
         self.connection = bus.connect()
         self.channel = self.connection.channel()
         bus.exchange(self.channel).declare()
-        self.queue = Queue(f"tap-{uuid.uuid4().hex[:8]}", exchange=bus.exchange,
-                           routing_key=pattern, exclusive=True, auto_delete=True,
-                           durable=False)(self.channel)
+        self.queue = Queue(
+            f"tap-{uuid.uuid4().hex[:8]}",
+            exchange=bus.exchange,
+            routing_key=pattern,
+            exclusive=True,
+            auto_delete=True,
+            durable=False,
+        )(self.channel)
         self.queue.declare()
         self.seen: list[dict[str, Any]] = []
 
     def drain(self) -> list[dict[str, Any]]:
         while (message := self.queue.get(no_ack=True)) is not None:
             body = message.body.decode() if isinstance(message.body, bytes) else message.body
-            self.seen.append({"routing_key": message.delivery_info["routing_key"],
-                              "raw": body, **json.loads(body)})
+            self.seen.append(
+                {"routing_key": message.delivery_info["routing_key"], "raw": body, **json.loads(body)}
+            )
         return self.seen
 
     def of(self, name: str) -> list[dict[str, Any]]:
@@ -73,9 +79,14 @@ def tap(grid) -> Iterator[ExchangeTap]:
 @pytest.fixture
 def intake_bus(grid) -> Iterator[Bus]:
     """A publisher of the intake service on the same exchange (as intake's relay would be)."""
-    settings = Settings.from_env("intake", {"amqp_url": grid.runtime.settings.amqp_url,
-                                            "bus_namespace": grid.runtime.settings.bus_namespace,
-                                            "data_dir": grid.runtime.settings.data_dir})
+    settings = Settings.from_env(
+        "intake",
+        {
+            "amqp_url": grid.runtime.settings.amqp_url,
+            "bus_namespace": grid.runtime.settings.bus_namespace,
+            "data_dir": grid.runtime.settings.data_dir,
+        },
+    )
     bus = Bus(settings)
     yield bus
     bus.reset_publisher()

@@ -16,7 +16,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 
 
 def test_a_referral_delivered_twice_makes_one_case_and_its_resolution_is_published(
-        grid, client, make_cell, staff, worker, intake_bus, tap):
+    grid, client, make_cell, staff, worker, intake_bus, tap
+):
     make_cell("HGS-01")
     grid.start_worker()
     intake_case = str(uuid.uuid4())
@@ -44,18 +45,29 @@ def test_a_referral_delivered_twice_makes_one_case_and_its_resolution_is_publish
     data = event["data"]
     assert data["source"] == "intake" and data["source_ref"] == intake_case
     assert data["case_number"] == case["number"] and data["on_time"] is True
-    assert set(data) >= {"case_id", "case_number", "category", "severity", "source",
-                         "source_ref", "cell_code", "reported_at", "resolved_at", "due_at",
-                         "on_time"}
+    assert set(data) >= {
+        "case_id",
+        "case_number",
+        "category",
+        "severity",
+        "source",
+        "source_ref",
+        "cell_code",
+        "reported_at",
+        "resolved_at",
+        "due_at",
+        "on_time",
+    }
 
 
 def test_two_consumers_handling_the_same_referral_at_once_make_one_case(grid, make_cell):
     make_cell("HGS-01")
-    processors = [EventProcessor(grid.runtime.settings, grid.runtime.database,
-                                 handlers.EVENT_HANDLERS) for _ in range(2)]
+    processors = [
+        EventProcessor(grid.runtime.settings, grid.runtime.database, handlers.EVENT_HANDLERS)
+        for _ in range(2)
+    ]
     intake_case = str(uuid.uuid4())
-    events = [referral(case_id=intake_case), {**referral(case_id=intake_case),
-                                              "id": str(uuid.uuid4())}]
+    events = [referral(case_id=intake_case), {**referral(case_id=intake_case), "id": str(uuid.uuid4())}]
     barrier = threading.Barrier(2)
     failures = []
 

@@ -27,78 +27,142 @@ PEOPLE = [  # name, ID number, phone
 REPORTER = ("Zhou Dawei", "15011112222", "zhou.dawei@example.com")
 
 
-def test_scenario_leaves_no_personal_data_in_events_or_logs(grid, client, make_cell, staff, worker,
-                                                            resident, token, intake_bus, tap,
-                                                            caplog):
+def test_scenario_leaves_no_personal_data_in_events_or_logs(
+    grid, client, make_cell, staff, worker, resident, token, intake_bus, tap, caplog
+):
     caplog.set_level(logging.DEBUG)
     make_cell("HGS-01")
     grid.start_worker()
     officer = bearer(token("subdistrict_officer", community="huaguoshan"))
     for code, title in (("fire_exits", "消防通道"), ("sanitation", "衛生")):
-        client.put(f"/checklist/{code}", json={"area": "a1", "title": title, "default_severity":
-                                               "high", "case_category": "hazard_fire"},
-                   headers=officer)
+        client.put(
+            f"/checklist/{code}",
+            json={"area": "a1", "title": title, "default_severity": "high", "case_category": "hazard_fire"},
+            headers=officer,
+        )
 
-    building = client.post("/buildings", json={"cell_code": "HGS-01", "address": "花果山大廈 A 座",
-                                               "floors": 20, "use": "residential"},
-                           headers=worker).get_json()
-    household = client.post("/households", json={"building_id": building["id"], "unit": "8C",
-                                                  "tenure": "owned"}, headers=worker).get_json()
+    building = client.post(
+        "/buildings",
+        json={"cell_code": "HGS-01", "address": "花果山大廈 A 座", "floors": 20, "use": "residential"},
+        headers=worker,
+    ).get_json()
+    household = client.post(
+        "/households", json={"building_id": building["id"], "unit": "8C", "tenure": "owned"}, headers=worker
+    ).get_json()
     people = []
     for name, number, phone in PEOPLE:
-        response = client.post("/persons", json={
-            "household_id": household["id"], "name": name, "id_number": number, "phone": phone,
-            "residency": "registered", "special_care": ["disability"]}, headers=worker)
+        response = client.post(
+            "/persons",
+            json={
+                "household_id": household["id"],
+                "name": name,
+                "id_number": number,
+                "phone": phone,
+                "residency": "registered",
+                "special_care": ["disability"],
+            },
+            headers=worker,
+        )
         assert response.status_code == 201
         people.append(response.get_json())
     name, number, phone = PEOPLE[0]
-    assert client.post("/persons", json={"household_id": household["id"], "name": name,
-                                         "id_number": number, "residency": "floating"},
-                       headers=worker).status_code == 409
-    assert client.post("/persons", json={"household_id": household["id"], "name": name,
-                                         "id_number": number[:-1] + "0", "residency": "floating"},
-                       headers=worker).status_code == 422
-    assert client.post("/persons/lookup", json={"id_number": number},
-                       headers=staff).status_code == 200
-    revealed = client.post(f"/persons/{people[0]['id']}/reveal",
-                           json={"purpose": "Disability allowance check"}, headers=staff)
+    assert (
+        client.post(
+            "/persons",
+            json={
+                "household_id": household["id"],
+                "name": name,
+                "id_number": number,
+                "residency": "floating",
+            },
+            headers=worker,
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            "/persons",
+            json={
+                "household_id": household["id"],
+                "name": name,
+                "id_number": number[:-1] + "0",
+                "residency": "floating",
+            },
+            headers=worker,
+        ).status_code
+        == 422
+    )
+    assert client.post("/persons/lookup", json={"id_number": number}, headers=staff).status_code == 200
+    revealed = client.post(
+        f"/persons/{people[0]['id']}/reveal", json={"purpose": "Disability allowance check"}, headers=staff
+    )
     assert revealed.get_json()["id_number"] == number
     etag = client.get(f"/persons/{people[1]['id']}", headers=worker).headers["ETag"]
-    client.patch(f"/persons/{people[1]['id']}", json={"phone": "13600001111"},
-                 headers={**worker, "If-Match": etag})
+    client.patch(
+        f"/persons/{people[1]['id']}", json={"phone": "13600001111"}, headers={**worker, "If-Match": etag}
+    )
 
-    case = client.post("/cases", json={
-        "community": "huaguoshan", "category": "dispute_neighbour",
-        "description": f"{PEOPLE[0][0]} ({PEOPLE[0][2]}) blocks the corridor; ID {PEOPLE[0][1]}",
-        "lon": HGS_LON + 0.001, "lat": HGS_LAT + 0.001}, headers=resident).get_json()
-    for action, body in (("accept", {}), ("refer", {"department": "justice",
-                                                    "note": f"{PEOPLE[1][0]} asked mediation"})):
-        assert client.post(f"/cases/{case['id']}/{action}", json=body,
-                           headers=staff).status_code == 200
-    client.post(f"/cases/{case['id']}/notes", json={"note": f"Called {PEOPLE[2][2]}"},
-                headers=staff)
+    case = client.post(
+        "/cases",
+        json={
+            "community": "huaguoshan",
+            "category": "dispute_neighbour",
+            "description": f"{PEOPLE[0][0]} ({PEOPLE[0][2]}) blocks the corridor; ID {PEOPLE[0][1]}",
+            "lon": HGS_LON + 0.001,
+            "lat": HGS_LAT + 0.001,
+        },
+        headers=resident,
+    ).get_json()
+    for action, body in (
+        ("accept", {}),
+        ("refer", {"department": "justice", "note": f"{PEOPLE[1][0]} asked mediation"}),
+    ):
+        assert client.post(f"/cases/{case['id']}/{action}", json=body, headers=staff).status_code == 200
+    client.post(f"/cases/{case['id']}/notes", json={"note": f"Called {PEOPLE[2][2]}"}, headers=staff)
 
-    api_key = client.post("/open311-clients", json={"name": "portal", "communities":
-                                                    ["huaguoshan"]}, headers=officer
-                          ).get_json()["api_key"]
+    api_key = client.post(
+        "/open311-clients", json={"name": "portal", "communities": ["huaguoshan"]}, headers=officer
+    ).get_json()["api_key"]
     first, last = REPORTER[0].split()
-    opened = client.post("/open311/v2/requests.json", data={
-        "jurisdiction_id": "huaguoshan", "api_key": api_key, "service_code": "hazard_gas",
-        "lat": HGS_LAT + 0.0015, "long": HGS_LON + 0.0015, "first_name": first,
-        "last_name": last, "phone": REPORTER[1], "email": REPORTER[2],
-        "description": f"Gas smell at {PEOPLE[2][0]}'s flat"})
+    opened = client.post(
+        "/open311/v2/requests.json",
+        data={
+            "jurisdiction_id": "huaguoshan",
+            "api_key": api_key,
+            "service_code": "hazard_gas",
+            "lat": HGS_LAT + 0.0015,
+            "long": HGS_LON + 0.0015,
+            "first_name": first,
+            "last_name": last,
+            "phone": REPORTER[1],
+            "email": REPORTER[2],
+            "description": f"Gas smell at {PEOPLE[2][0]}'s flat",
+        },
+    )
     assert opened.status_code == 201
-    client.post("/inspections", json={"cell_code": "HGS-01", "items": [
-        {"code": "fire_exits", "result": "finding", "note": f"{PEOPLE[1][0]} stores boxes"},
-        {"code": "sanitation", "result": "ok"}]}, headers=worker)
+    client.post(
+        "/inspections",
+        json={
+            "cell_code": "HGS-01",
+            "items": [
+                {"code": "fire_exits", "result": "finding", "note": f"{PEOPLE[1][0]} stores boxes"},
+                {"code": "sanitation", "result": "ok"},
+            ],
+        },
+        headers=worker,
+    )
     intake_case = str(uuid.uuid4())
     publish(intake_bus, referral(case_id=intake_case))
 
     # The tap also sees the referral itself: wait for grid's case opened from it, then for
     # every grid event (the referral's case included) on the exchange.
-    wait_for(lambda: any(e["routing_key"] == "grid.case.reported"
-                         and e["data"].get("source_ref") == intake_case for e in tap.drain()),
-             message="grid's case from the intake referral")
+    wait_for(
+        lambda: any(
+            e["routing_key"] == "grid.case.reported" and e["data"].get("source_ref") == intake_case
+            for e in tap.drain()
+        ),
+        message="grid's case from the intake referral",
+    )
     expected = grid.count("outbox") + 1  # + the referral published as intake would
     wait_for(lambda: len(tap.drain()) >= expected, message="every event on the exchange")
     events = [e["raw"] for e in tap.drain()]

@@ -20,22 +20,25 @@ pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 def backdate(grid, case_id, hours):
     """Pretend the case was reported `hours` ago (its deadline moves with it)."""
     with grid.runtime.database.engine.begin() as connection:
-        connection.execute(text(
-            "UPDATE cases SET reported_at = reported_at - make_interval(hours => :h), "
-            "due_at = due_at - make_interval(hours => :h) WHERE id = :id"),
-            {"h": hours, "id": case_id})
+        connection.execute(
+            text(
+                "UPDATE cases SET reported_at = reported_at - make_interval(hours => :h), "
+                "due_at = due_at - make_interval(hours => :h) WHERE id = :id"
+            ),
+            {"h": hours, "id": case_id},
+        )
 
 
 def critical_case(client, report, staff):
     case = report().get_json()
-    response = client.post(f"/cases/{case['id']}/accept", json={"severity": "critical"},
-                           headers=staff)
+    response = client.post(f"/cases/{case['id']}/accept", json={"severity": "critical"}, headers=staff)
     assert response.status_code == 200
     return case
 
 
-def test_an_overdue_case_is_escalated_once_across_sweeps_and_replicas(grid, client, make_cell,
-                                                                       report, staff, tap):
+def test_an_overdue_case_is_escalated_once_across_sweeps_and_replicas(
+    grid, client, make_cell, report, staff, tap
+):
     make_cell("HGS-01")
     case = critical_case(client, report, staff)
     backdate(grid, case["id"], 49)  # 24 h SLA: overdue by more than its SLA again
@@ -51,14 +54,17 @@ def test_an_overdue_case_is_escalated_once_across_sweeps_and_replicas(grid, clie
     assert escalated[0]["data"]["trigger"] == "overdue"
     assert client.get(f"/cases/{case['id']}", headers=staff).get_json()["status"] == "escalated"
     with grid.runtime.database.engine.connect() as connection:
-        actions = connection.execute(text(
-            "SELECT action FROM case_history WHERE case_id = :id ORDER BY id"),
-            {"id": case["id"]}).scalars().all()
+        actions = (
+            connection.execute(
+                text("SELECT action FROM case_history WHERE case_id = :id ORDER BY id"), {"id": case["id"]}
+            )
+            .scalars()
+            .all()
+        )
     assert actions == ["report", "accept", "overdue", "escalate"]
 
 
-def test_concurrent_sweeps_without_the_periodic_lock_still_emit_once(grid, client, make_cell,
-                                                                     report, staff):
+def test_concurrent_sweeps_without_the_periodic_lock_still_emit_once(grid, client, make_cell, report, staff):
     make_cell("HGS-01")
     ids = [critical_case(client, report, staff)["id"] for _ in range(20)]
     for case_id in ids:
@@ -85,8 +91,9 @@ def test_concurrent_sweeps_without_the_periodic_lock_still_emit_once(grid, clien
     assert types.count("grid.case.escalated.v1") == 20
 
 
-def test_two_people_accepting_the_same_case_at_once_one_wins_one_gets_409(grid, make_cell, report,
-                                                                         staff, worker):
+def test_two_people_accepting_the_same_case_at_once_one_wins_one_gets_409(
+    grid, make_cell, report, staff, worker
+):
     make_cell("HGS-01")
     case = report().get_json()
     barrier = threading.Barrier(8)
@@ -95,11 +102,9 @@ def test_two_people_accepting_the_same_case_at_once_one_wins_one_gets_409(grid, 
     def accept(headers):
         client = grid.app.test_client()
         barrier.wait()
-        statuses.append(client.post(f"/cases/{case['id']}/accept", json={},
-                                    headers=headers).status_code)
+        statuses.append(client.post(f"/cases/{case['id']}/accept", json={}, headers=headers).status_code)
 
-    threads = [threading.Thread(target=accept, args=(staff if i % 2 else worker,))
-               for i in range(8)]
+    threads = [threading.Thread(target=accept, args=(staff if i % 2 else worker,)) for i in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -126,8 +131,9 @@ def test_concurrent_reports_get_distinct_consecutive_numbers(grid, make_cell, re
     assert sorted(int(n[-6:]) for n in numbers) == list(range(1, 9))
 
 
-def test_reopen_resets_the_deadline_and_overdue_can_happen_again(grid, client, make_cell, report,
-                                                                 staff, worker, resident):
+def test_reopen_resets_the_deadline_and_overdue_can_happen_again(
+    grid, client, make_cell, report, staff, worker, resident
+):
     make_cell("HGS-01")
     case = critical_case(client, report, staff)
     backdate(grid, case["id"], 25)
@@ -142,8 +148,7 @@ def test_reopen_resets_the_deadline_and_overdue_can_happen_again(grid, client, m
         uow.commit()
 
 
-def test_six_edits_of_a_cell_with_the_same_etag_at_once_let_exactly_one_through(grid, make_cell,
-                                                                                staff):
+def test_six_edits_of_a_cell_with_the_same_etag_at_once_let_exactly_one_through(grid, make_cell, staff):
     make_cell("HGS-01")
     etag = grid.client.get("/cells/HGS-01").headers["ETag"]
     barrier = threading.Barrier(6)
@@ -152,8 +157,11 @@ def test_six_edits_of_a_cell_with_the_same_etag_at_once_let_exactly_one_through(
     def rename(number):
         client = grid.app.test_client()
         barrier.wait()
-        statuses.append(client.put("/cells/HGS-01", json={"name": f"renamed {number}"},
-                                   headers={**staff, "If-Match": etag}).status_code)
+        statuses.append(
+            client.put(
+                "/cells/HGS-01", json={"name": f"renamed {number}"}, headers={**staff, "If-Match": etag}
+            ).status_code
+        )
 
     threads = [threading.Thread(target=rename, args=(i,)) for i in range(6)]
     for thread in threads:

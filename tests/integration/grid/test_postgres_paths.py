@@ -25,17 +25,28 @@ def test_history_is_append_only_on_postgres(grid, make_cell, report):
 
 def test_special_care_filter_and_masks_on_postgres(grid, client, make_cell, worker):
     make_cell("HGS-01")
-    building = client.post("/buildings", json={"cell_code": "HGS-01", "address": "A 座",
-                                               "floors": 6, "use": "residential"},
-                           headers=worker).get_json()
-    for number, flags in (("11010519491231002X", ["disability", "elderly_alone"]),
-                          ("44030519900101123X", ["low_income"])):
-        response = client.post("/persons", json={
-            "cell_code": "HGS-01", "name": "某人", "id_number": number, "residency": "floating",
-            "special_care": flags}, headers=worker)
+    building = client.post(
+        "/buildings",
+        json={"cell_code": "HGS-01", "address": "A 座", "floors": 6, "use": "residential"},
+        headers=worker,
+    ).get_json()
+    for number, flags in (
+        ("11010519491231002X", ["disability", "elderly_alone"]),
+        ("44030519900101123X", ["low_income"]),
+    ):
+        response = client.post(
+            "/persons",
+            json={
+                "cell_code": "HGS-01",
+                "name": "某人",
+                "id_number": number,
+                "residency": "floating",
+                "special_care": flags,
+            },
+            headers=worker,
+        )
         assert response.status_code == 201, response.get_json()
-    listed = client.get("/persons?cell_code=HGS-01&special_care=elderly_alone",
-                        headers=worker).get_json()
+    listed = client.get("/persons?cell_code=HGS-01&special_care=elderly_alone", headers=worker).get_json()
     assert [p["id_number"] for p in listed] == ["1101**********002X"]
     assert building["cell_code"] == "HGS-01"
 
@@ -45,15 +56,31 @@ def test_duplicates_and_open311_dates_on_postgres(grid, client, make_cell, repor
     first = report().get_json()
     assert report().get_json()["possible_duplicates"][0]["case_id"] == first["id"]
     officer = bearer(token("subdistrict_officer", community="huaguoshan"))
-    key = client.post("/open311-clients", json={"name": "app", "communities": ["huaguoshan"]},
-                      headers=officer).get_json()["api_key"]
-    posted = client.post("/open311/v2/requests.json", data=urlencode({
-        "jurisdiction_id": "huaguoshan", "api_key": key, "service_code": "hazard_gas",
-        "lat": HGS_LAT + 0.001, "long": HGS_LON + 0.001}),
-        content_type="application/x-www-form-urlencoded")
+    key = client.post(
+        "/open311-clients", json={"name": "app", "communities": ["huaguoshan"]}, headers=officer
+    ).get_json()["api_key"]
+    posted = client.post(
+        "/open311/v2/requests.json",
+        data=urlencode(
+            {
+                "jurisdiction_id": "huaguoshan",
+                "api_key": key,
+                "service_code": "hazard_gas",
+                "lat": HGS_LAT + 0.001,
+                "long": HGS_LON + 0.001,
+            }
+        ),
+        content_type="application/x-www-form-urlencoded",
+    )
     assert posted.status_code == 201
     start = (utcnow() - timedelta(hours=1)).isoformat()
-    found = client.get("/open311/v2/requests.json", query_string={
-        "jurisdiction_id": "huaguoshan", "start_date": start, "status": "open",
-        "service_code": "hazard_gas"}).get_json()
+    found = client.get(
+        "/open311/v2/requests.json",
+        query_string={
+            "jurisdiction_id": "huaguoshan",
+            "start_date": start,
+            "status": "open",
+            "service_code": "hazard_gas",
+        },
+    ).get_json()
     assert [r["service_request_id"] for r in found] == [posted.get_json()[0]["service_request_id"]]

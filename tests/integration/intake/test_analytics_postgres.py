@@ -15,8 +15,7 @@ def _report(service, token, backend):
     clock = Clock(START)
     desk = Desk(service("intake", backend=backend, clock=clock), token, clock)
     desk.business_type("general")
-    desk.business_type("passport", attributes=PASSPORT_FORM, ticket_prefix="B",
-                       department="public_security")
+    desk.business_type("passport", attributes=PASSPORT_FORM, ticket_prefix="B", department="public_security")
     _morning(desk)
     officer = bearer(token("subdistrict_officer", community="huaguoshan"))
     summary = desk.client.get(f"/analytics/summary?{PERIOD}", headers=officer).get_json()

@@ -20,10 +20,23 @@ def _desk(service: Any, token: Any) -> tuple[Any, dict[str, str]]:
     staff = bearer(token("center_staff", community="huaguoshan", sub="staff-pg"))
     client = harness.client
     for code, prefix in (("general", "A"), ("passport", "B")):
-        assert client.post("/business-types", headers=staff, json={
-            "community": "huaguoshan", "code": code, "name_zh": code, "name_en": code,
-            "department": "civil_affairs", "typical_minutes": 5, "sla_days": 3,
-            "ticket_prefix": prefix}).status_code == 201
+        assert (
+            client.post(
+                "/business-types",
+                headers=staff,
+                json={
+                    "community": "huaguoshan",
+                    "code": code,
+                    "name_zh": code,
+                    "name_en": code,
+                    "department": "civil_affairs",
+                    "typical_minutes": 5,
+                    "sla_days": 3,
+                    "ticket_prefix": prefix,
+                },
+            ).status_code
+            == 201
+        )
     return harness, staff
 
 
@@ -45,8 +58,11 @@ def test_ticket_numbers_stay_unique_when_eight_threads_issue_at_once(service, to
         client = harness.app.test_client()
         barrier.wait()
         for _ in range(25):
-            response = client.post("/tickets", headers=staff, json={
-                "community": "huaguoshan", "business_type": "general", "channel": "walk_in"})
+            response = client.post(
+                "/tickets",
+                headers=staff,
+                json={"community": "huaguoshan", "business_type": "general", "channel": "walk_in"},
+            )
             if response.status_code != 201:
                 errors.append(response.get_json())
                 continue
@@ -62,14 +78,24 @@ def test_eight_threads_on_four_windows_hand_out_each_of_200_tickets_exactly_once
     client = harness.client
     windows = []
     for number in range(1, 5):
-        response = client.post("/windows", headers=staff, json={
-            "community": "huaguoshan", "number": number, "mode": "generalist", "status": "open"})
+        response = client.post(
+            "/windows",
+            headers=staff,
+            json={"community": "huaguoshan", "number": number, "mode": "generalist", "status": "open"},
+        )
         windows.append(response.get_json()["id"])
     for i in range(200):
-        response = client.post("/tickets", headers=staff, json={
-            "community": "huaguoshan", "business_type": "general" if i % 3 else "passport",
-            "channel": "walk_in", "priority": i % 7 == 0,
-            **({"priority_reason": "elderly"} if i % 7 == 0 else {})})
+        response = client.post(
+            "/tickets",
+            headers=staff,
+            json={
+                "community": "huaguoshan",
+                "business_type": "general" if i % 3 else "passport",
+                "channel": "walk_in",
+                "priority": i % 7 == 0,
+                **({"priority_reason": "elderly"} if i % 7 == 0 else {}),
+            },
+        )
         assert response.status_code == 201
     called: list[str] = []
     unexpected: list[Any] = []
@@ -103,13 +129,13 @@ def test_eight_threads_on_four_windows_hand_out_each_of_200_tickets_exactly_once
     assert len(called) == 200
     assert len(set(called)) == 200
     with harness.runtime.database.engine.connect() as connection:
-        statuses = dict(connection.execute(text(
-            "SELECT status, COUNT(*) FROM tickets GROUP BY status")).all())
-        calls = connection.execute(text(
-            "SELECT ticket_id, COUNT(*) FROM ticket_steps WHERE action = 'call' "
-            "GROUP BY ticket_id")).all()
-        per_window = Counter(row[0] for row in connection.execute(text(
-            "SELECT window_id FROM tickets")))
+        statuses = dict(
+            connection.execute(text("SELECT status, COUNT(*) FROM tickets GROUP BY status")).all()
+        )
+        calls = connection.execute(
+            text("SELECT ticket_id, COUNT(*) FROM ticket_steps WHERE action = 'call' GROUP BY ticket_id")
+        ).all()
+        per_window = Counter(row[0] for row in connection.execute(text("SELECT window_id FROM tickets")))
     assert statuses == {"completed": 200}
     assert len(calls) == 200 and {count for _, count in calls} == {1}
     assert set(per_window) == set(windows)
@@ -127,8 +153,11 @@ def test_six_edits_with_the_same_etag_at_once_let_exactly_one_through(service, t
 
     def edit(minutes: int) -> None:
         barrier.wait()
-        response = client.patch(f"/business-types/{general['id']}", json={
-            "typical_minutes": minutes}, headers={**staff, "If-Match": etag})
+        response = client.patch(
+            f"/business-types/{general['id']}",
+            json={"typical_minutes": minutes},
+            headers={**staff, "If-Match": etag},
+        )
         statuses.append(response.status_code)
 
     _run([threading.Thread(target=edit, args=(10 + i,)) for i in range(6)])

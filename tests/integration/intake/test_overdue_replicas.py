@@ -16,8 +16,12 @@ def test_two_replicas_sweeping_at_once_publish_each_overdue_case_once(service, t
     clock = Clock(START)
     desk = Desk(service("intake", backend="postgres", clock=clock), token, clock)
     desk.business_type("general", sla_days=1)
-    late = [desk.post("/cases", {"community": "huaguoshan", "business_type": "general",
-                                 "summary": f"case {i}"}).get_json()["id"] for i in range(30)]
+    late = [
+        desk.post(
+            "/cases", {"community": "huaguoshan", "business_type": "general", "summary": f"case {i}"}
+        ).get_json()["id"]
+        for i in range(30)
+    ]
     clock.advance(days=10)
     replicas = [build_worker(desk.harness.runtime) for _ in range(2)]
     barrier = threading.Barrier(2)
@@ -32,6 +36,5 @@ def test_two_replicas_sweeping_at_once_publish_each_overdue_case_once(service, t
         thread.start()
     for thread in threads:
         thread.join(60)
-    overdue = [e["subject"] for e in desk.harness.outbox()
-               if e["type"] == "intake.case.overdue.v1"]
+    overdue = [e["subject"] for e in desk.harness.outbox() if e["type"] == "intake.case.overdue.v1"]
     assert sorted(overdue) == sorted(late)

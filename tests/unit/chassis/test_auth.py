@@ -21,8 +21,16 @@ def client(tmp_path, key_dir):
 
 def _claims(**overrides):
     now = int(time.time())
-    claims = {"iss": "community-platform", "aud": "community-platform", "sub": "u1", "name": "Wu",
-              "roles": ["center_staff"], "communities": ["huaguoshan"], "iat": now, "exp": now + 600}
+    claims = {
+        "iss": "community-platform",
+        "aud": "community-platform",
+        "sub": "u1",
+        "name": "Wu",
+        "roles": ["center_staff"],
+        "communities": ["huaguoshan"],
+        "iat": now,
+        "exp": now + 600,
+    }
     claims.update(overrides)
     return claims
 
@@ -56,15 +64,17 @@ def test_garbage_token_is_401(client):
 
 def test_expired_token_is_401(client, key_dir):
     expired = _sign(key_dir, exp=int(time.time()) - 3600, iat=int(time.time()) - 7200)
-    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(expired)), 401,
-                          type_suffix="token-expired")
+    body = assert_problem(
+        client.post("/notes", json=NOTE, headers=bearer(expired)), 401, type_suffix="token-expired"
+    )
     assert body["detail"] == "The token has expired."
 
 
 def test_wrong_signature_is_401(client):
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption())
+    pem = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     forged = jwt.encode(_claims(), pem, algorithm="RS256")
     body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(forged)), 401)
     assert body["detail"] == "The token signature does not verify."
@@ -83,14 +93,14 @@ def test_hs256_with_public_key_as_secret_is_401(client, key_dir):
 
 
 def test_wrong_audience_is_401(client, key_dir):
-    body = assert_problem(client.post("/notes", json=NOTE,
-                                      headers=bearer(_sign(key_dir, aud="someone-else"))), 401)
+    body = assert_problem(
+        client.post("/notes", json=NOTE, headers=bearer(_sign(key_dir, aud="someone-else"))), 401
+    )
     assert body["detail"] == "The token is for another audience."
 
 
 def test_wrong_issuer_is_401(client, key_dir):
-    body = assert_problem(client.post("/notes", json=NOTE,
-                                      headers=bearer(_sign(key_dir, iss="evil"))), 401)
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(_sign(key_dir, iss="evil"))), 401)
     assert body["detail"] == "The token comes from an unknown issuer."
 
 
@@ -103,8 +113,9 @@ def test_token_without_exp_is_401(client, key_dir):
 
 
 def test_missing_role_is_403(client, token):
-    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(token("resident"))), 403,
-                          type_suffix="forbidden")
+    body = assert_problem(
+        client.post("/notes", json=NOTE, headers=bearer(token("resident"))), 403, type_suffix="forbidden"
+    )
     assert body["detail"] == "This needs one of the roles: center_staff."
 
 

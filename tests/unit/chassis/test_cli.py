@@ -7,13 +7,15 @@ from services.chassis import cli
 
 
 def _run(args, data_dir):
-    return CliRunner().invoke(cli.main, args, env={"COMMUNITY_DATA_DIR": str(data_dir)},
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        cli.main, args, env={"COMMUNITY_DATA_DIR": str(data_dir)}, catch_exceptions=False
+    )
 
 
 def test_token_prints_only_a_token_signed_by_the_local_key(tmp_path):
-    result = _run(["token", "--role", "committee_member", "--community", "huaguoshan",
-                   "--ttl", "8h"], tmp_path)
+    result = _run(
+        ["token", "--role", "committee_member", "--community", "huaguoshan", "--ttl", "8h"], tmp_path
+    )
     assert result.exit_code == 0
     token = result.stdout.strip()
     assert "\n" not in token
@@ -25,8 +27,20 @@ def test_token_prints_only_a_token_signed_by_the_local_key(tmp_path):
 
 
 def test_token_defaults_to_every_community_and_takes_extra_claims(tmp_path):
-    result = _run(["token", "--role", "department", "--department", "fire",
-                   "--claim", "provider_id=p-1", "--ttl", "30m"], tmp_path)
+    result = _run(
+        [
+            "token",
+            "--role",
+            "department",
+            "--department",
+            "fire",
+            "--claim",
+            "provider_id=p-1",
+            "--ttl",
+            "30m",
+        ],
+        tmp_path,
+    )
     claims = jwt.decode(result.stdout.strip(), options={"verify_signature": False})
     assert len(claims["communities"]) == 7
     assert claims["department"] == "fire" and claims["provider_id"] == "p-1"
@@ -42,4 +56,8 @@ def test_migrate_all_creates_every_service_database(tmp_path):
     result = _run(["migrate", "all"], tmp_path)
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.glob("*.db")) == [
-        "contracts.db", "evaluation.db", "grid.db", "intake.db"]
+        "contracts.db",
+        "evaluation.db",
+        "grid.db",
+        "intake.db",
+    ]

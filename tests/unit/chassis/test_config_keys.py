@@ -31,8 +31,9 @@ def test_verify_only_deployment_writes_no_keys(monkeypatch, tmp_path):
     auth.ensure_local_keys(settings)
     assert sorted(p.name for p in mounted.iterdir()) == ["jwt-public.pem"]
     assert not (tmp_path / "data" / "keys").exists()
-    signer = Settings.from_env("intake", {"data_dir": tmp_path, "jwt_private_key_path":
-                                          signing / "jwt-private.pem"})
+    signer = Settings.from_env(
+        "intake", {"data_dir": tmp_path, "jwt_private_key_path": signing / "jwt-private.pem"}
+    )
     token = auth.issue_token(signer, sub="u1", roles=["admin"], communities=["huaguoshan"])
     assert auth.TokenVerifier(settings).verify(token).sub == "u1"
 

@@ -54,8 +54,9 @@ def test_wrong_content_type_is_415(client, staff):
 
 
 def test_unknown_field_is_422_by_field(client, staff):
-    response = client.post("/notes", json={"community": "huaguoshan", "title": "a", "colour": "red"},
-                           headers=staff)
+    response = client.post(
+        "/notes", json={"community": "huaguoshan", "title": "a", "colour": "red"}, headers=staff
+    )
     body = assert_problem(response, 422, type_suffix="validation-failed", field="colour")
     assert body["errors"]["colour"] == ["Unknown field."]
 
@@ -74,15 +75,19 @@ def test_over_long_string_is_422(client, staff):
 
 
 def test_over_long_string_without_declared_limit_is_422(client, staff):
-    response = client.post("/notes", json={"community": "huaguoshan", "title": "ok", "body": "y" * 2001},
-                           headers=staff)
+    response = client.post(
+        "/notes", json={"community": "huaguoshan", "title": "ok", "body": "y" * 2001}, headers=staff
+    )
     body = assert_problem(response, 422, field="body")
     assert "2000" in body["errors"]["body"][0]
 
 
 def test_huge_body_is_413(client, staff):
-    response = client.post("/notes", data=json.dumps({"title": "x" * 10_000}),
-                           headers={**staff, "Content-Type": "application/json"})
+    response = client.post(
+        "/notes",
+        data=json.dumps({"title": "x" * 10_000}),
+        headers={**staff, "Content-Type": "application/json"},
+    )
     assert_problem(response, 413)
 
 
@@ -137,15 +142,21 @@ def test_a_page_number_beyond_any_list_is_422(tmp_path, key_dir, token):
 
         return paginate(select(toy.Note).order_by(toy.Note.id), pagination_parameters)
 
-    settings = Settings.from_env("toy", {"data_dir": tmp_path, "amqp_url": "memory://",
-                                         "database_url": f"sqlite:///{tmp_path}/p.db",
-                                         **key_settings(key_dir)})
+    settings = Settings.from_env(
+        "toy",
+        {
+            "data_dir": tmp_path,
+            "amqp_url": "memory://",
+            "database_url": f"sqlite:///{tmp_path}/p.db",
+            **key_settings(key_dir),
+        },
+    )
     runtime = Runtime(settings, toy.Base.metadata)
     toy.Base.metadata.create_all(runtime.database.engine)
-    client = create_app("toy", runtime=runtime, metadata=toy.Base.metadata,
-                        blueprints=[blp]).test_client()
+    client = create_app("toy", runtime=runtime, metadata=toy.Base.metadata, blueprints=[blp]).test_client()
     headers = bearer(token("center_staff"))
     assert client.get(f"/notes?page={MAX_PAGE}", headers=headers).status_code == 200
-    body = assert_problem(client.get("/notes?page=72212744806853459968", headers=headers), 422,
-                          field="query.page")
+    body = assert_problem(
+        client.get("/notes?page=72212744806853459968", headers=headers), 422, field="query.page"
+    )
     assert body["errors"]["query.page"] == [f"Must be at most {MAX_PAGE}."]

@@ -42,16 +42,32 @@ def provider():
 
 def _token(key, kid="district-2026", **claims):
     now = int(time.time())
-    payload = {"iss": "https://id.nanshan.gov.cn", "aud": "community-platform", "sub": "u-1",
-               "roles": ["committee_member"], "communities": ["huaguoshan"], "iat": now,
-               "exp": now + 300, **claims}
+    payload = {
+        "iss": "https://id.nanshan.gov.cn",
+        "aud": "community-platform",
+        "sub": "u-1",
+        "roles": ["committee_member"],
+        "communities": ["huaguoshan"],
+        "iat": now,
+        "exp": now + 300,
+        **claims,
+    }
     return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
 
 
 def _verifier(url, tmp_path):
-    return TokenVerifier(Settings.from_env("intake", {
-        "data_dir": tmp_path, "jwt_jwks_url": url, "jwt_public_key_path": None,
-        "jwt_private_key_path": None, "jwt_issuer": "https://id.nanshan.gov.cn"}))
+    return TokenVerifier(
+        Settings.from_env(
+            "intake",
+            {
+                "data_dir": tmp_path,
+                "jwt_jwks_url": url,
+                "jwt_public_key_path": None,
+                "jwt_private_key_path": None,
+                "jwt_issuer": "https://id.nanshan.gov.cn",
+            },
+        )
+    )
 
 
 def test_token_signed_by_the_providers_key_is_accepted(provider, tmp_path):

@@ -18,4 +18,7 @@ def test_a_dict_missing_a_key_dumps_no_dict_method():
 
 def test_a_dict_with_the_keys_dumps_them():
     assert FormFieldSchema().dump({"code": "kind", "values": ["a"], "items": ["b"]}) == {
-        "code": "kind", "values": ["a"], "items": ["b"]}
+        "code": "kind",
+        "values": ["a"],
+        "items": ["b"],
+    }

@@ -133,10 +133,19 @@ def test_invalid_idempotency_key_is_400(client, staff):
     assert_problem(response, 400, type_suffix="idempotency-key-invalid")
 
 
-@pytest.mark.parametrize("header, allowed", [
-    ('"a.3"', True), ("*", True), ('"x.1", "a.3"', True), ('"x.1" ,"a.3"', True),
-    ('"a.2"', False), ('W/"a.3"', False), ('"x.1", "y.2"', False), ("", False),
-])
+@pytest.mark.parametrize(
+    "header, allowed",
+    [
+        ('"a.3"', True),
+        ("*", True),
+        ('"x.1", "a.3"', True),
+        ('"x.1" ,"a.3"', True),
+        ('"a.2"', False),
+        ('W/"a.3"', False),
+        ('"x.1", "y.2"', False),
+        ("", False),
+    ],
+)
 def test_if_match_allows_star_or_the_current_tag_among_a_list(header, allowed):
     from services.chassis.web import if_match_allows
 

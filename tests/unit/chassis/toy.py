@@ -22,8 +22,7 @@ from services.chassis.events import UUID, EventType, payload, string
 from services.chassis.schemas import Schema
 from services.chassis.web import transactional, uow
 
-NOTE_ADDED = EventType("toy.note.added", "A note was added.",
-                       payload({"note_id": UUID, "title": string(50)}))
+NOTE_ADDED = EventType("toy.note.added", "A note was added.", payload({"note_id": UUID, "title": string(50)}))
 
 
 class Base(DeclarativeBase):
@@ -57,8 +56,9 @@ def add_note(runtime: Runtime, title: str, subject: str | None = None, commit: b
         note = Note(id=subject or str(uuid.uuid4()), community="huaguoshan", title=title)
         if work.session.get(Note, note.id) is None:
             work.session.add(note)
-        event = work.emit(NOTE_ADDED, subject=note.id, community="huaguoshan",
-                          data={"note_id": note.id, "title": title})
+        event = work.emit(
+            NOTE_ADDED, subject=note.id, community="huaguoshan", data={"note_id": note.id, "title": title}
+        )
         if commit:
             work.commit()
         else:
@@ -66,14 +66,28 @@ def add_note(runtime: Runtime, title: str, subject: str | None = None, commit: b
         return event
 
 
-def make_runtime(database_url: str, amqp_url: str, namespace: str, data_dir: Path,
-                 key_overrides: dict[str, Any], **config: Any) -> Runtime:
+def make_runtime(
+    database_url: str,
+    amqp_url: str,
+    namespace: str,
+    data_dir: Path,
+    key_overrides: dict[str, Any],
+    **config: Any,
+) -> Runtime:
     """A toy runtime on any database and bus, its tables created."""
-    settings = Settings.from_env("toy", {
-        "data_dir": data_dir, "database_url": database_url, "amqp_url": amqp_url,
-        "bus_namespace": namespace, "retry_delays": (0.2, 0.4), "outbox_sweep_seconds": 0.5,
-        **key_overrides, **config,
-    })
+    settings = Settings.from_env(
+        "toy",
+        {
+            "data_dir": data_dir,
+            "database_url": database_url,
+            "amqp_url": amqp_url,
+            "bus_namespace": namespace,
+            "retry_delays": (0.2, 0.4),
+            "outbox_sweep_seconds": 0.5,
+            **key_overrides,
+            **config,
+        },
+    )
     runtime = Runtime(settings, Base.metadata)
     Base.metadata.create_all(runtime.database.engine)
     return runtime
@@ -108,8 +122,12 @@ class Notes(MethodView):
         note = Note(id=str(uuid.uuid4()), community=data["community"], title=data["title"])
         uow().session.add(note)
         uow().flush()
-        uow().emit(NOTE_ADDED, subject=note.id, community=note.community,
-                   data={"note_id": note.id, "title": note.title})
+        uow().emit(
+            NOTE_ADDED,
+            subject=note.id,
+            community=note.community,
+            data={"note_id": note.id, "title": note.title},
+        )
         return note
 
 
@@ -161,14 +179,17 @@ class Boom(MethodView):
 
 
 def make_app(tmp_path: Path, key_overrides: dict[str, Any], **config: Any) -> Any:
-    settings = Settings.from_env("toy", {
-        "data_dir": tmp_path,
-        "database_url": f"sqlite:///{tmp_path}/toy.db",
-        "amqp_url": "memory://",
-        "max_body_bytes": 4096,
-        **key_overrides,
-        **config,
-    })
+    settings = Settings.from_env(
+        "toy",
+        {
+            "data_dir": tmp_path,
+            "database_url": f"sqlite:///{tmp_path}/toy.db",
+            "amqp_url": "memory://",
+            "max_body_bytes": 4096,
+            **key_overrides,
+            **config,
+        },
+    )
     runtime = Runtime(settings, Base.metadata)
     Base.metadata.create_all(runtime.database.engine)
     app = create_app("toy", runtime=runtime, metadata=Base.metadata, blueprints=[blp])

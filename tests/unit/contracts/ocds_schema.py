@@ -33,15 +33,12 @@ def registry() -> Registry:
 
 def validator(name: str) -> Draft4Validator:
     schema = json.loads((FOLDER / name).read_text(encoding="utf-8"))
-    return Draft4Validator(
-        schema, registry=registry(), format_checker=Draft4Validator.FORMAT_CHECKER
-    )
+    return Draft4Validator(schema, registry=registry(), format_checker=Draft4Validator.FORMAT_CHECKER)
 
 
 def errors(name: str, document: Any) -> list[str]:
     return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in validator(name).iter_errors(document)
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(name).iter_errors(document)
     ]
 
 

@@ -73,9 +73,7 @@ class Story:
         c = self.client
         if "package" not in self.ids:
             self.ids["package"] = self.ok(
-                c.post(
-                    "/packages", json={"community": self.community, **PACKAGE}, headers=self.officer
-                ),
+                c.post("/packages", json={"community": self.community, **PACKAGE}, headers=self.officer),
                 201,
             )
         if "budget" not in self.ids:
@@ -151,11 +149,7 @@ class Story:
         tender = self.tender(**tender_args)
         buyer = self.ids["buyer"]
         tid = tender["id"]
-        self.ok(
-            c.post(
-                f"/tenders/{tid}/submission", json={"reason": "for the committee"}, headers=buyer
-            )
-        )
+        self.ok(c.post(f"/tenders/{tid}/submission", json={"reason": "for the committee"}, headers=buyer))
         self.ok(
             c.post(
                 f"/tenders/{tid}/decisions",

@@ -229,9 +229,7 @@ def test_termination_cancels_open_milestones_and_returns_unspent_money(story):
     accounts = story.ok(story.client.get("/accounts?community=huaguoshan", headers=story.resident))
     committee = next(a for a in accounts if a["kind"] == "committee")
     assert committee["balance_fen"] == 0
-    event = next(
-        e for e in story.harness.outbox() if e["type"] == "contracts.contract.terminated.v1"
-    )
+    event = next(e for e in story.harness.outbox() if e["type"] == "contracts.contract.terminated.v1")
     assert event["data"]["terminated_by"] == "committee" and event["data"]["paid_fen"] == 300_000_00
     assert_problem(
         story.client.post(
@@ -246,8 +244,9 @@ def test_termination_cancels_open_milestones_and_returns_unspent_money(story):
 def test_residents_read_their_communitys_contracts_only(story):
     story.setup()
     contract = story.active_contract()
-    awarded = story.ok(story.client.get("/tenders?community=huaguoshan&status=contracted",
-                                        headers=story.resident))
+    awarded = story.ok(
+        story.client.get("/tenders?community=huaguoshan&status=contracted", headers=story.resident)
+    )
     assert awarded[0]["award_value_fen"] == contract["value_fen"]
     assert awarded[0]["awarded_provider_id"] == contract["provider_id"]
     seen = story.ok(story.client.get(f"/contracts/{contract['id']}", headers=story.resident))
@@ -258,7 +257,5 @@ def test_residents_read_their_communitys_contracts_only(story):
     assert_problem(story.client.get(f"/contracts/{contract['id']}", headers=outsider), 403)
     assert_problem(story.client.get("/contracts?community=huaguoshan", headers=outsider), 403)
     assert story.ok(story.client.get("/contracts", headers=outsider)) == []
-    text = story.client.get(f"/contracts/{contract['id']}", headers=story.resident).get_data(
-        as_text=True
-    )
+    text = story.client.get(f"/contracts/{contract['id']}", headers=story.resident).get_data(as_text=True)
     assert "7559000012345678" not in text and "13800138000" not in text

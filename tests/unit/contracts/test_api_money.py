@@ -25,9 +25,7 @@ def test_pass_through_money_flows_subdistrict_committee_provider(story):
     assert_problem(response, 409, type_suffix="illegal-transition")
     # beyond the contract: cannot allocate more than the value
     assert_problem(story.allocate(contract, 600_000_01), 409, type_suffix="over-payment")
-    budget = story.ok(
-        story.client.get(f"/budgets/{story.ids['budget']['id']}", headers=story.member)
-    )
+    budget = story.ok(story.client.get(f"/budgets/{story.ids['budget']['id']}", headers=story.member))
     services = next(line for line in budget["lines"] if line["line"] == "services")
     assert (services["allocated_fen"], services["paid_fen"], services["committed_fen"]) == (
         400_000_00,
@@ -73,17 +71,13 @@ def test_committee_budget_the_committee_buys_and_pays_from_its_quota(story):
     )
     story.ok(story.pay(contract, 1, 300_000_00), 201)
     assert _balances(story)["committee"] == 1_700_000_00
-    allocated = [
-        e["data"] for e in story.harness.outbox() if e["type"] == "contracts.funds.allocated.v1"
-    ]
+    allocated = [e["data"] for e in story.harness.outbox() if e["type"] == "contracts.funds.allocated.v1"]
     assert allocated[0]["contract_id"] is None and allocated[0]["funding_line"] == "services"
 
 
 def test_autonomy_fund_is_a_separate_line_and_account(story):
     story.setup("pass_through", autonomy_fen=200_000_00)
-    contract = story.active_contract(
-        amount_fen=150_000_00, estimated_fen=150_000_00, line="autonomy_fund"
-    )
+    contract = story.active_contract(amount_fen=150_000_00, estimated_fen=150_000_00, line="autonomy_fund")
     assert contract["buyer"] == "committee" and contract["funding_line"] == "autonomy_fund"
     budget_id = story.ids["budget"]["id"]
     story.ok(
@@ -109,8 +103,7 @@ def test_contract_beyond_the_budget_cannot_activate(story):
     story.ok(story.sign(second["id"], "committee"))
     assert_problem(story.sign(second["id"], "subdistrict"), 409, type_suffix="budget-exceeded")
     assert (
-        story.ok(story.client.get(f"/contracts/{second['id']}", headers=story.officer))["status"]
-        == "signing"
+        story.ok(story.client.get(f"/contracts/{second['id']}", headers=story.officer))["status"] == "signing"
     )
     # a third purchase is refused at the award already
     tender = story.tender(estimated_fen=400_000_00)
@@ -190,9 +183,7 @@ def test_ledger_balances_and_entries_are_public_to_residents(story):
     story.ok(story.pay(contract, 1, 300_000_00), 201)
     accounts = story.ok(story.client.get("/accounts?community=huaguoshan", headers=story.resident))
     committee = next(a for a in accounts if a["kind"] == "committee")
-    entries = story.ok(
-        story.client.get(f"/accounts/{committee['id']}/entries", headers=story.resident)
-    )
+    entries = story.ok(story.client.get(f"/accounts/{committee['id']}/entries", headers=story.resident))
     assert [(e["kind"], e["amount_fen"]) for e in entries] == [
         ("payment", 300_000_00),
         ("allocation", 300_000_00),

@@ -13,9 +13,7 @@ def test_tender_cannot_be_published_before_the_committee_approves(story):
         type_suffix="illegal-transition",
     )
     assert body["transition"] == "draft -> published"
-    story.ok(
-        story.client.post(f"/tenders/{tender['id']}/submission", json={}, headers=story.officer)
-    )
+    story.ok(story.client.post(f"/tenders/{tender['id']}/submission", json={}, headers=story.officer))
     assert_problem(
         story.client.post(f"/tenders/{tender['id']}/publication", json={}, headers=story.officer),
         409,

@@ -36,9 +36,7 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     story = Story(app.test_client(), token)
     story.setup("pass_through")
     pending = story.tender()
-    story.ok(
-        story.client.post(f"/tenders/{pending['id']}/submission", json={}, headers=story.officer)
-    )
+    story.ok(story.client.post(f"/tenders/{pending['id']}/submission", json={}, headers=story.officer))
     draft = story.contract()
     active = story.active_contract()
     world = {

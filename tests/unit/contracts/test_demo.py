@@ -8,8 +8,7 @@ def test_reference_data_loads_once(service, token):
     harness = service("contracts")
     demo.load_reference_data(harness.runtime)
     counts = {
-        t: harness.count(t)
-        for t in ("service_packages", "providers", "budgets", "budget_lines", "accounts")
+        t: harness.count(t) for t in ("service_packages", "providers", "budgets", "budget_lines", "accounts")
     }
     assert counts["service_packages"] == 15 * 7
     assert counts["providers"] == 7 + 18

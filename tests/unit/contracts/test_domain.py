@@ -112,9 +112,7 @@ def test_every_illegal_transition_is_409_naming_it(machine):
 
 
 def test_publishing_before_committee_approval_is_refused():
-    with pytest.raises(
-        IllegalTransition, match="Cannot publish a tender in state 'pending_approval'"
-    ):
+    with pytest.raises(IllegalTransition, match="Cannot publish a tender in state 'pending_approval'"):
         TENDER.next("pending_approval", "publish")
 
 

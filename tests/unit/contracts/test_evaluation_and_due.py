@@ -102,9 +102,7 @@ def test_the_same_event_twice_and_an_equivalent_one_change_nothing_more(story):
 def test_rounds_without_contract_or_for_unknown_contracts_are_ignored(story):
     story.setup()
     assert _process(story, evaluation_event(None, "good", 80.0)) == 1
-    assert (
-        _process(story, evaluation_event("00000000-0000-4000-8000-000000000000", "good", 80)) == 1
-    )
+    assert _process(story, evaluation_event("00000000-0000-4000-8000-000000000000", "good", 80)) == 1
     assert story.harness.outbox_types() == []
 
 

@@ -70,9 +70,7 @@ def test_bad_scores_are_refused(score):
 
 def test_excellent_and_good_release_in_full():
     for grade in ("excellent", "good"):
-        assert money.release_for_grade(300_000_00, grade, 8800, 10000) == money.Release(
-            300_000_00, 0
-        )
+        assert money.release_for_grade(300_000_00, grade, 8800, 10000) == money.Release(300_000_00, 0)
 
 
 def test_pass_releases_pro_rata_to_the_score_floored_to_the_fen():

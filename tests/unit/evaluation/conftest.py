@@ -29,15 +29,13 @@ def people(token) -> dict[str, dict[str, str]]:
         "staff": bearer(token("center_staff", sub="staff-1")),
         "resident": bearer(token("resident", sub="resident-1")),
         "admin": bearer(token("admin", sub="admin-1")),
-        "chiwan_committee": bearer(token("committee_member", community="chiwan",
-                                         sub="chiwan-committee")),
+        "chiwan_committee": bearer(token("committee_member", community="chiwan", sub="chiwan-committee")),
     }
 
 
 def feeder(harness: Any) -> Callable[..., int]:
     """Deliver events through the real consumer path without a broker (inbox included)."""
-    processor = EventProcessor(harness.runtime.settings, harness.runtime.database,
-                               EVENT_HANDLERS)
+    processor = EventProcessor(harness.runtime.settings, harness.runtime.database, EVENT_HANDLERS)
     return lambda *events: sum(processor.process(e) for e in events)
 
 
@@ -46,10 +44,10 @@ def feed(evaluation):
     return feeder(evaluation)
 
 
-def create_scheme(client: Any, headers: dict[str, str], definition: dict[str, Any] | None = None,
-                  **fields: Any) -> dict[str, Any]:
-    body = {"community": "huaguoshan", "year": 2026,
-            **(definition or two_indicator_definition()), **fields}
+def create_scheme(
+    client: Any, headers: dict[str, str], definition: dict[str, Any] | None = None, **fields: Any
+) -> dict[str, Any]:
+    body = {"community": "huaguoshan", "year": 2026, **(definition or two_indicator_definition()), **fields}
     response = client.post("/schemes", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -61,7 +59,9 @@ def open_round(client: Any, headers: dict[str, str], scheme_id: str, **fields: A
     return response.get_json()
 
 
-def score(client: Any, headers: dict[str, str], round_id: str, party: str,
-          **scores: Any) -> Any:
-    return client.post(f"/rounds/{round_id}/scores", headers=headers, json={
-        "party": party, "scores": [{"indicator": k, "score": v} for k, v in scores.items()]})
+def score(client: Any, headers: dict[str, str], round_id: str, party: str, **scores: Any) -> Any:
+    return client.post(
+        f"/rounds/{round_id}/scores",
+        headers=headers,
+        json={"party": party, "scores": [{"indicator": k, "score": v} for k, v in scores.items()]},
+    )

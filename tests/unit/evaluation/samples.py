@@ -8,18 +8,28 @@ from typing import Any
 from services.evaluation.demo import default_definition
 
 
-def two_indicator_definition(committee: str = "0.5", subdistrict: str = "0.3",
-                             third_party: str = "0.2") -> dict[str, Any]:
+def two_indicator_definition(
+    committee: str = "0.5", subdistrict: str = "0.3", third_party: str = "0.2"
+) -> dict[str, Any]:
     """One dimension, two party indicators A and B (0.5 each), three scoring parties."""
     return {
         "title": "Test scheme",
-        "parties": [{"party": "committee", "weight": committee},
-                    {"party": "subdistrict", "weight": subdistrict},
-                    {"party": "third_party", "weight": third_party}],
-        "dimensions": [{"code": "d", "name": "Dimension", "weight": "1", "children": [
-            {"code": "A", "name": "Indicator A", "weight": "0.5", "source": "party"},
-            {"code": "B", "name": "Indicator B", "weight": "0.5", "source": "party"},
-        ]}],
+        "parties": [
+            {"party": "committee", "weight": committee},
+            {"party": "subdistrict", "weight": subdistrict},
+            {"party": "third_party", "weight": third_party},
+        ],
+        "dimensions": [
+            {
+                "code": "d",
+                "name": "Dimension",
+                "weight": "1",
+                "children": [
+                    {"code": "A", "name": "Indicator A", "weight": "0.5", "source": "party"},
+                    {"code": "B", "name": "Indicator B", "weight": "0.5", "source": "party"},
+                ],
+            }
+        ],
     }
 
 

@@ -33,59 +33,138 @@ def events() -> list[dict[str, Any]]:
     g1, g2, g3, g4, g5, i1 = _ids(6)
     out += [
         p.grid_case("reported", COMMUNITY, g1, reported_at=at(3, 1), due_at=at(3, 3), sequence=1),
-        p.grid_case("resolved", COMMUNITY, g1, reported_at=at(3, 1), due_at=at(3, 3), sequence=2,
-                    resolved_at=at(3, 2).isoformat(), on_time=True),
+        p.grid_case(
+            "resolved",
+            COMMUNITY,
+            g1,
+            reported_at=at(3, 1),
+            due_at=at(3, 3),
+            sequence=2,
+            resolved_at=at(3, 2).isoformat(),
+            on_time=True,
+        ),
         p.grid_case("reported", COMMUNITY, g2, reported_at=at(4, 1), due_at=at(4, 3), sequence=1),
-        p.grid_case("resolved", COMMUNITY, g2, reported_at=at(4, 1), due_at=at(4, 3), sequence=2,
-                    resolved_at=at(4, 5).isoformat(), on_time=False),
+        p.grid_case(
+            "resolved",
+            COMMUNITY,
+            g2,
+            reported_at=at(4, 1),
+            due_at=at(4, 3),
+            sequence=2,
+            resolved_at=at(4, 5).isoformat(),
+            on_time=False,
+        ),
         p.grid_case("reopened", COMMUNITY, g2, reported_at=at(4, 1), due_at=at(4, 3), sequence=3),
-        p.grid_case("resolved", COMMUNITY, g2, reported_at=at(4, 1), due_at=at(4, 3), sequence=4,
-                    resolved_at=at(4, 8).isoformat(), on_time=False),
+        p.grid_case(
+            "resolved",
+            COMMUNITY,
+            g2,
+            reported_at=at(4, 1),
+            due_at=at(4, 3),
+            sequence=4,
+            resolved_at=at(4, 8).isoformat(),
+            on_time=False,
+        ),
         # a referral from intake: the intake case measures it, so it is not counted twice
-        p.grid_case("resolved", COMMUNITY, g3, reported_at=at(2, 1), due_at=at(2, 3), sequence=2,
-                    source="intake", resolved_at=at(2, 2).isoformat(), on_time=True),
+        p.grid_case(
+            "resolved",
+            COMMUNITY,
+            g3,
+            reported_at=at(2, 1),
+            due_at=at(2, 3),
+            sequence=2,
+            source="intake",
+            resolved_at=at(2, 2).isoformat(),
+            on_time=True,
+        ),
         p.grid_case("reported", COMMUNITY, g4, reported_at=at(5, 1), due_at=at(5, 3), sequence=1),
         p.grid_case("overdue", COMMUNITY, g4, reported_at=at(5, 1), due_at=at(5, 3), sequence=2),
         p.grid_case("reported", COMMUNITY, g5, reported_at=at(6, 1), due_at=at(6, 3), sequence=1),
-        p.grid_case("closed", COMMUNITY, g5, reported_at=at(6, 1), due_at=at(6, 3), sequence=2,
-                    closed_kind="invalid"),
+        p.grid_case(
+            "closed", COMMUNITY, g5, reported_at=at(6, 1), due_at=at(6, 3), sequence=2, closed_kind="invalid"
+        ),
         p.intake_case("opened", COMMUNITY, i1, opened_at=at(2, 1), due_at=at(2, 10), sequence=1),
-        p.intake_case("resolved", COMMUNITY, i1, opened_at=at(2, 1), due_at=at(2, 10),
-                      sequence=2, resolved_at=at(2, 5).isoformat(), on_time=True),
-        p.intake_case("closed", COMMUNITY, i1, opened_at=at(2, 1), due_at=at(2, 10), sequence=3,
-                      closed_at=at(2, 6).isoformat()),
+        p.intake_case(
+            "resolved",
+            COMMUNITY,
+            i1,
+            opened_at=at(2, 1),
+            due_at=at(2, 10),
+            sequence=2,
+            resolved_at=at(2, 5).isoformat(),
+            on_time=True,
+        ),
+        p.intake_case(
+            "closed",
+            COMMUNITY,
+            i1,
+            opened_at=at(2, 1),
+            due_at=at(2, 10),
+            sequence=3,
+            closed_at=at(2, 6).isoformat(),
+        ),
     ]
-    out += [p.inspection(COMMUNITY, cell, at(month, day)) for cell, month, day in (
-        ("HGS-01", 3, 15), ("HGS-01", 4, 15), ("HGS-02", 4, 16), ("HGS-02", 4, 20))]
+    out += [
+        p.inspection(COMMUNITY, cell, at(month, day))
+        for cell, month, day in (("HGS-01", 3, 15), ("HGS-01", 4, 15), ("HGS-02", 4, 16), ("HGS-02", 4, 20))
+    ]
     contract, provider, milestone = _ids(3)
     out += [
-        p.event(p.CONTRACT_ACTIVATED, {
-            "contract_id": contract, "provider_id": provider, "value_fen": 120_000_000,
-            "period_start": "2026-01-01", "period_end": "2026-12-31", "package_codes": ["GRID"],
-            "activated_at": at(1, 5).isoformat()}, subject=contract, community=COMMUNITY),
-        p.event(p.MILESTONE_DUE, {"contract_id": contract, "milestone_id": milestone,
-                                  "due_date": "2026-06-30", "amount_fen": 30_000_000},
-                subject=contract, community=COMMUNITY, sequence=2),
-        p.event(p.PAYMENT_MADE, {"payment_id": str(uuid.uuid4()), "contract_id": contract,
-                                 "milestone_id": milestone, "amount_fen": 30_000_000,
-                                 "paid_at": at(7, 2).isoformat()},
-                subject=contract, community=COMMUNITY, sequence=3),
+        p.event(
+            p.CONTRACT_ACTIVATED,
+            {
+                "contract_id": contract,
+                "provider_id": provider,
+                "value_fen": 120_000_000,
+                "period_start": "2026-01-01",
+                "period_end": "2026-12-31",
+                "package_codes": ["GRID"],
+                "activated_at": at(1, 5).isoformat(),
+            },
+            subject=contract,
+            community=COMMUNITY,
+        ),
+        p.event(
+            p.MILESTONE_DUE,
+            {
+                "contract_id": contract,
+                "milestone_id": milestone,
+                "due_date": "2026-06-30",
+                "amount_fen": 30_000_000,
+            },
+            subject=contract,
+            community=COMMUNITY,
+            sequence=2,
+        ),
+        p.event(
+            p.PAYMENT_MADE,
+            {
+                "payment_id": str(uuid.uuid4()),
+                "contract_id": contract,
+                "milestone_id": milestone,
+                "amount_fen": 30_000_000,
+                "paid_at": at(7, 2).isoformat(),
+            },
+            subject=contract,
+            community=COMMUNITY,
+            sequence=3,
+        ),
     ]
     return out
 
 
 EXPECTED = {
     "tickets_served": 10.0,
-    "wait_p50_seconds": 450.0,     # between 300 and 600
-    "wait_p90_seconds": 1980.0,    # 1800 + 0.1 × (3600 − 1800)
+    "wait_p50_seconds": 450.0,  # between 300 and 600
+    "wait_p90_seconds": 1980.0,  # 1800 + 0.1 × (3600 − 1800)
     "satisfaction_mean": 4.2,
     "satisfaction_count": 5.0,
-    "cases_resolved": 3.0,         # g1, g2 (again in April), i1; g3 is intake's referral
-    "case_on_time_rate": 0.5,      # g1 and i1 on time; g2 late; g4 overdue and open
-    "reopen_rate": 0.3333,         # g2 of g1, g2, i1
+    "cases_resolved": 3.0,  # g1, g2 (again in April), i1; g3 is intake's referral
+    "case_on_time_rate": 0.5,  # g1 and i1 on time; g2 late; g4 overdue and open
+    "reopen_rate": 0.3333,  # g2 of g1, g2, i1
     "inspections_done": 4.0,
-    "inspections_planned": 20.0,   # HGS-01 (seen with g3) Feb..Dec: 11, HGS-02 Apr..Dec: 9
-    "inspection_coverage": 0.15,   # 3 of 20 cell-months
+    "inspections_planned": 20.0,  # HGS-01 (seen with g3) Feb..Dec: 11, HGS-02 Apr..Dec: 9
+    "inspection_coverage": 0.15,  # 3 of 20 cell-months
     "milestones_due": 1.0,
     "milestones_met": 1.0,
     "milestone_met_rate": 1.0,

@@ -65,15 +65,18 @@ def test_decimal_reciprocals_are_accepted_like_fractions():
     assert rounded(ahp.derive(decimals).weights) == [0.674, 0.101, 0.226]
 
 
-@pytest.mark.parametrize("matrix, message", [
-    ([[1]], "2 to 10"),
-    ([[1, 2], [0.5]], "row 2 has 1"),
-    ([[2, 2], [0.5, 1]], "must be 1"),
-    ([[1, 3], [3, 1]], "not reciprocal"),
-    ([[1, 12], ["1/12", 1]], "Saaty's scale"),
-    ([[1, "x"], [1, 1]], "not a number"),
-    ([[1, True], [1, 1]], "not a number"),
-])
+@pytest.mark.parametrize(
+    "matrix, message",
+    [
+        ([[1]], "2 to 10"),
+        ([[1, 2], [0.5]], "row 2 has 1"),
+        ([[2, 2], [0.5, 1]], "must be 1"),
+        ([[1, 3], [3, 1]], "not reciprocal"),
+        ([[1, 12], ["1/12", 1]], "Saaty's scale"),
+        ([[1, "x"], [1, 1]], "not a number"),
+        ([[1, True], [1, 1]], "not a number"),
+    ],
+)
 def test_malformed_matrices_are_refused(matrix, message):
     with pytest.raises(ahp.InvalidMatrix, match=message):
         ahp.derive(matrix)
@@ -82,8 +85,7 @@ def test_malformed_matrices_are_refused(matrix, message):
 def test_basis_points_keep_the_sum_exactly_one():
     weights = ahp.to_basis_points(ahp.derive(HOUSE_CRITERIA).weights)
     assert sum(weights) == 1
-    assert [str(w) for w in ahp.to_basis_points([1 / 3, 1 / 3, 1 / 3])] == \
-        ["0.3334", "0.3333", "0.3333"]
+    assert [str(w) for w in ahp.to_basis_points([1 / 3, 1 / 3, 1 / 3])] == ["0.3334", "0.3333", "0.3333"]
 
 
 def _with_ahp(matrix):

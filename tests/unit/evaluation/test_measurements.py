@@ -37,18 +37,21 @@ def test_same_events_twice_and_equivalent_events_change_nothing(evaluation, peop
 
 def test_period_from_to_counts_local_days(evaluation, people, feed):
     feed(*story.events())
-    march = measured(evaluation, people["subdistrict"],
-                     "/measurements?community=huaguoshan&from=2026-03-01&to=2026-03-31")
+    march = measured(
+        evaluation, people["subdistrict"], "/measurements?community=huaguoshan&from=2026-03-01&to=2026-03-31"
+    )
     assert march["tickets_served"] == 9.0
-    new_year = measured(evaluation, people["subdistrict"],
-                        "/measurements?community=huaguoshan&from=2026-01-01&to=2026-01-01")
+    new_year = measured(
+        evaluation, people["subdistrict"], "/measurements?community=huaguoshan&from=2026-01-01&to=2026-01-01"
+    )
     assert new_year["tickets_served"] == 1.0  # 16:30 UTC on 31 December is 1 January here
 
 
 def test_contract_filter_limits_milestones(evaluation, people, feed):
     feed(*story.events())
-    other = measured(evaluation, people["committee"],
-                     URL + "&contract_id=0b6a3c58-7a0e-4d0e-b0a5-2f0b1c9d6e77")
+    other = measured(
+        evaluation, people["committee"], URL + "&contract_id=0b6a3c58-7a0e-4d0e-b0a5-2f0b1c9d6e77"
+    )
     assert (other["milestones_due"], other["milestone_met_rate"]) == (0.0, None)
 
 
@@ -58,15 +61,18 @@ def test_empty_period_has_counts_of_zero_and_no_rates(evaluation, people):
     assert values["case_on_time_rate"] is None and values["satisfaction_mean"] is None
 
 
-@pytest.mark.parametrize("query, field", [
-    ("community=huaguoshan", "year"),
-    ("community=huaguoshan&year=2026&from=2026-01-01&to=2026-02-01", "year"),
-    ("community=huaguoshan&from=2026-01-01", "to"),
-    ("community=huaguoshan&from=2026-02-01&to=2026-01-01", "to"),
-    ("community=huaguoshan&from=2026-13-01&to=2026-12-31", "query.from"),
-    ("year=2026", "query.community"),
-    ("community=atlantis&year=2026", "query.community"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("community=huaguoshan", "year"),
+        ("community=huaguoshan&year=2026&from=2026-01-01&to=2026-02-01", "year"),
+        ("community=huaguoshan&from=2026-01-01", "to"),
+        ("community=huaguoshan&from=2026-02-01&to=2026-01-01", "to"),
+        ("community=huaguoshan&from=2026-13-01&to=2026-12-31", "query.from"),
+        ("year=2026", "query.community"),
+        ("community=atlantis&year=2026", "query.community"),
+    ],
+)
 def test_bad_measurement_queries_are_422(evaluation, people, query, field):
     response = evaluation.client.get(f"/measurements?{query}", headers=people["committee"])
     problem = assert_problem(response, 422, type_suffix=":validation-failed")
@@ -122,8 +128,7 @@ def test_import_of_an_archive_goes_through_the_same_log(service, people):
     assert measured(fresh, people["committee"]) == story.EXPECTED
 
 
-def test_rebuild_command_replays_the_log_and_imports_an_archive(service, people, tmp_path,
-                                                                 monkeypatch):
+def test_rebuild_command_replays_the_log_and_imports_an_archive(service, people, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from services.chassis import cli
@@ -163,9 +168,12 @@ def test_rebuild_command_refuses_a_broken_archive_line(service, tmp_path, monkey
 def projection_rows(harness):
     """Every row of every projection table, sorted (to compare two ways of building them)."""
     with harness.runtime.database.engine.connect() as connection:
-        return {model.__tablename__: sorted(
-            tuple(str(v) for v in row) for row in connection.execute(
-                model.__table__.select()).all()) for model in readmodel.PROJECTIONS}
+        return {
+            model.__tablename__: sorted(
+                tuple(str(v) for v in row) for row in connection.execute(model.__table__.select()).all()
+            )
+            for model in readmodel.PROJECTIONS
+        }
 
 
 def test_rebuild_writes_exactly_the_rows_the_consumer_wrote(evaluation, feed):

@@ -10,17 +10,20 @@ from services.evaluation import cases, formulas
 from services.evaluation.domain import TransitionRefused, next_status, scorer_roles
 
 
-@pytest.mark.parametrize("formula, value, kwargs, expected", [
-    ("linear", "50", {"target": "100"}, 50),
-    ("linear", "150", {"target": "100"}, 100),
-    ("linear", "2.75", {"target": "4.5", "floor": "1"}, 50),
-    ("linear", "0.5", {"target": "4.5", "floor": "1"}, 0),
-    ("inverse_linear", "600", {"target": "900", "worst": "3600"}, 100),
-    ("inverse_linear", "2250", {"target": "900", "worst": "3600"}, 50),
-    ("inverse_linear", "4000", {"target": "900", "worst": "3600"}, 0),
-    ("ratio", "0.76", {"target": "0.95"}, 80),
-    ("ratio", "1", {"target": "0.95"}, 100),
-])
+@pytest.mark.parametrize(
+    "formula, value, kwargs, expected",
+    [
+        ("linear", "50", {"target": "100"}, 50),
+        ("linear", "150", {"target": "100"}, 100),
+        ("linear", "2.75", {"target": "4.5", "floor": "1"}, 50),
+        ("linear", "0.5", {"target": "4.5", "floor": "1"}, 0),
+        ("inverse_linear", "600", {"target": "900", "worst": "3600"}, 100),
+        ("inverse_linear", "2250", {"target": "900", "worst": "3600"}, 50),
+        ("inverse_linear", "4000", {"target": "900", "worst": "3600"}, 0),
+        ("ratio", "0.76", {"target": "0.95"}, 80),
+        ("ratio", "1", {"target": "0.95"}, 100),
+    ],
+)
 def test_formulas_map_measurements_to_zero_to_hundred(formula, value, kwargs, expected):
     parameters = {k: Decimal(v) for k, v in kwargs.items()}
     assert formulas.score(formula, Decimal(value), **parameters) == Fraction(expected)
@@ -53,11 +56,13 @@ def fold(*steps):
 
 
 OPENED = ("opened", {"opened_at": iso(0), "due_at": iso(48)}, 1)
-RESOLVED = ("resolved", {"opened_at": iso(0), "due_at": iso(48), "resolved_at": iso(10),
-                         "on_time": True}, 2)
+RESOLVED = ("resolved", {"opened_at": iso(0), "due_at": iso(48), "resolved_at": iso(10), "on_time": True}, 2)
 REOPENED = ("reopened", {"reported_at": iso(0), "due_at": iso(48)}, 3)
-RESOLVED_LATE = ("resolved", {"opened_at": iso(0), "due_at": iso(48), "resolved_at": iso(60),
-                              "on_time": False}, 4)
+RESOLVED_LATE = (
+    "resolved",
+    {"opened_at": iso(0), "due_at": iso(48), "resolved_at": iso(60), "on_time": False},
+    4,
+)
 
 
 def test_case_resolution_reopen_and_second_resolution():
@@ -73,9 +78,11 @@ CLOSED = ("closed", {"due_at": iso(48), "closed_at": iso(70)}, 5)
 
 def test_case_fold_ignores_order_of_delivery_and_repeats():
     in_order = fold(OPENED, RESOLVED, REOPENED, RESOLVED_LATE, CLOSED)
-    for shuffled in ([CLOSED, RESOLVED_LATE, OPENED, REOPENED, RESOLVED, RESOLVED_LATE, REOPENED],
-                     [CLOSED, REOPENED, RESOLVED_LATE, RESOLVED, OPENED],
-                     [RESOLVED, CLOSED, OPENED, RESOLVED_LATE, REOPENED, CLOSED]):
+    for shuffled in (
+        [CLOSED, RESOLVED_LATE, OPENED, REOPENED, RESOLVED, RESOLVED_LATE, REOPENED],
+        [CLOSED, REOPENED, RESOLVED_LATE, RESOLVED, OPENED],
+        [RESOLVED, CLOSED, OPENED, RESOLVED_LATE, REOPENED, CLOSED],
+    ):
         assert fold(*shuffled) == in_order
     assert in_order.is_resolved and in_order.is_closed
 
@@ -103,18 +110,30 @@ def test_on_time_is_derived_from_due_when_the_payload_lacks_it():
     assert row.on_time is False
 
 
-@pytest.mark.parametrize("status, action, expected", [
-    ("open", "score", "scoring"), ("scoring", "score", "scoring"), ("open", "close", "closed"),
-    ("scoring", "close", "closed"), ("scoring", "cancel", "cancelled"),
-])
+@pytest.mark.parametrize(
+    "status, action, expected",
+    [
+        ("open", "score", "scoring"),
+        ("scoring", "score", "scoring"),
+        ("open", "close", "closed"),
+        ("scoring", "close", "closed"),
+        ("scoring", "cancel", "cancelled"),
+    ],
+)
 def test_round_transitions(status, action, expected):
     assert next_status(status, action) == expected
 
 
-@pytest.mark.parametrize("status, action", [
-    ("closed", "score"), ("closed", "close"), ("closed", "cancel"), ("cancelled", "score"),
-    ("cancelled", "close"),
-])
+@pytest.mark.parametrize(
+    "status, action",
+    [
+        ("closed", "score"),
+        ("closed", "close"),
+        ("closed", "cancel"),
+        ("cancelled", "score"),
+        ("cancelled", "close"),
+    ],
+)
 def test_refused_round_transitions_name_the_transition(status, action):
     with pytest.raises(TransitionRefused) as caught:
         next_status(status, action)

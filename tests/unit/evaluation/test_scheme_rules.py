@@ -32,8 +32,7 @@ def test_committee_weight_below_half_is_rejected_naming_the_rule():
 
 
 def test_committee_weight_of_exactly_half_is_accepted():
-    assert parse_definition(two_indicator_definition("0.5", "0.3", "0.2")).committee_weight == \
-        Decimal("0.5")
+    assert parse_definition(two_indicator_definition("0.5", "0.3", "0.2")).committee_weight == Decimal("0.5")
 
 
 def test_committee_weight_given_as_float_half_is_exactly_half():
@@ -51,14 +50,15 @@ def test_party_weights_not_summing_to_one_are_rejected():
 def test_weights_that_floats_would_not_sum_to_one_sum_exactly():
     assert 0.7 + 0.2 + 0.1 != 1.0  # why weights are decimals
     definition = two_indicator_definition("0.7", "0.2", "0.1")
-    definition["parties"] = [{"party": p, "weight": w} for p, w in (
-        ("committee", 0.7), ("subdistrict", 0.2), ("third_party", 0.1))]
+    definition["parties"] = [
+        {"party": p, "weight": w} for p, w in (("committee", 0.7), ("subdistrict", 0.2), ("third_party", 0.1))
+    ]
     definition["dimensions"][0]["children"] = [
         {"code": c, "name": c, "weight": w, "source": "party"}
-        for c, w in (("A", 0.7), ("B", 0.2), ("C", 0.1))]
+        for c, w in (("A", 0.7), ("B", 0.2), ("C", 0.1))
+    ]
     scheme = parse_definition(definition)
-    assert [g for _, g, _ in scheme.indicators()] == [Fraction(7, 10), Fraction(2, 10),
-                                                      Fraction(1, 10)]
+    assert [g for _, g, _ in scheme.indicators()] == [Fraction(7, 10), Fraction(2, 10), Fraction(1, 10)]
 
 
 def test_indicator_weights_not_summing_to_one_within_a_node_are_rejected():
@@ -66,23 +66,28 @@ def test_indicator_weights_not_summing_to_one_within_a_node_are_rejected():
     definition["dimensions"][0]["children"][1]["weight"] = "0.4"
     error = refused(definition)
     assert error.problem_type == "indicator-weights-sum-to-one"
-    assert error.errors == {"dimensions.d": ["The weights under dimensions.d must sum to exactly "
-                                             "1 (they sum to 0.9)."]}
+    assert error.errors == {
+        "dimensions.d": ["The weights under dimensions.d must sum to exactly 1 (they sum to 0.9)."]
+    }
 
 
 def test_dimension_weights_not_summing_to_one_are_rejected():
     definition = template()
     definition["dimensions"][0]["weight"] = "0.3"
     assert refused(definition).errors == {
-        "dimensions": ["The weights under dimensions must sum to exactly 1 (they sum to 1.10)."]}
+        "dimensions": ["The weights under dimensions must sum to exactly 1 (they sum to 1.10)."]
+    }
 
 
 def test_every_broken_rule_is_reported():
     definition = two_indicator_definition("0.4", "0.3", "0.2")
     definition["dimensions"][0]["children"][0]["weight"] = "0.123456"
     error = refused(definition)
-    assert error.extra["rules"] == ["committee-weight-at-least-half", "party-weights-sum-to-one",
-                                    "weight-precision"]
+    assert error.extra["rules"] == [
+        "committee-weight-at-least-half",
+        "party-weights-sum-to-one",
+        "weight-precision",
+    ]
 
 
 def test_committee_must_be_a_party():
@@ -115,25 +120,39 @@ def test_duplicate_codes_are_rejected():
 def test_unknown_metric_is_rejected():
     definition = two_indicator_definition()
     definition["dimensions"][0]["children"][1] = {
-        "code": "B", "name": "B", "weight": "0.5", "source": "metric", "metric": "happiness",
-        "formula": "linear", "target": "1"}
+        "code": "B",
+        "name": "B",
+        "weight": "0.5",
+        "source": "metric",
+        "metric": "happiness",
+        "formula": "linear",
+        "target": "1",
+    }
     assert refused(definition).problem_type == "metric-unknown"
 
 
-@pytest.mark.parametrize("params", [
-    {"formula": "eval", "target": "1"},
-    {"formula": "linear", "target": "0"},
-    {"formula": "linear", "target": "5", "floor": "6"},
-    {"formula": "inverse_linear", "target": "900"},
-    {"formula": "inverse_linear", "target": "900", "worst": "600"},
-    {"formula": "ratio", "target": "0.9", "worst": "1"},
-    {"formula": "ratio"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"formula": "eval", "target": "1"},
+        {"formula": "linear", "target": "0"},
+        {"formula": "linear", "target": "5", "floor": "6"},
+        {"formula": "inverse_linear", "target": "900"},
+        {"formula": "inverse_linear", "target": "900", "worst": "600"},
+        {"formula": "ratio", "target": "0.9", "worst": "1"},
+        {"formula": "ratio"},
+    ],
+)
 def test_formula_parameters_that_cannot_score_are_rejected(params):
     definition = two_indicator_definition()
     definition["dimensions"][0]["children"][1] = {
-        "code": "B", "name": "B", "weight": "0.5", "source": "metric",
-        "metric": "wait_p90_seconds", **params}
+        "code": "B",
+        "name": "B",
+        "weight": "0.5",
+        "source": "metric",
+        "metric": "wait_p90_seconds",
+        **params,
+    }
     error = refused(definition)
     assert error.problem_type == "metric-formula-parameters"
     assert list(error.errors) == ["dimensions.d.B.formula"]
@@ -164,15 +183,28 @@ def test_tree_deeper_than_four_levels_is_rejected():
 def test_nested_dimensions_multiply_weights_down_the_tree():
     definition = two_indicator_definition()
     definition["dimensions"] = [
-        {"code": "d1", "name": "one", "weight": "0.6", "children": [
-            {"code": "s1", "name": "sub", "weight": "0.5", "children": [
-                {"code": "A", "name": "A", "weight": "1", "source": "party"}]},
-            {"code": "B", "name": "B", "weight": "0.5", "source": "party"}]},
-        {"code": "C", "name": "C", "weight": "0.4", "source": "party"}]
+        {
+            "code": "d1",
+            "name": "one",
+            "weight": "0.6",
+            "children": [
+                {
+                    "code": "s1",
+                    "name": "sub",
+                    "weight": "0.5",
+                    "children": [{"code": "A", "name": "A", "weight": "1", "source": "party"}],
+                },
+                {"code": "B", "name": "B", "weight": "0.5", "source": "party"},
+            ],
+        },
+        {"code": "C", "name": "C", "weight": "0.4", "source": "party"},
+    ]
     scheme = parse_definition(definition)
     assert {i.code: (g, p) for i, g, p in scheme.indicators()} == {
-        "A": (Fraction(3, 10), ("d1", "s1", "A")), "B": (Fraction(3, 10), ("d1", "B")),
-        "C": (Fraction(2, 5), ("C",))}
+        "A": (Fraction(3, 10), ("d1", "s1", "A")),
+        "B": (Fraction(3, 10), ("d1", "B")),
+        "C": (Fraction(2, 5), ("C",)),
+    }
 
 
 def test_stored_document_parses_back_to_the_same_scheme():

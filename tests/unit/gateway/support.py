@@ -58,22 +58,32 @@ class _KeepAliveHandler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         body = self.rfile.read(int(length)) if length else b""
         environ: dict[str, Any] = {
-            "REQUEST_METHOD": self.command, "PATH_INFO": unquote(path, "latin-1"),
-            "QUERY_STRING": query, "RAW_URI": self.path, "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": str(self.server.server_port), "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": self.client_address[0], "wsgi.input": io.BytesIO(body),
-            "wsgi.url_scheme": "http", "wsgi.errors": io.StringIO(), "SCRIPT_NAME": "",
-            "CONTENT_LENGTH": length or "", "CONTENT_TYPE": self.headers.get("Content-Type", ""),
-            "wsgi.version": (1, 0), "wsgi.multithread": True, "wsgi.multiprocess": False,
-            "wsgi.run_once": False}
+            "REQUEST_METHOD": self.command,
+            "PATH_INFO": unquote(path, "latin-1"),
+            "QUERY_STRING": query,
+            "RAW_URI": self.path,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": str(self.server.server_port),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": self.client_address[0],
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": io.StringIO(),
+            "SCRIPT_NAME": "",
+            "CONTENT_LENGTH": length or "",
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
         for name, value in self.headers.items():
             key = "HTTP_" + name.upper().replace("-", "_")
             if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
                 environ[key] = value
         started: dict[str, Any] = {}
 
-        def start_response(status: str, headers: list[tuple[str, str]],
-                           exc_info: Any = None) -> Any:
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             started.update(status=status, headers=headers)
             return None
 
@@ -82,8 +92,7 @@ class _KeepAliveHandler(BaseHTTPRequestHandler):
             status = started["status"]
             headers = started["headers"]
             self.send_response_only(int(status[:3]), status[4:])
-            chunked = not any(k.lower() == "content-length" for k, _ in headers) \
-                and self.command != "HEAD"
+            chunked = not any(k.lower() == "content-length" for k, _ in headers) and self.command != "HEAD"
             for name, value in headers:
                 self.send_header(name, value)
             if chunked:
@@ -145,14 +154,18 @@ class EchoApp:
         path = environ.get("PATH_INFO", "")
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
-        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items()
-                   if k.startswith("HTTP_")}
+        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
-        call = {"server": self.name, "method": environ["REQUEST_METHOD"], "path": path,
-                "raw_uri": environ.get("RAW_URI") or environ.get("REQUEST_URI"),
-                "query": environ.get("QUERY_STRING", ""), "headers": headers,
-                "body": body.decode("utf-8", "replace")}
+        call = {
+            "server": self.name,
+            "method": environ["REQUEST_METHOD"],
+            "path": path,
+            "raw_uri": environ.get("RAW_URI") or environ.get("REQUEST_URI"),
+            "query": environ.get("QUERY_STRING", ""),
+            "headers": headers,
+            "body": body.decode("utf-8", "replace"),
+        }
         self.calls.append(call)
         if path == "/readyz":
             status = "200 OK" if self.ready else "503 Service Unavailable"
@@ -160,15 +173,23 @@ class EchoApp:
         if path == "/slow":
             time.sleep(float(environ.get("QUERY_STRING", "seconds=1").split("=")[1]))
         if path == "/stream":
-            start_response("200 OK", [("Content-Type", "text/event-stream"),
-                                      ("Cache-Control", "no-cache")])
+            start_response("200 OK", [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")])
             return _ticks()
         if path == "/hop-by-hop":
             payload = b"{}"
-            start_response("200 OK", [
-                ("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
-                ("Connection", "X-Secret-Hop"), ("X-Secret-Hop", "1"), ("Keep-Alive", "timeout=5"),
-                ("Proxy-Authenticate", "Basic"), ("Upgrade", "h2c"), ("X-End-To-End", "kept")])
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(payload))),
+                    ("Connection", "X-Secret-Hop"),
+                    ("X-Secret-Hop", "1"),
+                    ("Keep-Alive", "timeout=5"),
+                    ("Proxy-Authenticate", "Basic"),
+                    ("Upgrade", "h2c"),
+                    ("X-End-To-End", "kept"),
+                ],
+            )
             return [payload]
         return _json(start_response, "200 OK", call)
 
@@ -181,23 +202,33 @@ def _ticks() -> Iterable[bytes]:
 
 def _json(start_response: Callable[..., Any], status: str, payload: Any) -> list[bytes]:
     body = json.dumps(payload).encode()
-    start_response(status, [("Content-Type", "application/json"),
-                            ("Content-Length", str(len(body)))])
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
 
 
-def http_gateway(key_dir: Path, tmp_path: Path, urls: dict[str, tuple[str, ...]] | str,
-                 **settings: Any) -> Gateway:
+def http_gateway(
+    key_dir: Path, tmp_path: Path, urls: dict[str, tuple[str, ...]] | str, **settings: Any
+) -> Gateway:
     """A gateway whose four services all point to `urls` (one URL or per-service tuples)."""
-    upstream_urls = {s: (urls,) for s in SERVICES} if isinstance(urls, str) else \
-        {s: urls.get(s, next(iter(urls.values()))) for s in SERVICES}
-    config = {"data_dir": tmp_path, **key_settings(key_dir), "health_interval": 0,
-              "upstream_urls": upstream_urls, "log_level": "WARNING", **settings}
+    upstream_urls = (
+        {s: (urls,) for s in SERVICES}
+        if isinstance(urls, str)
+        else {s: urls.get(s, next(iter(urls.values()))) for s in SERVICES}
+    )
+    config = {
+        "data_dir": tmp_path,
+        **key_settings(key_dir),
+        "health_interval": 0,
+        "upstream_urls": upstream_urls,
+        "log_level": "WARNING",
+        **settings,
+    }
     return create_app(settings=GatewaySettings.from_env(config))
 
 
-def inprocess_gateway(key_dir: Path, tmp_path: Path, upstreams: dict[str, WsgiApp],
-                      **settings: Any) -> Gateway:
+def inprocess_gateway(
+    key_dir: Path, tmp_path: Path, upstreams: dict[str, WsgiApp], **settings: Any
+) -> Gateway:
     """A gateway over in-process WSGI apps (the embedded mode)."""
     config = {"data_dir": tmp_path, **key_settings(key_dir), "log_level": "WARNING", **settings}
     return create_app(upstreams=upstreams, config=config)

@@ -21,15 +21,20 @@ def echo():
 
 @pytest.fixture
 def client(echo, key_dir, tmp_path):
-    return Client(inprocess_gateway(key_dir, tmp_path, {"intake": echo, "grid": echo,
-                                                        "contracts": echo}))
+    return Client(inprocess_gateway(key_dir, tmp_path, {"intake": echo, "grid": echo, "contracts": echo}))
 
 
 def _claims(**overrides):
     now = int(time.time())
-    claims = {"iss": "community-platform", "aud": "community-platform", "sub": "u1",
-              "roles": ["center_staff"], "communities": ["huaguoshan"], "iat": now,
-              "exp": now + 600}
+    claims = {
+        "iss": "community-platform",
+        "aud": "community-platform",
+        "sub": "u1",
+        "roles": ["center_staff"],
+        "communities": ["huaguoshan"],
+        "iat": now,
+        "exp": now + 600,
+    }
     claims.update(overrides)
     return claims
 
@@ -55,15 +60,17 @@ def test_missing_token_is_refused_at_the_edge(client, echo):
 
 def test_expired_token_is_refused_at_the_edge(client, echo, key_dir):
     key = (key_dir / "jwt-private.pem").read_bytes()
-    expired = jwt.encode(_claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200), key,
-                         algorithm="RS256")
+    expired = jwt.encode(
+        _claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200), key, algorithm="RS256"
+    )
     _refused(client, echo, bearer(expired), "The token has expired.", "token-expired")
 
 
 def test_token_signed_with_another_key_is_refused_at_the_edge(client, echo):
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption())
+    pem = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     forged = jwt.encode(_claims(), pem, algorithm="RS256")
     _refused(client, echo, bearer(forged), "The token signature does not verify.")
 
@@ -83,11 +90,19 @@ def test_bad_token_on_a_public_route_is_still_refused(client, echo):
     assert echo.calls == []
 
 
-@pytest.mark.parametrize("path", [
-    "/api/intake/healthz", "/api/grid/openapi.json", "/api/grid/open311/v2/services.json",
-    "/api/grid/open311/v2/requests/abc.json?jurisdiction_id=huaguoshan",
-    "/api/intake/display?community=huaguoshan", "/api/contracts/ocds/releases?community=chiwan",
-    "/api/grid/cells?community=huaguoshan", "/api/grid/cells/locate?lon=113.9&lat=22.5"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/intake/healthz",
+        "/api/grid/openapi.json",
+        "/api/grid/open311/v2/services.json",
+        "/api/grid/open311/v2/requests/abc.json?jurisdiction_id=huaguoshan",
+        "/api/intake/display?community=huaguoshan",
+        "/api/contracts/ocds/releases?community=chiwan",
+        "/api/grid/cells?community=huaguoshan",
+        "/api/grid/cells/locate?lon=113.9&lat=22.5",
+    ],
+)
 def test_public_routes_pass_without_a_token(path, client, echo):
     response = client.get(path)
     assert response.status_code == 200
@@ -103,8 +118,10 @@ def test_public_routes_are_read_only(client, echo):
 
 
 def test_open311_clients_post_requests_with_their_api_key_only(client, echo):
-    response = client.post("/api/grid/open311/v2/requests.json",
-                           data=b"api_key=k&service_code=fire", headers={
-                               "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/api/grid/open311/v2/requests.json",
+        data=b"api_key=k&service_code=fire",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 200  # the edge lets it through; grid checks the key
     assert echo.calls[-1]["method"] == "POST"

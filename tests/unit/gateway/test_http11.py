@@ -40,11 +40,11 @@ class CannedServer:
 
 
 def test_content_length_body_and_keep_alive():
-    server = CannedServer(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello",
-                          b"HTTP/1.1 204 No Content\r\n\r\n")
+    server = CannedServer(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello", b"HTTP/1.1 204 No Content\r\n\r\n"
+    )
     connection = server.connect()
-    response = connection.request("GET", "/a?b=1", "svc:8000", [("X-Req", "r")], b"",
-                                  send_length=False)
+    response = connection.request("GET", "/a?b=1", "svc:8000", [("X-Req", "r")], b"", send_length=False)
     assert (response.status, response.reason) == (200, "OK")
     assert ("X-A", "1") in response.headers
     assert response.read() == b"hello" and not response.will_close
@@ -63,15 +63,15 @@ def test_chunked_body_with_extensions_and_trailers_arrives_chunk_by_chunk():
 
 
 def test_interim_answers_are_skipped_and_head_has_no_body():
-    server = CannedServer(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
-                          b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n")
+    server = CannedServer(
+        b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
+    )
     response = server.connect().request("HEAD", "/", "h", [], b"", send_length=False)
     assert response.status == 200 and response.read() == b"" and response.complete
 
 
 def test_body_until_close_and_http10_are_not_kept_alive():
-    server = CannedServer(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it",
-                          close_after=True)
+    server = CannedServer(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it", close_after=True)
     response = server.connect().request("GET", "/", "h", [], b"", send_length=False)
     assert response.will_close
     assert response.read() == b"all of it"
@@ -80,19 +80,22 @@ def test_body_until_close_and_http10_are_not_kept_alive():
 def test_request_body_is_sent_with_its_length_and_header_injection_is_dropped():
     server = CannedServer(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
     response = server.connect().request(
-        "POST", "/t", "h", [("X-Ok", "1"), ("X-Bad", "a\r\nInjected: yes")], b'{"a":1}',
-        send_length=True)
+        "POST", "/t", "h", [("X-Ok", "1"), ("X-Bad", "a\r\nInjected: yes")], b'{"a":1}', send_length=True
+    )
     assert response.status == 201
     request = server.requests[0]
     assert b"Content-Length: 7\r\n" in request and b"Injected" not in request
 
 
-@pytest.mark.parametrize("reply", [
-    b"",  # closed without answering
-    b"garbage\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
-    b"HTTP/1.1 200 OK\r\nbroken header line\r\n\r\n",
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"",  # closed without answering
+        b"garbage\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nbroken header line\r\n\r\n",
+    ],
+)
 def test_broken_answers_raise_protocol_errors(reply):
     server = CannedServer(reply, close_after=True)
     with pytest.raises(ProtocolError):

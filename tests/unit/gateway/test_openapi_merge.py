@@ -55,19 +55,37 @@ def test_every_reference_points_at_a_component_that_exists(tmp_path, key_dir):
 
 def test_discriminator_mappings_are_rewritten():
     document = {
-        "openapi": "3.0.3", "info": {"title": "x", "version": "1"},
-        "paths": {"/pets": {"get": {"responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {
-                "oneOf": [{"$ref": "#/components/schemas/Cat"}],
-                "discriminator": {"propertyName": "kind",
-                                  "mapping": {"cat": "#/components/schemas/Cat"}}}}}}}}}},
-        "components": {"schemas": {"Cat": {"type": "object",
-                                           "properties": {"kind": {"type": "string"}}}}},
+        "openapi": "3.0.3",
+        "info": {"title": "x", "version": "1"},
+        "paths": {
+            "/pets": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+                                        "discriminator": {
+                                            "propertyName": "kind",
+                                            "mapping": {"cat": "#/components/schemas/Cat"},
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {"Cat": {"type": "object", "properties": {"kind": {"type": "string"}}}}},
     }
     merged = merge_documents({"grid": document})
     validate(merged)
-    schema = merged["paths"]["/api/grid/pets"]["get"]["responses"]["200"]["content"][
-        "application/json"]["schema"]
+    schema = merged["paths"]["/api/grid/pets"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     assert schema["discriminator"]["mapping"]["cat"] == "#/components/schemas/grid.Cat"
 
 

@@ -14,25 +14,45 @@ from gateway.headers import (
 from gateway.routes import EVENT_STREAM_PATH, is_public, route_class
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/"), ("GET", "/console/"), ("GET", "/display/chiwan"), ("GET", "/healthz"),
-    ("GET", "/api/docs"), ("GET", "/api/openapi.json"), ("HEAD", "/api/intake/readyz"),
-    ("GET", "/api/grid/open311/v2/services.json"), ("GET", "/api/contracts/ocds/releases"),
-    ("GET", "/api/contracts/ocds/records/ocds-zsjd01-1"), ("GET", "/api/intake/display"),
-    ("GET", "/api/grid/cells"), ("GET", "/api/grid/cells/HGS-01"),
-    ("POST", "/api/grid/open311/v2/requests.json"), ("OPTIONS", "/api/intake/tickets"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/"),
+        ("GET", "/console/"),
+        ("GET", "/display/chiwan"),
+        ("GET", "/healthz"),
+        ("GET", "/api/docs"),
+        ("GET", "/api/openapi.json"),
+        ("HEAD", "/api/intake/readyz"),
+        ("GET", "/api/grid/open311/v2/services.json"),
+        ("GET", "/api/contracts/ocds/releases"),
+        ("GET", "/api/contracts/ocds/records/ocds-zsjd01-1"),
+        ("GET", "/api/intake/display"),
+        ("GET", "/api/grid/cells"),
+        ("GET", "/api/grid/cells/HGS-01"),
+        ("POST", "/api/grid/open311/v2/requests.json"),
+        ("OPTIONS", "/api/intake/tickets"),
+    ],
+)
 def test_public(method, path):
     assert is_public(method, path)
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/api/intake/tickets"), ("POST", "/api/grid/open311/v2/services.json"),
-    ("GET", "/api/intake/displays"), ("GET", "/api/intake/x/healthz"),
-    ("GET", EVENT_STREAM_PATH), ("POST", "/api/contracts/ocds/releases"),
-    ("GET", "/api/grid/open311/v3/services.json"), ("GET", "/api/grid/cases/public"),
-    ("POST", "/api/grid/cells"), ("GET", "/api/contracts/contracts"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/intake/tickets"),
+        ("POST", "/api/grid/open311/v2/services.json"),
+        ("GET", "/api/intake/displays"),
+        ("GET", "/api/intake/x/healthz"),
+        ("GET", EVENT_STREAM_PATH),
+        ("POST", "/api/contracts/ocds/releases"),
+        ("GET", "/api/grid/open311/v3/services.json"),
+        ("GET", "/api/grid/cases/public"),
+        ("POST", "/api/grid/cells"),
+        ("GET", "/api/contracts/contracts"),
+    ],
+)
 def test_not_public(method, path):
     assert not is_public(method, path)
 
@@ -79,16 +99,30 @@ def test_client_address_with_and_without_trusted_proxies():
 
 
 def test_connection_listed_request_headers_are_dropped():
-    environ = {"HTTP_CONNECTION": "close, X-Mine", "HTTP_X_MINE": "1", "HTTP_X_OTHER": "2",
-               "HTTP_TRANSFER_ENCODING": "chunked", "HTTP_HOST": "h", "REMOTE_ADDR": "1.2.3.4"}
+    environ = {
+        "HTTP_CONNECTION": "close, X-Mine",
+        "HTTP_X_MINE": "1",
+        "HTTP_X_OTHER": "2",
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "HTTP_HOST": "h",
+        "REMOTE_ADDR": "1.2.3.4",
+    }
     names = {name for name, _ in upstream_request_headers(environ, Trace({}), "/api/x", 0)}
     assert "X-Other" in names
     assert not names & {"X-Mine", "Connection", "Transfer-Encoding", "Host"}
 
 
 def test_edge_owned_response_headers_are_dropped():
-    headers = downstream_response_headers([
-        ("Content-Type", "application/json"), ("Connection", "keep-alive, X-A"), ("X-A", "1"),
-        ("Transfer-Encoding", "chunked"), ("Server", "gunicorn"), ("Date", "x"),
-        ("X-Request-ID", "theirs"), ("ETag", '"1"')])
+    headers = downstream_response_headers(
+        [
+            ("Content-Type", "application/json"),
+            ("Connection", "keep-alive, X-A"),
+            ("X-A", "1"),
+            ("Transfer-Encoding", "chunked"),
+            ("Server", "gunicorn"),
+            ("Date", "x"),
+            ("X-Request-ID", "theirs"),
+            ("ETag", '"1"'),
+        ]
+    )
     assert headers == [("Content-Type", "application/json"), ("ETag", '"1"')]

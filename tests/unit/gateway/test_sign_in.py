@@ -8,8 +8,7 @@ from tests.unit.gateway.support import EchoApp
 
 
 def _gateway(key_dir, tmp_path, **kwargs):
-    config = {"data_dir": tmp_path, "amqp_url": "", **key_settings(key_dir),
-              **kwargs.pop("config", {})}
+    config = {"data_dir": tmp_path, "amqp_url": "", **key_settings(key_dir), **kwargs.pop("config", {})}
     return Client(create_app(upstreams={"intake": EchoApp()}, config=config, **kwargs))
 
 
@@ -29,9 +28,15 @@ def test_without_demo_identities_there_are_none_to_take(key_dir, tmp_path):
 
 
 def test_openid_connect_settings_are_published_for_the_pkce_flow(key_dir, tmp_path):
-    client = _gateway(key_dir, tmp_path, config={
-        "oidc_issuer": "https://id.nanshan.gov.cn/realms/staff/", "oidc_client_id": "community"},
-        demo_identities=[{"key": "x"}])
+    client = _gateway(
+        key_dir,
+        tmp_path,
+        config={"oidc_issuer": "https://id.nanshan.gov.cn/realms/staff/", "oidc_client_id": "community"},
+        demo_identities=[{"key": "x"}],
+    )
     assert client.get("/auth/config").get_json() == {
-        "mode": "oidc", "issuer": "https://id.nanshan.gov.cn/realms/staff",
-        "client_id": "community", "scope": "openid profile"}
+        "mode": "oidc",
+        "issuer": "https://id.nanshan.gov.cn/realms/staff",
+        "client_id": "community",
+        "scope": "openid profile",
+    }

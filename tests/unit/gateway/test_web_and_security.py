@@ -18,12 +18,13 @@ def echo():
 
 @pytest.fixture
 def client(echo, key_dir, tmp_path):
-    return Client(inprocess_gateway(key_dir, tmp_path, {"intake": echo},
-                                    cors_origins=(PORTAL,)))
+    return Client(inprocess_gateway(key_dir, tmp_path, {"intake": echo}, cors_origins=(PORTAL,)))
 
 
-@pytest.mark.parametrize("path", ["/", "/tickets/mine", "/console/", "/console/window/3",
-                                  "/display/huaguoshan", "/display/guiyuan"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/tickets/mine", "/console/", "/console/window/3", "/display/huaguoshan", "/display/guiyuan"],
+)
 def test_web_pages_are_served_with_language_and_title(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -64,9 +65,14 @@ def test_hsts_only_over_https(client):
 
 
 def test_cors_preflight_for_a_configured_origin(client, echo):
-    response = client.options("/api/intake/tickets", headers={
-        "Origin": PORTAL, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type, idempotency-key"})
+    response = client.options(
+        "/api/intake/tickets",
+        headers={
+            "Origin": PORTAL,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type, idempotency-key",
+        },
+    )
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == PORTAL
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
@@ -75,19 +81,21 @@ def test_cors_preflight_for_a_configured_origin(client, echo):
 
 
 def test_cors_preflight_from_another_origin_is_refused(client):
-    response = client.options("/api/intake/tickets", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "DELETE"})
+    response = client.options(
+        "/api/intake/tickets",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "DELETE"},
+    )
     assert_problem(response, 403, type_suffix="cors-origin-refused")
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
 def test_cors_headers_on_actual_requests(client, token):
-    allowed = client.get("/api/intake/tickets",
-                         headers=bearer(token("center_staff"), Origin=PORTAL))
+    allowed = client.get("/api/intake/tickets", headers=bearer(token("center_staff"), Origin=PORTAL))
     assert allowed.headers["Access-Control-Allow-Origin"] == PORTAL
     assert "X-Request-ID" in allowed.headers["Access-Control-Expose-Headers"]
-    other = client.get("/api/intake/tickets",
-                       headers=bearer(token("center_staff"), Origin="https://evil.example"))
+    other = client.get(
+        "/api/intake/tickets", headers=bearer(token("center_staff"), Origin="https://evil.example")
+    )
     assert "Access-Control-Allow-Origin" not in other.headers
 
 
@@ -119,9 +127,12 @@ def test_a_path_the_file_system_refuses_is_404_not_500(client):
 
 @pytest.mark.parametrize("length", ["-1", "+5", "1e3", "٣"])
 def test_content_length_that_is_not_digits_is_400(client, echo, token, length):
-    response = client.post("/api/intake/tickets", data=b"{}", headers=bearer(
-        token("center_staff"), **{"Content-Type": "application/json"}),
-        environ_overrides={"CONTENT_LENGTH": length})
+    response = client.post(
+        "/api/intake/tickets",
+        data=b"{}",
+        headers=bearer(token("center_staff"), **{"Content-Type": "application/json"}),
+        environ_overrides={"CONTENT_LENGTH": length},
+    )
     body = assert_problem(response, 400, type_suffix="bad-request")
     assert body["detail"] == "Content-Length is not a number."
     assert echo.calls == []

@@ -44,13 +44,26 @@ def resident(token):
 
 @pytest.fixture
 def make_cell(client, staff):
-    def make(code: str = "HGS-01", lon: float = HGS_LON, lat: float = HGS_LAT,
-             size: float = 0.002, community: str = "huaguoshan", workers=("worker-1",),
-             headers: dict[str, str] | None = None) -> dict[str, Any]:
-        response = client.post("/cells", json={
-            "code": code, "community": community, "name": f"Cell {code}",
-            "boundary": square(lon, lat, size), "workers": list(workers)},
-            headers=headers or staff)
+    def make(
+        code: str = "HGS-01",
+        lon: float = HGS_LON,
+        lat: float = HGS_LAT,
+        size: float = 0.002,
+        community: str = "huaguoshan",
+        workers=("worker-1",),
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        response = client.post(
+            "/cells",
+            json={
+                "code": code,
+                "community": community,
+                "name": f"Cell {code}",
+                "boundary": square(lon, lat, size),
+                "workers": list(workers),
+            },
+            headers=headers or staff,
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
@@ -60,9 +73,14 @@ def make_cell(client, staff):
 @pytest.fixture
 def report(client, resident):
     def make(headers: dict[str, str] | None = None, **fields: Any) -> Any:
-        body = {"community": "huaguoshan", "category": "hazard_fire",
-                "description": "Blocked fire exit on floor 3", "lon": HGS_LON + 0.001,
-                "lat": HGS_LAT + 0.001, **fields}
+        body = {
+            "community": "huaguoshan",
+            "category": "hazard_fire",
+            "description": "Blocked fire exit on floor 3",
+            "lon": HGS_LON + 0.001,
+            "lat": HGS_LAT + 0.001,
+            **fields,
+        }
         return client.post("/cases", json=body, headers=headers or resident)
 
     return make

@@ -23,8 +23,9 @@ def step(client, case, action, headers, **body):
 
 def test_a_grid_worker_acts_only_in_assigned_cells(client, case, token):
     other = bearer(token("grid_worker", community="huaguoshan", sub="worker-2"))
-    assert_problem(step(client, case, "accept", other), 403,
-                   detail_contains="a grid worker acts in assigned cells only")
+    assert_problem(
+        step(client, case, "accept", other), 403, detail_contains="a grid worker acts in assigned cells only"
+    )
     mine = bearer(token("grid_worker", community="huaguoshan", sub="worker-1"))
     assert step(client, case, "accept", mine).status_code == 200
 
@@ -35,8 +36,7 @@ def test_center_staff_of_another_community_cannot_act(client, case, token):
 
 
 def test_a_resident_cannot_take_staff_steps(client, case, resident):
-    assert_problem(step(client, case, "accept", resident), 403,
-                   detail_contains="center_staff, grid_worker")
+    assert_problem(step(client, case, "accept", resident), 403, detail_contains="center_staff, grid_worker")
 
 
 def test_the_committee_verifies_but_does_not_accept(client, case, token, staff):
@@ -51,8 +51,11 @@ def test_a_department_acts_only_on_cases_referred_to_it(client, case, token, sta
     fire = bearer(token("department", community=None, department="fire", sub="fire-desk"))
     health = bearer(token("department", community=None, department="health"))
     unlabelled = bearer(token("department", community=None))
-    assert_problem(step(client, case, "resolve", fire, note="x1"), 403,
-                   detail_contains="a department acts on cases referred to it")
+    assert_problem(
+        step(client, case, "resolve", fire, note="x1"),
+        403,
+        detail_contains="a department acts on cases referred to it",
+    )
     step(client, case, "refer", staff, department="fire", note="needs enforcement")
     assert_problem(step(client, case, "resolve", health, note="x1"), 403)
     assert_problem(step(client, case, "resolve", unlabelled, note="x1"), 403)
@@ -61,17 +64,20 @@ def test_a_department_acts_only_on_cases_referred_to_it(client, case, token, sta
 
 def test_the_subdistrict_works_on_escalated_cases_only(client, case, token, staff):
     officer = bearer(token("subdistrict_officer", community="huaguoshan"))
-    assert_problem(step(client, case, "start", officer), 403,
-                   detail_contains="the subdistrict acts on escalated cases")
+    assert_problem(
+        step(client, case, "start", officer), 403, detail_contains="the subdistrict acts on escalated cases"
+    )
     step(client, case, "escalate", staff, note="needs the subdistrict")
     assert step(client, case, "start", officer).status_code == 200
 
 
 def test_residents_see_their_own_cases_in_full_and_others_publicly(client, case, token):
-    assert client.get(f"/cases/{case['id']}", headers=bearer(token(
-        "resident", community="huaguoshan", sub="resident-1"))).get_json()["description"]
-    public = client.get(f"/cases/{case['id']}", headers=bearer(token(
-        "resident", community="huaguoshan", sub="neighbour"))).get_json()
+    assert client.get(
+        f"/cases/{case['id']}", headers=bearer(token("resident", community="huaguoshan", sub="resident-1"))
+    ).get_json()["description"]
+    public = client.get(
+        f"/cases/{case['id']}", headers=bearer(token("resident", community="huaguoshan", sub="neighbour"))
+    ).get_json()
     assert public["public"] is True and public["mine"] is False
     assert public["description"] is None and public["photos"] is None
     assert public["address"] is None and public["source_ref"] is None
@@ -80,8 +86,9 @@ def test_residents_see_their_own_cases_in_full_and_others_publicly(client, case,
 
 def test_the_public_view_hides_where_a_dispute_is(client, two_cells, report, token):
     dispute = report(category="dispute_family", description="Shouting next door").get_json()
-    public = client.get(f"/cases/{dispute['id']}", headers=bearer(token(
-        "resident", community="huaguoshan", sub="neighbour"))).get_json()
+    public = client.get(
+        f"/cases/{dispute['id']}", headers=bearer(token("resident", community="huaguoshan", sub="neighbour"))
+    ).get_json()
     assert public["lon"] is None and public["lat"] is None
 
 
@@ -102,6 +109,7 @@ def test_lists_follow_the_scope_of_each_role(client, two_cells, report, token, s
         return {c["id"] for c in response.get_json()}
 
     assert ids(staff) == {first["id"], second["id"]}
+
     def holder(role, **claims):
         return bearer(token(role, **claims))
 
@@ -119,7 +127,6 @@ def test_lists_follow_the_scope_of_each_role(client, two_cells, report, token, s
 
 
 def test_bad_list_filters_are_422(client, staff):
-    body = assert_problem(client.get("/cases?status=pending", headers=staff), 422,
-                          field="query.status")
+    body = assert_problem(client.get("/cases?status=pending", headers=staff), 422, field="query.status")
     assert "Use open, closed" in body["errors"]["query.status"][0]
     assert_problem(client.get("/cases?cell_code=HGS-99", headers=staff), 422, field="cell_code")

@@ -19,8 +19,8 @@ def snapshot(grid, case_id):
     """What must not move when a request is refused."""
     with grid.runtime.database.engine.connect() as connection:
         row = connection.execute(
-            text("SELECT status, version, updated_at FROM cases WHERE id = :id"),
-            {"id": case_id}).one()
+            text("SELECT status, version, updated_at FROM cases WHERE id = :id"), {"id": case_id}
+        ).one()
     return (tuple(row), grid.count("case_history"), grid.count("outbox"))
 
 
@@ -43,10 +43,18 @@ def test_a_resident_report_gets_the_category_deadline_and_an_event(cell, report,
     assert event["type"] == "grid.case.reported.v1" and event["subject"] == case["id"]
     assert event["community"] == "huaguoshan"
     assert event["data"] == {
-        "case_id": case["id"], "case_number": case["number"], "category": "hazard_fire",
-        "severity": "high", "source": "resident", "source_ref": None, "cell_code": "HGS-01",
-        "reported_at": event["data"]["reported_at"], "due_at": event["data"]["due_at"],
-        "status": "reported", "inspection_id": None}
+        "case_id": case["id"],
+        "case_number": case["number"],
+        "category": "hazard_fire",
+        "severity": "high",
+        "source": "resident",
+        "source_ref": None,
+        "cell_code": "HGS-01",
+        "reported_at": event["data"]["reported_at"],
+        "due_at": event["data"]["due_at"],
+        "status": "reported",
+        "inspection_id": None,
+    }
 
 
 def test_case_numbers_count_up_per_year(cell, report):
@@ -61,16 +69,18 @@ def test_a_point_outside_every_cell_is_422_and_nothing_is_stored(cell, report, g
     assert grid.count("cases") == 0 and grid.count("outbox") == 0
 
 
-@pytest.mark.parametrize(("fields", "field", "message"), [
-    ({"lon": None, "lat": None}, "lon", "Field may not be null."),
-    ({"category": "pothole"}, "category", "Must be one of"),
-    ({"description": "x"}, "description", "Length must be between 5 and 2000."),
-    ({"photos": ["ftp://x/y.jpg"]}, "photos", "Not a valid URL."),
-    ({"colour": "red"}, "colour", "Unknown field."),
-    ({"severity": "critical"}, "severity", "Set by staff."),
-])
-def test_bad_reports_are_422_by_field_and_nothing_is_stored(cell, report, grid, fields, field,
-                                                             message):
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"lon": None, "lat": None}, "lon", "Field may not be null."),
+        ({"category": "pothole"}, "category", "Must be one of"),
+        ({"description": "x"}, "description", "Length must be between 5 and 2000."),
+        ({"photos": ["ftp://x/y.jpg"]}, "photos", "Not a valid URL."),
+        ({"colour": "red"}, "colour", "Unknown field."),
+        ({"severity": "critical"}, "severity", "Set by staff."),
+    ],
+)
+def test_bad_reports_are_422_by_field_and_nothing_is_stored(cell, report, grid, fields, field, message):
     response = report(**fields)
     body = assert_problem(response, 422, field=field)
     assert message in str(body["errors"][field])
@@ -81,16 +91,24 @@ def test_a_location_needs_both_coordinates_or_an_address(client, cell, resident,
     body = {"community": "huaguoshan", "category": "environment", "description": "Rubbish pile"}
     no_place = assert_problem(client.post("/cases", json=body, headers=resident), 422, field="lon")
     assert no_place["errors"]["lon"] == ["Give a location (lon and lat) or an address."]
-    half = assert_problem(client.post("/cases", json={**body, "lon": HGS_LON}, headers=resident),
-                          422, field="lat")
+    half = assert_problem(
+        client.post("/cases", json={**body, "lon": HGS_LON}, headers=resident), 422, field="lat"
+    )
     assert half["errors"]["lat"] == ["Give both lon and lat."]
     assert grid.count("cases") == 0
 
 
 def test_an_address_only_report_has_no_cell(client, cell, resident):
-    response = client.post("/cases", json={"community": "huaguoshan", "category": "environment",
-                                           "description": "Rubbish pile by the gate",
-                                           "address": "南海大道 1 號"}, headers=resident)
+    response = client.post(
+        "/cases",
+        json={
+            "community": "huaguoshan",
+            "category": "environment",
+            "description": "Rubbish pile by the gate",
+            "address": "南海大道 1 號",
+        },
+        headers=resident,
+    )
     assert response.status_code == 201 and response.get_json()["cell_code"] is None
 
 
@@ -102,12 +120,23 @@ def test_reporting_in_another_community_is_403(report, cell, grid):
 
 def test_the_full_lifecycle_publishes_each_step(client, cell, report, worker, staff, grid):
     case = report().get_json()
-    walk(client, case["id"], ("accept", {}, worker), ("start", {}, worker),
-         ("resolve", {"note": "Cleared the exit"}, worker), ("verify", {}, staff),
-         ("close", {}, staff))
+    walk(
+        client,
+        case["id"],
+        ("accept", {}, worker),
+        ("start", {}, worker),
+        ("resolve", {"note": "Cleared the exit"}, worker),
+        ("verify", {}, staff),
+        ("close", {}, staff),
+    )
     types = grid.outbox_types()
-    assert types == ["grid.case.reported.v1", "grid.case.accepted.v1", "grid.case.resolved.v1",
-                     "grid.case.verified.v1", "grid.case.closed.v1"]
+    assert types == [
+        "grid.case.reported.v1",
+        "grid.case.accepted.v1",
+        "grid.case.resolved.v1",
+        "grid.case.verified.v1",
+        "grid.case.closed.v1",
+    ]
     resolved = grid.outbox()[2]["data"]
     assert resolved["on_time"] is True and resolved["source"] == "resident"
     assert resolved["source_ref"] is None and resolved["department"] is None
@@ -115,16 +144,22 @@ def test_the_full_lifecycle_publishes_each_step(client, cell, report, worker, st
     assert closed["closed_kind"] == "resolved" and closed["duplicate_of"] is None
     history = client.get(f"/cases/{case['id']}/history", headers=staff).get_json()
     assert [(h["action"], h["from_status"], h["to_status"]) for h in history] == [
-        ("report", None, "reported"), ("accept", "reported", "accepted"),
-        ("start", "accepted", "in_progress"), ("resolve", "in_progress", "resolved"),
-        ("verify", "resolved", "verified"), ("close", "verified", "closed")]
+        ("report", None, "reported"),
+        ("accept", "reported", "accepted"),
+        ("start", "accepted", "in_progress"),
+        ("resolve", "in_progress", "resolved"),
+        ("verify", "resolved", "verified"),
+        ("close", "verified", "closed"),
+    ]
     assert history[3]["note"] == "Cleared the exit" and history[3]["actor_sub"] == "worker-1"
 
 
-@pytest.mark.parametrize(("action", "body"), [
-    ("start", {}), ("resolve", {"note": "done"}), ("verify", {}), ("close", {})])
-def test_an_illegal_step_is_409_naming_it_and_changes_nothing(client, cell, report, staff, grid,
-                                                              action, body):
+@pytest.mark.parametrize(
+    ("action", "body"), [("start", {}), ("resolve", {"note": "done"}), ("verify", {}), ("close", {})]
+)
+def test_an_illegal_step_is_409_naming_it_and_changes_nothing(
+    client, cell, report, staff, grid, action, body
+):
     case = report().get_json()
     before = snapshot(grid, case["id"])
     response = client.post(f"/cases/{case['id']}/{action}", json=body, headers=staff)
@@ -137,8 +172,7 @@ def test_an_illegal_step_is_409_naming_it_and_changes_nothing(client, cell, repo
 def test_reopening_a_reported_case_is_409(client, cell, report, resident, grid):
     case = report().get_json()
     before = snapshot(grid, case["id"])
-    problem = assert_problem(client.post(f"/cases/{case['id']}/reopen", json={},
-                                         headers=resident), 409)
+    problem = assert_problem(client.post(f"/cases/{case['id']}/reopen", json={}, headers=resident), 409)
     assert "(reopen: closed or resolved or verified → accepted)" in problem["detail"]
     assert snapshot(grid, case["id"]) == before
 
@@ -153,17 +187,21 @@ def test_a_closed_case_refuses_every_step(client, cell, report, staff, grid):
     assert snapshot(grid, case["id"]) == before
 
 
-@pytest.mark.parametrize(("action", "body", "field"), [
-    ("refer", {"note": "needs enforcement"}, "department"),
-    ("refer", {"department": "fire"}, "note"),
-    ("resolve", {}, "note"),
-    ("reject", {}, "note"),
-    ("escalate", {}, "note"),
-    ("mark_duplicate", {}, "duplicate_of"),
-    ("mark_duplicate", {"duplicate_of": "GC-2026-999999"}, "duplicate_of"),
-])
-def test_a_step_missing_its_details_is_422_and_changes_nothing(client, cell, report, staff, grid,
-                                                               action, body, field):
+@pytest.mark.parametrize(
+    ("action", "body", "field"),
+    [
+        ("refer", {"note": "needs enforcement"}, "department"),
+        ("refer", {"department": "fire"}, "note"),
+        ("resolve", {}, "note"),
+        ("reject", {}, "note"),
+        ("escalate", {}, "note"),
+        ("mark_duplicate", {}, "duplicate_of"),
+        ("mark_duplicate", {"duplicate_of": "GC-2026-999999"}, "duplicate_of"),
+    ],
+)
+def test_a_step_missing_its_details_is_422_and_changes_nothing(
+    client, cell, report, staff, grid, action, body, field
+):
     case = report().get_json()
     walk(client, case["id"], ("accept", {}, staff))
     before = snapshot(grid, case["id"])
@@ -174,13 +212,13 @@ def test_a_step_missing_its_details_is_422_and_changes_nothing(client, cell, rep
 
 def test_an_unknown_department_is_422(client, cell, report, staff):
     case = report().get_json()
-    response = client.post(f"/cases/{case['id']}/refer",
-                           json={"department": "police", "note": "x1"}, headers=staff)
+    response = client.post(
+        f"/cases/{case['id']}/refer", json={"department": "police", "note": "x1"}, headers=staff
+    )
     assert_problem(response, 422, field="department")
 
 
-def test_referral_shows_the_department_not_a_refusal(client, cell, report, staff, resident,
-                                                     token, grid):
+def test_referral_shows_the_department_not_a_refusal(client, cell, report, staff, resident, token, grid):
     case = report().get_json()
     walk(client, case["id"], ("refer", {"department": "fire", "note": "Needs enforcement"}, staff))
     event = grid.outbox()[-1]
@@ -218,28 +256,30 @@ def test_the_reporter_reopens_within_seven_days(client, cell, report, worker, re
 def test_only_the_reporter_may_reopen(client, cell, report, worker, staff, grid):
     case = report().get_json()
     walk(client, case["id"], ("accept", {}, worker), ("resolve", {"note": "fixed"}, worker))
-    assert_problem(client.post(f"/cases/{case['id']}/reopen", json={}, headers=staff), 403,
-                   detail_contains="Only the person who reported")
+    assert_problem(
+        client.post(f"/cases/{case['id']}/reopen", json={}, headers=staff),
+        403,
+        detail_contains="Only the person who reported",
+    )
 
 
 def test_reopening_after_seven_days_is_409(client, cell, report, worker, resident, grid):
     case = report().get_json()
     walk(client, case["id"], ("accept", {}, worker), ("resolve", {"note": "fixed"}, worker))
     with grid.runtime.database.engine.begin() as connection:
-        connection.execute(text("UPDATE cases SET resolved_at = :at WHERE id = :id"),
-                           {"at": (utcnow() - timedelta(days=8)).replace(tzinfo=None),
-                            "id": case["id"]})
+        connection.execute(
+            text("UPDATE cases SET resolved_at = :at WHERE id = :id"),
+            {"at": (utcnow() - timedelta(days=8)).replace(tzinfo=None), "id": case["id"]},
+        )
     before = snapshot(grid, case["id"])
-    problem = assert_problem(client.post(f"/cases/{case['id']}/reopen", json={},
-                                         headers=resident), 409)
+    problem = assert_problem(client.post(f"/cases/{case['id']}/reopen", json={}, headers=resident), 409)
     assert "7 days" in problem["detail"]
     assert snapshot(grid, case["id"]) == before
 
 
 def test_mark_duplicate_points_to_the_original(client, cell, report, staff, grid):
     original, copy = report().get_json(), report().get_json()
-    closed = walk(client, copy["id"], ("mark_duplicate", {"duplicate_of": original["number"]},
-                                       staff))
+    closed = walk(client, copy["id"], ("mark_duplicate", {"duplicate_of": original["number"]}, staff))
     assert closed["closed_kind"] == "duplicate" and closed["duplicate_of"] == original["id"]
     assert closed["status_label"] == "Closed: already reported"
     assert grid.outbox()[-1]["data"]["duplicate_of"] == original["id"]
@@ -249,18 +289,25 @@ def test_a_stale_if_match_is_412(client, cell, report, staff, grid):
     case = client.get(f"/cases/{report().get_json()['id']}", headers=staff)
     etag = case.headers["ETag"]
     walk(client, case.get_json()["id"], ("accept", {}, staff))
-    response = client.post(f"/cases/{case.get_json()['id']}/start", json={},
-                           headers={**staff, "If-Match": etag})
+    response = client.post(
+        f"/cases/{case.get_json()['id']}/start", json={}, headers={**staff, "If-Match": etag}
+    )
     assert_problem(response, 412)
 
 
 def test_accepting_can_set_severity_and_cell(client, make_cell, resident, staff, grid):
     make_cell("HGS-01")
-    case = client.post("/cases", json={"community": "huaguoshan", "category": "environment",
-                                       "description": "Rubbish by the gate",
-                                       "address": "南海大道 1 號"}, headers=resident).get_json()
-    accepted = walk(client, case["id"], ("accept", {"severity": "critical",
-                                                    "cell_code": "HGS-01"}, staff))
+    case = client.post(
+        "/cases",
+        json={
+            "community": "huaguoshan",
+            "category": "environment",
+            "description": "Rubbish by the gate",
+            "address": "南海大道 1 號",
+        },
+        headers=resident,
+    ).get_json()
+    accepted = walk(client, case["id"], ("accept", {"severity": "critical", "cell_code": "HGS-01"}, staff))
     assert accepted["severity"] == "critical" and accepted["cell_code"] == "HGS-01"
     assert accepted["due_at"] < case["due_at"]
 
@@ -278,8 +325,7 @@ def test_history_is_append_only_in_the_database(client, cell, report, grid):
 
 def test_notes_are_added_to_the_history(client, cell, report, staff):
     case = report().get_json()
-    response = client.post(f"/cases/{case['id']}/notes", json={"note": "Called the owner"},
-                           headers=staff)
+    response = client.post(f"/cases/{case['id']}/notes", json={"note": "Called the owner"}, headers=staff)
     assert response.status_code == 201 and response.get_json()["action"] == "note"
     history = client.get(f"/cases/{case['id']}/history", headers=staff).get_json()
     assert history[-1]["note"] == "Called the owner"

@@ -15,10 +15,17 @@ def nothing_changed(grid):
 
 
 def test_a_cell_is_drawn_with_area_workers_and_etag(client, staff, grid):
-    response = client.post("/cells", json={"code": "HGS-01", "community": "huaguoshan",
-                                           "name": "花果山社區第1網格",
-                                           "boundary": square(HGS_LON, HGS_LAT),
-                                           "workers": ["worker-1", "worker-2"]}, headers=staff)
+    response = client.post(
+        "/cells",
+        json={
+            "code": "HGS-01",
+            "community": "huaguoshan",
+            "name": "花果山社區第1網格",
+            "boundary": square(HGS_LON, HGS_LAT),
+            "workers": ["worker-1", "worker-2"],
+        },
+        headers=staff,
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["code"] == "HGS-01" and body["workers"] == ["worker-1", "worker-2"]
@@ -30,20 +37,30 @@ def test_a_cell_is_drawn_with_area_workers_and_etag(client, staff, grid):
 def test_an_invalid_boundary_is_422_on_boundary_and_nothing_is_stored(client, staff, grid):
     open_ring = square(HGS_LON, HGS_LAT)
     open_ring["coordinates"][0].pop()
-    response = client.post("/cells", json={"code": "HGS-01", "community": "huaguoshan",
-                                           "name": "x", "boundary": open_ring}, headers=staff)
+    response = client.post(
+        "/cells",
+        json={"code": "HGS-01", "community": "huaguoshan", "name": "x", "boundary": open_ring},
+        headers=staff,
+    )
     body = assert_problem(response, 422, type_suffix="invalid-boundary", field="boundary")
     assert body["errors"]["boundary"] == [
-        "the exterior ring is not closed (its first and last positions differ)."]
+        "the exterior ring is not closed (its first and last positions differ)."
+    ]
     nothing_changed(grid)
 
 
 def test_an_overlapping_cell_is_409_naming_the_other_cell(client, staff, make_cell, grid):
     make_cell("HGS-01")
-    response = client.post("/cells", json={"code": "HGS-02", "community": "huaguoshan",
-                                           "name": "x",
-                                           "boundary": square(HGS_LON + 0.001, HGS_LAT)},
-                           headers=staff)
+    response = client.post(
+        "/cells",
+        json={
+            "code": "HGS-02",
+            "community": "huaguoshan",
+            "name": "x",
+            "boundary": square(HGS_LON + 0.001, HGS_LAT),
+        },
+        headers=staff,
+    )
     body = assert_problem(response, 409, type_suffix="overlapping-cells")
     assert body["overlapping_cells"] == ["HGS-01"]
     assert "HGS-01 (22" in body["detail"] and "m²" in body["detail"]
@@ -58,17 +75,26 @@ def test_cells_of_different_communities_may_overlap(client, token, make_cell):
 
 def test_a_duplicate_code_is_409(client, staff, make_cell, grid):
     make_cell("HGS-01")
-    response = client.post("/cells", json={"code": "HGS-01", "community": "huaguoshan",
-                                           "name": "x",
-                                           "boundary": square(HGS_LON + 0.01, HGS_LAT)},
-                           headers=staff)
+    response = client.post(
+        "/cells",
+        json={
+            "code": "HGS-01",
+            "community": "huaguoshan",
+            "name": "x",
+            "boundary": square(HGS_LON + 0.01, HGS_LAT),
+        },
+        headers=staff,
+    )
     assert_problem(response, 409, type_suffix="duplicate-code")
     assert grid.count("cells") == 1
 
 
 def test_bad_fields_are_422_by_field(client, staff, grid):
-    response = client.post("/cells", json={"code": "hgs 1", "community": "shekou", "name": "",
-                                           "boundary": square(HGS_LON, HGS_LAT)}, headers=staff)
+    response = client.post(
+        "/cells",
+        json={"code": "hgs 1", "community": "shekou", "name": "", "boundary": square(HGS_LON, HGS_LAT)},
+        headers=staff,
+    )
     body = assert_problem(response, 422, type_suffix="validation-failed")
     assert set(body["errors"]) == {"code", "community", "name"}
     nothing_changed(grid)
@@ -76,17 +102,21 @@ def test_bad_fields_are_422_by_field(client, staff, grid):
 
 def test_staff_of_another_community_may_not_draw_here(client, token, grid):
     chiwan = bearer(token("center_staff", community="chiwan"))
-    response = client.post("/cells", json={"code": "HGS-01", "community": "huaguoshan",
-                                           "name": "x", "boundary": square(HGS_LON, HGS_LAT)},
-                           headers=chiwan)
+    response = client.post(
+        "/cells",
+        json={"code": "HGS-01", "community": "huaguoshan", "name": "x", "boundary": square(HGS_LON, HGS_LAT)},
+        headers=chiwan,
+    )
     assert_problem(response, 403, detail_contains="does not cover the community 'huaguoshan'")
     nothing_changed(grid)
 
 
 def test_a_grid_worker_may_not_draw_cells(client, worker, grid):
-    response = client.post("/cells", json={"code": "HGS-01", "community": "huaguoshan",
-                                           "name": "x", "boundary": square(HGS_LON, HGS_LAT)},
-                           headers=worker)
+    response = client.post(
+        "/cells",
+        json={"code": "HGS-01", "community": "huaguoshan", "name": "x", "boundary": square(HGS_LON, HGS_LAT)},
+        headers=worker,
+    )
     assert_problem(response, 403, detail_contains="center_staff, committee_member")
     nothing_changed(grid)
 
@@ -96,15 +126,13 @@ def test_redrawing_needs_if_match_and_refuses_a_stale_etag(client, staff, make_c
     change = {"name": "renamed", "boundary": square(HGS_LON, HGS_LAT, 0.003)}
     assert_problem(client.put("/cells/HGS-01", json=change, headers=staff), 428)
     stale = '"cell-00000000-1"'
-    assert_problem(client.put("/cells/HGS-01", json=change, headers={**staff, "If-Match": stale}),
-                   412)
+    assert_problem(client.put("/cells/HGS-01", json=change, headers={**staff, "If-Match": stale}), 412)
     etag = client.get("/cells/HGS-01").headers["ETag"]
     response = client.put("/cells/HGS-01", json=change, headers={**staff, "If-Match": etag})
     assert response.status_code == 200
     assert response.get_json()["name"] == "renamed" and response.get_json()["version"] == 2
     assert response.headers["ETag"] != etag
-    assert_problem(client.put("/cells/HGS-01", json=change, headers={**staff, "If-Match": etag}),
-                   412)
+    assert_problem(client.put("/cells/HGS-01", json=change, headers={**staff, "If-Match": etag}), 412)
     assert cell["version"] == 1
 
 

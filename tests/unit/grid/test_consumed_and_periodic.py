@@ -41,13 +41,13 @@ def test_a_referral_to_a_department_is_not_a_grid_case(processor, grid):
     assert grid.count("cases") == 0
 
 
-
 def test_a_referral_of_an_unknown_community_is_malformed_not_retried(processor, grid):
     from services.chassis.events import MalformedEvent
 
     with pytest.raises(MalformedEvent, match="without a known community"):
         processor.process({**referral(), "community": "atlantis"})
     assert grid.count("cases") == 0
+
 
 def test_unknown_category_and_place_still_make_a_case(processor, grid, client, staff):
     processor.process(referral(category="noise_at_night", lon=None, lat=None))
@@ -90,8 +90,7 @@ def test_overdue_is_published_once_and_escalation_once(grid, client, make_cell, 
     assert after["status"] == "escalated" and after["escalation_level"] == "subdistrict"
 
 
-def test_a_manually_escalated_case_goes_to_the_district_when_overdue(grid, client, make_cell,
-                                                                     report, staff):
+def test_a_manually_escalated_case_goes_to_the_district_when_overdue(grid, client, make_cell, report, staff):
     make_cell("HGS-01")
     case = overdue_case(client, report, staff)
     client.post(f"/cases/{case['id']}/escalate", json={"note": "beyond us"}, headers=staff)

@@ -6,12 +6,15 @@ from services.grid.handlers import EVENT_HANDLERS  # noqa: F401  (worker module 
 
 
 def test_cells_are_valid_and_never_overlap_even_across_communities():
-    cells = [(code, geometry.parse_boundary(polygon))
-             for community in COMMUNITIES for code, _, polygon in demo.cell_polygons(community)]
+    cells = [
+        (code, geometry.parse_boundary(polygon))
+        for community in COMMUNITIES
+        for code, _, polygon in demo.cell_polygons(community)
+    ]
     assert len(cells) == 30
     for index, (code, shape) in enumerate(cells):
         assert 30_000 < geometry.area_m2(shape) < 250_000, code  # a few blocks
-        assert geometry.overlaps(shape, cells[index + 1:]) == {}
+        assert geometry.overlaps(shape, cells[index + 1 :]) == {}
 
 
 def test_cells_lie_on_the_shekou_peninsula():
@@ -25,8 +28,10 @@ def test_cells_lie_on_the_shekou_peninsula():
 
 def test_loading_twice_changes_nothing(grid, client, token):
     demo.load_reference_data(grid.runtime)
-    counts = {t: grid.count(t) for t in ("cells", "cell_workers", "checklist_items",
-                                         "inspection_plans", "cells_version", "outbox")}
+    counts = {
+        t: grid.count(t)
+        for t in ("cells", "cell_workers", "checklist_items", "inspection_plans", "cells_version", "outbox")
+    }
     assert counts["cells"] == 30 and counts["checklist_items"] == len(demo.CHECKLIST)
     assert counts["inspection_plans"] == 60  # this month and next, per cell
     with grid.runtime.database.engine.connect() as connection:

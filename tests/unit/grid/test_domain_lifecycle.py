@@ -11,19 +11,31 @@ NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
 def state(status: str, **fields) -> CaseState:
-    values = {"severity": "high", "reported_at": NOW - timedelta(days=1),
-              "due_at": NOW + timedelta(days=2), "closed_kind": None,
-              "resolved_at": None, "resolved_by": None}
+    values = {
+        "severity": "high",
+        "reported_at": NOW - timedelta(days=1),
+        "due_at": NOW + timedelta(days=2),
+        "closed_kind": None,
+        "resolved_at": None,
+        "resolved_by": None,
+    }
     if status in ("resolved", "verified", "closed"):
-        values.update(resolved_at=NOW - timedelta(hours=2), resolved_by="worker-1",
-                      closed_kind="resolved" if status == "closed" else None)
+        values.update(
+            resolved_at=NOW - timedelta(hours=2),
+            resolved_by="worker-1",
+            closed_kind="resolved" if status == "closed" else None,
+        )
     values.update(fields)
     return CaseState(status=status, **values)
 
 
 LEGAL = [(action, source) for action, step in domain.STEPS.items() for source in step.sources]
-ILLEGAL = [(action, status) for action, step in domain.STEPS.items()
-           for status in domain.STATUSES if status not in step.sources]
+ILLEGAL = [
+    (action, status)
+    for action, step in domain.STEPS.items()
+    for status in domain.STATUSES
+    if status not in step.sources
+]
 
 
 @pytest.mark.parametrize(("action", "status"), LEGAL)

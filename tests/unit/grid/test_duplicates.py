@@ -17,8 +17,9 @@ def test_haversine_matches_a_known_distance():
     assert 5_000 < domain.distance_m(113.916, 22.483, 113.950, 22.520) < 6_000
 
 
-@pytest.mark.parametrize(("metres", "duplicate"), [(0, True), (30, True), (49.9, True),
-                                                    (50.1, False), (60, False)])
+@pytest.mark.parametrize(
+    ("metres", "duplicate"), [(0, True), (30, True), (49.9, True), (50.1, False), (60, False)]
+)
 def test_the_radius_is_fifty_metres(metres, duplicate):
     lat2 = HGS_LAT + metres / M_PER_DEG_LAT
     assert domain.within_duplicate_radius(HGS_LON, HGS_LAT, HGS_LON, lat2) is duplicate

@@ -21,44 +21,88 @@ def test_a_square_is_a_valid_boundary_with_its_area():
 
 
 def test_a_clockwise_ring_is_accepted_and_oriented_counter_clockwise():
-    clockwise = polygon([(LON, LAT), (LON, LAT + 0.001), (LON + 0.001, LAT + 0.001),
-                         (LON + 0.001, LAT), (LON, LAT)])
+    clockwise = polygon(
+        [(LON, LAT), (LON, LAT + 0.001), (LON + 0.001, LAT + 0.001), (LON + 0.001, LAT), (LON, LAT)]
+    )
     assert parse_boundary(clockwise).exterior.is_ccw
 
 
 def test_a_hole_is_allowed():
-    outer = [(LON, LAT), (LON + 0.004, LAT), (LON + 0.004, LAT + 0.004), (LON, LAT + 0.004),
-             (LON, LAT)]
-    hole = [(LON + 0.001, LAT + 0.001), (LON + 0.002, LAT + 0.001), (LON + 0.002, LAT + 0.002),
-            (LON + 0.001, LAT + 0.001)]
+    outer = [(LON, LAT), (LON + 0.004, LAT), (LON + 0.004, LAT + 0.004), (LON, LAT + 0.004), (LON, LAT)]
+    hole = [
+        (LON + 0.001, LAT + 0.001),
+        (LON + 0.002, LAT + 0.001),
+        (LON + 0.002, LAT + 0.002),
+        (LON + 0.001, LAT + 0.001),
+    ]
     assert len(parse_boundary(polygon(outer, hole)).interiors) == 1
 
 
-@pytest.mark.parametrize(("boundary", "message"), [
-    ({"type": "Point", "coordinates": [LON, LAT]}, '"type": "Polygon"'),
-    ({"type": "Polygon"}, "non-empty list of rings"),
-    ({"type": "Polygon", "coordinates": []}, "non-empty list of rings"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], [LON + 0.001, LAT], [LON, LAT]]]},
-     "has 3 positions; a ring needs at least 4"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], [LON + 0.001, LAT],
-                                          [LON + 0.001, LAT + 0.001], [LON, LAT + 0.001]]]},
-     "not closed"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], [200, LAT], [LON, 22.5], [LON, LAT]]]},
-     "outside WGS 84"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], ["x", LAT], [LON, 22.5], [LON, LAT]]]},
-     "other than numbers"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], [LON], [LON, 22.5], [LON, LAT]]]},
-     "not a [longitude, latitude] position"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], [LON + 0.001, LAT + 0.001],
-                                          [LON + 0.001, LAT], [LON, LAT + 0.001], [LON, LAT]]]},
-     "Self-intersection"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], [LON + 0.5, LAT], [LON + 0.5, LAT + 0.5],
-                                          [LON, LAT], [LON, LAT]]]}, "spans more than"),
-    ({"type": "Polygon", "coordinates": [[[LON, LAT], [LON + 0.001, LAT],
-                                          [LON + 0.002, LAT], [LON, LAT]]]},
-     "Self-intersection"),  # a degenerate (zero-area) ring
-    ({**square(LON, LAT), "crs": "EPSG:4326"}, "unexpected member(s) crs"),
-])
+@pytest.mark.parametrize(
+    ("boundary", "message"),
+    [
+        ({"type": "Point", "coordinates": [LON, LAT]}, '"type": "Polygon"'),
+        ({"type": "Polygon"}, "non-empty list of rings"),
+        ({"type": "Polygon", "coordinates": []}, "non-empty list of rings"),
+        (
+            {"type": "Polygon", "coordinates": [[[LON, LAT], [LON + 0.001, LAT], [LON, LAT]]]},
+            "has 3 positions; a ring needs at least 4",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [[LON, LAT], [LON + 0.001, LAT], [LON + 0.001, LAT + 0.001], [LON, LAT + 0.001]]
+                ],
+            },
+            "not closed",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[LON, LAT], [200, LAT], [LON, 22.5], [LON, LAT]]]},
+            "outside WGS 84",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[LON, LAT], ["x", LAT], [LON, 22.5], [LON, LAT]]]},
+            "other than numbers",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[LON, LAT], [LON], [LON, 22.5], [LON, LAT]]]},
+            "not a [longitude, latitude] position",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [LON, LAT],
+                        [LON + 0.001, LAT + 0.001],
+                        [LON + 0.001, LAT],
+                        [LON, LAT + 0.001],
+                        [LON, LAT],
+                    ]
+                ],
+            },
+            "Self-intersection",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [[LON, LAT], [LON + 0.5, LAT], [LON + 0.5, LAT + 0.5], [LON, LAT], [LON, LAT]]
+                ],
+            },
+            "spans more than",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[LON, LAT], [LON + 0.001, LAT], [LON + 0.002, LAT], [LON, LAT]]],
+            },
+            "Self-intersection",
+        ),  # a degenerate (zero-area) ring
+        ({**square(LON, LAT), "crs": "EPSG:4326"}, "unexpected member(s) crs"),
+    ],
+)
 def test_invalid_boundaries_are_refused_with_the_reason(boundary, message):
     with pytest.raises(InvalidBoundary) as refused:
         parse_boundary(boundary)
@@ -88,8 +132,12 @@ def test_an_overlap_beyond_the_tolerance_is_reported_in_square_metres():
 
 
 def index_of(*cells):
-    return CellIndex([(CellRef(code, code, community), parse_boundary(square(lon, lat)))
-                      for code, community, lon, lat in cells])
+    return CellIndex(
+        [
+            (CellRef(code, code, community), parse_boundary(square(lon, lat)))
+            for code, community, lon, lat in cells
+        ]
+    )
 
 
 def test_a_point_is_located_in_its_cell():

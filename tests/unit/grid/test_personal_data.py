@@ -61,8 +61,7 @@ def test_a_wrong_length_is_refused(value):
         validate_id_number(value)
 
 
-@pytest.mark.parametrize("value", ["44030519900101123A", "4403051990O1011234",
-                                   "X40305199001011234"])
+@pytest.mark.parametrize("value", ["44030519900101123A", "4403051990O1011234", "X40305199001011234"])
 def test_letters_other_than_a_final_x_are_refused(value):
     with pytest.raises(InvalidIdNumber, match="17 digits"):
         validate_id_number(value)
@@ -85,9 +84,15 @@ def test_id_numbers_are_masked_to_the_area_prefix_and_last_four():
     assert len(mask_id_number(VALID)) == 18
 
 
-@pytest.mark.parametrize(("raw", "normalized"), [
-    ("13812345678", "13812345678"), ("+86 138 1234 5678", "13812345678"),
-    ("0755-26881234", "0755-26881234"), ("075526881234", "075526881234")])
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("0755-26881234", "0755-26881234"),
+        ("075526881234", "075526881234"),
+    ],
+)
 def test_mainland_phones_are_accepted(raw, normalized):
     assert validate_phone(raw) == normalized
 

@@ -73,8 +73,15 @@ def test_a_configured_key_is_used(tmp_path, monkeypatch):
 
 def test_the_worker_starts_without_the_personal_data_key(tmp_path, monkeypatch):
     monkeypatch.delenv("GRID_PERSONAL_DATA_KEY", raising=False)
-    settings = Settings.from_env("grid", {"data_dir": tmp_path, "environment": "production",
-                                          "database_url": f"sqlite:///{tmp_path}/g.db",
-                                          "amqp_url": "memory://", "overdue_sweep_seconds": 5})
+    settings = Settings.from_env(
+        "grid",
+        {
+            "data_dir": tmp_path,
+            "environment": "production",
+            "database_url": f"sqlite:///{tmp_path}/g.db",
+            "amqp_url": "memory://",
+            "overdue_sweep_seconds": 5,
+        },
+    )
     worker = build_worker(Runtime(settings, models.Base.metadata))
     assert [task.interval_seconds for task in worker.periodic] == [5.0]

@@ -10,19 +10,23 @@ from services.grid.domain import CaseState
 REPORTED = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("severity", "deadline"), [
-    ("critical", datetime(2026, 11, 27, 9, 30, tzinfo=UTC)),
-    ("high", datetime(2026, 11, 29, 9, 30, tzinfo=UTC)),
-    ("medium", datetime(2026, 12, 3, 9, 30, tzinfo=UTC)),
-    ("low", datetime(2026, 12, 11, 9, 30, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    ("severity", "deadline"),
+    [
+        ("critical", datetime(2026, 11, 27, 9, 30, tzinfo=UTC)),
+        ("high", datetime(2026, 11, 29, 9, 30, tzinfo=UTC)),
+        ("medium", datetime(2026, 12, 3, 9, 30, tzinfo=UTC)),
+        ("low", datetime(2026, 12, 11, 9, 30, tzinfo=UTC)),
+    ],
+)
 def test_deadline_by_severity(severity, deadline):
     assert domain.due_at(REPORTED, severity) == deadline
 
 
 def case(severity: str, status: str = "accepted") -> CaseState:
-    return CaseState(status=status, severity=severity, reported_at=REPORTED,
-                     due_at=domain.due_at(REPORTED, severity))
+    return CaseState(
+        status=status, severity=severity, reported_at=REPORTED, due_at=domain.due_at(REPORTED, severity)
+    )
 
 
 @pytest.mark.parametrize("severity", domain.SEVERITIES)
@@ -57,8 +61,10 @@ def test_every_category_has_a_default_severity():
     assert set(domain.DEFAULT_SEVERITY.values()) <= set(domain.SEVERITIES)
 
 
-@pytest.mark.parametrize(("urgency", "expected"), [
-    (None, "high"), ("normal", "high"), ("urgent", "critical"), ("immediate_danger", "critical")])
+@pytest.mark.parametrize(
+    ("urgency", "expected"),
+    [(None, "high"), ("normal", "high"), ("urgent", "critical"), ("immediate_danger", "critical")],
+)
 def test_open311_urgency_moves_the_severity(urgency, expected):
     assert domain.severity_from_urgency("hazard_fire", urgency) == expected
     assert domain.severity_from_urgency("environment", "urgent") == "medium"

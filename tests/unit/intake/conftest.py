@@ -29,28 +29,50 @@ class Clock:
 START = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
 
 PASSPORT_FORM = [
-    {"code": "applicant_id", "datatype": "string", "required": True, "order": 1,
-     "description": "身份證號", "personal": True},
-    {"code": "household_size", "datatype": "number", "required": True, "order": 2,
-     "description": "家庭人數"},
-    {"code": "moved_in", "datatype": "datetime", "required": False, "order": 3,
-     "description": "入住時間"},
-    {"code": "kind", "datatype": "singlevaluelist", "required": True, "order": 4,
-     "description": "類別", "values": [{"key": "new", "name": "新辦"},
-                                      {"key": "renew", "name": "續辦"}]},
-    {"code": "documents", "datatype": "multivaluelist", "required": False, "order": 5,
-     "description": "材料", "values": [{"key": "id_card", "name": "身份證"},
-                                      {"key": "hukou", "name": "戶口簿"}]},
-    {"code": "remarks", "datatype": "text", "required": False, "order": 6,
-     "description": "備註"},
+    {
+        "code": "applicant_id",
+        "datatype": "string",
+        "required": True,
+        "order": 1,
+        "description": "身份證號",
+        "personal": True,
+    },
+    {"code": "household_size", "datatype": "number", "required": True, "order": 2, "description": "家庭人數"},
+    {"code": "moved_in", "datatype": "datetime", "required": False, "order": 3, "description": "入住時間"},
+    {
+        "code": "kind",
+        "datatype": "singlevaluelist",
+        "required": True,
+        "order": 4,
+        "description": "類別",
+        "values": [{"key": "new", "name": "新辦"}, {"key": "renew", "name": "續辦"}],
+    },
+    {
+        "code": "documents",
+        "datatype": "multivaluelist",
+        "required": False,
+        "order": 5,
+        "description": "材料",
+        "values": [{"key": "id_card", "name": "身份證"}, {"key": "hukou", "name": "戶口簿"}],
+    },
+    {"code": "remarks", "datatype": "text", "required": False, "order": 6, "description": "備註"},
 ]
 
 
 def type_body(code: str, **overrides: Any) -> dict[str, Any]:
-    return {"community": "huaguoshan", "code": code, "name_zh": f"事項{code}",
-            "name_en": f"Matter {code}", "department": "civil_affairs", "typical_minutes": 10,
-            "needs_follow_up": False, "sla_days": 5, "ticket_prefix": "A", "attributes": [],
-            **overrides}
+    return {
+        "community": "huaguoshan",
+        "code": code,
+        "name_zh": f"事項{code}",
+        "name_en": f"Matter {code}",
+        "department": "civil_affairs",
+        "typical_minutes": 10,
+        "needs_follow_up": False,
+        "sla_days": 5,
+        "ticket_prefix": "A",
+        "attributes": [],
+        **overrides,
+    }
 
 
 class Desk:
@@ -66,23 +88,41 @@ class Desk:
         self.resident = bearer(self.resident_token)
 
     def business_type(self, code: str, **overrides: Any) -> dict[str, Any]:
-        response = self.client.post("/business-types", json=type_body(code, **overrides),
-                                    headers=self.staff)
+        response = self.client.post("/business-types", json=type_body(code, **overrides), headers=self.staff)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
-    def window(self, number: int, mode: str = "generalist", skills: list[str] | None = None,
-               status: str = "open") -> dict[str, Any]:
-        response = self.client.post("/windows", json={
-            "community": "huaguoshan", "number": number, "mode": mode, "skills": skills or [],
-            "status": status}, headers=self.staff)
+    def window(
+        self, number: int, mode: str = "generalist", skills: list[str] | None = None, status: str = "open"
+    ) -> dict[str, Any]:
+        response = self.client.post(
+            "/windows",
+            json={
+                "community": "huaguoshan",
+                "number": number,
+                "mode": mode,
+                "skills": skills or [],
+                "status": status,
+            },
+            headers=self.staff,
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
-    def ticket(self, business_type: str = "general", priority: bool = False,
-               headers: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:
-        body = {"community": "huaguoshan", "business_type": business_type,
-                "channel": "walk_in", "priority": priority, **extra}
+    def ticket(
+        self,
+        business_type: str = "general",
+        priority: bool = False,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        body = {
+            "community": "huaguoshan",
+            "business_type": business_type,
+            "channel": "walk_in",
+            "priority": priority,
+            **extra,
+        }
         if priority:
             body.setdefault("priority_reason", "elderly")
         response = self.client.post("/tickets", json=body, headers=headers or self.staff)
@@ -90,8 +130,7 @@ class Desk:
         return response.get_json()
 
     def post(self, path: str, json: Any = None, headers: dict[str, str] | None = None) -> Any:
-        return self.client.post(path, json=json if json is not None else {},
-                                headers=headers or self.staff)
+        return self.client.post(path, json=json if json is not None else {}, headers=headers or self.staff)
 
     def call_next(self, window_id: str) -> dict[str, Any] | None:
         response = self.post(f"/windows/{window_id}/call-next")
@@ -119,6 +158,12 @@ def desk(service: Any, token: Callable[..., str], clock: Clock) -> Desk:
     harness = service("intake", clock=clock)
     desk = Desk(harness, token, clock)
     desk.business_type("general", ticket_prefix="A")
-    desk.business_type("passport", attributes=PASSPORT_FORM, ticket_prefix="B",
-                       department="public_security", needs_follow_up=True, sla_days=3)
+    desk.business_type(
+        "passport",
+        attributes=PASSPORT_FORM,
+        ticket_prefix="B",
+        department="public_security",
+        needs_follow_up=True,
+        sla_days=3,
+    )
     return desk

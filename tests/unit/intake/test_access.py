@@ -18,8 +18,9 @@ def test_residents_see_only_their_own_tickets(desk, token):
 
 
 def test_committee_members_read_the_community_with_personal_data_masked(desk, token):
-    ticket = desk.ticket("passport", headers=desk.resident, channel="portal",
-                         contact_phone="13800138000", attributes=PASSPORT)
+    ticket = desk.ticket(
+        "passport", headers=desk.resident, channel="portal", contact_phone="13800138000", attributes=PASSPORT
+    )
     committee = bearer(token("committee_member", community="huaguoshan"))
     shown = desk.client.get(f"/tickets/{ticket['id']}", headers=committee).get_json()
     assert shown["contact_phone"] == "138****8000"
@@ -30,16 +31,19 @@ def test_committee_members_read_the_community_with_personal_data_masked(desk, to
     assert staff_view["attributes"]["applicant_id"] == PASSPORT["applicant_id"]
 
 
-
 def test_a_value_of_a_field_removed_from_the_form_stays_masked(desk, token):
     ticket = desk.ticket("passport", headers=desk.resident, channel="portal", attributes=PASSPORT)
-    types = desk.client.get("/business-types?community=huaguoshan&page_size=100",
-                            headers=desk.staff).get_json()
+    types = desk.client.get(
+        "/business-types?community=huaguoshan&page_size=100", headers=desk.staff
+    ).get_json()
     passport = next(t for t in types if t["code"] == "passport")
     current = desk.client.get(f"/business-types/{passport['id']}", headers=desk.staff)
     kept = [a for a in passport["attributes"] if a["code"] != "applicant_id"]
-    response = desk.client.patch(f"/business-types/{passport['id']}", json={"attributes": kept},
-                                 headers={**desk.staff, "If-Match": current.headers["ETag"]})
+    response = desk.client.patch(
+        f"/business-types/{passport['id']}",
+        json={"attributes": kept},
+        headers={**desk.staff, "If-Match": current.headers["ETag"]},
+    )
     assert response.status_code == 200, response.get_json()
     committee = bearer(token("committee_member", community="huaguoshan"))
     shown = desk.client.get(f"/tickets/{ticket['id']}", headers=committee).get_json()
@@ -48,10 +52,17 @@ def test_a_value_of_a_field_removed_from_the_form_stays_masked(desk, token):
     listed = desk.client.get("/tickets?community=huaguoshan", headers=committee).get_json()
     assert [t["attributes"].get("applicant_id") for t in listed] == ["***"]
 
+
 def test_case_summary_is_hidden_from_committee_readers(desk, token):
-    case = desk.post("/cases", {"community": "huaguoshan", "business_type": "general",
-                                "summary": "Ms Li, flat 3-201, needs subsidy help.",
-                                "contact_phone": "13900139000"}).get_json()
+    case = desk.post(
+        "/cases",
+        {
+            "community": "huaguoshan",
+            "business_type": "general",
+            "summary": "Ms Li, flat 3-201, needs subsidy help.",
+            "contact_phone": "13900139000",
+        },
+    ).get_json()
     committee = bearer(token("committee_member", community="huaguoshan"))
     shown = desk.client.get(f"/cases/{case['id']}", headers=committee).get_json()
     assert shown["summary"] == "***" and shown["contact_phone"] == "139****9000"
@@ -69,15 +80,19 @@ def test_nobody_reads_outside_their_communities(desk, token):
     outsider = bearer(token("committee_member", community="chiwan"))
     assert_problem(desk.client.get("/tickets?community=huaguoshan", headers=outsider), 403)
     assert desk.client.get("/tickets", headers=outsider).get_json() == []
-    assert_problem(desk.client.get(
-        "/analytics/summary?community=huaguoshan&from=2026-03-01&to=2026-03-31",
-        headers=outsider), 403)
+    assert_problem(
+        desk.client.get(
+            "/analytics/summary?community=huaguoshan&from=2026-03-01&to=2026-03-31", headers=outsider
+        ),
+        403,
+    )
 
 
 def test_personal_data_never_reaches_the_logs(desk, caplog):
     caplog.set_level("DEBUG")
-    desk.ticket("passport", headers=desk.resident, channel="portal",
-                contact_phone="13800138000", attributes=PASSPORT)
+    desk.ticket(
+        "passport", headers=desk.resident, channel="portal", contact_phone="13800138000", attributes=PASSPORT
+    )
     assert "POST /tickets 201" in caplog.text  # the access log was captured
     text = caplog.text + str(desk.harness.outbox())
     assert "13800138000" not in text and PASSPORT["applicant_id"] not in text
@@ -91,11 +106,23 @@ def test_hall_display_is_public_and_shows_only_numbers(desk):
     response = desk.client.get("/display?community=huaguoshan")
     assert response.status_code == 200
     assert response.get_json() == [
-        {"window_number": 1, "window_label": "1號窗口", "status": "open",
-         "ticket_number": ticket["number"], "ticket_status": "called",
-         "called_at": "2026-03-03T01:00:00+00:00"},
-        {"window_number": 2, "window_label": "2號窗口", "status": "open",
-         "ticket_number": None, "ticket_status": None, "called_at": None}]
+        {
+            "window_number": 1,
+            "window_label": "1號窗口",
+            "status": "open",
+            "ticket_number": ticket["number"],
+            "ticket_status": "called",
+            "called_at": "2026-03-03T01:00:00+00:00",
+        },
+        {
+            "window_number": 2,
+            "window_label": "2號窗口",
+            "status": "open",
+            "ticket_number": None,
+            "ticket_status": None,
+            "called_at": None,
+        },
+    ]
 
 
 def test_waiting_resident_sees_how_many_are_ahead(desk):

@@ -14,8 +14,8 @@ def _morning(desk):
         desk.ticket()
         desk.clock.advance(minutes=1)
     # now 09:05; waits 5, 4 minutes for the first two
-    desk.serve(one["id"], minutes=10)          # wait 300, service 600 (09:05-09:15)
-    desk.serve(two["id"], minutes=2)           # wait 14*60-... see below
+    desk.serve(one["id"], minutes=10)  # wait 300, service 600 (09:05-09:15)
+    desk.serve(two["id"], minutes=2)  # wait 14*60-... see below
     third = desk.call_next(one["id"])
     desk.post(f"/tickets/{third['id']}/no-show")
     desk.serve(one["id"], minutes=4)
@@ -38,8 +38,11 @@ def test_summary_reports_arrivals_waits_service_no_shows_and_ratings(desk, token
     windows = {w["window_number"]: w for w in body["by_window"]}
     assert set(windows) == {1, 2}
     assert 0 < windows[1]["utilisation"] <= 1
-    assert body["satisfaction"] == {"count": 0, "mean_score": None,
-                                    "distribution": {str(s): 0 for s in range(1, 6)}}
+    assert body["satisfaction"] == {
+        "count": 0,
+        "mean_score": None,
+        "distribution": {str(s): 0 for s in range(1, 6)},
+    }
 
 
 def test_pooling_report_compares_layouts_beside_measured_waits(desk, token):
@@ -59,12 +62,19 @@ def test_pooling_report_compares_layouts_beside_measured_waits(desk, token):
 
 def test_analytics_period_must_be_ordered_and_bounded(desk, token):
     officer = bearer(token("subdistrict_officer", community="huaguoshan"))
-    body = assert_problem(desk.client.get(
-        "/analytics/pooling?community=huaguoshan&from=2026-03-31&to=2026-03-01",
-        headers=officer), 422, field="query.to")
+    body = assert_problem(
+        desk.client.get(
+            "/analytics/pooling?community=huaguoshan&from=2026-03-31&to=2026-03-01", headers=officer
+        ),
+        422,
+        field="query.to",
+    )
     assert body["errors"]["query.to"] == ["Must not be before 'from'."]
-    assert_problem(desk.client.get("/analytics/summary?community=huaguoshan&from=2026-03-01",
-                                   headers=officer), 422, field="query.to")
+    assert_problem(
+        desk.client.get("/analytics/summary?community=huaguoshan&from=2026-03-01", headers=officer),
+        422,
+        field="query.to",
+    )
 
 
 def test_residents_get_no_analytics(desk):

@@ -56,8 +56,9 @@ def test_dedicated_window_calls_only_types_it_has_skills_for(desk):
     passport_window = desk.window(2, mode="dedicated", skills=["passport"])
     general = desk.ticket("general")
     desk.clock.advance(minutes=1)
-    passport = desk.ticket("passport", attributes={"applicant_id": "440305199001011234",
-                                                    "household_size": 3, "kind": "new"})
+    passport = desk.ticket(
+        "passport", attributes={"applicant_id": "440305199001011234", "household_size": 3, "kind": "new"}
+    )
     assert desk.call_next(passport_window["id"])["id"] == passport["id"]
     assert desk.call_next(desk.window(3)["id"])["id"] == general["id"]
 
@@ -95,8 +96,7 @@ def test_a_window_must_finish_its_ticket_before_calling_the_next(desk):
 def test_a_paused_window_cannot_call(desk):
     window = desk.window(1, status="paused")
     desk.ticket()
-    assert_problem(desk.post(f"/windows/{window['id']}/call-next"), 409,
-                   type_suffix="window-not-open")
+    assert_problem(desk.post(f"/windows/{window['id']}/call-next"), 409, type_suffix="window-not-open")
 
 
 def test_transfer_keeps_the_original_place_in_the_queue(desk):
@@ -106,9 +106,13 @@ def test_transfer_keeps_the_original_place_in_the_queue(desk):
     second = desk.ticket()
     desk.call_next(window["id"])
     desk.post(f"/tickets/{first['id']}/start")
-    moved = desk.post(f"/tickets/{first['id']}/transfer", {
-        "business_type": "passport",
-        "attributes": {"applicant_id": "440305199001011234", "household_size": 2, "kind": "renew"}})
+    moved = desk.post(
+        f"/tickets/{first['id']}/transfer",
+        {
+            "business_type": "passport",
+            "attributes": {"applicant_id": "440305199001011234", "household_size": 2, "kind": "renew"},
+        },
+    )
     assert moved.status_code == 200, moved.get_json()
     body = moved.get_json()
     assert body["status"] == "waiting" and body["business_type"] == "passport"
@@ -144,11 +148,11 @@ def test_every_step_is_stamped_with_time_staff_and_window(desk):
 def test_pick_next_matches_the_database_order():
     t0 = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
     boost = timedelta(minutes=15)
-    queued = [domain.QueuedTicket("a", "general", domain.queue_key(t0, False, boost)),
-              domain.QueuedTicket("b", "passport", domain.queue_key(t0 + timedelta(minutes=5),
-                                                                    True, boost)),
-              domain.QueuedTicket("c", "general", domain.queue_key(t0 + timedelta(minutes=1),
-                                                                   True, boost))]
+    queued = [
+        domain.QueuedTicket("a", "general", domain.queue_key(t0, False, boost)),
+        domain.QueuedTicket("b", "passport", domain.queue_key(t0 + timedelta(minutes=5), True, boost)),
+        domain.QueuedTicket("c", "general", domain.queue_key(t0 + timedelta(minutes=1), True, boost)),
+    ]
     assert domain.pick_next(queued, "generalist", set()).id == "c"
     assert domain.pick_next(queued, "dedicated", {"passport"}).id == "b"
     assert domain.pick_next(queued, "dedicated", {"housing"}) is None
@@ -178,8 +182,13 @@ def test_tickets_are_listed_by_the_window_that_called_them(desk):
     desk.ticket()
     desk.ticket()
     called = desk.call_next(first["id"])
-    listed = desk.client.get(f"/tickets?community=huaguoshan&window_id={first['id']}",
-                             headers=desk.staff).get_json()
+    listed = desk.client.get(
+        f"/tickets?community=huaguoshan&window_id={first['id']}", headers=desk.staff
+    ).get_json()
     assert [t["id"] for t in listed] == [called["id"]]
-    assert desk.client.get(f"/tickets?community=huaguoshan&window_id={second['id']}",
-                           headers=desk.staff).get_json() == []
+    assert (
+        desk.client.get(
+            f"/tickets?community=huaguoshan&window_id={second['id']}", headers=desk.staff
+        ).get_json()
+        == []
+    )

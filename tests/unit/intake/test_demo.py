@@ -35,8 +35,7 @@ def test_the_reference_catalogue_lists_with_every_form_field(service, token):
     harness = service("intake")
     load_reference_data(harness.runtime)
     staff = bearer(token("center_staff", community="huaguoshan"))
-    response = harness.client.get("/business-types?community=huaguoshan&page_size=100",
-                                  headers=staff)
+    response = harness.client.get("/business-types?community=huaguoshan&page_size=100", headers=staff)
     assert response.status_code == 200, response.get_json()
     listed = response.get_json()
     assert len(listed) == len(CATALOGUE)

@@ -43,8 +43,11 @@ def test_erlang_b_matches_the_classic_table():
 
 
 def test_pooling_the_same_staff_never_waits_longer_than_splitting_them():
-    streams = [Stream("a", ("a",), 0.8 / 600, 600.0), Stream("b", ("b",), 0.5 / 300, 300.0),
-               Stream("c", ("c",), 0.3 / 900, 900.0)]
+    streams = [
+        Stream("a", ("a",), 0.8 / 600, 600.0),
+        Stream("b", ("b",), 0.5 / 300, 300.0),
+        Stream("c", ("c",), 0.3 / 900, 900.0),
+    ]
     counts = queueing.allocate(streams, 4)
     assert sum(counts) == 4 and min(counts) >= 1
     dedicated = queueing.weighted_wait(list(zip(streams, counts, strict=True)))
@@ -53,7 +56,6 @@ def test_pooling_the_same_staff_never_waits_longer_than_splitting_them():
 
 
 def test_allocation_gives_each_stream_enough_windows_to_be_stable():
-    streams = [Stream("busy", ("busy",), 2.5 / 600, 600.0), Stream("calm", ("calm",), 0.1 / 600,
-                                                                     600.0)]
+    streams = [Stream("busy", ("busy",), 2.5 / 600, 600.0), Stream("calm", ("calm",), 0.1 / 600, 600.0)]
     counts = queueing.allocate(streams, 2)
     assert counts == [3, 1]  # more windows than staff: the dedicated layout cannot cope

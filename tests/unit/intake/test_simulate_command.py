@@ -26,8 +26,20 @@ def _busy_morning(desk):
 def test_simulate_replays_the_busiest_day(desk, monkeypatch):
     _busy_morning(desk)
     monkeypatch.setenv("INTAKE_DATABASE_URL", str(desk.harness.runtime.settings.database_url))
-    result = CliRunner().invoke(simulate, ["--community", "huaguoshan", "--from", "2026-03-01",
-                                           "--to", "2026-03-31", "--replications", "5", "--json"])
+    result = CliRunner().invoke(
+        simulate,
+        [
+            "--community",
+            "huaguoshan",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--replications",
+            "5",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["day"] == "2026-03-03" and report["arrivals"] == 12 and report["staff"] == 2
@@ -40,13 +52,28 @@ def test_simulate_replays_the_busiest_day(desk, monkeypatch):
 
 def test_simulate_without_history_says_so(desk, monkeypatch):
     monkeypatch.setenv("INTAKE_DATABASE_URL", str(desk.harness.runtime.settings.database_url))
-    result = CliRunner().invoke(simulate, ["--community", "huaguoshan", "--from", "2026-03-01",
-                                           "--to", "2026-03-31"])
+    result = CliRunner().invoke(
+        simulate, ["--community", "huaguoshan", "--from", "2026-03-01", "--to", "2026-03-31"]
+    )
     assert result.exit_code == 1
     assert "No measured arrivals" in result.output
-    synthetic = CliRunner().invoke(simulate, ["--community", "huaguoshan", "--from", "2026-03-01",
-                                              "--to", "2026-03-31", "--synthetic", "40",
-                                              "--windows", "2", "--replications", "3"])
+    synthetic = CliRunner().invoke(
+        simulate,
+        [
+            "--community",
+            "huaguoshan",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--synthetic",
+            "40",
+            "--windows",
+            "2",
+            "--replications",
+            "3",
+        ],
+    )
     assert synthetic.exit_code == 0, synthetic.output
     assert "pooled" in synthetic.output and "synthetic" in synthetic.output
 

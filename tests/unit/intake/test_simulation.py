@@ -16,14 +16,16 @@ def test_single_window_first_come_first_served_waits_are_exact():
 def test_dedicated_window_leaves_other_types_waiting_while_pooled_one_serves_them():
     sampler = ServiceSampler({"a": [100.0], "b": [100.0]})
     arrivals = [(0, "a"), (1, "a"), (2, "b")]
-    dedicated = simulate(arrivals, [SimWindow(frozenset({"a"})), SimWindow(frozenset({"b"}))],
-                         sampler, random.Random(1))
+    dedicated = simulate(
+        arrivals, [SimWindow(frozenset({"a"})), SimWindow(frozenset({"b"}))], sampler, random.Random(1)
+    )
     pooled = simulate(arrivals, [SimWindow(), SimWindow()], sampler, random.Random(1))
     assert sorted(dedicated.waits) == [0, 0, 99]
     assert sorted(pooled.waits) == [0, 0, 98]  # b waits for the first window to free
     unbalanced = [(0, "a"), (1, "a"), (2, "a"), (3, "b")]
-    d = simulate(unbalanced, [SimWindow(frozenset({"a"})), SimWindow(frozenset({"b"}))],
-                 sampler, random.Random(1))
+    d = simulate(
+        unbalanced, [SimWindow(frozenset({"a"})), SimWindow(frozenset({"b"}))], sampler, random.Random(1)
+    )
     p = simulate(unbalanced, [SimWindow(), SimWindow()], sampler, random.Random(1))
     assert d.mean > p.mean
 
@@ -38,8 +40,10 @@ def test_compare_is_reproducible_with_the_same_seed():
     rng = random.Random(7)
     arrivals = sorted((rng.uniform(0, 8 * 3600), rng.choice("abc")) for _ in range(200))
     sampler = ServiceSampler({"a": [300, 600, 900], "b": [120, 240], "c": [600, 1200]})
-    layouts = {"dedicated": [SimWindow(frozenset({k})) for k in "abc"],
-               "pooled": [SimWindow() for _ in range(3)]}
+    layouts = {
+        "dedicated": [SimWindow(frozenset({k})) for k in "abc"],
+        "pooled": [SimWindow() for _ in range(3)],
+    }
     first = compare(arrivals, layouts, sampler, replications=5, seed=3)
     again = compare(arrivals, layouts, sampler, replications=5, seed=3)
     assert first == again

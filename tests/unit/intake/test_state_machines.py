@@ -8,8 +8,14 @@ from services.chassis.testing import assert_problem
 from services.intake import domain
 from services.intake.domain import CaseStatus, IllegalTransition, TicketStatus
 
-TICKET_PATHS = {"recall": "recall", "start": "start", "complete": "complete",
-                "no_show": "no-show", "hold": "hold", "resume": "resume"}
+TICKET_PATHS = {
+    "recall": "recall",
+    "start": "start",
+    "complete": "complete",
+    "no_show": "no-show",
+    "hold": "hold",
+    "resume": "resume",
+}
 
 
 @pytest.mark.parametrize("state", list(TicketStatus))
@@ -43,8 +49,12 @@ def _ticket_in(desk, state):
     if state == TicketStatus.WAITING:
         return ticket, window
     desk.call_next(window["id"])
-    path = {TicketStatus.CALLED: None, TicketStatus.SERVING: "start",
-            TicketStatus.HELD: "hold", TicketStatus.NO_SHOW: "no-show"}.get(state)
+    path = {
+        TicketStatus.CALLED: None,
+        TicketStatus.SERVING: "start",
+        TicketStatus.HELD: "hold",
+        TicketStatus.NO_SHOW: "no-show",
+    }.get(state)
     if state == TicketStatus.COMPLETED:
         desk.post(f"/tickets/{ticket['id']}/start")
         path = "complete"
@@ -59,19 +69,25 @@ def test_every_illegal_ticket_transition_is_409_and_changes_nothing(desk, state)
     before = desk.client.get(f"/tickets/{ticket['id']}", headers=desk.staff).get_json()
     assert before["status"] == state
     outbox = len(desk.harness.outbox())
-    illegal = [a for a, (allowed, _) in domain.TICKET_TRANSITIONS.items()
-               if state not in allowed and a in TICKET_PATHS]
+    illegal = [
+        a
+        for a, (allowed, _) in domain.TICKET_TRANSITIONS.items()
+        if state not in allowed and a in TICKET_PATHS
+    ]
     if state not in domain.TICKET_TRANSITIONS["transfer"][0]:
         illegal.append("transfer")
     assert illegal
     for action in illegal:
         path = TICKET_PATHS.get(action, action)
-        body = {"business_type": "passport", "attributes": {
-            "applicant_id": "x", "household_size": 1, "kind": "new"}}
+        body = {
+            "business_type": "passport",
+            "attributes": {"applicant_id": "x", "household_size": 1, "kind": "new"},
+        }
         if action != "transfer":
             body = {}
-        problem = assert_problem(desk.post(f"/tickets/{ticket['id']}/{path}", body), 409,
-                                 type_suffix="illegal-transition")
+        problem = assert_problem(
+            desk.post(f"/tickets/{ticket['id']}/{path}", body), 409, type_suffix="illegal-transition"
+        )
         assert problem["transition"] == f"ticket.{action}"
         assert problem["current_status"] == state
         assert problem["detail"].startswith(f"Cannot {action.replace('_', ' ')} a ticket")
@@ -82,27 +98,35 @@ def test_every_illegal_ticket_transition_is_409_and_changes_nothing(desk, state)
 
 def test_calling_a_ticket_that_is_not_waiting_is_409(desk):
     ticket, window = _ticket_in(desk, TicketStatus.COMPLETED)
-    problem = assert_problem(desk.post(f"/windows/{window['id']}/call",
-                                       {"ticket_id": ticket["id"]}), 409)
+    problem = assert_problem(desk.post(f"/windows/{window['id']}/call", {"ticket_id": ticket["id"]}), 409)
     assert problem["transition"] == "ticket.call"
 
 
-CASE_PATHS = {"start": ("start", {}), "await_department": ("await-department",
-                                                          {"department": "labour"}),
-              "department_replied": ("department-replied", {}),
-              "refer": ("refer", {"target": "labour"}),
-              "resolve": ("resolve", {"resolution": "Done."}), "reopen": ("reopen", {}),
-              "close": ("close", {})}
-CASE_ROUTE = {CaseStatus.OPEN: [], CaseStatus.IN_PROGRESS: ["start"],
-              CaseStatus.WAITING_ON_DEPARTMENT: ["start", "await_department"],
-              CaseStatus.REFERRED: ["refer"], CaseStatus.RESOLVED: ["resolve"],
-              CaseStatus.CLOSED: ["resolve", "close"]}
+CASE_PATHS = {
+    "start": ("start", {}),
+    "await_department": ("await-department", {"department": "labour"}),
+    "department_replied": ("department-replied", {}),
+    "refer": ("refer", {"target": "labour"}),
+    "resolve": ("resolve", {"resolution": "Done."}),
+    "reopen": ("reopen", {}),
+    "close": ("close", {}),
+}
+CASE_ROUTE = {
+    CaseStatus.OPEN: [],
+    CaseStatus.IN_PROGRESS: ["start"],
+    CaseStatus.WAITING_ON_DEPARTMENT: ["start", "await_department"],
+    CaseStatus.REFERRED: ["refer"],
+    CaseStatus.RESOLVED: ["resolve"],
+    CaseStatus.CLOSED: ["resolve", "close"],
+}
 
 
 @pytest.mark.parametrize("state", list(CaseStatus))
 def test_every_illegal_case_transition_is_409_and_changes_nothing(desk, state):
-    opened = desk.post("/cases", {"community": "huaguoshan", "business_type": "passport",
-                                  "summary": "Needs the district's stamp."})
+    opened = desk.post(
+        "/cases",
+        {"community": "huaguoshan", "business_type": "passport", "summary": "Needs the district's stamp."},
+    )
     assert opened.status_code == 201, opened.get_json()
     case_id = opened.get_json()["id"]
     for action in CASE_ROUTE[state]:
@@ -115,8 +139,9 @@ def test_every_illegal_case_transition_is_409_and_changes_nothing(desk, state):
         if state in allowed:
             continue
         path, body = CASE_PATHS[action]
-        problem = assert_problem(desk.post(f"/cases/{case_id}/{path}", body), 409,
-                                 type_suffix="illegal-transition")
+        problem = assert_problem(
+            desk.post(f"/cases/{case_id}/{path}", body), 409, type_suffix="illegal-transition"
+        )
         assert problem["transition"] == f"case.{action}"
     assert desk.client.get(f"/cases/{case_id}", headers=desk.staff).get_json() == before
     assert len(desk.harness.outbox()) == outbox

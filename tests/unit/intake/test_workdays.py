@@ -12,24 +12,27 @@ from services.intake.workdays import SHANGHAI, WorkCalendar
 OFFICIAL = WorkCalendar.of((d, k) for d, k, _ in holidays_cn.OFFICIAL)
 
 
-@pytest.mark.parametrize("day, working", [
-    (date(2026, 3, 3), True),     # an ordinary Tuesday
-    (date(2026, 3, 7), False),    # an ordinary Saturday
-    (date(2026, 1, 1), False),    # New Year's Day
-    (date(2026, 1, 4), True),     # Sunday made a workday
-    (date(2026, 2, 14), True),    # Saturday before the Spring Festival, workday
-    (date(2026, 2, 16), False),   # Spring Festival eve (Monday)
-    (date(2026, 2, 23), False),   # last day of the Spring Festival break (Monday)
-    (date(2026, 2, 28), True),    # Saturday after the Spring Festival, workday
-    (date(2026, 4, 6), False),    # Qingming Monday
-    (date(2026, 5, 5), False),    # Labour Day break Tuesday
-    (date(2026, 5, 9), True),     # Saturday workday
-    (date(2026, 6, 19), False),   # Dragon Boat Festival
-    (date(2026, 9, 20), True),    # Sunday workday before National Day
-    (date(2026, 9, 25), False),   # Mid-Autumn Festival
-    (date(2026, 10, 7), False),   # National Day break Wednesday
-    (date(2026, 10, 10), True),   # Saturday workday
-])
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        (date(2026, 3, 3), True),  # an ordinary Tuesday
+        (date(2026, 3, 7), False),  # an ordinary Saturday
+        (date(2026, 1, 1), False),  # New Year's Day
+        (date(2026, 1, 4), True),  # Sunday made a workday
+        (date(2026, 2, 14), True),  # Saturday before the Spring Festival, workday
+        (date(2026, 2, 16), False),  # Spring Festival eve (Monday)
+        (date(2026, 2, 23), False),  # last day of the Spring Festival break (Monday)
+        (date(2026, 2, 28), True),  # Saturday after the Spring Festival, workday
+        (date(2026, 4, 6), False),  # Qingming Monday
+        (date(2026, 5, 5), False),  # Labour Day break Tuesday
+        (date(2026, 5, 9), True),  # Saturday workday
+        (date(2026, 6, 19), False),  # Dragon Boat Festival
+        (date(2026, 9, 20), True),  # Sunday workday before National Day
+        (date(2026, 9, 25), False),  # Mid-Autumn Festival
+        (date(2026, 10, 7), False),  # National Day break Wednesday
+        (date(2026, 10, 10), True),  # Saturday workday
+    ],
+)
 def test_official_2026_calendar(day, working):
     assert OFFICIAL.is_working_day(day) is working
 
@@ -78,8 +81,7 @@ def test_opened_just_after_midnight_utc_counts_from_the_shanghai_date():
 
 
 def test_a_later_layer_overrides_the_official_calendar():
-    calendar = WorkCalendar.of(((d, k) for d, k, _ in holidays_cn.OFFICIAL),
-                               [(date(2026, 3, 9), "holiday")])
+    calendar = WorkCalendar.of(((d, k) for d, k, _ in holidays_cn.OFFICIAL), [(date(2026, 3, 9), "holiday")])
     assert calendar.add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 10)
 
 
@@ -87,19 +89,26 @@ def test_case_due_date_uses_the_calendar_and_operator_overrides(desk, token):
     from services.chassis.testing import bearer
 
     # 2026-03-03 09:00 Shanghai; passport SLA is 3 working days -> Fri 6 Mar ends
-    first = desk.post("/cases", {"community": "huaguoshan", "business_type": "passport",
-                                 "summary": "Residence certificate."}).get_json()
+    first = desk.post(
+        "/cases",
+        {"community": "huaguoshan", "business_type": "passport", "summary": "Residence certificate."},
+    ).get_json()
     assert first["due_at"] == "2026-03-06T16:00:00+00:00"
     officer = bearer(token("subdistrict_officer", community="huaguoshan"))
-    declared = desk.client.put("/calendar/2026-03-05", json={"kind": "holiday",
-                                                             "name": "Typhoon closure"},
-                               headers=officer)
+    declared = desk.client.put(
+        "/calendar/2026-03-05", json={"kind": "holiday", "name": "Typhoon closure"}, headers=officer
+    )
     assert declared.status_code == 200, declared.get_json()
-    second = desk.post("/cases", {"community": "huaguoshan", "business_type": "passport",
-                                  "summary": "Residence certificate."}).get_json()
+    second = desk.post(
+        "/cases",
+        {"community": "huaguoshan", "business_type": "passport", "summary": "Residence certificate."},
+    ).get_json()
     assert second["due_at"] == "2026-03-09T16:00:00+00:00"
     listed = desk.client.get("/calendar?year=2026", headers=desk.staff).get_json()
-    assert {"day": "2026-03-05", "kind": "holiday", "name": "Typhoon closure",
-            "source": "override"} in listed
-    assert desk.client.put("/calendar/2026-03-05", json={"kind": "holiday", "name": "x"},
-                           headers=desk.staff).status_code == 403
+    assert {"day": "2026-03-05", "kind": "holiday", "name": "Typhoon closure", "source": "override"} in listed
+    assert (
+        desk.client.put(
+            "/calendar/2026-03-05", json={"kind": "holiday", "name": "x"}, headers=desk.staff
+        ).status_code
+        == 403
+    )
