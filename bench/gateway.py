@@ -116,8 +116,8 @@ class Stack:
         from sqlalchemy import create_engine, pool, text
 
         from services.chassis import auth, migrations
-        from services.chassis.app import Runtime
         from services.chassis.config import Settings
+        from services.chassis.runtime import Runtime
         from services.intake import models
         from services.intake.app import create_app
 

@@ -29,10 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shapely.geometry import Point, shape  # noqa: E402
 from sqlalchemy import create_engine, pool, text  # noqa: E402
 
-from services.chassis import auth, migrations  # noqa: E402
+from services.chassis import (  # noqa: E402
+    auth,
+    clock,  # noqa: E402
+    migrations,
+)
 from services.chassis.app import Runtime  # noqa: E402
 from services.chassis.config import COMMUNITIES, Settings  # noqa: E402
-from services.chassis.db import utcnow  # noqa: E402
 from services.grid import cells, geometry, models  # noqa: E402
 from services.grid.app import create_app  # noqa: E402
 
@@ -57,7 +60,7 @@ def square(col: int, row: int) -> dict:
 
 def load_cells(engine) -> None:  # noqa: ANN001
     rows = []
-    now = utcnow()
+    now = clock.now()
     for n in range(COLUMNS * ROWS):
         boundary = square(n % COLUMNS, n // COLUMNS)
         polygon = shape(boundary)

@@ -192,8 +192,8 @@ class Bench:
         from sqlalchemy import create_engine, pool, select, text
 
         from services.chassis import migrations
-        from services.chassis.app import Runtime
         from services.chassis.config import COMMUNITIES, Settings
+        from services.chassis.runtime import Runtime
         from services.intake import models
         from services.intake.demo import load_reference_data
 

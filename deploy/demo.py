@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, text
 
 from services import SERVICES
-from services.chassis import registry
+from services.chassis import clock, registry
 from services.chassis.config import COMMUNITIES, Settings
-from services.chassis.db import utcnow
 from services.contracts.demo_catalogue import CENTER_OPERATORS
 from services.contracts.models import Provider
 from services.grid.models import Case as GridCase
@@ -60,7 +59,7 @@ def was_interrupted(data_dir: Path) -> bool:
 
 def load_reference_data(platform: Platform) -> None:
     """Every service's reference data for the seven communities (idempotent)."""
-    (platform.data_dir / PARTIAL).write_text(utcnow().isoformat())
+    (platform.data_dir / PARTIAL).write_text(clock.now().isoformat())
     for service in SERVICES:
         registry.module(service, "demo").load_reference_data(platform.runtimes[service])
 
@@ -118,7 +117,7 @@ class DemoLoader:
         history_days: int = HISTORY_DAYS,
     ) -> None:
         self.platform = platform
-        self.now = now or utcnow()
+        self.now = now or clock.now()
         self.today: date = self.now.astimezone(SHANGHAI).date()
         self.year = self.today.year
         self.seed, self.history_days = seed, history_days
@@ -232,7 +231,7 @@ def load(platform: Platform, now: datetime | None = None, **options: Any) -> dic
     started = time.monotonic()
     summary = DemoLoader(platform, now, **options).run()
     summary["total_seconds"] = round(time.monotonic() - started, 1)
-    summary["loaded_at"] = (now or utcnow()).isoformat()
+    summary["loaded_at"] = (now or clock.now()).isoformat()
     (platform.data_dir / MARKER).write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     (platform.data_dir / PARTIAL).unlink(missing_ok=True)
     return summary

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 from services.grid.demo import cell_polygons
 from services.intake import cases, feedback
 from services.intake.models import BusinessType, Ticket

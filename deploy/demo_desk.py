@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.chassis.app import Runtime
-from services.chassis.db import UnitOfWork
+from services.chassis.runtime import Runtime
+from services.chassis.unit_of_work import UnitOfWork
 from services.intake import catalogue, tickets
 from services.intake.models import BusinessType, Ticket, Window
 from services.intake.schemas_desk import TicketCreateSchema

@@ -12,7 +12,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.chassis.app import Runtime
+from services.chassis.runtime import Runtime
 from services.intake import catalogue
 from services.intake.settings import IntakeSettings
 from services.intake.workdays import SHANGHAI

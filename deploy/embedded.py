@@ -17,9 +17,9 @@ from typing import Any
 
 from services import SERVICES
 from services.chassis import migrations, registry
-from services.chassis.app import Runtime
 from services.chassis.config import Settings
 from services.chassis.observability import configure_logging
+from services.chassis.runtime import Runtime
 
 from .identities import demo_identities
 

@@ -15,11 +15,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth, errors
-from .bus import Bus
 from .config import Settings
-from .db import Database, OutboxSignal, UnitOfWork
+from .health import health_blueprint
 from .observability import HttpMetrics, configure_logging, install_request_tracking
-from .outbox import notify_channel
+from .runtime import Runtime
 from .web import close_request_uow
 
 JSON_TYPES = ("application/json",)
@@ -56,40 +55,6 @@ class CommunityApi(Api):
         response = {"description": "Problem details", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, errors.PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
-
-
-class Runtime:
-    """What one service holds at run time: settings, database, bus, token verifier."""
-
-    def __init__(self, settings: Settings, metadata: MetaData) -> None:
-        self.settings = settings
-        self.metadata = metadata
-        self.database = Database(settings.database_url, metadata)
-        self.signal = OutboxSignal()
-        self.verifier = auth.TokenVerifier(settings)
-        self.bus = Bus(settings) if settings.amqp_url else None
-
-    def unit_of_work(self, correlation_id: str | None = None) -> UnitOfWork:
-        return UnitOfWork(
-            self.database,
-            source=self.settings.source,
-            signal=self.signal,
-            correlation_id=correlation_id,
-            notify_channel=notify_channel(self.settings.service),
-        )
-
-    def readiness(self) -> dict[str, str]:
-        """Check the database and, when configured, the broker; 'ok' or the error."""
-        checks: dict[str, str] = {}
-        try:
-            self.database.ping()
-            checks["database"] = "ok"
-        except Exception as exc:
-            checks["database"] = f"{type(exc).__name__}"
-        if self.bus is not None:
-            error = self.bus.ping()
-            checks["broker"] = "ok" if error is None else error.split(":")[0]
-        return checks
 
 
 def accepts(*mimetypes: str) -> Callable[[Any], Any]:
@@ -167,8 +132,6 @@ def create_app(
     app.teardown_appcontext(close_request_uow)
 
     api = CommunityApi(app)
-    from .health import health_blueprint
-
     api.register_blueprint(health_blueprint(runtime, metrics))
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import types
+import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+K = TypeVar("K")
 
 # The seven communities of Zhaoshang subdistrict sharing one deployment (code → zh name).
 COMMUNITY_NAMES = {
@@ -156,3 +160,50 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
+
+
+def read_settings(kind: type[K], settings: Settings, prefix: str | None = None) -> K:
+    """A service's own settings (a frozen dataclass with defaults), read once.
+
+    Each field comes from the test override `settings.extra[<field>]`, else from the
+    environment variable `<PREFIX>_<FIELD>` (prefix: the service's name), else from its
+    default; text is converted by the field's type (str, int, float, bool, Path, or a
+    tuple of those, comma-separated). The one way a service reads its knobs.
+    """
+    if not is_dataclass(kind):
+        raise TypeError(f"{kind!r} is not a dataclass")
+    prefix = (prefix or settings.service).upper()
+    hints = typing.get_type_hints(kind)
+    values: dict[str, Any] = {}
+    for item in fields(kind):
+        if not item.init:
+            continue
+        variable = f"{prefix}_{item.name.upper()}"
+        if item.name in settings.extra:
+            values[item.name] = settings.extra[item.name]
+        elif (text := env(variable)) is not None:
+            try:
+                values[item.name] = _convert(text, hints[item.name])
+            except ValueError as error:
+                raise ValueError(f"{variable}: {error}") from None
+        elif item.default is MISSING and item.default_factory is MISSING:
+            raise ValueError(f"set {variable}")
+    return kind(**values)
+
+
+def _convert(text: str, hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    arguments = [a for a in typing.get_args(hint) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType) and len(arguments) == 1:
+        return _convert(text, arguments[0])
+    if origin is tuple:
+        return tuple(_convert(part.strip(), arguments[0]) for part in text.split(",") if part.strip())
+    if hint is bool:
+        if text.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"not a yes/no value: {text!r}")
+    if hint in (int, float, str, Path):
+        return hint(text)
+    raise TypeError(f"cannot read a setting of type {hint!r}")

@@ -23,12 +23,13 @@ from kombu import Connection, Message, Producer
 from kombu.mixins import ConsumerMixin
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import events
+from . import clock, events
 from .bus import Bus
 from .config import Settings
-from .db import Database, OutboxSignal, UnitOfWork, utcnow
+from .db import Database, OutboxSignal
 from .observability import bind_request_id
 from .outbox import notify_channel
+from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,59 @@ H_FAILED_AT = "x-failed-at"
 
 def handler_name(handler: EventHandler) -> str:
     return getattr(handler, "inbox_name", None) or handler.__qualname__
+
+
+_CONSUMES_ATTRIBUTE = "community_consumes"
+
+
+def consumes(pattern: str, why: str) -> Callable[[EventHandler], EventHandler]:
+    """Declare, at the handler, an event pattern the service consumes and why.
+
+    Stack it for a handler of several patterns. `ConsumedEvents.of(modules)` collects the
+    declarations: the worker's handler table, the broker's bindings and the AsyncAPI
+    document are all derived from them, so they cannot drift apart.
+    """
+
+    def declare(handler: EventHandler) -> EventHandler:
+        declared = handler.__dict__.setdefault(_CONSUMES_ATTRIBUTE, [])
+        declared.insert(0, (pattern, why))
+        return handler
+
+    return declare
+
+
+class ConsumedEvents:
+    """The events a service consumes, collected from its `@consumes` handlers."""
+
+    def __init__(self, declarations: Sequence[tuple[str, str, EventHandler]]) -> None:
+        handlers: dict[str, list[EventHandler]] = {}
+        purposes: dict[str, str] = {}
+        for pattern, why, handler in declarations:
+            handlers.setdefault(pattern, []).append(handler)
+            purposes.setdefault(pattern, why)
+        self.handlers: HandlerTable = handlers
+        self.purposes: Mapping[str, str] = purposes
+
+    @classmethod
+    def of(cls, *modules: Any) -> ConsumedEvents:
+        """Collect the `@consumes` handlers defined in `modules` (in their order)."""
+        declarations: list[tuple[str, str, EventHandler]] = []
+        for module in modules:
+            for value in vars(module).values():
+                if getattr(value, "__module__", None) != module.__name__:
+                    continue
+                for pattern, why in getattr(value, _CONSUMES_ATTRIBUTE, ()):
+                    declarations.append((pattern, why, value))
+        return cls(declarations)
+
+    @property
+    def patterns(self) -> list[str]:
+        """The topic patterns the service's queue is bound to."""
+        return sorted(self.handlers)
+
+    def consumes(self, name: str) -> bool:
+        """Whether an event of this name reaches one of the handlers."""
+        return any(events.topic_matches(pattern, name) for pattern in self.handlers)
 
 
 class EventProcessor:
@@ -99,7 +153,7 @@ class EventProcessor:
         dialect = postgresql if self.database.is_postgres else sqlite
         inserted = uow.session.execute(
             dialect.insert(self.inbox)
-            .values(event_id=event["id"], handler=key, event_type=event["type"], processed_at=utcnow())
+            .values(event_id=event["id"], handler=key, event_type=event["type"], processed_at=clock.now())
             .on_conflict_do_nothing()
             .returning(self.inbox.c.event_id)
         ).first()
@@ -180,7 +234,7 @@ class EventConsumer(ConsumerMixin):
                 H_ERROR: error[:2000],
                 H_ROUTING_KEY: routing_key,
                 H_REASON: reason,
-                H_FAILED_AT: utcnow().isoformat(),
+                H_FAILED_AT: clock.now().isoformat(),
             }
         )
         headers.setdefault(H_ATTEMPTS, 0)

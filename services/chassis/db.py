@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,8 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from . import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,8 +60,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+clock.now = clock.now
 
 
 def service_metadata() -> MetaData:
@@ -215,71 +215,3 @@ class OutboxSignal:
         woken = self._event.wait(timeout)
         self._event.clear()
         return woken
-
-
-class UnitOfWork:
-    """One database transaction: state changes and the events they cause, atomically."""
-
-    def __init__(
-        self,
-        database: Database,
-        *,
-        source: str,
-        signal: OutboxSignal | None = None,
-        correlation_id: str | None = None,
-        notify_channel: str | None = None,
-    ) -> None:
-        self.database = database
-        self.source = source
-        self.signal = signal
-        self.correlation_id = correlation_id
-        self.notify_channel = notify_channel
-        self.emitted: list[dict[str, Any]] = []
-        self._after_commit: list[Callable[[], None]] = []
-        self.session: Session = database.sessionmaker()
-        self._done = False
-
-    def __enter__(self) -> UnitOfWork:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        if not self._done:
-            self.rollback()
-        self.session.close()
-
-    def emit(
-        self,
-        event_type: Any,
-        *,
-        subject: Any,
-        community: str | None,
-        data: dict[str, Any],
-        time: datetime | None = None,
-    ) -> dict[str, Any]:
-        """Record an event in the outbox of this transaction; it is published after commit."""
-        from . import outbox
-
-        event = outbox.record(
-            self, event_type, subject=str(subject), community=community, data=data, time=time
-        )
-        self.emitted.append(event)
-        return event
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        self._after_commit.append(callback)
-
-    def flush(self) -> None:
-        self.session.flush()
-
-    def commit(self) -> None:
-        self.session.commit()
-        self._done = True
-        if self.emitted and self.signal is not None:
-            self.signal.wake()
-        for callback in self._after_commit:
-            callback()
-
-    def rollback(self) -> None:
-        self.session.rollback()
-        self.emitted.clear()
-        self._done = True

@@ -12,11 +12,12 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from . import clock
 from .config import COMMUNITIES
 
 SPEC_VERSION = "1.0"
@@ -154,10 +155,6 @@ class EventType:
             raise InvalidEvent(f"{self.type} payload invalid at {where}: {errors[0].message}")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def build(
     event_type: EventType,
     *,
@@ -178,7 +175,7 @@ def build(
         "source": source,
         "type": event_type.type,
         "subject": str(subject),
-        "time": (time or utcnow()).isoformat(),
+        "time": (time or clock.now()).isoformat(),
         "datacontenttype": "application/json",
         "data": dict(data),
         "sequence": str(sequence),

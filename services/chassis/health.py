@@ -13,7 +13,7 @@ from .errors import problem_response
 from .observability import HttpMetrics
 
 if TYPE_CHECKING:
-    from .app import Runtime
+    from .runtime import Runtime
 
 
 class HealthSchema(ma.Schema):

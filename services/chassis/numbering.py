@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .db import UnitOfWork
+from .unit_of_work import UnitOfWork
 
 
 def next_value(uow: UnitOfWork, scope: str, *, own_transaction: bool = False) -> int:

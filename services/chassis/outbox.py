@@ -14,18 +14,29 @@ import os
 import threading
 import time
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import events
-from .db import Database, OutboxSignal, utcnow
+from . import clock, events
+from .db import Database, OutboxSignal
 
 if TYPE_CHECKING:
     from .bus import Bus
     from .config import Settings
-    from .db import UnitOfWork
+
+
+class Transaction(Protocol):
+    """What recording an event needs of the unit of work it runs in."""
+
+    database: Database
+    session: Any
+    source: str
+    correlation_id: str | None
+    notify_channel: str | None
+    emitted: list[dict[str, Any]]
+
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +45,7 @@ def notify_channel(service: str) -> str:
     return f"outbox_{service}"
 
 
-def next_sequence(uow: UnitOfWork, subject: str) -> int:
+def next_sequence(uow: Transaction, subject: str) -> int:
     """Increase and return the aggregate's event sequence (row-locks the aggregate)."""
     table = uow.database.table("aggregate_sequences")
     dialect = postgresql if uow.database.is_postgres else sqlite
@@ -51,7 +62,7 @@ def next_sequence(uow: UnitOfWork, subject: str) -> int:
 
 
 def record(
-    uow: UnitOfWork,
+    uow: Transaction,
     event_type: events.EventType,
     *,
     subject: str,
@@ -83,7 +94,7 @@ def record(
             routing_key=event_type.name,
             subject=subject,
             body=events.encode(event).decode(),
-            created_at=utcnow(),
+            created_at=clock.now(),
         )
     )
     return event
@@ -109,7 +120,7 @@ RETURNING (SELECT last_sequence FROM seq)
 """)
 
 
-def _record_in_one_round_trip(uow: UnitOfWork, event: dict[str, Any], routing_key: str) -> int:
+def _record_in_one_round_trip(uow: Transaction, event: dict[str, Any], routing_key: str) -> int:
     notify = bool(uow.notify_channel) and not uow.emitted
     return int(
         uow.session.execute(
@@ -123,7 +134,7 @@ def _record_in_one_round_trip(uow: UnitOfWork, event: dict[str, Any], routing_ke
                 "type": event["type"],
                 "routing_key": routing_key,
                 "body": events.encode(event).decode(),
-                "created_at": utcnow(),
+                "created_at": clock.now(),
             },
         ).scalar_one()
     )
@@ -190,7 +201,7 @@ class Relay:
                     # the relay's own commit need not wait for the WAL flush.
                     connection.execute(text("SET LOCAL synchronous_commit = off"))
                 connection.execute(
-                    update(self.outbox).where(self.outbox.c.id.in_(sent)).values(sent_at=utcnow())
+                    update(self.outbox).where(self.outbox.c.id.in_(sent)).values(sent_at=clock.now())
                 )
                 self.published += len(sent)
         if failure is not None:
@@ -261,16 +272,16 @@ class Relay:
 def prune(database: Database, retention_hours: float) -> int:
     """Delete sent outbox rows older than the retention period (and old inbox/idempotency rows)."""
     metadata = database.metadata
-    cutoff = utcnow() - timedelta(hours=retention_hours)
+    cutoff = clock.now() - timedelta(hours=retention_hours)
     with database.engine.begin() as connection:
         outbox = metadata.tables["outbox"]
         removed = connection.execute(
             delete(outbox).where(outbox.c.sent_at.is_not(None), outbox.c.sent_at < cutoff)
         ).rowcount
         inbox = metadata.tables["inbox"]
-        connection.execute(delete(inbox).where(inbox.c.processed_at < utcnow() - timedelta(days=30)))
+        connection.execute(delete(inbox).where(inbox.c.processed_at < clock.now() - timedelta(days=30)))
         keys = metadata.tables["idempotency_keys"]
-        connection.execute(delete(keys).where(keys.c.created_at < utcnow() - timedelta(days=7)))
+        connection.execute(delete(keys).where(keys.c.created_at < clock.now() - timedelta(days=7)))
     return int(removed or 0)
 
 

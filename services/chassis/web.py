@@ -12,11 +12,13 @@ from flask import Response, current_app, g, make_response, request
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .db import UnitOfWork, utcnow
+from . import clock
+from .config import K
 from .errors import BadRequest, Unprocessable
+from .unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
-    from .app import Runtime
+    from .runtime import Runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -26,6 +28,11 @@ _REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
 
 def runtime() -> Runtime:
     return current_app.extensions["community"]
+
+
+def service_settings(kind: type[K]) -> K:
+    """The running service's own settings of type `kind` (read once per app)."""
+    return runtime().service_settings(kind)
 
 
 def uow() -> UnitOfWork:
@@ -117,7 +124,7 @@ def _claim_key(current: UnitOfWork, key: str) -> Response | None:
                     method=request.method,
                     path=request.path[:500],
                     request_hash=request_hash,
-                    created_at=utcnow(),
+                    created_at=clock.now(),
                 )
             )
     except IntegrityError:

@@ -21,8 +21,8 @@ from .consumer import EventConsumer, EventProcessor, HandlerTable
 from .outbox import Relay
 
 if TYPE_CHECKING:
-    from .app import Runtime
-    from .db import UnitOfWork
+    from .runtime import Runtime
+    from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +136,9 @@ class Worker:
 
 def run_worker_process(service: str, metadata: object, build: Callable[[Runtime], Worker]) -> None:
     """Entry point of `python -m services.<name>.worker`."""
-    from .app import Runtime
     from .config import Settings
     from .observability import configure_logging
+    from .runtime import Runtime
 
     settings = Settings.from_env(service)
     configure_logging(settings.log_level, settings.log_json, service=service)

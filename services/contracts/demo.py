@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from services.chassis.app import Runtime
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
-from services.chassis.db import UnitOfWork
+from services.chassis.runtime import Runtime
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import domain
 from .demo_catalogue import (

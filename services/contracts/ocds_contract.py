@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from .models import Amendment, Contract, LedgerEntry, Milestone, Payment, Provider
 

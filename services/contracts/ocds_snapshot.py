@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from services.chassis.config import COMMUNITY_NAMES
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import domain
 from .models import (

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
+from services.chassis import clock
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
-from services.chassis.db import utcnow
 from services.chassis.web import uow
 
 from . import metrics
@@ -35,7 +35,7 @@ class Metrics(MethodView):
         else:
             period = metrics.Period(query["start"], query["end"])
         contract_id = str(query["contract_id"]) if query.get("contract_id") else None
-        now = utcnow()
+        now = clock.now()
         values = metrics.compute(uow().session, query["community"], period, contract_id=contract_id, now=now)
         return {
             "community": query["community"],

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from services.chassis import events
-from services.chassis.app import Runtime
 from services.chassis.config import Settings
+from services.chassis.runtime import Runtime
 
 from . import models, readmodel
 from .handlers import EVENT_HANDLERS

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from services.chassis.app import Runtime
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES, COMMUNITY_NAMES
+from services.chassis.runtime import Runtime
 
 from . import schemes
 from .models import Scheme

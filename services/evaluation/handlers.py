@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.chassis.consumer import HandlerTable
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import readmodel
 from .events import CONSUMES

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from services.chassis.db import utcnow
+from services.chassis import clock
 
 from . import formulas
 from .models import CaseFact, CellFact, FeedbackFact, InspectionFact, MilestoneFact, TicketFact
@@ -206,7 +206,7 @@ def compute(
     values: dict[str, Decimal | None] = {}
     values.update(_tickets(session, community, period))
     values.update(_feedback(session, community, period))
-    values.update(_cases(session, community, period, now or utcnow()))
+    values.update(_cases(session, community, period, now or clock.now()))
     values.update(_inspections(session, community, period))
     values.update(_milestones(session, community, period, contract_id))
     return {name: values[name] for name in formulas.METRICS}

@@ -19,8 +19,10 @@ from sqlalchemy import case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.chassis import clock
 from services.chassis import events as cloudevents
-from services.chassis.db import Database, UnitOfWork, utcnow
+from services.chassis.db import Database
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import cases
 from .facts import CaseStep, Earliest, MilestoneChange, Replace, facts, merge_milestone
@@ -152,7 +154,7 @@ def record(uow: UnitOfWork, event: dict[str, Any]) -> bool:
             event_id=event["id"],
             name=cloudevents.event_name(event),
             community=event.get("community"),
-            received_at=utcnow(),
+            received_at=clock.now(),
             body=cloudevents.encode(event).decode(),
         )
         .on_conflict_do_nothing(index_elements=["event_id"])

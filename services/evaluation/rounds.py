@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
+from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import metrics, scoring
 from .domain import (
@@ -55,7 +56,7 @@ def open_round(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> R
             "The period ends before it starts.", errors={"period_end": ["Must not be before period_start."]}
         )
     parsed = parse_definition(scheme.definition)
-    now = utcnow()
+    now = clock.now()
     evaluation = Round(
         id=str(uuid.uuid4()),
         scheme_id=scheme.id,
@@ -155,7 +156,7 @@ def submit_scores(
         seen.add(code)
     if errors:
         raise ScoreRefused("Some scores cannot be accepted.", errors=errors)
-    now = utcnow()
+    now = clock.now()
     for entry in data["scores"]:
         key = (evaluation.id, party, entry["indicator"], principal.sub)
         row = uow.session.get(RoundScore, key)
@@ -214,7 +215,7 @@ def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
         sheets[row.party][row.member][row.indicator] = Decimal(row.score_centi).scaleb(-2)
     result = scoring.compute_result(scheme, sheets, values)
     result["metrics"] = {k: None if v is None else float(v) for k, v in values.items()}
-    now = utcnow()
+    now = clock.now()
     evaluation.status, evaluation.closed_at, evaluation.closed_by = status, now, principal.sub
     evaluation.score_centi = int(Decimal(str(result["score"])) * 100)
     evaluation.grade, evaluation.result = result["grade"], result

@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import ahp
 from .domain import SchemeInvalid, Violation
@@ -73,7 +74,7 @@ def _add(
     title: str,
     document: dict[str, Any],
 ) -> Scheme:
-    now = utcnow()
+    now = clock.now()
     scheme = Scheme(
         id=str(uuid.uuid4()),
         community=community,
@@ -118,7 +119,7 @@ def update_scheme(uow: UnitOfWork, principal: Principal, scheme: Scheme, data: d
             type="scheme-frozen",
         )
     scheme.title, scheme.definition = _definition(data)
-    scheme.updated_at = utcnow()
+    scheme.updated_at = clock.now()
     uow.flush()
     return scheme
 

@@ -5,7 +5,7 @@ Run it with `python -m services.evaluation.worker`.
 
 from __future__ import annotations
 
-from services.chassis.app import Runtime
+from services.chassis.runtime import Runtime
 from services.chassis.worker import Worker, run_worker_process
 
 from . import handlers, models

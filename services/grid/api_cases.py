@@ -7,9 +7,9 @@ from typing import Any
 from flask import current_app, g, request
 from flask.views import MethodView
 
+from services.chassis import clock
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
-from services.chassis.db import utcnow
 from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
@@ -47,7 +47,7 @@ def _filters(args: dict[str, Any]) -> dict[str, Any]:
 def _view(case: Any, duplicates: list[Any] | None = None) -> dict[str, Any]:
     principal = current_principal()
     full = access.sees_in_full(principal, case, cells.assigned_cells(uow(), principal))
-    return case_view(case, full=full, viewer_sub=principal.sub, now=utcnow(), duplicates=duplicates)
+    return case_view(case, full=full, viewer_sub=principal.sub, now=clock.now(), duplicates=duplicates)
 
 
 @blp.route("/cases")
@@ -68,7 +68,7 @@ class Cases(MethodView):
         principal = current_principal()
         worker_cells = cells.assigned_cells(uow(), principal)
         query = cases.list_query(principal, worker_cells, _filters(args))
-        now = utcnow()
+        now = clock.now()
         return [
             case_view(c, full=True, viewer_sub=principal.sub, now=now)
             for c in paginate(query, pagination_parameters)
@@ -84,7 +84,7 @@ class PublicCases(MethodView):
         """Everyone's cases in the public view (no personal data)."""
         principal = current_principal()
         query = cases.public_query(_filters({k: v for k, v in args.items() if k != "mine"}))
-        now = utcnow()
+        now = clock.now()
         return [
             case_view(c, full=False, viewer_sub=principal.sub, now=now)
             for c in paginate(query, pagination_parameters)

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from services.chassis.app import Runtime
 from services.chassis.app import create_app as chassis_app
+from services.chassis.runtime import Runtime
 
 from . import api, models, open311_format
 from .config import GridSettings

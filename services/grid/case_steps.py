@@ -7,9 +7,9 @@ from typing import Any
 
 from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
-from services.chassis.db import UnitOfWork
 from services.chassis.errors import Forbidden, NotFound, Unprocessable
 from services.chassis.events import EventType
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import cells, domain
 from . import events as ev

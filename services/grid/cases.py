@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
-from services.chassis import numbering
+from services.chassis import clock, numbering
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
+from services.chassis.unit_of_work import UnitOfWork
 from services.chassis.web import if_match_allows
 
 from . import access, case_steps, cells, domain
@@ -218,7 +218,7 @@ def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> tuple
         severity=severity or domain.DEFAULT_SEVERITY[category],
         source=source,
         description=data["description"],
-        now=utcnow(),
+        now=clock.now(),
         cell=cell,
         lon=data.get("lon"),
         lat=data.get("lat"),
@@ -268,7 +268,7 @@ def take_step(
         raise PreconditionFailed("The case changed since you read it; read it again.")
     worker_cells = cells.assigned_cells(uow, principal)
     role = access.acting_role(principal, case, action, worker_cells)
-    now = utcnow()
+    now = clock.now()
     step = domain.check_step(state_of(case), action, actor=principal.sub, now=now)
     note = data.get("note")
     before = case.status
@@ -303,7 +303,7 @@ def add_note(uow: UnitOfWork, principal: Principal, ref: str, note: str) -> Case
     """Add a note to a case's history without changing its status."""
     case = find_case(uow, ref, lock=True)
     role = access.acting_role(principal, case, "note", cells.assigned_cells(uow, principal))
-    now = utcnow()
+    now = clock.now()
     entry = CaseHistory(
         case_id=case.id,
         at=now,
@@ -385,7 +385,7 @@ def reveal_contact(
             accessor_roles=",".join(sorted(principal.roles)),
             purpose=purpose,
             request_id=request_id,
-            accessed_at=utcnow(),
+            accessed_at=clock.now(),
         )
     )
     plain = cipher.decrypt(case.reporter_contact, record=case.id, field="reporter_contact")
@@ -409,7 +409,7 @@ def apply_filters(query: Any, filters: dict[str, Any]) -> Any:
         if filters.get(field):
             query = query.where(getattr(Case, field) == filters[field])
     if filters.get("overdue"):
-        query = query.where(Case.is_open.is_(True), Case.due_at < utcnow())
+        query = query.where(Case.is_open.is_(True), Case.due_at < clock.now())
     if filters.get("mine_sub"):
         query = query.where(Case.reporter_sub == filters["mine_sub"])
     if filters.get("reported_from"):

@@ -16,9 +16,11 @@ from typing import Any
 from shapely.geometry import shape
 from sqlalchemy import Select, delete, select, update
 
+from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.db import Database, UnitOfWork, utcnow
+from services.chassis.db import Database
 from services.chassis.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from services.chassis.unit_of_work import UnitOfWork
 from services.chassis.web import if_match_allows
 
 from . import geometry
@@ -153,7 +155,7 @@ def create_cell(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> 
     if uow.session.scalar(select(Cell.id).where(Cell.code == data["code"])) is not None:
         raise Conflict(f"A cell with code {data['code']!r} already exists.", type="duplicate-code")
     _check_overlaps(uow, data["community"], polygon, exclude=None)
-    now = utcnow()
+    now = clock.now()
     cell = Cell(
         id=str(uuid.uuid4()),
         code=data["code"],
@@ -190,7 +192,7 @@ def update_cell(
     if "workers" in data:
         _set_workers(uow, cell.id, data["workers"])
     cell.version += 1
-    cell.updated_at = utcnow()
+    cell.updated_at = clock.now()
     _bump_version(uow)
     return cell
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import (
     Conflict,
     Forbidden,
@@ -22,6 +22,7 @@ from services.chassis.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from services.chassis.unit_of_work import UnitOfWork
 from services.chassis.web import if_match_allows
 
 from . import access, cells
@@ -127,7 +128,7 @@ def counts(uow: UnitOfWork, cell_id: str) -> dict[str, Any]:
 
 def publish_counts(uow: UnitOfWork, cell: Cell) -> None:
     """Emit `grid.collection.updated` with the cell's current counts."""
-    now = utcnow()
+    now = clock.now()
     uow.flush()
     uow.emit(
         ev.COLLECTION_UPDATED,
@@ -147,7 +148,7 @@ def create_building(uow: UnitOfWork, principal: Principal, data: dict[str, Any])
     """Register a building in a cell (by cell code or by its location)."""
     cell = _cell_for(uow, data)
     require_writer(uow, principal, cell)
-    now = utcnow()
+    now = clock.now()
     building = Building(
         id=str(uuid.uuid4()),
         community=cell.community,
@@ -186,7 +187,7 @@ def create_household(uow: UnitOfWork, principal: Principal, data: dict[str, Any]
         building_id=building.id,
         unit=data["unit"],
         tenure=data["tenure"],
-        created_at=utcnow(),
+        created_at=clock.now(),
     )
     uow.session.add(household)
     publish_counts(uow, cell)
@@ -213,7 +214,7 @@ def create_place(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) ->
         building_id=building.id if building else None,
         name=data["name"],
         kind=data["kind"],
-        created_at=utcnow(),
+        created_at=clock.now(),
     )
     uow.session.add(place)
     publish_counts(uow, cell)
@@ -256,7 +257,7 @@ def create_person(
     cell = uow.session.get(Cell, household.cell_id) if household else _cell_for(uow, data)
     assert cell is not None
     require_writer(uow, principal, cell)
-    now = utcnow()
+    now = clock.now()
     person = Person(
         id=str(uuid.uuid4()),
         community=cell.community,
@@ -314,7 +315,7 @@ def update_person(
             value = data[field]
             setattr(person, field, sorted(set(value)) if field == "special_care" else value)
     person.version += 1
-    person.updated_at = utcnow()
+    person.updated_at = clock.now()
     if data.keys() & COUNTED_FIELDS:  # a new phone or name changes no count
         publish_counts(uow, new_cell)
     if new_cell.id != old_cell.id:
@@ -349,7 +350,7 @@ def reveal(
             accessor_roles=",".join(sorted(principal.roles)),
             purpose=purpose,
             request_id=request_id,
-            accessed_at=utcnow(),
+            accessed_at=clock.now(),
         )
     )
     return {

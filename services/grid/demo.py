@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.chassis.app import Runtime
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
-from services.chassis.db import utcnow
+from services.chassis.runtime import Runtime
 
 from . import cells, inspections
 from .models import Cell, ChecklistItem, InspectionPlan
@@ -100,7 +100,7 @@ def worker_for(community: str, number: int) -> str:
 
 def _periods() -> list[str]:
     """This local month and the next."""
-    this_month = inspections.period_of(utcnow())
+    this_month = inspections.period_of(clock.now())
     first = datetime.strptime(this_month + "-01", "%Y-%m-%d")
     return [this_month, (first + timedelta(days=32)).strftime("%Y-%m")]
 

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from services.chassis import clock
 from services.chassis.config import COMMUNITIES
 from services.chassis.consumer import HandlerTable
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.events import MalformedEvent, parse_time
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import case_steps, cases, cells, domain
 from . import events as ev
@@ -39,7 +40,7 @@ def on_intake_case_referred(uow: UnitOfWork, event: dict[str, Any]) -> None:
     severity = data.get("severity")
     if severity not in domain.SEVERITIES:
         severity = domain.DEFAULT_SEVERITY[category]
-    now = utcnow()
+    now = clock.now()
     referred_at = parse_time(data.get("referred_at")) or now
     due = domain.due_at(referred_at, severity)
     intake_due = parse_time(data.get("due_at"))
@@ -90,7 +91,7 @@ def _intake_case_exists(uow: UnitOfWork, intake_id: str) -> bool:
 def sweep_overdue(uow: UnitOfWork, now: datetime | None = None, batch: int = 500) -> tuple[int, int]:
     """Publish `grid.case.overdue` once per deadline; escalate once when overdue by a whole SLA
     again. Rows are claimed with FOR UPDATE SKIP LOCKED, so concurrent sweeps never repeat."""
-    now = now or utcnow()
+    now = now or clock.now()
     overdue = list(
         uow.session.scalars(
             select(Case)

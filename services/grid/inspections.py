@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import NotFound, Unprocessable
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import access, cases, cells
 from . import events as ev
@@ -62,12 +63,12 @@ def set_plan(
     plan = uow.session.get(InspectionPlan, (cell.id, period))
     if plan is None:
         plan = InspectionPlan(
-            cell_id=cell.id, period=period, planned_rounds=planned_rounds, updated_at=utcnow()
+            cell_id=cell.id, period=period, planned_rounds=planned_rounds, updated_at=clock.now()
         )
         uow.session.add(plan)
     elif plan.planned_rounds != planned_rounds:
         plan.planned_rounds = planned_rounds
-        plan.updated_at = utcnow()
+        plan.updated_at = clock.now()
     uow.flush()
     return plan
 
@@ -141,7 +142,7 @@ def complete(
     )
     catalogue = {item.code: item for item in checklist(uow)}
     _check_answers(data["items"], catalogue)
-    now = utcnow()
+    now = clock.now()
     started = data.get("started_at") or now
     if started > now:
         raise Unprocessable("A round cannot start in the future.", errors={"started_at": ["Later than now."]})

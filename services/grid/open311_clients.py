@@ -8,9 +8,10 @@ import uuid
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import NotFound, Problem
+from services.chassis.unit_of_work import UnitOfWork
 
 from .models import Open311Client
 
@@ -32,7 +33,7 @@ def create_client(
         key_hash=key_hash(api_key),
         communities=sorted(set(communities)),
         created_by=principal.sub,
-        created_at=utcnow(),
+        created_at=clock.now(),
     )
     uow.session.add(client)
     uow.flush()
@@ -52,7 +53,7 @@ def revoke(uow: UnitOfWork, principal: Principal, client_id: str) -> None:
     for community in client.communities:
         principal.require("subdistrict_officer", community=community)
     if client.revoked_at is None:
-        client.revoked_at = utcnow()
+        client.revoked_at = clock.now()
 
 
 def authenticate(uow: UnitOfWork, api_key: str | None, community: str) -> Open311Client:

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES, COMMUNITY_NAMES, DEPARTMENTS
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Problem
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import access, cases, cells, domain, open311_clients
 from .models import Case
@@ -178,7 +179,7 @@ def create_request(
     if media and not media.startswith(("https://", "http://")):
         raise error(400, "media_url must be an http(s) URL.")
     lon, lat, cell, address = _location(uow, form, community)
-    now = utcnow()
+    now = clock.now()
     case = cases.open_case(
         uow,
         actor=actor,
@@ -264,7 +265,7 @@ def search(uow: UnitOfWork, args: MultiDict[str, str], community: str) -> list[C
     if statuses - {"open", "closed"}:
         raise error(400, "status must be open, closed, or both separated by a comma.")
     start, end = _w3c(args, "start_date"), _w3c(args, "end_date")
-    end = end or (start + SEARCH_SPAN if start else utcnow())
+    end = end or (start + SEARCH_SPAN if start else clock.now())
     start = start or end - SEARCH_SPAN
     if end < start:
         raise error(400, "end_date is before start_date.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.chassis.app import Runtime
+from services.chassis.runtime import Runtime
 from services.chassis.worker import PeriodicTask, Worker, run_worker_process
 
 from . import handlers, models

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import desk_stats
 from .models import Feedback, Ticket, Window

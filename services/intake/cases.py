@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from services.chassis import numbering
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
 from services.chassis.errors import NotFound
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import catalogue, domain, events, policy
 from .domain import CaseStatus, DomainConflict, TicketStatus

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
-from services.chassis.db import UnitOfWork
 from services.chassis.errors import Conflict, NotFound, Unprocessable
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import attributes, holidays_cn, policy
 from .models import BusinessType, CalendarDay, Window

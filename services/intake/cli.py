@@ -65,7 +65,7 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Replay a day at the intake desk through dedicated and pooled windows (simulation)."""
-    from services.chassis.app import Runtime
+    from services.chassis.runtime import Runtime
 
     from . import desk_stats, models, pooling
     from .analytics import period_bounds

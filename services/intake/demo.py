@@ -10,10 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from services.chassis.app import Runtime
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
-from services.chassis.db import UnitOfWork
+from services.chassis.runtime import Runtime
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import catalogue
 from .catalogue_data import CATALOGUE, CHIWAN_DEDICATED, DEFAULT_WINDOWS, WINDOWS_PER_COMMUNITY

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from .models import Ticket
 from .simulation import percentile

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
 from services.chassis.errors import Forbidden, NotFound
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import events, policy
 from .domain import CaseStatus, DomainConflict, TicketStatus

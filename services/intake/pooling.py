@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import desk_stats, queueing
 from .analytics import period_bounds

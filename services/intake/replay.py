@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import pooling
 from .analytics import in_period, period_bounds

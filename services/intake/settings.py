@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from services.chassis import clock
 from services.chassis.config import Settings
-from services.chassis.db import utcnow
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class IntakeSettings:
     priority_boost: timedelta = timedelta(minutes=15)
     service_hours_per_day: float = 8.0
     overdue_check_seconds: float = 300.0
-    clock: Callable[[], datetime] = utcnow
+    clock: Callable[[], datetime] = clock.now
 
     @classmethod
     def of(cls, settings: Settings) -> IntakeSettings:
@@ -37,5 +37,5 @@ class IntakeSettings:
             ),
             service_hours_per_day=pick("service_hours_per_day", "INTAKE_SERVICE_HOURS_PER_DAY", 8),
             overdue_check_seconds=pick("overdue_check_seconds", "INTAKE_OVERDUE_CHECK_SECONDS", 300),
-            clock=extra.get("clock", utcnow),
+            clock=extra.get("clock", clock.now),
         )

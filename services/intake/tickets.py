@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from services.chassis import numbering
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
 from services.chassis.errors import Forbidden, NotFound
+from services.chassis.unit_of_work import UnitOfWork
 
 from . import attributes, catalogue, domain, events, policy
 from .domain import DomainConflict, TicketStatus

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.chassis.app import Runtime
-from services.chassis.db import UnitOfWork
+from services.chassis.runtime import Runtime
+from services.chassis.unit_of_work import UnitOfWork
 from services.chassis.worker import PeriodicTask, Worker, run_worker_process
 
 from . import cases, handlers, models

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from ..domain import CONTRACT, TENDER
 from ..handlers import budgets, catalogue, contracts, procurement

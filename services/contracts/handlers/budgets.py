@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
 from services.chassis.errors import Conflict
+from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events
 from ..models import Budget, BudgetLine, LedgerEntry

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from services.chassis import numbering
+from services.chassis import clock, numbering
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork, utcnow
 from services.chassis.errors import Forbidden, NotFound
+from services.chassis.unit_of_work import UnitOfWork
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 T = TypeVar("T")
@@ -38,7 +38,7 @@ class Actor:
 
 
 def now() -> datetime:
-    return utcnow()
+    return clock.now()
 
 
 def local_today() -> date:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events, money, ocds_snapshot
 from ..domain import CONTRACT

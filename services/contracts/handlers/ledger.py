@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from ..domain import InsufficientFunds
 from ..models import Account, BudgetLine, LedgerEntry

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import update
 
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events, money, ocds_snapshot
 from ..domain import CONTRACT

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 
 from services.chassis.auth import Principal
-from services.chassis.db import UnitOfWork
 from services.chassis.errors import Conflict, Forbidden
+from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events, ocds_snapshot
 from ..domain import TENDER

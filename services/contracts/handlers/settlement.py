@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from services.chassis.db import UnitOfWork
+from services.chassis.unit_of_work import UnitOfWork
 
 from .. import events, money, ocds_snapshot
 from ..models import BudgetLine, Contract, Milestone, Tender

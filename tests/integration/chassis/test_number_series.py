@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from services.chassis import migrations, numbering
-from services.chassis.app import Runtime
 from services.chassis.config import Settings
+from services.chassis.runtime import Runtime
 from tests.unit.chassis import toy
 
 # (service, the revision before the move, its counter table's row, the scope it becomes)

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from services.chassis import registry
-from services.chassis.app import Runtime
+from services.chassis.runtime import Runtime
 from services.contracts.worker import build_worker
 from tests.unit.contracts.story import Story
 from tests.unit.contracts.test_evaluation_and_due import _dated_contract

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from services.chassis.app import Runtime
-from services.chassis.db import utcnow
+from services.chassis import clock
+from services.chassis.runtime import Runtime
 from services.chassis.testing import wait_for
 from services.grid import handlers, models
 from services.grid.worker import build_worker
@@ -144,7 +144,7 @@ def test_reopen_resets_the_deadline_and_overdue_can_happen_again(
     client.post(f"/cases/{case['id']}/reopen", json={"note": "still broken"}, headers=resident)
     with grid.runtime.unit_of_work() as uow:
         assert handlers.sweep_overdue(uow) == (0, 0)
-        assert handlers.sweep_overdue(uow, now=utcnow() + timedelta(hours=25)) == (1, 0)
+        assert handlers.sweep_overdue(uow, now=clock.now() + timedelta(hours=25)) == (1, 0)
         uow.commit()
 
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import text
 
-from services.chassis.db import utcnow
+from services.chassis import clock
 from services.chassis.testing import bearer
 from tests.integration.grid.conftest import HGS_LAT, HGS_LON
 
@@ -73,7 +73,7 @@ def test_duplicates_and_open311_dates_on_postgres(grid, client, make_cell, repor
         content_type="application/x-www-form-urlencoded",
     )
     assert posted.status_code == 201
-    start = (utcnow() - timedelta(hours=1)).isoformat()
+    start = (clock.now() - timedelta(hours=1)).isoformat()
     found = client.get(
         "/open311/v2/requests.json",
         query_string={

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select, update
 
-from services.chassis.db import utcnow
+from services.chassis import clock
 from services.chassis.outbox import prune
 from services.chassis.testing import key_settings
 from tests.unit.chassis import toy
@@ -17,7 +17,7 @@ def test_prune_removes_what_is_old_and_done_and_keeps_the_rest(tmp_path, key_dir
     events = [toy.add_note(runtime, f"n{i}") for i in range(4)]
     outbox, inbox = runtime.database.table("outbox"), runtime.database.table("inbox")
     keys = runtime.database.table("idempotency_keys")
-    long_ago, now = utcnow() - timedelta(days=40), utcnow()
+    long_ago, now = clock.now() - timedelta(days=40), clock.now()
     with runtime.database.engine.begin() as connection:
         sent_at = {events[0]["id"]: long_ago, events[1]["id"]: now - timedelta(hours=1)}
         for event_id, when in sent_at.items():  # [2] stays unsent although old

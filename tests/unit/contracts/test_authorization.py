@@ -18,8 +18,8 @@ OUTSIDERS = {
 def world(tmp_path_factory, key_dir, sqlite_templates):
     """One database holding a purchase at every step (built once for the module)."""
     from services.chassis import registry
-    from services.chassis.app import Runtime
     from services.chassis.config import Settings
+    from services.chassis.runtime import Runtime
     from services.chassis.testing import key_settings
 
     folder = tmp_path_factory.mktemp("authz")

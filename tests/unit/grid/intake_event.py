@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from services.chassis.db import utcnow
+from services.chassis import clock
 from services.chassis.events import (
     DATETIME,
     NUMBER,
@@ -44,7 +44,7 @@ def referral(
     **fields: Any,
 ) -> dict[str, Any]:
     """A CloudEvent of intake.case.referred built with the chassis (as intake would)."""
-    now = utcnow()
+    now = clock.now()
     data = {
         "case_id": case_id,
         "case_number": "SC-2026-000042",

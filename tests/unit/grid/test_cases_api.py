@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from services.chassis.db import utcnow
+from services.chassis import clock
 from services.chassis.testing import assert_problem, bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
@@ -269,7 +269,7 @@ def test_reopening_after_seven_days_is_409(client, cell, report, worker, residen
     with grid.runtime.database.engine.begin() as connection:
         connection.execute(
             text("UPDATE cases SET resolved_at = :at WHERE id = :id"),
-            {"at": (utcnow() - timedelta(days=8)).replace(tzinfo=None), "id": case["id"]},
+            {"at": (clock.now() - timedelta(days=8)).replace(tzinfo=None), "id": case["id"]},
         )
     before = snapshot(grid, case["id"])
     problem = assert_problem(client.post(f"/cases/{case['id']}/reopen", json={}, headers=resident), 409)

@@ -1,6 +1,6 @@
 """Cells over HTTP: drawing, redrawing with If-Match, refusals that change nothing, lookup."""
 
-from services.chassis.app import Runtime
+from services.chassis.runtime import Runtime
 from services.chassis.testing import assert_problem, bearer
 from services.grid import models
 from services.grid.app import create_app

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from services.chassis import clock
 from services.chassis.consumer import EventProcessor
-from services.chassis.db import utcnow
 from services.grid import handlers
 from tests.unit.grid.intake_event import referral
 
@@ -30,7 +30,7 @@ def test_a_referral_to_the_grid_opens_one_intake_case(processor, grid, make_cell
 
 def test_the_earlier_deadline_wins(processor, grid, make_cell, client, staff):
     make_cell("HGS-01")
-    promised = utcnow() + timedelta(hours=30)
+    promised = clock.now() + timedelta(hours=30)
     processor.process(referral(due_at=promised.isoformat()))
     [case] = client.get("/cases", headers=staff).get_json()
     assert case["due_at"] == promised.isoformat()
@@ -76,7 +76,7 @@ def events_of(grid, name):
 def test_overdue_is_published_once_and_escalation_once(grid, client, make_cell, report, staff):
     make_cell("HGS-01")
     case = overdue_case(client, report, staff)
-    reported = utcnow()
+    reported = clock.now()
     assert sweep(grid, reported + timedelta(hours=23)) == (0, 0)
     assert sweep(grid, reported + timedelta(hours=25)) == (1, 0)
     assert sweep(grid, reported + timedelta(hours=26)) == (0, 0)
@@ -94,7 +94,7 @@ def test_a_manually_escalated_case_goes_to_the_district_when_overdue(grid, clien
     make_cell("HGS-01")
     case = overdue_case(client, report, staff)
     client.post(f"/cases/{case['id']}/escalate", json={"note": "beyond us"}, headers=staff)
-    sweep(grid, utcnow() + timedelta(days=3))
+    sweep(grid, clock.now() + timedelta(days=3))
     assert events_of(grid, "escalated")[-1]["data"]["level"] == "district"
 
 
@@ -102,4 +102,4 @@ def test_a_resolved_case_is_not_swept(grid, client, make_cell, report, staff, wo
     make_cell("HGS-01")
     case = overdue_case(client, report, staff)
     client.post(f"/cases/{case['id']}/resolve", json={"note": "fixed"}, headers=worker)
-    assert sweep(grid, utcnow() + timedelta(days=30)) == (0, 0)
+    assert sweep(grid, clock.now() + timedelta(days=30)) == (0, 0)

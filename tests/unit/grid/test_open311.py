@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from services.chassis.db import utcnow
+from services.chassis import clock
 from services.chassis.testing import bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
@@ -254,10 +254,10 @@ def test_get_requests_with_the_specs_filters(client, three):
         three[1],
         three[0],
     ]  # service_request_id overrides the other filters
-    soon = (utcnow() + timedelta(days=1)).isoformat()
-    later = (utcnow() + timedelta(days=2)).isoformat()
+    soon = (clock.now() + timedelta(days=1)).isoformat()
+    later = (clock.now() + timedelta(days=2)).isoformat()
     assert ids(client.get(f"{query}&{urlencode({'start_date': soon, 'end_date': later})}")) == []
-    earlier = (utcnow() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    earlier = (clock.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ids(client.get(f"{query}&start_date={earlier}")) == three[::-1]
     assert ids(client.get(f"{query}&page_size=2&page=2")) == [three[0]]
     assert ids(client.get(f"{BASE}/requests.json?jurisdiction_id=chiwan")) == []

@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.chassis.app import Runtime
 from services.chassis.config import Settings
+from services.chassis.runtime import Runtime
 from services.grid import models
 from services.grid.config import GridSettings, MissingKey, new_key
 from services.grid.protection import PersonalDataCipher, UnreadableSecret

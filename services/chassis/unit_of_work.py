@@ -1,0 +1,78 @@
+"""The unit of work: one database transaction, its state changes and the events they cause."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from . import outbox
+from .db import Database, OutboxSignal
+
+
+class UnitOfWork:
+    """One database transaction: state changes and the events they cause, atomically."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        source: str,
+        signal: OutboxSignal | None = None,
+        correlation_id: str | None = None,
+        notify_channel: str | None = None,
+    ) -> None:
+        self.database = database
+        self.source = source
+        self.signal = signal
+        self.correlation_id = correlation_id
+        self.notify_channel = notify_channel
+        self.emitted: list[dict[str, Any]] = []
+        self._after_commit: list[Callable[[], None]] = []
+        self.session: Session = database.sessionmaker()
+        self._done = False
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if not self._done:
+            self.rollback()
+        self.session.close()
+
+    def emit(
+        self,
+        event_type: Any,
+        *,
+        subject: Any,
+        community: str | None,
+        data: dict[str, Any],
+        time: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Record an event in the outbox of this transaction; it is published after commit."""
+        event = outbox.record(
+            self, event_type, subject=str(subject), community=community, data=data, time=time
+        )
+        self.emitted.append(event)
+        return event
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._done = True
+        if self.emitted and self.signal is not None:
+            self.signal.wake()
+        for callback in self._after_commit:
+            callback()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self.emitted.clear()
+        self._done = True
