@@ -155,13 +155,6 @@ def _store_response(current: UnitOfWork, key: str, response: Response) -> None:
     )
 
 
-def if_match_allows(header: str, current_etag: str) -> bool:
-    """RFC 9110 §13.1.1: does an If-Match field value (`*`, or a list of entity tags) let a
-    write to the representation whose strong ETag is `current_etag` go ahead?"""
-    wanted = {tag.strip() for tag in header.split(",")}
-    return "*" in wanted or current_etag in wanted
-
-
 def paginate(statement: Select[Any], pagination: Any, session: Any | None = None) -> list[Any]:
     """Apply flask-smorest pagination parameters to a select of mapped objects."""
     session = session or uow().session

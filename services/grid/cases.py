@@ -13,9 +13,9 @@ from sqlalchemy import or_, select
 
 from services.chassis import clock, numbering
 from services.chassis.auth import Principal
+from services.chassis.conditional import matches as if_match_allows
 from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
-from services.chassis.web import if_match_allows
 
 from . import access, case_steps, cells, domain
 from . import events as ev

@@ -18,10 +18,10 @@ from sqlalchemy import Select, delete, select, update
 
 from services.chassis import clock
 from services.chassis.auth import Principal
+from services.chassis.conditional import matches as if_match_allows
 from services.chassis.db import Database
 from services.chassis.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from services.chassis.unit_of_work import UnitOfWork
-from services.chassis.web import if_match_allows
 
 from . import geometry
 from .access import require_community_manager

@@ -14,6 +14,7 @@ from sqlalchemy import String, cast, func, select
 
 from services.chassis import clock
 from services.chassis.auth import Principal
+from services.chassis.conditional import matches as if_match_allows
 from services.chassis.errors import (
     Conflict,
     Forbidden,
@@ -23,7 +24,6 @@ from services.chassis.errors import (
     Unprocessable,
 )
 from services.chassis.unit_of_work import UnitOfWork
-from services.chassis.web import if_match_allows
 
 from . import access, cells
 from . import events as ev

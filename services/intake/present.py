@@ -8,8 +8,8 @@ from typing import Any
 from flask import request
 
 from services.chassis.auth import Principal
+from services.chassis.conditional import matches as if_match_allows
 from services.chassis.errors import PreconditionFailed, PreconditionRequired
-from services.chassis.web import if_match_allows
 
 from . import attributes, policy
 from .domain import OPEN_CASE_STATES, mask_phone

@@ -147,6 +147,29 @@ def test_invalid_idempotency_key_is_400(client, staff):
     ],
 )
 def test_if_match_allows_star_or_the_current_tag_among_a_list(header, allowed):
-    from services.chassis.web import if_match_allows
+    from services.chassis.conditional import matches as if_match_allows
 
     assert if_match_allows(header, '"a.3"') is allowed
+
+
+def test_a_write_without_if_match_is_428_and_with_a_stale_tag_412():
+    from services.chassis.conditional import require_match, version_tag
+    from services.chassis.errors import PreconditionFailed, PreconditionRequired
+
+    current = version_tag("cell", "0a1b2c3d-rest", 4)
+    assert current == '"cell-0a1b2c3d-4"'
+    with pytest.raises(PreconditionRequired, match="Send If-Match with the cell's ETag"):
+        require_match(None, current, what="cell")
+    with pytest.raises(PreconditionFailed, match="changed since you read it"):
+        require_match('"cell-0a1b2c3d-3"', current, what="cell")
+    require_match(f'"x", {current}', current, what="cell")
+    require_match("*", current, what="cell")
+    with pytest.raises(PreconditionFailed, match="`\\*` is not accepted"):
+        require_match("*", current, what="contract", allow_any=False)
+
+
+def test_a_content_tag_is_the_same_for_the_same_representation():
+    from services.chassis.conditional import content_tag
+
+    assert content_tag({"a": 1, "b": [1, 2]}) == content_tag({"b": [1, 2], "a": 1})
+    assert content_tag({"a": 1}) != content_tag({"a": 2})
