@@ -191,6 +191,7 @@ class Bench:
     def prepare(self) -> None:
         from sqlalchemy import create_engine, pool, select, text
 
+        from deploy import registry
         from services.chassis import migrations
         from services.chassis.app import Runtime
         from services.chassis.config import COMMUNITIES, Settings
@@ -201,7 +202,7 @@ class Bench:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{self.database}"'))
         admin.dispose()
-        migrations.upgrade("intake", self.url)
+        migrations.upgrade(registry.migrations("intake"), self.url)
         runtime = Runtime(
             Settings.from_env(
                 "intake", {"database_url": self.url, "data_dir": self.folder, "amqp_url": "memory://"}

@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
 
-from services import SERVICES
-from services.chassis import registry
 from services.chassis.config import COMMUNITIES, Settings
 from services.chassis.db import utcnow
 from services.contracts.demo_catalogue import CENTER_OPERATORS
@@ -34,10 +32,11 @@ from services.intake.models import Case as DeskCase
 from services.intake.models import Feedback
 from services.intake.workdays import SHANGHAI
 
-from . import demo_desk, demo_evaluation, demo_grid, demo_purchases, demo_today
+from . import demo_desk, demo_evaluation, demo_grid, demo_purchases, demo_today, registry
 from .demo_api import Api, DemoApiError
 from .demo_cases import OpenedCase, play_cases
 from .demo_cast import Tokens
+from .registry import SERVICES
 
 if TYPE_CHECKING:
     from .embedded import Platform

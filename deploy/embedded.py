@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services import SERVICES
-from services.chassis import migrations, registry
+from services.chassis import migrations
 from services.chassis.app import Runtime
 from services.chassis.config import Settings
 from services.chassis.observability import configure_logging
 
+from . import registry
 from .identities import demo_identities
+from .registry import SERVICES
 
 log = logging.getLogger("embedded")
 
@@ -66,7 +67,7 @@ def build(
     for service in SERVICES:
         config = {"data_dir": data_dir, "amqp_url": "memory://", **platform.overrides}
         settings = Settings.from_env(service, config)
-        migrations.upgrade(service, settings.database_url)
+        migrations.upgrade(registry.migrations(service), settings.database_url)
         runtime = Runtime(settings, registry.metadata(service))
         platform.runtimes[service] = runtime
         platform.apps[service] = registry.module(service, "app").create_app(runtime=runtime)

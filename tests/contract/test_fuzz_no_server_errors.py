@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from services import SERVICES
-from services.chassis import registry
-from services.chassis.testing import bearer
+from deploy import registry
+from deploy.registry import SERVICES
+from tests.support.helpers import bearer
 
 EXAMPLES_PER_OPERATION = 6
 

@@ -1,15 +1,17 @@
-"""`community` picks up the commands that services and deploy contribute."""
+"""`community` holds the deployment commands and picks up the ones services contribute."""
 
 from __future__ import annotations
 
 from click.testing import CliRunner
 
-from services.chassis import cli
+from deploy import cli
 
 
-def test_extensions_attach_the_deploy_commands():
+def test_community_has_the_deploy_and_the_service_commands():
     cli.extensions()
-    assert {"broker-definitions", "keygen"} <= set(cli.main.commands)
+    assert {"broker-definitions", "keygen", "stack", "simulate", "evaluation-rebuild"} <= set(
+        cli.main.commands
+    )
     result = CliRunner().invoke(cli.main, ["--help"])
     assert result.exit_code == 0
     assert "broker-definitions" in result.output
@@ -18,4 +20,4 @@ def test_extensions_attach_the_deploy_commands():
 def test_extensions_can_run_twice():
     cli.extensions()
     cli.extensions()
-    assert "keygen" in cli.main.commands
+    assert "simulate" in cli.main.commands
