@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, pool, text  # noqa: E402
 
 from deploy import registry  # noqa: E402
+from deploy.demo.evaluation_reference import default_definition  # noqa: E402
 from services.chassis import events, migrations  # noqa: E402
 from services.chassis.app import Runtime  # noqa: E402
 from services.chassis.auth import Principal  # noqa: E402
@@ -42,7 +43,6 @@ from services.chassis.config import Settings  # noqa: E402
 from services.chassis.consumer import EventProcessor  # noqa: E402
 from services.chassis.worker import Worker  # noqa: E402
 from services.evaluation import metrics, models, readmodel, rounds, schemes  # noqa: E402
-from services.evaluation.demo import default_definition  # noqa: E402
 from services.evaluation.handlers import EVENT_HANDLERS  # noqa: E402
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -192,11 +192,11 @@ class Bench:
         from sqlalchemy import create_engine, pool, select, text
 
         from deploy import registry
+        from deploy.demo.intake_reference import load_reference_data
         from services.chassis import migrations
         from services.chassis.app import Runtime
         from services.chassis.config import COMMUNITIES, Settings
         from services.intake import models
-        from services.intake.demo import load_reference_data
 
         admin = create_engine(ADMIN_URL, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:

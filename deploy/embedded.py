@@ -11,7 +11,6 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,29 +20,11 @@ from services.chassis.config import Settings
 from services.chassis.observability import configure_logging
 
 from . import registry
+from .embedded_platform import Platform
 from .identities import demo_identities
 from .registry import SERVICES
 
 log = logging.getLogger("embedded")
-
-
-@dataclass
-class Platform:
-    """The running embedded platform: service apps, their workers and the gateway app."""
-
-    data_dir: Path
-    overrides: dict[str, Any] = field(default_factory=dict)
-    apps: dict[str, Any] = field(default_factory=dict)
-    runtimes: dict[str, Runtime] = field(default_factory=dict)
-    workers: dict[str, Any] = field(default_factory=dict)
-    gateway: Any = None
-    identities: list[dict[str, Any]] = field(default_factory=list)
-
-    def stop(self) -> None:
-        for worker in self.workers.values():
-            worker.stop(timeout=5)
-        for runtime in self.runtimes.values():
-            runtime.database.dispose()
 
 
 def build(
@@ -59,7 +40,7 @@ def build(
     """
     from gateway.app import create_app as create_gateway
 
-    from . import demo
+    from .demo import loader as demo
 
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -105,7 +86,7 @@ def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
     """Run until Ctrl-C; data stays in the data folder for the next start."""
     from werkzeug.serving import make_server
 
-    from . import demo as demo_data
+    from .demo import loader as demo_data
 
     folder = Path(data_dir or os.environ.get("COMMUNITY_DATA_DIR", "var"))
     os.environ["COMMUNITY_DATA_DIR"] = str(folder.resolve())

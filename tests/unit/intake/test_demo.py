@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from deploy.demo.intake_catalogue import CATALOGUE
+from deploy.demo.intake_reference import load_reference_data
 from services.intake import attributes
-from services.intake.catalogue_data import CATALOGUE
-from services.intake.demo import load_reference_data
 from tests.support.helpers import bearer
 
 
