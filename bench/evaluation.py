@@ -34,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, pool, text  # noqa: E402
 
+from deploy import registry  # noqa: E402
+from deploy.demo.evaluation_reference import default_definition  # noqa: E402
 from services.chassis import events, migrations  # noqa: E402
 from services.chassis.app import Runtime  # noqa: E402
 from services.chassis.auth import Principal  # noqa: E402
@@ -41,7 +43,6 @@ from services.chassis.config import Settings  # noqa: E402
 from services.chassis.consumer import EventProcessor  # noqa: E402
 from services.chassis.worker import Worker  # noqa: E402
 from services.evaluation import metrics, models, readmodel, rounds, schemes  # noqa: E402
-from services.evaluation.demo import default_definition  # noqa: E402
 from services.evaluation.handlers import EVENT_HANDLERS  # noqa: E402
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -261,7 +262,7 @@ def main() -> None:
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     runtime = None
     try:
-        migrations.upgrade("evaluation", url)
+        migrations.upgrade(registry.migrations("evaluation"), url)
         settings = Settings.from_env(
             "evaluation",
             {

@@ -115,6 +115,7 @@ class Stack:
         """Create everything; return (token, window id)."""
         from sqlalchemy import create_engine, pool, text
 
+        from deploy import registry
         from services.chassis import auth, migrations
         from services.chassis.config import Settings
         from services.chassis.runtime import Runtime
@@ -126,7 +127,7 @@ class Stack:
             connection.execute(text(f'CREATE DATABASE "{self.database}"'))
         admin.dispose()
         url = ADMIN_URL.rsplit("/", 1)[0] + "/" + self.database
-        migrations.upgrade("intake", url)
+        migrations.upgrade(registry.migrations("intake"), url)
         self.env["INTAKE_DATABASE_URL"] = url
         settings = Settings.from_env(
             "intake", {"data_dir": self.folder, "database_url": url, "amqp_url": "memory://"}

@@ -29,11 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shapely.geometry import Point, shape  # noqa: E402
 from sqlalchemy import create_engine, pool, text  # noqa: E402
 
-from services.chassis import (  # noqa: E402
-    auth,
-    clock,  # noqa: E402
-    migrations,
-)
+from deploy import registry  # noqa: E402
+from services.chassis import auth, clock, migrations  # noqa: E402
 from services.chassis.app import Runtime  # noqa: E402
 from services.chassis.config import COMMUNITIES, Settings  # noqa: E402
 from services.grid import cells, geometry, models  # noqa: E402
@@ -225,7 +222,7 @@ class Database:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{self.name}"'))
         url = ADMIN.rsplit("/", 1)[0] + f"/{self.name}"
-        migrations.upgrade("grid", url)
+        migrations.upgrade(registry.migrations("grid"), url)
         self.settings = Settings.from_env(
             "grid", {"database_url": url, "amqp_url": "memory://", "data_dir": folder, "log_level": "WARNING"}
         )

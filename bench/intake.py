@@ -191,17 +191,18 @@ class Bench:
     def prepare(self) -> None:
         from sqlalchemy import create_engine, pool, select, text
 
+        from deploy import registry
+        from deploy.demo.intake_reference import load_reference_data
         from services.chassis import migrations
         from services.chassis.config import COMMUNITIES, Settings
         from services.chassis.runtime import Runtime
         from services.intake import models
-        from services.intake.demo import load_reference_data
 
         admin = create_engine(ADMIN_URL, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{self.database}"'))
         admin.dispose()
-        migrations.upgrade("intake", self.url)
+        migrations.upgrade(registry.migrations("intake"), self.url)
         runtime = Runtime(
             Settings.from_env(
                 "intake", {"database_url": self.url, "data_dir": self.folder, "amqp_url": "memory://"}

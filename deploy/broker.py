@@ -23,10 +23,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from services import SERVICES
-from services.chassis import registry
 from services.chassis.bus import Bus
 from services.chassis.config import Settings
+
+from . import registry
+from .registry import SERVICES
 
 HASHING_ALGORITHM = "rabbit_password_hashing_sha256"
 OPS_USER = "ops"

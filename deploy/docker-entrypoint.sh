@@ -45,11 +45,11 @@ case "$command" in
         ;;
     migrate)
         if [ "${2:-}" != "all" ]; then require_service "${2:-}"; fi
-        exec python -m services.chassis.cli migrate "$2"
+        exec python -m deploy.cli migrate "$2"
         ;;
     community)
         shift
-        exec python -m services.chassis.cli "$@"
+        exec python -m deploy.cli "$@"
         ;;
     help|-h|--help)
         usage

@@ -11,38 +11,20 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services import SERVICES
-from services.chassis import migrations, registry
+from services.chassis import migrations
 from services.chassis.config import Settings
 from services.chassis.observability import configure_logging
 from services.chassis.runtime import Runtime
 
+from . import registry
+from .embedded_platform import Platform
 from .identities import demo_identities
+from .registry import SERVICES
 
 log = logging.getLogger("embedded")
-
-
-@dataclass
-class Platform:
-    """The running embedded platform: service apps, their workers and the gateway app."""
-
-    data_dir: Path
-    overrides: dict[str, Any] = field(default_factory=dict)
-    apps: dict[str, Any] = field(default_factory=dict)
-    runtimes: dict[str, Runtime] = field(default_factory=dict)
-    workers: dict[str, Any] = field(default_factory=dict)
-    gateway: Any = None
-    identities: list[dict[str, Any]] = field(default_factory=list)
-
-    def stop(self) -> None:
-        for worker in self.workers.values():
-            worker.stop(timeout=5)
-        for runtime in self.runtimes.values():
-            runtime.database.dispose()
 
 
 def build(
@@ -58,7 +40,7 @@ def build(
     """
     from gateway.app import create_app as create_gateway
 
-    from . import demo
+    from .demo import loader as demo
 
     data_dir = data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +48,7 @@ def build(
     for service in SERVICES:
         config = {"data_dir": data_dir, "amqp_url": "memory://", **platform.overrides}
         settings = Settings.from_env(service, config)
-        migrations.upgrade(service, settings.database_url)
+        migrations.upgrade(registry.migrations(service), settings.database_url)
         runtime = Runtime(settings, registry.metadata(service))
         platform.runtimes[service] = runtime
         platform.apps[service] = registry.module(service, "app").create_app(runtime=runtime)
@@ -104,7 +86,7 @@ def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
     """Run until Ctrl-C; data stays in the data folder for the next start."""
     from werkzeug.serving import make_server
 
-    from . import demo as demo_data
+    from .demo import loader as demo_data
 
     folder = Path(data_dir or os.environ.get("COMMUNITY_DATA_DIR", "var"))
     os.environ["COMMUNITY_DATA_DIR"] = str(folder.resolve())

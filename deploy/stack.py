@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services import SERVICES
 from services.chassis import auth
 from services.chassis.config import COMMUNITIES, Settings
 
 from . import databases, procfile
+from .registry import SERVICES
 
 DEPLOY_DIR = Path(__file__).resolve().parent
 ROOT = DEPLOY_DIR.parent
@@ -100,7 +100,7 @@ class Stack:
         self.env = self._environment()
         for service in SERVICES:
             result = subprocess.run(
-                [sys.executable, "-m", "services.chassis.cli", "migrate", service],
+                [sys.executable, "-m", "deploy.cli", "migrate", service],
                 env=self.env,
                 cwd=ROOT,
                 capture_output=True,

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from services import SERVICES
 from services.chassis.auth import Principal, TokenVerifier, bearer_token
 from services.chassis.bus import Bus
 from services.chassis.errors import Unauthorized
@@ -29,7 +28,7 @@ from .openapi import MergedDocument
 from .problems import EdgeProblem, send_problem
 from .ratelimit import RateLimiter
 from .routes import EVENT_STREAM_PATH, is_public, route_class
-from .settings import GatewaySettings, upstream_env_name
+from .settings import UPSTREAMS, GatewaySettings, upstream_env_name
 from .stream import EventFeed
 from .upstreams import CircuitBreaker, Replica, ReplicaSet
 
@@ -203,7 +202,7 @@ class Gateway:
 def _http_upstreams(
     settings: GatewaySettings, metrics: GatewayMetrics
 ) -> tuple[dict[str, Upstream], dict[str, list[Replica]]]:
-    missing = [upstream_env_name(s) for s in SERVICES if s not in settings.upstream_urls]
+    missing = [upstream_env_name(s) for s in UPSTREAMS if s not in settings.upstream_urls]
     if missing:
         raise ValueError(
             f"set the service base URLs: {', '.join(missing)} (comma-separated "
@@ -246,7 +245,7 @@ def create_app(
     configure_logging(settings.chassis.log_level, settings.chassis.log_json, service="gateway")
     metrics = GatewayMetrics()
     if upstreams is not None:
-        unknown = set(upstreams) - set(SERVICES)
+        unknown = set(upstreams) - set(UPSTREAMS)
         if unknown:
             raise ValueError(f"unknown services: {sorted(unknown)}")
         apps = dict(upstreams)

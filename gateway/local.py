@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from werkzeug.test import EnvironBuilder
@@ -14,24 +14,39 @@ from werkzeug.test import EnvironBuilder
 from services.chassis.auth import Principal
 
 from . import static
-from .headers import Headers, Trace
+from .forward import HttpUpstream, WsgiUpstream
+from .headers import Cors, Headers, Trace
+from .health import Readiness
 from .incoming import build_proxy_request
+from .metrics import GatewayMetrics
+from .openapi import MergedDocument
 from .problems import EdgeProblem, send_json
 from .routes import EVENT_STREAM_ROLES
-from .stream import event_stream, parse_types
-
-if TYPE_CHECKING:
-    from .app import Gateway
+from .settings import GatewaySettings
+from .stream import EventFeed, event_stream, parse_types
 
 log = logging.getLogger("gateway.local")
 StartResponse = Callable[..., Any]
 _READ_ONLY = [("Allow", "GET, HEAD")]
 
 
+class GatewayParts(Protocol):
+    """What the gateway's own endpoints read of the gateway (`gateway.app.Gateway` has it)."""
+
+    settings: GatewaySettings
+    demo_identities: list[dict[str, Any]] | None
+    upstreams: Mapping[str, HttpUpstream | WsgiUpstream]
+    metrics: GatewayMetrics
+    readiness: Readiness
+    cors: Cors
+    documents: MergedDocument
+    feed: EventFeed | None
+
+
 class LocalEndpoints:
     """The gateway's own endpoints, apart from the proxy path."""
 
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: GatewayParts) -> None:
         self.gateway = gateway
         self._clients = 0
         self._clients_lock = threading.Lock()

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from services import SERVICES
 from services.chassis.config import Settings, env, env_bool, env_float, env_int
+
+UPSTREAMS = ("intake", "contracts", "grid", "evaluation")
+"""The services behind the gateway: `/api/<name>/...` goes to `<name>` (`<NAME>_URL`)."""
 
 # Route classes (see gateway/routes.py) and their default limits, in the `limits` notation.
 DEFAULT_RATE_LIMITS = {
@@ -95,7 +97,7 @@ class GatewaySettings:
             chassis=Settings.from_env("gateway", chassis_overrides),
             upstream_urls={
                 service: tuple(u.rstrip("/") for u in _list(env(upstream_env_name(service))))
-                for service in SERVICES
+                for service in UPSTREAMS
                 if env(upstream_env_name(service))
             },
             connect_timeout=env_float("GATEWAY_CONNECT_TIMEOUT", 2.0),

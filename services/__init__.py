@@ -1,3 +1,1 @@
-"""The community services platform: four services on one chassis."""
-
-SERVICES = ("intake", "contracts", "grid", "evaluation")
+"""The community services platform: four services on one chassis (listed in `deploy.registry`)."""

@@ -1,1 +1,1 @@
-pytest_plugins = ["services.chassis.testing"]
+pytest_plugins = ["tests.support.fixtures"]

@@ -1,8 +1,10 @@
-"""Alembic migrations per service: each service migrates only its own database."""
+"""Alembic migrations per service: each service migrates only its own database.
+
+`location` is the folder of a service's migrations (`deploy.registry.migrations(name)`).
+"""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from alembic import command
@@ -14,31 +16,25 @@ from sqlalchemy import MetaData, create_engine, pool
 from .db import normalize_url
 
 
-def migrations_dir(service: str) -> Path:
-    module = importlib.import_module(f"services.{service}")
-    return Path(module.__file__).parent / "migrations"
-
-
-def alembic_config(service: str, database_url: str) -> Config:
+def alembic_config(location: Path | str, database_url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(migrations_dir(service)))
+    config.set_main_option("script_location", str(location))
     config.set_main_option(
         "sqlalchemy.url", normalize_url(database_url).render_as_string(hide_password=False).replace("%", "%%")
     )
-    config.attributes["service"] = service
     return config
 
 
-def upgrade(service: str, database_url: str, revision: str = "head") -> None:
-    """Bring `service`'s database to `revision` (creating the SQLite file if needed)."""
+def upgrade(location: Path | str, database_url: str, revision: str = "head") -> None:
+    """Bring a service's database to `revision` (creating the SQLite file if needed)."""
     url = normalize_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(service, database_url), revision)
+    command.upgrade(alembic_config(location, database_url), revision)
 
 
-def downgrade(service: str, database_url: str, revision: str) -> None:
-    command.downgrade(alembic_config(service, database_url), revision)
+def downgrade(location: Path | str, database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(location, database_url), revision)
 
 
 def current_revision(database_url: str) -> str | None:
@@ -50,14 +46,14 @@ def current_revision(database_url: str) -> str | None:
         engine.dispose()
 
 
-def head_revision(service: str, database_url: str = "sqlite://") -> str | None:
-    return ScriptDirectory.from_config(alembic_config(service, database_url)).get_current_head()
+def head_revision(location: Path | str, database_url: str = "sqlite://") -> str | None:
+    return ScriptDirectory.from_config(alembic_config(location, database_url)).get_current_head()
 
 
-def make_revision(service: str, message: str, database_url: str) -> None:
+def make_revision(location: Path | str, message: str, database_url: str) -> None:
     """Autogenerate a new revision by comparing `database_url` (at head) with the models."""
-    upgrade(service, database_url)
-    command.revision(alembic_config(service, database_url), message=message, autogenerate=True)
+    upgrade(location, database_url)
+    command.revision(alembic_config(location, database_url), message=message, autogenerate=True)
 
 
 def run_env(metadata: MetaData) -> None:

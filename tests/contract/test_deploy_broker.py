@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from deploy import broker
+from deploy import broker, registry
 from deploy.cli import broker_definitions
-from services import SERVICES
-from services.chassis import registry, testing
+from deploy.registry import SERVICES
 from services.chassis.bus import Bus
 from services.chassis.config import Settings
+from tests.support import environment
 
 RABBITMQ = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq"
 RETRY_TTLS = [1000, 5000, 30000]
@@ -203,7 +203,7 @@ def test_rabbitmq_conf_uses_only_settings_the_broker_knows():
     installed = Path("/usr/lib/rabbitmq/lib")
     schemas = list(installed.glob("rabbitmq_server-*/plugins/*/priv/schema/*.schema"))
     if not schemas:
-        testing.unavailable("RabbitMQ's configuration schema files are not installed")
+        environment.unavailable("RabbitMQ's configuration schema files are not installed")
     mappings = set()
     for schema in schemas:
         mappings |= set(re.findall(r'\{mapping,\s*"([^"]+)"', schema.read_text(errors="replace")))

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from services import SERVICES
+from deploy.registry import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from services import SERVICES
+from deploy.registry import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 READS = [

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from services import SERVICES
+from deploy.registry import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -160,9 +160,10 @@ def test_entrypoint_runs_a_migration_job(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "intake: at " in result.stderr
+    from deploy import registry
     from services.chassis import migrations
 
-    head = migrations.head_revision("intake")
+    head = migrations.head_revision(registry.migrations("intake"))
     assert migrations.current_revision(f"sqlite:///{database}") == head
 
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from deploy import kustomize
-from services import SERVICES
+from deploy.registry import SERVICES
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 DEPLOY = K8S.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from deploy import procfile
+from deploy.registry import SERVICES
 from deploy.stack import DEPLOY_DIR
-from services import SERVICES
 
 ENV = {
     "DEPLOY_DIR": "/d",

@@ -49,9 +49,10 @@ def wait_http(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
 def web_process(tmp_path):
     """`<image> web intake` on a free port, SQLite and the in-memory bus, two workers."""
     database = tmp_path / "intake.db"
+    from deploy import registry
     from services.chassis import migrations
 
-    migrations.upgrade("intake", f"sqlite:///{database}")
+    migrations.upgrade(registry.migrations("intake"), f"sqlite:///{database}")
     port = free_port()
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -165,7 +166,7 @@ def test_health_check_tells_the_role_from_the_main_process(tmp_path):
     for argv, expected in [
         (["/opt/venv/bin/python", "/opt/venv/bin/gunicorn", "-c", "x", "a:b()"], ("web", None)),
         (["python", "-m", "services.evaluation.worker"], ("worker", "evaluation")),
-        (["python", "-m", "services.chassis.cli", "migrate", "grid"], ("job", None)),
+        (["python", "-m", "deploy.cli", "migrate", "grid"], ("job", None)),
     ]:
         cmdline.write_bytes(b"\0".join(part.encode() for part in argv) + b"\0")
         assert healthcheck.main_process_role(cmdline) == expected

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from services import SERVICES
-from services.chassis import registry
-from services.chassis.testing import bearer
+from deploy.demo.loader import REFERENCE_DATA
+from deploy.registry import SERVICES
+from tests.support.helpers import bearer
 
 EXAMPLES_PER_OPERATION = 6
 
@@ -22,7 +22,7 @@ EXAMPLES_PER_OPERATION = 6
 @pytest.mark.parametrize("name", SERVICES)
 def test_no_generated_request_is_answered_with_a_server_error(name, service, token):
     harness = service(name)
-    registry.module(name, "demo").load_reference_data(harness.runtime)
+    REFERENCE_DATA[name](harness.runtime)
     admin = bearer(token("admin", community=None, sub="fuzz-admin"))
     schema = schemathesis.openapi.from_wsgi("/openapi.json", harness.app)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -3,7 +3,7 @@
 import pytest
 from openapi_spec_validator import validate
 
-from services import SERVICES
+from deploy.registry import SERVICES
 
 
 @pytest.mark.parametrize("name", SERVICES)

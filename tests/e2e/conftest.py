@@ -9,17 +9,17 @@ from collections.abc import Iterator
 import pytest
 
 from deploy.stack import Stack, StackConfig
-from services.chassis import testing
+from tests.support import environment
 
 from .gateway_client import Gateway
 
 
 @pytest.fixture(scope="package")
-def stack(rabbit_vhost: testing.RabbitVhost, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(rabbit_vhost: environment.RabbitVhost, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Started once for the e2e tests (fresh databases, own exchange), ready at /readyz."""
-    testing.need("postgres")
+    environment.need("postgres")
     config = StackConfig(
-        postgres_url=testing.postgres_admin_url(),
+        postgres_url=environment.postgres_admin_url(),
         amqp_url=rabbit_vhost.url,
         service_port_base=0,
         gateway_port=0,

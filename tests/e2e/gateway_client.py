@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.chassis.testing import check_with_cloudevents_sdk
+from tests.support.helpers import check_with_cloudevents_sdk
 
 
 @dataclass

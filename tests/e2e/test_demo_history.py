@@ -16,18 +16,21 @@ from datetime import UTC, date, datetime, timedelta
 
 from shapely.geometry import Point, shape
 
-from deploy import demo_cases, demo_desk, demo_forms, demo_purchases
-from deploy.demo_cases import OpenedCase
+from deploy.demo import cases as demo_cases
+from deploy.demo import desk as demo_desk
+from deploy.demo import forms as demo_forms
+from deploy.demo import purchases as demo_purchases
+from deploy.demo.cases import OpenedCase
+from deploy.demo.contracts_catalogue import BUDGETS_YUAN, COMMITTEE_BUDGET_PILOTS
+from deploy.demo.grid_reference import cell_polygons, worker_for
+from deploy.demo.intake_catalogue import CATALOGUE
 from deploy.identities import demo_identities
 from services.chassis.auth import ROLES, TokenVerifier
 from services.chassis.config import COMMUNITIES, Settings
-from services.chassis.testing import key_settings
-from services.contracts.demo_catalogue import BUDGETS_YUAN, COMMITTEE_BUDGET_PILOTS
-from services.grid.demo import cell_polygons, worker_for
 from services.grid.personal_data import validate_id_number
 from services.intake.attributes import validate_values
-from services.intake.catalogue_data import CATALOGUE
 from services.intake.workdays import SHANGHAI
+from tests.support.helpers import key_settings
 
 AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 

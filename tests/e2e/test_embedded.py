@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services import SERVICES
+from deploy.registry import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = datetime.now(ZoneInfo("Asia/Shanghai")).year
@@ -74,7 +74,7 @@ class Embedded:
             [
                 sys.executable,
                 "-m",
-                "services.chassis.cli",
+                "deploy.cli",
                 "up",
                 "--port",
                 str(port),

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from services.chassis.testing import wait_for
+from tests.support.helpers import wait_for
 
 from .community_setup import (
     YEAR,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from services.chassis.testing import wait_for
+from tests.support.helpers import wait_for
 
 from .community_setup import YEAR, Community, set_up_cell, set_up_desk
 from .gateway_client import Gateway, check_event, of_type

@@ -8,7 +8,7 @@ import pytest
 from openapi_spec_validator import validate
 from werkzeug.test import Client
 
-from services import SERVICES
+from deploy.registry import SERVICES
 from tests.unit.gateway.support import UpstreamServer, http_gateway, inprocess_gateway
 
 

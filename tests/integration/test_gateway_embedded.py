@@ -5,8 +5,8 @@ from __future__ import annotations
 from werkzeug.test import Client
 
 from deploy import embedded
-from services import SERVICES
-from services.chassis.testing import bearer, key_settings
+from deploy.registry import SERVICES
+from tests.support.helpers import bearer, key_settings
 
 
 def test_embedded_gateway_routes_to_every_service_with_the_platforms_keys(tmp_path, key_dir, token):

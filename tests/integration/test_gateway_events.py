@@ -12,8 +12,8 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.test import Client
 
-from services.chassis.testing import assert_problem, bearer, key_settings
 from services.chassis.worker import Worker
+from tests.support.helpers import assert_problem, bearer, key_settings
 from tests.unit.chassis import toy
 from tests.unit.gateway.support import inprocess_gateway
 

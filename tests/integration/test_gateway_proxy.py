@@ -8,7 +8,7 @@ import time
 import pytest
 from werkzeug.test import Client
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.gateway.support import EchoApp, UpstreamServer, free_port, http_gateway
 
 

@@ -7,7 +7,8 @@ import socket
 import pytest
 from werkzeug.test import Client
 
-from services.chassis.testing import assert_problem, bearer, unavailable
+from tests.support.environment import unavailable
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.gateway.support import EchoApp, inprocess_gateway
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -9,7 +9,7 @@ from werkzeug.test import Client
 
 from gateway.headers import valid_traceparent
 from services.chassis import events
-from services.chassis.testing import bearer, key_settings
+from tests.support.helpers import bearer, key_settings
 from tests.unit.chassis import toy
 from tests.unit.gateway.support import EchoApp, UpstreamServer, http_gateway, inprocess_gateway
 

@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, pool, text
 
+from deploy import registry
 from deploy import stack as local_stack
-from services import SERVICES
-from services.chassis import migrations, testing
+from deploy.registry import SERVICES
+from services.chassis import migrations
+from tests.support import environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +36,7 @@ def get_json(url: str) -> tuple[int, dict]:
 
 def database_exists(name: str) -> bool:
     engine = create_engine(
-        testing.postgres_admin_url().replace("postgresql://", "postgresql+psycopg://"),
+        environment.postgres_admin_url().replace("postgresql://", "postgresql+psycopg://"),
         poolclass=pool.NullPool,
     )
     try:
@@ -48,9 +50,9 @@ def database_exists(name: str) -> bool:
 
 @pytest.fixture(scope="module")
 def running(rabbit_vhost, tmp_path_factory):
-    testing.need("postgres")
+    environment.need("postgres")
     config = local_stack.StackConfig(
-        postgres_url=testing.postgres_admin_url(),
+        postgres_url=environment.postgres_admin_url(),
         amqp_url=rabbit_vhost.url,
         service_port_base=0,
         gateway_port=0,
@@ -95,7 +97,7 @@ def test_each_service_has_its_own_migrated_database_and_role(running):
         url = running.database_urls[service]
         assert f"/{running.database_name(service)}" in url
         assert url.split("://", 1)[1].startswith(running.database_name(service) + ":")
-        assert migrations.current_revision(url) == migrations.head_revision(service)
+        assert migrations.current_revision(url) == migrations.head_revision(registry.migrations(service))
 
 
 def test_gateway_routes_to_every_service_from_its_upstream_urls(running):
@@ -144,18 +146,18 @@ def test_stop_ends_every_process_cleanly_and_drops_the_test_databases(running):
 
 
 def test_community_stack_command_prints_the_urls_and_stops_on_ctrl_c(rabbit_vhost, tmp_path):
-    testing.need("postgres")
+    environment.need("postgres")
     prefix = f"t_{uuid.uuid4().hex[:8]}_"
     env = {
         **os.environ,
         "AMQP_URL": rabbit_vhost.url,
-        "STACK_POSTGRES_URL": testing.postgres_admin_url(),
+        "STACK_POSTGRES_URL": environment.postgres_admin_url(),
         "EVENT_BUS_NAMESPACE": f"t{uuid.uuid4().hex[:8]}",
     }
     command = [
         sys.executable,
         "-m",
-        "services.chassis.cli",
+        "deploy.cli",
         "stack",
         "--port",
         "0",

@@ -18,10 +18,11 @@ import pytest
 from kombu import Connection, Exchange, Queue
 
 from deploy import broker
-from services import SERVICES
-from services.chassis import deadletters, testing
+from deploy.registry import SERVICES
+from services.chassis import deadletters
 from services.chassis.bus import Bus
 from services.chassis.config import Settings
+from tests.support import environment
 
 pytestmark = pytest.mark.rabbitmq
 
@@ -77,7 +78,7 @@ class LoadedDefinitions:
         )
 
     def url(self, user: str) -> str:
-        base = urlsplit(testing.amqp_base_url())
+        base = urlsplit(environment.amqp_base_url())
         host = f"{base.hostname or '127.0.0.1'}:{base.port or 5672}"
         return f"amqp://{user}:{self.passwords[user]}@{host}/{quote(self.vhost, safe='')}"
 
@@ -93,9 +94,9 @@ class LoadedDefinitions:
 
 @pytest.fixture(scope="module")
 def loaded():
-    testing.need("rabbitmq")
+    environment.need("rabbitmq")
     if not shutil.which("rabbitmqctl"):
-        testing.unavailable("rabbitmqctl, needed to import definitions, is not installed")
+        environment.unavailable("rabbitmqctl, needed to import definitions, is not installed")
     made = [LoadedDefinitions("classic", quorum=False), LoadedDefinitions("quorum", quorum=True)]
     yield {d.vhost.rsplit("-", 1)[1]: d for d in made}
     for definitions in made:
@@ -204,9 +205,9 @@ def test_ops_user_browses_dead_letters_and_taps_the_exchange(loaded):
 
 
 def test_users_of_the_checked_in_template_cannot_log_in():
-    testing.need("rabbitmq")
+    environment.need("rabbitmq")
     if not shutil.which("rabbitmqctl"):
-        testing.unavailable("rabbitmqctl, needed to import definitions, is not installed")
+        environment.unavailable("rabbitmqctl, needed to import definitions, is not installed")
     definitions = LoadedDefinitions("nopw", quorum=False, with_passwords=False)
     try:
         with (

@@ -15,8 +15,8 @@ import sqlalchemy.exc
 from sqlalchemy import create_engine, pool, text
 
 from deploy import databases
-from services import SERVICES
-from services.chassis import testing
+from deploy.registry import SERVICES
+from tests.support import environment
 
 pytestmark = pytest.mark.postgres
 INIT_SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "postgres" / "init-databases.sh"
@@ -36,7 +36,7 @@ def scalar(url: str, *statements: str, **params):
 
 def as_role(role: str, database: str) -> str:
     return str(
-        databases.admin_url(testing.postgres_admin_url())
+        databases.admin_url(environment.postgres_admin_url())
         .set(username=role, password="unused-with-trust-auth", database=database)
         .render_as_string(hide_password=False)
     )
@@ -44,15 +44,15 @@ def as_role(role: str, database: str) -> str:
 
 @pytest.fixture
 def prefix():
-    testing.need("postgres")
+    environment.need("postgres")
     prefix = f"t_{uuid.uuid4().hex[:8]}_"
     yield prefix
     for service in SERVICES:
-        databases.drop(testing.postgres_admin_url(), f"{prefix}{service}")
+        databases.drop(environment.postgres_admin_url(), f"{prefix}{service}")
 
 
 def assert_isolated(prefix: str) -> None:
-    admin = testing.postgres_admin_url()
+    admin = environment.postgres_admin_url()
     for service in SERVICES:
         name = f"{prefix}{service}"
         assert (
@@ -71,7 +71,7 @@ def assert_isolated(prefix: str) -> None:
 def test_init_script_makes_one_isolated_database_per_service_and_can_run_again(prefix):
     if not shutil.which("psql"):
         pytest.fail("psql is needed to run the init script")
-    admin = urlsplit(testing.postgres_admin_url())
+    admin = urlsplit(environment.postgres_admin_url())
     env = {
         **os.environ,
         "PGHOST": admin.hostname or "127.0.0.1",
@@ -104,7 +104,7 @@ def test_init_script_refuses_to_run_without_a_password(prefix):
 
 
 def test_stack_provisioning_matches_the_init_script(prefix):
-    admin = testing.postgres_admin_url()
+    admin = environment.postgres_admin_url()
     urls = {s: databases.provision(admin, f"{prefix}{s}", f"pw'{s}") for s in SERVICES}
     again = databases.provision(admin, f"{prefix}intake", "pw'intake")
     assert again == urls["intake"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from services.chassis.testing import unavailable
+from tests.support.environment import unavailable
 
 from .support import Platform
 

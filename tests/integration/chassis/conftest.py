@@ -1,6 +1,6 @@
 import pytest
 
-from services.chassis.testing import key_settings
+from tests.support.helpers import key_settings
 from tests.unit.chassis import toy
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from kombu import Connection, Exchange
 
 from services.chassis import events
-from services.chassis.testing import wait_for
 from services.chassis.worker import Worker
+from tests.support.helpers import wait_for
 from tests.unit.chassis import toy
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,7 +29,7 @@ def _env(runtime, **extra):
 
 def _cli(runtime, *args):
     return subprocess.run(
-        [sys.executable, "-m", "services.chassis.cli", *args],
+        [sys.executable, "-m", "deploy.cli", *args],
         cwd=ROOT,
         env=_env(runtime),
         capture_output=True,
@@ -41,7 +41,7 @@ def _cli(runtime, *args):
 def test_events_tail_prints_each_event_as_one_json_line(toy_runtime):
     runtime = toy_runtime()
     tail = subprocess.Popen(
-        [sys.executable, "-m", "services.chassis.cli", "events", "tail", "toy.note.*", "--count", "2"],
+        [sys.executable, "-m", "deploy.cli", "events", "tail", "toy.note.*", "--count", "2"],
         cwd=ROOT,
         env=_env(runtime),
         stdout=subprocess.PIPE,

@@ -9,8 +9,8 @@ from kombu import Connection, Exchange
 from sqlalchemy import func, select
 
 from services.chassis import deadletters, events
-from services.chassis.testing import wait_for
 from services.chassis.worker import Worker
+from tests.support.helpers import wait_for
 from tests.unit.chassis import toy
 
 CRASH_WORKER = Path(__file__).with_name("crash_worker.py")

@@ -3,8 +3,9 @@
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from services import SERVICES
-from services.chassis import migrations, registry
+from deploy import registry
+from deploy.registry import SERVICES
+from services.chassis import migrations
 
 
 def _tables(url):
@@ -22,22 +23,22 @@ def _expected(service):
 @pytest.mark.parametrize("service", SERVICES)
 def test_migrations_apply_on_sqlite(service, tmp_path):
     url = f"sqlite:///{tmp_path}/{service}.db"
-    migrations.upgrade(service, url)
-    assert migrations.current_revision(url) == migrations.head_revision(service)
+    migrations.upgrade(registry.migrations(service), url)
+    assert migrations.current_revision(url) == migrations.head_revision(registry.migrations(service))
     assert _tables(url) == _expected(service)
-    migrations.downgrade(service, url, "base")
+    migrations.downgrade(registry.migrations(service), url, "base")
     assert _tables(url) == {"alembic_version"}
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_migrations_apply_on_postgres(service, postgres_databases):
     url = postgres_databases.empty(f"mig_{service}")
-    migrations.upgrade(service, url)
-    assert migrations.current_revision(url) == migrations.head_revision(service)
+    migrations.upgrade(registry.migrations(service), url)
+    assert migrations.current_revision(url) == migrations.head_revision(registry.migrations(service))
     assert _tables(url) == _expected(service)
-    migrations.downgrade(service, url, "base")
+    migrations.downgrade(registry.migrations(service), url, "base")
     assert _tables(url) == {"alembic_version"}
-    migrations.upgrade(service, url)
+    migrations.upgrade(registry.migrations(service), url)
     assert _tables(url) == _expected(service)
 
 
@@ -47,7 +48,7 @@ def test_models_and_migrations_do_not_drift(service, tmp_path):
     from alembic.runtime.migration import MigrationContext
 
     url = f"sqlite:///{tmp_path}/{service}.db"
-    migrations.upgrade(service, url)
+    migrations.upgrade(registry.migrations(service), url)
     engine = create_engine(url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

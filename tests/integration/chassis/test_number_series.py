@@ -5,6 +5,7 @@ import threading
 import pytest
 from sqlalchemy import create_engine, text
 
+from deploy import registry
 from services.chassis import migrations, numbering
 from services.chassis.config import Settings
 from services.chassis.runtime import Runtime
@@ -19,15 +20,15 @@ MOVES = [
 
 
 def _check_move(url, service, before, insert, scope):
-    migrations.upgrade(service, url, before)
+    migrations.upgrade(registry.migrations(service), url, before)
     engine = create_engine(migrations.normalize_url(url))
     with engine.begin() as connection:
         connection.execute(text(insert))
-    migrations.upgrade(service, url)
+    migrations.upgrade(registry.migrations(service), url)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT scope, last FROM number_series")).all()
     assert [tuple(r) for r in rows] == [(scope, int(insert.rsplit(", ", 1)[1].rstrip(")")))]
-    migrations.downgrade(service, url, before)
+    migrations.downgrade(registry.migrations(service), url, before)
     with engine.connect() as connection:
         old_table = insert.split()[2]
         assert connection.execute(text(f"SELECT COUNT(*) FROM {old_table}")).scalar() == 1

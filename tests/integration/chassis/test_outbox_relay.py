@@ -5,8 +5,8 @@ import uuid
 
 from services.chassis.bus import Bus
 from services.chassis.outbox import Relay
-from services.chassis.testing import wait_for
 from services.chassis.worker import Worker
+from tests.support.helpers import wait_for
 from tests.unit.chassis import toy
 
 

@@ -5,7 +5,7 @@ import threading
 from sqlalchemy import text
 
 from services.chassis.app import create_app
-from services.chassis.testing import bearer
+from tests.support.helpers import bearer
 from tests.unit.chassis import toy
 
 NOTE = {"community": "huaguoshan", "title": "Flooded basement"}

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from services.chassis import registry
+from deploy import registry
 from services.chassis.runtime import Runtime
 from services.contracts.worker import build_worker
 from tests.unit.contracts.story import Story

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from services.chassis import events
-from services.chassis.testing import wait_for
+from tests.support.helpers import wait_for
 from tests.unit.contracts.story import Story, evaluation_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from services.chassis import events as cloudevents
 from services.chassis.consumer import EventProcessor
-from services.chassis.testing import wait_for
 from services.evaluation.handlers import EVENT_HANDLERS
+from tests.support.helpers import wait_for
 from tests.unit.evaluation import story
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]

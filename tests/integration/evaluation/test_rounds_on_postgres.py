@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from kombu import Queue
 
-from services.chassis.testing import bearer, wait_for
+from tests.support.helpers import bearer, wait_for
 from tests.unit.evaluation.conftest import create_scheme, open_round, score
 from tests.unit.evaluation.samples import two_indicator_definition
 

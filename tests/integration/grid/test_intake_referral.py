@@ -7,9 +7,9 @@ import pytest
 
 from services.chassis.consumer import EventProcessor
 from services.chassis.events import parse
-from services.chassis.testing import wait_for
 from services.grid import handlers
 from tests.integration.grid.conftest import publish
+from tests.support.helpers import wait_for
 from tests.unit.grid.intake_event import referral
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]

@@ -10,9 +10,9 @@ from sqlalchemy import text
 
 from services.chassis import clock
 from services.chassis.runtime import Runtime
-from services.chassis.testing import wait_for
 from services.grid import handlers, models
 from services.grid.worker import build_worker
+from tests.support.helpers import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 

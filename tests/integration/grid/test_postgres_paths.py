@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from services.chassis import clock
-from services.chassis.testing import bearer
 from tests.integration.grid.conftest import HGS_LAT, HGS_LON
+from tests.support.helpers import bearer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 

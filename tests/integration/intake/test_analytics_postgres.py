@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.chassis.testing import bearer
+from tests.support.helpers import bearer
 from tests.unit.intake.conftest import PASSPORT_FORM, START, Clock, Desk
 from tests.unit.intake.test_analytics import PERIOD, _morning
 

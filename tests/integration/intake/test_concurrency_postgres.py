@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from services.chassis.testing import bearer
+from tests.support.helpers import bearer
 
 pytestmark = pytest.mark.postgres
 

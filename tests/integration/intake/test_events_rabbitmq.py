@@ -11,7 +11,7 @@ from kombu import Connection, Exchange, Producer, Queue
 from sqlalchemy import text
 
 from services.chassis import events as ce
-from services.chassis.testing import bearer, wait_for
+from tests.support.helpers import bearer, wait_for
 from tests.unit.intake.test_cases_and_events import GRID_CASE_RESOLVED
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]

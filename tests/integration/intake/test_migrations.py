@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, pool
 
+from deploy import registry
 from services.chassis import migrations
 from services.chassis.db import normalize_url
 from services.intake.models import Base
@@ -24,9 +25,9 @@ def _diff(url: str) -> list:
 @pytest.mark.postgres
 def test_postgres_schema_matches_the_models_and_downgrades(postgres_databases):
     url = postgres_databases.empty("intake_migrations")
-    migrations.upgrade("intake", url)
+    migrations.upgrade(registry.migrations("intake"), url)
     assert _diff(url) == []
-    migrations.downgrade("intake", url, "base")
+    migrations.downgrade(registry.migrations("intake"), url, "base")
     engine = create_engine(normalize_url(url), poolclass=pool.NullPool)
     assert "tickets" not in inspect(engine).get_table_names()
     engine.dispose()
@@ -34,5 +35,5 @@ def test_postgres_schema_matches_the_models_and_downgrades(postgres_databases):
 
 def test_sqlite_schema_matches_the_models(tmp_path):
     url = f"sqlite:///{tmp_path / 'intake.db'}"
-    migrations.upgrade("intake", url)
+    migrations.upgrade(registry.migrations("intake"), url)
     assert _diff(url) == []

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from services.chassis.testing import assert_problem, bearer, key_settings
+from tests.support.helpers import assert_problem, bearer, key_settings
 from tests.unit.chassis import toy
 
 NOTE = {"community": "huaguoshan", "title": "Window 3 printer jammed"}

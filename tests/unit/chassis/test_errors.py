@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from services.chassis.testing import assert_problem, bearer, key_settings
+from tests.support.helpers import assert_problem, bearer, key_settings
 from tests.unit.chassis import toy
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from services.chassis import events
-from services.chassis.testing import check_with_cloudevents_sdk
+from tests.support.helpers import check_with_cloudevents_sdk
 from tests.unit.chassis.toy import NOTE_ADDED
 
 NOTE_ID = "0b6a3c58-7a0e-4d0e-b0a5-2f0b1c9d6e77"

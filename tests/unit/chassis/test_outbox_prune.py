@@ -6,7 +6,7 @@ from sqlalchemy import insert, select, update
 
 from services.chassis import clock
 from services.chassis.outbox import prune
-from services.chassis.testing import key_settings
+from tests.support.helpers import key_settings
 from tests.unit.chassis import toy
 
 

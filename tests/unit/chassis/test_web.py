@@ -6,7 +6,7 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from services.chassis.testing import assert_problem, bearer, key_settings
+from tests.support.helpers import assert_problem, bearer, key_settings
 from tests.unit.chassis import toy
 
 NOTE = {"community": "huaguoshan", "title": "Lift out of order"}

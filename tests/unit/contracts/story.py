@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.chassis.testing import bearer
 from services.contracts import domain
+from tests.support.helpers import bearer
 
 YEAR = 2026
 PACKAGE = {

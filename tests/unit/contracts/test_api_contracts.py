@@ -1,6 +1,6 @@
 """Three-party contracts through the API: signatures, ETags, amendments, termination."""
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.contracts.story import MILESTONES
 
 

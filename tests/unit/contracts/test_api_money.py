@@ -1,6 +1,6 @@
 """Money through the committee: both funding modes, the autonomy fund, limits, idempotency."""
 
-from services.chassis.testing import assert_problem
+from tests.support.helpers import assert_problem
 from tests.unit.contracts.story import key
 
 

@@ -1,6 +1,6 @@
 """Procurement through the API: the committee approves every step; refusals change nothing."""
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.contracts.story import YEAR, uscc
 
 

@@ -1,6 +1,6 @@
 """A purchase through the API on SQLite: every step, the committee's part in each."""
 
-from services.chassis.testing import assert_problem
+from tests.support.helpers import assert_problem
 
 
 def test_pass_through_story_to_active_contract_and_payment(story):

@@ -4,7 +4,7 @@ and nothing changes."""
 
 import pytest
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.contracts.story import Story, key
 
 OUTSIDERS = {
@@ -17,10 +17,10 @@ OUTSIDERS = {
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, key_dir, sqlite_templates):
     """One database holding a purchase at every step (built once for the module)."""
-    from services.chassis import registry
+    from deploy import registry
     from services.chassis.config import Settings
     from services.chassis.runtime import Runtime
-    from services.chassis.testing import key_settings
+    from tests.support.helpers import key_settings
 
     folder = tmp_path_factory.mktemp("authz")
     url = sqlite_templates.fresh("contracts", folder / "contracts.db")
@@ -30,7 +30,7 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     )
     runtime = Runtime(settings, registry.metadata("contracts"))
     app = registry.module("contracts", "app").create_app(runtime=runtime)
-    from services.chassis.testing import token as token_fixture
+    from tests.support.fixtures import token as token_fixture
 
     token = token_fixture.__wrapped__(key_dir)
     story = Story(app.test_client(), token)

@@ -1,7 +1,8 @@
 """Reference data: complete, valid and loaded only once."""
 
-from services.contracts import demo, domain
-from services.contracts.demo_catalogue import HUAGUOSHAN_ORGANIZATIONS, PACKAGES
+from deploy.demo import contracts_reference as demo
+from deploy.demo.contracts_catalogue import HUAGUOSHAN_ORGANIZATIONS, PACKAGES
+from services.contracts import domain
 
 
 def test_reference_data_loads_once(service, token):

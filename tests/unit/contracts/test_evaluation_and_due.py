@@ -76,7 +76,7 @@ def test_released_money_can_then_be_paid_and_completes_the_contract(story):
     assert milestone["payable_fen"] == 210_000_00
     # the withheld 90 000 yuan of earmarked money went back to the subdistrict
     assert contract["allocated_fen"] == 910_000_00
-    from services.chassis.testing import assert_problem
+    from tests.support.helpers import assert_problem
 
     assert_problem(story.pay(contract, 3, 210_000_01), 409, type_suffix="over-payment")
     story.ok(story.pay(contract, 3, 210_000_00), 201)

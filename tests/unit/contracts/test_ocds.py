@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from jsonschema import Draft4Validator
 
-from services.chassis.testing import assert_problem
 from services.contracts import ocds_export
+from tests.support.helpers import assert_problem
 from tests.unit.contracts import ocds_schema
 from tests.unit.contracts.story import evaluation_event
 from tests.unit.contracts.test_evaluation_and_due import _process

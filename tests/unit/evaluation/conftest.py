@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from services.chassis.consumer import EventProcessor
-from services.chassis.testing import bearer
 from services.evaluation.handlers import EVENT_HANDLERS
+from tests.support.helpers import bearer
 from tests.unit.evaluation.samples import two_indicator_definition
 
 

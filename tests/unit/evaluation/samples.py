@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from services.evaluation.demo import default_definition
+from deploy.demo.evaluation_reference import default_definition
 
 
 def two_indicator_definition(

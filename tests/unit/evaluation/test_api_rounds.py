@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.chassis.testing import assert_problem
+from tests.support.helpers import assert_problem
 from tests.unit.evaluation.conftest import create_scheme, open_round, score
 
 

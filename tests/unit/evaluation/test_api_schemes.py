@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.chassis.testing import assert_problem
+from tests.support.helpers import assert_problem
 from tests.unit.evaluation.conftest import create_scheme, open_round
 from tests.unit.evaluation.samples import template, two_indicator_definition
 from tests.unit.evaluation.test_ahp import HOUSE_CRITERIA, YARD_SPACE

@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from services.evaluation.demo import load_reference_data
+from deploy.demo.evaluation_reference import load_reference_data
 
 
 def test_reference_data_loads_each_communitys_scheme_once(evaluation, people):

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from services.chassis.events import MalformedEvent
-from services.chassis.testing import assert_problem
 from services.evaluation import readmodel
+from tests.support.helpers import assert_problem
 from tests.unit.evaluation import producers, story
 from tests.unit.evaluation.conftest import feeder
 
@@ -131,7 +131,7 @@ def test_import_of_an_archive_goes_through_the_same_log(service, people):
 def test_rebuild_command_replays_the_log_and_imports_an_archive(service, people, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from services.chassis import cli
+    from deploy import cli
 
     harness = service("evaluation")
     events = story.events()
@@ -152,7 +152,7 @@ def test_rebuild_command_replays_the_log_and_imports_an_archive(service, people,
 def test_rebuild_command_refuses_a_broken_archive_line(service, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from services.chassis import cli
+    from deploy import cli
 
     harness = service("evaluation")
     archive = tmp_path / "events.jsonl"

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from deploy.registry import SERVICES
 from gateway.app import Gateway, create_app
 from gateway.settings import GatewaySettings
-from services import SERVICES
-from services.chassis.testing import key_settings
+from tests.support.helpers import key_settings
 
 WsgiApp = Callable[..., Iterable[bytes]]
 

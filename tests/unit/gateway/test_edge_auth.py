@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.test import Client
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.gateway.support import EchoApp, inprocess_gateway
 
 

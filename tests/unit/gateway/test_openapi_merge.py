@@ -7,7 +7,7 @@ import json
 from openapi_spec_validator import validate
 
 from gateway.openapi import merge_documents
-from services.chassis.testing import key_settings
+from tests.support.helpers import key_settings
 from tests.unit.chassis import toy
 
 

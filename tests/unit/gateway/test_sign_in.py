@@ -3,7 +3,7 @@
 from werkzeug.test import Client
 
 from gateway.app import create_app
-from services.chassis.testing import key_settings
+from tests.support.helpers import key_settings
 from tests.unit.gateway.support import EchoApp
 
 

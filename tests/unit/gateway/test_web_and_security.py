@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.test import Client
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.gateway.support import EchoApp, inprocess_gateway
 
 PORTAL = "https://portal.zhaoshang.example"

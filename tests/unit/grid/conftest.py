@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from services.chassis.testing import bearer
+from tests.support.helpers import bearer
 
 HGS_LON, HGS_LAT = 113.9100, 22.4900  # Huaguoshan, Shekou
 

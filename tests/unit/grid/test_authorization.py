@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
 

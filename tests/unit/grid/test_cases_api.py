@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from services.chassis import clock
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
 

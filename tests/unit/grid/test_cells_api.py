@@ -1,9 +1,9 @@
 """Cells over HTTP: drawing, redrawing with If-Match, refusals that change nothing, lookup."""
 
 from services.chassis.runtime import Runtime
-from services.chassis.testing import assert_problem, bearer
 from services.grid import models
 from services.grid.app import create_app
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON, square
 
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import text
 
-from services.chassis.testing import assert_problem, bearer
 from services.grid.personal_data import iso7064_mod11_2
+from tests.support.helpers import assert_problem, bearer
 
 ID_NUMBER = "44030519900101123X"
 NAME, PHONE = "陳美玲", "13812345678"

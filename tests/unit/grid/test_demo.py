@@ -1,7 +1,8 @@
 """Reference data: the seven communities' cells around Shekou, the checklist, planned rounds."""
 
+from deploy.demo import grid_reference as demo
 from services.chassis.config import COMMUNITIES
-from services.grid import demo, geometry
+from services.grid import geometry
 from services.grid.handlers import EVENT_HANDLERS  # noqa: F401  (worker module imports cleanly)
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.chassis.testing import assert_problem, bearer
-from services.grid import demo
+from deploy.demo import grid_reference as demo
+from tests.support.helpers import assert_problem, bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
 

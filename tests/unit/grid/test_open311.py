@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 
 from services.chassis import clock
-from services.chassis.testing import bearer
+from tests.support.helpers import bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
 BASE = "/open311/v2"

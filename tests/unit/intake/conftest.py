@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.chassis.testing import bearer
+from tests.support.helpers import bearer
 
 
 class Clock:

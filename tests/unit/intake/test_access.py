@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 
 PASSPORT = {"applicant_id": "440305199001011234", "household_size": 2, "kind": "new"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 
 PERIOD = "community=huaguoshan&from=2026-03-01&to=2026-03-31"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.chassis.testing import assert_problem, bearer
+from tests.support.helpers import assert_problem, bearer
 
 TABLES = ("tickets", "ticket_steps", "cases", "feedback", "number_series", "outbox", "idempotency_keys")
 GOOD_PASSPORT = {"applicant_id": "440305199001011234", "household_size": 3, "kind": "new"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.chassis.testing import assert_problem
 from services.intake import domain
+from tests.support.helpers import assert_problem
 
 
 def test_longest_waiting_ticket_is_called_first(desk):

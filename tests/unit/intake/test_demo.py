@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from services.chassis.testing import bearer
+from deploy.demo.intake_catalogue import CATALOGUE
+from deploy.demo.intake_reference import load_reference_data
 from services.intake import attributes
-from services.intake.catalogue_data import CATALOGUE
-from services.intake.demo import load_reference_data
+from tests.support.helpers import bearer
 
 
 def test_reference_data_loads_once_for_all_seven_communities(service, token):

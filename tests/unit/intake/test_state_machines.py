@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.chassis.testing import assert_problem
 from services.intake import domain
 from services.intake.domain import CaseStatus, IllegalTransition, TicketStatus
+from tests.support.helpers import assert_problem
 
 TICKET_PATHS = {
     "recall": "recall",

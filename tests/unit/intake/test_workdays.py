@@ -86,7 +86,7 @@ def test_a_later_layer_overrides_the_official_calendar():
 
 
 def test_case_due_date_uses_the_calendar_and_operator_overrides(desk, token):
-    from services.chassis.testing import bearer
+    from tests.support.helpers import bearer
 
     # 2026-03-03 09:00 Shanghai; passport SLA is 3 working days -> Fri 6 Mar ends
     first = desk.post(

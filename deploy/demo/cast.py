@@ -17,7 +17,7 @@ from services.chassis import auth
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES, Settings
 
-from .identities import PEOPLE
+from ..identities import PEOPLE
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴徐周葉蘇莊"
 GIVEN = (

@@ -14,11 +14,11 @@ from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
+from services.intake import catalogue
+from services.intake.models import Window
+from services.intake.settings import IntakeSettings
 
-from . import catalogue
-from .catalogue_data import CATALOGUE, CHIWAN_DEDICATED, DEFAULT_WINDOWS, WINDOWS_PER_COMMUNITY
-from .models import Window
-from .settings import IntakeSettings
+from .intake_catalogue import CATALOGUE, CHIWAN_DEDICATED, DEFAULT_WINDOWS, WINDOWS_PER_COMMUNITY
 
 LOADER = Principal(
     sub="demo-loader",

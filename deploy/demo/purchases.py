@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 
 from services.chassis.config import COMMUNITIES
-from services.contracts.demo_catalogue import CENTER_OPERATORS, PACKAGES
 
-from .demo_api import Api
-from .demo_cast import Person, committee_member, officer, signatory
+from .api import Api
+from .cast import Person, committee_member, officer, signatory
+from .contracts_catalogue import CENTER_OPERATORS, PACKAGES
 
 ALL_PACKAGES = [code for code, *_ in PACKAGES]
 SIGNATORIES = {"huaguoshan": "provider-sunshine-1"}  # the offered demo identity's subject

@@ -12,7 +12,7 @@ from typing import Any
 
 from werkzeug.test import Client
 
-from .demo_cast import Person, Tokens
+from .cast import Person, Tokens
 
 
 class DemoApiError(RuntimeError):

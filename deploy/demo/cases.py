@@ -18,7 +18,6 @@ from typing import Any
 
 from services.chassis.auth import Principal
 from services.chassis.unit_of_work import UnitOfWork
-from services.grid.demo import cell_polygons
 from services.intake import cases, feedback
 from services.intake.models import BusinessType, Ticket
 from services.intake.schemas_desk import (
@@ -30,7 +29,8 @@ from services.intake.schemas_desk import (
     ResolveSchema,
 )
 
-from .demo_cast import resident, staff
+from .cast import resident, staff
+from .grid_reference import cell_polygons
 
 GRID_RECENT = timedelta(days=4)  # referrals younger than this are grid's open work
 ON_TIME = 0.88

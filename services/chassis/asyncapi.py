@@ -1,20 +1,18 @@
-"""The AsyncAPI 3.0 catalogue, generated from every service's `events.py`.
+"""The AsyncAPI 3.0 document of the platform's events, generated from the services' declarations.
 
 A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`) and
-`CONSUMES` (topic pattern → why it listens). The document lists every event once as
-a channel on the `community.events` topic exchange, with its CloudEvents envelope,
-payload schema, producer and consumers.
+`CONSUMES` (topic pattern → why it listens); the caller gathers them and passes them
+in. The document lists every event once as a channel on the `community.events` topic
+exchange, with its CloudEvents envelope, payload schema, producer and consumers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
-from services import SERVICES
-
-from . import registry
 from .events import CONTENT_TYPE, EventType, topic_matches
 
 EXCHANGE_BINDING = {
@@ -67,18 +65,14 @@ def _camel(name: str) -> str:
     return parts[0] + "".join(p.capitalize() for p in parts[1:])
 
 
-def collect() -> tuple[list[tuple[str, EventType]], dict[str, dict[str, str]]]:
-    published: list[tuple[str, EventType]] = []
-    consumed: dict[str, dict[str, str]] = {}
-    for service in SERVICES:
-        module = registry.event_catalogue(service)
-        published.extend((service, e) for e in getattr(module, "PUBLISHES", ()))
-        consumed[service] = dict(getattr(module, "CONSUMES", {}))
-    return published, consumed
+Published = Sequence[tuple[str, EventType]]
+"""(producing service, event type) pairs."""
+Consumed = Mapping[str, Mapping[str, str]]
+"""Consuming service → (topic pattern → why it listens)."""
 
 
-def document() -> dict[str, Any]:
-    published, consumed = collect()
+def document(published: Published, consumed: Consumed) -> dict[str, Any]:
+    """The AsyncAPI document of the events `published` and `consumed`."""
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
@@ -153,9 +147,9 @@ def document() -> dict[str, Any]:
     }
 
 
-def _why(patterns: dict[str, str], name: str) -> str:
+def _why(patterns: Mapping[str, str], name: str) -> str:
     return next((why for p, why in patterns.items() if topic_matches(p, name)), "")
 
 
-def render_yaml() -> str:
-    return yaml.safe_dump(document(), sort_keys=False, allow_unicode=True, width=100)
+def render_yaml(published: Published, consumed: Consumed) -> str:
+    return yaml.safe_dump(document(published, consumed), sort_keys=False, allow_unicode=True, width=100)

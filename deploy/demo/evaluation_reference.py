@@ -17,9 +17,8 @@ from sqlalchemy import select
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES, COMMUNITY_NAMES
 from services.chassis.runtime import Runtime
-
-from . import schemes
-from .models import Scheme
+from services.evaluation import schemes
+from services.evaluation.models import Scheme
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 

@@ -3,7 +3,7 @@
 import jwt
 from click.testing import CliRunner
 
-from services.chassis import cli
+from deploy import cli
 
 
 def _run(args, data_dir):

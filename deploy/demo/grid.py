@@ -14,10 +14,10 @@ import random
 from typing import Any
 
 from services.chassis.config import COMMUNITIES
-from services.grid.demo import cell_polygons, worker_for
 
-from .demo_api import Api
-from .demo_cast import Person, center_staff, grid_worker, resident_person
+from .api import Api
+from .cast import Person, center_staff, grid_worker, resident_person
+from .grid_reference import cell_polygons, worker_for
 
 ROUNDS = {"huaguoshan": 3, "chiwan": 2}  # rounds done this month per cell (4 planned)
 DEFAULT_ROUNDS = 2

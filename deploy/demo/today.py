@@ -17,7 +17,7 @@ from services.intake import catalogue
 from services.intake.settings import IntakeSettings
 from services.intake.workdays import SHANGHAI
 
-from .demo_desk import HallDay, arrival_times, day_is_played, issue_ticket
+from .desk import HallDay, arrival_times, day_is_played, issue_ticket
 
 WAITING = {"huaguoshan": 8, "chiwan": 5}
 DEMO_RESIDENT = "resident-huaguoshan-1"

@@ -31,9 +31,9 @@ from services.intake.schemas_desk import TicketCreateSchema
 from services.intake.settings import IntakeSettings
 from services.intake.workdays import SHANGHAI
 
-from .demo_cases import OpenedCase, open_desk_case, rate
-from .demo_cast import resident, staff
-from .demo_forms import attribute_values
+from .cases import OpenedCase, open_desk_case, rate
+from .cast import resident, staff
+from .forms import attribute_values
 
 # The hall's opening hours (Shanghai): 8 hours, INTAKE_SERVICE_HOURS_PER_DAY's default.
 SESSIONS = ((time(8, 30), time(12, 0)), (time(13, 30), time(18, 0)))

@@ -17,18 +17,18 @@ from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
+from services.contracts import domain
+from services.contracts.handlers import budgets, catalogue
+from services.contracts.handlers.common import local_today
+from services.contracts.models import Budget, Provider, ServicePackage
 
-from . import domain
-from .demo_catalogue import (
+from .contracts_catalogue import (
     BUDGETS_YUAN,
     CENTER_OPERATORS,
     COMMITTEE_BUDGET_PILOTS,
     HUAGUOSHAN_ORGANIZATIONS,
     PACKAGES,
 )
-from .handlers import budgets, catalogue
-from .handlers.common import local_today
-from .models import Budget, Provider, ServicePackage
 
 NANSHAN = "440305"  # administrative division code of Nanshan district, Shenzhen
 LOADER = Principal(

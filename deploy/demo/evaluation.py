@@ -15,10 +15,10 @@ import time
 from typing import Any
 
 from services.chassis.config import COMMUNITY_NAMES
-from services.evaluation.demo import default_definition
 
-from .demo_api import Api, DemoApiError
-from .demo_cast import Person, committee_member, evaluator, officer
+from .api import Api, DemoApiError
+from .cast import Person, committee_member, evaluator, officer
+from .evaluation_reference import default_definition
 
 MIN_RESPONSES = default_definition()["survey"]["min_responses"]
 # Each party's sheet: indicator -> score (the party indicators of the default template).

@@ -1,8 +1,6 @@
-"""Test helpers shared by every service's tests (a pytest plugin).
+"""The fixtures every test may use (a pytest plugin loaded by `tests/conftest.py`).
 
-- Real PostgreSQL and RabbitMQ are *required* when `COMMUNITY_REQUIRE_SERVICES=1`
-  (CI sets it): a test that needs one fails when it is unreachable. Without the
-  variable such a test is skipped with the reason shown.
+- `postgres_databases` and `rabbit_vhost` give the real servers (see `environment`).
 - `service` builds a service app on a freshly migrated database (SQLite by default,
   PostgreSQL with `backend="postgres"`), on the in-memory bus or on a RabbitMQ vhost
   of this test session.
@@ -11,124 +9,27 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
-import subprocess
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, pool, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
-from . import auth, events, migrations, registry
-from .app import Runtime
-from .config import COMMUNITIES, Settings
+from deploy import registry
+from services.chassis import auth, events, migrations
+from services.chassis.app import Runtime
+from services.chassis.config import COMMUNITIES, Settings
 
-REQUIRE_ENV = "COMMUNITY_REQUIRE_SERVICES"
-POSTGRES_ENV = "TEST_POSTGRES_URL"
-AMQP_ENV = "TEST_AMQP_URL"
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
-RUN_ID = uuid.uuid4().hex[:8]
-
-
-def services_required() -> bool:
-    return os.environ.get(REQUIRE_ENV, "") in ("1", "true", "yes")
-
-
-def _tcp_open(url: str, default_port: int) -> bool:
-    parsed = urlsplit(url)
-    host = parsed.hostname or "127.0.0.1"
-    port = parsed.port or default_port
-    try:
-        with socket.create_connection((host, port), timeout=1.0):
-            return True
-    except OSError:
-        return False
-
-
-def unavailable(message: str) -> None:
-    """Something a test needs is missing: fail when CI requires services, else skip."""
-    if services_required():
-        pytest.fail(f"{message} and {REQUIRE_ENV}=1 requires it")
-    pytest.skip(f"{message} (set {REQUIRE_ENV}=1 to make this a failure)")
-
-
-def need(kind: str) -> None:
-    """Skip (or fail, when services are required) unless `kind` is reachable."""
-    url = postgres_admin_url() if kind == "postgres" else amqp_base_url()
-    port = 5432 if kind == "postgres" else 5672
-    if not _tcp_open(url, port):
-        unavailable(f"{kind} is not reachable at {url}")
-
-
-def postgres_admin_url() -> str:
-    return os.environ.get(POSTGRES_ENV, DEFAULT_POSTGRES)
-
-
-def amqp_base_url() -> str:
-    return os.environ.get(AMQP_ENV, DEFAULT_AMQP)
-
-
-# -- PostgreSQL ------------------------------------------------------------------------
-
-
-class PostgresDatabases:
-    """Creates migrated template databases once per service, then a copy per test."""
-
-    def __init__(self) -> None:
-        self.admin_url = make_url(postgres_admin_url()).set(drivername="postgresql+psycopg")
-        self.engine = create_engine(self.admin_url, poolclass=pool.NullPool, isolation_level="AUTOCOMMIT")
-        self.templates: dict[str, str] = {}
-        self.created: list[str] = []
-        self._lock = threading.Lock()
-
-    def _url(self, database: str) -> str:
-        return self.admin_url.set(database=database).render_as_string(hide_password=False)
-
-    def _create(self, name: str, template: str | None = None) -> None:
-        with self.engine.connect() as connection:
-            clause = f' TEMPLATE "{template}"' if template else ""
-            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
-        self.created.append(name)
-
-    def template(self, service: str) -> str:
-        with self._lock:
-            if service not in self.templates:
-                name = f"t_{RUN_ID}_{service}_tpl"
-                self._create(name)
-                migrations.upgrade(service, self._url(name))
-                self.templates[service] = name
-            return self.templates[service]
-
-    def fresh(self, service: str) -> str:
-        """URL of a new database holding `service`'s schema at head."""
-        template = self.template(service)
-        name = f"t_{RUN_ID}_{service}_{uuid.uuid4().hex[:8]}"
-        with self._lock:
-            self._create(name, template)
-        return self._url(name)
-
-    def empty(self, label: str = "db") -> str:
-        name = f"t_{RUN_ID}_{label}_{uuid.uuid4().hex[:8]}"
-        with self._lock:
-            self._create(name)
-        return self._url(name)
-
-    def drop_all(self) -> None:
-        with self.engine.connect() as connection:
-            for name in reversed(self.created):
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.engine.dispose()
+from .environment import PostgresDatabases, RabbitVhost, need
+from .helpers import check_with_cloudevents_sdk, key_settings
 
 
 @pytest.fixture(scope="session")
@@ -140,34 +41,6 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
 
 
 # -- RabbitMQ --------------------------------------------------------------------------
-
-
-class RabbitVhost:
-    """A RabbitMQ vhost for this test session (deleted at the end), or '/' as a fallback."""
-
-    def __init__(self) -> None:
-        self.name = f"t-{RUN_ID}"
-        self.rabbitmqctl = shutil.which("rabbitmqctl")
-        self.created = False
-        base = urlsplit(amqp_base_url())
-        if self.rabbitmqctl and base.hostname in ("127.0.0.1", "localhost"):
-            self._ctl("add_vhost", self.name)
-            self._ctl("set_permissions", "-p", self.name, base.username or "guest", ".*", ".*", ".*")
-            self.created = True
-
-    def _ctl(self, *args: str) -> None:
-        subprocess.run(
-            [self.rabbitmqctl or "rabbitmqctl", *args], check=True, capture_output=True, timeout=60
-        )
-
-    @property
-    def url(self) -> str:
-        base = amqp_base_url().rstrip("/")
-        return f"{base}/{quote(self.name, safe='')}" if self.created else amqp_base_url()
-
-    def delete(self) -> None:
-        if self.created:
-            self._ctl("delete_vhost", self.name)
 
 
 @pytest.fixture(scope="session")
@@ -197,14 +70,6 @@ def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("keys")
     auth.generate_key_pair(folder / "jwt-private.pem", folder / "jwt-public.pem")
     return folder
-
-
-def key_settings(key_dir: Path) -> dict[str, Any]:
-    return {
-        "jwt_private_key_path": key_dir / "jwt-private.pem",
-        "jwt_public_key_path": key_dir / "jwt-public.pem",
-        "jwt_jwks_url": None,
-    }
 
 
 TokenFactory = Callable[..., str]
@@ -239,10 +104,6 @@ def token(key_dir: Path) -> TokenFactory:
         )
 
     return make
-
-
-def bearer(token_value: str, **headers: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_value}", **headers}
 
 
 # -- service harness -------------------------------------------------------------------
@@ -302,7 +163,7 @@ class SqliteTemplates:
         with self._lock:
             if service not in self.files:
                 path = self.folder / f"{service}-template.db"
-                migrations.upgrade(service, f"sqlite:///{path}")
+                migrations.upgrade(registry.migrations(service), f"sqlite:///{path}")
                 self.files[service] = path
         shutil.copyfile(self.files[service], target)
         return f"sqlite:///{target}"
@@ -353,44 +214,6 @@ def service(
     yield make
     for harness in harnesses:
         harness.close()
-
-
-def wait_for(
-    predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02, message: str = "condition"
-) -> Any:
-    """Poll until `predicate()` is truthy; fail the test with `message` on timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {message}")
-        time.sleep(interval)
-
-
-def assert_problem(
-    response: Any,
-    status: int,
-    *,
-    type_suffix: str | None = None,
-    detail_contains: str | None = None,
-    field: str | None = None,
-) -> dict[str, Any]:
-    """Assert a problem+json response and return its body."""
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
-    assert response.content_type == "application/problem+json", response.content_type
-    body = response.get_json(force=True)
-    assert body["status"] == status
-    assert body["title"]
-    assert body["type"]
-    if type_suffix is not None:
-        assert body["type"].endswith(type_suffix), body
-    if detail_contains is not None:
-        assert detail_contains in body.get("detail", ""), body
-    if field is not None:
-        assert field in body.get("errors", {}), body
-    return body
 
 
 # -- a TCP proxy that can cut the broker away ------------------------------------------
@@ -486,18 +309,6 @@ def broker_proxy(amqp_url: str) -> Iterator[TcpProxy]:
 
 
 # -- every event built during the tests must satisfy the CloudEvents SDK ----------------
-
-
-def check_with_cloudevents_sdk(event: dict[str, Any]) -> None:
-    """Parse `event` with the official CloudEvents Python SDK; raise if it refuses it."""
-    from cloudevents.core.formats.json import JSONFormat
-    from cloudevents.core.v1.event import CloudEvent
-
-    parsed = JSONFormat().read(CloudEvent, events.encode(event))
-    if parsed.get_id() != event["id"] or parsed.get_type() != event["type"]:
-        raise AssertionError(f"CloudEvents SDK read back a different event: {parsed}")
-    if parsed.get_source() != event["source"] or parsed.get_data() != event.get("data"):
-        raise AssertionError(f"CloudEvents SDK read back different source/data: {parsed}")
 
 
 @pytest.fixture(autouse=True)

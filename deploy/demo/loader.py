@@ -1,6 +1,6 @@
 """The demo data of `make run`: loaded on the first start, kept in the data folder after.
 
-First each service's reference data (`services.<name>.demo.load_reference_data`), then a
+First each service's reference data (`<service>_reference.load_reference_data`), then a
 history played through the services' own handlers (past instants: the desk's days and
 cases) and their HTTP API through the in-process gateway (purchases, grid work,
 evaluations), while the workers run: the events flow through the outboxes and the
@@ -18,14 +18,13 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select, text
 
-from services import SERVICES
-from services.chassis import clock, registry
+from services.chassis import clock
 from services.chassis.config import COMMUNITIES, Settings
-from services.contracts.demo_catalogue import CENTER_OPERATORS
+from services.chassis.runtime import Runtime
 from services.contracts.models import Provider
 from services.grid.models import Case as GridCase
 from services.intake import catalogue
@@ -33,19 +32,34 @@ from services.intake.models import Case as DeskCase
 from services.intake.models import Feedback
 from services.intake.workdays import SHANGHAI
 
-from . import demo_desk, demo_evaluation, demo_grid, demo_purchases, demo_today
-from .demo_api import Api, DemoApiError
-from .demo_cases import OpenedCase, play_cases
-from .demo_cast import Tokens
-
-if TYPE_CHECKING:
-    from .embedded import Platform
+from ..embedded_platform import Platform
+from . import (
+    contracts_reference,
+    evaluation_reference,
+    grid_reference,
+    intake_reference,
+)
+from . import desk as demo_desk
+from . import evaluation as demo_evaluation
+from . import grid as demo_grid
+from . import purchases as demo_purchases
+from . import today as demo_today
+from .api import Api, DemoApiError
+from .cases import OpenedCase, play_cases
+from .cast import Tokens
+from .contracts_catalogue import CENTER_OPERATORS
 
 log = logging.getLogger("demo")
 MARKER = "demo-data.json"
 PARTIAL = "demo-data.partial"  # written when loading starts, removed when it is done
 HISTORY_DAYS = 10  # working days of hall history before today
 SEED = 2012  # the year Huaguoshan's reform became formal
+REFERENCE_DATA: dict[str, Callable[[Runtime], None]] = {
+    "intake": intake_reference.load_reference_data,
+    "contracts": contracts_reference.load_reference_data,
+    "grid": grid_reference.load_reference_data,
+    "evaluation": evaluation_reference.load_reference_data,
+}
 
 
 def is_loaded(data_dir: Path) -> bool:
@@ -60,8 +74,8 @@ def was_interrupted(data_dir: Path) -> bool:
 def load_reference_data(platform: Platform) -> None:
     """Every service's reference data for the seven communities (idempotent)."""
     (platform.data_dir / PARTIAL).write_text(clock.now().isoformat())
-    for service in SERVICES:
-        registry.module(service, "demo").load_reference_data(platform.runtimes[service])
+    for service, load in REFERENCE_DATA.items():
+        load(platform.runtimes[service])
 
 
 def identity_claims(platform: Platform) -> dict[str, dict[str, str]]:

@@ -1,0 +1,1 @@
+"""What the tests share: fixtures (a pytest plugin), the real servers, helpers."""
