@@ -1,7 +1,8 @@
 """The AsyncAPI 3.0 catalogue, generated from every service's `events.py`.
 
-A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`) and
-`CONSUMES` (topic pattern → why it listens). The document lists every event once as
+A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`); what it
+consumes (topic pattern → why it listens) is declared at its handlers and collected in
+`usecases.CONSUMED` (a service not yet converted: `events.CONSUMES`). The document lists every event once as
 a channel on the `community.events` topic exchange, with its CloudEvents envelope,
 payload schema, producer and consumers.
 """
@@ -73,8 +74,22 @@ def collect() -> tuple[list[tuple[str, EventType]], dict[str, dict[str, str]]]:
     for service in SERVICES:
         module = registry.event_catalogue(service)
         published.extend((service, e) for e in getattr(module, "PUBLISHES", ()))
-        consumed[service] = dict(getattr(module, "CONSUMES", {}))
+        consumed[service] = consumed_purposes(service)
     return published, consumed
+
+
+def consumed_purposes(service: str) -> dict[str, str]:
+    """Topic pattern → why the service listens: `usecases.CONSUMED`, else `events.CONSUMES`."""
+    try:
+        usecases = registry.module(service, "usecases")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"services.{service}.usecases":
+            raise
+        usecases = None
+    declared = getattr(usecases, "CONSUMED", None)
+    if declared is not None:
+        return dict(declared.purposes)
+    return dict(getattr(registry.event_catalogue(service), "CONSUMES", {}))
 
 
 def document() -> dict[str, Any]:
