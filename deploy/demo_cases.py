@@ -19,9 +19,7 @@ from typing import Any
 from services.chassis.auth import Principal
 from services.chassis.unit_of_work import UnitOfWork
 from services.grid.demo import cell_polygons
-from services.intake import cases, feedback
-from services.intake.models import BusinessType, Ticket
-from services.intake.schemas_desk import (
+from services.intake.api.schemas.desk import (
     AwaitDepartmentSchema,
     CaseCreateSchema,
     FeedbackCreateSchema,
@@ -29,6 +27,8 @@ from services.intake.schemas_desk import (
     ReferSchema,
     ResolveSchema,
 )
+from services.intake.models import BusinessType, Ticket
+from services.intake.usecases import cases, feedback
 
 from .demo_cast import resident, staff
 

@@ -10,15 +10,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import catalogue
-from .catalogue_data import CATALOGUE, CHIWAN_DEDICATED, DEFAULT_WINDOWS, WINDOWS_PER_COMMUNITY
+from .domain.reference_data import CATALOGUE, CHIWAN_DEDICATED, DEFAULT_WINDOWS, WINDOWS_PER_COMMUNITY
 from .models import Window
-from .settings import IntakeSettings
+from .usecases import catalogue
 
 LOADER = Principal(
     sub="demo-loader",
@@ -31,7 +31,7 @@ LOADER = Principal(
 
 def load_reference_data(runtime: Runtime) -> None:
     """Business types for every community; windows (Chiwan dedicated, others generalist)."""
-    now = IntakeSettings.of(runtime.settings).clock()
+    now = clock.now()
     with runtime.unit_of_work(correlation_id="demo-reference-data") as uow:
         for community in COMMUNITIES:
             existing = catalogue.types_of(uow, community)

@@ -1,4 +1,4 @@
-"""HTTP API of the intake service: translate, call a handler, respond."""
+"""HTTP API of the intake service: translate, call a use case, respond."""
 
 from __future__ import annotations
 
@@ -7,6 +7,6 @@ from services.chassis.blueprint import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """Every blueprint of the service (imported here: nothing is built at import time)."""
-    from . import views_analytics, views_cases, views_catalogue, views_tickets
+    from . import analytics, cases, catalogue, tickets
 
-    return [views_catalogue.blp, views_tickets.blp, views_cases.blp, views_analytics.blp]
+    return [catalogue.blp, tickets.blp, cases.blp, analytics.blp]

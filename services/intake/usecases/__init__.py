@@ -1,15 +1,14 @@
-"""Use cases of the intake service: consumed events (commands live in their modules).
+"""Use cases of the intake service: commands, consumed-event handlers, periodic tasks, reports.
 
-Commands: `catalogue` (business types, windows, calendar), `tickets`, `cases`,
-`feedback`; reports: `analytics`, `pooling`.
+Commands by area: `catalogue` (business types, windows, calendar), `tickets`, `cases`,
+`feedback`; reports: `analytics`, `pooling` (with `desk_stats`), `replay` (the simulate
+command's inputs); who may do what: `policy`.
 """
 
 from __future__ import annotations
 
-from services.chassis.consumer import HandlerTable
+from services.chassis.consumer import ConsumedEvents
 
-from .cases import on_grid_case_resolved
+from . import cases
 
-EVENT_HANDLERS: HandlerTable = {
-    "grid.case.resolved": [on_grid_case_resolved],
-}
+CONSUMED = ConsumedEvents.of(cases)

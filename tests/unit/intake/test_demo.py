@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from services.chassis.testing import bearer
-from services.intake import attributes
-from services.intake.catalogue_data import CATALOGUE
 from services.intake.demo import load_reference_data
+from services.intake.domain import attributes
+from services.intake.domain.reference_data import CATALOGUE
 
 
 def test_reference_data_loads_once_for_all_seven_communities(service, token):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from services.chassis.statemachine import IllegalTransition
 from services.chassis.testing import assert_problem
 from services.intake import domain
-from services.intake.domain import CaseStatus, IllegalTransition, TicketStatus
+from services.intake.domain import CaseStatus, TicketStatus
 
 TICKET_PATHS = {
     "recall": "recall",
