@@ -256,7 +256,7 @@ class Bench:
     def analytics(self) -> dict[str, float]:
         from sqlalchemy import text
 
-        from services.intake import analytics, pooling
+        from services.intake.usecases import analytics, pooling
 
         def median_of(fn) -> float:
             times = []
@@ -269,8 +269,8 @@ class Bench:
 
         summary = median_of(lambda uow: analytics.summary(uow, COMMUNITY, *MONTH))
         report = median_of(lambda uow: pooling.report(uow, COMMUNITY, *MONTH, 8.0))
-        from services.intake.analytics import period_bounds
-        from services.intake.desk_stats import _PG_QUERY
+        from services.intake.usecases.analytics import period_bounds
+        from services.intake.usecases.desk_stats import _PG_QUERY
 
         start, end = period_bounds(*MONTH)
         with self.runtime.database.engine.connect() as connection:

@@ -1,6 +1,6 @@
 """The services this deployment runs, and their parts found by convention.
 
-`services.<name>.app`, `.worker`, `.models`, `.handlers`, `.events` and `migrations/`:
+`services.<name>.app`, `.worker`, `.models`, `.usecases`, `.events` and `migrations/`:
 the chassis knows none of them; whatever runs the platform (the `community` command,
 the embedded platform, the local stack, the tests) looks them up here.
 """
@@ -39,12 +39,16 @@ def migrations(service: str) -> Path:
     return Path(package.__file__).parent / "migrations"
 
 
+def consumed(service: str) -> Any:
+    """What the service consumes: `usecases.CONSUMED`, collected from its `@consumes` handlers."""
+    return module(service, "usecases").CONSUMED
+
+
 def published_and_consumed() -> tuple[list[tuple[str, Any]], dict[str, dict[str, str]]]:
-    """Every service's `PUBLISHES` (as (service, event type) pairs) and `CONSUMES`."""
+    """Every service's `PUBLISHES` (as (service, event type) pairs) and consumed patterns (→ why)."""
     published: list[tuple[str, Any]] = []
-    consumed: dict[str, dict[str, str]] = {}
+    purposes: dict[str, dict[str, str]] = {}
     for service in SERVICES:
-        events = event_catalogue(service)
-        published.extend((service, e) for e in getattr(events, "PUBLISHES", ()))
-        consumed[service] = dict(getattr(events, "CONSUMES", {}))
-    return published, consumed
+        published.extend((service, e) for e in event_catalogue(service).PUBLISHES)
+        purposes[service] = dict(consumed(service).purposes)
+    return published, purposes

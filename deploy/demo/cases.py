@@ -18,9 +18,7 @@ from typing import Any
 
 from services.chassis.auth import Principal
 from services.chassis.unit_of_work import UnitOfWork
-from services.intake import cases, feedback
-from services.intake.models import BusinessType, Ticket
-from services.intake.schemas_desk import (
+from services.intake.api.schemas.desk import (
     AwaitDepartmentSchema,
     CaseCreateSchema,
     FeedbackCreateSchema,
@@ -28,6 +26,8 @@ from services.intake.schemas_desk import (
     ReferSchema,
     ResolveSchema,
 )
+from services.intake.models import BusinessType, Ticket
+from services.intake.usecases import cases, feedback
 
 from .cast import resident, staff
 from .grid_reference import cell_polygons

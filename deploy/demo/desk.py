@@ -23,13 +23,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.chassis.clock import local_zone
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
-from services.intake import catalogue, tickets
+from services.intake.api.schemas.desk import TicketCreateSchema
 from services.intake.models import BusinessType, Ticket, Window
-from services.intake.schemas_desk import TicketCreateSchema
 from services.intake.settings import IntakeSettings
-from services.intake.workdays import SHANGHAI
+from services.intake.usecases import catalogue, tickets
 
 from .cases import OpenedCase, open_desk_case, rate
 from .cast import resident, staff
@@ -89,7 +89,7 @@ class DayResult:
 
 
 def local_instant(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, SHANGHAI).astimezone(UTC)
+    return datetime.combine(day, moment, local_zone()).astimezone(UTC)
 
 
 def arrival_times(
@@ -102,7 +102,7 @@ def arrival_times(
         end = local_instant(day, closes)
         while start < end:
             hour_end = min(end, start.replace(minute=0, second=0) + timedelta(hours=1))
-            slots.append((start, hour_end, HOURLY.get(start.astimezone(SHANGHAI).hour, 0.8)))
+            slots.append((start, hour_end, HOURLY.get(start.astimezone(local_zone()).hour, 0.8)))
             start = hour_end
     total = sum((b - a).total_seconds() * w for a, b, w in slots)
     found = []
@@ -310,7 +310,7 @@ def play_days(
     runtime: Runtime, communities: list[str], days: list[date], seed: int, until: datetime | None = None
 ) -> Iterator[tuple[str, date, DayResult]]:
     """Play each community-day not played yet, one transaction each."""
-    boost = IntakeSettings.of(runtime.settings).priority_boost
+    boost = runtime.service_settings(IntakeSettings).priority_boost
     for day in days:
         for community in communities:
             rng = random.Random(f"{seed}:{community}:{day.isoformat()}")

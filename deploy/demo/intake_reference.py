@@ -10,13 +10,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
 from services.intake import catalogue
 from services.intake.models import Window
-from services.intake.settings import IntakeSettings
+from services.intake.usecases import catalogue
 
 from .intake_catalogue import CATALOGUE, CHIWAN_DEDICATED, DEFAULT_WINDOWS, WINDOWS_PER_COMMUNITY
 
@@ -31,7 +32,7 @@ LOADER = Principal(
 
 def load_reference_data(runtime: Runtime) -> None:
     """Business types for every community; windows (Chiwan dedicated, others generalist)."""
-    now = IntakeSettings.of(runtime.settings).clock()
+    now = clock.now()
     with runtime.unit_of_work(correlation_id="demo-reference-data") as uow:
         for community in COMMUNITIES:
             existing = catalogue.types_of(uow, community)

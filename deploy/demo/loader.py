@@ -27,10 +27,9 @@ from services.chassis.config import COMMUNITIES, Settings
 from services.chassis.runtime import Runtime
 from services.contracts.models import Provider
 from services.grid.models import Case as GridCase
-from services.intake import catalogue
 from services.intake.models import Case as DeskCase
 from services.intake.models import Feedback
-from services.intake.workdays import SHANGHAI
+from services.intake.usecases import catalogue
 
 from ..embedded_platform import Platform
 from . import (
@@ -89,8 +88,8 @@ def identity_claims(platform: Platform) -> dict[str, dict[str, str]]:
 
 def ratings_recorded(platform: Platform, community: str, year: int) -> int:
     """Ratings intake recorded in a community's local year (what evaluation must receive)."""
-    start = datetime(year, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI).astimezone(UTC)
+    start = datetime(year, 1, 1, tzinfo=clock.local_zone()).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=clock.local_zone()).astimezone(UTC)
     with platform.runtimes["intake"].unit_of_work() as uow:
         return int(
             uow.session.scalar(
@@ -132,7 +131,7 @@ class DemoLoader:
     ) -> None:
         self.platform = platform
         self.now = now or clock.now()
-        self.today: date = self.now.astimezone(SHANGHAI).date()
+        self.today: date = clock.local(self.now).date()
         self.year = self.today.year
         self.seed, self.history_days = seed, history_days
         settings = Settings.from_env("demo", {"data_dir": platform.data_dir, **platform.overrides})

@@ -12,10 +12,10 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.chassis.clock import local_zone
 from services.chassis.runtime import Runtime
-from services.intake import catalogue
 from services.intake.settings import IntakeSettings
-from services.intake.workdays import SHANGHAI
+from services.intake.usecases import catalogue
 
 from .desk import HallDay, arrival_times, day_is_played, issue_ticket
 
@@ -25,8 +25,8 @@ DEMO_RESIDENT = "resident-huaguoshan-1"
 
 def play_today(runtime: Runtime, now: datetime, seed: int) -> dict[str, Any]:
     """Today's hall so far plus residents waiting now; counts by community."""
-    boost = IntakeSettings.of(runtime.settings).priority_boost
-    today = now.astimezone(SHANGHAI).date()
+    boost = runtime.service_settings(IntakeSettings).priority_boost
+    today = now.astimezone(local_zone()).date()
     found: dict[str, Any] = {}
     for community, waiting in WAITING.items():
         rng = random.Random(f"{seed}:{community}:today")

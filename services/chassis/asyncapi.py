@@ -1,7 +1,8 @@
 """The AsyncAPI 3.0 document of the platform's events, generated from the services' declarations.
 
 A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`) and
-`CONSUMES` (topic pattern → why it listens); the caller gathers them and passes them
+what it consumes (topic pattern → why it listens, declared at its handlers and collected
+in `usecases.CONSUMED`); the caller gathers them and passes them
 in. The document lists every event once as a channel on the `community.events` topic
 exchange, with its CloudEvents envelope, payload schema, producer and consumers.
 """

@@ -7,12 +7,13 @@ from datetime import date
 
 import click
 
+from services.chassis import clock
 from services.chassis.config import COMMUNITIES, Settings
 
-from . import queueing, replay
+from .domain import queueing
+from .domain.simulation import ServiceSampler, compare
 from .settings import IntakeSettings
-from .simulation import ServiceSampler, compare
-from .workdays import local_date
+from .usecases import replay
 
 
 @click.command()
@@ -67,13 +68,14 @@ def simulate(
     """Replay a day at the intake desk through dedicated and pooled windows (simulation)."""
     from services.chassis.runtime import Runtime
 
-    from . import desk_stats, models, pooling
-    from .analytics import period_bounds
+    from . import models
+    from .usecases import desk_stats, pooling
+    from .usecases.analytics import period_bounds
 
     settings = Settings.from_env("intake")
     runtime = Runtime(settings, models.Base.metadata)
-    hours = IntakeSettings.of(settings).service_hours_per_day
-    start, end = replay.default_period(local_date(IntakeSettings.of(settings).clock()))
+    hours = runtime.service_settings(IntakeSettings).service_hours_per_day
+    start, end = replay.default_period(clock.local_today())
     start = first.date() if first else start  # type: ignore[attr-defined]
     end = last.date() if last else end  # type: ignore[attr-defined]
     with runtime.unit_of_work() as uow:

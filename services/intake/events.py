@@ -1,8 +1,9 @@
-"""Events the intake service publishes and the ones it consumes (no personal data)."""
+"""Events the intake service publishes (no personal data); what it consumes is declared at
+its handlers (`usecases.CONSUMED`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from services.chassis.config import DEPARTMENTS
 from services.chassis.events import (
@@ -146,8 +147,3 @@ PUBLISHES: Sequence[EventType] = (
     CASE_OVERDUE,
     FEEDBACK_RECORDED,
 )
-
-CONSUMES: Mapping[str, str] = {
-    "grid.case.resolved": "Record grid's resolution on the intake case it was referred from "
-    "(source `intake`, source_ref = the intake case id).",
-}

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from services.chassis import clock as chassis_clock
 from services.intake.worker import build_worker
 from tests.unit.intake.conftest import START, Clock, Desk
 
@@ -14,27 +15,28 @@ pytestmark = pytest.mark.postgres
 
 def test_two_replicas_sweeping_at_once_publish_each_overdue_case_once(service, token):
     clock = Clock(START)
-    desk = Desk(service("intake", backend="postgres", clock=clock), token, clock)
-    desk.business_type("general", sla_days=1)
-    late = [
-        desk.post(
-            "/cases", {"community": "huaguoshan", "business_type": "general", "summary": f"case {i}"}
-        ).get_json()["id"]
-        for i in range(30)
-    ]
-    clock.advance(days=10)
-    replicas = [build_worker(desk.harness.runtime) for _ in range(2)]
-    barrier = threading.Barrier(2)
+    with chassis_clock.use(clock):
+        desk = Desk(service("intake", backend="postgres"), token, clock)
+        desk.business_type("general", sla_days=1)
+        late = [
+            desk.post(
+                "/cases", {"community": "huaguoshan", "business_type": "general", "summary": f"case {i}"}
+            ).get_json()["id"]
+            for i in range(30)
+        ]
+        clock.advance(days=10)
+        replicas = [build_worker(desk.harness.runtime) for _ in range(2)]
+        barrier = threading.Barrier(2)
 
-    def sweep(worker) -> None:
-        barrier.wait()
-        for _ in range(5):
-            worker.run_task(worker.periodic[0])
+        def sweep(worker) -> None:
+            barrier.wait()
+            for _ in range(5):
+                worker.run_task(worker.periodic[0])
 
-    threads = [threading.Thread(target=sweep, args=(w,)) for w in replicas]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    overdue = [e["subject"] for e in desk.harness.outbox() if e["type"] == "intake.case.overdue.v1"]
-    assert sorted(overdue) == sorted(late)
+        threads = [threading.Thread(target=sweep, args=(w,)) for w in replicas]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        overdue = [e["subject"] for e in desk.harness.outbox() if e["type"] == "intake.case.overdue.v1"]
+        assert sorted(overdue) == sorted(late)

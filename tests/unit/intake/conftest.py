@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from services.chassis import clock as chassis_clock
 from tests.support.helpers import bearer
 
 
 class Clock:
-    """A clock the test moves by hand (the service reads it through its settings)."""
+    """A clock the test moves by hand (installed as the chassis clock with `clock.use`)."""
 
     def __init__(self, start: datetime) -> None:
         self.now = start
@@ -149,13 +150,15 @@ class Desk:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock() -> Iterator[Clock]:
+    moved = Clock(START)
+    with chassis_clock.use(moved):
+        yield moved
 
 
 @pytest.fixture
 def desk(service: Any, token: Callable[..., str], clock: Clock) -> Desk:
-    harness = service("intake", clock=clock)
+    harness = service("intake")
     desk = Desk(harness, token, clock)
     desk.business_type("general", ticket_prefix="A")
     desk.business_type(

@@ -7,7 +7,7 @@ import uuid
 from services.chassis import events as ce
 from services.chassis.consumer import EventProcessor
 from services.chassis.events import DATETIME, UUID, EventType, nullable, payload, string
-from services.intake import handlers
+from services.intake import usecases
 from services.intake.worker import build_worker
 
 GRID_CASE_RESOLVED = EventType(
@@ -112,7 +112,7 @@ def test_referral_to_a_department_names_its_code(desk):
 def test_grid_resolution_is_recorded_once_even_when_delivered_twice(desk):
     case = _refer_to_grid(desk)
     processor = EventProcessor(
-        desk.harness.runtime.settings, desk.harness.runtime.database, handlers.EVENT_HANDLERS
+        desk.harness.runtime.settings, desk.harness.runtime.database, usecases.CONSUMED.handlers
     )
     grid_case = str(uuid.uuid4())
     first = grid_resolved(case["id"], grid_case, "2026-03-04T08:00:00+00:00")
@@ -132,7 +132,7 @@ def test_grid_resolution_is_recorded_once_even_when_delivered_twice(desk):
 def test_grid_resolution_of_other_sources_is_ignored(desk):
     case = _refer_to_grid(desk)
     processor = EventProcessor(
-        desk.harness.runtime.settings, desk.harness.runtime.database, handlers.EVENT_HANDLERS
+        desk.harness.runtime.settings, desk.harness.runtime.database, usecases.CONSUMED.handlers
     )
     event = grid_resolved(case["id"], str(uuid.uuid4()), "2026-03-04T08:00:00+00:00")
     event["data"]["source"] = "inspection"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deploy.demo.intake_catalogue import CATALOGUE
 from deploy.demo.intake_reference import load_reference_data
-from services.intake import attributes
+from services.intake.domain import attributes
 from tests.support.helpers import bearer
 
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from services.intake import queueing
-from services.intake.queueing import Stream
+from services.intake.domain import queueing
+from services.intake.domain.queueing import Stream
 
 
 def test_erlang_c_of_three_servers_and_two_erlangs_is_four_ninths():

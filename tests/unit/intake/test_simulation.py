@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from services.intake.simulation import ServiceSampler, SimWindow, compare, simulate
+from services.intake.domain.simulation import ServiceSampler, SimWindow, compare, simulate
 
 
 def test_single_window_first_come_first_served_waits_are_exact():

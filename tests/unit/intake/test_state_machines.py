@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from services.chassis.statemachine import IllegalTransition
 from services.intake import domain
-from services.intake.domain import CaseStatus, IllegalTransition, TicketStatus
+from services.intake.domain import CaseStatus, TicketStatus
 from tests.support.helpers import assert_problem
 
 TICKET_PATHS = {
@@ -100,6 +101,16 @@ def test_calling_a_ticket_that_is_not_waiting_is_409(desk):
     ticket, window = _ticket_in(desk, TicketStatus.COMPLETED)
     problem = assert_problem(desk.post(f"/windows/{window['id']}/call", {"ticket_id": ticket["id"]}), 409)
     assert problem["transition"] == "ticket.call"
+
+
+def test_transferring_to_the_business_type_it_already_has_is_refused_by_the_machine(desk):
+    window = desk.window(1)
+    ticket = desk.ticket("general")
+    assert desk.call_next(window["id"])["id"] == ticket["id"]
+    response = desk.post(f"/tickets/{ticket['id']}/transfer", {"business_type": "general"})
+    problem = assert_problem(response, 409, type_suffix="illegal-transition")
+    assert problem["transition"] == "ticket.transfer" and problem["current_status"] == "called"
+    assert problem["detail"].endswith(": it already has that business type.")
 
 
 CASE_PATHS = {

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.intake import holidays_cn
-from services.intake.workdays import SHANGHAI, WorkCalendar
+from services.chassis.clock import local_zone
+from services.intake.domain import holidays_cn
+from services.intake.domain.workdays import WorkCalendar
 
 OFFICIAL = WorkCalendar.of((d, k) for d, k, _ in holidays_cn.OFFICIAL)
 
@@ -70,14 +71,14 @@ def test_due_at_is_the_end_of_the_last_working_day_in_shanghai():
     # opened Friday 2026-03-06 at 23:30 Shanghai (15:30 UTC), 2 working days -> Tue 10 ends
     opened = datetime(2026, 3, 6, 15, 30, tzinfo=UTC)
     due = OFFICIAL.due_at(opened, 2)
-    assert due == datetime(2026, 3, 11, 0, 0, tzinfo=SHANGHAI)
+    assert due == datetime(2026, 3, 11, 0, 0, tzinfo=local_zone())
     assert due.astimezone(UTC) == datetime(2026, 3, 10, 16, 0, tzinfo=UTC)
 
 
 def test_opened_just_after_midnight_utc_counts_from_the_shanghai_date():
     # 2026-03-06 17:00 UTC is already Saturday 01:00 in Shanghai
     opened = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
-    assert OFFICIAL.due_at(opened, 1) == datetime(2026, 3, 10, 0, 0, tzinfo=SHANGHAI)
+    assert OFFICIAL.due_at(opened, 1) == datetime(2026, 3, 10, 0, 0, tzinfo=local_zone())
 
 
 def test_a_later_layer_overrides_the_official_calendar():

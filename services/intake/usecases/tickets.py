@@ -8,17 +8,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from services.chassis import numbering
+from services.chassis import clock, numbering
 from services.chassis.auth import Principal
-from services.chassis.errors import Forbidden, NotFound
+from services.chassis.errors import NotFound
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import attributes, catalogue, domain, events, policy
-from .domain import DomainConflict, TicketStatus
-from .models import BusinessType, Ticket, TicketStep, Window
-from .workdays import SHANGHAI, local_date
-
-RESIDENT_CHANNELS = ("portal",)
+from .. import domain, events
+from ..domain import DomainConflict, TicketStatus, attributes
+from ..domain.workdays import local_date
+from ..models import BusinessType, Ticket, TicketStep, Window
+from . import catalogue, policy
 
 
 def issue(
@@ -26,11 +25,7 @@ def issue(
 ) -> tuple[Ticket, BusinessType]:
     """Take a ticket: residents from the portal for themselves, staff for walk-ins and phone."""
     community = data["community"]
-    is_staff = principal.may(policy.STAFF, community)
-    if not is_staff:
-        principal.require("resident", community=community)
-        if data["channel"] not in RESIDENT_CHANNELS:
-            raise Forbidden("Residents take tickets through the portal channel.")
+    is_staff = policy.takes_ticket_as_staff(principal, community, data["channel"])
     business_type = catalogue.get_type(uow, community, data["business_type"])
     values = attributes.validate_values(business_type.attributes, data.get("attributes") or {})
     owner = data.get("owner_sub") if is_staff else principal.sub
@@ -56,7 +51,7 @@ def issue(
         status=TicketStatus.WAITING,
         queue_key=domain.queue_key(now, data["priority"], boost),
         issued_at=now,
-        local_hour=now.astimezone(SHANGHAI).hour,
+        local_hour=clock.local(now).hour,
         transfers=0,
         version=1,
     )
@@ -141,6 +136,22 @@ def _waiting(window: Window) -> Any:
     if window.mode == "dedicated":
         query = query.where(Ticket.business_type.in_(window.skills))
     return query
+
+
+def waiting_ahead(uow: UnitOfWork, ticket: Ticket) -> int | None:
+    """How many waiting tickets of its community come before a waiting ticket (None otherwise)."""
+    if ticket.status != TicketStatus.WAITING:
+        return None
+    query = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.community == ticket.community,
+            Ticket.status == TicketStatus.WAITING,
+            Ticket.queue_key < ticket.queue_key,
+        )
+    )
+    return int(uow.session.scalar(query) or 0)
 
 
 def waiting_count(uow: UnitOfWork, window: Window) -> int:
@@ -291,7 +302,7 @@ def _transfer(
     """To another business type, back to waiting; it keeps its issue time and number."""
     target = catalogue.get_type(uow, ticket.community, data["business_type"])
     if target.code == ticket.business_type:
-        raise DomainConflict("The ticket already has that business type.", "same-business-type")
+        raise domain.TICKET.refusal(ticket.status, "transfer", reason="it already has that business type")
     values = attributes.validate_values(target.attributes, data.get("attributes") or {})
     _release_window(uow, ticket)
     note = f"{ticket.business_type} -> {target.code}"

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from services.chassis.unit_of_work import UnitOfWork
 
+from ..domain.simulation import Arrival, ServiceSampler, SimWindow
+from ..domain.workdays import local_day_bounds
+from ..models import BusinessType, Ticket
 from . import pooling
 from .analytics import in_period, period_bounds
-from .models import BusinessType, Ticket
-from .simulation import Arrival, ServiceSampler, SimWindow
-from .workdays import local_day_bounds
 
 
 def busiest_day(uow: UnitOfWork, community: str, first: date, last: date) -> date | None:

@@ -12,9 +12,10 @@ from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, NotFound
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import events, policy
-from .domain import CaseStatus, DomainConflict, TicketStatus
-from .models import Case, Feedback, Ticket
+from .. import events
+from ..domain import CaseStatus, DomainConflict, TicketStatus
+from ..models import Case, Feedback, Ticket
+from . import policy
 
 
 def record(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime) -> Feedback:
@@ -28,7 +29,7 @@ def record(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: dat
     policy.require_visible(principal, target.community, target.owner_sub, kind)
     if target.owner_sub is not None and target.owner_sub == principal.sub:
         channel = "portal"
-    elif principal.may(policy.STAFF, target.community):
+    elif policy.is_staff(principal, target.community):
         channel = "pad"
     else:
         raise Forbidden(f"Only the resident of this {kind} or the window's pad may rate it.")

@@ -8,14 +8,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.chassis import conditional
 from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
 from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import attributes, holidays_cn, policy
-from .models import BusinessType, CalendarDay, Window
-from .workdays import WorkCalendar
+from ..domain import attributes, holidays_cn
+from ..domain.workdays import WorkCalendar
+from ..models import BusinessType, CalendarDay, Window
+from . import policy
 
 WINDOW_FIELDS = ("label", "status", "mode", "skills", "staff_on_duty")
 TYPE_FIELDS = (
@@ -61,7 +63,7 @@ def _check_type_fields(data: dict[str, Any]) -> None:
 
 def create_type(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime) -> BusinessType:
     """Add a business type to a community's catalogue."""
-    principal.require(*policy.CATALOGUE_EDITORS, community=data["community"])
+    policy.require_catalogue_editor(principal, data["community"])
     _check_type_fields(data)
     exists = uow.session.scalars(
         select(BusinessType.id).where(
@@ -85,6 +87,32 @@ def create_type(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now
     return row
 
 
+def type_tag(row: BusinessType) -> str:
+    """The ETag of a business type's current version."""
+    return conditional.version_tag("business-type", row.id, row.version)
+
+
+def window_tag(row: Window) -> str:
+    """The ETag of a window's current version."""
+    return conditional.version_tag("window", row.id, row.version)
+
+
+def list_types_query(principal: Principal, community: str, department: str | None) -> Any:
+    """A community's active business types (anyone of the community reads them), by code."""
+    policy.require_member(principal, community)
+    query = select(BusinessType).where(BusinessType.community == community, BusinessType.active.is_(True))
+    if department:
+        query = query.where(BusinessType.department == department)
+    return query.order_by(BusinessType.code)
+
+
+def read_type(uow: UnitOfWork, principal: Principal, type_id: str) -> BusinessType:
+    """One business type, for anyone of its community."""
+    row = find_type(uow, type_id)
+    policy.require_member(principal, row.community)
+    return row
+
+
 def find_type(uow: UnitOfWork, type_id: str, *, lock: bool = False) -> BusinessType:
     row = uow.session.get(BusinessType, type_id, with_for_update=lock)
     if row is None:
@@ -93,10 +121,12 @@ def find_type(uow: UnitOfWork, type_id: str, *, lock: bool = False) -> BusinessT
 
 
 def update_type(
-    uow: UnitOfWork, principal: Principal, row: BusinessType, changes: dict[str, Any]
+    uow: UnitOfWork, principal: Principal, type_id: str, changes: dict[str, Any], if_match: str | None
 ) -> BusinessType:
-    """Change a business type (the caller has checked If-Match)."""
-    principal.require(*policy.CATALOGUE_EDITORS, community=row.community)
+    """Change a business type; `If-Match` must name the version read (428 / 412)."""
+    row = find_type(uow, type_id, lock=True)  # If-Match, then write: no lost update
+    policy.require_catalogue_editor(principal, row.community)
+    conditional.require_match(if_match, type_tag(row), what="business type")
     _check_type_fields(changes)
     for name in TYPE_FIELDS:
         if name in changes:
@@ -157,6 +187,19 @@ def create_window(uow: UnitOfWork, principal: Principal, data: dict[str, Any], n
     return row
 
 
+def list_windows_query(principal: Principal, community: str) -> Any:
+    """A community's windows (anyone of the community reads them), by number."""
+    policy.require_member(principal, community)
+    return select(Window).where(Window.community == community).order_by(Window.number)
+
+
+def read_window(uow: UnitOfWork, principal: Principal, window_id: str) -> Window:
+    """One window, for anyone of its community."""
+    row = find_window(uow, window_id)
+    policy.require_member(principal, row.community)
+    return row
+
+
 def find_window(uow: UnitOfWork, window_id: str, *, lock: bool = False) -> Window:
     row = uow.session.get(Window, window_id, with_for_update=lock)
     if row is None:
@@ -164,9 +207,13 @@ def find_window(uow: UnitOfWork, window_id: str, *, lock: bool = False) -> Windo
     return row
 
 
-def update_window(uow: UnitOfWork, principal: Principal, row: Window, changes: dict[str, Any]) -> Window:
-    """Open, pause or close a window, change its mode, skills or staff on duty."""
+def update_window(
+    uow: UnitOfWork, principal: Principal, window_id: str, changes: dict[str, Any], if_match: str | None
+) -> Window:
+    """Open, pause or close a window, change its mode, skills or staff on duty (If-Match)."""
+    row = find_window(uow, window_id, lock=True)
     policy.require_staff(principal, row.community)
+    conditional.require_match(if_match, window_tag(row), what="window")
     mode = changes.get("mode", row.mode)
     skills = (
         sorted(set(changes["skills"]))
@@ -208,7 +255,7 @@ def set_calendar_day(
     uow: UnitOfWork, principal: Principal, day: date, kind: str, name: str
 ) -> dict[str, Any]:
     """Declare `day` a holiday or a make-up workday (subdistrict officers, admins)."""
-    principal.require("subdistrict_officer")
+    policy.require_calendar_editor(principal)
     row = uow.session.get(CalendarDay, day)
     if row is None:
         row = CalendarDay(day=day, kind=kind, name=name)
@@ -220,7 +267,7 @@ def set_calendar_day(
 
 def clear_calendar_day(uow: UnitOfWork, principal: Principal, day: date) -> None:
     """Remove an override (the official calendar applies again)."""
-    principal.require("subdistrict_officer")
+    policy.require_calendar_editor(principal)
     row = uow.session.get(CalendarDay, day)
     if row is None:
         raise NotFound("No override for that day.")

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 
 from services.chassis.unit_of_work import UnitOfWork
 
+from ..domain.workdays import local_day_bounds
+from ..models import Feedback, Ticket, Window
 from . import desk_stats
-from .models import Feedback, Ticket, Window
-from .workdays import local_day_bounds
 
 
 def period_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC instants of [first 00:00, last+1 00:00) Shanghai time."""
+    """UTC instants of [first 00:00, last+1 00:00) local time."""
     return local_day_bounds(first)[0], local_day_bounds(last)[1]
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import select, text
 
 from services.chassis.unit_of_work import UnitOfWork
 
-from .models import Ticket
-from .simulation import percentile
+from ..domain.simulation import percentile
+from ..models import Ticket
 
 DIMENSIONS = ("business_type", "local_hour", "window_id")
 WORK_MEM = "64MB"

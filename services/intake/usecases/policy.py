@@ -1,21 +1,63 @@
-"""Who may do and see what at the desk, and what personal data each reader gets."""
+"""Who may do and see what at the desk, and what personal data each reader gets.
+
+Every role tuple and role/community check of the service lives here; resources and use
+cases call these functions and never spell roles themselves.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, NotFound
 
 STAFF = ("center_staff",)
+RESIDENT = ("resident",)
 CATALOGUE_EDITORS = ("center_staff", "subdistrict_officer")
+CALENDAR_EDITORS = ("subdistrict_officer",)
 READERS = ("center_staff", "committee_member", "subdistrict_officer", "evaluator")
 ANALYSTS = ("center_staff", "committee_member", "subdistrict_officer", "evaluator")
+RESIDENT_CHANNELS = ("portal",)
+
+
+def is_staff(principal: Principal, community: str) -> bool:
+    """Center staff (or admin) of `community`."""
+    return principal.may(STAFF, community)
 
 
 def require_staff(principal: Principal, community: str) -> None:
     """403 unless the caller is center staff (or admin) of `community`."""
     principal.require(*STAFF, community=community)
+
+
+def require_member(principal: Principal, community: str) -> None:
+    """403 unless the caller's token covers `community` (anyone there, residents included)."""
+    if not principal.in_community(community):
+        raise Forbidden(f"Your token does not cover the community {community!r}.")
+
+
+def require_catalogue_editor(principal: Principal, community: str) -> None:
+    """403 unless the caller may change `community`'s business types."""
+    principal.require(*CATALOGUE_EDITORS, community=community)
+
+
+def require_calendar_editor(principal: Principal) -> None:
+    """403 unless the caller may declare holidays and make-up workdays (for every community)."""
+    principal.require(*CALENDAR_EDITORS)
+
+
+def require_analyst(principal: Principal, community: str) -> None:
+    """403 unless the caller may read `community`'s analytics and pooling report."""
+    principal.require(*ANALYSTS, community=community)
+
+
+def takes_ticket_as_staff(principal: Principal, community: str, channel: str) -> bool:
+    """Staff take tickets on any channel for anyone; a resident only through the portal, for
+    themselves (403 otherwise). True when the caller is staff."""
+    if is_staff(principal, community):
+        return True
+    principal.require(*RESIDENT, community=community)
+    if channel not in RESIDENT_CHANNELS:
+        raise Forbidden("Residents take tickets through the portal channel.")
+    return False
 
 
 def reads_community(principal: Principal, community: str) -> bool:
@@ -36,7 +78,7 @@ def sees_personal(principal: Principal, community: str, owner_sub: str | None) -
     """The owner and the community's center staff see contact data and personal attributes."""
     if owner_sub is not None and owner_sub == principal.sub:
         return True
-    return principal.may(STAFF, community)
+    return is_staff(principal, community)
 
 
 def readable_communities(principal: Principal, requested: str | None) -> tuple[list[str], bool]:
@@ -50,7 +92,3 @@ def readable_communities(principal: Principal, requested: str | None) -> tuple[l
             raise Forbidden(f"Your token does not cover the community {requested!r}.")
         visible = [requested]
     return visible, all(reads_community(principal, c) for c in visible)
-
-
-def require_any(principal: Principal, roles: Iterable[str], community: str) -> None:
-    principal.require(*tuple(roles), community=community)

@@ -1,31 +1,31 @@
-"""Working days in Asia/Shanghai: weekends off, public holidays off, make-up workdays on.
+"""Working days in the communities' zone: weekends off, public holidays off, make-up workdays on.
 
-Standard library only. The official calendar (`holidays_cn.OFFICIAL`) is the default;
-a community-platform operator can add or override days (kept in the database and
-merged in by the handlers), e.g. when the State Council publishes the next year.
+Standard library and the chassis clock only (its local zone is the calendar's). The
+official calendar (`holidays_cn.OFFICIAL`) is the default; a community-platform operator
+can add or override days (kept in the database and merged in by the catalogue use
+cases), e.g. when the State Council publishes the next year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from services.chassis import clock
+
 HOLIDAY = "holiday"
 WORKDAY = "workday"
 
 
 def local_date(instant: datetime) -> date:
-    """The calendar date in Shanghai of an aware instant."""
-    return instant.astimezone(SHANGHAI).date()
+    """The local calendar date of an aware instant."""
+    return clock.local(instant).date()
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """[start, end) of a Shanghai day as aware datetimes."""
-    start = datetime.combine(day, time.min, SHANGHAI)
-    return start, start + timedelta(days=1)
+    """[start, end) of a local day as aware datetimes."""
+    return clock.local_midnight(day), clock.local_midnight(day + timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class WorkCalendar:
         return count
 
     def due_at(self, opened_at: datetime, sla_days: int) -> datetime:
-        """End of the `sla_days`-th working day after the opening day (Shanghai time).
+        """End of the `sla_days`-th working day after the opening day (local time).
 
         A case opened on a non-working day starts counting from that day all the same:
         the next working day is day 1. An SLA of 0 days is due by the end of the

@@ -1,4 +1,4 @@
-"""HTTP views of follow-up cases and feedback."""
+"""HTTP resources of follow-up cases and feedback."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from typing import Any
 
 from flask.views import MethodView
 
+from services.chassis import clock
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
 from services.chassis.web import paginate, transactional, uow
 
-from . import cases, feedback, policy, present
-from .models import Case
-from .schemas_desk import (
+from ..models import Case
+from ..usecases import cases, feedback, policy
+from . import projections
+from .schemas.desk import (
     AwaitDepartmentSchema,
     CaseCreateSchema,
     CaseDetailSchema,
@@ -25,13 +27,12 @@ from .schemas_desk import (
     ReferSchema,
     ResolveSchema,
 )
-from .web import now
 
 blp = Blueprint("cases", __name__, description="Follow-up cases (辦件) and feedback")
 
 
 def _show(case: Case, detail: bool = False) -> dict[str, Any]:
-    body = present.case(case, current_principal(), now())
+    body = projections.case(case, current_principal(), clock.now())
     if detail:
         body["steps"] = [
             {
@@ -55,15 +56,16 @@ class Cases(MethodView):
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """List cases (`overdue=true`: unresolved past their due time, most overdue first)."""
         principal = current_principal()
-        rows = paginate(cases.list_query(principal, query, now()), pagination_parameters)
-        return [present.case(row, principal, now()) for row in rows]
+        now = clock.now()
+        rows = paginate(cases.list_query(principal, query, now), pagination_parameters)
+        return [projections.case(row, principal, now) for row in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Open a case from a ticket or directly; due date from the SLA in working days."""
-        return _show(cases.open_case(uow(), current_principal(), data, now()))
+        return _show(cases.open_case(uow(), current_principal(), data, clock.now()))
 
 
 @blp.route("/cases/<uuid:case_id>")
@@ -82,7 +84,7 @@ def _action_view(action: str, schema: type, summary: str) -> type[MethodView]:
         @blp.arguments(schema)
         @blp.response(200, CaseSchema)
         def post(self, data: dict[str, Any], case_id: Any) -> dict[str, Any]:
-            return _show(cases.act(uow(), current_principal(), str(case_id), action, now(), data))
+            return _show(cases.act(uow(), current_principal(), str(case_id), action, clock.now(), data))
 
         post.__doc__ = summary
 
@@ -116,12 +118,12 @@ class FeedbackList(MethodView):
         """List feedback (residents see their own)."""
         principal = current_principal()
         rows = paginate(feedback.list_query(principal, query), pagination_parameters)
-        return [present.feedback(row, principal) for row in rows]
+        return [projections.feedback(row, principal) for row in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(FeedbackCreateSchema)
     @blp.response(201, FeedbackSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Rate a completed ticket or a closed case (1-5), once."""
-        row = feedback.record(uow(), current_principal(), data, now())
-        return present.feedback(row, current_principal())
+        row = feedback.record(uow(), current_principal(), data, clock.now())
+        return projections.feedback(row, current_principal())

@@ -1,21 +1,22 @@
-"""HTTP views of tickets, windows calling them, and the hall display."""
+"""HTTP resources of tickets, windows calling them, and the hall display."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask.views import MethodView
-from sqlalchemy import func, select
 
+from services.chassis import clock
 from services.chassis.auth import current_principal, public
 from services.chassis.blueprint import Blueprint
-from services.chassis.web import paginate, transactional, uow
+from services.chassis.web import paginate, service_settings, transactional, uow
 
-from . import catalogue, policy, present, tickets
-from .domain import TicketStatus
-from .models import Ticket
-from .schemas import CommunityQuerySchema
-from .schemas_desk import (
+from ..models import Ticket
+from ..settings import IntakeSettings
+from ..usecases import catalogue, policy, tickets
+from . import projections
+from .schemas.catalogue import CommunityQuerySchema
+from .schemas.desk import (
     CallResultSchema,
     CallTicketSchema,
     DisplayRowSchema,
@@ -26,7 +27,6 @@ from .schemas_desk import (
     TicketSchema,
     TransferSchema,
 )
-from .web import now, settings
 
 blp = Blueprint("tickets", __name__, description="Queue tickets, windows calling, hall display")
 
@@ -39,21 +39,7 @@ def _show(ticket: Ticket, detail: bool = False) -> dict[str, Any]:
         if policy.sees_personal(principal, ticket.community, ticket.owner_sub)
         else catalogue.types_of(uow(), ticket.community)
     )
-    ahead = None
-    if ticket.status == TicketStatus.WAITING:
-        ahead = int(
-            uow().session.scalar(
-                select(func.count())
-                .select_from(Ticket)
-                .where(
-                    Ticket.community == ticket.community,
-                    Ticket.status == TicketStatus.WAITING,
-                    Ticket.queue_key < ticket.queue_key,
-                )
-            )
-            or 0
-        )
-    body = present.ticket(ticket, principal, types, ahead)
+    body = projections.ticket(ticket, principal, types, tickets.waiting_ahead(uow(), ticket))
     if detail:
         body["steps"] = tickets.steps(uow(), ticket.id)
     return body
@@ -71,17 +57,16 @@ class Tickets(MethodView):
         types: dict[str, Any] = {}
         for community in {row.community for row in rows}:
             types.update(catalogue.types_of(uow(), community))
-        return [present.ticket(row, principal, types) for row in rows]
+        return [projections.ticket(row, principal, types) for row in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(TicketCreateSchema)
     @blp.response(201, TicketSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Take a ticket (portal for residents; walk-in and phone at the desk)."""
-        ticket, business_type = tickets.issue(
-            uow(), current_principal(), data, now(), settings().priority_boost
-        )
-        return present.ticket(ticket, current_principal(), {business_type.code: business_type})
+        boost = service_settings(IntakeSettings).priority_boost
+        ticket, business_type = tickets.issue(uow(), current_principal(), data, clock.now(), boost)
+        return projections.ticket(ticket, current_principal(), {business_type.code: business_type})
 
 
 @blp.route("/tickets/<uuid:ticket_id>")
@@ -101,7 +86,7 @@ def _action_view(action: str, schema: type | None, summary: str) -> type[MethodV
             @transactional
             @blp.response(200, TicketSchema)
             def post(self, ticket_id: Any) -> dict[str, Any]:
-                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, now())
+                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, clock.now())
                 return _show(ticket)
         else:
 
@@ -109,7 +94,7 @@ def _action_view(action: str, schema: type | None, summary: str) -> type[MethodV
             @blp.arguments(schema)
             @blp.response(200, TicketSchema)
             def post(self, data: dict[str, Any], ticket_id: Any) -> dict[str, Any]:
-                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, now(), data)
+                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, clock.now(), data)
                 return _show(ticket)
 
         post.__doc__ = summary
@@ -136,7 +121,7 @@ class CallNext(MethodView):
     @blp.response(200, CallResultSchema)
     def post(self, window_id: Any) -> dict[str, Any]:
         """Call the next ticket this window may serve (priority with aging, skills)."""
-        window, ticket = tickets.call_next(uow(), current_principal(), str(window_id), now())
+        window, ticket = tickets.call_next(uow(), current_principal(), str(window_id), clock.now())
         return {
             "ticket": _show(ticket) if ticket else None,
             "window_number": window.number,
@@ -152,7 +137,7 @@ class CallTicket(MethodView):
     def post(self, data: dict[str, Any], window_id: Any) -> dict[str, Any]:
         """Call one given waiting ticket to this window (it must have the skill)."""
         ticket = tickets.call_ticket(
-            uow(), current_principal(), str(window_id), str(data["ticket_id"]), now()
+            uow(), current_principal(), str(window_id), str(data["ticket_id"]), clock.now()
         )
         window = catalogue.find_window(uow(), str(window_id))
         return {

@@ -1,21 +1,23 @@
-"""HTTP views of the catalogue: business types, windows and the working-day calendar."""
+"""HTTP resources of the catalogue: business types, windows and the working-day calendar."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
-from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
-from services.chassis.errors import Forbidden, Unprocessable
+from services.chassis.conditional import IF_MATCH
+from services.chassis.errors import Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
-from . import catalogue, present
-from .models import BusinessType, Window
-from .schemas import (
+from ..models import BusinessType, Window
+from ..usecases import catalogue
+from .schemas.catalogue import (
     BusinessTypePatchSchema,
     BusinessTypeQuerySchema,
     BusinessTypeSchema,
@@ -25,15 +27,8 @@ from .schemas import (
     WindowPatchSchema,
     WindowSchema,
 )
-from .web import now
 
 blp = Blueprint("catalogue", __name__, description="Business types, windows, working days")
-
-
-def _readable(community: str) -> None:
-    """Anyone of the community (residents included) reads its catalogue and windows."""
-    if not current_principal().in_community(community):
-        raise Forbidden(f"Your token does not cover the community {community!r}.")
 
 
 @blp.route("/business-types")
@@ -43,21 +38,17 @@ class BusinessTypes(MethodView):
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[BusinessType]:
         """List a community's business types (事項)."""
-        _readable(query["community"])
-        statement = select(BusinessType).where(
-            BusinessType.community == query["community"], BusinessType.active.is_(True)
-        )
-        if query.get("department"):
-            statement = statement.where(BusinessType.department == query["department"])
-        return paginate(statement.order_by(BusinessType.code), pagination_parameters)
+        principal = current_principal()
+        statement = catalogue.list_types_query(principal, query["community"], query.get("department"))
+        return paginate(statement, pagination_parameters)
 
     @transactional(idempotency="optional")
     @blp.arguments(BusinessTypeSchema)
     @blp.response(201, BusinessTypeSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Add a business type with its form attributes."""
-        row = catalogue.create_type(uow(), current_principal(), data, now())
-        return row, {"ETag": present.etag(row.version, row.id)}
+        row = catalogue.create_type(uow(), current_principal(), data, clock.now())
+        return row, {"ETag": catalogue.type_tag(row)}
 
 
 @blp.route("/business-types/<uuid:type_id>")
@@ -65,20 +56,18 @@ class BusinessTypeById(MethodView):
     @blp.response(200, BusinessTypeSchema)
     def get(self, type_id: Any) -> Any:
         """One business type (with its ETag)."""
-        row = catalogue.find_type(uow(), str(type_id))
-        _readable(row.community)
-        return row, {"ETag": present.etag(row.version, row.id)}
+        row = catalogue.read_type(uow(), current_principal(), str(type_id))
+        return row, {"ETag": catalogue.type_tag(row)}
 
     @transactional
     @blp.arguments(BusinessTypePatchSchema)
     @blp.response(200, BusinessTypeSchema)
     def patch(self, changes: dict[str, Any], type_id: Any) -> Any:
         """Change a business type (If-Match required)."""
-        row = catalogue.find_type(uow(), str(type_id), lock=True)  # If-Match, then write: no lost update
-        current_principal().require("center_staff", "subdistrict_officer", community=row.community)
-        present.check_if_match(row.version, row.id)
-        row = catalogue.update_type(uow(), current_principal(), row, changes)
-        return row, {"ETag": present.etag(row.version, row.id)}
+        row = catalogue.update_type(
+            uow(), current_principal(), str(type_id), changes, request.headers.get(IF_MATCH)
+        )
+        return row, {"ETag": catalogue.type_tag(row)}
 
 
 @blp.route("/windows")
@@ -88,17 +77,16 @@ class Windows(MethodView):
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[Window]:
         """List a community's windows."""
-        _readable(query["community"])
-        statement = select(Window).where(Window.community == query["community"])
-        return paginate(statement.order_by(Window.number), pagination_parameters)
+        statement = catalogue.list_windows_query(current_principal(), query["community"])
+        return paginate(statement, pagination_parameters)
 
     @transactional(idempotency="optional")
     @blp.arguments(WindowSchema)
     @blp.response(201, WindowSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Add a window (generalist, or dedicated with skills)."""
-        row = catalogue.create_window(uow(), current_principal(), data, now())
-        return row, {"ETag": present.etag(row.version, row.id)}
+        row = catalogue.create_window(uow(), current_principal(), data, clock.now())
+        return row, {"ETag": catalogue.window_tag(row)}
 
 
 @blp.route("/windows/<uuid:window_id>")
@@ -106,20 +94,18 @@ class WindowById(MethodView):
     @blp.response(200, WindowSchema)
     def get(self, window_id: Any) -> Any:
         """One window (with its ETag)."""
-        row = catalogue.find_window(uow(), str(window_id))
-        _readable(row.community)
-        return row, {"ETag": present.etag(row.version, row.id)}
+        row = catalogue.read_window(uow(), current_principal(), str(window_id))
+        return row, {"ETag": catalogue.window_tag(row)}
 
     @transactional
     @blp.arguments(WindowPatchSchema)
     @blp.response(200, WindowSchema)
     def patch(self, changes: dict[str, Any], window_id: Any) -> Any:
         """Open, pause or close a window; change mode, skills or staff (If-Match required)."""
-        row = catalogue.find_window(uow(), str(window_id), lock=True)
-        current_principal().require("center_staff", community=row.community)
-        present.check_if_match(row.version, row.id)
-        row = catalogue.update_window(uow(), current_principal(), row, changes)
-        return row, {"ETag": present.etag(row.version, row.id)}
+        row = catalogue.update_window(
+            uow(), current_principal(), str(window_id), changes, request.headers.get(IF_MATCH)
+        )
+        return row, {"ETag": catalogue.window_tag(row)}
 
 
 @blp.route("/calendar")

@@ -1,4 +1,5 @@
-"""Request and response bodies of the intake API (the contract; never the table layout)."""
+"""Request and response bodies of the catalogue (business types, windows, calendar) and the
+query parameters shared by the intake API (the contract; never the table layout)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from marshmallow import validate as v
 from services.chassis.config import COMMUNITIES, DEPARTMENTS
 from services.chassis.schemas import PageQuerySchema, Schema
 
-from .attributes import DATATYPES
+from ...domain.attributes import DATATYPES
 
 CODE = v.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="Use lower-case letters, digits and _.")
 Community = lambda **kw: ma.fields.String(validate=v.OneOf(COMMUNITIES), **kw)  # noqa: E731

@@ -8,8 +8,8 @@ from marshmallow import validate as v
 from services.chassis.config import DEPARTMENTS
 from services.chassis.schemas import PageQuerySchema, Schema
 
-from .domain import CaseStatus, TicketStatus
-from .schemas import CODE, Community
+from ...domain import CaseStatus, TicketStatus
+from .catalogue import CODE, Community
 
 PHONE = v.Regexp(r"^\+?[0-9][0-9 -]{5,19}$", error="Not a valid phone number.")
 SEVERITIES = ("low", "medium", "high", "critical")

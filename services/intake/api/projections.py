@@ -1,19 +1,15 @@
-"""Response bodies built from records, with personal data masked for readers who may not see it."""
+"""Response bodies projected from records, with personal data masked for readers who may not see it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from flask import request
-
 from services.chassis.auth import Principal
-from services.chassis.conditional import matches as if_match_allows
-from services.chassis.errors import PreconditionFailed, PreconditionRequired
 
-from . import attributes, policy
-from .domain import OPEN_CASE_STATES, mask_phone
-from .models import BusinessType, Case, Feedback, Ticket
+from ..domain import OPEN_CASE_STATES, attributes, mask_phone
+from ..models import BusinessType, Case, Feedback, Ticket
+from ..usecases import policy
 
 TICKET_FIELDS = (
     "id",
@@ -107,16 +103,3 @@ def feedback(row: Feedback, principal: Principal) -> dict[str, Any]:
     may_read = policy.reads_community(principal, row.community) or row.owner_sub == principal.sub
     body["comment"] = row.comment if may_read else HIDDEN
     return body
-
-
-def etag(version: int, row_id: str) -> str:
-    return f'"{row_id}.{version}"'
-
-
-def check_if_match(version: int, row_id: str) -> None:
-    """428 without If-Match, 412 when it names another version (a stale write)."""
-    header = request.headers.get("If-Match")
-    if not header:
-        raise PreconditionRequired("Send If-Match with the ETag you read (updates are guarded).")
-    if not if_match_allows(header, etag(version, row_id)):
-        raise PreconditionFailed("The record changed since you read it; read it again.")

@@ -19,10 +19,11 @@ from sqlalchemy import func, select
 
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import desk_stats, queueing
+from ..domain import queueing
+from ..domain.queueing import Stream
+from ..models import BusinessType, Window
+from . import desk_stats
 from .analytics import period_bounds
-from .models import BusinessType, Window
-from .queueing import Stream
 
 
 def measured_streams(

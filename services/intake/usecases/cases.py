@@ -9,15 +9,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.chassis import numbering
+from services.chassis import clock, numbering
 from services.chassis.auth import Principal
+from services.chassis.consumer import consumes
 from services.chassis.errors import NotFound
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import catalogue, domain, events, policy
-from .domain import CaseStatus, DomainConflict, TicketStatus
-from .models import Case, CaseStep, Ticket
-from .workdays import SHANGHAI
+from .. import domain, events
+from ..domain import CaseStatus, DomainConflict, TicketStatus
+from ..models import Case, CaseStep, Ticket
+from . import catalogue, policy
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def open_case(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: 
     business_type = catalogue.get_type(
         uow, community, data.get("business_type") or (ticket.business_type if ticket else "")
     )
-    year = now.astimezone(SHANGHAI).year
+    year = clock.local(now).year
     case = Case(
         id=str(uuid.uuid4()),
         community=community,
@@ -211,6 +212,11 @@ def _resolve(
     return case
 
 
+@consumes(
+    "grid.case.resolved",
+    "Record grid's resolution on the intake case it was referred from "
+    "(source `intake`, source_ref = the intake case id).",
+)
 def on_grid_case_resolved(uow: UnitOfWork, event: dict[str, Any]) -> None:
     """Grid resolved the case we referred: record it and resolve ours (once, however often told)."""
     data = event.get("data") or {}

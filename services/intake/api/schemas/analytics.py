@@ -1,22 +1,10 @@
-"""HTTP views of the desk analytics and the pooling report."""
+"""Response bodies of the desk analytics and the pooling report."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
-from flask.views import MethodView
 
-from services.chassis.auth import current_principal
-from services.chassis.blueprint import Blueprint
 from services.chassis.schemas import Schema
-from services.chassis.web import uow
-
-from . import analytics, policy, pooling
-from .schemas import PeriodQuerySchema
-from .web import settings
-
-blp = Blueprint("analytics", __name__, description="Desk analytics and the pooling report")
 
 
 class DistributionSchema(Schema):
@@ -53,25 +41,3 @@ class PoolingSchema(Schema):
     pooled = ma.fields.Dict(metadata={"description": "Every window serves every type (M/M/c)"})
     dedicated = ma.fields.Dict(metadata={"description": "One queue per skill set or department"})
     measured = ma.fields.Dict(metadata={"description": "Measured waits in the period"})
-
-
-@blp.route("/analytics/summary")
-class Summary(MethodView):
-    @blp.arguments(PeriodQuerySchema, location="query")
-    @blp.response(200, SummarySchema)
-    def get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """Arrivals, waits, service times, utilisation, no-shows and satisfaction."""
-        policy.require_any(current_principal(), policy.ANALYSTS, query["community"])
-        return analytics.summary(uow(), query["community"], query["date_from"], query["date_to"])
-
-
-@blp.route("/analytics/pooling")
-class Pooling(MethodView):
-    @blp.arguments(PeriodQuerySchema, location="query")
-    @blp.response(200, PoolingSchema)
-    def get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """Predicted waits for dedicated vs pooled windows (Erlang C) beside measured waits."""
-        policy.require_any(current_principal(), policy.ANALYSTS, query["community"])
-        return pooling.report(
-            uow(), query["community"], query["date_from"], query["date_to"], settings().service_hours_per_day
-        )

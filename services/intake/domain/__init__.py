@@ -1,7 +1,10 @@
 """What a ticket and a case are: their state machines, priority with aging, numbering.
 
-Standard library only. Errors carry `problem_status` so the chassis answers them as
-RFC 9457 problems (409 for a refused transition, naming it).
+Standard library and the chassis' state machine only. Errors carry `problem_status` so
+the chassis answers them as RFC 9457 problems (a refused transition is the machine's
+409 `illegal-transition`, naming it). The desk's other pure rules are the submodules:
+`attributes` (forms), `workdays` and `holidays_cn` (the SLA calendar), `queueing` and
+`simulation` (the pooling report's maths), `reference_data` (the default catalogue).
 """
 
 from __future__ import annotations
@@ -10,25 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-
-class IllegalTransition(Exception):
-    """A state change the machine does not allow from the current state."""
-
-    problem_status = 409
-    problem_type = "illegal-transition"
-    problem_title = "Illegal transition"
-
-    def __init__(self, kind: str, action: str, current: str, allowed_from: tuple[str, ...]) -> None:
-        self.detail = (
-            f"Cannot {action.replace('_', ' ')} a {kind} that is {current.replace('_', ' ')}"
-            f" (allowed from: {', '.join(allowed_from)})."
-        )
-        super().__init__(self.detail)
-        self.extra = {
-            "transition": f"{kind}.{action}",
-            "current_status": current,
-            "allowed_from": list(allowed_from),
-        }
+from services.chassis.statemachine import StateMachine
 
 
 class DomainConflict(Exception):
@@ -88,20 +73,18 @@ CASE_TRANSITIONS: dict[str, tuple[tuple[CaseStatus, ...], CaseStatus]] = {
 OPEN_CASE_STATES = (C.OPEN, C.IN_PROGRESS, C.WAITING_ON_DEPARTMENT, C.REFERRED)
 
 
+TICKET = StateMachine("ticket", TICKET_TRANSITIONS)
+CASE = StateMachine("case", CASE_TRANSITIONS)
+
+
 def ticket_next_status(current: str, action: str) -> TicketStatus:
     """The state a ticket reaches by `action`, or `IllegalTransition`."""
-    allowed, target = TICKET_TRANSITIONS[action]
-    if current not in allowed:
-        raise IllegalTransition("ticket", action, current, tuple(s.value for s in allowed))
-    return target
+    return TicketStatus(TICKET.target(current, action))
 
 
 def case_next_status(current: str, action: str) -> CaseStatus:
     """The state a case reaches by `action`, or `IllegalTransition`."""
-    allowed, target = CASE_TRANSITIONS[action]
-    if current not in allowed:
-        raise IllegalTransition("case", action, current, tuple(s.value for s in allowed))
-    return target
+    return CaseStatus(CASE.target(current, action))
 
 
 # -- queue order ---------------------------------------------------------------------
