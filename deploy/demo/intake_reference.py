@@ -15,7 +15,6 @@ from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
-from services.intake import catalogue
 from services.intake.models import Window
 from services.intake.usecases import catalogue
 
