@@ -1,7 +1,8 @@
 """The AsyncAPI 3.0 catalogue, generated from every service's `events.py`.
 
-A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`) and
-`CONSUMES` (topic pattern → why it listens). The document lists every event once as
+A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`); what it consumes
+and why is `usecases.CONSUMED.purposes`, declared at its handlers (a service not yet
+converted still has `CONSUMES` in `events.py`). The document lists every event once as
 a channel on the `community.events` topic exchange, with its CloudEvents envelope,
 payload schema, producer and consumers.
 """
@@ -73,8 +74,22 @@ def collect() -> tuple[list[tuple[str, EventType]], dict[str, dict[str, str]]]:
     for service in SERVICES:
         module = registry.event_catalogue(service)
         published.extend((service, e) for e in getattr(module, "PUBLISHES", ()))
-        consumed[service] = dict(getattr(module, "CONSUMES", {}))
+        consumed[service] = _consumed(service, module)
     return published, consumed
+
+
+def _consumed(service: str, catalogue: Any) -> dict[str, str]:
+    """Topic pattern → why, from `usecases.CONSUMED` (or the older `events.CONSUMES`)."""
+    try:
+        usecases = registry.module(service, "usecases")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"services.{service}.usecases":
+            raise
+        usecases = None
+    declared = getattr(usecases, "CONSUMED", None)
+    if declared is not None:
+        return dict(declared.purposes)
+    return dict(getattr(catalogue, "CONSUMES", {}))
 
 
 def document() -> dict[str, Any]:
