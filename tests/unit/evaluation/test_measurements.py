@@ -6,7 +6,7 @@ import pytest
 
 from services.chassis.events import MalformedEvent
 from services.chassis.testing import assert_problem
-from services.evaluation import readmodel
+from services.evaluation.usecases import readmodel
 from tests.unit.evaluation import producers, story
 from tests.unit.evaluation.conftest import feeder
 
