@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -61,9 +62,18 @@ def test_exchange_is_the_durable_topic_exchange(template):
     ]
 
 
+def _handled(service: str) -> list[str]:
+    """The patterns of the service's handlers (`usecases.CONSUMED`, or `handlers.EVENT_HANDLERS`)."""
+    if importlib.util.find_spec(f"services.{service}.usecases") is not None:
+        consumed = getattr(registry.module(service, "usecases"), "CONSUMED", None)
+        if consumed is not None:
+            return sorted(consumed.handlers)
+    return sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_queue_is_bound_to_exactly_the_events_its_handlers_take(template, service):
-    handled = sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    handled = _handled(service)
     bound = sorted(b["routing_key"] for b in template["bindings"] if b["destination"] == f"{service}.events")
     assert bound == handled
     assert all(
@@ -142,7 +152,7 @@ def test_service_user_publishes_only_its_own_event_names(template, service):
     assert allows(topic["write"], f"{service}.thing.happened")
     for other in (s for s in SERVICES if s != service):
         assert not allows(topic["write"], f"{other}.thing.happened")
-    handled = sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    handled = _handled(service)
     for pattern in handled:
         assert allows(topic["read"], pattern)
     assert not allows(topic["read"], "anything.else.at.all")
