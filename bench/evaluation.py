@@ -42,8 +42,8 @@ from services.chassis.auth import Principal  # noqa: E402
 from services.chassis.config import Settings  # noqa: E402
 from services.chassis.consumer import EventProcessor  # noqa: E402
 from services.chassis.worker import Worker  # noqa: E402
-from services.evaluation import metrics, models, readmodel, rounds, schemes  # noqa: E402
-from services.evaluation.handlers import EVENT_HANDLERS  # noqa: E402
+from services.evaluation import models  # noqa: E402
+from services.evaluation.usecases import CONSUMED, metrics, readmodel, rounds, schemes  # noqa: E402
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
@@ -162,7 +162,7 @@ def bare_transactions(runtime: Runtime, count: int) -> float:
 
 
 def handler_path(runtime: Runtime, batch: list[dict]) -> float:
-    processor = EventProcessor(runtime.settings, runtime.database, EVENT_HANDLERS)
+    processor = EventProcessor(runtime.settings, runtime.database, CONSUMED.handlers)
     started = time.perf_counter()
     for item in batch:
         processor.process(item)
@@ -174,12 +174,12 @@ def consumer_path(runtime: Runtime, batch: list[dict]) -> tuple[float, float]:
     bus = runtime.bus
     assert bus is not None
     with bus.connect() as connection:
-        bus.declare(connection, EVENT_HANDLERS.keys())
+        bus.declare(connection, CONSUMED.handlers.keys())
     started = time.perf_counter()
     for item in batch:
         bus.publish_raw(events.encode(item), routing_key=events.event_name(item), message_id=item["id"])
     published = len(batch) / (time.perf_counter() - started)
-    worker = Worker(runtime, handlers=EVENT_HANDLERS)
+    worker = Worker(runtime, handlers=CONSUMED.handlers)
     started = time.perf_counter()
     worker.start()
     assert worker.consumer is not None

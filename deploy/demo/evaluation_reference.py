@@ -1,26 +1,23 @@
 """Reference data: the default evaluation scheme of every community's service center.
 
 `load_reference_data(runtime)` creates, through the service's own use case, a draft
-scheme for the current year (Asia/Shanghai) per community, for the service center
+scheme for the current local year per community, for the service center
 (no contract). A second call changes nothing. Contract-linked schemes are created
 through the API by whoever signs the contract.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES, COMMUNITY_NAMES
 from services.chassis.runtime import Runtime
-from services.evaluation import schemes
 from services.evaluation.models import Scheme
-
-LOCAL = ZoneInfo("Asia/Shanghai")
+from services.evaluation.usecases import schemes
 
 
 def _party(code: str, name: str, weight: str) -> dict[str, Any]:
@@ -118,7 +115,7 @@ def default_definition(community_name: str = "") -> dict[str, Any]:
 
 def load_reference_data(runtime: Runtime) -> None:
     """Create each community's default service-center scheme for this year, once."""
-    year = datetime.now(LOCAL).year
+    year = clock.local_today().year
     for community in COMMUNITIES:
         key = schemes.series_key(community, year, None)
         with runtime.unit_of_work() as uow:

@@ -11,14 +11,10 @@ from services.chassis import events
 from services.chassis.config import Settings
 from services.chassis.runtime import Runtime
 
-from . import models, readmodel
-from .handlers import EVENT_HANDLERS
+from . import models
+from .usecases import CONSUMED, readmodel
 
 BATCH = 1000
-
-
-def _consumed(name: str) -> bool:
-    return any(events.topic_matches(pattern, name) for pattern in EVENT_HANDLERS)
 
 
 @click.command("evaluation-rebuild")
@@ -39,7 +35,7 @@ def evaluation_rebuild(archive: Path | None) -> None:
                 while chunk := list(itertools.islice(lines, BATCH)):
                     with runtime.unit_of_work() as uow:
                         try:
-                            added += readmodel.import_events(uow, chunk, _consumed, line)
+                            added += readmodel.import_events(uow, chunk, CONSUMED.consumes, line)
                         except events.MalformedEvent as exc:
                             raise click.ClickException(
                                 f"{archive}: {exc} (the {added} events before it were added)"

@@ -1,8 +1,9 @@
-"""Events the evaluation service publishes and the ones it consumes."""
+"""Events the evaluation service publishes (what it consumes is declared at its handler,
+`usecases.readmodel.on_metric_event`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from services.chassis.events import (
     BOOLEAN,
@@ -17,7 +18,7 @@ from services.chassis.events import (
     string,
 )
 
-from .domain import GRADES, PARTIES
+from .domain.model import GRADES, PARTIES
 
 WEIGHT = {
     "type": "number",
@@ -79,14 +80,3 @@ ROUND_COMPLETED = EventType(
 )
 
 PUBLISHES: Sequence[EventType] = (ROUND_OPENED, SCORE_SUBMITTED, ROUND_COMPLETED)
-
-CONSUMES: Mapping[str, str] = {
-    "intake.ticket.completed": "tickets served and waiting times (p50, p90)",
-    "intake.feedback.recorded": "residents' satisfaction (mean, count) and the resident survey",
-    "intake.case.*": "case on-time rate and reopen rate (intake cases)",
-    "grid.case.*": "case on-time rate and reopen rate (grid cases), known grid cells",
-    "grid.inspection.completed": "inspections done against planned (cell-months)",
-    "contracts.contract.activated": "the contract a scheme evaluates, its community and period",
-    "contracts.milestone.due": "milestones due in the period",
-    "contracts.payment.*": "milestones met (paid or released) or withheld",
-}

@@ -8,11 +8,12 @@ from __future__ import annotations
 from services.chassis.runtime import Runtime
 from services.chassis.worker import Worker, run_worker_process
 
-from . import handlers, models
+from . import models, usecases
 
 
 def build_worker(runtime: Runtime) -> Worker:
-    return Worker(runtime, handlers=handlers.EVENT_HANDLERS)
+    """The relay and the consumer of the events the read model folds (`usecases.CONSUMED`)."""
+    return Worker(runtime, handlers=usecases.CONSUMED.handlers)
 
 
 def main() -> None:

@@ -61,12 +61,9 @@ def test_exchange_is_the_durable_topic_exchange(template):
     ]
 
 
-def _handled(service):
-    """The patterns the service's worker binds: `usecases.CONSUMED` (or the older handler table)."""
-    try:
-        return sorted(registry.module(service, "usecases").CONSUMED.patterns)
-    except (ModuleNotFoundError, AttributeError):
-        return sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+def _handled(service: str) -> list[str]:
+    """The patterns the service's worker binds (`usecases.CONSUMED`)."""
+    return sorted(registry.consumed(service).patterns)
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.chassis import events as cloudevents
 from services.chassis.consumer import EventProcessor
-from services.evaluation.handlers import EVENT_HANDLERS
+from services.evaluation.usecases import CONSUMED
 from tests.support.helpers import wait_for
 from tests.unit.evaluation import story
 
@@ -72,7 +72,7 @@ def test_equivalent_events_processed_by_concurrent_consumers_count_once(service,
 
     def consume(batch):
         """One replica: a conflicting twin fails and is retried, as the consumer does."""
-        processor = EventProcessor(harness.runtime.settings, harness.runtime.database, EVENT_HANDLERS)
+        processor = EventProcessor(harness.runtime.settings, harness.runtime.database, CONSUMED.handlers)
         for event in batch:
             for _attempt in range(5):
                 try:
@@ -95,11 +95,11 @@ def test_equivalent_events_processed_by_concurrent_consumers_count_once(service,
 
 
 def test_rebuild_on_postgres_writes_exactly_the_rows_the_consumer_wrote(service, people):
-    from services.evaluation import readmodel
+    from services.evaluation.usecases import readmodel
     from tests.unit.evaluation.test_measurements import projection_rows
 
     harness = service("evaluation", backend="postgres")
-    processor = EventProcessor(harness.runtime.settings, harness.runtime.database, EVENT_HANDLERS)
+    processor = EventProcessor(harness.runtime.settings, harness.runtime.database, CONSUMED.handlers)
     events = story.events()
     for event in [*events, *[story.equivalent(e) for e in reversed(events)]]:
         processor.process(event)

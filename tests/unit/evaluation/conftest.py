@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from services.chassis.consumer import EventProcessor
-from services.evaluation.handlers import EVENT_HANDLERS
+from services.evaluation.usecases import CONSUMED
 from tests.support.helpers import bearer
 from tests.unit.evaluation.samples import two_indicator_definition
 
@@ -35,7 +35,7 @@ def people(token) -> dict[str, dict[str, str]]:
 
 def feeder(harness: Any) -> Callable[..., int]:
     """Deliver events through the real consumer path without a broker (inbox included)."""
-    processor = EventProcessor(harness.runtime.settings, harness.runtime.database, EVENT_HANDLERS)
+    processor = EventProcessor(harness.runtime.settings, harness.runtime.database, CONSUMED.handlers)
     return lambda *events: sum(processor.process(e) for e in events)
 
 

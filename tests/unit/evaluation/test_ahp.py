@@ -13,9 +13,9 @@ The paper publishes three decimals, so the tests compare to three decimals.
 
 import pytest
 
-from services.evaluation import ahp
-from services.evaluation.domain import SchemeInvalid
-from services.evaluation.tree import parse_definition
+from services.evaluation.domain import ahp
+from services.evaluation.domain.model import SchemeInvalid
+from services.evaluation.domain.tree import parse_definition
 from tests.unit.evaluation.samples import two_indicator_definition
 
 HOUSE_CRITERIA = [

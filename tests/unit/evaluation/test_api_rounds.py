@@ -229,13 +229,16 @@ def test_closed_round_refuses_scores_and_a_second_close(evaluation, people, open
     evaluation.client.post(f"/rounds/{opened['id']}/close", headers=people["committee"])
     events = evaluation.count("outbox")
     late = score(evaluation.client, people["committee"], opened["id"], "committee", A=10)
-    problem = assert_problem(late, 409, type_suffix=":transition-refused")
-    assert problem["transition"] == "closed -> score"
-    assert problem["detail"] == ("A closed round cannot score: its result is final and published.")
+    problem = assert_problem(late, 409, type_suffix=":illegal-transition")
+    assert (problem["transition"], problem["current_status"]) == ("round.score", "closed")
+    assert problem["detail"] == (
+        "Cannot score a round that is closed (allowed from: open, scoring): "
+        "its result is final and published."
+    )
     again = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=people["committee"])
-    assert_problem(again, 409, type_suffix=":transition-refused")
+    assert_problem(again, 409, type_suffix=":illegal-transition")
     cancel = evaluation.client.post(f"/rounds/{opened['id']}/cancel", headers=people["committee"])
-    assert_problem(cancel, 409, type_suffix=":transition-refused")
+    assert_problem(cancel, 409, type_suffix=":illegal-transition")
     scores_unchanged(evaluation, 6, events)
 
 

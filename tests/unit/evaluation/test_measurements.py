@@ -5,7 +5,7 @@ import json
 import pytest
 
 from services.chassis.events import MalformedEvent
-from services.evaluation import readmodel
+from services.evaluation.usecases import readmodel
 from tests.support.helpers import assert_problem
 from tests.unit.evaluation import producers, story
 from tests.unit.evaluation.conftest import feeder

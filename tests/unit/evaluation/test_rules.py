@@ -6,8 +6,11 @@ from fractions import Fraction
 
 import pytest
 
-from services.evaluation import cases, formulas
-from services.evaluation.domain import TransitionRefused, next_status, scorer_roles
+from services.chassis.statemachine import IllegalTransition
+from services.evaluation.domain import formulas
+from services.evaluation.domain.model import next_status
+from services.evaluation.usecases import case_fold
+from services.evaluation.usecases.policy import scorer_roles
 
 
 @pytest.mark.parametrize(
@@ -49,9 +52,9 @@ def iso(offset_hours):
 
 
 def fold(*steps):
-    row = cases.CaseRow()
+    row = case_fold.CaseRow()
     for verb, data, sequence in steps:
-        row = cases.apply(row, verb, data, sequence, T0 + timedelta(hours=sequence))
+        row = case_fold.apply(row, verb, data, sequence, T0 + timedelta(hours=sequence))
     return row
 
 
@@ -135,11 +138,13 @@ def test_round_transitions(status, action, expected):
     ],
 )
 def test_refused_round_transitions_name_the_transition(status, action):
-    with pytest.raises(TransitionRefused) as caught:
+    with pytest.raises(IllegalTransition) as caught:
         next_status(status, action)
     assert caught.value.problem_status == 409
-    assert caught.value.extra == {"transition": f"{status} -> {action}"}
-    assert caught.value.detail.startswith(f"A {status} round cannot {action}")
+    assert caught.value.problem_type == "illegal-transition"
+    assert caught.value.extra["transition"] == f"round.{action}"
+    assert caught.value.extra["current_status"] == status
+    assert caught.value.detail.startswith(f"Cannot {action} a round that is {status}")
 
 
 def test_each_party_is_scored_by_its_own_role_only():

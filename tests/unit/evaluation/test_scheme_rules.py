@@ -5,8 +5,8 @@ from fractions import Fraction
 
 import pytest
 
-from services.evaluation.domain import SchemeInvalid
-from services.evaluation.tree import parse_definition
+from services.evaluation.domain.model import SchemeInvalid
+from services.evaluation.domain.tree import parse_definition
 from tests.unit.evaluation.samples import template, two_indicator_definition
 
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from services.evaluation.domain import ScoresIncomplete, grade, round_score
-from services.evaluation.scoring import compute_result
-from services.evaluation.tree import parse_definition
+from services.evaluation.domain.model import ScoresIncomplete, grade, round_score
+from services.evaluation.domain.scoring import compute_result
+from services.evaluation.domain.tree import parse_definition
 from tests.unit.evaluation.samples import template, two_indicator_definition
 
 NO_METRICS: dict = {}

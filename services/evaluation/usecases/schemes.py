@@ -1,23 +1,24 @@
-"""Use cases of evaluation schemes: create, edit a draft, make a new version, read."""
+"""Use cases of evaluation schemes: create, edit a draft (If-Match), make a new version, read."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from services.chassis import clock
+from services.chassis import clock, conditional
 from services.chassis.auth import Principal
-from services.chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import ahp
-from .domain import SchemeInvalid, Violation
-from .models import ContractFact, Scheme
-from .tree import parse_definition
+from ..domain import ahp
+from ..domain.model import SchemeInvalid, Violation
+from ..domain.tree import parse_definition
+from ..models import ContractFact, Scheme
+from . import policy
 
-EDITORS = ("committee_member", "subdistrict_officer")
 DRAFT, FROZEN = "draft", "frozen"
 CENTER = "center"
 
@@ -25,6 +26,20 @@ CENTER = "center"
 def series_key(community: str, year: int, contract_id: str | None) -> str:
     """Schemes of one community, year and contract (or the service center) form a series."""
     return f"{community}:{year}:{contract_id or CENTER}"
+
+
+def etag(scheme: Scheme) -> str:
+    """The scheme version's ETag: changes whenever its content or status does."""
+    return conditional.content_tag(
+        {
+            "id": scheme.id,
+            "version": scheme.version,
+            "status": scheme.status,
+            "title": scheme.title,
+            "definition": scheme.definition,
+            "updated_at": scheme.updated_at.astimezone(UTC).isoformat(),
+        }
+    )
 
 
 def _definition(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -48,7 +63,7 @@ def create_scheme(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
     """Create version 1 of a community's scheme for a year (and contract)."""
     community, year = data["community"], data["year"]
     contract_id = str(data["contract_id"]) if data.get("contract_id") else None
-    principal.require(*EDITORS, community=community)
+    policy.require_manager(principal, community)
     _check_contract(uow, community, contract_id)
     key = series_key(community, year, contract_id)
     existing = uow.session.scalar(select(Scheme.id).where(Scheme.series_key == key).limit(1))
@@ -99,8 +114,7 @@ def get_scheme(uow: UnitOfWork, principal: Principal, scheme_id: str) -> Scheme:
     scheme = uow.session.get(Scheme, scheme_id)
     if scheme is None:
         raise NotFound(f"No scheme {scheme_id}.")
-    if not principal.in_community(scheme.community):
-        raise Forbidden(f"Your token does not cover the community {scheme.community!r}.")
+    policy.require_in_community(principal, scheme.community)
     return scheme
 
 
@@ -108,9 +122,16 @@ def _latest_version(uow: UnitOfWork, key: str) -> int:
     return int(uow.session.scalar(select(func.max(Scheme.version)).where(Scheme.series_key == key)) or 0)
 
 
-def update_scheme(uow: UnitOfWork, principal: Principal, scheme: Scheme, data: dict[str, Any]) -> Scheme:
-    """Replace the definition of a draft (a frozen version is never changed)."""
-    principal.require(*EDITORS, community=scheme.community)
+def update_scheme(
+    uow: UnitOfWork, principal: Principal, scheme_id: str, data: dict[str, Any], if_match: str | None
+) -> Scheme:
+    """Replace the definition of a draft read at `if_match` (a frozen version is never changed)."""
+    scheme = uow.session.scalars(select(Scheme).where(Scheme.id == scheme_id).with_for_update()).one_or_none()
+    if scheme is None:
+        raise NotFound(f"No scheme {scheme_id}.")
+    policy.require_in_community(principal, scheme.community)
+    conditional.require_match(if_match, etag(scheme), what="scheme")
+    policy.require_manager(principal, scheme.community)
     if scheme.status == FROZEN:
         raise Conflict(
             f"Version {scheme.version} is frozen since its round opened; "
@@ -127,7 +148,7 @@ def update_scheme(uow: UnitOfWork, principal: Principal, scheme: Scheme, data: d
 def new_version(uow: UnitOfWork, principal: Principal, scheme_id: str, data: dict[str, Any]) -> Scheme:
     """Make the next version of a scheme's series from a new definition."""
     scheme = get_scheme(uow, principal, scheme_id)
-    principal.require(*EDITORS, community=scheme.community)
+    policy.require_manager(principal, scheme.community)
     latest = _latest_version(uow, scheme.series_key)
     if scheme.version != latest:
         raise Conflict(

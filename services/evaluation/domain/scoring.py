@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import formulas
-from .domain import (
+from .model import (
     COMMITTEE,
     COMMITTEE_MAXIMUM,
     COMMITTEE_MINIMUM,

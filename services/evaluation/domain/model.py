@@ -1,8 +1,8 @@
 """The evaluation's core rules: parties, the committee's weight, grades and the round's states.
 
-Standard library only. The scheme tree is validated in `tree.py`, AHP weights in `ahp.py`,
-metric formulas in `formulas.py`, results in `scoring.py` and the case read-model rule in
-`cases.py`; all of them are pure as well.
+Pure (standard library and the chassis' state machine). The scheme tree is validated in
+`tree.py`, AHP weights in `ahp.py`, metric formulas in `formulas.py` and results in
+`scoring.py`, all pure as well. Who may score as which party is `usecases/policy.py`.
 """
 
 from __future__ import annotations
@@ -12,22 +12,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from services.chassis.statemachine import StateMachine
+
 COMMITTEE = "committee"
 SUBDISTRICT = "subdistrict"
 RESIDENT_SURVEY = "resident_survey"
 THIRD_PARTY = "third_party"
 PARTIES = (COMMITTEE, SUBDISTRICT, RESIDENT_SURVEY, THIRD_PARTY)
-
-# The role whose holders score as a party. Admin is deliberately absent: nobody scores
-# for a party they are not a member of. The resident survey's scores are computed from
-# residents' own ratings, or entered by the third-party evaluator who ran the survey
-# when the scheme says so (see `scorer_roles`).
-PARTY_ROLE = {
-    COMMITTEE: "committee_member",
-    SUBDISTRICT: "subdistrict_officer",
-    THIRD_PARTY: "evaluator",
-    RESIDENT_SURVEY: "evaluator",
-}
 
 COMMITTEE_MINIMUM = Decimal("0.5")
 COMMITTEE_MAXIMUM = Decimal("1")
@@ -71,18 +62,6 @@ class SchemeInvalid(Exception):
             errors.setdefault(violation.path or "_schema", []).append(violation.message)
         self.errors = errors
         self.extra = {"rules": sorted({v.rule for v in self.violations})}
-
-
-class TransitionRefused(Exception):
-    """A round cannot go from its status through this action (409 naming the transition)."""
-
-    problem_status = 409
-    problem_type = "transition-refused"
-
-    def __init__(self, status: str, action: str, why: str = "") -> None:
-        self.detail = f"A {status} round cannot {action}{': ' + why if why else ''}."
-        super().__init__(self.detail)
-        self.extra = {"transition": f"{status} -> {action}"}
 
 
 class ScoresIncomplete(Exception):
@@ -135,31 +114,23 @@ def grade(score: Decimal, bands: Mapping[str, Decimal] = DEFAULT_BANDS) -> str:
     return FAIL
 
 
-def scorer_roles(party: str, survey_mode: str) -> tuple[str, ...]:
-    """The roles that may submit `party`'s scores (none for a computed survey)."""
-    if party == RESIDENT_SURVEY and survey_mode != SURVEY_ENTERED:
-        return ()
-    return (PARTY_ROLE[party],)
-
-
 # -- the round's state machine -------------------------------------------------------------
 
 OPEN, SCORING, CLOSED, CANCELLED = "open", "scoring", "closed", "cancelled"
 ROUND_STATUSES = (OPEN, SCORING, CLOSED, CANCELLED)
-_TRANSITIONS = {
-    (OPEN, "score"): SCORING,
-    (SCORING, "score"): SCORING,
-    (OPEN, "close"): CLOSED,
-    (SCORING, "close"): CLOSED,
-    (OPEN, "cancel"): CANCELLED,
-    (SCORING, "cancel"): CANCELLED,
-}
+ROUND = StateMachine(
+    "round",
+    {
+        "score": ((OPEN, SCORING), SCORING),
+        "close": ((OPEN, SCORING), CLOSED),
+        "cancel": ((OPEN, SCORING), CANCELLED),
+    },
+)
 _WHY = {CLOSED: "its result is final and published", CANCELLED: "it was cancelled"}
 
 
 def next_status(status: str, action: str) -> str:
-    """The status a round reaches through `action`, or `TransitionRefused`."""
-    try:
-        return _TRANSITIONS[(status, action)]
-    except KeyError:
-        raise TransitionRefused(status, action, _WHY.get(status, "")) from None
+    """The status a round reaches through `action`, or `IllegalTransition` (409) saying why."""
+    if not ROUND.allows(status, action):
+        raise ROUND.refusal(status, action, reason=_WHY.get(status))
+    return ROUND.target(status, action)

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import ahp, formulas
-from .domain import (
+from .model import (
     COMMITTEE,
     COMMITTEE_MINIMUM,
     DEFAULT_BANDS,

@@ -1,18 +1,20 @@
-"""HTTP API of the evaluation service: schemes and AHP (rounds and metrics in their modules)."""
+"""HTTP API of evaluation schemes (drafts edited with If-Match) and AHP."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
+from services.chassis.conditional import IF_MATCH
 from services.chassis.web import paginate, transactional, uow
 
-from . import api_metrics, api_rounds, schemes
-from .models import Scheme
+from ..models import Scheme
+from ..usecases import schemes
 from .schemas import (
     AhpRequestSchema,
     AhpResultSchema,
@@ -50,21 +52,21 @@ class Schemes(MethodView):
 
 @blp.route("/schemes/<uuid:scheme_id>")
 class SchemeById(MethodView):
-    @blp.etag
     @blp.response(200, SchemeSchema)
-    def get(self, scheme_id: uuid.UUID) -> Scheme:
-        """One scheme version (any role of its community may read it)."""
-        return schemes.get_scheme(uow(), current_principal(), str(scheme_id))
+    def get(self, scheme_id: uuid.UUID) -> Any:
+        """One scheme version, with its ETag (any role of its community may read it)."""
+        scheme = schemes.get_scheme(uow(), current_principal(), str(scheme_id))
+        return scheme, 200, {"ETag": schemes.etag(scheme)}
 
     @transactional
-    @blp.etag
     @blp.arguments(DefinitionSchema)
     @blp.response(200, SchemeSchema)
-    def put(self, data: dict[str, Any], scheme_id: uuid.UUID) -> Scheme:
+    def put(self, data: dict[str, Any], scheme_id: uuid.UUID) -> Any:
         """Replace a draft version's definition (If-Match; a frozen version answers 409)."""
-        scheme = schemes.get_scheme(uow(), current_principal(), str(scheme_id))
-        blp.check_etag(scheme, SchemeSchema)
-        return schemes.update_scheme(uow(), current_principal(), scheme, data)
+        scheme = schemes.update_scheme(
+            uow(), current_principal(), str(scheme_id), data, request.headers.get(IF_MATCH)
+        )
+        return scheme, 200, {"ETag": schemes.etag(scheme)}
 
 
 @blp.route("/schemes/<uuid:scheme_id>/versions")
@@ -85,7 +87,3 @@ class Ahp(MethodView):
         """Derive weights from pairwise comparisons (422 when the consistency ratio ≥ 0.1)."""
         current_principal()
         return schemes.derive_weights(data["matrix"])
-
-
-def blueprints() -> list[Blueprint]:
-    return [blp, api_rounds.blp, api_metrics.blp]

@@ -7,7 +7,8 @@ reopened, and when it was closed, each with the sequence of the step it came fro
 case is resolved (closed) now when its latest resolution (close) is later in sequence
 than its latest reopening. Every field merges by "earliest" or "latest by sequence", so
 the fold does not depend on the order of delivery, and a repeated or equivalent event
-(same facts, new id) leaves the row as it was. Standard library only.
+(same facts, new id) leaves the row as it was. Payload times are read with the chassis'
+`parse_time`, as the events' contracts define them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Metrics for a community and period, computed from the read model's tables.
 
-A period is a range of local dates (Asia/Shanghai), first and last day included. Events
+A period is a range of local dates (`clock.local_zone()`), first and last day included. Events
 count in the period of their business time: a ticket when it was completed, a rating when
 it was recorded, a case when it was resolved (or, while unresolved, when it fell due), an
 inspection when it was completed, a milestone by its due date.
@@ -9,20 +9,20 @@ inspection when it was completed, a milestone by its due date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.chassis import clock
+from services.chassis.auth import Principal
+from services.chassis.unit_of_work import UnitOfWork
 
-from . import formulas
-from .models import CaseFact, CellFact, FeedbackFact, InspectionFact, MilestoneFact, TicketFact
-
-LOCAL = ZoneInfo("Asia/Shanghai")
+from ..domain import formulas
+from ..models import CaseFact, CellFact, FeedbackFact, InspectionFact, MilestoneFact, TicketFact
+from . import policy
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,11 @@ class Period:
 
     @property
     def since(self) -> datetime:
-        return datetime.combine(self.start, time(), LOCAL).astimezone(UTC)
+        return clock.local_midnight(self.start)
 
     @property
     def until(self) -> datetime:
-        return datetime.combine(self.end + timedelta(days=1), time(), LOCAL).astimezone(UTC)
+        return clock.local_midnight(self.end + timedelta(days=1))
 
     def months(self) -> list[str]:
         """The calendar months (YYYY-MM) the period touches."""
@@ -167,7 +167,7 @@ def _inspections(session: Session, community: str, period: Period) -> dict[str, 
             CellFact.community == community, CellFact.first_seen_at < period.until
         )
     ):
-        seen_month = first_seen.astimezone(LOCAL).strftime("%Y-%m")
+        seen_month = clock.local(first_seen).strftime("%Y-%m")
         planned += sum(1 for month in months if month >= seen_month)
     return {
         "inspections_done": Decimal(done),
@@ -210,3 +210,20 @@ def compute(
     values.update(_inspections(session, community, period))
     values.update(_milestones(session, community, period, contract_id))
     return {name: values[name] for name in formulas.METRICS}
+
+
+def measurements(
+    uow: UnitOfWork, principal: Principal, community: str, period: Period, contract_id: str | None = None
+) -> dict[str, Any]:
+    """What the platform measured for a community and period, as of now (readers of measurements)."""
+    policy.require_measurement_reader(principal, community)
+    now = clock.now()
+    values = compute(uow.session, community, period, contract_id=contract_id, now=now)
+    return {
+        "community": community,
+        "period_start": period.start,
+        "period_end": period.end,
+        "contract_id": contract_id,
+        "computed_at": now,
+        "metrics": {k: None if v is None else float(v) for k, v in values.items()},
+    }

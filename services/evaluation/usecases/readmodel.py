@@ -5,7 +5,8 @@ event id), then its facts (`facts.py`) are applied to one row per business objec
 ticket, a rating, a case, an inspection, a cell, a contract, a milestone. Rows are keyed
 by the object's id and replaced or merged rather than added to, so an equivalent event
 published twice (same facts, new event id) changes nothing. `rebuild` clears the rows and
-replays the raw log, folding in memory and writing in bulk.
+replays the raw log, folding in memory and writing in bulk. `on_metric_event` is the one
+consumed-event handler of the service: what it listens to, and why, is declared on it.
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from sqlalchemy.orm import Session
 
 from services.chassis import clock
 from services.chassis import events as cloudevents
+from services.chassis.consumer import consumes
 from services.chassis.db import Database
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import cases
-from .facts import CaseStep, Earliest, MilestoneChange, Replace, facts, merge_milestone
-from .models import (
+from ..models import (
     CaseFact,
     CellFact,
     ConsumedEvent,
@@ -36,10 +36,12 @@ from .models import (
     MilestoneFact,
     TicketFact,
 )
+from . import case_fold
+from .facts import CaseStep, Earliest, MilestoneChange, Replace, facts, merge_milestone
 
 PROJECTIONS = (TicketFact, FeedbackFact, CaseFact, InspectionFact, CellFact, ContractFact, MilestoneFact)
 BATCH = 2000
-_CASE_FIELDS = tuple(cases.CaseRow.__dataclass_fields__)
+_CASE_FIELDS = tuple(case_fold.CaseRow.__dataclass_fields__)
 _MILESTONE_FIELDS = (
     "milestone_id",
     "contract_id",
@@ -97,8 +99,8 @@ def _case_row(session: Session, step: CaseStep) -> None:
         .where(CaseFact.origin == step.origin, CaseFact.case_id == step.case_id)
         .with_for_update()
     ).one()
-    before = cases.CaseRow(**{f: getattr(fact, f) for f in _CASE_FIELDS})
-    after = cases.apply(before, step.verb, step.data, step.sequence, step.occurred_at)
+    before = case_fold.CaseRow(**{f: getattr(fact, f) for f in _CASE_FIELDS})
+    after = case_fold.apply(before, step.verb, step.data, step.sequence, step.occurred_at)
     for name in _CASE_FIELDS:
         setattr(fact, name, getattr(after, name))
     session.flush()
@@ -165,6 +167,22 @@ def record(uow: UnitOfWork, event: dict[str, Any]) -> bool:
     return True
 
 
+@consumes("intake.ticket.completed", "tickets served and waiting times (p50, p90)")
+@consumes("intake.feedback.recorded", "residents' satisfaction (mean, count) and the resident survey")
+@consumes("intake.case.*", "case on-time rate and reopen rate (intake cases)")
+@consumes("grid.case.*", "case on-time rate and reopen rate (grid cases), known grid cells")
+@consumes("grid.inspection.completed", "inspections done against planned (cell-months)")
+@consumes("contracts.contract.activated", "the contract a scheme evaluates, its community and period")
+@consumes("contracts.milestone.due", "milestones due in the period")
+@consumes("contracts.payment.*", "milestones met (paid or released) or withheld")
+def on_metric_event(uow: UnitOfWork, event: dict[str, Any]) -> None:
+    """Log the event in the raw log and fold it into the metrics read model."""
+    record(uow, event)
+
+
+on_metric_event.inbox_name = "evaluation.metrics"  # type: ignore[attr-defined]
+
+
 class _Replay:
     """Folds replayed facts in memory and writes them in bulk (same merge rules)."""
 
@@ -175,7 +193,7 @@ class _Replay:
         self.cells: dict[tuple[str, str], Any] = {}
         self.milestones: dict[str, dict[str, Any]] = {}
         self.contracts: dict[str, str | None] = {}
-        self.cases: dict[tuple[str, str], tuple[str, cases.CaseRow]] = {}
+        self.cases: dict[tuple[str, str], tuple[str, case_fold.CaseRow]] = {}
 
     def add(self, event: dict[str, Any]) -> None:
         for fact in facts(event):
@@ -193,10 +211,10 @@ class _Replay:
                 self.cells[key] = fact.seen_at if seen is None else min(seen, fact.seen_at)
             elif isinstance(fact, CaseStep):
                 key = (fact.origin, fact.case_id)
-                community, row = self.cases.get(key, (fact.community, cases.CaseRow()))
+                community, row = self.cases.get(key, (fact.community, case_fold.CaseRow()))
                 self.cases[key] = (
                     community,
-                    cases.apply(row, fact.verb, fact.data, fact.sequence, fact.occurred_at),
+                    case_fold.apply(row, fact.verb, fact.data, fact.sequence, fact.occurred_at),
                 )
             else:
                 if fact.community is None:

@@ -13,33 +13,31 @@ from sqlalchemy.exc import IntegrityError
 
 from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import metrics, scoring
-from .domain import (
+from ..domain import scoring
+from ..domain.model import (
     CANCELLED,
     CLOSED,
+    OPEN,
     RESIDENT_SURVEY,
     SCORE_PLACES,
     ScoreRefused,
     next_status,
     places,
-    scorer_roles,
 )
-from .events import ROUND_COMPLETED, ROUND_OPENED, SCORE_SUBMITTED
-from .models import Round, RoundScore, Scheme
+from ..domain.tree import METRIC, parse_definition
+from ..events import ROUND_COMPLETED, ROUND_OPENED, SCORE_SUBMITTED
+from ..models import Round, RoundScore, Scheme
+from . import metrics, policy
 from .schemes import FROZEN, get_scheme
-from .tree import METRIC, parse_definition
-
-MANAGERS = ("committee_member", "subdistrict_officer")
-FULL_READERS = ("committee_member", "subdistrict_officer", "evaluator")
 
 
 def open_round(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Round:
     """Open a round on the latest version of a scheme, freezing that version."""
     scheme = get_scheme(uow, principal, str(data["scheme_id"]))
-    principal.require(*MANAGERS, community=scheme.community)
+    policy.require_manager(principal, scheme.community)
     latest = uow.session.scalar(
         select(func.max(Scheme.version)).where(Scheme.series_key == scheme.series_key)
     )
@@ -64,7 +62,7 @@ def open_round(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> R
         year=scheme.year,
         contract_id=scheme.contract_id,
         series_key=scheme.series_key,
-        status="open",
+        status=OPEN,
         period_start=start,
         period_end=end,
         opened_by=principal.sub,
@@ -127,18 +125,14 @@ def submit_scores(
             f"The {party} party does not evaluate in this scheme.",
             errors={"party": [f"Parties here: {', '.join(scheme.parties)}."]},
         )
-    roles = scorer_roles(party, scheme.survey_mode)
+    roles = policy.scorer_roles(party, scheme.survey_mode)
     if not roles:
         raise ScoreRefused(
             "The resident survey's scores are computed from residents' ratings; "
             "nobody enters them in this scheme.",
             errors={"party": ["Computed."]},
         )
-    if not principal.roles.intersection(roles) or evaluation.community not in principal.communities:
-        raise Forbidden(
-            f"Only members of the {party} party ({' or '.join(roles)} of "
-            f"{evaluation.community}) score as the {party}."
-        )
+    policy.require_scorer(principal, party, roles, evaluation.community)
     status = next_status(evaluation.status, "score")
     kinds = {ind.code: ind for ind, _, _ in scheme.indicators()}
     errors: dict[str, list[str]] = {}
@@ -205,7 +199,7 @@ def my_scores(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[
 def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
     """Close a round: compute and publish its result (`evaluation.round.completed`)."""
     evaluation = _locked(uow, round_id)
-    principal.require(*MANAGERS, community=evaluation.community)
+    policy.require_manager(principal, evaluation.community)
     status = next_status(evaluation.status, "close")
     scheme = parse_definition(evaluation.snapshot["definition"])
     period = metrics.Period(evaluation.period_start, evaluation.period_end)
@@ -241,7 +235,7 @@ def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
 def cancel_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
     """Cancel a round opened by mistake (its scheme version stays frozen)."""
     evaluation = _locked(uow, round_id)
-    principal.require(*MANAGERS, community=evaluation.community)
+    policy.require_manager(principal, evaluation.community)
     evaluation.status = next_status(evaluation.status, "cancel")
     uow.flush()
     return evaluation
@@ -252,17 +246,26 @@ def visible_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round
     evaluation = uow.session.get(Round, round_id)
     if evaluation is None:
         raise NotFound(f"No round {round_id}.")
-    if not principal.in_community(evaluation.community):
-        raise Forbidden(f"Your token does not cover the community {evaluation.community!r}.")
-    if evaluation.status != CLOSED and not principal.has_role(*FULL_READERS):
-        raise Forbidden("Results are published to everyone when the round closes.", type="not-published")
+    policy.require_in_community(principal, evaluation.community)
+    policy.require_published_or_follower(principal, closed=evaluation.status == CLOSED)
+    return evaluation
+
+
+def published_result(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
+    """A closed round whose result the caller may read (409 while it is not closed)."""
+    evaluation = visible_round(uow, principal, round_id)
+    if evaluation.status != CLOSED:
+        raise Conflict(
+            f"The round is {evaluation.status}; its result exists once it closes.",
+            type="result-not-ready",
+        )
     return evaluation
 
 
 def list_rounds(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
     """Rounds of the caller's communities (only closed ones for readers of results)."""
     statement = select(Round).where(Round.community.in_(principal.visible_communities()))
-    if not principal.has_role(*FULL_READERS):
+    if not policy.follows_rounds(principal):
         statement = statement.where(Round.status == CLOSED)
     for name in ("community", "year", "status"):
         if filters.get(name) is not None:
@@ -274,7 +277,7 @@ def list_rounds(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
 
 def progress(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[dict[str, Any]] | None:
     """Per party: how many members scored and how many indicators have a score (no values)."""
-    if evaluation.status in (CLOSED, CANCELLED) or not principal.has_role(*FULL_READERS):
+    if evaluation.status in (CLOSED, CANCELLED) or not policy.follows_rounds(principal):
         return None
     scheme = parse_definition(evaluation.snapshot["definition"])
     wanted = scheme.party_indicators()
@@ -285,7 +288,7 @@ def progress(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[d
     ).all()
     report = []
     for party in scheme.parties:
-        computed = party == RESIDENT_SURVEY and not scorer_roles(party, scheme.survey_mode)
+        computed = party == RESIDENT_SURVEY and not policy.scorer_roles(party, scheme.survey_mode)
         mine = [r for r in rows if r.party == party]
         scored = {r.indicator for r in mine}
         report.append(

@@ -3,7 +3,7 @@
 `facts(event)` turns an event into changes of rows, each with its merge rule:
 `Replace` (the event is the whole truth about that row: a ticket, a rating, an
 inspection, a contract), `Earliest` (a grid cell's first sighting), `MilestoneChange`
-(due date, met or withheld) and `CaseStep` (folded by `cases.apply`). The consumer applies
+(due date, met or withheld) and `CaseStep` (folded by `case_fold.apply`). The consumer applies
 them to the database one event at a time; the rebuild applies them in memory and writes
 in bulk. Both use these same facts and merge rules, so they cannot disagree.
 """
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from services.chassis import clock
 from services.chassis import events as cloudevents
 
-from .models import ContractFact, FeedbackFact, InspectionFact, TicketFact
+from ..models import ContractFact, FeedbackFact, InspectionFact, TicketFact
 
 
 class Incomplete(cloudevents.MalformedEvent):
@@ -221,11 +222,7 @@ def _milestone(event: dict[str, Any], data: dict[str, Any]) -> list[Any]:
         ]
     if verb == "withheld":
         return [MilestoneChange(milestone_id, contract_id, change.community, withheld=True)]
-    met = (
-        _time(data, "paid_at", required=False)
-        or cloudevents.parse_time(event.get("time"))
-        or datetime.now(UTC)
-    )
+    met = _time(data, "paid_at", required=False) or cloudevents.parse_time(event.get("time")) or clock.now()
     return [MilestoneChange(milestone_id, contract_id, change.community, met_at=met)]
 
 

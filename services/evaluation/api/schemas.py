@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 from services.chassis.config import COMMUNITIES
 from services.chassis.schemas import PageQuerySchema, Schema
 
-from .domain import GRADES, PARTIES, ROUND_STATUSES, SURVEY_ENTERED, SURVEY_FROM_RATINGS
+from ..domain.model import GRADES, PARTIES, ROUND_STATUSES, SURVEY_ENTERED, SURVEY_FROM_RATINGS
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$", error="1-40 letters, digits, '_' or '-'.")
 

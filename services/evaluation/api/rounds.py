@@ -9,12 +9,11 @@ from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
-from services.chassis.errors import Conflict
 from services.chassis.web import paginate, transactional, uow
 
-from . import rounds
-from .domain import CLOSED
-from .models import Round, RoundScore
+from ..models import Round, RoundScore
+from ..usecases import rounds
+from . import projections
 from .schemas import (
     MyScoreSchema,
     ResultSchema,
@@ -34,22 +33,6 @@ blp = Blueprint(
 def _with_progress(evaluation: Round) -> Round:
     evaluation.progress = rounds.progress(uow(), current_principal(), evaluation)  # type: ignore[attr-defined]
     return evaluation
-
-
-def result_view(evaluation: Round) -> dict[str, Any]:
-    """The published result of a closed round, with the round's identity."""
-    return {
-        **(evaluation.result or {}),
-        "round_id": evaluation.id,
-        "scheme_id": evaluation.scheme_id,
-        "scheme_version": evaluation.snapshot["version"],
-        "community": evaluation.community,
-        "year": evaluation.year,
-        "contract_id": evaluation.contract_id,
-        "period_start": evaluation.period_start,
-        "period_end": evaluation.period_end,
-        "closed_at": evaluation.closed_at,
-    }
 
 
 @blp.route("/rounds")
@@ -102,7 +85,7 @@ class CloseRound(MethodView):
     @blp.response(200, ResultSchema)
     def post(self, round_id: uuid.UUID) -> dict[str, Any]:
         """Close the round: compute, store and publish its result (committee or subdistrict)."""
-        return result_view(rounds.close_round(uow(), current_principal(), str(round_id)))
+        return projections.result(rounds.close_round(uow(), current_principal(), str(round_id)))
 
 
 @blp.route("/rounds/<uuid:round_id>/cancel")
@@ -119,10 +102,4 @@ class RoundResult(MethodView):
     @blp.response(200, ResultSchema)
     def get(self, round_id: uuid.UUID) -> dict[str, Any]:
         """The published result: scores per indicator and party, grade, sensitivity."""
-        evaluation = rounds.visible_round(uow(), current_principal(), str(round_id))
-        if evaluation.status != CLOSED:
-            raise Conflict(
-                f"The round is {evaluation.status}; its result exists once it closes.",
-                type="result-not-ready",
-            )
-        return result_view(evaluation)
+        return projections.result(rounds.published_result(uow(), current_principal(), str(round_id)))

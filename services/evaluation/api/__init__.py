@@ -1,0 +1,11 @@
+"""HTTP API of the evaluation service: schemes and AHP, rounds, measurements."""
+
+from __future__ import annotations
+
+from services.chassis.blueprint import Blueprint
+
+from . import measurements, rounds, schemes
+
+
+def blueprints() -> list[Blueprint]:
+    return [schemes.blp, rounds.blp, measurements.blp]
