@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
@@ -26,9 +27,8 @@ from .demo_catalogue import (
     HUAGUOSHAN_ORGANIZATIONS,
     PACKAGES,
 )
-from .handlers import budgets, catalogue
-from .handlers.common import local_today
 from .models import Budget, Provider, ServicePackage
+from .usecases import budgets, catalogue
 
 NANSHAN = "440305"  # administrative division code of Nanshan district, Shenzhen
 LOADER = Principal(
@@ -96,7 +96,7 @@ def _providers(uow: UnitOfWork) -> None:
 
 
 def _budgets(uow: UnitOfWork) -> None:
-    year = local_today().year
+    year = clock.local_today().year
     have = set(uow.session.scalars(select(Budget.community).where(Budget.fiscal_year == year)))
     for community, (services_yuan, fund_yuan) in BUDGETS_YUAN.items():
         if community in have:
