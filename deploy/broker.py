@@ -1,7 +1,7 @@
 """RabbitMQ definitions of the platform: exchange, queues, bindings, users, permissions.
 
 Built from the chassis itself (the queues and arguments `services.chassis.bus.Bus`
-declares, the bindings of each service's `handlers.EVENT_HANDLERS`), so the broker's
+declares, the bindings of each service's `usecases.CONSUMED`), so the broker's
 definitions and what the workers declare cannot drift apart: RabbitMQ refuses a
 redeclaration whose arguments differ.
 
@@ -43,7 +43,15 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
 
 def handler_patterns(service: str) -> list[str]:
     """The event names (topic patterns) the service's consumer binds its queue to."""
-    return sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    try:
+        consumed = getattr(registry.module(service, "usecases"), "CONSUMED", None)
+    except ModuleNotFoundError as missing:  # a service not migrated yet has no usecases
+        if missing.name != f"services.{service}.usecases":
+            raise
+        consumed = None
+    if consumed is not None:
+        return list(consumed.patterns)
+    return sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))  # not yet migrated
 
 
 def _names(names: Iterable[str], *patterns: str) -> str:

@@ -1,9 +1,9 @@
 """The AsyncAPI 3.0 catalogue, generated from every service's `events.py`.
 
-A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`) and
-`CONSUMES` (topic pattern → why it listens). The document lists every event once as
-a channel on the `community.events` topic exchange, with its CloudEvents envelope,
-payload schema, producer and consumers.
+A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`); what it
+consumes and why is declared at its handlers (`usecases.CONSUMED.purposes`). The
+document lists every event once as a channel on the `community.events` topic exchange,
+with its CloudEvents envelope, payload schema, producer and consumers.
 """
 
 from __future__ import annotations
@@ -67,13 +67,26 @@ def _camel(name: str) -> str:
     return parts[0] + "".join(p.capitalize() for p in parts[1:])
 
 
+def consumed_purposes(service: str, events_module: Any) -> dict[str, str]:
+    """Pattern -> why, from the service's `usecases.CONSUMED` (else its old `events.CONSUMES`)."""
+    try:
+        consumed = getattr(registry.module(service, "usecases"), "CONSUMED", None)
+    except ModuleNotFoundError as missing:  # a service not migrated yet has no usecases
+        if missing.name != f"services.{service}.usecases":
+            raise
+        consumed = None
+    if consumed is not None:
+        return dict(consumed.purposes)
+    return dict(getattr(events_module, "CONSUMES", {}))
+
+
 def collect() -> tuple[list[tuple[str, EventType]], dict[str, dict[str, str]]]:
     published: list[tuple[str, EventType]] = []
     consumed: dict[str, dict[str, str]] = {}
     for service in SERVICES:
         module = registry.event_catalogue(service)
         published.extend((service, e) for e in getattr(module, "PUBLISHES", ()))
-        consumed[service] = dict(getattr(module, "CONSUMES", {}))
+        consumed[service] = consumed_purposes(service, module)
     return published, consumed
 
 
