@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -25,6 +26,13 @@ RETRY_TTLS = [1000, 5000, 30000]
 @pytest.fixture(scope="module")
 def template() -> dict:
     return json.loads((RABBITMQ / "definitions.json").read_text())
+
+
+def consumed_patterns(service: str) -> list[str]:
+    """The patterns the service's handlers take (`usecases.CONSUMED`, or the old table)."""
+    if importlib.util.find_spec(f"services.{service}.usecases") is not None:
+        return list(registry.module(service, "usecases").CONSUMED.patterns)
+    return sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
 
 
 def by_name(items: list[dict], key: str = "name") -> dict[str, dict]:
@@ -63,7 +71,7 @@ def test_exchange_is_the_durable_topic_exchange(template):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_queue_is_bound_to_exactly_the_events_its_handlers_take(template, service):
-    handled = sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    handled = consumed_patterns(service)
     bound = sorted(b["routing_key"] for b in template["bindings"] if b["destination"] == f"{service}.events")
     assert bound == handled
     assert all(
@@ -142,7 +150,7 @@ def test_service_user_publishes_only_its_own_event_names(template, service):
     assert allows(topic["write"], f"{service}.thing.happened")
     for other in (s for s in SERVICES if s != service):
         assert not allows(topic["write"], f"{other}.thing.happened")
-    handled = sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    handled = consumed_patterns(service)
     for pattern in handled:
         assert allows(topic["read"], pattern)
     assert not allows(topic["read"], "anything.else.at.all")
