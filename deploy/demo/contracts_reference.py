@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from services.contracts.handlers import budgets, catalogue
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
 from services.contracts import domain
-from services.contracts.handlers import budgets, catalogue
-from services.contracts.handlers.common import local_today
 from services.contracts.models import Budget, Provider, ServicePackage
+from services.contracts.usecases import budgets, catalogue
 
 from .contracts_catalogue import (
     BUDGETS_YUAN,
@@ -96,7 +97,7 @@ def _providers(uow: UnitOfWork) -> None:
 
 
 def _budgets(uow: UnitOfWork) -> None:
-    year = local_today().year
+    year = clock.local_today().year
     have = set(uow.session.scalars(select(Budget.community).where(Budget.fiscal_year == year)))
     for community, (services_yuan, fund_yuan) in BUDGETS_YUAN.items():
         if community in have:

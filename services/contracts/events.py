@@ -1,4 +1,4 @@
-"""Events the contracts service publishes and the ones it consumes.
+"""Events the contracts service publishes (what it consumes is declared at its handlers).
 
 No personal data and no bank details: ids, numbers, codes, amounts in fen, dates.
 The payloads of `contract.activated`, `milestone.due` and `payment.*` are the
@@ -7,7 +7,7 @@ cross-service contracts of docs/events.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from services.chassis.events import (
     DATE,
@@ -179,9 +179,3 @@ PUBLISHES: Sequence[EventType] = (
     PAYMENT_WITHHELD,
     CONTRACT_TERMINATED,
 )
-
-CONSUMES: Mapping[str, str] = {
-    "evaluation.round.completed": (
-        "Release, pro-rate or withhold the contract's evaluation-linked milestone by grade."
-    ),
-}

@@ -8,15 +8,14 @@ from typing import Any
 from flask.views import MethodView
 
 from services.chassis.auth import current_principal
+from services.chassis.blueprint import Blueprint
 from services.chassis.web import paginate, transactional, uow
 
-from .. import schemas
-from ..handlers import budgets, catalogue, queries
-from ..handlers.common import get, require_reader
-from ..models import Budget, Provider, ServicePackage
-from . import ContractsBlueprint, views
+from ..models import ServicePackage
+from ..usecases import budgets, catalogue, queries
+from . import projections, schemas
 
-blp = ContractsBlueprint("catalogue", __name__, description="Service packages, providers, budgets")
+blp = Blueprint("catalogue", __name__, description="Service packages, providers, budgets")
 
 
 @blp.route("/packages")
@@ -41,9 +40,7 @@ class PackageById(MethodView):
     @blp.response(200, schemas.PackageSchema)
     def get(self, package_id: uuid.UUID) -> ServicePackage:
         """One service package."""
-        package = get(uow(), ServicePackage, package_id, what="package")
-        require_reader(current_principal(), package.community)
-        return package
+        return queries.package(uow(), current_principal(), package_id)
 
 
 @blp.route("/providers")
@@ -54,7 +51,7 @@ class Providers(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """List providers (bank details and contacts masked unless you may see them)."""
         rows = paginate(queries.providers(args), pagination_parameters)
-        return [views.provider(uow(), current_principal(), p) for p in rows]
+        return [projections.provider(uow(), current_principal(), p) for p in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(schemas.ProviderCreateSchema)
@@ -62,7 +59,7 @@ class Providers(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Register a provider; its unified social credit code is checked (GB 32100)."""
         provider = catalogue.register_provider(uow(), current_principal(), data)
-        return views.provider(uow(), current_principal(), provider)
+        return projections.provider(uow(), current_principal(), provider)
 
 
 @blp.route("/providers/<uuid:provider_id>")
@@ -70,8 +67,8 @@ class ProviderById(MethodView):
     @blp.response(200, schemas.ProviderSchema)
     def get(self, provider_id: uuid.UUID) -> dict[str, Any]:
         """One provider with its status history."""
-        provider = get(uow(), Provider, provider_id, what="provider")
-        return views.provider(uow(), current_principal(), provider)
+        provider = queries.provider(uow(), provider_id)
+        return projections.provider(uow(), current_principal(), provider)
 
 
 @blp.route("/providers/<uuid:provider_id>/status")
@@ -82,7 +79,7 @@ class ProviderStatus(MethodView):
     def post(self, data: dict[str, Any], provider_id: uuid.UUID) -> dict[str, Any]:
         """Suspend, reinstate or bar a provider, saying why."""
         provider = catalogue.change_provider_status(uow(), current_principal(), str(provider_id), data)
-        return views.provider(uow(), current_principal(), provider)
+        return projections.provider(uow(), current_principal(), provider)
 
 
 @blp.route("/budgets")
@@ -93,14 +90,14 @@ class Budgets(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """List budgets of your communities by fiscal year."""
         rows = paginate(queries.budgets(current_principal(), args), pagination_parameters)
-        return [views.budget(uow(), b) for b in rows]
+        return [projections.budget(uow(), b) for b in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(schemas.BudgetCreateSchema)
     @blp.response(201, schemas.BudgetSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Set a community's budget for a fiscal year and its funding mode."""
-        return views.budget(uow(), budgets.create_budget(uow(), current_principal(), data))
+        return projections.budget(uow(), budgets.create_budget(uow(), current_principal(), data))
 
 
 @blp.route("/budgets/<uuid:budget_id>")
@@ -108,6 +105,4 @@ class BudgetById(MethodView):
     @blp.response(200, schemas.BudgetSchema)
     def get(self, budget_id: uuid.UUID) -> dict[str, Any]:
         """One budget with its lines (planned, allocated, committed, paid)."""
-        budget = get(uow(), Budget, budget_id, what="budget")
-        require_reader(current_principal(), budget.community)
-        return views.budget(uow(), budget)
+        return projections.budget(uow(), queries.budget(uow(), current_principal(), budget_id))

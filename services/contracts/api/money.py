@@ -8,15 +8,14 @@ from typing import Any
 from flask.views import MethodView
 
 from services.chassis.auth import current_principal
+from services.chassis.blueprint import Blueprint
 from services.chassis.web import paginate, transactional, uow
 
-from .. import schemas
-from ..handlers import budgets, payments, queries
-from ..handlers.common import get, require_reader
-from ..models import Account, LedgerEntry, Payment
-from . import ContractsBlueprint, views
+from ..models import Account, LedgerEntry
+from ..usecases import budgets, payments, queries
+from . import projections, schemas
 
-blp = ContractsBlueprint("money", __name__, description="Allocations, payments and the ledger")
+blp = Blueprint("money", __name__, description="Allocations, payments and the ledger")
 
 
 @blp.route("/budgets/<uuid:budget_id>/allocations")
@@ -47,7 +46,7 @@ class MilestonePayments(MethodView):
     def post(self, data: dict[str, Any], contract_id: uuid.UUID, milestone_id: uuid.UUID) -> dict[str, Any]:
         """The residents' committee pays the provider for a milestone (Idempotency-Key)."""
         payment = payments.pay(uow(), current_principal(), str(contract_id), str(milestone_id), data)
-        return views.payment(current_principal(), payment)
+        return projections.payment(current_principal(), payment)
 
 
 @blp.route("/payments")
@@ -58,7 +57,7 @@ class Payments(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """Payments made by your communities' committees, newest first (public to residents)."""
         rows = paginate(queries.payments(current_principal(), args), pagination_parameters)
-        return [views.payment(current_principal(), p) for p in rows]
+        return [projections.payment(current_principal(), p) for p in rows]
 
 
 @blp.route("/payments/<uuid:payment_id>")
@@ -66,9 +65,8 @@ class PaymentById(MethodView):
     @blp.response(200, schemas.PaymentSchema)
     def get(self, payment_id: uuid.UUID) -> dict[str, Any]:
         """One payment."""
-        payment = get(uow(), Payment, payment_id, what="payment")
-        require_reader(current_principal(), payment.community)
-        return views.payment(current_principal(), payment)
+        payment = queries.payment(uow(), current_principal(), payment_id)
+        return projections.payment(current_principal(), payment)
 
 
 @blp.route("/accounts")
@@ -87,9 +85,5 @@ class AccountEntries(MethodView):
     @blp.paginate()
     def get(self, account_id: uuid.UUID, pagination_parameters: Any) -> list[LedgerEntry]:
         """Ledger entries of a committee account or autonomy fund, newest first."""
-        account = get(uow(), Account, account_id, what="account")
-        if account.community is None:
-            current_principal().require("subdistrict_officer")
-        else:
-            require_reader(current_principal(), account.community)
-        return paginate(queries.entries(account.id), pagination_parameters)
+        entries = queries.account_entries(uow(), current_principal(), account_id)
+        return paginate(entries, pagination_parameters)

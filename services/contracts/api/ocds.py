@@ -12,26 +12,20 @@ from flask import Response, request
 from flask.views import MethodView
 
 from services.chassis.auth import public
+from services.chassis.blueprint import Blueprint
 from services.chassis.errors import NotFound
 from services.chassis.web import paginate, runtime, uow
 
-from .. import ocds_export, schemas
-from ..handlers import queries
-from . import ContractsBlueprint
+from ..settings import contracts_settings
+from ..usecases import queries
+from . import ocds_export, schemas
 
-blp = ContractsBlueprint("ocds", __name__, description="Open Contracting Data Standard export")
-DEFAULT_PREFIX = "ocds-zsjd01"
+blp = Blueprint("ocds", __name__, description="Open Contracting Data Standard export")
 
 
 def ocid_prefix() -> str:
-    """The publisher's ocid prefix (setting OCDS_OCID_PREFIX)."""
-    import os
-
-    return str(
-        runtime().settings.extra.get("ocds_ocid_prefix")
-        or os.environ.get("OCDS_OCID_PREFIX")
-        or DEFAULT_PREFIX
-    )
+    """The publisher's ocid prefix (setting `ocid_prefix`, env OCDS_OCID_PREFIX)."""
+    return contracts_settings(runtime().settings).ocid_prefix
 
 
 def _json(document: dict[str, Any]) -> Response:
@@ -59,7 +53,7 @@ class Records(MethodView):
     def get(self, ocid: str) -> Response:
         """The record of one contracting process: its releases and the compiled release."""
         tender_id = ocds_export.tender_id_of(ocid_prefix(), ocid)
-        rows = list(uow().session.scalars(queries.releases_of(tender_id))) if tender_id else []
+        rows = queries.process_releases(uow(), tender_id)
         if not rows:
             raise NotFound(f"No contracting process {ocid}.")
         return _json(ocds_export.record_package(ocid_prefix(), rows, request.url))

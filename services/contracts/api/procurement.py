@@ -8,16 +8,14 @@ from typing import Any
 from flask.views import MethodView
 
 from services.chassis.auth import current_principal
-from services.chassis.errors import Forbidden
+from services.chassis.blueprint import Blueprint
 from services.chassis.web import paginate, transactional, uow
 
-from .. import schemas
-from ..handlers import procurement, queries
-from ..handlers.common import get, may_read_community, require_reader
-from ..models import Bid, Tender
-from . import ContractsBlueprint, views
+from ..models import Bid
+from ..usecases import procurement, queries
+from . import projections, schemas
 
-blp = ContractsBlueprint("procurement", __name__, description="Purchases of services")
+blp = Blueprint("procurement", __name__, description="Purchases of services")
 
 
 @blp.route("/tenders")
@@ -28,7 +26,7 @@ class Tenders(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
         """List purchases of your communities, newest first."""
         rows = paginate(queries.tenders(current_principal(), args), pagination_parameters)
-        return [views.tender(uow(), current_principal(), t) for t in rows]
+        return [projections.tender(uow(), current_principal(), t) for t in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(schemas.TenderCreateSchema)
@@ -36,7 +34,7 @@ class Tenders(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Draft a purchase (the buyer: subdistrict officer, or the committee with its budget)."""
         tender = procurement.create_tender(uow(), current_principal(), data)
-        return views.tender(uow(), current_principal(), tender)
+        return projections.tender(uow(), current_principal(), tender)
 
 
 @blp.route("/tenders/<uuid:tender_id>")
@@ -44,9 +42,8 @@ class TenderById(MethodView):
     @blp.response(200, schemas.TenderSchema)
     def get(self, tender_id: uuid.UUID) -> dict[str, Any]:
         """One purchase with every step: who, when, why."""
-        tender = get(uow(), Tender, tender_id, what="tender")
-        require_reader(current_principal(), tender.community)
-        return views.tender(uow(), current_principal(), tender)
+        tender = queries.tender(uow(), current_principal(), tender_id)
+        return projections.tender(uow(), current_principal(), tender)
 
 
 def _action(name: str, summary: str, schema: Any, call: Any) -> None:
@@ -57,7 +54,7 @@ def _action(name: str, summary: str, schema: Any, call: Any) -> None:
     @blp.response(200, schemas.TenderSchema)
     def post(self: Any, data: dict[str, Any], tender_id: uuid.UUID) -> dict[str, Any]:
         tender = call(uow(), current_principal(), str(tender_id), data)
-        return views.tender(uow(), current_principal(), tender)
+        return projections.tender(uow(), current_principal(), tender)
 
     post.__doc__ = summary
     blp.route(f"/tenders/<uuid:tender_id>/{name}", endpoint=f"tender_{name}")(
@@ -68,7 +65,7 @@ def _action(name: str, summary: str, schema: Any, call: Any) -> None:
 _action(
     "submission",
     "Put a draft purchase before the residents' committee.",
-    schemas.procurement.ReasonOnlySchema,
+    schemas.ReasonOnlySchema,
     lambda u, p, t, d: procurement.submit(u, p, t, d["reason"]),
 )
 _action(
@@ -80,13 +77,13 @@ _action(
 _action(
     "publication",
     "Publish an approved purchase for bids.",
-    schemas.procurement.ReasonOnlySchema,
+    schemas.ReasonOnlySchema,
     lambda u, p, t, d: procurement.publish(u, p, t),
 )
 _action(
     "closing",
     "Close bidding (open tenders: after the deadline).",
-    schemas.procurement.ReasonOnlySchema,
+    schemas.ReasonOnlySchema,
     lambda u, p, t, d: procurement.close_bidding(u, p, t),
 )
 _action(
@@ -108,20 +105,7 @@ class Bids(MethodView):
     @blp.response(200, schemas.BidSchema(many=True))
     def get(self, tender_id: uuid.UUID) -> list[Bid]:
         """Bids: sealed until bidding closes (a provider always sees its own)."""
-        principal = current_principal()
-        tender = get(uow(), Tender, tender_id, what="tender")
-        bids = procurement.bids_of(uow(), tender.id)
-        own = str(principal.claims.get("provider_id", ""))
-        officials = principal.has_role("committee_member", "subdistrict_officer") and may_read_community(
-            principal, tender.community
-        )
-        if officials and tender.closed_at is not None:
-            return bids
-        if "provider_signatory" in principal.roles and own:
-            return [b for b in bids if b.provider_id == own]
-        if officials:
-            return []
-        raise Forbidden("Bids are read by the buyer and the committee once bidding has closed.")
+        return procurement.visible_bids(uow(), current_principal(), str(tender_id))
 
     @transactional(idempotency="optional")
     @blp.arguments(schemas.BidCreateSchema)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.db import BigId, UtcDateTime
 
-from . import Base, new_id
+from .base import Base, new_id
 
 
 class Account(Base):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.db import BigId, JsonDocument, UtcDateTime
 
-from . import Base, new_id
+from .base import Base, new_id
 
 
 class Tender(Base):

@@ -132,8 +132,8 @@ def test_the_database_itself_refuses_an_overdraft(pg_story):
 def test_a_locked_read_sees_what_another_transaction_committed(pg_story):
     from types import SimpleNamespace
 
-    from services.contracts.handlers.common import get
     from services.contracts.models import Contract
+    from services.contracts.usecases.common import get
 
     story = pg_story
     story.setup("committee_budget")

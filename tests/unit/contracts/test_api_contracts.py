@@ -80,6 +80,23 @@ def test_if_match_is_required_and_must_be_fresh(story):
     assert story.harness.count("signatures") == 1
 
 
+def test_a_signature_names_the_revision_it_signs_not_any(story):
+    story.setup()
+    cid = story.contract()["id"]
+    response = story.client.post(
+        f"/contracts/{cid}/signatures",
+        json={"party": "committee"},
+        headers={**story.member, "If-Match": "*"},
+    )
+    body = assert_problem(response, 412)
+    assert "`*` is not accepted" in body["detail"]
+    assert story.harness.count("signatures") == 0
+    edited = story.client.patch(
+        f"/contracts/{cid}", json={"title": "改名"}, headers={**story.officer, "If-Match": "*"}
+    )
+    assert story.ok(edited)["title"] == "改名"
+
+
 def test_draft_can_be_edited_until_someone_signs(story):
     story.setup()
     cid = story.contract()["id"]

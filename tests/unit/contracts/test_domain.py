@@ -5,6 +5,8 @@ import pytest
 from services.contracts import domain
 from services.contracts.domain import (
     CONTRACT,
+    FUNDING,
+    MILESTONE,
     PROVIDER_STATUS,
     TENDER,
     AlreadySigned,
@@ -84,60 +86,63 @@ HAPPY_TENDER = [
 def test_tender_happy_path_reaches_contracted():
     state = "draft"
     for action in HAPPY_TENDER:
-        state = TENDER.next(state, action)
+        state = TENDER.target(state, action)
     assert state == "contracted"
 
 
 def test_committee_returns_send_the_tender_back():
-    assert TENDER.next("pending_approval", "return_tender") == "draft"
-    assert TENDER.next("award_proposed", "return_award") == "evaluating"
+    assert TENDER.target("pending_approval", "return_tender") == "draft"
+    assert TENDER.target("award_proposed", "return_award") == "evaluating"
 
 
 def _all_states(machine):
     states = set()
     for sources, target in machine.transitions.values():
-        states |= sources | {target}
+        states |= set(sources) | {target}
     return states
 
 
-@pytest.mark.parametrize("machine", [TENDER, CONTRACT, PROVIDER_STATUS])
+@pytest.mark.parametrize("machine", [TENDER, CONTRACT, PROVIDER_STATUS, MILESTONE, FUNDING])
 def test_every_illegal_transition_is_409_naming_it(machine):
     for action, (sources, target) in machine.transitions.items():
-        for state in _all_states(machine) - sources:
+        for state in _all_states(machine) - set(sources):
             with pytest.raises(IllegalTransition) as refused:
-                machine.next(state, action)
+                machine.target(state, action)
             assert refused.value.problem_status == 409
-            assert refused.value.extra["transition"] == f"{state} -> {target}"
-            assert state in refused.value.detail
+            assert refused.value.problem_type == "illegal-transition"
+            assert refused.value.extra["transition"] == f"{machine.kind}.{action}"
+            assert refused.value.extra["current_status"] == state
+            assert refused.value.extra["target_status"] == target
+            assert state.replace("_", " ") in refused.value.detail
 
 
 def test_publishing_before_committee_approval_is_refused():
-    with pytest.raises(IllegalTransition, match="Cannot publish a tender in state 'pending_approval'"):
-        TENDER.next("pending_approval", "publish")
+    with pytest.raises(IllegalTransition, match="Cannot publish a tender that is pending approval"):
+        TENDER.target("pending_approval", "publish")
 
 
 def test_cancelled_and_contracted_tenders_are_final():
-    assert TENDER.allowed("cancelled") == []
-    assert TENDER.allowed("contracted") == []
+    assert TENDER.allowed_actions("cancelled") == []
+    assert TENDER.allowed_actions("contracted") == []
 
 
 def test_contract_lifecycle():
-    assert CONTRACT.next("draft", "sign") == "signing"
-    assert CONTRACT.next("signing", "activate") == "active"
-    assert CONTRACT.next("active", "propose_amendment") == "amending"
-    assert CONTRACT.next("amending", "apply_amendment") == "active"
-    assert CONTRACT.next("active", "terminate") == "terminated"
+    assert CONTRACT.target("draft", "sign") == "signing"
+    assert CONTRACT.target("signing", "activate") == "active"
+    assert CONTRACT.target("active", "propose_amendment") == "amending"
+    assert CONTRACT.target("amending", "apply_amendment") == "active"
+    assert CONTRACT.target("active", "terminate") == "terminated"
     with pytest.raises(IllegalTransition):
-        CONTRACT.check("draft", "pay")
+        CONTRACT.target("draft", "pay")
     with pytest.raises(IllegalTransition):
-        CONTRACT.next("terminated", "propose_amendment")
+        CONTRACT.target("terminated", "propose_amendment")
 
 
 def test_barred_provider_stays_barred():
-    assert PROVIDER_STATUS.next("active", "suspend") == "suspended"
-    assert PROVIDER_STATUS.next("suspended", "bar") == "barred"
+    assert PROVIDER_STATUS.target("active", "suspend") == "suspended"
+    assert PROVIDER_STATUS.target("suspended", "bar") == "barred"
     with pytest.raises(IllegalTransition):
-        PROVIDER_STATUS.next("barred", "activate")
+        PROVIDER_STATUS.target("barred", "activate")
 
 
 # -- three signatures --------------------------------------------------------------------

@@ -5,15 +5,15 @@ from datetime import timedelta
 
 import pytest
 
+from services.chassis.clock import local_today
 from services.chassis.consumer import EventProcessor
-from services.contracts import handlers
-from services.contracts.handlers.common import local_today
+from services.contracts import usecases
 from tests.unit.contracts.story import evaluation_event
 
 
 def _process(story, event):
     runtime = story.harness.runtime
-    processor = EventProcessor(runtime.settings, runtime.database, handlers.EVENT_HANDLERS)
+    processor = EventProcessor(runtime.settings, runtime.database, usecases.CONSUMED.handlers)
     return processor.process(json.loads(json.dumps(event)))
 
 
@@ -155,7 +155,7 @@ def test_due_milestones_are_published_once(story):
     runtime = story.harness.runtime
     for _ in range(2):
         with runtime.unit_of_work() as uow:
-            handlers.settlement.notify_due_milestones(uow)
+            usecases.settlement.notify_due_milestones(uow)
             uow.commit()
     due = [e["data"] for e in story.harness.outbox() if e["type"] == "contracts.milestone.due.v1"]
     assert [d["amount_fen"] for d in due] == [200_000_00, 300_000_00]  # signing, then yesterday's

@@ -2,8 +2,7 @@
 
 import pytest
 
-from services.contracts import money
-from services.contracts.domain import InsufficientFunds, InvalidTerms, OverPayment
+from services.contracts.domain import InsufficientFunds, InvalidTerms, OverPayment, money
 
 
 def test_thirty_forty_thirty_of_a_round_value():

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from jsonschema import Draft4Validator
 
-from services.contracts import ocds_export
+from services.contracts.api import ocds_export
 from tests.support.helpers import assert_problem
 from tests.unit.contracts import ocds_schema
 from tests.unit.contracts.story import evaluation_event
@@ -117,7 +117,7 @@ def test_since_filters_and_unknown_ocids_are_404(story):
 def test_ocid_prefix_is_a_setting(service, token):
     from tests.unit.contracts.story import Story
 
-    harness = service("contracts", ocds_ocid_prefix="ocds-test99")
+    harness = service("contracts", ocid_prefix="ocds-test99")
     s = Story(harness.client, token)
     s.harness = harness
     s.setup()

@@ -6,21 +6,21 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain
 from ..models import Provider, ProviderStatusChange, ServicePackage
-from . import ledger
-from .common import get, now, strict_role
+from . import ledger, policy
+from .common import get
 
 
 def create_package(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> ServicePackage:
     """Add a service package to a community's catalogue (subdistrict or its committee)."""
     community = data["community"]
-    if "subdistrict_officer" not in principal.roles:
-        strict_role(principal, "committee_member", community)
+    policy.package_author(principal, community)
     exists = uow.session.scalars(
         select(ServicePackage).where(
             ServicePackage.community == community, ServicePackage.code == data["code"]
@@ -35,7 +35,7 @@ def create_package(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) 
         description=data.get("description", ""),
         deliverables=data["deliverables"],
         active=True,
-        created_at=now(),
+        created_at=clock.now(),
     )
     uow.session.add(package)
     uow.flush()
@@ -44,7 +44,7 @@ def create_package(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) 
 
 def register_provider(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Provider:
     """Register a social organization as a provider (subdistrict officers)."""
-    strict_role(principal, "subdistrict_officer")
+    policy.subdistrict_officer(principal)
     uscc = domain.normalize_uscc(data["uscc"])
     problem = domain.uscc_problem(uscc)
     if problem:
@@ -61,7 +61,7 @@ def register_provider(uow: UnitOfWork, principal: Principal, data: dict[str, Any
         bank_account=data.get("bank_account"),
         contact_name=data.get("contact_name"),
         contact_phone=data.get("contact_phone"),
-        created_at=now(),
+        created_at=clock.now(),
         version=1,
     )
     uow.session.add(provider)
@@ -74,10 +74,10 @@ def change_provider_status(
     uow: UnitOfWork, principal: Principal, provider_id: str, data: dict[str, Any]
 ) -> Provider:
     """Suspend, reinstate or bar a provider, with the reason kept in its history."""
-    actor = strict_role(principal, "subdistrict_officer")
+    actor = policy.subdistrict_officer(principal)
     provider = get(uow, Provider, provider_id, lock=True, what="provider")
     action = domain.PROVIDER_ACTION_FOR_STATUS[data["status"]]
-    target = domain.PROVIDER_STATUS.next(provider.status, action)
+    target = domain.PROVIDER_STATUS.target(provider.status, action)
     uow.session.add(
         ProviderStatusChange(
             provider_id=provider.id,
@@ -86,7 +86,7 @@ def change_provider_status(
             reason=data["reason"],
             actor_sub=actor.sub,
             actor_name=actor.name,
-            at=now(),
+            at=clock.now(),
         )
     )
     provider.status = target
@@ -105,14 +105,9 @@ def provider_history(uow: UnitOfWork, provider_id: str) -> list[ProviderStatusCh
     )
 
 
-def may_see_private(principal: Principal, provider: Provider) -> bool:
-    """Bank details and contacts: subdistrict officers, admins and the provider itself."""
-    if principal.is_admin or "subdistrict_officer" in principal.roles:
-        return True
-    return (
-        "provider_signatory" in principal.roles
-        and str(principal.claims.get("provider_id", "")) == provider.id
-    )
+def provider_name(uow: UnitOfWork, provider_id: str) -> str | None:
+    provider = uow.session.get(Provider, provider_id)
+    return provider.name if provider else None
 
 
 def eligible_provider(uow: UnitOfWork, provider_id: str) -> Provider:

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from .models import OcdsRelease
+from ..models import OcdsRelease
 
 OCDS_VERSION = "1.1"
 PUBLISHER = {"name": "招商街道辦事處 (Zhaoshang subdistrict office, Nanshan, Shenzhen)"}

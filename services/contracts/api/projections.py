@@ -8,9 +8,10 @@ from services.chassis.auth import Principal
 from services.chassis.unit_of_work import UnitOfWork
 
 from ..domain import CONTRACT, TENDER
-from ..handlers import budgets, catalogue, contracts, procurement
-from ..handlers.common import is_staff_reader
-from ..models import Bid, Budget, Contract, Payment, Provider, Tender
+from ..models import Budget, Contract, Payment, Provider, Tender
+from ..usecases import budgets, catalogue, contracts, procurement
+from ..usecases.contract_steps import milestones_of
+from ..usecases.policy import is_staff_reader, may_see_private
 
 
 def _mask(value: str | None, keep_start: int, keep_end: int) -> str | None:
@@ -21,7 +22,7 @@ def _mask(value: str | None, keep_start: int, keep_end: int) -> str | None:
 
 
 def provider(uow: UnitOfWork, principal: Principal, item: Provider) -> dict[str, Any]:
-    private = catalogue.may_see_private(principal, item)
+    private = may_see_private(principal, item.id)
     view = {
         c: getattr(item, c)
         for c in ("id", "name", "uscc", "kind", "community", "status", "created_at", "bank_name")
@@ -63,21 +64,14 @@ def _steps(principal: Principal, rows: list[Any]) -> list[dict[str, Any]]:
 
 def tender(uow: UnitOfWork, principal: Principal, item: Tender) -> dict[str, Any]:
     view = {c.name: getattr(item, c.name) for c in Tender.__table__.columns}
-    view["fiscal_year"] = budgets_year(uow, item)
-    view["allowed_actions"] = TENDER.allowed(item.status)
+    view["fiscal_year"] = budgets.fiscal_year_of_line(uow, item.budget_line_id)
+    view["allowed_actions"] = sorted(TENDER.allowed_actions(item.status))
     view["steps"] = _steps(principal, procurement.steps(uow, item.id))
     if item.awarded_at is not None and item.awarded_bid_id:
-        bid = uow.session.get(Bid, item.awarded_bid_id)
+        bid = procurement.awarded_bid(uow, item)
         view["award_value_fen"] = bid.amount_fen if bid else None
         view["awarded_provider_id"] = bid.provider_id if bid else None
     return view
-
-
-def budgets_year(uow: UnitOfWork, item: Tender) -> int:
-    from ..models import BudgetLine
-
-    line = uow.session.get(BudgetLine, item.budget_line_id)
-    return uow.session.get(Budget, line.budget_id).fiscal_year  # type: ignore[union-attr]
 
 
 def budget(uow: UnitOfWork, item: Budget) -> dict[str, Any]:
@@ -107,9 +101,8 @@ def budget(uow: UnitOfWork, item: Budget) -> dict[str, Any]:
 def contract(uow: UnitOfWork, principal: Principal, item: Contract) -> dict[str, Any]:
     staff = is_staff_reader(principal)
     view = {c.name: getattr(item, c.name) for c in Contract.__table__.columns}
-    supplier = uow.session.get(Provider, item.provider_id)
-    view["provider_name"] = supplier.name if supplier else None
-    view["allowed_actions"] = CONTRACT.allowed(item.status)
+    view["provider_name"] = catalogue.provider_name(uow, item.provider_id)
+    view["allowed_actions"] = sorted(CONTRACT.allowed_actions(item.status))
     signed = contracts.signatures(uow, item.id)
     current = item.revision + 1 if item.status == "amending" else item.revision
     view["parties_signed"] = sorted(s.party for s in signed if s.revision == current)
@@ -122,7 +115,7 @@ def contract(uow: UnitOfWork, principal: Principal, item: Contract) -> dict[str,
         }
         for s in signed
     ]
-    view["milestones"] = contracts.milestones_of(uow, item.id)
+    view["milestones"] = milestones_of(uow, item.id)
     view["amendments"] = contracts.amendments(uow, item.id)
     return view
 

@@ -7,84 +7,39 @@ new revision that all three sign again. Each step is kept in the contract's hist
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.unit_of_work import UnitOfWork
 
-from .. import domain, events, money, ocds_snapshot
-from ..domain import CONTRACT
+from .. import domain, events
+from ..domain import CONTRACT, money
 from ..models import (
     Amendment,
     Bid,
+    Budget,
     BudgetLine,
     Contract,
     ContractStep,
-    Milestone,
     Signature,
     Tender,
 )
-from . import budgets, catalogue, settlement, terms
-from .common import (
-    Actor,
-    buyer_actor,
-    committee_member,
-    get,
-    next_number,
-    now,
-    provider_signatory,
-    subdistrict_officer,
-)
-from .procurement import _step as tender_step
-
-Precondition = Callable[[Contract], None]
-
-
-def etag_data(contract: Contract) -> dict[str, Any]:
-    """What the contract's ETag is computed from: it changes with every change."""
-    return {"contract": contract.id, "version": contract.version}
-
-
-def record_step(
-    uow: UnitOfWork,
-    contract: Contract,
-    action: str,
-    actor: Actor,
-    reason: str = "",
-    target: str | None = None,
-) -> None:
-    target = target or CONTRACT.next(contract.status, action)
-    uow.session.add(
-        ContractStep(
-            contract_id=contract.id,
-            action=action,
-            from_state=contract.status,
-            to_state=target,
-            revision=contract.revision,
-            actor_sub=actor.sub,
-            actor_name=actor.name,
-            actor_role=actor.role,
-            reason=reason,
-            at=now(),
-        )
-    )
-    contract.status = target
-    contract.version += 1
-
-
-def milestones_of(uow: UnitOfWork, contract_id: str, lock: bool = False) -> list[Milestone]:
-    statement = select(Milestone).where(Milestone.contract_id == contract_id).order_by(Milestone.seq)
-    return list(uow.session.scalars(statement.with_for_update() if lock else statement))
+from . import budgets, catalogue, ocds_snapshot, policy, settlement, terms
+from .amendments import apply_amendment
+from .common import get, next_number
+from .contract_steps import milestones_of, record_step, require_current
+from .policy import Actor
+from .procurement import tender_step
 
 
 def create_contract(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Contract:
     """Draft the contract of an awarded purchase (by the buyer)."""
     tender = get(uow, Tender, data["tender_id"], lock=True, what="tender")
-    actor = buyer_actor(principal, tender.buyer, tender.community)
-    domain.TENDER.check(tender.status, "contract")
+    actor = policy.buyer_actor(principal, tender.buyer, tender.community)
+    domain.TENDER.target(tender.status, "contract")
     bid = get(uow, Bid, tender.awarded_bid_id, what="bid")
     line = get(uow, BudgetLine, tender.budget_line_id)
     budget_mode = budgets_mode(uow, line)
@@ -116,7 +71,7 @@ def create_contract(uow: UnitOfWork, principal: Principal, data: dict[str, Any])
         status="draft",
         revision=0,
         version=1,
-        created_at=now(),
+        created_at=clock.now(),
         created_by=actor.sub,
     )
     uow.session.add(contract)
@@ -136,7 +91,7 @@ def create_contract(uow: UnitOfWork, principal: Principal, data: dict[str, Any])
             actor_name=actor.name,
             actor_role=actor.role,
             reason="",
-            at=now(),
+            at=clock.now(),
         )
     )
     uow.flush()
@@ -144,8 +99,6 @@ def create_contract(uow: UnitOfWork, principal: Principal, data: dict[str, Any])
 
 
 def budgets_mode(uow: UnitOfWork, line: BudgetLine) -> str:
-    from ..models import Budget
-
     return get(uow, Budget, line.budget_id).mode
 
 
@@ -154,13 +107,13 @@ def edit_draft(
     principal: Principal,
     contract_id: str,
     data: dict[str, Any],
-    precondition: Precondition,
+    if_match: str | None,
 ) -> Contract:
     """Change a draft's terms before anyone has signed (the buyer)."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    actor = buyer_actor(principal, contract.buyer, contract.community)
-    precondition(contract)
-    CONTRACT.check(contract.status, "edit")
+    actor = policy.buyer_actor(principal, contract.buyer, contract.community)
+    require_current(contract, if_match)
+    CONTRACT.target(contract.status, "edit")
     start = data.get("period_start", contract.period_start)
     end = data.get("period_end", contract.period_end)
     terms.check_period(start, end)
@@ -190,30 +143,21 @@ def edit_draft(
     return contract
 
 
-def party_actor(principal: Principal, contract: Contract, party: str) -> Actor:
-    """The caller signing for `party`: each party signs with a token of its own role."""
-    if party == "subdistrict":
-        return subdistrict_officer(principal)
-    if party == "committee":
-        return committee_member(principal, contract.community)
-    return provider_signatory(principal, contract.provider_id)
-
-
 def sign(
-    uow: UnitOfWork, principal: Principal, contract_id: str, party: str, precondition: Precondition
+    uow: UnitOfWork, principal: Principal, contract_id: str, party: str, if_match: str | None
 ) -> Contract:
     """One party signs the current revision; the third signature puts it in force."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    actor = party_actor(principal, contract, party)
-    precondition(contract)
+    actor = policy.party_actor(principal, party, contract.community, contract.provider_id)
+    require_current(contract, if_match, allow_any=False)
     amending = contract.status == "amending"
-    CONTRACT.check(contract.status, "sign_amendment" if amending else "sign")
+    CONTRACT.target(contract.status, "sign_amendment" if amending else "sign")
     revision = contract.revision + 1 if amending else 0
     signed = uow.session.scalars(
         select(Signature.party).where(Signature.contract_id == contract.id, Signature.revision == revision)
     ).all()
     after, complete = domain.add_signature(signed, party)
-    at = now()
+    at = clock.now()
     uow.session.add(
         Signature(
             contract_id=contract.id,
@@ -247,8 +191,6 @@ def sign(
         },
     )
     if complete and amending:
-        from .amendments import apply_amendment
-
         apply_amendment(uow, contract, actor)
     elif complete:
         _activate(uow, contract, actor)
@@ -269,7 +211,7 @@ def _activate(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
         .where(BudgetLine.id == line.id)
         .values(committed_fen=BudgetLine.committed_fen + contract.value_fen)
     )
-    at = now()
+    at = clock.now()
     record_step(uow, contract, "activate", actor, "signed by all three parties")
     contract.activated_at = at
     uow.emit(

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.unit_of_work import UnitOfWork
 
-from .. import domain, events, money, ocds_snapshot
-from ..domain import CONTRACT
+from .. import domain, events
+from ..domain import CONTRACT, money
 from ..models import Amendment, BudgetLine, Contract, Milestone, Tender
-from . import budgets, settlement, terms
-from .common import Actor, committee_or_subdistrict, get, now
-from .contracts import Precondition, milestones_of, record_step
+from . import budgets, ocds_snapshot, policy, settlement, terms
+from .common import get
+from .contract_steps import milestones_of, record_step, require_current
+from .policy import Actor
 
 
 def propose_amendment(
@@ -22,13 +25,13 @@ def propose_amendment(
     principal: Principal,
     contract_id: str,
     data: dict[str, Any],
-    precondition: Precondition,
-) -> Amendment:
+    if_match: str | None,
+) -> Contract:
     """Propose new terms (value, end of period); all three parties must sign them."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    actor, _ = committee_or_subdistrict(principal, contract.community)
-    precondition(contract)
-    CONTRACT.check(contract.status, "propose_amendment")
+    actor, _ = policy.committee_or_subdistrict(principal, contract.community)
+    require_current(contract, if_match)
+    CONTRACT.target(contract.status, "propose_amendment")
     changes: dict[str, Any] = {}
     if "value_fen" in data and data["value_fen"] != contract.value_fen:
         delta = data["value_fen"] - contract.value_fen
@@ -50,12 +53,12 @@ def propose_amendment(
         changes=changes,
         status="pending",
         proposed_by=actor.sub,
-        proposed_at=now(),
+        proposed_at=clock.now(),
     )
     uow.session.add(amendment)
     record_step(uow, contract, "propose_amendment", actor, data["reason"])
     uow.flush()
-    return amendment
+    return contract
 
 
 def _open(uow: UnitOfWork, contract: Contract) -> list[Milestone]:
@@ -96,10 +99,8 @@ def apply_amendment(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
         )
         contract.value_fen = new
     if "period_end" in changes:
-        from datetime import date
-
         contract.period_end = date.fromisoformat(changes["period_end"][1])
-    amendment.status, amendment.decided_at = "applied", now()
+    amendment.status, amendment.decided_at = "applied", clock.now()
     contract.revision = amendment.revision
     record_step(uow, contract, "apply_amendment", actor, amendment.reason)
     settlement.return_excess_allocation(uow, contract, actor)
@@ -110,36 +111,36 @@ def apply_amendment(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
 
 
 def withdraw_amendment(
-    uow: UnitOfWork, principal: Principal, contract_id: str, reason: str, precondition: Precondition
+    uow: UnitOfWork, principal: Principal, contract_id: str, reason: str, if_match: str | None
 ) -> Contract:
     """Drop a pending amendment; the signed terms stay in force."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    actor, _ = committee_or_subdistrict(principal, contract.community)
-    precondition(contract)
-    CONTRACT.check(contract.status, "withdraw_amendment")
+    actor, _ = policy.committee_or_subdistrict(principal, contract.community)
+    require_current(contract, if_match)
+    CONTRACT.target(contract.status, "withdraw_amendment")
     amendment = pending_amendment(uow, contract)
     assert amendment is not None
-    amendment.status, amendment.decided_at = "withdrawn", now()
+    amendment.status, amendment.decided_at = "withdrawn", clock.now()
     record_step(uow, contract, "withdraw_amendment", actor, reason)
     uow.flush()
     return contract
 
 
 def terminate(
-    uow: UnitOfWork, principal: Principal, contract_id: str, reason: str, precondition: Precondition
+    uow: UnitOfWork, principal: Principal, contract_id: str, reason: str, if_match: str | None
 ) -> Contract:
     """End a contract early (subdistrict or committee): open milestones are cancelled."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    actor, party = committee_or_subdistrict(principal, contract.community)
-    precondition(contract)
+    actor, party = policy.committee_or_subdistrict(principal, contract.community)
+    require_current(contract, if_match)
     if contract.status in ("draft", "signing"):
         record_step(uow, contract, "cancel", actor, reason)
         return contract
-    CONTRACT.check(contract.status, "terminate")
+    CONTRACT.target(contract.status, "terminate")
     amendment = pending_amendment(uow, contract)
     if amendment is not None:
-        amendment.status, amendment.decided_at = "withdrawn", now()
-    at = now()
+        amendment.status, amendment.decided_at = "withdrawn", clock.now()
+    at = clock.now()
     settlement.cancel_open_milestones(uow, contract, at)
     record_step(uow, contract, "terminate", actor, reason)
     contract.terminated_at, contract.termination_reason = at, reason

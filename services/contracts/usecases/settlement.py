@@ -16,21 +16,19 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from services.chassis import clock
+from services.chassis.consumer import consumes
 from services.chassis.unit_of_work import UnitOfWork
 
-from .. import events, money, ocds_snapshot
+from .. import events
+from ..domain import MILESTONE, money
 from ..models import BudgetLine, Contract, Milestone, Tender
-from . import budgets, ledger
-from .common import (
-    LOCAL,
-    Actor,
-    get,
-    local_today,
-    now,
-)
+from . import budgets, ledger, ocds_snapshot
+from .common import get
+from .contract_steps import record_step
+from .policy import SYSTEM, Actor
 
 log = logging.getLogger(__name__)
-SYSTEM = Actor("system", "contracts service", "system")
 SETTLED = ("paid", "withheld", "cancelled")
 
 
@@ -41,10 +39,11 @@ def fall_due(uow: UnitOfWork, contract: Contract, milestone: Milestone, at: date
     milestone.due_notified_at = at
     if milestone.status == "pending":
         if milestone.kind == "evaluation":
-            milestone.status = "awaiting_evaluation"
+            milestone.status = MILESTONE.target(milestone.status, "await_evaluation")
         else:
-            milestone.status, milestone.payable_fen = "payable", milestone.amount_fen
-    due = milestone.due_date or at.astimezone(LOCAL).date()
+            milestone.status = MILESTONE.target(milestone.status, "fall_due")
+            milestone.payable_fen = milestone.amount_fen
+    due = milestone.due_date or clock.local(at).date()
     uow.emit(
         events.MILESTONE_DUE,
         subject=contract.id,
@@ -60,7 +59,7 @@ def fall_due(uow: UnitOfWork, contract: Contract, milestone: Milestone, at: date
 
 def notify_due_milestones(uow: UnitOfWork, limit: int = 200) -> int:
     """Periodic: publish `milestone.due` for milestones that fell due (once each)."""
-    today = local_today()
+    today = clock.local_today()
     statement = (
         select(Milestone, Contract)
         .join(Contract, Contract.id == Milestone.contract_id)
@@ -75,12 +74,16 @@ def notify_due_milestones(uow: UnitOfWork, limit: int = 200) -> int:
         .with_for_update(skip_locked=True, of=Milestone)
     )
     rows = uow.session.execute(statement).all()
-    at = now()
+    at = clock.now()
     for milestone, contract in rows:
         fall_due(uow, contract, milestone, at)
     return len(rows)
 
 
+@consumes(
+    "evaluation.round.completed",
+    "Release, pro-rate or withhold the contract's evaluation-linked milestone by grade.",
+)
 def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
     """Evaluation finished: release, pro-rate or withhold the evaluation-linked milestone."""
     data = event["data"]
@@ -107,7 +110,7 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
             Milestone.kind == "evaluation",
             Milestone.evaluation_year == int(data["year"]),
             Milestone.decided_round_id.is_(None),
-            Milestone.status.in_(("pending", "awaiting_evaluation")),
+            Milestone.status.in_(sorted(MILESTONE.sources("release"))),
         )
         .order_by(Milestone.seq)
         .with_for_update()
@@ -122,10 +125,10 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
         money.score_hundredths(data["score"]),
         contract.fail_withhold_bp,
     )
-    at = now()
+    at = clock.now()
     milestone.payable_fen, milestone.withheld_fen = release.released_fen, release.withheld_fen
     milestone.grade, milestone.decided_round_id, milestone.decided_at = grade, round_id, at
-    milestone.status = "payable" if release.released_fen else "withheld"
+    milestone.status = MILESTONE.target(milestone.status, "release" if release.released_fen else "withhold")
     if not release.released_fen:
         milestone.settled_at = at
     if milestone.due_notified_at is None:
@@ -169,8 +172,8 @@ def cancel_open_milestones(uow: UnitOfWork, contract: Contract, at: datetime) ->
     for milestone in uow.session.scalars(
         select(Milestone).where(Milestone.contract_id == contract.id).with_for_update()
     ):
-        if milestone.status in ("pending", "awaiting_evaluation") and milestone.payable_fen == 0:
-            milestone.status, milestone.settled_at = "cancelled", at
+        if MILESTONE.allows(milestone.status, "cancel") and milestone.payable_fen == 0:
+            milestone.status, milestone.settled_at = MILESTONE.target(milestone.status, "cancel"), at
             freed += milestone.amount_fen
     uow.session.execute(
         update(BudgetLine)
@@ -228,7 +231,5 @@ def complete_if_settled(uow: UnitOfWork, contract: Contract, actor: Actor) -> No
         return
     statuses = uow.session.scalars(select(Milestone.status).where(Milestone.contract_id == contract.id)).all()
     if statuses and all(s in SETTLED for s in statuses):
-        from .contracts import record_step
-
         record_step(uow, contract, "complete", actor, "every milestone settled")
-        contract.completed_at = now()
+        contract.completed_at = clock.now()

@@ -12,28 +12,22 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, Forbidden
 from services.chassis.unit_of_work import UnitOfWork
 
-from .. import domain, events, ocds_snapshot
+from .. import domain, events
 from ..domain import TENDER
-from ..models import Bid, Budget, Tender, TenderStep
-from . import budgets, catalogue
-from .common import (
-    Actor,
-    acts_for_committee,
-    buyer_actor,
-    committee_member,
-    get,
-    next_number,
-    now,
-    provider_signatory,
-)
+from ..models import Bid, Budget, BudgetLine, Tender, TenderStep
+from . import budgets, catalogue, ocds_snapshot, policy
+from .common import get, next_number
+from .policy import Actor
 
 
-def _step(uow: UnitOfWork, tender: Tender, action: str, actor: Actor, reason: str = "") -> None:
-    target = TENDER.next(tender.status, action)
+def tender_step(uow: UnitOfWork, tender: Tender, action: str, actor: Actor, reason: str = "") -> None:
+    """Move the tender through `action` (refused by the machine if not allowed) and keep it."""
+    target = TENDER.target(tender.status, action)
     uow.session.add(
         TenderStep(
             tender_id=tender.id,
@@ -44,7 +38,7 @@ def _step(uow: UnitOfWork, tender: Tender, action: str, actor: Actor, reason: st
             actor_name=actor.name,
             actor_role=actor.role,
             reason=reason,
-            at=now(),
+            at=clock.now(),
         )
     )
     tender.status = target
@@ -59,7 +53,7 @@ def create_tender(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
     if budget is None:
         raise domain.InvalidTerms({"fiscal_year": [f"{community} has no budget for {data['fiscal_year']}."]})
     buyer = domain.buyer_of(budget.mode, data["funding_line"])
-    actor = buyer_actor(principal, buyer, community)
+    actor = policy.buyer_actor(principal, buyer, community)
     invited = [str(p) for p in data.get("invited_provider_ids", [])]
     domain.check_tender_terms(
         data["method"],
@@ -88,7 +82,7 @@ def create_tender(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
         bid_deadline=data.get("bid_deadline"),
         status="draft",
         created_by=actor.sub,
-        created_at=now(),
+        created_at=clock.now(),
     )
     uow.session.add(tender)
     uow.flush()
@@ -102,7 +96,7 @@ def create_tender(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
             actor_name=actor.name,
             actor_role=actor.role,
             reason=data.get("description", ""),
-            at=now(),
+            at=clock.now(),
         )
     )
     return tender
@@ -121,21 +115,21 @@ def _check_available(line: Any, amount_fen: int) -> None:
 def submit(uow: UnitOfWork, principal: Principal, tender_id: str, reason: str) -> Tender:
     """Put the draft before the residents' committee."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    _step(uow, tender, "submit", buyer_actor(principal, tender.buyer, tender.community), reason)
+    tender_step(uow, tender, "submit", policy.buyer_actor(principal, tender.buyer, tender.community), reason)
     return tender
 
 
 def decide(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]) -> Tender:
     """The committee approves or returns the tender or the proposed award."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    actor = committee_member(principal, tender.community)
+    actor = policy.committee_member(principal, tender.community)
     step, approve = data["step"], data["decision"] == "approve"
     proposer = tender.created_by if step == "tender" else tender.award_proposed_by
     action = f"{'approve' if approve else 'return'}_{step}"
-    TENDER.check(tender.status, action)
+    TENDER.target(tender.status, action)
     domain.check_separate_person(proposer, actor.sub, step)
-    _step(uow, tender, action, actor, data["reason"])
-    at = now()
+    tender_step(uow, tender, action, actor, data["reason"])
+    at = clock.now()
     if action == "approve_tender":
         tender.approved_at = at
         ocds_snapshot.record(uow, tender, ["planning"], at)
@@ -164,13 +158,13 @@ def decide(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str
 def publish(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tender:
     """Publish an approved tender for bids."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    actor = buyer_actor(principal, tender.buyer, tender.community)
-    at = now()
+    actor = policy.buyer_actor(principal, tender.buyer, tender.community)
+    at = clock.now()
     if tender.bid_deadline is not None and tender.bid_deadline <= at:
         raise domain.InvalidTerms(
             {"bid_deadline": ["The bid deadline has passed; return the tender to draft and set a new one."]}
         )
-    _step(uow, tender, "publish", actor)
+    tender_step(uow, tender, "publish", actor)
     tender.published_at = at
     uow.emit(
         events.TENDER_PUBLISHED,
@@ -195,12 +189,12 @@ def publish(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tender:
 def submit_bid(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]) -> Bid:
     """A provider's signatory bids on a published tender before its deadline."""
     provider_id = str(data["provider_id"])
-    actor = provider_signatory(principal, provider_id)
+    actor = policy.provider_signatory(principal, provider_id)
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    TENDER.check(tender.status, "bid")
-    at = now()
+    TENDER.target(tender.status, "bid")
+    at = clock.now()
     if tender.bid_deadline is not None and at >= tender.bid_deadline:
-        raise domain.IllegalTransition("Bidding closed at the deadline.", transition="bid")
+        raise TENDER.refusal(tender.status, "bid", reason="bidding closed at the deadline")
     if tender.method != "open" and provider_id not in tender.invited_provider_ids:
         raise Forbidden("This purchase is by invitation and your organization was not invited.")
     catalogue.eligible_provider(uow, provider_id)
@@ -235,14 +229,15 @@ def submit_bid(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict
 def close_bidding(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tender:
     """Close bidding (open tenders only once their deadline has passed)."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    actor = buyer_actor(principal, tender.buyer, tender.community)
-    at = now()
+    actor = policy.buyer_actor(principal, tender.buyer, tender.community)
+    at = clock.now()
     if tender.method == "open" and tender.bid_deadline is not None and at < tender.bid_deadline:
-        raise domain.IllegalTransition(
-            f"Bidding on an open tender stays open until {tender.bid_deadline.isoformat()}.",
-            transition="published -> evaluating",
+        raise TENDER.refusal(
+            tender.status,
+            "close_bidding",
+            reason=f"bidding on an open tender stays open until {tender.bid_deadline.isoformat()}",
         )
-    _step(uow, tender, "close_bidding", actor)
+    tender_step(uow, tender, "close_bidding", actor)
     tender.closed_at = at
     return tender
 
@@ -250,8 +245,8 @@ def close_bidding(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tend
 def propose_award(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]) -> Tender:
     """Score the bids and propose one for award; the committee then decides."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    actor = buyer_actor(principal, tender.buyer, tender.community)
-    TENDER.check(tender.status, "propose_award")
+    actor = policy.buyer_actor(principal, tender.buyer, tender.community)
+    TENDER.target(tender.status, "propose_award")
     bids = {b.id: b for b in uow.session.scalars(select(Bid).where(Bid.tender_id == tender.id))}
     chosen = bids.get(str(data["bid_id"]))
     if chosen is None:
@@ -263,7 +258,7 @@ def propose_award(uow: UnitOfWork, principal: Principal, tender_id: str, data: d
         bid.score = item["score"]
     catalogue.eligible_provider(uow, chosen.provider_id)
     _check_available(budgets.lines_of(uow, _budget_id(uow, tender))[tender.funding_line], chosen.amount_fen)
-    _step(uow, tender, "propose_award", actor, data["reason"])
+    tender_step(uow, tender, "propose_award", actor, data["reason"])
     tender.awarded_bid_id = chosen.id
     tender.award_reason = data["reason"]
     tender.award_proposed_by = actor.sub
@@ -271,21 +266,16 @@ def propose_award(uow: UnitOfWork, principal: Principal, tender_id: str, data: d
 
 
 def _budget_id(uow: UnitOfWork, tender: Tender) -> str:
-    from ..models import BudgetLine
-
     return get(uow, BudgetLine, tender.budget_line_id).budget_id
 
 
 def cancel(uow: UnitOfWork, principal: Principal, tender_id: str, reason: str) -> Tender:
     """Stop a purchase before its contract (the buyer, or the residents' committee)."""
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
-    if acts_for_committee(principal, tender.community):
-        actor = committee_member(principal, tender.community)
-    else:
-        actor = buyer_actor(principal, tender.buyer, tender.community)
+    actor = policy.buyer_or_committee(principal, tender.buyer, tender.community)
     was_public = tender.published_at is not None
-    _step(uow, tender, "cancel", actor, reason)
-    tender.cancelled_at = now()
+    tender_step(uow, tender, "cancel", actor, reason)
+    tender.cancelled_at = clock.now()
     if was_public:
         ocds_snapshot.record(uow, tender, ["tenderCancellation"], tender.cancelled_at)
     return tender
@@ -301,3 +291,21 @@ def steps(uow: UnitOfWork, tender_id: str) -> list[TenderStep]:
 
 def bids_of(uow: UnitOfWork, tender_id: str) -> list[Bid]:
     return list(uow.session.scalars(select(Bid).where(Bid.tender_id == tender_id).order_by(Bid.submitted_at)))
+
+
+def awarded_bid(uow: UnitOfWork, tender: Tender) -> Bid | None:
+    return uow.session.get(Bid, tender.awarded_bid_id) if tender.awarded_bid_id else None
+
+
+def visible_bids(uow: UnitOfWork, principal: Principal, tender_id: str) -> list[Bid]:
+    """Bids as the caller may see them: sealed until bidding closes, a provider sees its own."""
+    tender = get(uow, Tender, tender_id, what="tender")
+    bids = bids_of(uow, tender.id)
+    officials = policy.is_official_of(principal, tender.community)
+    if officials and tender.closed_at is not None:
+        return bids
+    if policy.reads_own_provider_only(principal):
+        return [b for b in bids if b.provider_id == policy.own_provider(principal)]
+    if officials:
+        return []
+    raise Forbidden("Bids are read by the buyer and the committee once bidding has closed.")

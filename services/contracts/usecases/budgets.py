@@ -1,7 +1,7 @@
 """Budgets per community and fiscal year, and the subdistrict's allocations.
 
-`pass_through`: the services line is allocated contract by contract (handlers in
-money.py). `committee_budget`: the quota is allocated to the committee's account in
+`pass_through`: the services line is allocated contract by contract (use cases in
+payments.py). `committee_budget`: the quota is allocated to the committee's account in
 tranches and the committee buys with it. The autonomy fund is allocated the same way
 to its own account in both modes.
 """
@@ -12,19 +12,21 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events
 from ..models import Budget, BudgetLine, LedgerEntry
-from . import ledger
-from .common import Actor, get, now, subdistrict_officer
+from . import ledger, policy
+from .common import get
+from .policy import Actor
 
 
 def create_budget(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Budget:
     """Set a community's budget for a fiscal year (subdistrict officers)."""
-    actor = subdistrict_officer(principal)
+    actor = policy.subdistrict_officer(principal)
     community, year = data["community"], data["fiscal_year"]
     if uow.session.scalars(
         select(Budget).where(Budget.community == community, Budget.fiscal_year == year)
@@ -34,7 +36,7 @@ def create_budget(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
         community=community,
         fiscal_year=year,
         mode=data["mode"],
-        created_at=now(),
+        created_at=clock.now(),
         created_by=actor.sub,
     )
     uow.session.add(budget)
@@ -67,6 +69,12 @@ def lines_of(uow: UnitOfWork, budget_id: str) -> dict[str, BudgetLine]:
     }
 
 
+def fiscal_year_of_line(uow: UnitOfWork, line_id: str) -> int:
+    """The fiscal year of the budget a line belongs to."""
+    line = uow.session.get_one(BudgetLine, line_id)
+    return uow.session.get_one(Budget, line.budget_id).fiscal_year
+
+
 def line_for_update(uow: UnitOfWork, line_id: str) -> BudgetLine:
     return get(uow, BudgetLine, line_id, lock=True, what="budget line")
 
@@ -75,14 +83,16 @@ def allocate_to_line(
     uow: UnitOfWork, principal: Principal, budget_id: str, data: dict[str, Any]
 ) -> LedgerEntry:
     """Allocate a tranche of the committee's quota or of the autonomy fund."""
-    actor = subdistrict_officer(principal)
+    actor = policy.subdistrict_officer(principal)
     budget = get(uow, Budget, budget_id, what="budget")
     line = line_for_update(uow, lines_of(uow, budget.id)[data["funding_line"]].id)
-    if domain.is_earmarked(budget.mode, line.line):
-        raise domain.IllegalTransition(
-            "A pass-through budget's services money is allocated contract by contract "
-            "(POST /contracts/{id}/allocations).",
-            transition="allocate quota",
+    funding = domain.funding_of(domain.is_earmarked(budget.mode, line.line))
+    if not domain.FUNDING.allows(funding, "allocate_tranche"):
+        raise domain.FUNDING.refusal(
+            funding,
+            "allocate_tranche",
+            reason="a pass-through budget's services money is allocated contract by contract "
+            "(POST /contracts/{id}/allocations)",
         )
     return allocate(uow, actor, budget, line, data["amount_fen"], contract_id=None, memo=data.get("memo", ""))
 

@@ -7,7 +7,7 @@ from marshmallow import validate as v
 
 from services.chassis.schemas import Schema, fen
 
-from ..domain import FUNDING_LINES
+from ...domain import FUNDING_LINES
 from .catalogue import Community, positive_fen
 
 LINE = v.OneOf(FUNDING_LINES)

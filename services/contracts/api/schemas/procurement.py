@@ -7,7 +7,7 @@ from marshmallow import validate as v
 
 from services.chassis.schemas import Schema
 
-from ..domain import FUNDING_LINES, METHODS
+from ...domain import FUNDING_LINES, METHODS
 from .catalogue import CODE, Community, positive_fen
 
 STATUSES = (

@@ -39,6 +39,7 @@ from .procurement import (  # noqa: F401
     BidCreateSchema,
     BidSchema,
     DecisionSchema,
+    ReasonOnlySchema,
     TenderCreateSchema,
     TenderQuerySchema,
     TenderSchema,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .domain import InvalidTerms
+from .errors import InsufficientFunds, InvalidTerms, OverPayment
 
 WHOLE_BP = 10_000
 MAX_FEN = 10**13
@@ -89,8 +89,6 @@ def check_payment(
     amount_fen: int, *, milestone_open_fen: int, contract_open_fen: int, funds_fen: int
 ) -> None:
     """Refuse a payment beyond the milestone, the contract or the money available."""
-    from .domain import InsufficientFunds, OverPayment
-
     if amount_fen <= 0:
         raise InvalidTerms({"amount_fen": ["A payment must be at least 1 fen."]})
     if amount_fen > milestone_open_fen:

@@ -8,7 +8,7 @@ from marshmallow import validate as v
 from services.chassis.config import COMMUNITIES
 from services.chassis.schemas import Schema
 
-from ..money import MAX_FEN
+from ...domain.money import MAX_FEN
 
 CODE = v.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
 Community = lambda **kw: ma.fields.String(validate=v.OneOf(COMMUNITIES), **kw)  # noqa: E731

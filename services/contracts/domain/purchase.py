@@ -1,75 +1,16 @@
 """What a purchase of services is: codes, state machines, signatures and funding rules.
 
-Standard library only. Errors carry `problem_status` so the chassis answers them as
-problem+json without this module knowing about the web.
+Standard library only (and the chassis' state machine). Every refused state change is
+the machine's `IllegalTransition` (409 `illegal-transition`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from services.chassis.config import COMMUNITY_NAMES
+from services.chassis.statemachine import StateMachine
 
-# -- errors ---------------------------------------------------------------------------
-
-
-class ContractsError(Exception):
-    """Base of the domain's refusals."""
-
-    problem_status = 409
-    problem_type = "conflict"
-
-    def __init__(self, detail: str, **extra: object) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extra = extra
-
-
-class IllegalTransition(ContractsError):
-    """An action the aggregate's current state does not allow."""
-
-    problem_type = "illegal-transition"
-
-
-class AlreadySigned(ContractsError):
-    problem_type = "already-signed"
-
-
-class InsufficientFunds(ContractsError):
-    problem_type = "insufficient-funds"
-
-
-class OverPayment(ContractsError):
-    problem_type = "over-payment"
-
-
-class BudgetExceeded(ContractsError):
-    problem_type = "budget-exceeded"
-
-
-class NotEligible(ContractsError):
-    problem_type = "not-eligible"
-
-
-class SeparationOfDuties(ContractsError):
-    """The same person may not both propose and approve a step."""
-
-    problem_status = 403
-    problem_type = "separation-of-duties"
-
-
-class InvalidTerms(ContractsError):
-    """Terms that do not add up; answered as 422 with messages by field."""
-
-    problem_status = 422
-    problem_type = "validation-failed"
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        first = next(iter(errors.values()))[0]
-        super().__init__(first)
-        self.errors = dict(errors)
-
+from .errors import AlreadySigned, InvalidTerms, SeparationOfDuties
 
 # -- unified social credit code (GB 32100-2015) -------------------------------------
 
@@ -106,38 +47,6 @@ def normalize_uscc(code: str) -> str:
 # -- state machines -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StateMachine:
-    """Named actions, each allowed from some states and leading to one state."""
-
-    aggregate: str
-    transitions: Mapping[str, tuple[frozenset[str], str]]
-
-    def next(self, state: str, action: str) -> str:
-        """The state after `action`, or IllegalTransition naming the transition."""
-        sources, target = self.transitions[action]
-        if state not in sources:
-            allowed = ", ".join(sorted(sources))
-            raise IllegalTransition(
-                f"Cannot {action.replace('_', ' ')} a {self.aggregate} in state {state!r} "
-                f"(allowed from: {allowed}).",
-                transition=f"{state} -> {target}",
-                action=action,
-            )
-        return target
-
-    def check(self, state: str, action: str) -> None:
-        """Raise IllegalTransition unless `action` is allowed in `state` (a guard)."""
-        self.next(state, action)
-
-    def allowed(self, state: str) -> list[str]:
-        return sorted(a for a, (sources, _) in self.transitions.items() if state in sources)
-
-
-def _t(sources: Iterable[str], target: str) -> tuple[frozenset[str], str]:
-    return frozenset(sources), target
-
-
 TENDER_OPEN = (
     "draft",
     "pending_approval",
@@ -150,47 +59,61 @@ TENDER_OPEN = (
 TENDER = StateMachine(
     "tender",
     {
-        "submit": _t(["draft"], "pending_approval"),
-        "approve_tender": _t(["pending_approval"], "approved"),
-        "return_tender": _t(["pending_approval"], "draft"),
-        "publish": _t(["approved"], "published"),
-        "bid": _t(["published"], "published"),
-        "close_bidding": _t(["published"], "evaluating"),
-        "propose_award": _t(["evaluating"], "award_proposed"),
-        "approve_award": _t(["award_proposed"], "awarded"),
-        "return_award": _t(["award_proposed"], "evaluating"),
-        "contract": _t(["awarded"], "contracted"),
-        "cancel": _t(TENDER_OPEN, "cancelled"),
+        "submit": (["draft"], "pending_approval"),
+        "approve_tender": (["pending_approval"], "approved"),
+        "return_tender": (["pending_approval"], "draft"),
+        "publish": (["approved"], "published"),
+        "bid": (["published"], "published"),
+        "close_bidding": (["published"], "evaluating"),
+        "propose_award": (["evaluating"], "award_proposed"),
+        "approve_award": (["award_proposed"], "awarded"),
+        "return_award": (["award_proposed"], "evaluating"),
+        "contract": (["awarded"], "contracted"),
+        "cancel": (TENDER_OPEN, "cancelled"),
     },
 )
 
 CONTRACT = StateMachine(
     "contract",
     {
-        "edit": _t(["draft"], "draft"),
-        "sign": _t(["draft", "signing"], "signing"),
-        "activate": _t(["signing"], "active"),
-        "propose_amendment": _t(["active"], "amending"),
-        "sign_amendment": _t(["amending"], "amending"),
-        "apply_amendment": _t(["amending"], "active"),
-        "withdraw_amendment": _t(["amending"], "active"),
-        "terminate": _t(["active", "amending"], "terminated"),
-        "cancel": _t(["draft", "signing"], "cancelled"),
-        "complete": _t(["active"], "completed"),
-        "allocate": _t(["active", "amending"], "active"),
-        "pay": _t(["active", "amending", "terminated", "completed"], "active"),
+        "edit": (["draft"], "draft"),
+        "sign": (["draft", "signing"], "signing"),
+        "activate": (["signing"], "active"),
+        "propose_amendment": (["active"], "amending"),
+        "sign_amendment": (["amending"], "amending"),
+        "apply_amendment": (["amending"], "active"),
+        "withdraw_amendment": (["amending"], "active"),
+        "terminate": (["active", "amending"], "terminated"),
+        "cancel": (["draft", "signing"], "cancelled"),
+        "complete": (["active"], "completed"),
+        "allocate": (["active", "amending"], "active"),
+        "pay": (["active", "amending", "terminated", "completed"], "active"),
     },
 )
 
 PROVIDER_STATUS = StateMachine(
     "provider",
     {
-        "activate": _t(["suspended"], "active"),
-        "suspend": _t(["active"], "suspended"),
-        "bar": _t(["active", "suspended"], "barred"),
+        "activate": (["suspended"], "active"),
+        "suspend": (["active"], "suspended"),
+        "bar": (["active", "suspended"], "barred"),
     },
 )
 PROVIDER_ACTION_FOR_STATUS = {"active": "activate", "suspended": "suspend", "barred": "bar"}
+
+# A milestone falls due (signing, scheduled) or waits for the evaluation, which releases
+# or withholds it; only a payable milestone is paid; termination cancels the open ones.
+MILESTONE = StateMachine(
+    "milestone",
+    {
+        "fall_due": (["pending"], "payable"),
+        "await_evaluation": (["pending"], "awaiting_evaluation"),
+        "release": (["pending", "awaiting_evaluation"], "payable"),
+        "withhold": (["pending", "awaiting_evaluation"], "withheld"),
+        "pay": (["payable"], "paid"),
+        "cancel": (["pending", "awaiting_evaluation"], "cancelled"),
+    },
+)
 
 # -- parties and signatures ----------------------------------------------------------
 
@@ -222,6 +145,22 @@ def buyer_of(mode: str, line: str) -> str:
 def is_earmarked(mode: str, line: str) -> bool:
     """Pass-through money is allocated per contract and may pay only that contract."""
     return mode == "pass_through" and line == "services"
+
+
+# How money reaches a budget line's account: an earmarked line contract by contract, a
+# pooled one (the committee's quota, the autonomy fund) in tranches.
+FUNDING = StateMachine(
+    "budget line",
+    {
+        "allocate_tranche": (["pooled"], "pooled"),
+        "allocate_to_contract": (["earmarked"], "earmarked"),
+    },
+)
+
+
+def funding_of(earmarked: bool) -> str:
+    """The state of a line's (or a contract's) money in the FUNDING machine."""
+    return "earmarked" if earmarked else "pooled"
 
 
 def check_separate_person(proposer: str | None, approver: str, step: str) -> None:
@@ -257,5 +196,6 @@ def check_tender_terms(method: str, reason: str | None, invited: list[str], has_
 SUBDISTRICT_NAME = "招商街道辦事處"
 
 
-def committee_name(community: str) -> str:
-    return f"{COMMUNITY_NAMES.get(community, community)}社區居民委員會"
+def committee_name(community_name: str) -> str:
+    """The residents' committee of a community, by the community's display name."""
+    return f"{community_name}社區居民委員會"

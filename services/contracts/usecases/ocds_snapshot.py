@@ -2,7 +2,7 @@
 
 A snapshot is the whole process as known at that moment, in OCDS 1.1 shape, except
 that amounts stay integer fen (`{"amount_fen": n, "currency": "CNY"}`) and the ocid
-is left out: the export edge (ocds_export.py) converts both. Snapshots are written in
+is left out: the export edge (api/ocds_export.py) converts both. Snapshots are written in
 the transaction of the step, so the export never shows a step that did not happen.
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from services.chassis.config import COMMUNITY_NAMES
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import domain
-from .models import (
+from .. import domain
+from ..models import (
     Bid,
     Budget,
     BudgetLine,
@@ -83,7 +83,10 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
     contract = session.scalars(select(Contract).where(Contract.tender_id == tender.id)).first()
     committee_id = f"committee-{tender.community}"
     subdistrict_ref = {"id": SUBDISTRICT_ID, "name": domain.SUBDISTRICT_NAME}
-    committee_ref = {"id": committee_id, "name": domain.committee_name(tender.community)}
+    committee_ref = {
+        "id": committee_id,
+        "name": domain.committee_name(COMMUNITY_NAMES.get(tender.community, tender.community)),
+    }
     buyer_ref = committee_ref if tender.buyer == "committee" else subdistrict_ref
     roles: dict[str, set[str]] = {SUBDISTRICT_ID: {"funder"}, committee_id: {"reviewBody"}}
     roles[buyer_ref["id"]] |= {"buyer", "procuringEntity"}

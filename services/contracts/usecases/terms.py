@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from .. import money
-from ..domain import InvalidTerms
+from ..domain import InvalidTerms, money
 from ..models import Milestone, ServicePackage
 
 EVALUATION_GRACE = timedelta(days=366)

@@ -13,11 +13,12 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from services.chassis import clock
 from services.chassis.unit_of_work import UnitOfWork
 
 from ..domain import InsufficientFunds
-from ..models import Account, BudgetLine, LedgerEntry
-from .common import Actor, now
+from ..models import Account, BudgetLine, LedgerEntry, new_id
+from .policy import Actor
 
 SUBDISTRICT = "subdistrict"
 
@@ -32,8 +33,6 @@ def _account(
     """The account with `code`, created on first use (safe when two requests race)."""
     dialect = postgresql if uow.database.is_postgres else sqlite
     table = Account.__table__
-    from ..models import new_id
-
     uow.session.execute(
         dialect.insert(table)
         .values(
@@ -117,7 +116,7 @@ def transfer(
         contract_id=contract_id,
         milestone_id=milestone_id,
         memo=memo,
-        created_at=now(),
+        created_at=clock.now(),
         created_by=actor.sub,
     )
     uow.session.add(entry)

@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.chassis import clock
 from services.chassis.unit_of_work import UnitOfWork
 
-from .models import Amendment, Contract, LedgerEntry, Milestone, Payment, Provider
+from ..models import Amendment, Contract, LedgerEntry, Milestone, Payment, Provider
 
 ORG_SCHEME = "CN-USCC"
 CONTRACT_STATUS = {
@@ -32,7 +33,8 @@ def iso(value: datetime | None) -> str | None:
 
 
 def day(value: date | None) -> str | None:
-    return f"{value.isoformat()}T00:00:00+08:00" if value else None
+    """A calendar day as the start of that day in the communities' zone."""
+    return clock.local(clock.local_midnight(value)).isoformat() if value else None
 
 
 def provider_party_id(provider: Provider) -> str:

@@ -6,14 +6,15 @@ from typing import Any
 
 from sqlalchemy import update
 
+from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.unit_of_work import UnitOfWork
 
-from .. import domain, events, money, ocds_snapshot
-from ..domain import CONTRACT
+from .. import domain, events
+from ..domain import CONTRACT, MILESTONE, money
 from ..models import Budget, BudgetLine, Contract, Milestone, Payment, Tender
-from . import budgets, ledger
-from .common import committee_member, get, local_today, next_number, now, subdistrict_officer
+from . import budgets, ledger, ocds_snapshot, policy
+from .common import get, next_number
 from .settlement import complete_if_settled, fall_due
 
 
@@ -22,14 +23,16 @@ def allocate_to_contract(
 ) -> Any:
     """Pass-through: the subdistrict allocates (part of) a contract's money to the committee."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    actor = subdistrict_officer(principal)
-    if not contract.earmarked:
-        raise domain.IllegalTransition(
-            "This contract is paid from the committee's quota or fund, allocated per budget "
-            "(POST /budgets/{id}/allocations).",
-            transition="allocate to contract",
+    actor = policy.subdistrict_officer(principal)
+    funding = domain.funding_of(contract.earmarked)
+    if not domain.FUNDING.allows(funding, "allocate_to_contract"):
+        raise domain.FUNDING.refusal(
+            funding,
+            "allocate_to_contract",
+            reason="this contract is paid from the committee's quota or fund, allocated per budget "
+            "(POST /budgets/{id}/allocations)",
         )
-    CONTRACT.check(contract.status, "allocate")
+    CONTRACT.target(contract.status, "allocate")
     amount = data["amount_fen"]
     room = contract.value_fen - contract.withheld_fen - contract.allocated_fen
     if amount > room:
@@ -58,24 +61,20 @@ def pay(
 ) -> Payment:
     """The residents' committee pays the provider for a milestone, from its account."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
-    actor = committee_member(principal, contract.community)
-    CONTRACT.check(contract.status, "pay")
+    actor = policy.committee_member(principal, contract.community)
+    CONTRACT.target(contract.status, "pay")
     milestone = get(uow, Milestone, milestone_id, lock=True, what="milestone")
     if milestone.contract_id != contract.id:
         raise domain.InvalidTerms({"milestone_id": ["Not a milestone of this contract."]})
-    today = local_today()
+    today = clock.local_today()
     if (
         milestone.kind == "scheduled"
         and milestone.status == "pending"
         and milestone.due_date is not None
         and milestone.due_date <= today
     ):
-        fall_due(uow, contract, milestone, now())
-    if milestone.status not in ("payable",):
-        raise domain.IllegalTransition(
-            f"The milestone is {milestone.status.replace('_', ' ')}, not payable.",
-            transition=f"{milestone.status} -> paid",
-        )
+        fall_due(uow, contract, milestone, clock.now())
+    MILESTONE.target(milestone.status, "pay")
     line = budgets.line_for_update(uow, contract.budget_line_id)
     funds = (
         (contract.allocated_fen - contract.paid_fen)
@@ -109,7 +108,8 @@ def pay(
     contract.paid_fen += amount
     contract.version += 1
     if milestone.paid_fen + milestone.withheld_fen == milestone.amount_fen:
-        milestone.status, milestone.settled_at = "paid", entry.created_at
+        milestone.status = MILESTONE.target(milestone.status, "pay")
+        milestone.settled_at = entry.created_at
     payment = Payment(
         number=next_number(uow, "ZF", 6),
         community=contract.community,

@@ -1,4 +1,5 @@
-"""Read-side queries: filtered, ordered selects served by the tables' indexes."""
+"""Read-side queries: one record for a caller who may read it, and filtered, ordered
+selects (served by the tables' indexes) for the paginated lists."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import Select, select
 
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden
+from services.chassis.unit_of_work import UnitOfWork
 
 from ..models import (
     Account,
@@ -21,12 +23,61 @@ from ..models import (
     ServicePackage,
     Tender,
 )
-from .common import may_read_community
+from . import policy
+from .common import get
+
+
+def package(uow: UnitOfWork, principal: Principal, package_id: Any) -> ServicePackage:
+    found = get(uow, ServicePackage, package_id, what="package")
+    policy.require_reader(principal, found.community)
+    return found
+
+
+def provider(uow: UnitOfWork, provider_id: Any) -> Provider:
+    """A provider (the register is public; its private details are masked by projection)."""
+    return get(uow, Provider, provider_id, what="provider")
+
+
+def budget(uow: UnitOfWork, principal: Principal, budget_id: Any) -> Budget:
+    found = get(uow, Budget, budget_id, what="budget")
+    policy.require_reader(principal, found.community)
+    return found
+
+
+def tender(uow: UnitOfWork, principal: Principal, tender_id: Any) -> Tender:
+    found = get(uow, Tender, tender_id, what="tender")
+    policy.require_reader(principal, found.community)
+    return found
+
+
+def contract(uow: UnitOfWork, principal: Principal, contract_id: Any) -> Contract:
+    """A contract, for the community's readers and for its provider."""
+    found = get(uow, Contract, contract_id, what="contract")
+    policy.require_reader(principal, found.community, found.provider_id)
+    return found
+
+
+def payment(uow: UnitOfWork, principal: Principal, payment_id: Any) -> Payment:
+    found = get(uow, Payment, payment_id, what="payment")
+    policy.require_reader(principal, found.community)
+    return found
+
+
+def account_entries(uow: UnitOfWork, principal: Principal, account_id: Any) -> Select[Any]:
+    """The entries of an account the caller may read, newest first."""
+    account = get(uow, Account, account_id, what="account")
+    policy.require_ledger_reader(principal, account.community)
+    return entries(account.id)
+
+
+def process_releases(uow: UnitOfWork, tender_id: str | None) -> list[OcdsRelease]:
+    """The stored OCDS releases of one contracting process, oldest first."""
+    return list(uow.session.scalars(releases_of(tender_id))) if tender_id else []
 
 
 def readable_community(principal: Principal, community: str | None) -> str | None:
     """The community filter a caller may use (403 for one they do not belong to)."""
-    if community is not None and not may_read_community(principal, community):
+    if community is not None and not policy.may_read_community(principal, community):
         raise Forbidden(f"You may not read records of the community {community!r}.")
     return community
 
@@ -84,9 +135,8 @@ def contracts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     for name in ("status", "provider_id"):
         if name in args:
             statement = statement.where(getattr(Contract, name) == str(args[name]))
-    own_provider = principal.claims.get("provider_id")
-    if "provider_signatory" in principal.roles and own_provider and not args.get("community"):
-        return statement.where(Contract.provider_id == str(own_provider))
+    if policy.reads_own_provider_only(principal) and not args.get("community"):
+        return statement.where(Contract.provider_id == policy.own_provider(principal))
     return _scoped(
         statement,
         Contract.community,
