@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.contracts.handlers import budgets, catalogue
 from sqlalchemy import select
 
 from services.chassis import clock
