@@ -24,12 +24,11 @@ REQUIRED = {
     "usecases": "folder",
     "api": "folder",
     "events.py": "file",
-    "settings.py": "file",
     "app.py": "file",
     "worker.py": "file",
     "migrations": "folder",
 }
-OPTIONAL = {"cli.py"}
+OPTIONAL = {"cli.py", "settings.py"}  # settings: only a service with knobs of its own
 
 
 def _present(service: Path, name: str, kind: str) -> bool:
