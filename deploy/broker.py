@@ -1,7 +1,7 @@
 """RabbitMQ definitions of the platform: exchange, queues, bindings, users, permissions.
 
 Built from the chassis itself (the queues and arguments `services.chassis.bus.Bus`
-declares, the bindings of each service's `handlers.EVENT_HANDLERS`), so the broker's
+declares, the bindings of each service's `usecases.CONSUMED`), so the broker's
 definitions and what the workers declare cannot drift apart: RabbitMQ refuses a
 redeclaration whose arguments differ.
 
@@ -43,7 +43,10 @@ def password_hash(password: str, salt: bytes | None = None) -> str:
 
 def handler_patterns(service: str) -> list[str]:
     """The event names (topic patterns) the service's consumer binds its queue to."""
-    return sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    declared = getattr(registry.optional_module(service, "usecases"), "CONSUMED", None)
+    if declared is not None:
+        return list(declared.patterns)
+    return sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))  # not yet in the template
 
 
 def _names(names: Iterable[str], *patterns: str) -> str:

@@ -1,7 +1,8 @@
-"""The AsyncAPI 3.0 catalogue, generated from every service's `events.py`.
+"""The AsyncAPI 3.0 catalogue, generated from every service's events and handlers.
 
-A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`) and
-`CONSUMES` (topic pattern → why it listens). The document lists every event once as
+A service's `events.py` declares `PUBLISHES` (a sequence of `EventType`); what it
+consumes (topic pattern → why it listens) comes from `usecases.CONSUMED`, the handlers
+declared with `@consumes`. The document lists every event once as
 a channel on the `community.events` topic exchange, with its CloudEvents envelope,
 payload schema, producer and consumers.
 """
@@ -73,8 +74,17 @@ def collect() -> tuple[list[tuple[str, EventType]], dict[str, dict[str, str]]]:
     for service in SERVICES:
         module = registry.event_catalogue(service)
         published.extend((service, e) for e in getattr(module, "PUBLISHES", ()))
-        consumed[service] = dict(getattr(module, "CONSUMES", {}))
+        consumed[service] = consumed_purposes(service, module)
     return published, consumed
+
+
+def consumed_purposes(service: str, catalogue: Any) -> dict[str, str]:
+    """Pattern → why, from the service's `usecases.CONSUMED` (declared with `@consumes`);
+    a service not yet in that shape still declares `events.CONSUMES`."""
+    declared = getattr(registry.optional_module(service, "usecases"), "CONSUMED", None)
+    if declared is not None:
+        return dict(declared.purposes)
+    return dict(getattr(catalogue, "CONSUMES", {}))
 
 
 def document() -> dict[str, Any]:

@@ -19,6 +19,17 @@ def module(service: str, part: str) -> ModuleType:
     return importlib.import_module(f"services.{check(service)}.{part}")
 
 
+def optional_module(service: str, part: str) -> ModuleType | None:
+    """`services.<service>.<part>`, or None when the service has no such module."""
+    name = f"services.{check(service)}.{part}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None
+
+
 def metadata(service: str) -> Any:
     return module(service, "models").Base.metadata
 

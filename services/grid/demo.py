@@ -18,8 +18,8 @@ from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 
-from . import cells, inspections
 from .models import Cell, ChecklistItem, InspectionPlan
+from .usecases import cells, inspections
 
 # community: (code prefix, zh name, west, south, east, north, columns, rows)
 BLOCKS: dict[str, tuple[str, str, float, float, float, float, int, int]] = {

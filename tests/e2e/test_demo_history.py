@@ -24,7 +24,7 @@ from services.chassis.config import COMMUNITIES, Settings
 from services.chassis.testing import key_settings
 from services.contracts.demo_catalogue import BUDGETS_YUAN, COMMITTEE_BUDGET_PILOTS
 from services.grid.demo import cell_polygons, worker_for
-from services.grid.personal_data import validate_id_number
+from services.grid.usecases.personal_data import validate_id_number
 from services.intake.attributes import validate_values
 from services.intake.catalogue_data import CATALOGUE
 from services.intake.workdays import SHANGHAI

@@ -8,7 +8,7 @@ import pytest
 
 from services.chassis.observability import JsonFormatter
 from services.chassis.testing import bearer, wait_for
-from services.grid.personal_data import iso7064_mod11_2
+from services.grid.usecases.personal_data import iso7064_mod11_2
 from tests.integration.grid.conftest import HGS_LAT, HGS_LON, publish
 from tests.unit.grid.intake_event import referral
 

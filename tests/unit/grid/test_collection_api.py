@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from services.chassis.testing import assert_problem, bearer
-from services.grid.personal_data import iso7064_mod11_2
+from services.grid.usecases.personal_data import iso7064_mod11_2
 
 ID_NUMBER = "44030519900101123X"
 NAME, PHONE = "陳美玲", "13812345678"

@@ -1,8 +1,11 @@
 """Reference data: the seven communities' cells around Shekou, the checklist, planned rounds."""
 
 from services.chassis.config import COMMUNITIES
-from services.grid import demo, geometry
-from services.grid.handlers import EVENT_HANDLERS  # noqa: F401  (worker module imports cleanly)
+from services.grid import (
+    demo,
+    worker,  # noqa: F401  (the worker module imports cleanly)
+)
+from services.grid.usecases import geometry
 
 
 def test_cells_are_valid_and_never_overlap_even_across_communities():

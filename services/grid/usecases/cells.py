@@ -18,14 +18,14 @@ from sqlalchemy import Select, delete, select, update
 
 from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.conditional import matches as if_match_allows
+from services.chassis.conditional import require_match, version_tag
 from services.chassis.db import Database
-from services.chassis.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from services.chassis.errors import Conflict, NotFound
 from services.chassis.unit_of_work import UnitOfWork
 
+from ..models import Cell, CellsVersion, CellWorker
 from . import geometry
-from .access import require_community_manager
-from .models import Cell, CellsVersion, CellWorker
+from .policy import require_community_manager
 
 
 class CellDirectory:
@@ -179,10 +179,7 @@ def update_cell(
     """Rename, redraw or reassign a cell; `If-Match` must carry its current ETag."""
     cell = get_cell(uow, code, lock=True)  # If-Match, then write: no lost update
     require_community_manager(principal, cell.community)
-    if if_match is None:
-        raise PreconditionRequired("Send If-Match with the cell's ETag to change it.")
-    if not if_match_allows(if_match, etag(cell)):
-        raise PreconditionFailed("The cell changed since you read it; read it again.")
+    require_match(if_match, etag(cell), what="cell")
     if "boundary" in data:
         polygon = geometry.parse_boundary(data["boundary"])
         _check_overlaps(uow, cell.community, polygon, exclude=cell.id)
@@ -198,7 +195,8 @@ def update_cell(
 
 
 def etag(cell: Cell) -> str:
-    return f'"cell-{cell.id[:8]}-{cell.version}"'
+    """The cell's ETag (a redraw names it in If-Match)."""
+    return version_tag("cell", cell.id, cell.version)
 
 
 def list_cells(community: str | None) -> Select[Any]:
