@@ -27,6 +27,13 @@ def template() -> dict:
     return json.loads((RABBITMQ / "definitions.json").read_text())
 
 
+def handled_by(service: str) -> list[str]:
+    """The patterns of the worker's handler table (`usecases.CONSUMED`, or the old `EVENT_HANDLERS`)."""
+    consumed = getattr(registry.optional_module(service, "usecases"), "CONSUMED", None)
+    table = consumed.handlers if consumed is not None else registry.module(service, "handlers").EVENT_HANDLERS
+    return sorted(set(table))
+
+
 def by_name(items: list[dict], key: str = "name") -> dict[str, dict]:
     return {item[key]: item for item in items}
 
@@ -63,7 +70,7 @@ def test_exchange_is_the_durable_topic_exchange(template):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_queue_is_bound_to_exactly_the_events_its_handlers_take(template, service):
-    handled = sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    handled = handled_by(service)
     bound = sorted(b["routing_key"] for b in template["bindings"] if b["destination"] == f"{service}.events")
     assert bound == handled
     assert all(
@@ -142,7 +149,7 @@ def test_service_user_publishes_only_its_own_event_names(template, service):
     assert allows(topic["write"], f"{service}.thing.happened")
     for other in (s for s in SERVICES if s != service):
         assert not allows(topic["write"], f"{other}.thing.happened")
-    handled = sorted(set(registry.module(service, "handlers").EVENT_HANDLERS))
+    handled = handled_by(service)
     for pattern in handled:
         assert allows(topic["read"], pattern)
     assert not allows(topic["read"], "anything.else.at.all")
