@@ -58,6 +58,11 @@ def reporting_role(principal: Principal) -> str:
     return sorted(principal.roles)[0] if is_staff(principal) else "resident"
 
 
+def walks_cells(principal: Principal | None) -> bool:
+    """Grid workers act in the cells assigned to them (other callers have none)."""
+    return principal is not None and "grid_worker" in principal.roles
+
+
 def require_community_reader(principal: Principal, community: str) -> Principal:
     """Staff of the community or its grid workers (inspections, rounds, counts); 403 otherwise."""
     return principal.require(*COMMUNITY_READERS, community=community)
