@@ -33,8 +33,9 @@ from deploy import registry  # noqa: E402
 from services.chassis import auth, clock, migrations  # noqa: E402
 from services.chassis.app import Runtime  # noqa: E402
 from services.chassis.config import COMMUNITIES, Settings  # noqa: E402
-from services.grid import cells, geometry, models  # noqa: E402
+from services.grid import models  # noqa: E402
 from services.grid.app import create_app  # noqa: E402
+from services.grid.usecases import cells, geometry  # noqa: E402
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 COLUMNS, ROWS, SIZE = 100, 50, 0.002  # 5 000 square cells of ~200 m over Shenzhen

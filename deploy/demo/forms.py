@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.grid.personal_data import iso7064_mod11_2
+from services.grid.usecases.personal_data import iso7064_mod11_2
 
 NANSHAN = "440305"
 TEXTS = {

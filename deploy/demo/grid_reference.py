@@ -17,8 +17,8 @@ from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
-from services.grid import cells, inspections
 from services.grid.models import Cell, ChecklistItem, InspectionPlan
+from services.grid.usecases import cells, inspections
 
 # community: (code prefix, zh name, west, south, east, north, columns, rows)
 BLOCKS: dict[str, tuple[str, str, float, float, float, float, int, int]] = {

@@ -10,9 +10,10 @@ from flask import Flask
 from services.chassis.app import create_app as chassis_app
 from services.chassis.runtime import Runtime
 
-from . import api, models, open311_format
-from .config import GridSettings
-from .protection import PersonalDataCipher
+from . import api, models
+from .api import open311_format
+from .settings import GridSettings, personal_data_key
+from .usecases.protection import PersonalDataCipher
 
 TITLE = "Grid: grid-based inspection, resolution and information collection"
 DESCRIPTION = (
@@ -32,7 +33,8 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
         description=DESCRIPTION,
         runtime=runtime,
     )
-    settings = app.extensions["community"].settings
-    app.extensions["grid.cipher"] = PersonalDataCipher(GridSettings.from_settings(settings).personal_data_key)
+    runtime = app.extensions["community"]
+    key = personal_data_key(runtime.settings, runtime.service_settings(GridSettings))
+    app.extensions["grid.cipher"] = PersonalDataCipher(key)
     open311_format.install(app)
     return app

@@ -2,7 +2,8 @@
 
 A case (事件) is a hazard, dispute or nuisance found in a grid cell. It moves through
 a FixMyStreet-style lifecycle; what the community cannot resolve it refers to the
-department that can, or escalates to the subdistrict. Standard library only.
+department that can, or escalates to the subdistrict. Standard library and the chassis'
+state machine only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+# IllegalTransition: the lifecycle's one refusal (409 illegal-transition), re-exported
+from services.chassis.statemachine import IllegalTransition as IllegalTransition
+from services.chassis.statemachine import StateMachine
 
 # -- vocabulary -----------------------------------------------------------------------
 
@@ -84,27 +89,6 @@ def is_open(status: str) -> bool:
 # -- errors (mapped to problem+json by the chassis) -----------------------------------
 
 
-class IllegalTransition(Exception):
-    """The case's status does not allow this step."""
-
-    problem_status = 409
-    problem_type = "illegal-transition"
-
-    def __init__(
-        self, action: str, status: str, allowed_from: frozenset[str], target: str, reason: str | None = None
-    ) -> None:
-        self.action, self.status = action, status
-        sources = " or ".join(sorted(allowed_from))
-        detail = (
-            f"Cannot {action.replace('_', ' ')} a case that is {status} ({action}: {sources} → {target})."
-        )
-        if reason:
-            detail = f"{detail[:-1]}: {reason}."
-        self.detail = detail
-        self.extra = {"action": action, "from": status, "to": target}
-        super().__init__(detail)
-
-
 class SelfVerification(Exception):
     """Four eyes: whoever resolved a case may not verify it."""
 
@@ -115,32 +99,26 @@ class SelfVerification(Exception):
 
 # -- lifecycle ------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Step:
-    """One action of the lifecycle: from which statuses, to which status."""
-
-    action: str
-    sources: frozenset[str]
-    target: str
-
-
-STEPS: dict[str, Step] = {
-    s.action: s
-    for s in (
-        Step("accept", frozenset({"reported"}), "accepted"),
-        Step("start", frozenset({"accepted", "referred", "escalated"}), "in_progress"),
-        Step("resolve", frozenset({"accepted", "in_progress", "referred", "escalated"}), "resolved"),
-        Step("verify", frozenset({"resolved"}), "verified"),
-        Step("close", frozenset({"verified"}), "closed"),
-        Step("reject", frozenset({"reported", "accepted"}), "closed"),
-        Step("mark_duplicate", frozenset({"reported", "accepted"}), "closed"),
-        Step("refer", frozenset({"reported", "accepted", "in_progress", "escalated"}), "referred"),
-        Step("escalate", frozenset({"reported", "accepted", "in_progress", "referred"}), "escalated"),
-        Step("reopen", frozenset({"resolved", "verified", "closed"}), "accepted"),
-    )
-}
-ACTIONS = tuple(STEPS)
+CASE_LIFECYCLE = StateMachine(
+    "case",
+    {
+        "accept": (("reported",), "accepted"),
+        "start": (("accepted", "referred", "escalated"), "in_progress"),
+        "resolve": (("accepted", "in_progress", "referred", "escalated"), "resolved"),
+        "verify": (("resolved",), "verified"),
+        "close": (("verified",), "closed"),
+        "reject": (("reported", "accepted"), "closed"),
+        "mark_duplicate": (("reported", "accepted"), "closed"),
+        "refer": (("reported", "accepted", "in_progress", "escalated"), "referred"),
+        "escalate": (("reported", "accepted", "in_progress", "referred"), "escalated"),
+        "reopen": (("resolved", "verified", "closed"), "accepted"),
+        # the periodic check: an open case overdue by a whole SLA again goes one level up,
+        # whatever step it is at (an escalated case goes on to the district)
+        "escalate_overdue": (tuple(sorted(OPEN_STATUSES)), "escalated"),
+    },
+)
+# The steps people take through the API (escalate_overdue is the worker's alone).
+ACTIONS = tuple(action for action in CASE_LIFECYCLE.actions if action != "escalate_overdue")
 CLOSED_KIND_OF = {"close": "resolved", "reject": "rejected", "mark_duplicate": "duplicate"}
 
 
@@ -158,31 +136,21 @@ class CaseState:
     escalation_level: int = 0
 
 
-def check_step(case: CaseState, action: str, *, actor: str, now: datetime) -> Step:
-    """The step for `action` if the case allows it now; raise `IllegalTransition` if not."""
-    step = STEPS[action]
-    if case.status not in step.sources:
-        raise IllegalTransition(action, case.status, step.sources, step.target)
+def check_step(case: CaseState, action: str, *, actor: str, now: datetime) -> str:
+    """The status `action` leads the case to now; `IllegalTransition` (409) if it may not."""
+    target = CASE_LIFECYCLE.target(case.status, action)
     if action == "reopen":
         if case.status == "closed" and case.closed_kind != "resolved":
-            raise IllegalTransition(
-                action,
-                case.status,
-                step.sources,
-                step.target,
-                f"it was closed as {case.closed_kind}, not resolved",
+            raise CASE_LIFECYCLE.refusal(
+                case.status, action, reason=f"it was closed as {case.closed_kind}, not resolved"
             )
         if case.resolved_at is None or now - case.resolved_at > REOPEN_WINDOW:
-            raise IllegalTransition(
-                action,
-                case.status,
-                step.sources,
-                step.target,
-                "the 7 days to reopen after resolution have passed",
+            raise CASE_LIFECYCLE.refusal(
+                case.status, action, reason="the 7 days to reopen after resolution have passed"
             )
     if action == "verify" and case.resolved_by == actor:
         raise SelfVerification()
-    return step
+    return target
 
 
 def on_time(resolved_at: datetime, deadline: datetime) -> bool:

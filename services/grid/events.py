@@ -1,4 +1,4 @@
-"""Events the grid service publishes and the ones it consumes.
+"""Events the grid service publishes (what it consumes is declared at its handlers, `@consumes`).
 
 Payloads carry ids, codes, counts, timestamps and statuses only: never names, phone
 numbers, ID numbers, free-text descriptions or addresses.
@@ -151,8 +151,3 @@ PUBLISHES: Sequence[EventType] = (
     INSPECTION_COMPLETED,
     COLLECTION_UPDATED,
 )
-
-CONSUMES: Mapping[str, str] = {
-    "intake.case.referred": "A case the service center refers to the grid (target `grid`) "
-    "becomes a grid case with source `intake`, exactly once.",
-}

@@ -5,14 +5,15 @@ from __future__ import annotations
 from services.chassis.runtime import Runtime
 from services.chassis.worker import PeriodicTask, Worker, run_worker_process
 
-from . import handlers, models
-from .config import overdue_sweep_seconds
+from . import models, usecases
+from .settings import GridSettings
+from .usecases import overdue
 
 
 def build_worker(runtime: Runtime) -> Worker:
-    interval = overdue_sweep_seconds(runtime.settings)
-    overdue = PeriodicTask("case-overdue-sweep", interval, lambda uow: handlers.sweep_overdue(uow))
-    return Worker(runtime, handlers=handlers.EVENT_HANDLERS, periodic=[overdue])
+    interval = float(runtime.service_settings(GridSettings).overdue_sweep_seconds)
+    sweep = PeriodicTask("case-overdue-sweep", interval, lambda uow: overdue.sweep_overdue(uow))
+    return Worker(runtime, handlers=usecases.CONSUMED.handlers, periodic=[sweep])
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from deploy.identities import demo_identities
 from services.chassis.auth import ROLES, TokenVerifier
 from services.chassis.clock import local_zone
 from services.chassis.config import COMMUNITIES, Settings
-from services.grid.personal_data import validate_id_number
+from services.grid.usecases.personal_data import validate_id_number
 from services.intake.domain.attributes import validate_values
 from tests.support.helpers import key_settings
 

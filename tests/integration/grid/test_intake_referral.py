@@ -7,7 +7,7 @@ import pytest
 
 from services.chassis.consumer import EventProcessor
 from services.chassis.events import parse
-from services.grid import handlers
+from services.grid import usecases
 from tests.integration.grid.conftest import publish
 from tests.support.helpers import wait_for
 from tests.unit.grid.intake_event import referral
@@ -63,7 +63,7 @@ def test_a_referral_delivered_twice_makes_one_case_and_its_resolution_is_publish
 def test_two_consumers_handling_the_same_referral_at_once_make_one_case(grid, make_cell):
     make_cell("HGS-01")
     processors = [
-        EventProcessor(grid.runtime.settings, grid.runtime.database, handlers.EVENT_HANDLERS)
+        EventProcessor(grid.runtime.settings, grid.runtime.database, usecases.CONSUMED.handlers)
         for _ in range(2)
     ]
     intake_case = str(uuid.uuid4())

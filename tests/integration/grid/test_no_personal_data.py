@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from services.chassis.observability import JsonFormatter
-from services.grid.personal_data import iso7064_mod11_2
+from services.grid.usecases.personal_data import iso7064_mod11_2
 from tests.integration.grid.conftest import HGS_LAT, HGS_LON, publish
 from tests.support.helpers import bearer, wait_for
 from tests.unit.grid.intake_event import referral

@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from services.chassis import clock
 from services.chassis.runtime import Runtime
-from services.grid import handlers, models
+from services.grid import models
+from services.grid.usecases.overdue import sweep_overdue
 from services.grid.worker import build_worker
 from tests.support.helpers import wait_for
 
@@ -75,7 +76,7 @@ def test_concurrent_sweeps_without_the_periodic_lock_still_emit_once(grid, clien
     def sweep():
         barrier.wait()
         with grid.runtime.unit_of_work() as uow:
-            results.append(handlers.sweep_overdue(uow, batch=7))
+            results.append(sweep_overdue(uow, batch=7))
             uow.commit()
 
     for _ in range(3):  # several rounds: later rounds find nothing left to do
@@ -138,13 +139,13 @@ def test_reopen_resets_the_deadline_and_overdue_can_happen_again(
     case = critical_case(client, report, staff)
     backdate(grid, case["id"], 25)
     with grid.runtime.unit_of_work() as uow:
-        assert handlers.sweep_overdue(uow) == (1, 0)
+        assert sweep_overdue(uow) == (1, 0)
         uow.commit()
     client.post(f"/cases/{case['id']}/resolve", json={"note": "fixed"}, headers=worker)
     client.post(f"/cases/{case['id']}/reopen", json={"note": "still broken"}, headers=resident)
     with grid.runtime.unit_of_work() as uow:
-        assert handlers.sweep_overdue(uow) == (0, 0)
-        assert handlers.sweep_overdue(uow, now=clock.now() + timedelta(hours=25)) == (1, 0)
+        assert sweep_overdue(uow) == (0, 0)
+        assert sweep_overdue(uow, now=clock.now() + timedelta(hours=25)) == (1, 0)
         uow.commit()
 
 

@@ -165,7 +165,7 @@ def test_an_illegal_step_is_409_naming_it_and_changes_nothing(
     response = client.post(f"/cases/{case['id']}/{action}", json=body, headers=staff)
     problem = assert_problem(response, 409, type_suffix="illegal-transition")
     assert problem["detail"].startswith(f"Cannot {action} a case that is reported (")
-    assert problem["from"] == "reported" and problem["action"] == action
+    assert problem["current_status"] == "reported" and problem["transition"] == f"case.{action}"
     assert snapshot(grid, case["id"]) == before
 
 
@@ -173,7 +173,7 @@ def test_reopening_a_reported_case_is_409(client, cell, report, resident, grid):
     case = report().get_json()
     before = snapshot(grid, case["id"])
     problem = assert_problem(client.post(f"/cases/{case['id']}/reopen", json={}, headers=resident), 409)
-    assert "(reopen: closed or resolved or verified → accepted)" in problem["detail"]
+    assert "(allowed from: closed, resolved, verified)" in problem["detail"]
     assert snapshot(grid, case["id"]) == before
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from services.grid.personal_data import iso7064_mod11_2
+from services.grid.usecases.personal_data import iso7064_mod11_2
 from tests.support.helpers import assert_problem, bearer
 
 ID_NUMBER = "44030519900101123X"

@@ -6,13 +6,14 @@ import pytest
 
 from services.chassis import clock
 from services.chassis.consumer import EventProcessor
-from services.grid import handlers
+from services.grid import usecases
+from services.grid.usecases.overdue import sweep_overdue
 from tests.unit.grid.intake_event import referral
 
 
 @pytest.fixture
 def processor(grid):
-    return EventProcessor(grid.runtime.settings, grid.runtime.database, handlers.EVENT_HANDLERS)
+    return EventProcessor(grid.runtime.settings, grid.runtime.database, usecases.CONSUMED.handlers)
 
 
 def test_a_referral_to_the_grid_opens_one_intake_case(processor, grid, make_cell, client, staff):
@@ -64,7 +65,7 @@ def overdue_case(client, report, staff, severity="critical"):
 
 def sweep(grid, at):
     with grid.runtime.unit_of_work() as uow:
-        result = handlers.sweep_overdue(uow, now=at)
+        result = sweep_overdue(uow, now=at)
         uow.commit()
     return result
 

@@ -2,8 +2,8 @@
 
 from deploy.demo import grid_reference as demo
 from services.chassis.config import COMMUNITIES
-from services.grid import geometry
-from services.grid.handlers import EVENT_HANDLERS  # noqa: F401  (worker module imports cleanly)
+from services.grid import worker  # noqa: F401  (the worker module imports cleanly)
+from services.grid.usecases import geometry
 
 
 def test_cells_are_valid_and_never_overlap_even_across_communities():

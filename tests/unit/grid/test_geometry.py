@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.grid import geometry
-from services.grid.geometry import CellIndex, CellRef, InvalidBoundary, parse_boundary
+from services.grid.usecases import geometry
+from services.grid.usecases.geometry import CellIndex, CellRef, InvalidBoundary, parse_boundary
 from tests.unit.grid.conftest import square
 
 LON, LAT = 113.91, 22.49

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.grid.personal_data import (
+from services.grid.usecases.personal_data import (
     InvalidIdNumber,
     iso7064_mod11_2,
     mask_id_number,

@@ -5,8 +5,8 @@ import pytest
 from services.chassis.config import Settings
 from services.chassis.runtime import Runtime
 from services.grid import models
-from services.grid.config import GridSettings, MissingKey, new_key
-from services.grid.protection import PersonalDataCipher, UnreadableSecret
+from services.grid.settings import MissingKey, new_key, personal_data_key
+from services.grid.usecases.protection import PersonalDataCipher, UnreadableSecret
 from services.grid.worker import build_worker
 
 KEY = b"k" * 32
@@ -51,9 +51,9 @@ def test_lookup_hashes_are_stable_keyed_and_per_kind():
 
 def test_the_embedded_mode_makes_and_keeps_a_local_key(tmp_path):
     settings = Settings.from_env("grid", {"data_dir": tmp_path})
-    first = GridSettings.from_settings(settings).personal_data_key
+    first = personal_data_key(settings)
     assert len(first) == 32
-    assert GridSettings.from_settings(settings).personal_data_key == first
+    assert personal_data_key(settings) == first
     assert (tmp_path / "keys" / "grid-personal-data.key").stat().st_mode & 0o777 == 0o600
 
 
@@ -61,14 +61,14 @@ def test_production_without_a_key_refuses_to_start(tmp_path, monkeypatch):
     monkeypatch.delenv("GRID_PERSONAL_DATA_KEY", raising=False)
     settings = Settings.from_env("grid", {"data_dir": tmp_path, "environment": "production"})
     with pytest.raises(MissingKey):
-        GridSettings.from_settings(settings)
+        personal_data_key(settings)
 
 
 def test_a_configured_key_is_used(tmp_path, monkeypatch):
     key = new_key()
     monkeypatch.setenv("GRID_PERSONAL_DATA_KEY", key)
     settings = Settings.from_env("grid", {"data_dir": tmp_path, "environment": "production"})
-    assert len(GridSettings.from_settings(settings).personal_data_key) == 32
+    assert len(personal_data_key(settings)) == 32
 
 
 def test_the_worker_starts_without_the_personal_data_key(tmp_path, monkeypatch):

@@ -14,21 +14,13 @@ from sqlalchemy import String, cast, func, select
 
 from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.conditional import matches as if_match_allows
-from services.chassis.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-    Unprocessable,
-)
+from services.chassis.conditional import require_match, version_tag
+from services.chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import access, cells
-from . import events as ev
-from .collection_models import Building, Household, Person, PersonalDataAccess, Place
-from .models import Cell
+from .. import events as ev
+from ..models import Building, Cell, Household, Person, PersonalDataAccess, Place
+from . import cells, policy
 from .personal_data import mask_id_number, mask_name, mask_phone
 from .protection import PersonalDataCipher
 
@@ -47,18 +39,14 @@ def _cell_for(uow: UnitOfWork, data: dict[str, Any]) -> Cell:
 
 
 def require_writer(uow: UnitOfWork, principal: Principal, cell: Cell) -> str:
-    return access.require_cell_worker(
+    return policy.require_cell_worker(
         principal, cell.community, cell.id, cells.assigned_cells(uow, principal)
     )
 
 
 def require_reader(uow: UnitOfWork, principal: Principal, community: str, cell_id: str) -> None:
     """Center staff and committee of the community, or the cell's grid worker."""
-    if principal.may(("center_staff", "committee_member"), community):
-        return
-    if "grid_worker" in principal.roles and cell_id in cells.assigned_cells(uow, principal):
-        return
-    raise Forbidden("Collected information is for the community's staff and the cell's grid workers.")
+    policy.require_collection_reader(principal, community, cell_id, cells.assigned_cells(uow, principal))
 
 
 def cell_code_of(uow: UnitOfWork, cell_id: str) -> str | None:
@@ -296,10 +284,7 @@ def update_person(
     old_cell = uow.session.get(Cell, person.cell_id)
     assert old_cell is not None
     require_writer(uow, principal, old_cell)
-    if if_match is None:
-        raise PreconditionRequired("Send If-Match with the person's ETag to change the record.")
-    if not if_match_allows(if_match, person_etag(person)):
-        raise PreconditionFailed("The record changed since you read it; read it again.")
+    require_match(if_match, person_etag(person), what="person")
     new_cell = old_cell
     if "household_id" in data and data["household_id"] is not None:
         household = get_household(uow, str(data["household_id"]))
@@ -324,7 +309,8 @@ def update_person(
 
 
 def person_etag(person: Person) -> str:
-    return f'"person-{person.id[:8]}-{person.version}"'
+    """The person record's ETag (a correction names it in If-Match)."""
+    return version_tag("person", person.id, person.version)
 
 
 def reveal(
@@ -336,7 +322,7 @@ def reveal(
     request_id: str | None,
 ) -> dict[str, str | None]:
     """The unmasked name, ID number and phone, audited (who, when, which record, why)."""
-    if not access.may_reveal(
+    if not policy.may_reveal(
         principal, person.community, person.cell_id, cells.assigned_cells(uow, principal)
     ):
         raise Forbidden("Your role may not read personal data unmasked.")

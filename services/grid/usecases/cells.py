@@ -18,14 +18,13 @@ from sqlalchemy import Select, delete, select, update
 
 from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.conditional import matches as if_match_allows
+from services.chassis.conditional import require_match, version_tag
 from services.chassis.db import Database
-from services.chassis.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from services.chassis.errors import Conflict, NotFound
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import geometry
-from .access import require_community_manager
-from .models import Cell, CellsVersion, CellWorker
+from ..models import Cell, CellsVersion, CellWorker
+from . import geometry, policy
 
 
 class CellDirectory:
@@ -112,7 +111,7 @@ def workers_by_cell(uow: UnitOfWork, cell_ids: list[str]) -> dict[str, list[str]
 
 def assigned_cells(uow: UnitOfWork, principal: Principal | None) -> frozenset[str]:
     """Ids of the cells a grid worker is assigned to (empty for other callers)."""
-    if principal is None or "grid_worker" not in principal.roles:
+    if not policy.walks_cells(principal):
         return frozenset()
     return frozenset(
         uow.session.scalars(select(CellWorker.cell_id).where(CellWorker.worker_sub == principal.sub))
@@ -150,7 +149,7 @@ def _set_workers(uow: UnitOfWork, cell_id: str, workers: Iterable[str]) -> None:
 
 def create_cell(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Cell:
     """Draw a new cell of a community (center staff or committee of that community)."""
-    require_community_manager(principal, data["community"])
+    policy.require_community_manager(principal, data["community"])
     polygon = geometry.parse_boundary(data["boundary"])
     if uow.session.scalar(select(Cell.id).where(Cell.code == data["code"])) is not None:
         raise Conflict(f"A cell with code {data['code']!r} already exists.", type="duplicate-code")
@@ -178,11 +177,8 @@ def update_cell(
 ) -> Cell:
     """Rename, redraw or reassign a cell; `If-Match` must carry its current ETag."""
     cell = get_cell(uow, code, lock=True)  # If-Match, then write: no lost update
-    require_community_manager(principal, cell.community)
-    if if_match is None:
-        raise PreconditionRequired("Send If-Match with the cell's ETag to change it.")
-    if not if_match_allows(if_match, etag(cell)):
-        raise PreconditionFailed("The cell changed since you read it; read it again.")
+    policy.require_community_manager(principal, cell.community)
+    require_match(if_match, etag(cell), what="cell")
     if "boundary" in data:
         polygon = geometry.parse_boundary(data["boundary"])
         _check_overlaps(uow, cell.community, polygon, exclude=cell.id)
@@ -198,7 +194,8 @@ def update_cell(
 
 
 def etag(cell: Cell) -> str:
-    return f'"cell-{cell.id[:8]}-{cell.version}"'
+    """The cell's ETag (a redraw names it in If-Match)."""
+    return version_tag("cell", cell.id, cell.version)
 
 
 def list_cells(community: str | None) -> Select[Any]:

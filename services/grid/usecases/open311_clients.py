@@ -13,7 +13,8 @@ from services.chassis.auth import Principal
 from services.chassis.errors import NotFound, Problem
 from services.chassis.unit_of_work import UnitOfWork
 
-from .models import Open311Client
+from ..models import Open311Client
+from . import policy
 
 
 def key_hash(api_key: str) -> str:
@@ -24,8 +25,7 @@ def create_client(
     uow: UnitOfWork, principal: Principal, name: str, communities: list[str]
 ) -> tuple[Open311Client, str]:
     """A new Open311 client and its api_key (shown once; only its hash is stored)."""
-    for community in communities:
-        principal.require("subdistrict_officer", community=community)
+    policy.require_open311_issuer(principal, communities)
     api_key = "o311_" + secrets.token_urlsafe(32)
     client = Open311Client(
         id=str(uuid.uuid4()),
@@ -41,7 +41,7 @@ def create_client(
 
 
 def list_clients(uow: UnitOfWork, principal: Principal) -> list[Open311Client]:
-    principal.require("subdistrict_officer")
+    policy.require_open311_issuer(principal)
     return list(uow.session.scalars(select(Open311Client).order_by(Open311Client.created_at)))
 
 
@@ -50,8 +50,7 @@ def revoke(uow: UnitOfWork, principal: Principal, client_id: str) -> None:
     client = uow.session.get(Open311Client, client_id)
     if client is None:
         raise NotFound("No such Open311 client.")
-    for community in client.communities:
-        principal.require("subdistrict_officer", community=community)
+    policy.require_open311_issuer(principal, client.communities)
     if client.revoked_at is None:
         client.revoked_at = clock.now()
 

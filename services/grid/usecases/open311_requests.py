@@ -18,15 +18,15 @@ from werkzeug.datastructures import MultiDict
 
 from services.chassis import clock
 from services.chassis.auth import Principal
-from services.chassis.config import COMMUNITIES, COMMUNITY_NAMES, DEPARTMENTS
+from services.chassis.config import COMMUNITIES
 from services.chassis.errors import Problem
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import access, cases, cells, domain, open311_clients
-from .models import Case
+from .. import domain
+from ..models import Case
+from . import cases, cells, geometry, open311_clients, policy
 from .personal_data import mask_name, mask_phone
 from .protection import PersonalDataCipher
-from .views import status_label
 
 URGENCY = {
     "normal": "一般 (normal)",
@@ -58,7 +58,7 @@ def service_list() -> list[dict[str, Any]]:
             "service_code": code,
             "service_name": name,
             "description": f"{name}: {group.replace('_', ' ')} case handled by the grid "
-            f"(deadline {_sla_text(domain.DEFAULT_SEVERITY[code])}).",
+            f"(deadline {sla_text(domain.DEFAULT_SEVERITY[code])}).",
             "metadata": True,
             "type": "realtime",
             "keywords": group,
@@ -88,7 +88,8 @@ def service_definition(code: str) -> dict[str, Any]:
     }
 
 
-def _sla_text(severity: str) -> str:
+def sla_text(severity: str) -> str:
+    """The deadline of a severity in words (`24 hours`, `3 days`)."""
     hours = int(domain.SLA[severity].total_seconds() // 3600)
     return f"{hours} hours" if hours < 48 else f"{hours // 24} days"
 
@@ -129,7 +130,7 @@ def _masked_contact(contact: dict[str, str]) -> dict[str, str]:
 
 def _location(
     uow: UnitOfWork, form: MultiDict[str, str], community: str
-) -> tuple[float | None, float | None, cells.geometry.CellRef | None, str | None]:
+) -> tuple[float | None, float | None, geometry.CellRef | None, str | None]:
     lat, lon = _coordinate(form, "lat", 90), _coordinate(form, "long", 180)
     address = (form.get("address_string") or form.get("address_id") or "").strip()[:300] or None
     if (lat is None) != (lon is None):
@@ -159,7 +160,7 @@ def create_request(
     community = jurisdiction(form)
     reporter = None
     if not form.get("api_key") and principal is not None:
-        principal.require(*cases.REPORTER_ROLES, community=community)
+        policy.require_reporter(principal, community)
         reporter, client_id, actor = principal.sub, None, principal.sub
     else:
         client = open311_clients.authenticate(uow, form.get("api_key"), community)
@@ -207,20 +208,6 @@ def create_request(
         )
         case.reporter_contact_masked = _masked_contact(contact)
     return case, cases.nearby_open_cases(uow, case)
-
-
-def post_answer(case: Case, nearby: list[cases.NearbyCase]) -> list[dict[str, Any]]:
-    notice = f"Expected within {_sla_text(case.severity)}."
-    if nearby:
-        notice += f" A similar report is open nearby: {nearby[0].case_number}."
-    return [
-        {
-            "service_request_id": case.number,
-            "token": case.open311_token,
-            "service_notice": notice,
-            "account_id": case.open311_account_id,
-        }
-    ]
 
 
 # -- GET requests ---------------------------------------------------------------------
@@ -302,36 +289,3 @@ def by_token(uow: UnitOfWork, token: str, community: str) -> Case:
     if case is None:
         raise error(404, f"token {token!r} was not found.")
     return case
-
-
-def agency(case: Case) -> str:
-    if case.department:
-        return DEPARTMENTS[case.department]
-    if case.escalation_level >= 1:
-        return "招商街道辦事處"
-    return f"{COMMUNITY_NAMES[case.community]}社區服務中心"
-
-
-def request_view(case: Case, principal: Principal | None, worker_cells: frozenset[str]) -> dict[str, Any]:
-    """A service request in the spec's field names; personal fields only for full viewers."""
-    full = principal is not None and access.sees_in_full(principal, case, worker_cells)
-    lon, lat = (case.lon, case.lat) if full else domain.public_coordinates(case.category, case.lon, case.lat)
-    return {
-        "service_request_id": case.number,
-        "status": "open" if case.is_open else "closed",
-        "status_notes": status_label(case),
-        "service_name": domain.CATEGORIES[case.category][1],
-        "service_code": case.category,
-        "description": case.description if full else None,
-        "agency_responsible": agency(case),
-        "service_notice": f"Expected within {_sla_text(case.severity)}.",
-        "requested_datetime": case.reported_at.isoformat(),
-        "updated_datetime": case.updated_at.isoformat(),
-        "expected_datetime": case.due_at.isoformat(),
-        "address": case.address if full else None,
-        "address_id": None,
-        "zipcode": None,
-        "lat": lat,
-        "long": lon,
-        "media_url": (case.photos[0] if case.photos else None) if full else None,
-    }

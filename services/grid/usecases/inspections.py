@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -15,23 +14,21 @@ from services.chassis.auth import Principal
 from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import access, cases, cells
-from . import events as ev
-from .models import Cell, ChecklistItem, Inspection, InspectionItem, InspectionPlan
-
-LOCAL = ZoneInfo("Asia/Shanghai")
+from .. import events as ev
+from ..models import Cell, ChecklistItem, Inspection, InspectionItem, InspectionPlan
+from . import cases, cells, geometry, policy
 
 
 def period_of(moment: datetime) -> str:
-    """The local (Asia/Shanghai) month of a moment, `YYYY-MM`."""
-    return moment.astimezone(LOCAL).strftime("%Y-%m")
+    """The community's local month of a moment, `YYYY-MM`."""
+    return moment.astimezone(clock.local_zone()).strftime("%Y-%m")
 
 
 def upsert_checklist_item(
     uow: UnitOfWork, principal: Principal, code: str, data: dict[str, Any]
 ) -> ChecklistItem:
     """Add or change a checklist item (platform-wide: subdistrict officers and admins)."""
-    principal.require("subdistrict_officer")
+    policy.require_checklist_editor(principal)
     item = uow.session.get(ChecklistItem, code)
     if item is None:
         item = ChecklistItem(code=code)
@@ -59,7 +56,7 @@ def set_plan(
 ) -> InspectionPlan:
     """Plan the number of rounds of a cell in a month (the community's managers decide)."""
     cell = cells.get_cell(uow, cell_code)
-    access.require_community_manager(principal, cell.community)
+    policy.require_community_manager(principal, cell.community)
     plan = uow.session.get(InspectionPlan, (cell.id, period))
     if plan is None:
         plan = InspectionPlan(
@@ -137,7 +134,7 @@ def complete(
 ) -> tuple[Inspection, list[InspectionItem]]:
     """Record a completed round; every finding opens a case linked to the inspection."""
     cell = cells.get_cell(uow, data["cell_code"])
-    role = access.require_cell_worker(
+    role = policy.require_cell_worker(
         principal, cell.community, cell.id, cells.assigned_cells(uow, principal)
     )
     catalogue = {item.code: item for item in checklist(uow)}
@@ -160,7 +157,7 @@ def complete(
     )
     uow.session.add(inspection)
     uow.flush()
-    ref = cells.geometry.CellRef(cell.id, cell.code, cell.community)
+    ref = geometry.CellRef(cell.id, cell.code, cell.community)
     answers: list[InspectionItem] = []
     for index, answer in enumerate(data["items"]):
         case_id = None
@@ -203,7 +200,7 @@ def _open_finding(
     principal: Principal,
     role: str,
     cell: Cell,
-    ref: cells.geometry.CellRef,
+    ref: geometry.CellRef,
     inspection: Inspection,
     item: ChecklistItem,
     answer: dict[str, Any],

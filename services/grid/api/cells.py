@@ -1,4 +1,4 @@
-"""HTTP API of grid cells, the point lookup and planned inspection rounds."""
+"""HTTP resources of grid cells, the point lookup and planned inspection rounds."""
 
 from __future__ import annotations
 
@@ -13,44 +13,28 @@ from services.chassis.blueprint import Blueprint
 from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
-from . import cells, inspections
-from .models import Cell
-from .schemas import (
-    PERIOD,
+from ..models import Cell
+from ..usecases import cells, inspections, policy
+from . import projections
+from .schemas.cells import (
     CellCreateSchema,
     CellQuerySchema,
     CellRefSchema,
     CellSchema,
     CellUpdateSchema,
     LocateQuerySchema,
-    PlanSchema,
-    RoundQuerySchema,
-    RoundRateSchema,
 )
+from .schemas.common import PERIOD
+from .schemas.inspections import PlanSchema, RoundQuerySchema, RoundRateSchema
 
 blp = Blueprint(
     "cells", __name__, description="Grid cells: boundaries, workers, point lookup, planned rounds"
 )
-STAFF_ROLES = ("center_staff", "committee_member", "grid_worker", "subdistrict_officer")
-
-
-def _sees_workers(community: str) -> bool:
-    principal = optional_principal()
-    return principal is not None and principal.may(STAFF_ROLES, community)
 
 
 def cell_view(cell: Cell, workers: list[str] | None) -> dict[str, Any]:
-    return {
-        "id": cell.id,
-        "code": cell.code,
-        "community": cell.community,
-        "name": cell.name,
-        "boundary": cell.boundary,
-        "area_m2": cell.area_m2,
-        "workers": workers if _sees_workers(cell.community) else None,
-        "version": cell.version,
-        "updated_at": cell.updated_at,
-    }
+    show = policy.sees_cell_workers(optional_principal(), cell.community)
+    return projections.cell_view(cell, workers, show_workers=show)
 
 
 @blp.route("/cells")
@@ -124,13 +108,7 @@ class Rounds(MethodView):
     @blp.response(200, RoundRateSchema(many=True))
     def get(self, args: dict[str, Any]) -> Any:
         """Planned and completed rounds per cell of a community in a month."""
-        current_principal().require(
-            "center_staff",
-            "committee_member",
-            "subdistrict_officer",
-            "grid_worker",
-            community=args["community"],
-        )
+        policy.require_community_reader(current_principal(), args["community"])
         return inspections.round_rates(uow(), args["community"], args["period"])
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.db import BigId, JsonDocument, UtcDateTime
 
-from .models import Base
+from .base import Base
 
 
 class Building(Base):

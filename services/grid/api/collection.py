@@ -1,4 +1,4 @@
-"""HTTP API of information collection: buildings, households, persons, places, counts, audit."""
+"""HTTP resources of information collection: buildings, households, persons, places, counts, audit."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
 from services.chassis.web import paginate, transactional, uow
 
-from . import cells, collection
-from .collection_models import Building, Household, Person, Place
-from .collection_schemas import (
+from ..models import Building, Household, Person, Place
+from ..usecases import cells, collection, policy
+from ..usecases.protection import PersonalDataCipher
+from . import projections
+from .schemas.collection import (
     AuditQuerySchema,
     AuditSchema,
     BuildingCreateSchema,
@@ -31,7 +33,6 @@ from .collection_schemas import (
     PlaceSchema,
     RevealSchema,
 )
-from .protection import PersonalDataCipher
 
 blp = Blueprint(
     "collection", __name__, description="Information collection (信息採集): personal data masked and audited"
@@ -43,24 +44,8 @@ def _cipher() -> PersonalDataCipher:
 
 
 def person_view(person: Person, revealed: dict[str, str | None] | None = None) -> dict[str, Any]:
-    view = {
-        "id": person.id,
-        "community": person.community,
-        "cell_code": collection.cell_code_of(uow(), person.cell_id),
-        "household_id": person.household_id,
-        "residency": person.residency,
-        "special_care": person.special_care,
-        "version": person.version,
-        "created_at": person.created_at,
-        "updated_at": person.updated_at,
-    }
-    if revealed is None:
-        view.update(
-            name=person.name_masked, id_number=person.id_number_masked, phone=person.phone_masked, masked=True
-        )
-    else:
-        view.update(revealed, masked=False)
-    return view
+    cell_code = collection.cell_code_of(uow(), person.cell_id)
+    return projections.person_view(person, cell_code, revealed)
 
 
 def _in_cell(args: dict[str, Any], model: Any) -> Any:
@@ -188,9 +173,7 @@ class CellCounts(MethodView):
     def get(self, code: str) -> Any:
         """What was collected in a cell, as counts (no personal data)."""
         cell = cells.get_cell(uow(), code)
-        current_principal().require(
-            "center_staff", "committee_member", "subdistrict_officer", "grid_worker", community=cell.community
-        )
+        policy.require_community_reader(current_principal(), cell.community)
         return {"cell_code": cell.code, **collection.counts(uow(), cell.id)}
 
 
@@ -201,7 +184,7 @@ class PersonalDataAudit(MethodView):
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Every unmasked read of personal data in a community (the committee supervises)."""
-        current_principal().require("committee_member", "subdistrict_officer", community=args["community"])
+        policy.require_auditor(current_principal(), args["community"])
         return paginate(
             collection.audit_query(args["community"], args.get("record_id")), pagination_parameters
         )

@@ -1,4 +1,4 @@
-"""HTTP API of the inspection checklist and completed rounds."""
+"""HTTP resources of the inspection checklist and completed rounds."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from services.chassis.blueprint import Blueprint
 from services.chassis.errors import Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
-from . import cells, inspections
-from .models import Inspection, InspectionItem
-from .schemas import (
+from ..usecases import cells, inspections, policy
+from .projections import inspection_view
+from .schemas.inspections import (
     ChecklistItemSchema,
     InspectionCreateSchema,
     InspectionQuerySchema,
@@ -22,29 +22,6 @@ from .schemas import (
 )
 
 blp = Blueprint("inspections", __name__, description="Inspection checklist and rounds (排查)")
-READERS = ("center_staff", "committee_member", "subdistrict_officer", "grid_worker")
-
-
-def inspection_view(inspection: Inspection, items: list[InspectionItem] | None) -> dict[str, Any]:
-    view = {
-        c: getattr(inspection, c)
-        for c in (
-            "id",
-            "community",
-            "cell_code",
-            "worker_sub",
-            "period",
-            "started_at",
-            "completed_at",
-            "items_count",
-            "findings_count",
-        )
-    }
-    if items is not None:
-        view["items"] = [
-            {"code": i.item_code, "result": i.result, "note": i.note, "case_id": i.case_id} for i in items
-        ]
-    return view
 
 
 @blp.route("/checklist")
@@ -95,7 +72,7 @@ class Inspections(MethodView):
             raise Unprocessable(
                 "Give a community or a cell_code.", errors={"community": ["Give a community or a cell_code."]}
             )
-        principal.require(*READERS, community=filters["community"])
+        policy.require_community_reader(principal, filters["community"])
         page = paginate(inspections.list_query(filters), pagination_parameters)
         return [inspection_view(i, None) for i in page]
 
@@ -106,5 +83,5 @@ class InspectionById(MethodView):
     def get(self, inspection_id: str) -> Any:
         """One completed round with its answers."""
         inspection = inspections.get_inspection(uow(), inspection_id)
-        current_principal().require(*READERS, community=inspection.community)
+        policy.require_community_reader(current_principal(), inspection.community)
         return inspection_view(inspection, inspections.items_of(uow(), inspection.id))

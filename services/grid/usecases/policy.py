@@ -1,10 +1,11 @@
-"""Who may do what with cases: roles, community scope, assigned cells, departments.
+"""Who may do what in the grid service: every role tuple and role/community check lives here.
 
 - `grid_worker` acts in the cells assigned to them only;
 - `center_staff` and `committee_member` manage their community;
 - `department` (token claim `department`) sees and updates cases referred to it;
 - `subdistrict_officer` works on cases escalated to the subdistrict;
-- residents see their own reports in full and everyone else's in the public view.
+- residents see their own reports in full and everyone else's in the public view;
+- subdistrict officers keep the checklist and issue Open311 keys; the committee audits.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
 from services.chassis.errors import Forbidden
 
-from .models import Case
+from ..models import Case
 
 # Roles that may take each lifecycle action (besides admin); scope is checked apart.
 ACTION_ROLES: dict[str, tuple[str, ...]] = {
@@ -32,6 +33,73 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "note": ("center_staff", "grid_worker", "committee_member", "department", "subdistrict_officer"),
 }
 COMMUNITY_STAFF = ("center_staff", "committee_member", "subdistrict_officer")
+# Who may report a case in a community (residents, and staff on their behalf).
+REPORTER_ROLES = ("resident", "center_staff", "grid_worker", "committee_member", "department")
+# Who reads a community's inspections, rounds, collection counts and cells' workers.
+COMMUNITY_READERS = ("center_staff", "committee_member", "subdistrict_officer", "grid_worker")
+# Who supervises unmasked reads of personal data.
+AUDITORS = ("committee_member", "subdistrict_officer")
+# Who keeps the platform-wide checklist and issues Open311 keys.
+SUBDISTRICT = ("subdistrict_officer",)
+
+
+def require_reporter(principal: Principal, community: str) -> Principal:
+    """A caller who may report a case in `community`; 403 otherwise."""
+    return principal.require(*REPORTER_ROLES, community=community)
+
+
+def is_staff(principal: Principal) -> bool:
+    """Staff (anyone but a plain resident) set severity and source when reporting."""
+    return principal.is_admin or bool(principal.roles - {"resident"})
+
+
+def reporting_role(principal: Principal) -> str:
+    """The role a report is recorded under in the case's history."""
+    return sorted(principal.roles)[0] if is_staff(principal) else "resident"
+
+
+def walks_cells(principal: Principal | None) -> bool:
+    """Grid workers act in the cells assigned to them (other callers have none)."""
+    return principal is not None and "grid_worker" in principal.roles
+
+
+def require_community_reader(principal: Principal, community: str) -> Principal:
+    """Staff of the community or its grid workers (inspections, rounds, counts); 403 otherwise."""
+    return principal.require(*COMMUNITY_READERS, community=community)
+
+
+def sees_cell_workers(principal: Principal | None, community: str) -> bool:
+    """Whether a cell's assigned workers are shown (staff of the community only)."""
+    return principal is not None and principal.may(COMMUNITY_READERS, community)
+
+
+def require_auditor(principal: Principal, community: str) -> Principal:
+    """Committee members and subdistrict officers read the personal-data audit log."""
+    return principal.require(*AUDITORS, community=community)
+
+
+def require_checklist_editor(principal: Principal) -> Principal:
+    """The checklist is platform-wide: subdistrict officers (and admins) change it."""
+    return principal.require(*SUBDISTRICT)
+
+
+def require_open311_issuer(principal: Principal, communities: Collection[str] = ()) -> Principal:
+    """Subdistrict officers (of every community named) issue, list and revoke Open311 keys."""
+    principal.require(*SUBDISTRICT)
+    for community in communities:
+        principal.require(*SUBDISTRICT, community=community)
+    return principal
+
+
+def may_assign_cell(role: str) -> bool:
+    """Only center staff (or an admin) put a case into a cell when accepting it."""
+    return role in ("center_staff", "admin")
+
+
+def require_contact_reader(principal: Principal, community: str) -> None:
+    """Center staff of the community read an Open311 reporter's contact; 403 otherwise."""
+    if not principal.may(("center_staff",), community):
+        raise Forbidden("Only center staff of the community read reporter contacts.")
 
 
 def department_of(principal: Principal) -> str | None:
@@ -147,6 +215,17 @@ def require_cell_worker(
     if principal.roles.intersection({"center_staff", "grid_worker"}):
         raise Forbidden("A grid worker acts in assigned cells only; center staff in their communities.")
     raise Forbidden("This needs one of the roles: center_staff, grid_worker.")
+
+
+def require_collection_reader(
+    principal: Principal, community: str, cell_id: str, worker_cells: Collection[str]
+) -> None:
+    """Center staff and committee of the community, or the cell's grid worker; 403 otherwise."""
+    if principal.may(("center_staff", "committee_member"), community):
+        return
+    if "grid_worker" in principal.roles and cell_id in worker_cells:
+        return
+    raise Forbidden("Collected information is for the community's staff and the cell's grid workers.")
 
 
 def may_reveal(principal: Principal, community: str, cell_id: str, worker_cells: Collection[str]) -> bool:

@@ -1,4 +1,6 @@
-"""Use cases of grid cases: report, take a lifecycle step, add a note, find duplicates."""
+"""Use cases of grid cases: open and report, find duplicates, read, list, add a note.
+
+The lifecycle steps are in `case_steps`, the overdue check in `overdue`."""
 
 from __future__ import annotations
 
@@ -7,24 +9,22 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
 from services.chassis import clock, numbering
 from services.chassis.auth import Principal
-from services.chassis.conditional import matches as if_match_allows
-from services.chassis.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
+from services.chassis.conditional import version_tag
+from services.chassis.errors import Forbidden, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import access, case_steps, cells, domain
-from . import events as ev
-from .collection_models import PersonalDataAccess
-from .models import Case, CaseHistory
+from .. import domain
+from .. import events as ev
+from ..models import Case, CaseHistory, PersonalDataAccess
+from . import cells, geometry, policy
 from .protection import PersonalDataCipher
 
-LOCAL = ZoneInfo("Asia/Shanghai")
-REPORTER_ROLES = ("resident", "center_staff", "grid_worker", "committee_member", "department")
+SYSTEM = "system:grid"  # the actor of the service's own steps (referrals, the overdue check)
 
 
 class OutsideEveryCell(Exception):
@@ -54,7 +54,7 @@ class NearbyCase:
 
 def next_case_number(uow: UnitOfWork, now: datetime) -> str:
     """GC-<local year>-<n>, n counting per year without gaps from concurrent reporters."""
-    year = now.astimezone(LOCAL).year
+    year = now.astimezone(clock.local_zone()).year
     return f"GC-{year}-{numbering.next_value(uow, f'case:{year}'):06d}"
 
 
@@ -74,7 +74,7 @@ def case_data(case: Case) -> dict[str, Any]:
     }
 
 
-def _record(
+def record_history(
     uow: UnitOfWork,
     case: Case,
     *,
@@ -110,7 +110,7 @@ def open_case(
     source: str,
     description: str,
     now: datetime,
-    cell: cells.geometry.CellRef | None = None,
+    cell: geometry.CellRef | None = None,
     lon: float | None = None,
     lat: float | None = None,
     address: str | None = None,
@@ -151,7 +151,7 @@ def open_case(
     )
     uow.session.add(case)
     uow.flush()
-    _record(uow, case, actor=actor, role=role, action="report", from_status=None, note=None, at=now)
+    record_history(uow, case, actor=actor, role=role, action="report", from_status=None, note=None, at=now)
     uow.emit(
         ev.CASE_REPORTED,
         subject=case.id,
@@ -190,9 +190,9 @@ def nearby_open_cases(uow: UnitOfWork, case: Case) -> list[NearbyCase]:
 def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> tuple[Case, list[NearbyCase]]:
     """A resident or staff member reports a case; the answer lists possible duplicates."""
     community = data["community"]
-    principal.require(*REPORTER_ROLES, community=community)
+    policy.require_reporter(principal, community)
     category = data["category"]
-    staff = principal.is_admin or bool(principal.roles - {"resident"})
+    staff = policy.is_staff(principal)
     if not staff and ("severity" in data or "source" in data):
         field = "severity" if "severity" in data else "source"
         raise Unprocessable(
@@ -200,7 +200,7 @@ def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> tuple
             errors={field: ["Set by staff."]},
         )
     severity = data.get("severity")
-    source = "department" if access.department_of(principal) else "resident"
+    source = "department" if policy.department_of(principal) else "resident"
     if staff and data.get("source"):
         source = data["source"]
     cell = None
@@ -208,7 +208,7 @@ def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> tuple
         cell = cells.locate(uow, data["lon"], data["lat"], community)
         if cell is None:
             raise OutsideEveryCell(community)
-    role = "resident" if not staff else sorted(principal.roles)[0]
+    role = policy.reporting_role(principal)
     case = open_case(
         uow,
         actor=principal.sub,
@@ -241,68 +241,10 @@ def find_case(uow: UnitOfWork, ref: str, *, lock: bool = False) -> Case:
     return case
 
 
-def state_of(case: Case) -> domain.CaseState:
-    return domain.CaseState(
-        status=case.status,
-        severity=case.severity,
-        reported_at=case.reported_at,
-        due_at=case.due_at,
-        closed_kind=case.closed_kind,
-        resolved_at=case.resolved_at,
-        resolved_by=case.resolved_by,
-        escalation_level=case.escalation_level,
-    )
-
-
-def take_step(
-    uow: UnitOfWork,
-    principal: Principal,
-    ref: str,
-    action: str,
-    data: dict[str, Any],
-    if_match: str | None = None,
-) -> Case:
-    """Move a case one step along its lifecycle (refused with 409 when the status forbids it)."""
-    case = find_case(uow, ref, lock=True)
-    if if_match is not None and not if_match_allows(if_match, etag(case)):
-        raise PreconditionFailed("The case changed since you read it; read it again.")
-    worker_cells = cells.assigned_cells(uow, principal)
-    role = access.acting_role(principal, case, action, worker_cells)
-    now = clock.now()
-    step = domain.check_step(state_of(case), action, actor=principal.sub, now=now)
-    note = data.get("note")
-    before = case.status
-    event = case_steps.apply(uow, case, action, data, principal=principal, role=role, now=now)
-    case.status = step.target
-    case.is_open = domain.is_open(step.target)
-    case.version += 1
-    case.updated_at = now
-    _record(
-        uow,
-        case,
-        actor=principal.sub,
-        role=role,
-        action=action,
-        from_status=before,
-        note=note or case_steps.history_note(case, action),
-        at=now,
-    )
-    if event is not None:
-        event_type, fields = event
-        uow.emit(
-            event_type,
-            subject=case.id,
-            community=case.community,
-            data={**case_data(case), **fields},
-            time=now,
-        )
-    return case
-
-
 def add_note(uow: UnitOfWork, principal: Principal, ref: str, note: str) -> CaseHistory:
     """Add a note to a case's history without changing its status."""
     case = find_case(uow, ref, lock=True)
-    role = access.acting_role(principal, case, "note", cells.assigned_cells(uow, principal))
+    role = policy.acting_role(principal, case, "note", cells.assigned_cells(uow, principal))
     now = clock.now()
     entry = CaseHistory(
         case_id=case.id,
@@ -323,7 +265,7 @@ def add_note(uow: UnitOfWork, principal: Principal, ref: str, note: str) -> Case
 def history(uow: UnitOfWork, principal: Principal, ref: str) -> list[CaseHistory]:
     """The case's steps, oldest first (only for callers who see the case in full)."""
     case = find_case(uow, ref)
-    if not access.sees_in_full(principal, case, cells.assigned_cells(uow, principal)):
+    if not policy.sees_in_full(principal, case, cells.assigned_cells(uow, principal)):
         raise Forbidden("The history of this case is visible to its reporter and the staff handling it.")
     return list(
         uow.session.scalars(
@@ -333,12 +275,13 @@ def history(uow: UnitOfWork, principal: Principal, ref: str) -> list[CaseHistory
 
 
 def etag(case: Case) -> str:
-    return f'"case-{case.id[:8]}-{case.version}"'
+    """The case's ETag (a step may name it in If-Match)."""
+    return version_tag("case", case.id, case.version)
 
 
 def list_query(principal: Principal, worker_cells: frozenset[str], filters: dict[str, Any]) -> Any:
     """Cases the caller may see in full, filtered; newest first."""
-    scope = access.scope_of(principal, worker_cells)
+    scope = policy.scope_of(principal, worker_cells)
     if scope.empty:
         raise Forbidden("Your roles see no cases in full; use /cases/public for the public view.")
     query = select(Case)
@@ -371,8 +314,7 @@ def reveal_contact(
 ) -> dict[str, str]:
     """An Open311 reporter's contact unmasked, for center staff; audited like persons."""
     case = find_case(uow, ref)
-    if not principal.may(("center_staff",), case.community):
-        raise Forbidden("Only center staff of the community read reporter contacts.")
+    policy.require_contact_reader(principal, case.community)
     if case.reporter_contact is None:
         raise NotFound("This case holds no reporter contact.")
     uow.session.add(

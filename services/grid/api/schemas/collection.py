@@ -9,9 +9,9 @@ from marshmallow import validate
 
 from services.chassis.schemas import Schema
 
-from .collection import SPECIAL_CARE
-from .personal_data import InvalidIdNumber, validate_id_number, validate_phone
-from .schemas import CELL_CODE, COMMUNITY, lat_field, lon_field
+from ...usecases.collection import SPECIAL_CARE
+from ...usecases.personal_data import InvalidIdNumber, validate_id_number, validate_phone
+from .common import CELL_CODE, COMMUNITY, lat_field, lon_field
 
 BUILDING_USES = ("residential", "commercial", "mixed", "industrial", "public", "other")
 TENURES = ("owned", "rented", "collective", "other")

@@ -1,19 +1,23 @@
-"""What each lifecycle step changes on a case, and the event it publishes."""
+"""Lifecycle steps of a case: the state machine says whether, these say what each step changes
+and which event it publishes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from services.chassis import clock
 from services.chassis.auth import Principal
+from services.chassis.conditional import require_match
 from services.chassis.config import DEPARTMENTS
 from services.chassis.errors import Forbidden, NotFound, Unprocessable
 from services.chassis.events import EventType
 from services.chassis.unit_of_work import UnitOfWork
 
-from . import cells, domain
-from . import events as ev
-from .models import Case
+from .. import domain
+from .. import events as ev
+from ..models import Case
+from . import cases, cells, policy
 
 StepEvent = tuple[EventType, dict[str, Any]] | None
 
@@ -30,7 +34,7 @@ def _need(data: dict[str, Any], field: str, action: str) -> Any:
 
 def _accept(uow: UnitOfWork, case: Case, data: dict[str, Any], role: str, now: datetime) -> StepEvent:
     if data.get("cell_code"):
-        if role not in ("center_staff", "admin"):
+        if not policy.may_assign_cell(role):
             raise Forbidden("Only center staff assign a case to a cell.")
         cell = cells.get_cell(uow, data["cell_code"])
         if cell.community != case.community:
@@ -71,11 +75,9 @@ def _close(case: Case, action: str, now: datetime, duplicate_of: str | None = No
 
 
 def _mark_duplicate(uow: UnitOfWork, case: Case, data: dict[str, Any], now: datetime) -> StepEvent:
-    from .cases import find_case
-
     ref = _need(data, "duplicate_of", "mark_duplicate")
     try:
-        original = find_case(uow, str(ref))
+        original = cases.find_case(uow, str(ref))
     except NotFound:
         raise Unprocessable(
             "The case it duplicates does not exist.", errors={"duplicate_of": ["No such case."]}
@@ -132,7 +134,7 @@ def apply(
     role: str,
     now: datetime,
 ) -> StepEvent:
-    """Change the case for `action` (status is set by the caller); return its event."""
+    """Change the case's fields for `action` (the caller sets the status); return its event."""
     if action == "accept":
         return _accept(uow, case, data, role, now)
     if action == "start":
@@ -166,3 +168,66 @@ def history_note(case: Case, action: str) -> str | None:
     if action == "mark_duplicate":
         return f"duplicate of {case.duplicate_of}"
     return None
+
+
+def state_of(case: Case) -> domain.CaseState:
+    return domain.CaseState(
+        status=case.status,
+        severity=case.severity,
+        reported_at=case.reported_at,
+        due_at=case.due_at,
+        closed_kind=case.closed_kind,
+        resolved_at=case.resolved_at,
+        resolved_by=case.resolved_by,
+        escalation_level=case.escalation_level,
+    )
+
+
+def move(case: Case, target: str, now: datetime) -> str:
+    """Put the case in `target` (a status the lifecycle allowed); return the status before."""
+    before = case.status
+    case.status = target
+    case.is_open = domain.is_open(target)
+    case.version += 1
+    case.updated_at = now
+    return before
+
+
+def take_step(
+    uow: UnitOfWork,
+    principal: Principal,
+    ref: str,
+    action: str,
+    data: dict[str, Any],
+    if_match: str | None = None,
+) -> Case:
+    """Move a case one step along its lifecycle (409 `illegal-transition` when its status forbids it)."""
+    case = cases.find_case(uow, ref, lock=True)
+    if if_match is not None:  # optional here; when sent it must name the current revision
+        require_match(if_match, cases.etag(case), what="case")
+    worker_cells = cells.assigned_cells(uow, principal)
+    role = policy.acting_role(principal, case, action, worker_cells)
+    now = clock.now()
+    target = domain.check_step(state_of(case), action, actor=principal.sub, now=now)
+    event = apply(uow, case, action, data, principal=principal, role=role, now=now)
+    before = move(case, target, now)
+    cases.record_history(
+        uow,
+        case,
+        actor=principal.sub,
+        role=role,
+        action=action,
+        from_status=before,
+        note=data.get("note") or history_note(case, action),
+        at=now,
+    )
+    if event is not None:
+        event_type, fields = event
+        uow.emit(
+            event_type,
+            subject=case.id,
+            community=case.community,
+            data={**cases.case_data(case), **fields},
+            time=now,
+        )
+    return case

@@ -1,4 +1,4 @@
-"""HTTP API of cases: report, list, read, lifecycle steps, notes, history."""
+"""HTTP resources of cases: report, list, read, lifecycle steps, notes, history."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from services.chassis.blueprint import Blueprint
 from services.chassis.errors import NotFound, Unprocessable
 from services.chassis.web import paginate, transactional, uow
 
-from . import access, cases, cells, domain
-from .schemas import (
+from .. import domain
+from ..usecases import case_steps, cases, cells, policy
+from .projections import case_view
+from .schemas.cases import (
     CaseQuerySchema,
     CaseReportSchema,
     CaseSchema,
@@ -24,7 +26,6 @@ from .schemas import (
     NoteSchema,
     TransitionSchema,
 )
-from .views import case_view
 
 blp = Blueprint("cases", __name__, description="Cases: report, follow, resolve, refer, escalate")
 ACTION_PATH = "<any(" + ",".join(domain.ACTIONS) + "):action>"
@@ -46,7 +47,7 @@ def _filters(args: dict[str, Any]) -> dict[str, Any]:
 
 def _view(case: Any, duplicates: list[Any] | None = None) -> dict[str, Any]:
     principal = current_principal()
-    full = access.sees_in_full(principal, case, cells.assigned_cells(uow(), principal))
+    full = policy.sees_in_full(principal, case, cells.assigned_cells(uow(), principal))
     return case_view(case, full=full, viewer_sub=principal.sub, now=clock.now(), duplicates=duplicates)
 
 
@@ -108,7 +109,9 @@ class CaseStep(MethodView):
     def post(self, data: dict[str, Any], ref: str, action: str) -> Any:
         """Take a lifecycle step: accept, start, resolve, verify, close, reject,
         mark_duplicate, refer, escalate, reopen (409 when the status forbids it)."""
-        case = cases.take_step(uow(), current_principal(), ref, action, data, request.headers.get("If-Match"))
+        case = case_steps.take_step(
+            uow(), current_principal(), ref, action, data, request.headers.get("If-Match")
+        )
         return _view(case), 200, {"ETag": cases.etag(case)}
 
 

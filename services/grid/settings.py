@@ -1,17 +1,19 @@
-"""Grid settings read once from the environment (beside the chassis settings)."""
+"""The grid service's own knobs, read with the chassis' `read_settings` (env `GRID_<FIELD>`).
+
+`GRID_PERSONAL_DATA_KEY` (base64 of 32 random bytes) keys the encryption of personal data;
+`GRID_OVERDUE_SWEEP_SECONDS` is how often the worker checks for overdue cases.
+"""
 
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.chassis.config import Settings
+from services.chassis.config import Settings, read_settings
 
 KEY_ENV = "GRID_PERSONAL_DATA_KEY"
-SWEEP_ENV = "GRID_OVERDUE_SWEEP_SECONDS"
 KEY_FILE = "grid-personal-data.key"
 
 
@@ -19,33 +21,27 @@ class MissingKey(RuntimeError):
     """No personal-data key outside the embedded mode: refuse to start."""
 
 
-def overdue_sweep_seconds(settings: Settings) -> float:
-    """How often the worker checks for overdue cases (`GRID_OVERDUE_SWEEP_SECONDS`, 60)."""
-    value = settings.extra.get("overdue_sweep_seconds") or os.environ.get(SWEEP_ENV) or 60
-    return float(value)
-
-
 @dataclass(frozen=True)
 class GridSettings:
-    """The personal-data master key (the web app's only; the worker never needs it)."""
+    """The personal-data master key (the web app's only; the worker never needs it) and the
+    interval of the overdue check."""
 
-    personal_data_key: bytes
+    personal_data_key: str | None = None
+    overdue_sweep_seconds: float = 60.0
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> GridSettings:
-        """Read `GRID_PERSONAL_DATA_KEY` (base64 of 32 random bytes) or the test override.
 
-        The embedded mode makes a key under the data folder on first start; any other
-        environment must be given one (a lost key makes stored ID numbers unreadable).
-        """
-        raw = settings.extra.get("personal_data_key") or os.environ.get(KEY_ENV)
-        if raw:
-            key = _decode(raw)
-        elif settings.environment == "embedded":
-            key = _local_key(settings.data_dir / "keys" / KEY_FILE)
-        else:
-            raise MissingKey(f"set {KEY_ENV} (base64 of 32 random bytes) for the grid service")
-        return cls(personal_data_key=key)
+def personal_data_key(settings: Settings, grid: GridSettings | None = None) -> bytes:
+    """The master key: `GRID_PERSONAL_DATA_KEY` (or the test override), decoded.
+
+    The embedded mode makes a key under the data folder on first start; any other
+    environment must be given one (a lost key makes stored ID numbers unreadable).
+    """
+    raw = (grid or read_settings(GridSettings, settings)).personal_data_key
+    if raw:
+        return _decode(raw)
+    if settings.environment == "embedded":
+        return _local_key(settings.data_dir / "keys" / KEY_FILE)
+    raise MissingKey(f"set {KEY_ENV} (base64 of 32 random bytes) for the grid service")
 
 
 def _decode(value: str | bytes) -> bytes:

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 from flask import Response, current_app, request
 from flask.views import MethodView
-from marshmallow import validate
 
 from services.chassis.app import accepts
 from services.chassis.auth import current_principal, optional_principal, public
 from services.chassis.blueprint import Blueprint
-from services.chassis.config import COMMUNITIES
-from services.chassis.schemas import Schema
 from services.chassis.web import transactional, uow
 
-from . import cells, open311_clients
-from . import open311_requests as o311
+from ..usecases import cells, open311_clients, policy
+from ..usecases import open311_requests as o311
 from .open311_format import check_format, respond
+from .projections import client_view, post_answer, request_view
+from .schemas.open311 import ClientCreateSchema, ClientSchema
 
 blp = Blueprint(
     "open311",
@@ -35,7 +33,10 @@ FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 def _views(found: list[Any]) -> list[dict[str, Any]]:
     principal = optional_principal()
     worker_cells = cells.assigned_cells(uow(), principal)
-    return [o311.request_view(case, principal, worker_cells) for case in found]
+    return [
+        request_view(case, full=principal is not None and policy.sees_in_full(principal, case, worker_cells))
+        for case in found
+    ]
 
 
 @blp.route("/services.<fmt>")
@@ -76,7 +77,7 @@ class Requests(MethodView):
         check_format(fmt)
         cipher = current_app.extensions["grid.cipher"]
         case, nearby = o311.create_request(uow(), request.form, cipher, optional_principal())
-        return respond(o311.post_answer(case, nearby), fmt, "service_requests", 201)
+        return respond(post_answer(case, nearby), fmt, "service_requests", 201)
 
 
 @blp.route("/requests/<ref>.<fmt>")
@@ -103,25 +104,6 @@ class Token(MethodView):
 # -- API keys (native API, problem+json) ---------------------------------------------
 
 
-class ClientCreateSchema(Schema):
-    name = ma.fields.String(required=True, validate=validate.Length(min=2, max=200))
-    communities = ma.fields.List(
-        ma.fields.String(validate=validate.OneOf(COMMUNITIES)),
-        required=True,
-        validate=validate.Length(min=1, max=7),
-    )
-
-
-class ClientSchema(Schema):
-    id = ma.fields.String()
-    name = ma.fields.String()
-    communities = ma.fields.List(ma.fields.String())
-    created_by = ma.fields.String()
-    created_at = ma.fields.DateTime()
-    revoked_at = ma.fields.DateTime(allow_none=True)
-    api_key = ma.fields.String(metadata={"description": "Shown once, at creation"})
-
-
 @keys.route("/open311-clients")
 class Clients(MethodView):
     @transactional(idempotency="optional")
@@ -132,13 +114,7 @@ class Clients(MethodView):
         client, api_key = open311_clients.create_client(
             uow(), current_principal(), data["name"], data["communities"]
         )
-        return {
-            **{
-                c: getattr(client, c)
-                for c in ("id", "name", "communities", "created_by", "created_at", "revoked_at")
-            },
-            "api_key": api_key,
-        }
+        return client_view(client, api_key)
 
     @keys.response(200, ClientSchema(many=True))
     def get(self) -> Any:

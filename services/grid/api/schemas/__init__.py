@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the grid API (names end in `Schema`): one module per resource area."""

@@ -1,0 +1,24 @@
+"""Validators and fields the grid schemas share (codes, communities, periods, coordinates)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from services.chassis.config import COMMUNITIES
+
+PERIOD = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM.")
+CELL_CODE = validate.Regexp(
+    r"^[A-Z][A-Z0-9-]{1,39}$", error="Upper-case letters, digits and dashes, e.g. HGS-01."
+)
+COMMUNITY = validate.OneOf(COMMUNITIES)
+LON = validate.Range(min=-180, max=180)
+LAT = validate.Range(min=-90, max=90)
+
+
+def lon_field(**kwargs: object) -> ma.fields.Float:
+    return ma.fields.Float(validate=LON, allow_nan=False, **kwargs)
+
+
+def lat_field(**kwargs: object) -> ma.fields.Float:
+    return ma.fields.Float(validate=LAT, allow_nan=False, **kwargs)
