@@ -2,7 +2,7 @@
 
 Every service reads the time through `now()` (aware, UTC) and the community's calendar
 through `local_zone()` / `local_today()`. The zone is the `COMMUNITY_TIMEZONE` setting
-(Asia/Shanghai unless a deployment says otherwise); tests move time with `use()`.
+(`DEFAULT_TIMEZONE` unless a deployment says otherwise); tests move time with `use()`.
 Standard library only, so a service's pure `domain` may take dates from here.
 """
 
