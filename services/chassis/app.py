@@ -147,3 +147,39 @@ def _method_handler(view: Any) -> Any:
     if view_class is not None:
         return getattr(view_class, request.method.lower(), view)
     return view
+
+
+AppFactory = Callable[..., Flask]
+
+
+def service_app(
+    name: str,
+    *,
+    models: Any,
+    api: Any,
+    title: str,
+    description: str = "",
+    install: Callable[[Flask], None] | None = None,
+) -> AppFactory:
+    """A service's `create_app(config=None, runtime=None)` (its gunicorn entry) on the chassis.
+
+    `models` and `api` are the service's template modules (`models.Base`,
+    `api.blueprints()`); `install` adds what the service hangs on its app.
+    """
+
+    def create_service_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
+        app = create_app(
+            name,
+            config,
+            metadata=models.Base.metadata,
+            blueprints=api.blueprints(),
+            title=title,
+            description=description,
+            runtime=runtime,
+        )
+        if install is not None:
+            install(app)
+        return app
+
+    create_service_app.__doc__ = f"The {name} service's app: {title}."
+    return create_service_app

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask
-
-from services.chassis.app import create_app as chassis_app
-from services.chassis.runtime import Runtime
+from services.chassis.app import service_app
 
 from . import api, models
 
-TITLE = "Evaluation: the annual multi-party performance evaluation"
-
-
-def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    """The evaluation service's app (schemes, rounds, metrics) on the chassis."""
-    return chassis_app(
-        "evaluation",
-        config,
-        metadata=models.Base.metadata,
-        blueprints=api.blueprints(),
-        title=TITLE,
-        runtime=runtime,
-    )
+create_app = service_app(
+    "evaluation", models=models, api=api, title="Evaluation: the annual multi-party performance evaluation"
+)

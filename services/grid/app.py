@@ -2,39 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask import Flask
 
-from services.chassis.app import create_app as chassis_app
-from services.chassis.runtime import Runtime
+from services.chassis.app import service_app
 
 from . import api, models
 from .api import open311_format
 from .settings import GridSettings, personal_data_key
 from .usecases.protection import PersonalDataCipher
 
-TITLE = "Grid: grid-based inspection, resolution and information collection"
-DESCRIPTION = (
-    "Grid cells, inspections (排查), cases (事件) with their lifecycle, information "
-    "collection (信息採集) with personal data masked and audited, and an Open311 "
-    "GeoReport v2 facade at /open311/v2/."
-)
 
-
-def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    app = chassis_app(
-        "grid",
-        config,
-        metadata=models.Base.metadata,
-        blueprints=api.blueprints(),
-        title=TITLE,
-        description=DESCRIPTION,
-        runtime=runtime,
-    )
+def _install(app: Flask) -> None:
+    """The personal-data cipher (its key read once) and the Open311 formats."""
     runtime = app.extensions["community"]
     key = personal_data_key(runtime.settings, runtime.service_settings(GridSettings))
     app.extensions["grid.cipher"] = PersonalDataCipher(key)
     open311_format.install(app)
-    return app
+
+
+create_app = service_app(
+    "grid",
+    models=models,
+    api=api,
+    title="Grid: grid-based inspection, resolution and information collection",
+    description=(
+        "Grid cells, inspections (排查), cases (事件) with their lifecycle, information "
+        "collection (信息採集) with personal data masked and audited, and an Open311 "
+        "GeoReport v2 facade at /open311/v2/."
+    ),
+    install=_install,
+)

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask
-
-from services.chassis.app import create_app as chassis_app
-from services.chassis.runtime import Runtime
+from services.chassis.app import service_app
 
 from . import api, models
 
-TITLE = "Intake: the one-window service desk (一窗式)"
-
-
-def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
-    return chassis_app(
-        "intake",
-        config,
-        metadata=models.Base.metadata,
-        blueprints=api.blueprints(),
-        title=TITLE,
-        runtime=runtime,
-    )
+create_app = service_app(
+    "intake", models=models, api=api, title="Intake: the one-window service desk (一窗式)"
+)
