@@ -6,13 +6,7 @@ from typing import Any
 
 
 def _d(code: str, description: str, quantity: int, unit: str, period: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "description": description,
-        "quantity": quantity,
-        "unit": unit,
-        "period": period,
-    }
+    return {"code": code, "description": description, "quantity": quantity, "unit": unit, "period": period}
 
 
 # (code, name, description, deliverables): the three the article names come first.
@@ -90,19 +84,13 @@ PACKAGES: list[tuple[str, str, str, list[dict[str, Any]]]] = [
         "employment_assistance",
         "就業援助服務",
         "Job matching and training for unemployed residents.",
-        [
-            _d("job_fairs", "招聘對接會", 1, "場", "month"),
-            _d("placements", "推薦就業", 10, "人次", "month"),
-        ],
+        [_d("job_fairs", "招聘對接會", 1, "場", "month"), _d("placements", "推薦就業", 10, "人次", "month")],
     ),
     (
         "legal_aid",
         "法律援助服務",
         "Free legal consultation in the community.",
-        [
-            _d("consultations", "法律諮詢", 30, "人次", "month"),
-            _d("law_talks", "普法講座", 1, "場", "month"),
-        ],
+        [_d("consultations", "法律諮詢", 30, "人次", "month"), _d("law_talks", "普法講座", 1, "場", "month")],
     ),
     (
         "mediation",
@@ -117,10 +105,7 @@ PACKAGES: list[tuple[str, str, str, list[dict[str, Any]]]] = [
         "health_promotion",
         "社區健康促進服務",
         "Health talks, screening days and chronic-disease groups.",
-        [
-            _d("health_talks", "健康講座", 2, "場", "month"),
-            _d("screenings", "義診篩查", 1, "場", "quarter"),
-        ],
+        [_d("health_talks", "健康講座", 2, "場", "month"), _d("screenings", "義診篩查", 1, "場", "quarter")],
     ),
     (
         "environment",
@@ -135,10 +120,7 @@ PACKAGES: list[tuple[str, str, str, list[dict[str, Any]]]] = [
         "community_safety",
         "社區安全服務",
         "Safety patrols, fire drills and anti-fraud campaigns.",
-        [
-            _d("patrols", "安全巡查", 8, "次", "month"),
-            _d("fire_drills", "消防演練", 1, "次", "quarter"),
-        ],
+        [_d("patrols", "安全巡查", 8, "次", "month"), _d("fire_drills", "消防演練", 1, "次", "quarter")],
     ),
     (
         "organization_incubation",

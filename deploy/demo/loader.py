@@ -32,12 +32,7 @@ from services.intake.models import Feedback
 from services.intake.usecases import catalogue
 
 from ..embedded_platform import Platform
-from . import (
-    contracts_reference,
-    evaluation_reference,
-    grid_reference,
-    intake_reference,
-)
+from . import contracts_reference, evaluation_reference, grid_reference, intake_reference
 from . import desk as demo_desk
 from . import evaluation as demo_evaluation
 from . import grid as demo_grid

@@ -179,10 +179,7 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
 
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": 30},
-        echo=echo,
-        hide_parameters=True,
+        url, connect_args={"check_same_thread": False, "timeout": 30}, echo=echo, hide_parameters=True
     )
 
     @event.listens_for(engine, "connect")

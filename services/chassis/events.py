@@ -108,8 +108,7 @@ def nullable(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def payload(
-    required: Mapping[str, Mapping[str, Any]],
-    optional: Mapping[str, Mapping[str, Any]] | None = None,
+    required: Mapping[str, Mapping[str, Any]], optional: Mapping[str, Mapping[str, Any]] | None = None
 ) -> dict[str, Any]:
     """An object schema: `required` properties must be present, nothing else is allowed."""
     properties = {**{k: dict(v) for k, v in required.items()}}

@@ -53,8 +53,7 @@ def next_sequence(uow: Transaction, subject: str) -> int:
         dialect.insert(table)
         .values(subject=subject, last_sequence=1)
         .on_conflict_do_update(
-            index_elements=[table.c.subject],
-            set_={"last_sequence": table.c.last_sequence + 1},
+            index_elements=[table.c.subject], set_={"last_sequence": table.c.last_sequence + 1}
         )
         .returning(table.c.last_sequence)
     )
@@ -143,13 +142,7 @@ def _record_in_one_round_trip(uow: Transaction, event: dict[str, Any], routing_k
 class Relay:
     """Publishes the outbox to the exchange; woken after commits, sweeping on a timer."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        database: Database,
-        bus: Bus,
-        signal: OutboxSignal,
-    ) -> None:
+    def __init__(self, settings: Settings, database: Database, bus: Bus, signal: OutboxSignal) -> None:
         self.settings = settings
         self.database = database
         self.bus = bus

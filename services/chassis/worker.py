@@ -40,10 +40,7 @@ class Worker:
     """Relay + consumer + periodic tasks for one service, sharing the service's runtime."""
 
     def __init__(
-        self,
-        runtime: Runtime,
-        handlers: HandlerTable | None = None,
-        periodic: Sequence[PeriodicTask] = (),
+        self, runtime: Runtime, handlers: HandlerTable | None = None, periodic: Sequence[PeriodicTask] = ()
     ) -> None:
         if runtime.bus is None:
             raise ValueError("the worker needs AMQP_URL")

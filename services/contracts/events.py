@@ -56,13 +56,7 @@ AWARD_MADE = EventType(
     "contracts.award.made",
     "The residents' committee approved the award of a purchase to a provider.",
     payload(
-        {
-            "tender_id": UUID,
-            "bid_id": UUID,
-            "provider_id": UUID,
-            "value_fen": FEN,
-            "awarded_at": DATETIME,
-        }
+        {"tender_id": UUID, "bid_id": UUID, "provider_id": UUID, "value_fen": FEN, "awarded_at": DATETIME}
     ),
 )
 CONTRACT_SIGNED = EventType(
@@ -130,26 +124,14 @@ PAYMENT_RELEASED = EventType(
     "contracts.payment.released",
     "An evaluation released (part of) an evaluation-linked milestone for payment.",
     payload(
-        {
-            "contract_id": UUID,
-            "milestone_id": UUID,
-            "round_id": ROUND_ID,
-            "grade": GRADE,
-            "amount_fen": FEN,
-        }
+        {"contract_id": UUID, "milestone_id": UUID, "round_id": ROUND_ID, "grade": GRADE, "amount_fen": FEN}
     ),
 )
 PAYMENT_WITHHELD = EventType(
     "contracts.payment.withheld",
     "An evaluation withheld (part of) an evaluation-linked milestone.",
     payload(
-        {
-            "contract_id": UUID,
-            "milestone_id": UUID,
-            "round_id": ROUND_ID,
-            "grade": GRADE,
-            "withheld_fen": FEN,
-        }
+        {"contract_id": UUID, "milestone_id": UUID, "round_id": ROUND_ID, "grade": GRADE, "withheld_fen": FEN}
     ),
 )
 CONTRACT_TERMINATED = EventType(

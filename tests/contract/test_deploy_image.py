@@ -117,9 +117,7 @@ def test_lock_file_pins_every_dependency_of_pyproject_with_hashes():
 
 
 def run_entrypoint(
-    *args: str,
-    env: dict[str, str] | None = None,
-    timeout: float = 60,
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     base = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     return subprocess.run(

@@ -17,13 +17,7 @@ import pytest
 
 from tests.support.helpers import wait_for
 
-from .community_setup import (
-    YEAR,
-    Community,
-    set_up_cell,
-    set_up_desk,
-    set_up_purchasing,
-)
+from .community_setup import YEAR, Community, set_up_cell, set_up_desk, set_up_purchasing
 from .gateway_client import Gateway, check_event, money_key, of_type
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]

@@ -72,11 +72,7 @@ def record_package(prefix: str, rows: list[OcdsRelease], uri: str) -> dict[str, 
     for item in releases:
         compiled = merge(compiled, item)
     compiled.update(
-        {
-            "id": f"{releases[-1]['ocid']}-compiled",
-            "tag": ["compiled"],
-            "date": releases[-1]["date"],
-        }
+        {"id": f"{releases[-1]['ocid']}-compiled", "tag": ["compiled"], "date": releases[-1]["date"]}
     )
     record = {"ocid": releases[0]["ocid"], "releases": releases, "compiledRelease": compiled}
     return {

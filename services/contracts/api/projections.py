@@ -84,14 +84,7 @@ def budget(uow: UnitOfWork, item: Budget) -> dict[str, Any]:
         "lines": [
             {
                 c: getattr(line, c)
-                for c in (
-                    "line",
-                    "account_id",
-                    "planned_fen",
-                    "allocated_fen",
-                    "committed_fen",
-                    "paid_fen",
-                )
+                for c in ("line", "account_id", "planned_fen", "allocated_fen", "committed_fen", "paid_fen")
             }
             for line in budgets.lines_of(uow, item.id).values()
         ],

@@ -151,10 +151,7 @@ def is_earmarked(mode: str, line: str) -> bool:
 # pooled one (the committee's quota, the autonomy fund) in tranches.
 FUNDING = StateMachine(
     "budget line",
-    {
-        "allocate_tranche": (["pooled"], "pooled"),
-        "allocate_to_contract": (["earmarked"], "earmarked"),
-    },
+    {"allocate_tranche": (["pooled"], "pooled"), "allocate_to_contract": (["earmarked"], "earmarked")},
 )
 
 

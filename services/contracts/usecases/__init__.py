@@ -8,17 +8,7 @@ from __future__ import annotations
 
 from services.chassis.consumer import ConsumedEvents
 
-from . import (
-    amendments,
-    budgets,
-    catalogue,
-    contracts,
-    payments,
-    policy,
-    procurement,
-    queries,
-    settlement,
-)
+from . import amendments, budgets, catalogue, contracts, payments, policy, procurement, queries, settlement
 
 CONSUMED = ConsumedEvents.of(settlement)
 

@@ -21,11 +21,7 @@ from .policy import Actor
 
 
 def propose_amendment(
-    uow: UnitOfWork,
-    principal: Principal,
-    contract_id: str,
-    data: dict[str, Any],
-    if_match: str | None,
+    uow: UnitOfWork, principal: Principal, contract_id: str, data: dict[str, Any], if_match: str | None
 ) -> Contract:
     """Propose new terms (value, end of period); all three parties must sign them."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
@@ -84,9 +80,7 @@ def apply_amendment(uow: UnitOfWork, contract: Contract, actor: Actor) -> None:
         old, new = changes["value_fen"]
         opened = _open(uow, contract)
         for milestone, amount in zip(
-            opened,
-            money.amend_open_milestones([m.amount_fen for m in opened], new - old),
-            strict=True,
+            opened, money.amend_open_milestones([m.amount_fen for m in opened], new - old), strict=True
         ):
             milestone.amount_fen = amount
         line = budgets.line_for_update(uow, contract.budget_line_id)

@@ -33,11 +33,7 @@ def create_budget(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
     ).first():
         raise Conflict(f"{community} already has a budget for {year}.", type="duplicate-budget")
     budget = Budget(
-        community=community,
-        fiscal_year=year,
-        mode=data["mode"],
-        created_at=clock.now(),
-        created_by=actor.sub,
+        community=community, fiscal_year=year, mode=data["mode"], created_at=clock.now(), created_by=actor.sub
     )
     uow.session.add(budget)
     uow.flush()

@@ -17,16 +17,7 @@ from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events
 from ..domain import CONTRACT, money
-from ..models import (
-    Amendment,
-    Bid,
-    Budget,
-    BudgetLine,
-    Contract,
-    ContractStep,
-    Signature,
-    Tender,
-)
+from ..models import Amendment, Bid, Budget, BudgetLine, Contract, ContractStep, Signature, Tender
 from . import budgets, catalogue, ocds_snapshot, policy, settlement, terms
 from .amendments import apply_amendment
 from .common import get, next_number
@@ -103,11 +94,7 @@ def budgets_mode(uow: UnitOfWork, line: BudgetLine) -> str:
 
 
 def edit_draft(
-    uow: UnitOfWork,
-    principal: Principal,
-    contract_id: str,
-    data: dict[str, Any],
-    if_match: str | None,
+    uow: UnitOfWork, principal: Principal, contract_id: str, data: dict[str, Any], if_match: str | None
 ) -> Contract:
     """Change a draft's terms before anyone has signed (the buyer)."""
     contract = get(uow, Contract, contract_id, lock=True, what="contract")
@@ -169,12 +156,7 @@ def sign(
         )
     )
     record_step(
-        uow,
-        contract,
-        "sign",
-        actor,
-        f"signed for the {party}",
-        target="amending" if amending else "signing",
+        uow, contract, "sign", actor, f"signed for the {party}", target="amending" if amending else "signing"
     )
     uow.flush()
     uow.emit(

@@ -24,11 +24,7 @@ SUBDISTRICT = "subdistrict"
 
 
 def _account(
-    uow: UnitOfWork,
-    code: str,
-    kind: str,
-    community: str | None = None,
-    provider_id: str | None = None,
+    uow: UnitOfWork, code: str, kind: str, community: str | None = None, provider_id: str | None = None
 ) -> Account:
     """The account with `code`, created on first use (safe when two requests race)."""
     dialect = postgresql if uow.database.is_postgres else sqlite
@@ -36,12 +32,7 @@ def _account(
     uow.session.execute(
         dialect.insert(table)
         .values(
-            id=new_id(),
-            code=code,
-            kind=kind,
-            community=community,
-            provider_id=provider_id,
-            balance_fen=0,
+            id=new_id(), code=code, kind=kind, community=community, provider_id=provider_id, balance_fen=0
         )
         .on_conflict_do_nothing(index_elements=[table.c.code])
     )

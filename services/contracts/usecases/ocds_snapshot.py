@@ -17,16 +17,7 @@ from services.chassis.config import COMMUNITY_NAMES
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain
-from ..models import (
-    Bid,
-    Budget,
-    BudgetLine,
-    Contract,
-    OcdsRelease,
-    Provider,
-    ServicePackage,
-    Tender,
-)
+from ..models import Bid, Budget, BudgetLine, Contract, OcdsRelease, Provider, ServicePackage, Tender
 from .ocds_contract import ORG_SCHEME, contract_section, iso, money_fen, provider_party_id
 
 SUBDISTRICT_ID = "subdistrict-zhaoshang"
@@ -123,13 +114,7 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
         if contract is not None and contract.activated_at is not None:
             release["contracts"] = [
                 contract_section(
-                    uow,
-                    contract,
-                    release["awards"][0]["id"],
-                    subdistrict_ref,
-                    committee_ref,
-                    supplier,
-                    roles,
+                    uow, contract, release["awards"][0]["id"], subdistrict_ref, committee_ref, supplier, roles
                 )
             ]
     release["parties"] = _parties(tender, subdistrict_ref, committee_ref, providers, roles)
@@ -139,8 +124,7 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
 def _items(uow: UnitOfWork, tender: Tender) -> list[dict[str, Any]]:
     packages = uow.session.scalars(
         select(ServicePackage).where(
-            ServicePackage.community == tender.community,
-            ServicePackage.code.in_(tender.package_codes),
+            ServicePackage.community == tender.community, ServicePackage.code.in_(tender.package_codes)
         )
     )
     items = []
@@ -217,11 +201,7 @@ def _parties(
             {
                 "id": party_id,
                 "name": provider.name,
-                "identifier": {
-                    "scheme": ORG_SCHEME,
-                    "id": provider.uscc,
-                    "legalName": provider.name,
-                },
+                "identifier": {"scheme": ORG_SCHEME, "id": provider.uscc, "legalName": provider.name},
                 "roles": sorted(roles[party_id]),
             }
         )

@@ -56,10 +56,7 @@ def create_tender(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -
     actor = policy.buyer_actor(principal, buyer, community)
     invited = [str(p) for p in data.get("invited_provider_ids", [])]
     domain.check_tender_terms(
-        data["method"],
-        data.get("single_source_reason"),
-        invited,
-        data.get("bid_deadline") is not None,
+        data["method"], data.get("single_source_reason"), invited, data.get("bid_deadline") is not None
     )
     catalogue.packages_of(uow, community, data["package_codes"])
     for provider_id in invited:

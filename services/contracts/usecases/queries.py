@@ -95,10 +95,7 @@ def packages(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     if "active" in args:
         statement = statement.where(ServicePackage.active.is_(args["active"]))
     return _scoped(
-        statement,
-        ServicePackage.community,
-        principal,
-        readable_community(principal, args.get("community")),
+        statement, ServicePackage.community, principal, readable_community(principal, args.get("community"))
     )
 
 
@@ -138,10 +135,7 @@ def contracts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     if policy.reads_own_provider_only(principal) and not args.get("community"):
         return statement.where(Contract.provider_id == policy.own_provider(principal))
     return _scoped(
-        statement,
-        Contract.community,
-        principal,
-        readable_community(principal, args.get("community")),
+        statement, Contract.community, principal, readable_community(principal, args.get("community"))
     )
 
 
@@ -150,10 +144,7 @@ def payments(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     if "contract_id" in args:
         statement = statement.where(Payment.contract_id == str(args["contract_id"]))
     return _scoped(
-        statement,
-        Payment.community,
-        principal,
-        readable_community(principal, args.get("community")),
+        statement, Payment.community, principal, readable_community(principal, args.get("community"))
     )
 
 
@@ -161,10 +152,7 @@ def accounts(principal: Principal, args: dict[str, Any]) -> Select[Any]:
     statement = select(Account).where(Account.kind.in_(("committee", "autonomy_fund")))
     statement = statement.order_by(Account.community, Account.kind)
     return _scoped(
-        statement,
-        Account.community,
-        principal,
-        readable_community(principal, args.get("community")),
+        statement, Account.community, principal, readable_community(principal, args.get("community"))
     )
 
 

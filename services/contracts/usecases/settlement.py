@@ -120,10 +120,7 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
         return
     grade, round_id = data["grade"], str(data["round_id"])
     release = money.release_for_grade(
-        milestone.amount_fen,
-        grade,
-        money.score_hundredths(data["score"]),
-        contract.fail_withhold_bp,
+        milestone.amount_fen, grade, money.score_hundredths(data["score"]), contract.fail_withhold_bp
     )
     at = clock.now()
     milestone.payable_fen, milestone.withheld_fen = release.released_fen, release.withheld_fen
@@ -141,12 +138,7 @@ def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
         .where(BudgetLine.id == contract.budget_line_id)
         .values(committed_fen=BudgetLine.committed_fen - release.withheld_fen)
     )
-    common = {
-        "contract_id": contract.id,
-        "milestone_id": milestone.id,
-        "round_id": round_id,
-        "grade": grade,
-    }
+    common = {"contract_id": contract.id, "milestone_id": milestone.id, "round_id": round_id, "grade": grade}
     if release.released_fen:
         uow.emit(
             events.PAYMENT_RELEASED,

@@ -217,11 +217,7 @@ class _Checker:
         return result
 
     def children(
-        self,
-        raw: Sequence[Mapping[str, Any]],
-        ahp_input: Mapping[str, Any] | None,
-        path: str,
-        depth: int,
+        self, raw: Sequence[Mapping[str, Any]], ahp_input: Mapping[str, Any] | None, path: str, depth: int
     ) -> tuple[tuple[Node | Indicator, ...], dict[str, Any] | None]:
         if not raw:
             self.fail("children-required", path, "A dimension needs at least one indicator.")

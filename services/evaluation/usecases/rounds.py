@@ -256,8 +256,7 @@ def published_result(uow: UnitOfWork, principal: Principal, round_id: str) -> Ro
     evaluation = visible_round(uow, principal, round_id)
     if evaluation.status != CLOSED:
         raise Conflict(
-            f"The round is {evaluation.status}; its result exists once it closes.",
-            type="result-not-ready",
+            f"The round is {evaluation.status}; its result exists once it closes.", type="result-not-ready"
         )
     return evaluation
 

@@ -8,11 +8,4 @@ from . import cases, cells, collection, inspections, open311
 
 
 def blueprints() -> list[Blueprint]:
-    return [
-        cells.blp,
-        cases.blp,
-        inspections.blp,
-        collection.blp,
-        open311.keys,
-        open311.blp,
-    ]
+    return [cells.blp, cases.blp, inspections.blp, collection.blp, open311.keys, open311.blp]

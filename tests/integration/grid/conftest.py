@@ -13,16 +13,7 @@ from kombu import Queue
 from services.chassis.bus import Bus
 from services.chassis.config import Settings
 from services.chassis.events import encode
-from tests.unit.grid.conftest import (  # noqa: F401  (shared fixtures)
-    HGS_LAT,
-    HGS_LON,
-    make_cell,
-    report,
-    resident,
-    square,
-    staff,
-    worker,
-)
+from tests.unit.grid.conftest import HGS_LAT, HGS_LON, make_cell, report, resident, square, staff, worker  # noqa: F401  (shared fixtures)
 
 
 class ExchangeTap:

@@ -73,8 +73,7 @@ class Story:
         c = self.client
         if "package" not in self.ids:
             self.ids["package"] = self.ok(
-                c.post("/packages", json={"community": self.community, **PACKAGE}, headers=self.officer),
-                201,
+                c.post("/packages", json={"community": self.community, **PACKAGE}, headers=self.officer), 201
             )
         if "budget" not in self.ids:
             self.ids["budget"] = self.ok(
@@ -115,10 +114,7 @@ class Story:
         return self.member if mode == "committee_budget" else self.officer
 
     def tender(
-        self,
-        estimated_fen: int = 1_000_000_00,
-        method: str = "single_source",
-        line: str = "services",
+        self, estimated_fen: int = 1_000_000_00, method: str = "single_source", line: str = "services"
     ) -> dict[str, Any]:
         provider_id = self.ids["provider"]["id"]
         body: dict[str, Any] = {

@@ -84,9 +84,7 @@ def test_a_signature_names_the_revision_it_signs_not_any(story):
     story.setup()
     cid = story.contract()["id"]
     response = story.client.post(
-        f"/contracts/{cid}/signatures",
-        json={"party": "committee"},
-        headers={**story.member, "If-Match": "*"},
+        f"/contracts/{cid}/signatures", json={"party": "committee"}, headers={**story.member, "If-Match": "*"}
     )
     body = assert_problem(response, 412)
     assert "`*` is not accepted" in body["detail"]

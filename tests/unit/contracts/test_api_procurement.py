@@ -19,8 +19,7 @@ def test_tender_cannot_be_published_before_the_committee_approves(story):
     )
     story.ok(story.client.post(f"/tenders/{tender['id']}/submission", json={}, headers=story.officer))
     assert_problem(
-        story.client.post(f"/tenders/{tender['id']}/publication", json={}, headers=story.officer),
-        409,
+        story.client.post(f"/tenders/{tender['id']}/publication", json={}, headers=story.officer), 409
     )
     assert story.harness.outbox_types() == []
 
@@ -109,11 +108,7 @@ def test_full_procurement_records_who_when_why_at_every_step(story):
     roles = {s["action"]: s["actor_role"] for s in full["steps"]}
     assert roles["approve_tender"] == roles["approve_award"] == "committee_member"
     types = story.harness.outbox_types()
-    assert types == [
-        "contracts.tender.published.v1",
-        "contracts.bid.submitted.v1",
-        "contracts.award.made.v1",
-    ]
+    assert types == ["contracts.tender.published.v1", "contracts.bid.submitted.v1", "contracts.award.made.v1"]
 
 
 def test_committee_can_cancel_a_published_purchase(story):
@@ -121,9 +116,7 @@ def test_committee_can_cancel_a_published_purchase(story):
     tender = story.through_award()
     cancelled = story.ok(
         story.client.post(
-            f"/tenders/{tender['id']}/cancellation",
-            json={"reason": "居民議事會否決"},
-            headers=story.member,
+            f"/tenders/{tender['id']}/cancellation", json={"reason": "居民議事會否決"}, headers=story.member
         )
     )
     assert cancelled["status"] == "cancelled"
@@ -337,9 +330,7 @@ def test_provider_status_history(story):
     assert suspended["status"] == "suspended" and suspended["history"][0]["reason"] == "年檢未通過"
     assert_problem(
         story.client.post(
-            f"/providers/{pid}/status",
-            json={"status": "suspended", "reason": "again"},
-            headers=story.officer,
+            f"/providers/{pid}/status", json={"status": "suspended", "reason": "again"}, headers=story.officer
         ),
         409,
     )

@@ -69,9 +69,7 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     story.ok(story.client.post(f"/tenders/{tid}/closing", json={}, headers=story.officer))
     story.ok(
         story.client.post(
-            f"/tenders/{tid}/award",
-            json={"bid_id": bid["id"], "reason": "ok"},
-            headers=story.officer,
+            f"/tenders/{tid}/award", json={"bid_id": bid["id"], "reason": "ok"}, headers=story.officer
         )
     )
     world["award_proposed"] = tender
@@ -113,9 +111,7 @@ def _calls(world):
         "sign as subdistrict": sign("subdistrict"),
         "sign as provider": sign("provider"),
         "allocate to contract": lambda h: s.client.post(
-            f"/contracts/{active['id']}/allocations",
-            json={"amount_fen": 100},
-            headers={**h, **key()},
+            f"/contracts/{active['id']}/allocations", json={"amount_fen": 100}, headers={**h, **key()}
         ),
         "allocate budget line": lambda h: s.client.post(
             f"/budgets/{world['budget']['id']}/allocations",

@@ -18,12 +18,7 @@ from services.contracts.domain import (
 # Published codes, each checked with the GB 32100 algorithm (see test below):
 # the standard's worked example, China Petroleum & Chemical Corporation (Sinopec),
 # Huawei Technologies Co., Ltd. and Tencent Technology (Shenzhen) Co., Ltd.
-REAL_CODES = [
-    "91350100M000100Y43",
-    "91110000710926094P",
-    "914403001922038216",
-    "9144030071526726XG",
-]
+REAL_CODES = ["91350100M000100Y43", "91110000710926094P", "914403001922038216", "9144030071526726XG"]
 
 
 @pytest.mark.parametrize("code", REAL_CODES)
@@ -156,10 +151,7 @@ def test_two_signatures_leave_the_contract_pending():
 
 
 def test_third_signature_completes_in_any_order():
-    for order in (
-        ["committee", "provider", "subdistrict"],
-        ["provider", "subdistrict", "committee"],
-    ):
+    for order in (["committee", "provider", "subdistrict"], ["provider", "subdistrict", "committee"]):
         signed: frozenset[str] = frozenset()
         for party in order:
             signed, complete = domain.add_signature(signed, party)

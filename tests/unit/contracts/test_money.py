@@ -6,34 +6,19 @@ from services.contracts.domain import InsufficientFunds, InvalidTerms, OverPayme
 
 
 def test_thirty_forty_thirty_of_a_round_value():
-    assert money.split_by_shares(100_000_00, [3000, 4000, 3000]) == [
-        30_000_00,
-        40_000_00,
-        30_000_00,
-    ]
+    assert money.split_by_shares(100_000_00, [3000, 4000, 3000]) == [30_000_00, 40_000_00, 30_000_00]
 
 
 def test_remainder_goes_to_the_last_milestone():
     assert money.split_by_shares(100, [3333, 3333, 3334]) == [33, 33, 34]
     assert money.split_by_shares(1, [5000, 5000]) == [0, 1]
-    assert money.split_by_shares(999_999_99, [3000, 4000, 3000]) == [
-        29_999_999,
-        39_999_999,
-        30_000_001,
-    ]
+    assert money.split_by_shares(999_999_99, [3000, 4000, 3000]) == [29_999_999, 39_999_999, 30_000_001]
 
 
 @pytest.mark.parametrize("total", [0, 1, 7, 99, 12345, 10**13, 2_850_000_00 + 17])
 @pytest.mark.parametrize(
     "shares",
-    [
-        [10000],
-        [3000, 4000, 3000],
-        [1, 9999],
-        [3333, 3333, 3334],
-        [2500, 2500, 2500, 2500],
-        [1] * 9 + [9991],
-    ],
+    [[10000], [3000, 4000, 3000], [1, 9999], [3333, 3333, 3334], [2500, 2500, 2500, 2500], [1] * 9 + [9991]],
 )
 def test_splits_always_sum_to_the_value_and_are_ints(total, shares):
     amounts = money.split_by_shares(total, shares)

@@ -57,13 +57,7 @@ def test_full_story_release_package_is_valid_ocds(story):
     assert all(r["ocid"] == last["ocid"] for r in package["releases"])
     roles = {p["id"]: p["roles"] for p in last["parties"]}
     # payee too: the part withheld after the evaluation went back to the subdistrict
-    assert roles["subdistrict-zhaoshang"] == [
-        "buyer",
-        "funder",
-        "payee",
-        "payer",
-        "procuringEntity",
-    ]
+    assert roles["subdistrict-zhaoshang"] == ["buyer", "funder", "payee", "payer", "procuringEntity"]
     assert roles["committee-huaguoshan"] == ["payee", "payer", "reviewBody"]
     supplier = next(p for p in last["parties"] if "supplier" in p["roles"])
     assert supplier["roles"] == ["payee", "supplier", "tenderer"]
@@ -127,8 +121,7 @@ def test_ocid_prefix_is_a_setting(service, token):
 
 
 @pytest.mark.parametrize(
-    ("fen", "text"),
-    [(0, "0.00"), (1, "0.01"), (100, "1.00"), (123456789012345, "1234567890123.45")],
+    ("fen", "text"), [(0, "0.00"), (1, "0.01"), (100, "1.00"), (123456789012345, "1234567890123.45")]
 )
 def test_fen_become_exact_yuan_at_the_edge(fen, text):
     converted = ocds_export.to_yuan({"value": {"amount_fen": fen, "currency": "CNY"}})

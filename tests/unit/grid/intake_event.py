@@ -4,17 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from services.chassis import clock
-from services.chassis.events import (
-    DATETIME,
-    NUMBER,
-    UUID,
-    EventType,
-    build,
-    enum,
-    nullable,
-    payload,
-    string,
-)
+from services.chassis.events import DATETIME, NUMBER, UUID, EventType, build, enum, nullable, payload, string
 
 INTAKE_CASE_REFERRED = EventType(
     "intake.case.referred",

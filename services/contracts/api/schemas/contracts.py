@@ -106,8 +106,7 @@ class ContractSchema(Schema):
     version = ma.fields.Integer()
     allowed_actions = ma.fields.List(ma.fields.String())
     parties_signed = ma.fields.List(
-        ma.fields.String(),
-        metadata={"description": "Parties that signed the revision being signed"},
+        ma.fields.String(), metadata={"description": "Parties that signed the revision being signed"}
     )
     milestones = ma.fields.List(ma.fields.Nested(MilestoneSchema))
     signatures = ma.fields.List(ma.fields.Nested(SignatureSchema))
