@@ -34,12 +34,10 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 import uuid
 from pathlib import Path
@@ -47,16 +45,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.support import free_port, wait_http  # noqa: E402
+
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONNECTIONS = 8
 PAUSE_MS = 50
 DELAY_SCRIPT = f"function delay()\n  return math.random(0, {2 * PAUSE_MS})\nend\n"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ensure_tools() -> None:
@@ -80,18 +74,6 @@ def ensure_tools() -> None:
 def nginx_binary() -> str | None:
     fallback = "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     return shutil.which("nginx") or fallback
-
-
-def wait_http(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 class Stack:

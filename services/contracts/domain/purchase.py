@@ -56,6 +56,7 @@ TENDER_OPEN = (
     "award_proposed",
     "awarded",
 )
+TENDER_STATUSES = (*TENDER_OPEN, "contracted", "cancelled")
 TENDER = StateMachine(
     "tender",
     {

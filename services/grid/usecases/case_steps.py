@@ -222,12 +222,17 @@ def take_step(
         at=now,
     )
     if event is not None:
-        event_type, fields = event
-        uow.emit(
-            event_type,
-            subject=case.id,
-            community=case.community,
-            data={**cases.case_data(case), **fields},
-            time=now,
-        )
+        publish(uow, case, event, now)
     return case
+
+
+def publish(uow: UnitOfWork, case: Case, event: tuple[EventType, dict[str, Any]], now: datetime) -> None:
+    """Record a step's event: the case's common fields and the step's own."""
+    event_type, fields = event
+    uow.emit(
+        event_type,
+        subject=case.id,
+        community=case.community,
+        data={**cases.case_data(case), **fields},
+        time=now,
+    )

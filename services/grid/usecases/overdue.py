@@ -64,13 +64,7 @@ def sweep_overdue(uow: UnitOfWork, now: datetime | None = None, batch: int = 500
             continue  # already at the district: nothing higher to escalate to
         before = case_steps.move(case, target, now)
         _history(uow, case, "escalate", before, now)
-        uow.emit(
-            event_type,
-            subject=case.id,
-            community=case.community,
-            data={**cases.case_data(case), **fields},
-            time=now,
-        )
+        case_steps.publish(uow, case, (event_type, fields), now)
         escalated += 1
     if overdue or escalated:
         log.info("overdue sweep", extra={"overdue": len(overdue), "escalated": escalated})

@@ -7,20 +7,8 @@ from marshmallow import validate as v
 
 from services.chassis.schemas import Schema
 
-from ...domain import FUNDING_LINES, METHODS
+from ...domain import FUNDING_LINES, METHODS, TENDER_STATUSES
 from .catalogue import CODE, Community, positive_fen
-
-STATUSES = (
-    "draft",
-    "pending_approval",
-    "approved",
-    "published",
-    "evaluating",
-    "award_proposed",
-    "awarded",
-    "contracted",
-    "cancelled",
-)
 
 
 class TenderCreateSchema(Schema):
@@ -72,7 +60,7 @@ class TenderSchema(TenderCreateSchema):
 
 class TenderQuerySchema(Schema):
     community = Community()
-    status = ma.fields.String(validate=v.OneOf(STATUSES))
+    status = ma.fields.String(validate=v.OneOf(TENDER_STATUSES))
 
 
 class ReasonOnlySchema(Schema):
