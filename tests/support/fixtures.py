@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
@@ -326,70 +327,79 @@ def _cloudevents_sdk_checks_every_event(monkeypatch: pytest.MonkeyPatch) -> None
 # -- watching the exchange like a department would --------------------------------------
 
 
-class EventSubscriber:
-    """Binds an exclusive queue to the exchange and collects every event (parsed JSON)."""
+class ExchangeTap:
+    """An exclusive queue bound to the exchange: every event published, in order (parsed JSON).
+
+    Reading `events` (or `drain()`, `of()`, `of_type()`, `types()`) takes what has arrived since;
+    `raw` keeps the bodies as they were on the wire and `publish` puts an event on the exchange
+    as another service's relay would.
+    """
 
     def __init__(self, amqp_url: str, exchange: str, pattern: str = "#") -> None:
         from kombu import Connection, Exchange, Queue
 
-        self.events: list[dict[str, Any]] = []
+        self.seen: list[dict[str, Any]] = []
         self.raw: list[bytes] = []
+        self.routing_keys: list[str] = []
         self._connection = Connection(amqp_url)
         self._exchange = Exchange(exchange, type="topic", durable=True)
         self._queue = Queue(
-            f"sub-{uuid.uuid4().hex[:8]}",
+            f"tap-{uuid.uuid4().hex[:8]}",
             exchange=self._exchange,
             routing_key=pattern,
             exclusive=True,
             auto_delete=True,
             durable=False,
-        )
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="subscriber")
-        self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("subscriber did not start")
+        )(self._connection.default_channel)
+        self._queue.declare()
 
-    def _run(self) -> None:
-        import json as json_module
+    def drain(self) -> list[dict[str, Any]]:
+        while (message := self._queue.get(no_ack=True)) is not None:
+            body = message.body if isinstance(message.body, bytes) else message.body.encode()
+            self.raw.append(body)
+            self.routing_keys.append(message.delivery_info["routing_key"])
+            self.seen.append(json.loads(body))
+        return self.seen
 
-        with self._connection as connection:
-            channel = connection.channel()
-            self._exchange(channel).declare()
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return self.drain()
 
-            def on_message(message: Any) -> None:
-                body = message.body if isinstance(message.body, bytes) else message.body.encode()
-                self.raw.append(body)
-                self.events.append(json_module.loads(body))
-                message.ack()
+    def of(self, routing_key: str) -> list[dict[str, Any]]:
+        return [e for key, e in zip(self.routing_keys, self.drain(), strict=True) if key == routing_key]
 
-            with connection.Consumer(self._queue, channel=channel, on_message=on_message):
-                self._ready.set()
-                while not self._stop.is_set():
-                    try:
-                        connection.drain_events(timeout=0.2)
-                    except TimeoutError:
-                        continue
+    def raw_of(self, routing_key: str) -> list[bytes]:
+        self.drain()
+        return [body for key, body in zip(self.routing_keys, self.raw, strict=True) if key == routing_key]
 
     def types(self) -> list[str]:
-        return [e["type"] for e in self.events]
+        return [e["type"] for e in self.drain()]
 
     def of_type(self, event_type: str) -> list[dict[str, Any]]:
-        return [e for e in self.events if e["type"] == event_type]
+        return [e for e in self.drain() if e["type"] == event_type]
+
+    def publish(self, event: dict[str, Any], routing_key: str) -> None:
+        from kombu import Producer
+
+        Producer(self._connection.default_channel, exchange=self._exchange).publish(
+            events.encode(event),
+            routing_key=routing_key,
+            content_type=events.CONTENT_TYPE,
+            delivery_mode=2,
+            message_id=event["id"],
+        )
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
+        self._connection.release()
 
 
 @pytest.fixture
-def subscribe() -> Iterator[Callable[..., EventSubscriber]]:
-    """subscribe(amqp_url, exchange, pattern="#") → an EventSubscriber closed after the test."""
-    subscribers: list[EventSubscriber] = []
+def subscribe() -> Iterator[Callable[..., ExchangeTap]]:
+    """subscribe(amqp_url, exchange, pattern="#") → an ExchangeTap closed after the test."""
+    subscribers: list[ExchangeTap] = []
 
-    def make(amqp_url: str, exchange: str, pattern: str = "#") -> EventSubscriber:
-        subscriber = EventSubscriber(amqp_url, exchange, pattern)
+    def make(amqp_url: str, exchange: str, pattern: str = "#") -> ExchangeTap:
+        subscriber = ExchangeTap(amqp_url, exchange, pattern)
         subscribers.append(subscriber)
         return subscriber
 

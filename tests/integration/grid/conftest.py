@@ -2,51 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from kombu import Queue
 
 from services.chassis.bus import Bus
 from services.chassis.config import Settings
 from services.chassis.events import encode
+from tests.support.fixtures import ExchangeTap
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON, make_cell, report, resident, square, staff, worker  # noqa: F401  (shared fixtures)
-
-
-class ExchangeTap:
-    """An exclusive queue bound to the test's exchange: every event published, in order."""
-
-    def __init__(self, bus: Bus, pattern: str = "#") -> None:
-        self.connection = bus.connect()
-        self.channel = self.connection.channel()
-        bus.exchange(self.channel).declare()
-        self.queue = Queue(
-            f"tap-{uuid.uuid4().hex[:8]}",
-            exchange=bus.exchange,
-            routing_key=pattern,
-            exclusive=True,
-            auto_delete=True,
-            durable=False,
-        )(self.channel)
-        self.queue.declare()
-        self.seen: list[dict[str, Any]] = []
-
-    def drain(self) -> list[dict[str, Any]]:
-        while (message := self.queue.get(no_ack=True)) is not None:
-            body = message.body.decode() if isinstance(message.body, bytes) else message.body
-            self.seen.append(
-                {"routing_key": message.delivery_info["routing_key"], "raw": body, **json.loads(body)}
-            )
-        return self.seen
-
-    def of(self, name: str) -> list[dict[str, Any]]:
-        return [e for e in self.drain() if e["routing_key"] == name]
-
-    def close(self) -> None:
-        self.connection.release()
 
 
 @pytest.fixture
@@ -60,11 +25,9 @@ def client(grid):
 
 
 @pytest.fixture
-def tap(grid) -> Iterator[ExchangeTap]:
-    bus = Bus(grid.runtime.settings)
-    found = ExchangeTap(bus)
-    yield found
-    found.close()
+def tap(grid, subscribe) -> ExchangeTap:
+    """Every event on the test's exchange, in order."""
+    return subscribe(grid.runtime.settings.amqp_url, grid.runtime.settings.exchange_name)
 
 
 @pytest.fixture

@@ -38,8 +38,8 @@ def test_a_referral_delivered_twice_makes_one_case_and_its_resolution_is_publish
         response = client.post(f"/cases/{case['id']}/{action}", json=body, headers=worker)
         assert response.status_code == 200, response.get_json()
 
-    [resolved] = wait_for(lambda: tap.of("grid.case.resolved"), message="grid.case.resolved")
-    event = parse(resolved["raw"])
+    [resolved] = wait_for(lambda: tap.raw_of("grid.case.resolved"), message="grid.case.resolved")
+    event = parse(resolved)
     assert event["type"] == "grid.case.resolved.v1" and event["subject"] == case["id"]
     assert event["community"] == "huaguoshan" and event["source"] == "/services/grid"
     data = event["data"]

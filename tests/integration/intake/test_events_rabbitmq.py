@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 import pytest
-from kombu import Connection, Exchange, Producer, Queue
 from sqlalchemy import text
 
 from services.chassis import events as ce
@@ -17,48 +15,10 @@ from tests.unit.intake.test_cases_and_events import GRID_CASE_RESOLVED
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 
 
-class Tap:
-    """Our own queue bound to the exchange: sees what every consumer would see."""
-
-    def __init__(self, url: str, exchange_name: str, pattern: str) -> None:
-        self.connection = Connection(url)
-        self.exchange = Exchange(exchange_name, type="topic", durable=True)
-        self.queue = Queue(
-            f"tap-{uuid.uuid4().hex[:8]}",
-            exchange=self.exchange,
-            routing_key=pattern,
-            exclusive=True,
-            auto_delete=True,
-        )
-        self.queue(self.connection.default_channel).declare()
-        self.seen: list[dict[str, Any]] = []
-
-    def drain(self) -> list[dict[str, Any]]:
-        while True:
-            message = self.queue(self.connection.default_channel).get(no_ack=True)
-            if message is None:
-                return self.seen
-            self.seen.append(json.loads(message.body))
-
-    def publish(self, event: dict[str, Any], routing_key: str) -> None:
-        producer = Producer(self.connection.default_channel, exchange=self.exchange)
-        producer.publish(
-            ce.encode(event),
-            routing_key=routing_key,
-            content_type=ce.CONTENT_TYPE,
-            delivery_mode=2,
-            message_id=event["id"],
-        )
-
-    def close(self) -> None:
-        self.connection.release()
-
-
-def test_referral_reaches_the_exchange_and_grid_resolution_applies_once(service, token):
+def test_referral_reaches_the_exchange_and_grid_resolution_applies_once(service, token, subscribe):
     harness = service("intake", backend="postgres", bus="rabbitmq")
     settings = harness.runtime.settings
-    tap = Tap(settings.amqp_url, settings.exchange_name, "intake.#")
-    harness.cleanups.append(tap.close)
+    tap = subscribe(settings.amqp_url, settings.exchange_name, "intake.#")
     worker = harness.start_worker()
     staff = bearer(token("center_staff", community="huaguoshan"))
     client = harness.client
@@ -96,7 +56,7 @@ def test_referral_reaches_the_exchange_and_grid_resolution_applies_once(service,
     assert referred.status_code == 200, referred.get_json()
 
     def published(kind: str) -> list[dict[str, Any]]:
-        return [e for e in tap.drain() if e["type"] == kind]
+        return tap.of_type(kind)
 
     referral = wait_for(
         lambda: published("intake.case.referred.v1"), message="intake.case.referred on the exchange"
