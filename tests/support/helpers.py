@@ -1,13 +1,17 @@
-"""Helpers the tests import: tokens' key settings, bearer headers, waiting, problem checks."""
+"""Helpers the tests import: tokens' key settings and claims, bearer headers, waiting, problem checks."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from services.chassis import events
 
@@ -20,8 +24,61 @@ def key_settings(key_dir: Path) -> dict[str, Any]:
     }
 
 
+def token_claims(**overrides: Any) -> dict[str, Any]:
+    """The claims of a valid staff token (ten minutes to live), with `overrides` applied."""
+    now = int(time.time())
+    claims = {
+        "iss": "community-platform",
+        "aud": "community-platform",
+        "sub": "u1",
+        "name": "Wu",
+        "roles": ["center_staff"],
+        "communities": ["huaguoshan"],
+        "iat": now,
+        "exp": now + 600,
+    }
+    claims.update(overrides)
+    return claims
+
+
+def signed_token(key_dir: Path, claims: dict[str, Any]) -> str:
+    """`claims` signed RS256 with the test session's key (see the `key_dir` fixture)."""
+    return jwt.encode(claims, (key_dir / "jwt-private.pem").read_bytes(), algorithm="RS256")
+
+
+def forged_token() -> str:
+    """A well-formed token signed with a key nobody trusts."""
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return jwt.encode(token_claims(), pem, algorithm="RS256")
+
+
+def unsigned_token() -> str:
+    """A token with `alg: none`."""
+    return jwt.encode(token_claims(), None, algorithm="none")
+
+
 def bearer(token_value: str, **headers: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_value}", **headers}
+
+
+def run_together(calls: list[Callable[[], Any]], timeout: float = 60.0) -> list[Any]:
+    """Run each call in its own thread, all released at once; their results, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results
 
 
 def wait_for(

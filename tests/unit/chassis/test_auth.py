@@ -4,40 +4,21 @@ import time
 from datetime import timedelta
 
 import jwt
-import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.support.helpers import assert_problem, bearer, key_settings
-from tests.unit.chassis import toy
+from tests.support.helpers import (
+    assert_problem,
+    bearer,
+    forged_token,
+    signed_token,
+    token_claims,
+    unsigned_token,
+)
 
 NOTE = {"community": "huaguoshan", "title": "Window 3 printer jammed"}
 
 
-@pytest.fixture
-def client(tmp_path, key_dir):
-    return toy.make_app(tmp_path, key_settings(key_dir)).test_client()
-
-
-def _claims(**overrides):
-    now = int(time.time())
-    claims = {
-        "iss": "community-platform",
-        "aud": "community-platform",
-        "sub": "u1",
-        "name": "Wu",
-        "roles": ["center_staff"],
-        "communities": ["huaguoshan"],
-        "iat": now,
-        "exp": now + 600,
-    }
-    claims.update(overrides)
-    return claims
-
-
 def _sign(key_dir, **overrides):
-    key = (key_dir / "jwt-private.pem").read_bytes()
-    return jwt.encode(_claims(**overrides), key, algorithm="RS256")
+    return signed_token(key_dir, token_claims(**overrides))
 
 
 def test_valid_token_is_accepted(client, token):
@@ -71,18 +52,12 @@ def test_expired_token_is_401(client, key_dir):
 
 
 def test_wrong_signature_is_401(client):
-    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = other.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    forged = jwt.encode(_claims(), pem, algorithm="RS256")
-    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(forged)), 401)
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(forged_token())), 401)
     assert body["detail"] == "The token signature does not verify."
 
 
 def test_alg_none_is_401(client):
-    unsigned = jwt.encode(_claims(), None, algorithm="none")
-    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(unsigned)), 401)
+    body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(unsigned_token())), 401)
     assert body["detail"] == "Token algorithm 'none' is not accepted."
 
 
@@ -105,9 +80,9 @@ def test_wrong_issuer_is_401(client, key_dir):
 
 
 def test_token_without_exp_is_401(client, key_dir):
-    claims = _claims()
+    claims = token_claims()
     del claims["exp"]
-    token_value = jwt.encode(claims, (key_dir / "jwt-private.pem").read_bytes(), algorithm="RS256")
+    token_value = signed_token(key_dir, claims)
     body = assert_problem(client.post("/notes", json=NOTE, headers=bearer(token_value)), 401)
     assert "exp" in body["detail"]
 

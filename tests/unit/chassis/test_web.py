@@ -13,16 +13,6 @@ NOTE = {"community": "huaguoshan", "title": "Lift out of order"}
 
 
 @pytest.fixture
-def app(tmp_path, key_dir):
-    return toy.make_app(tmp_path, key_settings(key_dir))
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
 def staff(token):
     return bearer(token("center_staff", sub="staff-1"))
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import time
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.test import Client
 
-from tests.support.helpers import assert_problem, bearer
+from tests.support.helpers import (
+    assert_problem,
+    bearer,
+    forged_token,
+    signed_token,
+    token_claims,
+    unsigned_token,
+)
 from tests.unit.gateway.support import EchoApp, inprocess_gateway
 
 
@@ -22,21 +26,6 @@ def echo():
 @pytest.fixture
 def client(echo, key_dir, tmp_path):
     return Client(inprocess_gateway(key_dir, tmp_path, {"intake": echo, "grid": echo, "contracts": echo}))
-
-
-def _claims(**overrides):
-    now = int(time.time())
-    claims = {
-        "iss": "community-platform",
-        "aud": "community-platform",
-        "sub": "u1",
-        "roles": ["center_staff"],
-        "communities": ["huaguoshan"],
-        "iat": now,
-        "exp": now + 600,
-    }
-    claims.update(overrides)
-    return claims
 
 
 def _refused(client, echo, headers, detail, type_suffix="unauthorized"):
@@ -59,25 +48,16 @@ def test_missing_token_is_refused_at_the_edge(client, echo):
 
 
 def test_expired_token_is_refused_at_the_edge(client, echo, key_dir):
-    key = (key_dir / "jwt-private.pem").read_bytes()
-    expired = jwt.encode(
-        _claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200), key, algorithm="RS256"
-    )
+    expired = signed_token(key_dir, token_claims(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200))
     _refused(client, echo, bearer(expired), "The token has expired.", "token-expired")
 
 
 def test_token_signed_with_another_key_is_refused_at_the_edge(client, echo):
-    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = other.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    forged = jwt.encode(_claims(), pem, algorithm="RS256")
-    _refused(client, echo, bearer(forged), "The token signature does not verify.")
+    _refused(client, echo, bearer(forged_token()), "The token signature does not verify.")
 
 
 def test_alg_none_is_refused_at_the_edge(client, echo):
-    unsigned = jwt.encode(_claims(), None, algorithm="none")
-    _refused(client, echo, bearer(unsigned), "Token algorithm 'none' is not accepted.")
+    _refused(client, echo, bearer(unsigned_token()), "Token algorithm 'none' is not accepted.")
 
 
 def test_non_bearer_scheme_is_refused_at_the_edge(client, echo):
