@@ -1,12 +1,13 @@
 """`contracts.milestone.due` is published once even with several worker replicas."""
 
-import threading
+from functools import partial
 
 import pytest
 
 from deploy import registry
 from services.chassis.runtime import Runtime
 from services.contracts.worker import build_worker
+from tests.support.helpers import run_together
 from tests.unit.contracts.story import Story
 from tests.unit.contracts.test_evaluation_and_due import _dated_contract
 
@@ -21,18 +22,12 @@ def test_three_replicas_sweeping_at_once_publish_each_due_milestone_once(service
     _dated_contract(story)
     replicas = [Runtime(harness.runtime.settings, registry.metadata("contracts")) for _ in range(3)]
     workers = [build_worker(runtime) for runtime in replicas]
-    barrier = threading.Barrier(3)
 
     def sweep(worker):
-        barrier.wait()
         for _ in range(3):
             worker.run_task(worker.periodic[0])
 
-    threads = [threading.Thread(target=sweep, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    run_together([partial(sweep, w) for w in workers], timeout=30)
     for runtime in replicas:
         runtime.database.dispose()
     due = [e["data"]["milestone_id"] for e in harness.outbox() if e["type"] == "contracts.milestone.due.v1"]

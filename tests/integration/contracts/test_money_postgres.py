@@ -1,41 +1,17 @@
 """Money invariants on PostgreSQL with real threads: no overdraft, one payment per key."""
 
-import threading
 import uuid
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.unit.contracts.story import Story, key
+from tests.support.helpers import run_together
+from tests.unit.contracts.story import key
 
 pytestmark = pytest.mark.postgres
 UNIT = 100_00  # 100 yuan per payment
 ONE_MILESTONE = [{"name": "簽約全額", "kind": "signing", "share_bp": 10000}]
-
-
-@pytest.fixture
-def pg_story(service, token):
-    harness = service("contracts", backend="postgres")
-    story = Story(harness.client, token)
-    story.harness = harness
-    return story
-
-
-def _run_concurrently(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def _committee_balance(harness):
@@ -70,7 +46,7 @@ def test_twenty_concurrent_payments_against_funds_for_seven(pg_story):
             headers={**story.member, **key()},
         )
 
-    responses = _run_concurrently([pay(contracts[i % 4]) for i in range(20)])
+    responses = run_together([pay(contracts[i % 4]) for i in range(20)])
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] * 7 + [409] * 13
     refused = [r.get_json() for r in responses if r.status_code == 409]
@@ -102,7 +78,7 @@ def test_same_idempotency_key_ten_times_concurrently_is_one_payment(pg_story):
             headers={**story.member, **same},
         )
 
-    responses = _run_concurrently([pay for _ in range(10)])
+    responses = run_together([pay for _ in range(10)])
     assert [r.status_code for r in responses] == [201] * 10
     assert len({r.get_json()["id"] for r in responses}) == 1
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 9

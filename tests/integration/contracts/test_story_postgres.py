@@ -3,18 +3,9 @@
 import pytest
 
 from tests.unit.contracts import ocds_schema
-from tests.unit.contracts.story import Story
 from tests.unit.contracts.test_ocds import _full_story
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_story(service, token):
-    harness = service("contracts", backend="postgres")
-    story = Story(harness.client, token)
-    story.harness = harness
-    return story
 
 
 def test_full_story_exports_valid_ocds_on_postgres(pg_story):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
 
 from services.chassis import clock as chassis_clock
 from services.intake.worker import build_worker
+from tests.support.helpers import run_together
 from tests.unit.intake.conftest import START, Clock, Desk
 
 pytestmark = pytest.mark.postgres
@@ -26,17 +27,11 @@ def test_two_replicas_sweeping_at_once_publish_each_overdue_case_once(service, t
         ]
         clock.advance(days=10)
         replicas = [build_worker(desk.harness.runtime) for _ in range(2)]
-        barrier = threading.Barrier(2)
 
         def sweep(worker) -> None:
-            barrier.wait()
             for _ in range(5):
                 worker.run_task(worker.periodic[0])
 
-        threads = [threading.Thread(target=sweep, args=(w,)) for w in replicas]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+        run_together([partial(sweep, w) for w in replicas])
         overdue = [e["subject"] for e in desk.harness.outbox() if e["type"] == "intake.case.overdue.v1"]
         assert sorted(overdue) == sorted(late)
