@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import create_engine, pool, text
 
 from deploy import registry
-from deploy import stack as local_stack
 from deploy.registry import SERVICES
 from services.chassis import migrations
 from tests.support import environment
@@ -50,24 +49,8 @@ def database_exists(name: str) -> bool:
 
 @pytest.fixture(scope="module")
 def running(rabbit_vhost, tmp_path_factory):
-    environment.need("postgres")
-    config = local_stack.StackConfig(
-        postgres_url=environment.postgres_admin_url(),
-        amqp_url=rabbit_vhost.url,
-        service_port_base=0,
-        gateway_port=0,
-        database_prefix=f"t_{uuid.uuid4().hex[:8]}_",
-        data_dir=tmp_path_factory.mktemp("stack"),
-        bus_namespace=f"t{uuid.uuid4().hex[:8]}",
-        drop_databases_on_stop=True,
-    )
-    stack = local_stack.Stack(config)
-    try:
-        stack.start()
-        stack.wait_ready(timeout=120)
+    with environment.running_stack(rabbit_vhost, tmp_path_factory.mktemp("stack"), "t", timeout=120) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 def test_every_service_is_ready_with_its_database_and_the_broker(running):

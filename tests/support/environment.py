@@ -13,6 +13,10 @@ import socket
 import subprocess
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -20,6 +24,7 @@ from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import make_url
 
 from deploy import registry
+from deploy.stack import Stack, StackConfig
 from services.chassis import migrations
 
 REQUIRE_ENV = "COMMUNITY_REQUIRE_SERVICES"
@@ -146,3 +151,30 @@ class RabbitVhost:
     def delete(self) -> None:
         if self.created:
             self._ctl("delete_vhost", self.name)
+
+
+@contextmanager
+def running_stack(
+    rabbit_vhost: RabbitVhost, data_dir: Path, name: str, *, timeout: float, **options: Any
+) -> Iterator[Stack]:
+    """The local stack (deploy/stack.py) on the real servers, ready at /readyz: its own databases
+    (dropped when it stops), its own exchange, free ports; `options` go to its StackConfig."""
+    need("postgres")
+    config = StackConfig(
+        postgres_url=postgres_admin_url(),
+        amqp_url=rabbit_vhost.url,
+        service_port_base=0,
+        gateway_port=0,
+        database_prefix=f"{name}_{uuid.uuid4().hex[:8]}_",
+        data_dir=data_dir,
+        bus_namespace=f"{name}{uuid.uuid4().hex[:8]}",
+        drop_databases_on_stop=True,
+        **options,
+    )
+    stack = Stack(config)
+    try:
+        stack.start()
+        stack.wait_ready(timeout=timeout)
+        yield stack
+    finally:
+        stack.stop()
