@@ -21,6 +21,29 @@ def _ids(n: int) -> list[str]:
     return [str(uuid.uuid4()) for _ in range(n)]
 
 
+def _resolved(month: int, day: int, *, on_time: bool) -> dict[str, Any]:
+    return {"resolved_at": at(month, day).isoformat(), "on_time": on_time}
+
+
+def _grid_case(
+    case_id: str, month: int, *steps: tuple[str, dict[str, Any]], first_sequence: int = 1, **common: Any
+) -> list[dict[str, Any]]:
+    """The steps of one grid case reported on the 1st of `month` and due on the 3rd, in order."""
+    return [
+        p.grid_case(
+            step,
+            COMMUNITY,
+            case_id,
+            reported_at=at(month, 1),
+            due_at=at(month, 3),
+            sequence=number,
+            **common,
+            **extra,
+        )
+        for number, (step, extra) in enumerate(steps, start=first_sequence)
+    ]
+
+
 def events() -> list[dict[str, Any]]:
     """Every event of the story, in publication order."""
     out: list[dict[str, Any]] = []
@@ -31,78 +54,29 @@ def events() -> list[dict[str, Any]]:
     out.append(p.ticket("chiwan", at(3, 1), 5000))
     out += [p.rating(COMMUNITY, at(4, d + 1), score) for d, score in enumerate(RATINGS)]
     g1, g2, g3, g4, g5, i1 = _ids(6)
+    out += _grid_case(g1, 3, ("reported", {}), ("resolved", _resolved(3, 2, on_time=True)))
+    out += _grid_case(
+        g2,
+        4,
+        ("reported", {}),
+        ("resolved", _resolved(4, 5, on_time=False)),
+        ("reopened", {}),
+        ("resolved", _resolved(4, 8, on_time=False)),
+    )
+    # a referral from intake: the intake case measures it, so it is not counted twice
+    out += _grid_case(g3, 2, ("resolved", _resolved(2, 2, on_time=True)), first_sequence=2, source="intake")
+    out += _grid_case(g4, 5, ("reported", {}), ("overdue", {}))
+    out += _grid_case(g5, 6, ("reported", {}), ("closed", {"closed_kind": "invalid"}))
     out += [
-        p.grid_case("reported", COMMUNITY, g1, reported_at=at(3, 1), due_at=at(3, 3), sequence=1),
-        p.grid_case(
-            "resolved",
-            COMMUNITY,
-            g1,
-            reported_at=at(3, 1),
-            due_at=at(3, 3),
-            sequence=2,
-            resolved_at=at(3, 2).isoformat(),
-            on_time=True,
-        ),
-        p.grid_case("reported", COMMUNITY, g2, reported_at=at(4, 1), due_at=at(4, 3), sequence=1),
-        p.grid_case(
-            "resolved",
-            COMMUNITY,
-            g2,
-            reported_at=at(4, 1),
-            due_at=at(4, 3),
-            sequence=2,
-            resolved_at=at(4, 5).isoformat(),
-            on_time=False,
-        ),
-        p.grid_case("reopened", COMMUNITY, g2, reported_at=at(4, 1), due_at=at(4, 3), sequence=3),
-        p.grid_case(
-            "resolved",
-            COMMUNITY,
-            g2,
-            reported_at=at(4, 1),
-            due_at=at(4, 3),
-            sequence=4,
-            resolved_at=at(4, 8).isoformat(),
-            on_time=False,
-        ),
-        # a referral from intake: the intake case measures it, so it is not counted twice
-        p.grid_case(
-            "resolved",
-            COMMUNITY,
-            g3,
-            reported_at=at(2, 1),
-            due_at=at(2, 3),
-            sequence=2,
-            source="intake",
-            resolved_at=at(2, 2).isoformat(),
-            on_time=True,
-        ),
-        p.grid_case("reported", COMMUNITY, g4, reported_at=at(5, 1), due_at=at(5, 3), sequence=1),
-        p.grid_case("overdue", COMMUNITY, g4, reported_at=at(5, 1), due_at=at(5, 3), sequence=2),
-        p.grid_case("reported", COMMUNITY, g5, reported_at=at(6, 1), due_at=at(6, 3), sequence=1),
-        p.grid_case(
-            "closed", COMMUNITY, g5, reported_at=at(6, 1), due_at=at(6, 3), sequence=2, closed_kind="invalid"
-        ),
-        p.intake_case("opened", COMMUNITY, i1, opened_at=at(2, 1), due_at=at(2, 10), sequence=1),
-        p.intake_case(
-            "resolved",
-            COMMUNITY,
-            i1,
-            opened_at=at(2, 1),
-            due_at=at(2, 10),
-            sequence=2,
-            resolved_at=at(2, 5).isoformat(),
-            on_time=True,
-        ),
-        p.intake_case(
-            "closed",
-            COMMUNITY,
-            i1,
-            opened_at=at(2, 1),
-            due_at=at(2, 10),
-            sequence=3,
-            closed_at=at(2, 6).isoformat(),
-        ),
+        p.intake_case(step, COMMUNITY, i1, opened_at=at(2, 1), due_at=at(2, 10), sequence=number, **extra)
+        for number, (step, extra) in enumerate(
+            (
+                ("opened", {}),
+                ("resolved", _resolved(2, 5, on_time=True)),
+                ("closed", {"closed_at": at(2, 6).isoformat()}),
+            ),
+            start=1,
+        )
     ]
     out += [
         p.inspection(COMMUNITY, cell, at(month, day))
