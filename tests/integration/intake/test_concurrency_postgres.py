@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.support.helpers import bearer
+from tests.unit.intake.conftest import type_body
 
 pytestmark = pytest.mark.postgres
 
@@ -24,16 +25,9 @@ def _desk(service: Any, token: Any) -> tuple[Any, dict[str, str]]:
             client.post(
                 "/business-types",
                 headers=staff,
-                json={
-                    "community": "huaguoshan",
-                    "code": code,
-                    "name_zh": code,
-                    "name_en": code,
-                    "department": "civil_affairs",
-                    "typical_minutes": 5,
-                    "sla_days": 3,
-                    "ticket_prefix": prefix,
-                },
+                json=type_body(
+                    code, name_zh=code, name_en=code, typical_minutes=5, sla_days=3, ticket_prefix=prefix
+                ),
             ).status_code
             == 201
         )

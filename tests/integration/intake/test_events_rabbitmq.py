@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from services.chassis import events as ce
 from tests.support.helpers import bearer, wait_for
+from tests.unit.intake.conftest import type_body
 from tests.unit.intake.test_cases_and_events import GRID_CASE_RESOLVED
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
@@ -26,16 +27,15 @@ def test_referral_reaches_the_exchange_and_grid_resolution_applies_once(service,
         client.post(
             "/business-types",
             headers=staff,
-            json={
-                "community": "huaguoshan",
-                "code": "hazard_report",
-                "name_zh": "隱患報告",
-                "name_en": "Hazard report",
-                "department": "city_management",
-                "typical_minutes": 5,
-                "sla_days": 3,
-                "ticket_prefix": "H",
-            },
+            json=type_body(
+                "hazard_report",
+                name_zh="隱患報告",
+                name_en="Hazard report",
+                department="city_management",
+                typical_minutes=5,
+                sla_days=3,
+                ticket_prefix="H",
+            ),
         ).status_code
         == 201
     )

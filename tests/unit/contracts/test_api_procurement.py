@@ -3,6 +3,8 @@
 from tests.support.helpers import assert_problem, bearer
 from tests.unit.contracts.story import YEAR, uscc
 
+DEADLINE = "2026-12-01T00:00:00+08:00"
+
 
 def test_tender_cannot_be_published_before_the_committee_approves(story):
     story.setup()
@@ -141,15 +143,16 @@ def test_bids_are_checked(story):
     tender = story.tender()
     tid = tender["id"]
     provider_id = story.ids["provider"]["id"]
-    # not published yet
-    assert_problem(
-        story.client.post(
+
+    def bid(provider, amount_fen, signatory=None):
+        return story.client.post(
             f"/tenders/{tid}/bids",
-            json={"provider_id": provider_id, "amount_fen": 100},
-            headers=story.signatory(provider_id),
-        ),
-        409,
-    )
+            json={"provider_id": provider, "amount_fen": amount_fen},
+            headers=story.signatory(signatory or provider),
+        )
+
+    # not published yet
+    assert_problem(bid(provider_id, 100), 409)
     story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
     story.ok(
         story.client.post(
@@ -160,68 +163,32 @@ def test_bids_are_checked(story):
     )
     story.ok(story.client.post(f"/tenders/{tid}/publication", json={}, headers=story.officer))
     # single source: another provider is not invited
-    assert_problem(
-        story.client.post(
-            f"/tenders/{tid}/bids",
-            json={"provider_id": other["id"], "amount_fen": 100},
-            headers=story.signatory(other["id"]),
-        ),
-        403,
-    )
+    assert_problem(bid(other["id"], 100), 403)
     # a signatory bids only for its own provider
-    assert_problem(
-        story.client.post(
-            f"/tenders/{tid}/bids",
-            json={"provider_id": provider_id, "amount_fen": 100},
-            headers=story.signatory(other["id"]),
-        ),
-        403,
-    )
-    body = assert_problem(
-        story.client.post(
-            f"/tenders/{tid}/bids",
-            json={"provider_id": provider_id, "amount_fen": 10.5},
-            headers=story.signatory(provider_id),
-        ),
-        422,
-    )
+    assert_problem(bid(provider_id, 100, signatory=other["id"]), 403)
+    body = assert_problem(bid(provider_id, 10.5), 422)
     assert "amount_fen" in body["errors"]
-    story.ok(
-        story.client.post(
-            f"/tenders/{tid}/bids",
-            json={"provider_id": provider_id, "amount_fen": 100},
-            headers=story.signatory(provider_id),
-        ),
-        201,
-    )
-    assert_problem(
-        story.client.post(
-            f"/tenders/{tid}/bids",
-            json={"provider_id": provider_id, "amount_fen": 90},
-            headers=story.signatory(provider_id),
-        ),
-        409,
-        type_suffix="duplicate-bid",
-    )
+    story.ok(bid(provider_id, 100), 201)
+    assert_problem(bid(provider_id, 90), 409, type_suffix="duplicate-bid")
     # sealed until closing, even for the buyer
     assert story.ok(story.client.get(f"/tenders/{tid}/bids", headers=story.officer)) == []
     assert_problem(story.client.get(f"/tenders/{tid}/bids", headers=story.resident), 403)
 
 
+def _post_tender(story, **fields):
+    """POST /tenders as the officer: an open tender "x1" of huaguoshan's year, with `fields`."""
+    body = {"community": "huaguoshan", "fiscal_year": YEAR, "title": "x1", "method": "open", **fields}
+    return story.client.post("/tenders", json=body, headers=story.officer)
+
+
 def test_tender_beyond_the_budget_is_refused(story):
     story.setup(services_fen=500_000_00)
-    response = story.client.post(
-        "/tenders",
-        json={
-            "community": "huaguoshan",
-            "fiscal_year": YEAR,
-            "title": "Too big",
-            "method": "open",
-            "package_codes": ["grid_inspection"],
-            "estimated_value_fen": 500_000_01,
-            "bid_deadline": "2026-12-01T00:00:00+08:00",
-        },
-        headers=story.officer,
+    response = _post_tender(
+        story,
+        title="Too big",
+        package_codes=["grid_inspection"],
+        estimated_value_fen=500_000_01,
+        bid_deadline=DEADLINE,
     )
     assert_problem(response, 409, type_suffix="budget-exceeded")
     assert story.harness.count("tenders") == 0
@@ -229,46 +196,16 @@ def test_tender_beyond_the_budget_is_refused(story):
 
 def test_tender_input_errors_are_precise(story):
     story.setup()
-    response = story.client.post(
-        "/tenders",
-        json={
-            "community": "huaguoshan",
-            "fiscal_year": YEAR,
-            "title": "x1",
-            "method": "single_source",
-            "package_codes": ["no_such_package"],
-            "estimated_value_fen": 100,
-        },
-        headers=story.officer,
+    response = _post_tender(
+        story, method="single_source", package_codes=["no_such_package"], estimated_value_fen=100
     )
     body = assert_problem(response, 422, field="single_source_reason")
     assert "invited_provider_ids" in body["errors"]
-    response = story.client.post(
-        "/tenders",
-        json={
-            "community": "huaguoshan",
-            "fiscal_year": YEAR,
-            "title": "x1",
-            "method": "open",
-            "package_codes": ["no_such_package"],
-            "estimated_value_fen": 100,
-            "bid_deadline": "2026-12-01T00:00:00+08:00",
-        },
-        headers=story.officer,
+    response = _post_tender(
+        story, package_codes=["no_such_package"], estimated_value_fen=100, bid_deadline=DEADLINE
     )
     assert_problem(response, 422, field="package_codes")
-    response = story.client.post(
-        "/tenders",
-        json={
-            "community": "nowhere",
-            "fiscal_year": YEAR,
-            "title": "x1",
-            "method": "open",
-            "package_codes": ["a1"],
-            "estimated_value_fen": 0,
-        },
-        headers=story.officer,
-    )
+    response = _post_tender(story, community="nowhere", package_codes=["a1"], estimated_value_fen=0)
     body = assert_problem(response, 422, field="community")
     assert "estimated_value_fen" in body["errors"]
     assert story.harness.count("tenders") == 0
