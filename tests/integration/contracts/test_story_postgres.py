@@ -25,10 +25,8 @@ def test_amend_then_terminate_on_postgres(pg_story):
     cid = contract["id"]
     story.ok(story.allocate(contract, 1_000_000_00), 201)
     story.ok(
-        story.client.post(
-            f"/contracts/{cid}/amendments",
-            json={"reason": "縮減服務", "value_fen": 900_000_00},
-            headers={**story.officer, "If-Match": story.etag(cid)},
+        story.conditional(
+            "post", cid, "/amendments", {"reason": "縮減服務", "value_fen": 900_000_00}, story.officer
         )
     )
     for party in ("committee", "provider", "subdistrict"):
@@ -36,11 +34,7 @@ def test_amend_then_terminate_on_postgres(pg_story):
     amended = story.ok(story.client.get(f"/contracts/{cid}", headers=story.officer))
     assert amended["value_fen"] == 900_000_00 and amended["allocated_fen"] == 900_000_00
     terminated = story.ok(
-        story.client.post(
-            f"/contracts/{cid}/termination",
-            json={"reason": "機構解散"},
-            headers={**story.officer, "If-Match": story.etag(cid)},
-        )
+        story.conditional("post", cid, "/termination", {"reason": "機構解散"}, story.officer)
     )
     assert terminated["allocated_fen"] == 300_000_00  # only the payable signing milestone remains
     package = ocds_schema.parse(story.client.get("/ocds/releases").get_data(as_text=True))

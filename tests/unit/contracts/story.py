@@ -215,9 +215,16 @@ class Story:
                 "committee": self.member,
                 "provider": self.signatory(self.ids["provider"]["id"]),
             }[party]
-        return self.client.post(
-            f"/contracts/{contract_id}/signatures",
-            json={"party": party},
+        return self.conditional("post", contract_id, "/signatures", {"party": party}, headers)
+
+    def conditional(
+        self, method: str, contract_id: str, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> Any:
+        """`method` /contracts/<id><path> with the contract's current ETag in If-Match."""
+        return self.client.open(
+            f"/contracts/{contract_id}{path}",
+            method=method.upper(),
+            json=body,
             headers={**headers, "If-Match": self.etag(contract_id)},
         )
 

@@ -98,40 +98,33 @@ def test_a_signature_names_the_revision_it_signs_not_any(story):
 def test_draft_can_be_edited_until_someone_signs(story):
     story.setup()
     cid = story.contract()["id"]
-    edited = story.client.patch(
-        f"/contracts/{cid}",
-        json={
+    edited = story.conditional(
+        "patch",
+        cid,
+        "",
+        {
             "milestones": [
                 {"name": "全部", "kind": "scheduled", "due_date": "2026-06-30", "share_bp": 10000}
             ],
             "reason": "single payment",
         },
-        headers={**story.officer, "If-Match": story.etag(cid)},
+        story.officer,
     )
     assert [m["amount_fen"] for m in story.ok(edited)["milestones"]] == [1_000_000_00]
     body = assert_problem(
-        story.client.patch(
-            f"/contracts/{cid}",
-            json={
-                "milestones": [
-                    {"name": "a1", "kind": "scheduled", "due_date": "2026-06-30", "share_bp": 5000}
-                ]
-            },
-            headers={**story.officer, "If-Match": story.etag(cid)},
+        story.conditional(
+            "patch",
+            cid,
+            "",
+            {"milestones": [{"name": "a1", "kind": "scheduled", "due_date": "2026-06-30", "share_bp": 5000}]},
+            story.officer,
         ),
         422,
         field="milestones",
     )
     assert "10000" in body["errors"]["milestones"][0]
     story.ok(story.sign(cid, "provider"))
-    assert_problem(
-        story.client.patch(
-            f"/contracts/{cid}",
-            json={"title": "new title"},
-            headers={**story.officer, "If-Match": story.etag(cid)},
-        ),
-        409,
-    )
+    assert_problem(story.conditional("patch", cid, "", {"title": "new title"}, story.officer), 409)
 
 
 def test_contract_needs_an_approved_award_and_sound_milestones(story):
@@ -168,10 +161,12 @@ def test_amendment_is_signed_again_by_all_three(story):
     story.setup()
     contract = story.active_contract()
     cid = contract["id"]
-    response = story.client.post(
-        f"/contracts/{cid}/amendments",
-        json={"reason": "增加服務範圍", "value_fen": 1_100_000_00, "period_end": "2027-03-31"},
-        headers={**story.officer, "If-Match": story.etag(cid)},
+    response = story.conditional(
+        "post",
+        cid,
+        "/amendments",
+        {"reason": "增加服務範圍", "value_fen": 1_100_000_00, "period_end": "2027-03-31"},
+        story.officer,
     )
     amending = story.ok(response)
     assert amending["status"] == "amending" and amending["parties_signed"] == []
@@ -191,35 +186,20 @@ def test_amendment_is_signed_again_by_all_three(story):
 def test_amendment_withdrawal_and_illegal_amendments(story):
     story.setup()
     cid = story.active_contract()["id"]
-    assert_problem(
-        story.client.post(
-            f"/contracts/{cid}/amendments",
-            json={"reason": "nothing"},
-            headers={**story.officer, "If-Match": story.etag(cid)},
-        ),
-        422,
-    )
+    assert_problem(story.conditional("post", cid, "/amendments", {"reason": "nothing"}, story.officer), 422)
     story.ok(
-        story.client.post(
-            f"/contracts/{cid}/amendments",
-            json={"reason": "延期", "period_end": "2027-01-31"},
-            headers={**story.member, "If-Match": story.etag(cid)},
+        story.conditional(
+            "post", cid, "/amendments", {"reason": "延期", "period_end": "2027-01-31"}, story.member
         )
     )
     assert_problem(
-        story.client.post(
-            f"/contracts/{cid}/amendments",
-            json={"reason": "another", "period_end": "2027-02-28"},
-            headers={**story.member, "If-Match": story.etag(cid)},
+        story.conditional(
+            "post", cid, "/amendments", {"reason": "another", "period_end": "2027-02-28"}, story.member
         ),
         409,
     )
     back = story.ok(
-        story.client.post(
-            f"/contracts/{cid}/amendments/withdrawal",
-            json={"reason": "服務機構不同意"},
-            headers={**story.member, "If-Match": story.etag(cid)},
-        )
+        story.conditional("post", cid, "/amendments/withdrawal", {"reason": "服務機構不同意"}, story.member)
     )
     assert back["status"] == "active" and back["period_end"] == "2026-12-31"
     assert back["amendments"][0]["status"] == "withdrawn"
@@ -232,11 +212,7 @@ def test_termination_cancels_open_milestones_and_returns_unspent_money(story):
     story.ok(story.allocate(contract, 1_000_000_00), 201)
     story.ok(story.pay(contract, 1, 300_000_00), 201)
     terminated = story.ok(
-        story.client.post(
-            f"/contracts/{cid}/termination",
-            json={"reason": "服務質量嚴重不達標"},
-            headers={**story.member, "If-Match": story.etag(cid)},
-        )
+        story.conditional("post", cid, "/termination", {"reason": "服務質量嚴重不達標"}, story.member)
     )
     assert terminated["status"] == "terminated"
     assert [m["status"] for m in terminated["milestones"]] == ["paid", "cancelled", "cancelled"]
@@ -246,14 +222,7 @@ def test_termination_cancels_open_milestones_and_returns_unspent_money(story):
     assert committee["balance_fen"] == 0
     event = next(e for e in story.harness.outbox() if e["type"] == "contracts.contract.terminated.v1")
     assert event["data"]["terminated_by"] == "committee" and event["data"]["paid_fen"] == 300_000_00
-    assert_problem(
-        story.client.post(
-            f"/contracts/{cid}/termination",
-            json={"reason": "again"},
-            headers={**story.member, "If-Match": story.etag(cid)},
-        ),
-        409,
-    )
+    assert_problem(story.conditional("post", cid, "/termination", {"reason": "again"}, story.member), 409)
 
 
 def test_residents_read_their_communitys_contracts_only(story):
