@@ -31,8 +31,8 @@ def cell(make_cell):
     return make_cell("HGS-01")
 
 
-def post(client, fmt="json", **fields):
-    return client.post(f"{BASE}/requests.{fmt}", data=urlencode(fields), content_type=FORM)
+def post(client, fmt="json", headers=None, **fields):
+    return client.post(f"{BASE}/requests.{fmt}", data=urlencode(fields), content_type=FORM, headers=headers)
 
 
 def new_request(client, key, **fields):
@@ -46,6 +46,18 @@ def new_request(client, key, **fields):
         **fields,
     }
     return post(client, **values)
+
+
+def report_with_token(client, headers):
+    """An environment report near HGS-01 posted with a bearer token instead of an API key."""
+    return post(
+        client,
+        headers=headers,
+        jurisdiction_id="huaguoshan",
+        service_code="environment",
+        lat=HGS_LAT + 0.001,
+        long=HGS_LON + 0.001,
+    )
 
 
 def error_of(response, status):
@@ -382,19 +394,7 @@ def test_an_xml_speaking_client_works_end_to_end(client, cell, api_key):
 
 
 def test_a_resident_with_a_bearer_token_posts_without_an_api_key(client, cell, resident, grid):
-    response = client.post(
-        f"{BASE}/requests.json",
-        data=urlencode(
-            {
-                "jurisdiction_id": "huaguoshan",
-                "service_code": "environment",
-                "lat": HGS_LAT + 0.001,
-                "long": HGS_LON + 0.001,
-            }
-        ),
-        content_type=FORM,
-        headers=resident,
-    )
+    response = report_with_token(client, resident)
     assert response.status_code == 201
     number = response.get_json()[0]["service_request_id"]
     mine = client.get(f"/cases/{number}", headers=resident).get_json()
@@ -403,19 +403,7 @@ def test_a_resident_with_a_bearer_token_posts_without_an_api_key(client, cell, r
 
 def test_a_bearer_token_of_another_community_is_refused(client, cell, token, grid):
     chiwan = bearer(token("resident", community="chiwan"))
-    response = client.post(
-        f"{BASE}/requests.json",
-        data=urlencode(
-            {
-                "jurisdiction_id": "huaguoshan",
-                "service_code": "environment",
-                "lat": HGS_LAT + 0.001,
-                "long": HGS_LON + 0.001,
-            }
-        ),
-        content_type=FORM,
-        headers=chiwan,
-    )
+    response = report_with_token(client, chiwan)
     assert "does not cover the community 'huaguoshan'" in error_of(response, 403)
     assert grid.count("cases") == 0
 
