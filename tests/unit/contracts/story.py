@@ -191,17 +191,20 @@ class Story:
         **tender_args: Any,
     ) -> dict[str, Any]:
         tender = self.through_award(amount_fen, **tender_args)
-        response = self.client.post(
+        return self.ok(self.post_contract(tender["id"], milestones or MILESTONES, self.ids["buyer"]), 201)
+
+    def post_contract(self, tender_id: str, milestones: list[dict[str, Any]], headers: dict[str, str]) -> Any:
+        """POST /contracts: the tender's contract for the calendar year, with these milestones."""
+        return self.client.post(
             "/contracts",
             json={
-                "tender_id": tender["id"],
+                "tender_id": tender_id,
                 "period_start": "2026-01-01",
                 "period_end": "2026-12-31",
-                "milestones": milestones or MILESTONES,
+                "milestones": milestones,
             },
-            headers=self.ids["buyer"],
+            headers=headers,
         )
-        return self.ok(response, 201)
 
     def etag(self, contract_id: str) -> str:
         response = self.client.get(f"/contracts/{contract_id}", headers=self.officer)

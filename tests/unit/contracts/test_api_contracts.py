@@ -130,29 +130,11 @@ def test_draft_can_be_edited_until_someone_signs(story):
 def test_contract_needs_an_approved_award_and_sound_milestones(story):
     story.setup()
     tender = story.tender()
-    response = story.client.post(
-        "/contracts",
-        json={
-            "tender_id": tender["id"],
-            "period_start": "2026-01-01",
-            "period_end": "2026-12-31",
-            "milestones": MILESTONES,
-        },
-        headers=story.officer,
-    )
+    response = story.post_contract(tender["id"], MILESTONES, story.officer)
     assert_problem(response, 409, type_suffix="illegal-transition")
     tender = story.through_award()
     bad = [{"name": "late", "kind": "scheduled", "due_date": "2027-06-01", "share_bp": 10000}]
-    response = story.client.post(
-        "/contracts",
-        json={
-            "tender_id": tender["id"],
-            "period_start": "2026-01-01",
-            "period_end": "2026-12-31",
-            "milestones": bad,
-        },
-        headers=story.officer,
-    )
+    response = story.post_contract(tender["id"], bad, story.officer)
     assert_problem(response, 422, field="milestones.0")
     assert story.harness.count("contracts") == 0
 
