@@ -11,6 +11,13 @@ from services.intake.cli import COMMANDS, simulate
 GOOD_PASSPORT = {"applicant_id": "440305199001011234", "household_size": 1, "kind": "new"}
 
 
+def _simulate(*options):
+    """`community simulate` over March in huaguoshan, with `options`."""
+    return CliRunner().invoke(
+        simulate, ["--community", "huaguoshan", "--from", "2026-03-01", "--to", "2026-03-31", *options]
+    )
+
+
 def _busy_morning(desk):
     windows = [desk.window(n)["id"] for n in (1, 2)]
     for i in range(12):
@@ -26,20 +33,7 @@ def _busy_morning(desk):
 def test_simulate_replays_the_busiest_day(desk, monkeypatch):
     _busy_morning(desk)
     monkeypatch.setenv("INTAKE_DATABASE_URL", str(desk.harness.runtime.settings.database_url))
-    result = CliRunner().invoke(
-        simulate,
-        [
-            "--community",
-            "huaguoshan",
-            "--from",
-            "2026-03-01",
-            "--to",
-            "2026-03-31",
-            "--replications",
-            "5",
-            "--json",
-        ],
-    )
+    result = _simulate("--replications", "5", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["day"] == "2026-03-03" and report["arrivals"] == 12 and report["staff"] == 2
@@ -52,28 +46,10 @@ def test_simulate_replays_the_busiest_day(desk, monkeypatch):
 
 def test_simulate_without_history_says_so(desk, monkeypatch):
     monkeypatch.setenv("INTAKE_DATABASE_URL", str(desk.harness.runtime.settings.database_url))
-    result = CliRunner().invoke(
-        simulate, ["--community", "huaguoshan", "--from", "2026-03-01", "--to", "2026-03-31"]
-    )
+    result = _simulate()
     assert result.exit_code == 1
     assert "No measured arrivals" in result.output
-    synthetic = CliRunner().invoke(
-        simulate,
-        [
-            "--community",
-            "huaguoshan",
-            "--from",
-            "2026-03-01",
-            "--to",
-            "2026-03-31",
-            "--synthetic",
-            "40",
-            "--windows",
-            "2",
-            "--replications",
-            "3",
-        ],
-    )
+    synthetic = _simulate("--synthetic", "40", "--windows", "2", "--replications", "3")
     assert synthetic.exit_code == 0, synthetic.output
     assert "pooled" in synthetic.output and "synthetic" in synthetic.output
 
