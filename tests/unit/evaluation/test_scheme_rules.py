@@ -117,17 +117,22 @@ def test_duplicate_codes_are_rejected():
     assert "dimensions.d.A" in error.errors
 
 
-def test_unknown_metric_is_rejected():
+def with_metric_indicator(metric, **params):
+    """The two-indicator definition whose second indicator, B, is computed from `metric`."""
     definition = two_indicator_definition()
     definition["dimensions"][0]["children"][1] = {
         "code": "B",
         "name": "B",
         "weight": "0.5",
         "source": "metric",
-        "metric": "happiness",
-        "formula": "linear",
-        "target": "1",
+        "metric": metric,
+        **params,
     }
+    return definition
+
+
+def test_unknown_metric_is_rejected():
+    definition = with_metric_indicator("happiness", formula="linear", target="1")
     assert refused(definition).problem_type == "metric-unknown"
 
 
@@ -144,16 +149,7 @@ def test_unknown_metric_is_rejected():
     ],
 )
 def test_formula_parameters_that_cannot_score_are_rejected(params):
-    definition = two_indicator_definition()
-    definition["dimensions"][0]["children"][1] = {
-        "code": "B",
-        "name": "B",
-        "weight": "0.5",
-        "source": "metric",
-        "metric": "wait_p90_seconds",
-        **params,
-    }
-    error = refused(definition)
+    error = refused(with_metric_indicator("wait_p90_seconds", **params))
     assert error.problem_type == "metric-formula-parameters"
     assert list(error.errors) == ["dimensions.d.B.formula"]
 
