@@ -7,6 +7,15 @@ from tests.support.helpers import assert_problem, bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON, square
 
 
+def post_cell(client, staff, code, boundary, **fields):
+    """POST /cells: cell `code` of huaguoshan named "x" with this boundary, and `fields`."""
+    return client.post(
+        "/cells",
+        json={"code": code, "community": "huaguoshan", "name": "x", "boundary": boundary, **fields},
+        headers=staff,
+    )
+
+
 def nothing_changed(grid):
     assert grid.count("cells") == 0
     assert grid.count("cell_workers") == 0
@@ -15,16 +24,13 @@ def nothing_changed(grid):
 
 
 def test_a_cell_is_drawn_with_area_workers_and_etag(client, staff, grid):
-    response = client.post(
-        "/cells",
-        json={
-            "code": "HGS-01",
-            "community": "huaguoshan",
-            "name": "花果山社區第1網格",
-            "boundary": square(HGS_LON, HGS_LAT),
-            "workers": ["worker-1", "worker-2"],
-        },
-        headers=staff,
+    response = post_cell(
+        client,
+        staff,
+        "HGS-01",
+        square(HGS_LON, HGS_LAT),
+        name="花果山社區第1網格",
+        workers=["worker-1", "worker-2"],
     )
     assert response.status_code == 201
     body = response.get_json()
@@ -37,11 +43,7 @@ def test_a_cell_is_drawn_with_area_workers_and_etag(client, staff, grid):
 def test_an_invalid_boundary_is_422_on_boundary_and_nothing_is_stored(client, staff, grid):
     open_ring = square(HGS_LON, HGS_LAT)
     open_ring["coordinates"][0].pop()
-    response = client.post(
-        "/cells",
-        json={"code": "HGS-01", "community": "huaguoshan", "name": "x", "boundary": open_ring},
-        headers=staff,
-    )
+    response = post_cell(client, staff, "HGS-01", open_ring)
     body = assert_problem(response, 422, type_suffix="invalid-boundary", field="boundary")
     assert body["errors"]["boundary"] == [
         "the exterior ring is not closed (its first and last positions differ)."
@@ -51,16 +53,7 @@ def test_an_invalid_boundary_is_422_on_boundary_and_nothing_is_stored(client, st
 
 def test_an_overlapping_cell_is_409_naming_the_other_cell(client, staff, make_cell, grid):
     make_cell("HGS-01")
-    response = client.post(
-        "/cells",
-        json={
-            "code": "HGS-02",
-            "community": "huaguoshan",
-            "name": "x",
-            "boundary": square(HGS_LON + 0.001, HGS_LAT),
-        },
-        headers=staff,
-    )
+    response = post_cell(client, staff, "HGS-02", square(HGS_LON + 0.001, HGS_LAT))
     body = assert_problem(response, 409, type_suffix="overlapping-cells")
     assert body["overlapping_cells"] == ["HGS-01"]
     assert "HGS-01 (22" in body["detail"] and "m²" in body["detail"]
@@ -75,16 +68,7 @@ def test_cells_of_different_communities_may_overlap(client, token, make_cell):
 
 def test_a_duplicate_code_is_409(client, staff, make_cell, grid):
     make_cell("HGS-01")
-    response = client.post(
-        "/cells",
-        json={
-            "code": "HGS-01",
-            "community": "huaguoshan",
-            "name": "x",
-            "boundary": square(HGS_LON + 0.01, HGS_LAT),
-        },
-        headers=staff,
-    )
+    response = post_cell(client, staff, "HGS-01", square(HGS_LON + 0.01, HGS_LAT))
     assert_problem(response, 409, type_suffix="duplicate-code")
     assert grid.count("cells") == 1
 
