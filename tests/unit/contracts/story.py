@@ -259,6 +259,14 @@ class Story:
             headers={**self.officer, **key()},
         )
 
+    def allocate_budget(self, funding_line: str, amount: int) -> Any:
+        """The officer allocates from the story's budget to the committee's `funding_line` account."""
+        return self.client.post(
+            f"/budgets/{self.ids['budget']['id']}/allocations",
+            json={"funding_line": funding_line, "amount_fen": amount},
+            headers={**self.officer, **key()},
+        )
+
 
 # The evaluation service's event, declared here as its producer declares it (docs/events.md).
 def evaluation_round_completed_type() -> Any:

@@ -36,11 +36,7 @@ def test_pass_through_money_flows_subdistrict_committee_provider(story):
 
 def test_pass_through_budget_allocation_goes_per_contract(story):
     story.setup("pass_through")
-    response = story.client.post(
-        f"/budgets/{story.ids['budget']['id']}/allocations",
-        json={"funding_line": "services", "amount_fen": 100},
-        headers={**story.officer, **key()},
-    )
+    response = story.allocate_budget("services", 100)
     assert_problem(response, 409)
     assert story.harness.count("ledger_entries") == 0
 
@@ -51,24 +47,8 @@ def test_committee_budget_the_committee_buys_and_pays_from_its_quota(story):
     assert contract["buyer"] == "committee"
     assert_problem(story.allocate(contract, 100), 409)
     assert_problem(story.pay(contract, 1, 100), 409, type_suffix="insufficient-funds")
-    budget_id = story.ids["budget"]["id"]
-    story.ok(
-        story.client.post(
-            f"/budgets/{budget_id}/allocations",
-            json={"funding_line": "services", "amount_fen": 2_000_000_00},
-            headers={**story.officer, **key()},
-        ),
-        201,
-    )
-    assert_problem(
-        story.client.post(
-            f"/budgets/{budget_id}/allocations",
-            json={"funding_line": "services", "amount_fen": 1},
-            headers={**story.officer, **key()},
-        ),
-        409,
-        type_suffix="budget-exceeded",
-    )
+    story.ok(story.allocate_budget("services", 2_000_000_00), 201)
+    assert_problem(story.allocate_budget("services", 1), 409, type_suffix="budget-exceeded")
     story.ok(story.pay(contract, 1, 300_000_00), 201)
     assert _balances(story)["committee"] == 1_700_000_00
     allocated = [e["data"] for e in story.harness.outbox() if e["type"] == "contracts.funds.allocated.v1"]
@@ -79,15 +59,7 @@ def test_autonomy_fund_is_a_separate_line_and_account(story):
     story.setup("pass_through", autonomy_fen=200_000_00)
     contract = story.active_contract(amount_fen=150_000_00, estimated_fen=150_000_00, line="autonomy_fund")
     assert contract["buyer"] == "committee" and contract["funding_line"] == "autonomy_fund"
-    budget_id = story.ids["budget"]["id"]
-    story.ok(
-        story.client.post(
-            f"/budgets/{budget_id}/allocations",
-            json={"funding_line": "autonomy_fund", "amount_fen": 200_000_00},
-            headers={**story.officer, **key()},
-        ),
-        201,
-    )
+    story.ok(story.allocate_budget("autonomy_fund", 200_000_00), 201)
     story.ok(story.pay(contract, 1, 45_000_00), 201)
     balances = _balances(story)
     assert balances == {"committee": 0, "autonomy_fund": 155_000_00}
