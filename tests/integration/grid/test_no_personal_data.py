@@ -49,49 +49,22 @@ def test_scenario_leaves_no_personal_data_in_events_or_logs(
     household = client.post(
         "/households", json={"building_id": building["id"], "unit": "8C", "tenure": "owned"}, headers=worker
     ).get_json()
-    people = []
-    for name, number, phone in PEOPLE:
-        response = client.post(
+
+    def add_person(name, id_number, **fields):
+        return client.post(
             "/persons",
-            json={
-                "household_id": household["id"],
-                "name": name,
-                "id_number": number,
-                "phone": phone,
-                "residency": "registered",
-                "special_care": ["disability"],
-            },
+            json={"household_id": household["id"], "name": name, "id_number": id_number, **fields},
             headers=worker,
         )
+
+    people = []
+    for name, number, phone in PEOPLE:
+        response = add_person(name, number, phone=phone, residency="registered", special_care=["disability"])
         assert response.status_code == 201
         people.append(response.get_json())
     name, number, phone = PEOPLE[0]
-    assert (
-        client.post(
-            "/persons",
-            json={
-                "household_id": household["id"],
-                "name": name,
-                "id_number": number,
-                "residency": "floating",
-            },
-            headers=worker,
-        ).status_code
-        == 409
-    )
-    assert (
-        client.post(
-            "/persons",
-            json={
-                "household_id": household["id"],
-                "name": name,
-                "id_number": number[:-1] + "0",
-                "residency": "floating",
-            },
-            headers=worker,
-        ).status_code
-        == 422
-    )
+    assert add_person(name, number, residency="floating").status_code == 409
+    assert add_person(name, number[:-1] + "0", residency="floating").status_code == 422
     assert client.post("/persons/lookup", json={"id_number": number}, headers=staff).status_code == 200
     revealed = client.post(
         f"/persons/{people[0]['id']}/reveal", json={"purpose": "Disability allowance check"}, headers=staff

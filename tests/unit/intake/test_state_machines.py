@@ -19,28 +19,32 @@ TICKET_PATHS = {
 }
 
 
+def _refusal(transitions, next_status, state, action):
+    """None where `action` is declared from `state` (and goes to its declared target); else the refusal."""
+    allowed, target = transitions[action]
+    if state in allowed:
+        assert next_status(state, action) == target
+        return None
+    with pytest.raises(IllegalTransition) as refused:
+        next_status(state, action)
+    return refused.value
+
+
 @pytest.mark.parametrize("state", list(TicketStatus))
 @pytest.mark.parametrize("action", list(domain.TICKET_TRANSITIONS))
 def test_ticket_machine_allows_only_declared_moves(state, action):
-    allowed, target = domain.TICKET_TRANSITIONS[action]
-    if state in allowed:
-        assert domain.ticket_next_status(state, action) == target
-    else:
-        with pytest.raises(IllegalTransition) as refused:
-            domain.ticket_next_status(state, action)
-        assert refused.value.extra["transition"] == f"ticket.{action}"
-        assert refused.value.problem_status == 409
+    refused = _refusal(domain.TICKET_TRANSITIONS, domain.ticket_next_status, state, action)
+    if refused is not None:
+        assert refused.extra["transition"] == f"ticket.{action}"
+        assert refused.problem_status == 409
 
 
 @pytest.mark.parametrize("state", list(CaseStatus))
 @pytest.mark.parametrize("action", list(domain.CASE_TRANSITIONS))
 def test_case_machine_allows_only_declared_moves(state, action):
-    allowed, target = domain.CASE_TRANSITIONS[action]
-    if state in allowed:
-        assert domain.case_next_status(state, action) == target
-    else:
-        with pytest.raises(IllegalTransition, match=f"Cannot {action.replace('_', ' ')}"):
-            domain.case_next_status(state, action)
+    refused = _refusal(domain.CASE_TRANSITIONS, domain.case_next_status, state, action)
+    if refused is not None:
+        assert f"Cannot {action.replace('_', ' ')}" in str(refused)
 
 
 def _ticket_in(desk, state):
