@@ -23,12 +23,18 @@ def _morning(desk):
     return one, two
 
 
-def test_summary_reports_arrivals_waits_service_no_shows_and_ratings(desk, token):
+def _report_on_the_morning(desk, token, report, role):
+    """GET /analytics/<report> for the period, as `role`, after `_morning`."""
     _morning(desk)
-    committee = bearer(token("committee_member", community="huaguoshan"))
-    response = desk.client.get(f"/analytics/summary?{PERIOD}", headers=committee)
+    response = desk.client.get(
+        f"/analytics/{report}?{PERIOD}", headers=bearer(token(role, community="huaguoshan"))
+    )
     assert response.status_code == 200, response.get_json()
-    body = response.get_json()
+    return response.get_json()
+
+
+def test_summary_reports_arrivals_waits_service_no_shows_and_ratings(desk, token):
+    body = _report_on_the_morning(desk, token, "summary", "committee_member")
     assert body["arrivals"] == 5 and body["completed"] == 4 and body["no_shows"] == 1
     assert body["no_show_rate"] == 0.2
     assert body["service_seconds"]["count"] == 4
@@ -46,11 +52,7 @@ def test_summary_reports_arrivals_waits_service_no_shows_and_ratings(desk, token
 
 
 def test_pooling_report_compares_layouts_beside_measured_waits(desk, token):
-    _morning(desk)
-    officer = bearer(token("subdistrict_officer", community="huaguoshan"))
-    response = desk.client.get(f"/analytics/pooling?{PERIOD}", headers=officer)
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
+    body = _report_on_the_morning(desk, token, "pooling", "subdistrict_officer")
     assert body["staff"] == 2 and body["arrivals"] == 5 and body["open_days"] == 1
     pooled, dedicated = body["pooled"], body["dedicated"]
     assert pooled["windows"] == 2 and pooled["stable"] is True
