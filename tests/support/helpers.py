@@ -46,6 +46,12 @@ def signed_token(key_dir: Path, claims: dict[str, Any]) -> str:
     return jwt.encode(claims, (key_dir / "jwt-private.pem").read_bytes(), algorithm="RS256")
 
 
+def expired_token(key_dir: Path) -> str:
+    """A token signed with the session's key that expired an hour ago."""
+    now = int(time.time())
+    return signed_token(key_dir, token_claims(exp=now - 3600, iat=now - 7200))
+
+
 def forged_token() -> str:
     """A well-formed token signed with a key nobody trusts."""
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)

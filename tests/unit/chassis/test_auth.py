@@ -1,6 +1,5 @@
 """Bearer tokens: what is accepted, what is refused with 401, what is forbidden with 403."""
 
-import time
 from datetime import timedelta
 
 import jwt
@@ -8,6 +7,7 @@ import jwt
 from tests.support.helpers import (
     assert_problem,
     bearer,
+    expired_token,
     forged_token,
     signed_token,
     token_claims,
@@ -44,9 +44,10 @@ def test_garbage_token_is_401(client):
 
 
 def test_expired_token_is_401(client, key_dir):
-    expired = _sign(key_dir, exp=int(time.time()) - 3600, iat=int(time.time()) - 7200)
     body = assert_problem(
-        client.post("/notes", json=NOTE, headers=bearer(expired)), 401, type_suffix="token-expired"
+        client.post("/notes", json=NOTE, headers=bearer(expired_token(key_dir))),
+        401,
+        type_suffix="token-expired",
     )
     assert body["detail"] == "The token has expired."
 
