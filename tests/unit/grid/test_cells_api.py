@@ -7,12 +7,12 @@ from tests.support.helpers import assert_problem, bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON, square
 
 
-def post_cell(client, staff, code, boundary, **fields):
-    """POST /cells: cell `code` of huaguoshan named "x" with this boundary, and `fields`."""
+def post_cell(client, headers, code, boundary, **fields):
+    """POST /cells as `headers` say: cell `code` of huaguoshan named "x" with this boundary, and `fields`."""
     return client.post(
         "/cells",
         json={"code": code, "community": "huaguoshan", "name": "x", "boundary": boundary, **fields},
-        headers=staff,
+        headers=headers,
     )
 
 
@@ -86,21 +86,13 @@ def test_bad_fields_are_422_by_field(client, staff, grid):
 
 def test_staff_of_another_community_may_not_draw_here(client, token, grid):
     chiwan = bearer(token("center_staff", community="chiwan"))
-    response = client.post(
-        "/cells",
-        json={"code": "HGS-01", "community": "huaguoshan", "name": "x", "boundary": square(HGS_LON, HGS_LAT)},
-        headers=chiwan,
-    )
+    response = post_cell(client, chiwan, "HGS-01", square(HGS_LON, HGS_LAT))
     assert_problem(response, 403, detail_contains="does not cover the community 'huaguoshan'")
     nothing_changed(grid)
 
 
 def test_a_grid_worker_may_not_draw_cells(client, worker, grid):
-    response = client.post(
-        "/cells",
-        json={"code": "HGS-01", "community": "huaguoshan", "name": "x", "boundary": square(HGS_LON, HGS_LAT)},
-        headers=worker,
-    )
+    response = post_cell(client, worker, "HGS-01", square(HGS_LON, HGS_LAT))
     assert_problem(response, 403, detail_contains="center_staff, committee_member")
     nothing_changed(grid)
 
