@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import free_port, wait_http  # noqa: E402
+from bench.support import free_port, server_env, wait_http  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONNECTIONS = 8
@@ -85,13 +85,7 @@ class Stack:
         self.processes: list[subprocess.Popen[bytes]] = []
         self.last_group = 0
         self.database = f"bench_gateway_{uuid.uuid4().hex[:8]}"
-        self.env = dict(
-            os.environ,
-            LOG_LEVEL="WARNING",
-            COMMUNITY_DATA_DIR=str(self.folder),
-            AMQP_URL="memory://",
-            PYTHONPATH=str(ROOT),
-        )
+        self.env = server_env(self.folder)
 
     def start(self) -> tuple[str, str]:
         """Create everything; return (token, window id)."""

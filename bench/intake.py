@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.support import free_port, wait_http  # noqa: E402
+from bench.support import free_port, server_env, wait_http  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 COMMUNITY = "huaguoshan"
@@ -162,14 +162,7 @@ class Bench:
         self.database = f"bench_intake_{uuid.uuid4().hex[:8]}"
         self.url = ADMIN_URL.rsplit("/", 1)[0] + "/" + self.database
         self.processes: list[subprocess.Popen[bytes]] = []
-        self.env = dict(
-            os.environ,
-            LOG_LEVEL="WARNING",
-            COMMUNITY_DATA_DIR=str(self.folder),
-            AMQP_URL="memory://",
-            PYTHONPATH=str(ROOT),
-            INTAKE_DATABASE_URL=self.url,
-        )
+        self.env = server_env(self.folder, INTAKE_DATABASE_URL=self.url)
 
     def prepare(self) -> None:
         from sqlalchemy import create_engine, pool, select, text
