@@ -152,6 +152,28 @@ def _contract_path(contract: dict[str, Any]) -> str:
     return f"/api/contracts/contracts/{contract['id']}"
 
 
+def _allocate(gw: Gateway, hgs: Community, contract: dict[str, Any], milestone: dict[str, Any]) -> Any:
+    """The officer allocates the milestone's amount to the contract (a fresh idempotency key)."""
+    return gw.post(
+        f"{_contract_path(contract)}/allocations",
+        hgs.officer,
+        {"amount_fen": milestone["amount_fen"]},
+        headers=money_key(),
+    )
+
+
+def _pay(
+    gw: Gateway, hgs: Community, contract: dict[str, Any], milestone: dict[str, Any], key: dict[str, str]
+) -> Any:
+    """The committee member pays the milestone's amount under this idempotency key."""
+    return gw.post(
+        f"{_contract_path(contract)}/milestones/{milestone['id']}/payments",
+        hgs.member,
+        {"amount_fen": milestone["amount_fen"]},
+        headers=key,
+    )
+
+
 def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: Any) -> dict[str, Any]:
     """Tender → committee approval → bids → award → committee approval → contract →
     three signatures → the subdistrict allocates → the committee pays."""
@@ -235,25 +257,10 @@ def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: 
     assert (first["amount_fen"], final["amount_fen"]) == (714_000_00, 1_666_000_00)
     assert first["status"] == "payable"
 
-    gw.post(
-        f"{_contract_path(contract)}/allocations",
-        hgs.officer,
-        {"amount_fen": first["amount_fen"]},
-        headers=money_key(),
-    ).ok(201)
+    _allocate(gw, hgs, contract, first).ok(201)
     key = money_key()
-    paid = gw.post(
-        f"{_contract_path(contract)}/milestones/{first['id']}/payments",
-        hgs.member,
-        {"amount_fen": first["amount_fen"]},
-        headers=key,
-    ).ok(201)
-    replay = gw.post(
-        f"{_contract_path(contract)}/milestones/{first['id']}/payments",
-        hgs.member,
-        {"amount_fen": first["amount_fen"]},
-        headers=key,
-    )
+    paid = _pay(gw, hgs, contract, first, key).ok(201)
+    replay = _pay(gw, hgs, contract, first, key)
     assert replay.status == 201 and replay.headers.get("Idempotent-Replayed") == "true"
     assert replay.body["id"] == paid["id"]
     account = next(
@@ -384,18 +391,8 @@ def the_evaluation_releases_the_final_milestone(
     )
     assert now["milestones"][1]["payable_fen"] == final["amount_fen"]
 
-    gw.post(
-        f"{_contract_path(contract)}/allocations",
-        hgs.officer,
-        {"amount_fen": final["amount_fen"]},
-        headers=money_key(),
-    ).ok(201)
-    gw.post(
-        f"{_contract_path(contract)}/milestones/{final['id']}/payments",
-        hgs.member,
-        {"amount_fen": final["amount_fen"]},
-        headers=money_key(),
-    ).ok(201)
+    _allocate(gw, hgs, contract, final).ok(201)
+    _pay(gw, hgs, contract, final, money_key()).ok(201)
     done = gw.get(_contract_path(contract), hgs.resident).ok()  # residents read it too
     assert done["status"] == "completed" and done["paid_fen"] == done["value_fen"]
     assert len(published(events, "contracts.payment.made", count=2, contract_id=contract["id"])) == 2
