@@ -178,3 +178,28 @@ def set_up_purchasing(gw: Gateway, community: Community) -> None:
         },
     ).ok(201)
     community.ids["budget"] = budget["id"]
+
+
+def hazard_case_at_the_window(
+    gw: Gateway, community: Community, attributes: dict[str, Any], summary: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A walk-in hazard report: the ticket is called, served, turns into a case, completes."""
+    ticket = gw.post(
+        "/api/intake/tickets",
+        community.staff,
+        {
+            "community": community.code,
+            "business_type": "hazard_report",
+            "channel": "walk_in",
+            "attributes": attributes,
+        },
+    ).ok(201)
+    gw.post(f"/api/intake/windows/{community.ids['window']}/call-next", community.staff).ok()
+    gw.post(f"/api/intake/tickets/{ticket['id']}/start", community.staff).ok()
+    case = gw.post(
+        "/api/intake/cases",
+        community.staff,
+        {"community": community.code, "ticket_id": ticket["id"], "summary": summary},
+    ).ok(201)
+    gw.post(f"/api/intake/tickets/{ticket['id']}/complete", community.staff).ok()
+    return ticket, case

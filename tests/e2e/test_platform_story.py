@@ -17,7 +17,14 @@ import pytest
 
 from tests.support.helpers import wait_for
 
-from .community_setup import YEAR, Community, set_up_cell, set_up_desk, set_up_purchasing
+from .community_setup import (
+    YEAR,
+    Community,
+    hazard_case_at_the_window,
+    set_up_cell,
+    set_up_desk,
+    set_up_purchasing,
+)
 from .gateway_client import Gateway, check_event, money_key, of_type
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
@@ -94,24 +101,9 @@ def a_resident_is_served_at_the_generalist_window(gw: Gateway, hgs: Community, e
 
 def a_hazard_goes_to_grid_and_comes_back_resolved(gw: Gateway, hgs: Community, events: Any) -> None:
     """A hazard reported at the window: intake refers it, grid resolves it, intake learns."""
-    ticket = gw.post(
-        "/api/intake/tickets",
-        hgs.staff,
-        {
-            "community": "huaguoshan",
-            "business_type": "hazard_report",
-            "channel": "walk_in",
-            "attributes": {"kind": "fire_exit", "phone_note": PERSONAL},
-        },
-    ).ok(201)
-    gw.post(f"/api/intake/windows/{hgs.ids['window']}/call-next", hgs.staff).ok()
-    gw.post(f"/api/intake/tickets/{ticket['id']}/start", hgs.staff).ok()
-    case = gw.post(
-        "/api/intake/cases",
-        hgs.staff,
-        {"community": "huaguoshan", "ticket_id": ticket["id"], "summary": "樓道堆放雜物堵塞安全出口"},
-    ).ok(201)
-    gw.post(f"/api/intake/tickets/{ticket['id']}/complete", hgs.staff).ok()
+    ticket, case = hazard_case_at_the_window(
+        gw, hgs, {"kind": "fire_exit", "phone_note": PERSONAL}, "樓道堆放雜物堵塞安全出口"
+    )
     lon, lat = hgs.point
     referred = gw.post(
         f"/api/intake/cases/{case['id']}/refer",

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.helpers import wait_for
 
-from .community_setup import YEAR, Community, set_up_cell, set_up_desk
+from .community_setup import YEAR, Community, hazard_case_at_the_window, set_up_cell, set_up_desk
 from .gateway_client import Gateway, check_event, of_type
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
@@ -28,24 +28,7 @@ def refer_hazards(gw: Gateway, sw: Community, count: int, into: list[str]) -> No
     """The desk serves `count` hazard reports, rates each, and refers each case to grid."""
     lon, lat = sw.point
     for _ in range(count):
-        ticket = gw.post(
-            "/api/intake/tickets",
-            sw.staff,
-            {
-                "community": "shuiwan",
-                "business_type": "hazard_report",
-                "channel": "walk_in",
-                "attributes": {"kind": "wiring"},
-            },
-        ).ok(201)
-        gw.post(f"/api/intake/windows/{sw.ids['window']}/call-next", sw.staff).ok()
-        gw.post(f"/api/intake/tickets/{ticket['id']}/start", sw.staff).ok()
-        case = gw.post(
-            "/api/intake/cases",
-            sw.staff,
-            {"community": "shuiwan", "ticket_id": ticket["id"], "summary": "電線私拉亂接"},
-        ).ok(201)
-        gw.post(f"/api/intake/tickets/{ticket['id']}/complete", sw.staff).ok()
+        ticket, case = hazard_case_at_the_window(gw, sw, {"kind": "wiring"}, "電線私拉亂接")
         gw.post(
             "/api/intake/feedback", sw.staff, {"target_kind": "ticket", "target_id": ticket["id"], "score": 4}
         ).ok(201)
