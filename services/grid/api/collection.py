@@ -9,11 +9,11 @@ from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.web import paginate, transactional, uow
 
 from ..models import Building, Household, Person, Place
 from ..usecases import cells, collection, policy
-from ..usecases.protection import PersonalDataCipher
 from . import projections
 from .schemas.collection import (
     AuditQuerySchema,
