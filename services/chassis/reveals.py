@@ -1,8 +1,10 @@
 """The audit log of unmasked reads of personal data, the same table in every service.
 
-A service declares `class PersonalDataAccess(PersonalDataAccessRecord, Base)` and calls
-`record_reveal` in the transaction that decrypts: who, when, which record, which fields
-and why. The table is the service's own; its shape and its writing live here once.
+A service declares `class PersonalDataAccess(PersonalDataAccessRecord, Base)`, takes a
+purpose with `RevealSchema` and calls `record_reveal` in the transaction that decrypts:
+who, when, which record, which fields and why. The committee reads it back through
+`audit_query` (`AuditQuerySchema` in, `AuditSchema` out). The table is the service's own;
+its shape, its writing and its reading live here once.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+import marshmallow as ma
+from marshmallow import validate
+from sqlalchemy import Index, String, Text, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .auth import Principal
+from .config import COMMUNITIES
 from .db import BigId, UtcDateTime
+from .schemas import Schema
 
 
 class PersonalDataAccessRecord:
@@ -69,3 +75,37 @@ def record_reveal(
             accessed_at=at,
         )
     )
+
+
+def audit_query(model: type[PersonalDataAccessRecord], community: str, record_id: str | None) -> Any:
+    """Unmasked reads of a community (of one record, if given), newest first."""
+    query = (
+        select(model).where(model.community == community).order_by(model.accessed_at.desc(), model.id.desc())
+    )
+    if record_id:
+        query = query.where(model.record_id == record_id)
+    return query
+
+
+class RevealSchema(Schema):
+    purpose = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=5, max=500),
+        metadata={"description": "Why you need the unmasked data (written to the audit log)"},
+    )
+
+
+class AuditQuerySchema(Schema):
+    community = ma.fields.String(required=True, validate=validate.OneOf(COMMUNITIES))
+    record_id = ma.fields.String(validate=validate.Length(max=36))
+
+
+class AuditSchema(Schema):
+    record_kind = ma.fields.String()
+    record_id = ma.fields.String()
+    fields = ma.fields.String()
+    accessor_sub = ma.fields.String()
+    accessor_roles = ma.fields.String()
+    purpose = ma.fields.String()
+    request_id = ma.fields.String(allow_none=True)
+    accessed_at = ma.fields.DateTime()

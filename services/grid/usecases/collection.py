@@ -74,18 +74,6 @@ def filter_persons(query: Any, args: dict[str, Any]) -> Any:
     return query
 
 
-def audit_query(community: str, record_id: str | None) -> Any:
-    """Unmasked reads of a community, newest first."""
-    query = (
-        select(PersonalDataAccess)
-        .where(PersonalDataAccess.community == community)
-        .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc())
-    )
-    if record_id:
-        query = query.where(PersonalDataAccess.record_id == record_id)
-    return query
-
-
 COUNTED_FIELDS = frozenset({"household_id", "residency", "special_care"})
 
 
