@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.chassis import clock
+from services.chassis import clock, scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
@@ -279,7 +279,7 @@ def published_result(uow: UnitOfWork, principal: Principal, round_id: str) -> Ro
 
 def list_rounds(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
     """Rounds of the caller's communities (only closed ones for readers of results)."""
-    statement = select(Round).where(Round.community.in_(principal.visible_communities()))
+    statement = scoping.scoped(select(Round), principal, Round.community)
     if not policy.follows_rounds(principal):
         statement = statement.where(Round.status == CLOSED)
     for name in ("community", "year", "status"):

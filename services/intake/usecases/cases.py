@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.chassis import clock, numbering
+from services.chassis import clock, numbering, scoping
 from services.chassis.auth import Principal
 from services.chassis.consumer import consumes
 from services.chassis.errors import NotFound
@@ -281,7 +281,7 @@ def steps(uow: UnitOfWork, case_id: str) -> list[CaseStep]:
 def list_query(principal: Principal, filters: dict[str, Any], now: datetime) -> Any:
     """Cases the caller may see, newest first; `overdue` lists unresolved ones past due."""
     communities, reads_all = policy.readable_communities(principal, filters.get("community"))
-    query = select(Case).where(Case.community.in_(communities))
+    query = scoping.scoped(select(Case).where(Case.community.in_(communities)), principal, Case.community)
     if not reads_all or filters.get("mine"):
         query = query.where(Case.owner_sub == principal.sub)
     for name in ("status", "business_type", "referral_target"):

@@ -6,6 +6,7 @@ cases call these functions and never spell roles themselves.
 
 from __future__ import annotations
 
+from services.chassis import scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, NotFound
 
@@ -31,7 +32,7 @@ def require_staff(principal: Principal, community: str) -> None:
 
 def require_member(principal: Principal, community: str) -> None:
     """403 unless the caller's token covers `community` (anyone there, residents included)."""
-    if not principal.in_community(community):
+    if not scoping.in_scope(principal, community):
         raise Forbidden(f"Your token does not cover the community {community!r}.")
 
 
@@ -70,7 +71,7 @@ def require_visible(principal: Principal, community: str, owner_sub: str | None,
     """404 (not 403: do not confirm it exists) unless the caller may read this record."""
     if reads_community(principal, community):
         return
-    if owner_sub is not None and owner_sub == principal.sub and principal.in_community(community):
+    if owner_sub is not None and owner_sub == principal.sub and scoping.in_scope(principal, community):
         return
     raise NotFound(f"No such {what}.")
 

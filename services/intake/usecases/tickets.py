@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from services.chassis import clock, numbering
+from services.chassis import clock, numbering, scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import NotFound
 from services.chassis.protection import PersonalDataCipher
@@ -342,7 +342,9 @@ def steps(uow: UnitOfWork, ticket_id: str) -> list[TicketStep]:
 def list_query(principal: Principal, filters: dict[str, Any]) -> Any:
     """Tickets the caller may see, newest first (served by the community/owner indexes)."""
     communities, reads_all = policy.readable_communities(principal, filters.get("community"))
-    query = select(Ticket).where(Ticket.community.in_(communities))
+    query = scoping.scoped(
+        select(Ticket).where(Ticket.community.in_(communities)), principal, Ticket.community
+    )
     if not reads_all or filters.get("mine"):
         query = query.where(Ticket.owner_sub == principal.sub)
     for name in ("status", "business_type", "window_id", "channel"):
