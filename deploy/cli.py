@@ -296,6 +296,34 @@ def broker_definitions(output: str | None, template: bool, check: bool, vhost: s
     click.echo(f"wrote {path}", err=True)
 
 
+@main.command("reseal")
+@click.argument("service", type=click.Choice(("grid", "intake")))
+def reseal(service: str) -> None:
+    """Seal a service's personal data with its current key: after district IT rotates
+    `<SERVICE>_PERSONAL_DATA_KEY` (the old one in `..._RETIRED_KEYS`), and once after the
+    upgrade that began sealing intake's phones and personal attributes."""
+    from services.chassis.runtime import Runtime
+
+    settings = Settings.from_env(service)
+    runtime = Runtime(settings, registry.metadata(service))
+    if service == "grid":
+        from services.grid.settings import GridSettings, personal_data_cipher
+        from services.grid.usecases.resealing import reseal as reseal_rows
+
+        cipher = personal_data_cipher(settings, runtime.service_settings(GridSettings))
+    else:
+        from services.intake.settings import IntakeSettings
+        from services.intake.settings import personal_data_cipher as intake_cipher
+        from services.intake.usecases.personal_data import reseal as reseal_rows
+
+        cipher = intake_cipher(settings, runtime.service_settings(IntakeSettings))
+    with runtime.unit_of_work(correlation_id=f"reseal-{service}") as uow:
+        changed = reseal_rows(uow, cipher)
+        uow.commit()
+    runtime.database.engine.dispose()
+    click.echo(f"{service}: {changed} rows resealed with key {cipher.key_id}", err=True)
+
+
 @main.command("keygen")
 @click.argument("folder", type=click.Path(file_okay=False))
 def keygen(folder: str) -> None:

@@ -31,6 +31,8 @@ from services.chassis.config import COMMUNITIES, Settings
 from . import databases, procfile
 from .registry import SERVICES
 
+PERSONAL_DATA_SERVICES = ("grid", "intake")  # services that encrypt personal data at rest
+
 DEPLOY_DIR = Path(__file__).resolve().parent
 ROOT = DEPLOY_DIR.parent
 
@@ -136,7 +138,8 @@ class Stack:
             }
         )
         (self.data_dir / "tmp").mkdir(parents=True, exist_ok=True)
-        env.setdefault("GRID_PERSONAL_DATA_KEY", self._grid_personal_data_key())
+        for service in PERSONAL_DATA_SERVICES:
+            env.setdefault(f"{service.upper()}_PERSONAL_DATA_KEY", self._personal_data_key(service))
         for service in SERVICES:
             env[f"{service.upper()}_PORT"] = str(self.ports[service])
             env[f"{service.upper()}_URL"] = f"http://{host}:{self.ports[service]}"
@@ -144,9 +147,9 @@ class Stack:
         env.update(self.config.extra_env)
         return env
 
-    def _grid_personal_data_key(self) -> str:
-        """The stack's grid key, made once and kept with its data (like a real deployment)."""
-        path = self.data_dir / "keys" / "grid-personal-data.key"
+    def _personal_data_key(self, service: str) -> str:
+        """The stack's key of a service, made once and kept with its data (like a real deployment)."""
+        path = self.data_dir / "keys" / f"{service}-personal-data.key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services.chassis.auth import Principal
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.unit_of_work import UnitOfWork
 from services.intake.api.schemas.desk import (
     AwaitDepartmentSchema,
@@ -87,7 +88,12 @@ def rate(uow: UnitOfWork, principal: Principal, kind: str, target_id: str, score
 
 
 def open_desk_case(
-    uow: UnitOfWork, clerk: Principal, ticket: Ticket, business_type: BusinessType, at: datetime
+    uow: UnitOfWork,
+    cipher: PersonalDataCipher,
+    clerk: Principal,
+    ticket: Ticket,
+    business_type: BusinessType,
+    at: datetime,
 ) -> OpenedCase:
     """Open the follow-up case of a ticket just served."""
     data = CaseCreateSchema().load(
@@ -97,7 +103,7 @@ def open_desk_case(
             "summary": SUMMARIES.get(business_type.department, "已受理，待跟進辦理"),
         }
     )
-    case = cases.open_case(uow, clerk, data, at)
+    case = cases.open_case(uow, clerk, cipher, data, at)
     return OpenedCase(case.id, ticket.community, business_type.code, at, ticket.owner_sub)
 
 

@@ -24,11 +24,12 @@ from typing import Any
 from sqlalchemy import select
 
 from services.chassis.clock import local_zone
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
 from services.intake.api.schemas.desk import TicketCreateSchema
 from services.intake.models import BusinessType, Ticket, Window
-from services.intake.settings import IntakeSettings
+from services.intake.settings import IntakeSettings, personal_data_cipher
 from services.intake.usecases import catalogue, tickets
 
 from .cases import OpenedCase, open_desk_case, rate
@@ -134,10 +135,11 @@ class HallDay:
         day: date,
         rng: random.Random,
         boost: timedelta,
+        cipher: PersonalDataCipher,
         until: datetime | None = None,
     ) -> None:
         self.uow, self.community, self.day, self.rng = uow, community, day, rng
-        self.boost, self.until = boost, until
+        self.boost, self.cipher, self.until = boost, cipher, until
         self.profile = PROFILES.get(community, DEFAULT_PROFILE)
         self.types = catalogue.types_of(uow, community)
         self.windows = list(
@@ -185,6 +187,7 @@ class HallDay:
     def _on_arrive(self, at: datetime, _: Any) -> None:
         ticket = issue_ticket(
             self.uow,
+            self.cipher,
             self.community,
             self.rng.choices(self.codes, self.weights)[0],
             self.types,
@@ -235,7 +238,7 @@ class HallDay:
         self.result.completed += 1
         business_type = self.types[ticket.business_type]
         if business_type.needs_follow_up and self.rng.random() < CASE_RATE:
-            self.result.cases.append(open_desk_case(self.uow, clerk, ticket, business_type, at))
+            self.result.cases.append(open_desk_case(self.uow, self.cipher, clerk, ticket, business_type, at))
         if self.rng.random() < self.profile.rating_rate:
             rater = resident(self.community, ticket.owner_sub) if ticket.owner_sub else clerk
             later = self.rng.uniform(10, 40) if rater is clerk else self.rng.uniform(600, 7200)
@@ -254,6 +257,7 @@ class HallDay:
 
 def issue_ticket(
     uow: UnitOfWork,
+    cipher: PersonalDataCipher,
     community: str,
     code: str,
     types: dict[str, BusinessType],
@@ -281,7 +285,7 @@ def issue_ticket(
         principal = resident(community, owner or f"resident-{community}-{rng.randrange(1, 80)}")
     else:
         principal = staff(community, 1)
-    ticket, _ = tickets.issue(uow, principal, data, at, boost)
+    ticket, _ = tickets.issue(uow, principal, cipher, data, at, boost)
     return ticket
 
 
@@ -310,14 +314,15 @@ def play_days(
     runtime: Runtime, communities: list[str], days: list[date], seed: int, until: datetime | None = None
 ) -> Iterator[tuple[str, date, DayResult]]:
     """Play each community-day not played yet, one transaction each."""
-    boost = runtime.service_settings(IntakeSettings).priority_boost
+    intake = runtime.service_settings(IntakeSettings)
+    boost, cipher = intake.priority_boost, personal_data_cipher(runtime.settings, intake)
     for day in days:
         for community in communities:
             rng = random.Random(f"{seed}:{community}:{day.isoformat()}")
             with runtime.unit_of_work(correlation_id=f"demo-desk-{community}-{day}") as uow:
                 if day_is_played(uow, community, day):
                     continue
-                hall = HallDay(uow, community, day, rng, boost, until)
+                hall = HallDay(uow, community, day, rng, boost, cipher, until)
                 expected = hall.profile.arrivals_per_day * rng.uniform(0.85, 1.15)
                 result = hall.run(arrival_times(day, expected, rng, until))
                 uow.commit()

@@ -14,7 +14,7 @@ from typing import Any
 
 from services.chassis.clock import local_zone
 from services.chassis.runtime import Runtime
-from services.intake.settings import IntakeSettings
+from services.intake.settings import IntakeSettings, personal_data_cipher
 from services.intake.usecases import catalogue
 
 from .desk import HallDay, arrival_times, day_is_played, issue_ticket
@@ -25,7 +25,8 @@ DEMO_RESIDENT = "resident-huaguoshan-1"
 
 def play_today(runtime: Runtime, now: datetime, seed: int) -> dict[str, Any]:
     """Today's hall so far plus residents waiting now; counts by community."""
-    boost = runtime.service_settings(IntakeSettings).priority_boost
+    intake = runtime.service_settings(IntakeSettings)
+    boost, cipher = intake.priority_boost, personal_data_cipher(runtime.settings, intake)
     today = now.astimezone(local_zone()).date()
     found: dict[str, Any] = {}
     for community, waiting in WAITING.items():
@@ -35,7 +36,7 @@ def play_today(runtime: Runtime, now: datetime, seed: int) -> dict[str, Any]:
                 continue
             served = 0
             if catalogue.calendar(uow).is_working_day(today):
-                hall = HallDay(uow, community, today, rng, boost, until=now)
+                hall = HallDay(uow, community, today, rng, boost, cipher, until=now)
                 expected = hall.profile.arrivals_per_day
                 served = hall.run(arrival_times(today, expected, rng, until=now)).tickets
                 hall.free_window(1, now)
@@ -45,7 +46,7 @@ def play_today(runtime: Runtime, now: datetime, seed: int) -> dict[str, Any]:
                 at = now - timedelta(minutes=15) + timedelta(seconds=100 * index)
                 owner = DEMO_RESIDENT if community == "huaguoshan" and index == 2 else None
                 code = "elderly_health_check" if owner else rng.choice(codes)
-                issue_ticket(uow, community, code, types, at, boost, rng, owner=owner)
+                issue_ticket(uow, cipher, community, code, types, at, boost, rng, owner=owner)
             uow.commit()
         found[community] = {"served_today": served, "waiting": waiting}
     return found

@@ -18,7 +18,7 @@ from services.chassis.events import (
     string,
 )
 
-from .domain.model import GRADES, PARTIES
+from .domain.model import CLOSED_VIA, GRADES, PARTIES
 
 WEIGHT = {
     "type": "number",
@@ -75,7 +75,19 @@ ROUND_COMPLETED = EventType(
             "grade": enum(*GRADES),
             "committee_weight": WEIGHT,
             "completed_at": DATETIME,
-        }
+        },
+        optional={  # what contracts checks before it moves money (absent: it moves none)
+            "party_weights": {
+                "type": "object",
+                "propertyNames": {"enum": list(PARTIES)},
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+            "period_start": DATE,
+            "period_end": DATE,
+            "opened_at": DATETIME,
+            "closed_via": enum(*CLOSED_VIA),
+            "closers": {**integer(1, 2), "description": "Different managers who proposed and closed"},
+        },
     ),
 )
 

@@ -81,6 +81,11 @@ class Round(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # four eyes on a contract's round: one manager proposes the close, another closes it
+    close_proposed_by: Mapped[str | None] = mapped_column(String(200))
+    close_proposed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_via: Mapped[str | None] = mapped_column(String(30))
+    close_resolution: Mapped[str | None] = mapped_column(String(200))
     score_centi: Mapped[int | None] = mapped_column(Integer)  # total × 100, exact
     grade: Mapped[str | None] = mapped_column(String(20))
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)

@@ -8,15 +8,15 @@ from services.chassis.app import service_app
 
 from . import api, models
 from .api import open311_format
-from .settings import GridSettings, personal_data_key
-from .usecases.protection import PersonalDataCipher
+from .settings import GridSettings, personal_data_cipher
 
 
 def _install(app: Flask) -> None:
     """The personal-data cipher (its key read once) and the Open311 formats."""
     runtime = app.extensions["community"]
-    key = personal_data_key(runtime.settings, runtime.service_settings(GridSettings))
-    app.extensions["grid.cipher"] = PersonalDataCipher(key)
+    app.extensions["grid.cipher"] = personal_data_cipher(
+        runtime.settings, runtime.service_settings(GridSettings)
+    )
     open311_format.install(app)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.chassis.db import BigId, JsonDocument, UtcDateTime, service_metadata
+from services.chassis.reveals import PersonalDataAccessRecord
 
 ANALYTICS_COLUMNS = [
     "business_type",
@@ -102,8 +103,15 @@ class Ticket(Base):
     priority: Mapped[bool] = mapped_column(Boolean)
     priority_reason: Mapped[str | None] = mapped_column(String(20))
     owner_sub: Mapped[str | None] = mapped_column(String(200))
-    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    # personal data: sealed with the chassis cipher, the mask beside it (usecases/personal_data.py)
+    contact_phone_sealed: Mapped[str | None] = mapped_column(Text)
+    contact_phone_masked: Mapped[str | None] = mapped_column(String(30))
+    contact_phone_clear: Mapped[str | None] = mapped_column("contact_phone", String(30))  # legacy, resealed
+    # every value in order; a personal one replaced by `***` once sealed
     attributes: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # codes of the attributes collected as personal (fixed at collection, not by the catalogue)
+    personal_attributes: Mapped[list[str] | None] = mapped_column(JsonDocument)
+    personal_attributes_sealed: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     queue_key: Mapped[datetime] = mapped_column(UtcDateTime)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -151,7 +159,9 @@ class Case(Base):
     business_type: Mapped[str] = mapped_column(String(40))
     ticket_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     owner_sub: Mapped[str | None] = mapped_column(String(200))
-    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    contact_phone_sealed: Mapped[str | None] = mapped_column(Text)
+    contact_phone_masked: Mapped[str | None] = mapped_column(String(30))
+    contact_phone_clear: Mapped[str | None] = mapped_column("contact_phone", String(30))  # legacy, resealed
     summary: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(30))
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -207,6 +217,10 @@ class Feedback(Base):
     channel: Mapped[str] = mapped_column(String(10))
     owner_sub: Mapped[str | None] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PersonalDataAccess(PersonalDataAccessRecord, Base):
+    """Audit log: every unmasked read of a ticket's or a case's personal data."""
 
 
 class CalendarDay(Base):

@@ -11,7 +11,9 @@ through the API and each step's CloudEvents are checked on the exchange.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -285,7 +287,7 @@ SCHEME = {
         {"party": "resident_survey", "weight": "0.2"},
         {"party": "third_party", "weight": "0.1"},
     ],
-    "survey": {"mode": "ratings", "min_responses": 1},
+    "survey": {"mode": "entered"},  # the third-party evaluator ran the residents' survey
     "dimensions": [
         {
             "code": "service",
@@ -293,16 +295,7 @@ SCHEME = {
             "weight": "0.6",
             "children": [
                 {"code": "Q1", "name": "服務質量", "weight": "0.5", "source": "party"},
-                {
-                    "code": "S1",
-                    "name": "居民評價均分",
-                    "weight": "0.5",
-                    "source": "metric",
-                    "metric": "satisfaction_mean",
-                    "formula": "linear",
-                    "target": "4.5",
-                    "floor": "1",
-                },
+                {"code": "S1", "name": "居民評價", "weight": "0.5", "source": "party"},
             ],
         },
         {
@@ -314,27 +307,32 @@ SCHEME = {
     ],
 }
 SHEETS = {
-    "committee": {"Q1": 90, "F1": 80},
-    "subdistrict": {"Q1": 85, "F1": 85},
-    "third_party": {"Q1": 80, "F1": 90},
+    "committee": {"Q1": 90, "S1": 100, "F1": 80},
+    "subdistrict": {"Q1": 85, "S1": 100, "F1": 85},
+    "third_party": {"Q1": 80, "S1": 100, "F1": 90},
+    "resident_survey": {"Q1": 100, "S1": 100, "F1": 100},
 }
 
 
 def the_evaluation_releases_the_final_milestone(
     gw: Gateway, hgs: Community, events: Any, contract: dict[str, Any]
 ) -> None:
-    """The committee's scheme (50 %), every party's sheet, the close; contracts releases."""
+    """The committee's scheme (50 %) for a period that has ended, every party's sheet; one
+    member alone cannot close it, two managers do; contracts releases."""
     scheme = gw.post(
         "/api/evaluation/schemes",
         hgs.member,
         {"community": "huaguoshan", "year": YEAR, "contract_id": contract["id"], **SCHEME},
     ).ok(201)
-    opened = gw.post("/api/evaluation/rounds", hgs.member, {"scheme_id": scheme["id"]}).ok(201)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    period = {"period_start": str(today - timedelta(days=90)), "period_end": str(today - timedelta(days=1))}
+    opened = gw.post("/api/evaluation/rounds", hgs.member, {"scheme_id": scheme["id"], **period}).ok(201)
     rounds = f"/api/evaluation/rounds/{opened['id']}"
     for party, token in (
         ("committee", hgs.member),
         ("subdistrict", hgs.officer),
         ("third_party", hgs.evaluator),
+        ("resident_survey", hgs.evaluator),
     ):
         gw.post(
             f"{rounds}/scores",
@@ -361,15 +359,19 @@ def the_evaluation_releases_the_final_milestone(
         message="the resident's rating in the read model",
     )
 
-    result = gw.post(f"{rounds}/close", hgs.member).ok()
-    # committee 0.3*90+0.3*100+0.4*80 = 89; subdistrict 89.5; the survey (one 5-star
-    # rating) 100; third party 90 -> 0.5*89 + 0.2*89.5 + 0.2*100 + 0.1*90 = 91.4
+    alone = gw.post(f"{rounds}/close", hgs.member)  # money only by a fair evaluation
+    assert alone.status == 409 and alone.body["type"].endswith("second-manager-needed")
+    gw.post(f"{rounds}/propose-close", hgs.member).ok()
+    result = gw.post(f"{rounds}/close", hgs.officer).ok()  # four eyes, as for tenders
+    # committee 0.3*90+0.3*100+0.4*80 = 89; subdistrict 89.5; the survey 100; third party
+    # 90 -> 0.5*89 + 0.2*89.5 + 0.2*100 + 0.1*90 = 91.4
     assert (result["score"], result["grade"], result["committee_weight"]) == (91.4, "excellent", 0.5)
     committee = next(p for p in result["parties"] if p["party"] == "committee")
     assert committee["contribution"] == pytest.approx(44.5)  # half the score is the committee's
 
     completed = published(events, "evaluation.round.completed", round_id=opened["id"])[0]
     assert completed["data"]["contract_id"] == contract["id"] and completed["data"]["score"] == 91.4
+    assert (completed["data"]["closed_via"], completed["data"]["closers"]) == ("four_eyes", 2)
     final = contract["milestones"][1]
     released = published(events, "contracts.payment.released", milestone_id=final["id"])[0]
     assert released["data"]["amount_fen"] == final["amount_fen"]

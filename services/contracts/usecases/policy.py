@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.chassis import scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden
 
@@ -123,7 +124,7 @@ def party_actor(principal: Principal, party: str, community: str, provider_id: s
 
 def may_read_community(principal: Principal, community: str) -> bool:
     """Staff and residents of a community (and admins) may read its public records."""
-    return principal.is_admin or (community in principal.communities and principal.has_role(*READER_ROLES))
+    return scoping.in_scope(principal, community) and principal.has_role(*READER_ROLES)
 
 
 def require_reader(principal: Principal, community: str, provider_id: str | None = None) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from services.chassis import scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden
 from services.chassis.unit_of_work import UnitOfWork
@@ -83,11 +84,10 @@ def readable_community(principal: Principal, community: str | None) -> str | Non
 
 
 def _scoped(statement: Select[Any], column: Any, principal: Principal, community: str | None) -> Select[Any]:
+    statement = scoping.scoped(statement, principal, column)  # the one community helper
     if community is not None:
         return statement.where(column == community)
-    if principal.is_admin:
-        return statement
-    return statement.where(column.in_(sorted(principal.communities)))
+    return statement
 
 
 def packages(principal: Principal, args: dict[str, Any]) -> Select[Any]:

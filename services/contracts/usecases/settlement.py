@@ -21,7 +21,7 @@ from services.chassis.consumer import consumes
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import events
-from ..domain import MILESTONE, money
+from ..domain import MILESTONE, fair_evaluation, money
 from ..models import BudgetLine, Contract, Milestone, Tender
 from . import budgets, ledger, ocds_snapshot
 from .common import get
@@ -85,9 +85,19 @@ def notify_due_milestones(uow: UnitOfWork, limit: int = 200) -> int:
     "Release, pro-rate or withhold the contract's evaluation-linked milestone by grade.",
 )
 def on_round_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
-    """Evaluation finished: release, pro-rate or withhold the evaluation-linked milestone."""
+    """Evaluation finished: release, pro-rate or withhold the evaluation-linked milestone
+    (only on a fair round: `domain/fair_evaluation.py`)."""
     data = event["data"]
     if not data.get("contract_id"):
+        return
+    unfair = fair_evaluation.refusal(data, clock.local_zone())
+    if unfair is not None:
+        log.warning(
+            "evaluation round %s moves no money for contract %s: %s",
+            data.get("round_id"),
+            data.get("contract_id"),
+            unfair,
+        )
         return
     contract = uow.session.scalars(
         select(Contract).where(Contract.id == str(data["contract_id"])).with_for_update()

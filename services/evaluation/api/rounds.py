@@ -15,6 +15,7 @@ from ..models import Round, RoundScore
 from ..usecases import rounds
 from . import projections
 from .schemas import (
+    CloseSchema,
     MyScoreSchema,
     ResultSchema,
     RoundOpenSchema,
@@ -79,13 +80,25 @@ class MyScores(MethodView):
         return rounds.my_scores(uow(), current_principal(), evaluation)
 
 
+@blp.route("/rounds/<uuid:round_id>/propose-close")
+class ProposeClose(MethodView):
+    @transactional
+    @blp.response(200, RoundSchema)
+    def post(self, round_id: uuid.UUID) -> Round:
+        """Propose closing a contract's round after its period (another manager closes it)."""
+        return _with_progress(rounds.propose_close(uow(), current_principal(), str(round_id)))
+
+
 @blp.route("/rounds/<uuid:round_id>/close")
 class CloseRound(MethodView):
     @transactional(idempotency="optional")
+    @blp.arguments(CloseSchema)
     @blp.response(200, ResultSchema)
-    def post(self, round_id: uuid.UUID) -> dict[str, Any]:
-        """Close the round: compute, store and publish its result (committee or subdistrict)."""
-        return projections.result(rounds.close_round(uow(), current_principal(), str(round_id)))
+    def post(self, data: dict[str, Any], round_id: uuid.UUID) -> dict[str, Any]:
+        """Close the round: compute, store and publish its result (committee or subdistrict;
+        a contract's round after its period, by a second manager or a committee resolution)."""
+        closed = rounds.close_round(uow(), current_principal(), str(round_id), data.get("resolution"))
+        return projections.result(closed)
 
 
 @blp.route("/rounds/<uuid:round_id>/cancel")

@@ -188,9 +188,19 @@ class RoundSchema(Schema):
     period_end = fields.Date()
     opened_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
+    close_proposed_at = fields.DateTime(
+        allow_none=True, metadata={"description": "A contract's round: a manager proposed closing it"}
+    )
     score = fields.Function(_score, allow_none=True)
     grade = fields.String(allow_none=True, metadata={"description": ", ".join(GRADES)})
     progress = fields.List(fields.Nested(ProgressSchema), allow_none=True)
+
+
+class CloseSchema(Schema):
+    resolution = fields.String(
+        validate=validate.Length(min=2, max=200),
+        metadata={"description": "A contract's round: the committee resolution closing it (委員會決議)"},
+    )
 
 
 class RoundQuerySchema(PageQuerySchema):

@@ -134,3 +134,21 @@ def next_status(status: str, action: str) -> str:
     if not ROUND.allows(status, action):
         raise ROUND.refusal(status, action, reason=_WHY.get(status))
     return ROUND.target(status, action)
+
+
+# -- rounds that decide money (a contract's evaluation-linked milestone) ---------------------
+
+SINGLE_MANAGER, FOUR_EYES, COMMITTEE_RESOLUTION = "single_manager", "four_eyes", "committee_resolution"
+CLOSED_VIA = (SINGLE_MANAGER, FOUR_EYES, COMMITTEE_RESOLUTION)
+
+
+def contract_parties_refusal(parties: Mapping[str, Decimal]) -> str | None:
+    """Why a scheme's parties may not decide a contract's money (None when they may): the
+    subdistrict and the committee (at least half) and a third party or the resident survey."""
+    if SUBDISTRICT not in parties:
+        return "A contract's evaluation needs the subdistrict among its parties."
+    if parties.get(COMMITTEE, Decimal(0)) < COMMITTEE_MINIMUM:
+        return f"A contract's evaluation needs the committee at {COMMITTEE_MINIMUM} or more."
+    if not {THIRD_PARTY, RESIDENT_SURVEY} & set(parties):
+        return "A contract's evaluation needs a third party or the resident survey as well."
+    return None

@@ -6,6 +6,7 @@ elsewhere, but nobody scores for a party they are not a member of.
 
 from __future__ import annotations
 
+from services.chassis import scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden
 
@@ -32,7 +33,7 @@ PARTY_ROLE = {
 
 def require_in_community(principal: Principal, community: str) -> None:
     """Anyone of the community may read its schemes and published rounds."""
-    if not principal.in_community(community):
+    if not scoping.in_scope(principal, community):
         raise Forbidden(f"Your token does not cover the community {community!r}.")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.chassis import clock
+from services.chassis import clock, scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
@@ -30,7 +30,7 @@ from ..domain.model import (
 from ..domain.tree import METRIC, parse_definition
 from ..events import ROUND_COMPLETED, ROUND_OPENED, SCORE_SUBMITTED
 from ..models import Round, RoundScore, Scheme
-from . import metrics, policy
+from . import contract_rounds, metrics, policy
 from .schemes import FROZEN, get_scheme
 
 
@@ -54,6 +54,7 @@ def open_round(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> R
             "The period ends before it starts.", errors={"period_end": ["Must not be before period_start."]}
         )
     parsed = parse_definition(scheme.definition)
+    contract_rounds.check_open(parsed, scheme.contract_id, start)
     now = clock.now()
     evaluation = Round(
         id=str(uuid.uuid4()),
@@ -196,11 +197,19 @@ def my_scores(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[
     )
 
 
-def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
+def propose_close(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
+    """A manager proposes closing a contract's round (another manager closes it)."""
+    evaluation = _locked(uow, round_id)
+    next_status(evaluation.status, "close")
+    return contract_rounds.propose_close(principal, evaluation)
+
+
+def close_round(uow: UnitOfWork, principal: Principal, round_id: str, resolution: str | None = None) -> Round:
     """Close a round: compute and publish its result (`evaluation.round.completed`)."""
     evaluation = _locked(uow, round_id)
     policy.require_manager(principal, evaluation.community)
     status = next_status(evaluation.status, "close")
+    via = contract_rounds.closed_via(principal, evaluation, resolution)
     scheme = parse_definition(evaluation.snapshot["definition"])
     period = metrics.Period(evaluation.period_start, evaluation.period_end)
     values = metrics.compute(uow.session, evaluation.community, period, contract_id=evaluation.contract_id)
@@ -211,6 +220,7 @@ def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
     result["metrics"] = {k: None if v is None else float(v) for k, v in values.items()}
     now = clock.now()
     evaluation.status, evaluation.closed_at, evaluation.closed_by = status, now, principal.sub
+    evaluation.closed_via = via
     evaluation.score_centi = int(Decimal(str(result["score"])) * 100)
     evaluation.grade, evaluation.result = result["grade"], result
     uow.flush()
@@ -227,6 +237,12 @@ def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
             "grade": result["grade"],
             "committee_weight": result["committee_weight"],
             "completed_at": now.isoformat(),
+            "party_weights": {p["party"]: p["weight"] for p in result["parties"]},
+            "period_start": evaluation.period_start.isoformat(),
+            "period_end": evaluation.period_end.isoformat(),
+            "opened_at": evaluation.opened_at.isoformat(),
+            "closed_via": via,
+            "closers": len({evaluation.close_proposed_by or principal.sub, principal.sub}),
         },
     )
     return evaluation
@@ -263,7 +279,7 @@ def published_result(uow: UnitOfWork, principal: Principal, round_id: str) -> Ro
 
 def list_rounds(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
     """Rounds of the caller's communities (only closed ones for readers of results)."""
-    statement = select(Round).where(Round.community.in_(principal.visible_communities()))
+    statement = scoping.scoped(select(Round), principal, Round.community)
     if not policy.follows_rounds(principal):
         statement = statement.where(Round.status == CLOSED)
     for name in ("community", "year", "status"):

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
-from services.chassis import clock, conditional
+from services.chassis import clock, conditional, scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
@@ -171,7 +171,7 @@ def new_version(uow: UnitOfWork, principal: Principal, scheme_id: str, data: dic
 
 def list_schemes(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
     """Schemes of the caller's communities, newest year and version first."""
-    statement = select(Scheme).where(Scheme.community.in_(principal.visible_communities()))
+    statement = scoping.scoped(select(Scheme), principal, Scheme.community)
     for name in ("community", "year", "status"):
         if filters.get(name) is not None:
             statement = statement.where(getattr(Scheme, name) == filters[name])

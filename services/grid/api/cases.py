@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, g, request
 from flask.views import MethodView
 
-from services.chassis import clock
+from services.chassis import clock, scoping
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
 from services.chassis.errors import NotFound, Unprocessable
@@ -96,8 +96,10 @@ class PublicCases(MethodView):
 class CaseByRef(MethodView):
     @blp.response(200, CaseSchema)
     def get(self, ref: str) -> Any:
-        """One case by id or number: in full if you handle or reported it, else public."""
+        """One case of your communities by id or number: in full if you handle or reported it,
+        else public (other communities' cases: `GET /cases/public`)."""
         case = cases.find_case(uow(), ref)
+        scoping.require_in_scope(current_principal(), case.community, "case")
         return _view(case), 200, {"ETag": cases.etag(case)}
 
 

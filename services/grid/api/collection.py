@@ -9,15 +9,14 @@ from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
+from services.chassis.protection import PersonalDataCipher
+from services.chassis.reveals import AuditQuerySchema, AuditSchema, RevealSchema, audit_query
 from services.chassis.web import paginate, transactional, uow
 
-from ..models import Building, Household, Person, Place
+from ..models import Building, Household, Person, PersonalDataAccess, Place
 from ..usecases import cells, collection, policy
-from ..usecases.protection import PersonalDataCipher
 from . import projections
 from .schemas.collection import (
-    AuditQuerySchema,
-    AuditSchema,
     BuildingCreateSchema,
     BuildingSchema,
     CellCodeQuerySchema,
@@ -31,7 +30,6 @@ from .schemas.collection import (
     PersonUpdateSchema,
     PlaceCreateSchema,
     PlaceSchema,
-    RevealSchema,
 )
 
 blp = Blueprint(
@@ -186,5 +184,5 @@ class PersonalDataAudit(MethodView):
         """Every unmasked read of personal data in a community (the committee supervises)."""
         policy.require_auditor(current_principal(), args["community"])
         return paginate(
-            collection.audit_query(args["community"], args.get("record_id")), pagination_parameters
+            audit_query(PersonalDataAccess, args["community"], args.get("record_id")), pagination_parameters
         )

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.chassis.db import BigId, JsonDocument, UtcDateTime
+from services.chassis.db import JsonDocument, UtcDateTime
+from services.chassis.reveals import PersonalDataAccessRecord
 
 from .base import Base
 
@@ -87,21 +88,5 @@ class Place(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class PersonalDataAccess(Base):
+class PersonalDataAccess(PersonalDataAccessRecord, Base):
     """Audit log: every unmasked read of personal data (who, when, which record, why)."""
-
-    __tablename__ = "personal_data_access"
-    __table_args__ = (
-        Index("ix_pda_community_at", "community", "accessed_at"),
-        Index("ix_pda_record", "record_kind", "record_id"),
-    )
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    community: Mapped[str] = mapped_column(String(40))
-    record_kind: Mapped[str] = mapped_column(String(20))
-    record_id: Mapped[str] = mapped_column(String(36))
-    fields: Mapped[str] = mapped_column(String(200))
-    accessor_sub: Mapped[str] = mapped_column(String(200))
-    accessor_roles: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str] = mapped_column(Text)
-    request_id: Mapped[str | None] = mapped_column(String(128))
-    accessed_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -12,17 +12,18 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from services.chassis import clock, numbering
+from services.chassis import clock, numbering, scoping
 from services.chassis.auth import Principal
 from services.chassis.conditional import version_tag
 from services.chassis.errors import Forbidden, NotFound, Unprocessable
+from services.chassis.protection import PersonalDataCipher
+from services.chassis.reveals import record_reveal
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain
 from .. import events as ev
 from ..models import Case, CaseHistory, PersonalDataAccess
 from . import cells, geometry, policy
-from .protection import PersonalDataCipher
 
 SYSTEM = "system:grid"  # the actor of the service's own steps (referrals, the overdue check)
 
@@ -49,7 +50,6 @@ class NearbyCase:
     case_id: str
     case_number: str
     status: str
-    distance_m: float
 
 
 def next_case_number(uow: UnitOfWork, now: datetime) -> str:
@@ -163,7 +163,11 @@ def open_case(
 
 
 def nearby_open_cases(uow: UnitOfWork, case: Case) -> list[NearbyCase]:
-    """Open cases of the same category and community within 50 m (haversine)."""
+    """Open cases of the same category and community within 50 m (haversine), by number.
+
+    No distances and no nearest-first order: a resident's probe reports must not
+    triangulate the position of a case hidden from them.
+    """
     if case.lon is None or case.lat is None:
         return []
     min_lon, min_lat, max_lon, max_lat = domain.bounding_box(case.lon, case.lat, domain.DUPLICATE_RADIUS_M)
@@ -178,13 +182,13 @@ def nearby_open_cases(uow: UnitOfWork, case: Case) -> list[NearbyCase]:
         )
     )
     found = [
-        NearbyCase(c.id, c.number, c.status, round(domain.distance_m(case.lon, case.lat, c.lon, c.lat), 1))
+        NearbyCase(c.id, c.number, c.status)
         for c in candidates
         if c.lon is not None
         and c.lat is not None
         and domain.within_duplicate_radius(case.lon, case.lat, c.lon, c.lat)
     ]
-    return sorted(found, key=lambda n: n.distance_m)
+    return sorted(found, key=lambda n: n.case_number)
 
 
 def report(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> tuple[Case, list[NearbyCase]]:
@@ -295,7 +299,7 @@ def list_query(principal: Principal, worker_cells: frozenset[str], filters: dict
             visible.append(Case.department == scope.department)
         if scope.reporter:
             visible.append(Case.reporter_sub == scope.reporter)
-        query = query.where(or_(*visible))
+        query = scoping.scoped(query.where(or_(*visible)), principal, Case.community)
     return apply_filters(query, filters).order_by(Case.reported_at.desc(), Case.id)
 
 
@@ -317,18 +321,17 @@ def reveal_contact(
     policy.require_contact_reader(principal, case.community)
     if case.reporter_contact is None:
         raise NotFound("This case holds no reporter contact.")
-    uow.session.add(
-        PersonalDataAccess(
-            community=case.community,
-            record_kind="case",
-            record_id=case.id,
-            fields="reporter_contact",
-            accessor_sub=principal.sub,
-            accessor_roles=",".join(sorted(principal.roles)),
-            purpose=purpose,
-            request_id=request_id,
-            accessed_at=clock.now(),
-        )
+    record_reveal(
+        uow.session,
+        PersonalDataAccess,
+        principal,
+        community=case.community,
+        record_kind="case",
+        record_id=case.id,
+        fields=("reporter_contact",),
+        purpose=purpose,
+        request_id=request_id,
+        at=clock.now(),
     )
     plain = cipher.decrypt(case.reporter_contact, record=case.id, field="reporter_contact")
     return json.loads(plain)

@@ -16,7 +16,7 @@ from typing import Any
 from shapely.geometry import shape
 from sqlalchemy import Select, delete, select, update
 
-from services.chassis import clock
+from services.chassis import clock, scoping
 from services.chassis.auth import Principal
 from services.chassis.conditional import require_match, version_tag
 from services.chassis.db import Database
@@ -113,9 +113,13 @@ def assigned_cells(uow: UnitOfWork, principal: Principal | None) -> frozenset[st
     """Ids of the cells a grid worker is assigned to (empty for other callers)."""
     if not policy.walks_cells(principal):
         return frozenset()
-    return frozenset(
-        uow.session.scalars(select(CellWorker.cell_id).where(CellWorker.worker_sub == principal.sub))
+    # the token's communities bound the assignment too: a `sub` alone proves nothing
+    query = (
+        select(CellWorker.cell_id)
+        .join(Cell, Cell.id == CellWorker.cell_id)
+        .where(CellWorker.worker_sub == principal.sub)
     )
+    return frozenset(uow.session.scalars(scoping.scoped(query, principal, Cell.community)))
 
 
 def _check_overlaps(uow: UnitOfWork, community: str, polygon: Any, exclude: str | None) -> None:

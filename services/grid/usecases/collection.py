@@ -16,13 +16,14 @@ from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.conditional import require_match, version_tag
 from services.chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.chassis.protection import PersonalDataCipher
+from services.chassis.reveals import record_reveal
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import events as ev
 from ..models import Building, Cell, Household, Person, PersonalDataAccess, Place
 from . import cells, policy
 from .personal_data import mask_id_number, mask_name, mask_phone
-from .protection import PersonalDataCipher
 
 SPECIAL_CARE = ("elderly_alone", "disability", "low_income", "left_behind_child", "entitled_group")
 
@@ -70,18 +71,6 @@ def filter_persons(query: Any, args: dict[str, Any]) -> Any:
         query = query.where(Person.residency == args["residency"])
     if args.get("special_care"):  # a JSON list of a fixed vocabulary: match the quoted flag
         query = query.where(cast(Person.special_care, String).like(f'%"{args["special_care"]}"%'))
-    return query
-
-
-def audit_query(community: str, record_id: str | None) -> Any:
-    """Unmasked reads of a community, newest first."""
-    query = (
-        select(PersonalDataAccess)
-        .where(PersonalDataAccess.community == community)
-        .order_by(PersonalDataAccess.accessed_at.desc(), PersonalDataAccess.id.desc())
-    )
-    if record_id:
-        query = query.where(PersonalDataAccess.record_id == record_id)
     return query
 
 
@@ -213,17 +202,26 @@ def _seal(person: Person, cipher: PersonalDataCipher, field: str, value: str) ->
     return cipher.encrypt(value, record=person.id, field=field)
 
 
-def _set_id_number(uow: UnitOfWork, person: Person, cipher: PersonalDataCipher, number: str) -> None:
-    digest = cipher.lookup_hash(number, kind="id_number")
+NO_SUCH_PERSON = "No person with this ID number is registered."
+
+
+def _set_id_number(
+    uow: UnitOfWork, principal: Principal, person: Person, cipher: PersonalDataCipher, number: str
+) -> None:
+    digests = cipher.lookup_hashes(number, kind="id_number")  # old and new keys while rotating
     clash = uow.session.scalar(
-        select(Person.id).where(Person.id_number_hash == digest, Person.id != person.id)
+        select(Person).where(Person.id_number_hash.in_(digests), Person.id != person.id)
     )
     if clash is not None:
+        try:
+            require_reader(uow, principal, clash.community, clash.cell_id)
+        except Forbidden:  # outside the caller's cells: answer as the lookup does, no oracle
+            raise NotFound(NO_SUCH_PERSON) from None
         raise Conflict(
             "A person with this ID number is already registered.", type="person-already-registered"
         )
     person.id_number_encrypted = _seal(person, cipher, "id_number", number)
-    person.id_number_hash = digest
+    person.id_number_hash = cipher.lookup_hash(number, kind="id_number")
     person.id_number_masked = mask_id_number(number)
 
 
@@ -257,7 +255,7 @@ def create_person(
         created_at=now,
         updated_at=now,
     )
-    _set_id_number(uow, person, cipher, data["id_number"])
+    _set_id_number(uow, principal, person, cipher, data["id_number"])
     _set_contact(person, cipher, data)
     uow.session.add(person)
     publish_counts(uow, cell)
@@ -293,7 +291,7 @@ def update_person(
         person.household_id, person.cell_id = household.id, new_cell.id
         person.community = new_cell.community
     if "id_number" in data:
-        _set_id_number(uow, person, cipher, data["id_number"])
+        _set_id_number(uow, principal, person, cipher, data["id_number"])
     _set_contact(person, cipher, data)
     for field in ("residency", "special_care"):
         if field in data:
@@ -326,18 +324,17 @@ def reveal(
         principal, person.community, person.cell_id, cells.assigned_cells(uow, principal)
     ):
         raise Forbidden("Your role may not read personal data unmasked.")
-    uow.session.add(
-        PersonalDataAccess(
-            community=person.community,
-            record_kind="person",
-            record_id=person.id,
-            fields="name,id_number,phone",
-            accessor_sub=principal.sub,
-            accessor_roles=",".join(sorted(principal.roles)),
-            purpose=purpose,
-            request_id=request_id,
-            accessed_at=clock.now(),
-        )
+    record_reveal(
+        uow.session,
+        PersonalDataAccess,
+        principal,
+        community=person.community,
+        record_kind="person",
+        record_id=person.id,
+        fields=("name", "id_number", "phone"),
+        purpose=purpose,
+        request_id=request_id,
+        at=clock.now(),
     )
     return {
         "name": cipher.decrypt(person.name_encrypted, record=person.id, field="name"),
@@ -352,12 +349,12 @@ def find_by_id_number(
     uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, number: str
 ) -> Person:
     """The person holding an ID number, if the caller may read their cell."""
-    digest = cipher.lookup_hash(number, kind="id_number")
-    person = uow.session.scalar(select(Person).where(Person.id_number_hash == digest))
+    digests = cipher.lookup_hashes(number, kind="id_number")  # old and new keys while rotating
+    person = uow.session.scalar(select(Person).where(Person.id_number_hash.in_(digests)))
     if person is None:
-        raise NotFound("No person with this ID number is registered.")
+        raise NotFound(NO_SUCH_PERSON)
     try:
         require_reader(uow, principal, person.community, person.cell_id)
     except Forbidden:  # outside the caller's cells: do not confirm the person exists
-        raise NotFound("No person with this ID number is registered.") from None
+        raise NotFound(NO_SUCH_PERSON) from None
     return person

@@ -20,13 +20,13 @@ from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.errors import Problem
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain
 from ..models import Case
 from . import cases, cells, geometry, open311_clients, policy
 from .personal_data import mask_name, mask_phone
-from .protection import PersonalDataCipher
 
 URGENCY = {
     "normal": "一般 (normal)",

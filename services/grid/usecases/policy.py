@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from services.chassis import scoping
 from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
 from services.chassis.errors import Forbidden
@@ -142,6 +143,8 @@ def scope_of(principal: Principal, worker_cells: Collection[str]) -> Scope:
 def sees_in_full(principal: Principal, case: Case, worker_cells: Collection[str]) -> bool:
     """True when the caller may see the case's description, photos, address and history."""
     scope = scope_of(principal, worker_cells)
+    if not scoping.in_scope(principal, case.community):
+        return False
     return (
         scope.all
         or case.community in scope.communities

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from flask.views import MethodView
 
 from services.chassis import clock
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
+from services.chassis.reveals import AuditQuerySchema, AuditSchema, RevealSchema, audit_query
 from services.chassis.web import paginate, transactional, uow
 
-from ..models import Case
-from ..usecases import cases, feedback, policy
+from ..models import Case, PersonalDataAccess
+from ..usecases import cases, feedback, personal_data, policy
 from . import projections
 from .schemas.desk import (
     AwaitDepartmentSchema,
@@ -26,13 +28,15 @@ from .schemas.desk import (
     NoteSchema,
     ReferSchema,
     ResolveSchema,
+    RevealedSchema,
 )
+from .tickets import cipher
 
 blp = Blueprint("cases", __name__, description="Follow-up cases (辦件) and feedback")
 
 
 def _show(case: Case, detail: bool = False) -> dict[str, Any]:
-    body = projections.case(case, current_principal(), clock.now())
+    body = projections.case(case, current_principal(), cipher(), clock.now())
     if detail:
         body["steps"] = [
             {
@@ -58,14 +62,14 @@ class Cases(MethodView):
         principal = current_principal()
         now = clock.now()
         rows = paginate(cases.list_query(principal, query, now), pagination_parameters)
-        return [projections.case(row, principal, now) for row in rows]
+        return [projections.case(row, principal, cipher(), now) for row in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Open a case from a ticket or directly; due date from the SLA in working days."""
-        return _show(cases.open_case(uow(), current_principal(), data, clock.now()))
+        return _show(cases.open_case(uow(), current_principal(), cipher(), data, clock.now()))
 
 
 @blp.route("/cases/<uuid:case_id>")
@@ -76,6 +80,32 @@ class CaseById(MethodView):
         case = cases.find(uow(), str(case_id))
         policy.require_visible(current_principal(), case.community, case.owner_sub, "case")
         return _show(case, detail=True)
+
+
+@blp.route("/cases/<uuid:case_id>/reveal")
+class CaseReveal(MethodView):
+    @transactional
+    @blp.arguments(RevealSchema)
+    @blp.response(200, RevealedSchema)
+    def post(self, data: dict[str, Any], case_id: Any) -> dict[str, Any]:
+        """Read a case's contact phone unmasked: center staff; audited with purpose."""
+        case = cases.find(uow(), str(case_id))
+        policy.require_visible(current_principal(), case.community, case.owner_sub, "case")
+        return personal_data.reveal(
+            uow(), current_principal(), cipher(), case, data["purpose"], g.get("request_id"), clock.now()
+        )
+
+
+@blp.route("/audit/personal-data")
+class PersonalDataAudit(MethodView):
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Every unmasked read of personal data in a community (the committee supervises)."""
+        policy.require_auditor(current_principal(), args["community"])
+        query = audit_query(PersonalDataAccess, args["community"], args.get("record_id"))
+        return paginate(query, pagination_parameters)
 
 
 def _action_view(action: str, schema: type, summary: str) -> type[MethodView]:

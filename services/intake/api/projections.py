@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from services.chassis.auth import Principal
+from services.chassis.protection import PersonalDataCipher
 
-from ..domain import OPEN_CASE_STATES, attributes, mask_phone
-from ..models import BusinessType, Case, Feedback, Ticket
-from ..usecases import policy
+from ..domain import OPEN_CASE_STATES
+from ..models import Case, Feedback, Ticket
+from ..usecases import personal_data, policy
 
 TICKET_FIELDS = (
     "id",
@@ -56,29 +57,26 @@ HIDDEN = "***"
 
 
 def ticket(
-    row: Ticket, principal: Principal, types: dict[str, BusinessType], waiting_ahead: int | None = None
+    row: Ticket, principal: Principal, cipher: PersonalDataCipher, waiting_ahead: int | None = None
 ) -> dict[str, Any]:
-    """A ticket as `principal` may see it."""
+    """A ticket as `principal` may see it: personal values unmasked for their owner only."""
     body = {name: getattr(row, name) for name in TICKET_FIELDS}
     personal = policy.sees_personal(principal, row.community, row.owner_sub)
-    definition = types.get(row.business_type)
-    values = row.attributes or {}
-    body["attributes"] = (
-        values if personal else attributes.masked(definition.attributes if definition else [], values)
-    )
-    body["contact_phone"] = row.contact_phone if personal else mask_phone(row.contact_phone)
+    body.update(personal_data.ticket_view(cipher, row, unmasked=policy.is_owner(principal, row.owner_sub)))
     body["owner_sub"] = row.owner_sub if personal else (HIDDEN if row.owner_sub else None)
     body["waiting_ahead"] = waiting_ahead
     return body
 
 
-def case(row: Case, principal: Principal, now: datetime) -> dict[str, Any]:
-    """A case as `principal` may see it (summary and contact only for owner and staff)."""
+def case(row: Case, principal: Principal, cipher: PersonalDataCipher, now: datetime) -> dict[str, Any]:
+    """A case as `principal` may see it (summary for owner and staff, the phone for the owner)."""
     body = {name: getattr(row, name) for name in CASE_FIELDS}
     personal = policy.sees_personal(principal, row.community, row.owner_sub)
     body["summary"] = row.summary if personal else HIDDEN
     body["resolution"] = row.resolution if personal else (HIDDEN if row.resolution else None)
-    body["contact_phone"] = row.contact_phone if personal else mask_phone(row.contact_phone)
+    body["contact_phone"] = personal_data.case_phone(
+        cipher, row, unmasked=policy.is_owner(principal, row.owner_sub)
+    )
     body["owner_sub"] = row.owner_sub if personal else (HIDDEN if row.owner_sub else None)
     body["overdue"] = row.status in OPEN_CASE_STATES and row.due_at < now
     return body

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, g
 from flask.views import MethodView
 
 from services.chassis import clock
 from services.chassis.auth import current_principal, public
 from services.chassis.blueprint import Blueprint
+from services.chassis.protection import PersonalDataCipher
+from services.chassis.reveals import RevealSchema
 from services.chassis.web import paginate, service_settings, transactional, uow
 
 from ..models import Ticket
 from ..settings import IntakeSettings
-from ..usecases import catalogue, policy, tickets
+from ..usecases import catalogue, personal_data, policy, tickets
 from . import projections
 from .schemas.catalogue import CommunityQuerySchema
 from .schemas.desk import (
@@ -21,6 +24,7 @@ from .schemas.desk import (
     CallTicketSchema,
     DisplayRowSchema,
     NoteSchema,
+    RevealedSchema,
     TicketCreateSchema,
     TicketDetailSchema,
     TicketQuerySchema,
@@ -31,15 +35,13 @@ from .schemas.desk import (
 blp = Blueprint("tickets", __name__, description="Queue tickets, windows calling, hall display")
 
 
+def cipher() -> PersonalDataCipher:
+    return current_app.extensions["intake.cipher"]
+
+
 def _show(ticket: Ticket, detail: bool = False) -> dict[str, Any]:
     principal = current_principal()
-    # the form definitions only decide what to mask: staff and the owner see every value
-    types = (
-        {}
-        if policy.sees_personal(principal, ticket.community, ticket.owner_sub)
-        else catalogue.types_of(uow(), ticket.community)
-    )
-    body = projections.ticket(ticket, principal, types, tickets.waiting_ahead(uow(), ticket))
+    body = projections.ticket(ticket, principal, cipher(), tickets.waiting_ahead(uow(), ticket))
     if detail:
         body["steps"] = tickets.steps(uow(), ticket.id)
     return body
@@ -54,10 +56,7 @@ class Tickets(MethodView):
         """List tickets: a community's for staff and committee, one's own for residents."""
         principal = current_principal()
         rows = paginate(tickets.list_query(principal, query), pagination_parameters)
-        types: dict[str, Any] = {}
-        for community in {row.community for row in rows}:
-            types.update(catalogue.types_of(uow(), community))
-        return [projections.ticket(row, principal, types) for row in rows]
+        return [projections.ticket(row, principal, cipher()) for row in rows]
 
     @transactional(idempotency="optional")
     @blp.arguments(TicketCreateSchema)
@@ -65,8 +64,8 @@ class Tickets(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Take a ticket (portal for residents; walk-in and phone at the desk)."""
         boost = service_settings(IntakeSettings).priority_boost
-        ticket, business_type = tickets.issue(uow(), current_principal(), data, clock.now(), boost)
-        return projections.ticket(ticket, current_principal(), {business_type.code: business_type})
+        ticket, _ = tickets.issue(uow(), current_principal(), cipher(), data, clock.now(), boost)
+        return projections.ticket(ticket, current_principal(), cipher())
 
 
 @blp.route("/tickets/<uuid:ticket_id>")
@@ -77,6 +76,20 @@ class TicketById(MethodView):
         ticket = tickets.find(uow(), str(ticket_id))
         policy.require_visible(current_principal(), ticket.community, ticket.owner_sub, "ticket")
         return _show(ticket, detail=True)
+
+
+@blp.route("/tickets/<uuid:ticket_id>/reveal")
+class TicketReveal(MethodView):
+    @transactional
+    @blp.arguments(RevealSchema)
+    @blp.response(200, RevealedSchema)
+    def post(self, data: dict[str, Any], ticket_id: Any) -> dict[str, Any]:
+        """Read a ticket's phone and personal attributes unmasked: center staff; audited with purpose."""
+        ticket = tickets.find(uow(), str(ticket_id))
+        policy.require_visible(current_principal(), ticket.community, ticket.owner_sub, "ticket")
+        return personal_data.reveal(
+            uow(), current_principal(), cipher(), ticket, data["purpose"], g.get("request_id"), clock.now()
+        )
 
 
 def _action_view(action: str, schema: type | None, summary: str) -> type[MethodView]:
@@ -94,7 +107,9 @@ def _action_view(action: str, schema: type | None, summary: str) -> type[MethodV
             @blp.arguments(schema)
             @blp.response(200, TicketSchema)
             def post(self, data: dict[str, Any], ticket_id: Any) -> dict[str, Any]:
-                ticket = tickets.act(uow(), current_principal(), str(ticket_id), action, clock.now(), data)
+                ticket = tickets.act(
+                    uow(), current_principal(), str(ticket_id), action, clock.now(), data, cipher=cipher()
+                )
                 return _show(ticket)
 
         post.__doc__ = summary

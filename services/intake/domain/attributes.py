@@ -130,8 +130,8 @@ def validate_values(definitions: Sequence[Mapping[str, Any]], values: Mapping[st
     }
 
 
-def masked(definitions: Sequence[Mapping[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:
-    """The values with every attribute not known to be impersonal replaced by `***` (a value
-    whose field has since been removed from the form may have been personal)."""
+def personal_codes(definitions: Sequence[Mapping[str, Any]], values: Mapping[str, Any]) -> set[str]:
+    """Codes of `values` that are personal by the form they are collected with (a code not
+    on the form counts as personal). Decided once, at collection, and stored with the values."""
     impersonal = {d["code"] for d in definitions if not d.get("personal")}
-    return {code: (value if code in impersonal else MASK) for code, value in values.items()}
+    return {code for code in values if code not in impersonal}

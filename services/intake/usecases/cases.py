@@ -9,16 +9,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.chassis import clock, numbering
+from services.chassis import clock, numbering, scoping
 from services.chassis.auth import Principal
 from services.chassis.consumer import consumes
 from services.chassis.errors import NotFound
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events
 from ..domain import CaseStatus, DomainConflict, TicketStatus
 from ..models import Case, CaseStep, Ticket
-from . import catalogue, policy
+from . import catalogue, personal_data, policy
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ def _move(
     _step(uow, case, action, before, now, actor, note)
 
 
-def open_case(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime) -> Case:
+def open_case(
+    uow: UnitOfWork, principal: Principal, cipher: PersonalDataCipher, data: dict[str, Any], now: datetime
+) -> Case:
     """Open a case from a ticket being served (or served) or directly at the desk."""
     community = data["community"]
     policy.require_staff(principal, community)
@@ -99,13 +102,14 @@ def open_case(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: 
         business_type=business_type.code,
         ticket_id=ticket.id if ticket else None,
         owner_sub=ticket.owner_sub if ticket else data.get("owner_sub"),
-        contact_phone=data.get("contact_phone") or (ticket.contact_phone if ticket else None),
         summary=data["summary"],
         status=CaseStatus.OPEN,
         opened_at=now,
         due_at=catalogue.calendar(uow).due_at(now, business_type.sla_days),
         version=1,
     )
+    phone = data.get("contact_phone") or (personal_data.phone_of(cipher, ticket) if ticket else None)
+    personal_data.seal_phone(cipher, case, phone)
     uow.session.add(case)
     _step(uow, case, "open", None, now, principal.sub)
     uow.flush()
@@ -277,7 +281,7 @@ def steps(uow: UnitOfWork, case_id: str) -> list[CaseStep]:
 def list_query(principal: Principal, filters: dict[str, Any], now: datetime) -> Any:
     """Cases the caller may see, newest first; `overdue` lists unresolved ones past due."""
     communities, reads_all = policy.readable_communities(principal, filters.get("community"))
-    query = select(Case).where(Case.community.in_(communities))
+    query = scoping.scoped(select(Case).where(Case.community.in_(communities)), principal, Case.community)
     if not reads_all or filters.get("mine"):
         query = query.where(Case.owner_sub == principal.sub)
     for name in ("status", "business_type", "referral_target"):

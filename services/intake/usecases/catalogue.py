@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.chassis import conditional
+from services.chassis import conditional, scoping
 from services.chassis.auth import Principal
 from services.chassis.config import DEPARTMENTS
 from services.chassis.errors import Conflict, NotFound, Unprocessable
@@ -101,6 +101,7 @@ def list_types_query(principal: Principal, community: str, department: str | Non
     """A community's active business types (anyone of the community reads them), by code."""
     policy.require_member(principal, community)
     query = select(BusinessType).where(BusinessType.community == community, BusinessType.active.is_(True))
+    query = scoping.scoped(query, principal, BusinessType.community)
     if department:
         query = query.where(BusinessType.department == department)
     return query.order_by(BusinessType.code)
@@ -190,7 +191,8 @@ def create_window(uow: UnitOfWork, principal: Principal, data: dict[str, Any], n
 def list_windows_query(principal: Principal, community: str) -> Any:
     """A community's windows (anyone of the community reads them), by number."""
     policy.require_member(principal, community)
-    return select(Window).where(Window.community == community).order_by(Window.number)
+    query = scoping.scoped(select(Window).where(Window.community == community), principal, Window.community)
+    return query.order_by(Window.number)
 
 
 def read_window(uow: UnitOfWork, principal: Principal, window_id: str) -> Window:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.chassis import scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, NotFound
 from services.chassis.unit_of_work import UnitOfWork
@@ -82,6 +83,7 @@ def list_query(principal: Principal, filters: dict[str, Any]) -> Any:
     """Feedback the caller may see, newest first."""
     communities, reads_all = policy.readable_communities(principal, filters.get("community"))
     query = select(Feedback).where(Feedback.community.in_(communities))
+    query = scoping.scoped(query, principal, Feedback.community)
     if not reads_all:
         query = query.where(Feedback.owner_sub == principal.sub)
     for name in ("target_kind", "business_type", "score"):

@@ -6,6 +6,7 @@ cases call these functions and never spell roles themselves.
 
 from __future__ import annotations
 
+from services.chassis import scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Forbidden, NotFound
 
@@ -16,6 +17,7 @@ CALENDAR_EDITORS = ("subdistrict_officer",)
 READERS = ("center_staff", "committee_member", "subdistrict_officer", "evaluator")
 ANALYSTS = ("center_staff", "committee_member", "subdistrict_officer", "evaluator")
 RESIDENT_CHANNELS = ("portal",)
+AUDITORS = ("committee_member", "subdistrict_officer")
 
 
 def is_staff(principal: Principal, community: str) -> bool:
@@ -30,7 +32,7 @@ def require_staff(principal: Principal, community: str) -> None:
 
 def require_member(principal: Principal, community: str) -> None:
     """403 unless the caller's token covers `community` (anyone there, residents included)."""
-    if not principal.in_community(community):
+    if not scoping.in_scope(principal, community):
         raise Forbidden(f"Your token does not cover the community {community!r}.")
 
 
@@ -69,16 +71,31 @@ def require_visible(principal: Principal, community: str, owner_sub: str | None,
     """404 (not 403: do not confirm it exists) unless the caller may read this record."""
     if reads_community(principal, community):
         return
-    if owner_sub is not None and owner_sub == principal.sub and principal.in_community(community):
+    if owner_sub is not None and owner_sub == principal.sub and scoping.in_scope(principal, community):
         return
     raise NotFound(f"No such {what}.")
 
 
 def sees_personal(principal: Principal, community: str, owner_sub: str | None) -> bool:
-    """The owner and the community's center staff see contact data and personal attributes."""
-    if owner_sub is not None and owner_sub == principal.sub:
+    """The owner and the community's center staff see who owns a record and its free text."""
+    if is_owner(principal, owner_sub):
         return True
     return is_staff(principal, community)
+
+
+def is_owner(principal: Principal, owner_sub: str | None) -> bool:
+    """The record is the caller's own: their phone and personal attributes shown unmasked."""
+    return owner_sub is not None and owner_sub == principal.sub
+
+
+def may_reveal(principal: Principal, community: str) -> bool:
+    """Center staff of the community read personal data unmasked (each read audited)."""
+    return is_staff(principal, community)
+
+
+def require_auditor(principal: Principal, community: str) -> None:
+    """403 unless the caller may read the community's audit of unmasked reads."""
+    principal.require(*AUDITORS, community=community)
 
 
 def readable_communities(principal: Principal, requested: str | None) -> tuple[list[str], bool]:

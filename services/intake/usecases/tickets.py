@@ -8,20 +8,26 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from services.chassis import clock, numbering
+from services.chassis import clock, numbering, scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import NotFound
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events
 from ..domain import DomainConflict, TicketStatus, attributes
 from ..domain.workdays import local_date
 from ..models import BusinessType, Ticket, TicketStep, Window
-from . import catalogue, policy
+from . import catalogue, personal_data, policy
 
 
 def issue(
-    uow: UnitOfWork, principal: Principal, data: dict[str, Any], now: datetime, boost: timedelta
+    uow: UnitOfWork,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    data: dict[str, Any],
+    now: datetime,
+    boost: timedelta,
 ) -> tuple[Ticket, BusinessType]:
     """Take a ticket: residents from the portal for themselves, staff for walk-ins and phone."""
     community = data["community"]
@@ -46,8 +52,6 @@ def issue(
         priority=data["priority"],
         priority_reason=data.get("priority_reason"),
         owner_sub=owner,
-        contact_phone=data.get("contact_phone"),
-        attributes=values,
         status=TicketStatus.WAITING,
         queue_key=domain.queue_key(now, data["priority"], boost),
         issued_at=now,
@@ -55,6 +59,8 @@ def issue(
         transfers=0,
         version=1,
     )
+    personal_data.seal_attributes(cipher, ticket, business_type.attributes, values)
+    personal_data.seal_phone(cipher, ticket, data.get("contact_phone"))
     uow.session.add(ticket)
     _step(uow, ticket, "issue", None, now, principal.sub if is_staff else None)
     uow.flush()
@@ -234,12 +240,17 @@ def act(
     action: str,
     now: datetime,
     data: dict[str, Any] | None = None,
+    *,
+    cipher: PersonalDataCipher | None = None,
 ) -> Ticket:
-    """Apply a staff action: recall, start, complete, no_show, hold, resume or transfer."""
+    """Apply a staff action: recall, start, complete, no_show, hold, resume or transfer (which
+    collects new attribute values, so it needs the `cipher`)."""
     ticket = _staff_ticket(uow, principal, ticket_id)
     data = data or {}
     if action == "transfer":
-        return _transfer(uow, principal, ticket, data, now)
+        if cipher is None:
+            raise TypeError("a transfer collects attribute values: give the cipher")
+        return _transfer(uow, principal, cipher, ticket, data, now)
     _move(uow, ticket, action, now, principal.sub, note=data.get("note"))
     if action == "recall":
         ticket.called_at = ticket.called_at or now
@@ -297,7 +308,12 @@ def _back_to_queue(ticket: Ticket) -> None:
 
 
 def _transfer(
-    uow: UnitOfWork, principal: Principal, ticket: Ticket, data: dict[str, Any], now: datetime
+    uow: UnitOfWork,
+    principal: Principal,
+    cipher: PersonalDataCipher,
+    ticket: Ticket,
+    data: dict[str, Any],
+    now: datetime,
 ) -> Ticket:
     """To another business type, back to waiting; it keeps its issue time and number."""
     target = catalogue.get_type(uow, ticket.community, data["business_type"])
@@ -308,7 +324,7 @@ def _transfer(
     note = f"{ticket.business_type} -> {target.code}"
     _move(uow, ticket, "transfer", now, principal.sub, note=note)
     ticket.business_type = target.code
-    ticket.attributes = values
+    personal_data.seal_attributes(cipher, ticket, target.attributes, values)
     ticket.transfers += 1
     _back_to_queue(ticket)
     uow.flush()
@@ -326,7 +342,9 @@ def steps(uow: UnitOfWork, ticket_id: str) -> list[TicketStep]:
 def list_query(principal: Principal, filters: dict[str, Any]) -> Any:
     """Tickets the caller may see, newest first (served by the community/owner indexes)."""
     communities, reads_all = policy.readable_communities(principal, filters.get("community"))
-    query = select(Ticket).where(Ticket.community.in_(communities))
+    query = scoping.scoped(
+        select(Ticket).where(Ticket.community.in_(communities)), principal, Ticket.community
+    )
     if not reads_all or filters.get("mine"):
         query = query.where(Ticket.owner_sub == principal.sub)
     for name in ("status", "business_type", "window_id", "channel"):

@@ -45,9 +45,12 @@ def test_closing_publishes_exactly_the_documented_payload_on_rabbitmq(service, p
             harness.start_worker()
             client = harness.client
             scheme = create_scheme(client, people["committee"], contract_id=CONTRACT)
-            opened = open_round(client, people["committee"], scheme["id"])
+            period = {"period_start": "2026-01-01", "period_end": "2026-06-30"}  # ended: a contract's
+            opened = open_round(client, people["committee"], scheme["id"], **period)
             fill_all(client, people, opened["id"])
-            closed = client.post(f"/rounds/{opened['id']}/close", headers=people["committee"])
+            proposed = client.post(f"/rounds/{opened['id']}/propose-close", headers=people["committee"])
+            assert proposed.status_code == 200, proposed.get_json()
+            closed = client.post(f"/rounds/{opened['id']}/close", headers=people["subdistrict"])
             assert closed.status_code == 200, closed.get_json()
 
             def drained():
@@ -74,8 +77,14 @@ def test_closing_publishes_exactly_the_documented_payload_on_rabbitmq(service, p
         "grade",
         "committee_weight",
         "completed_at",
+        "party_weights",
+        "period_start",
+        "period_end",
+        "opened_at",
+        "closed_via",
+        "closers",
     }
-    assert {k: v for k, v in data.items() if k != "completed_at"} == {
+    assert {k: v for k, v in data.items() if k not in ("completed_at", "opened_at")} == {
         "round_id": opened["id"],
         "scheme_id": scheme["id"],
         "contract_id": CONTRACT,
@@ -83,6 +92,11 @@ def test_closing_publishes_exactly_the_documented_payload_on_rabbitmq(service, p
         "score": 76.5,
         "grade": "pass",
         "committee_weight": 0.5,
+        "party_weights": {"committee": 0.5, "subdistrict": 0.3, "third_party": 0.2},
+        "period_start": "2026-01-01",
+        "period_end": "2026-06-30",
+        "closed_via": "four_eyes",
+        "closers": 2,
     }
     assert data["completed_at"].endswith("+00:00")
 

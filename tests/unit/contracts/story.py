@@ -270,7 +270,7 @@ class Story:
 
 # The evaluation service's event, declared here as its producer declares it (docs/events.md).
 def evaluation_round_completed_type() -> Any:
-    from services.chassis.events import DATETIME, UUID, EventType, enum, integer, nullable, payload
+    from services.chassis.events import DATE, DATETIME, UUID, EventType, enum, integer, nullable, payload
 
     return EventType(
         "evaluation.round.completed",
@@ -285,15 +285,41 @@ def evaluation_round_completed_type() -> Any:
                 "grade": enum("excellent", "good", "pass", "fail"),
                 "committee_weight": {"type": "number", "minimum": 0.5, "maximum": 1},
                 "completed_at": DATETIME,
-            }
+            },
+            optional={
+                "party_weights": {"type": "object"},
+                "period_start": DATE,
+                "period_end": DATE,
+                "opened_at": DATETIME,
+                "closed_via": enum("single_manager", "four_eyes", "committee_resolution"),
+                "closers": integer(1, 2),
+            },
         ),
     )
 
 
+# What a fair round states (docs/security.md: money only by a fair evaluation).
+FAIR_ROUND = {
+    "party_weights": {"committee": 0.5, "subdistrict": 0.3, "third_party": 0.2},
+    "opened_at": "2026-03-01T02:00:00+00:00",
+    "closed_via": "four_eyes",
+    "closers": 2,
+}
+
+
 def evaluation_event(
-    contract_id: str | None, grade: str, score: float, year: int = YEAR, round_id: str | None = None
+    contract_id: str | None,
+    grade: str,
+    score: float,
+    year: int = YEAR,
+    round_id: str | None = None,
+    **facts: Any,
 ) -> dict[str, Any]:
+    """A completed round naming the contract; fair unless `facts` say otherwise (a fact
+    given as None is left out, as in an event from before the rule)."""
     from services.chassis.events import build
+
+    stated = {"period_start": f"{year}-01-01", "period_end": f"{year}-12-31", **FAIR_ROUND, **facts}
 
     return build(
         evaluation_round_completed_type(),
@@ -310,5 +336,6 @@ def evaluation_event(
             "grade": grade,
             "committee_weight": 0.5,
             "completed_at": "2027-01-20T08:00:00+00:00",
+            **{name: value for name, value in stated.items() if value is not None},
         },
     )

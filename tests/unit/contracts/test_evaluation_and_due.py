@@ -188,3 +188,47 @@ def test_a_contract_not_in_force_is_not_settled_by_an_evaluation(story, grade, s
     assert contract["status"] == "draft" and contract["withheld_fen"] == 0
     assert milestone["status"] == "pending" and milestone["grade"] is None
     assert story.harness.outbox() == before
+
+
+ONE_MEMBER_ALONE = {  # High #3: a committee-only scheme, a period not begun, closed by one member
+    "party_weights": {"committee": 1.0},
+    "opened_at": "2026-03-01T02:00:00+00:00",
+    "period_start": "2026-06-01",
+    "period_end": "2026-12-31",
+    "completed_at": "2026-03-01T03:00:00+00:00",
+    "closed_via": "single_manager",
+    "closers": 1,
+}
+
+
+@pytest.mark.parametrize(
+    "unfair",
+    [
+        ONE_MEMBER_ALONE,
+        {"party_weights": {"committee": 0.6, "third_party": 0.4}},  # no subdistrict
+        {"party_weights": {"committee": 0.4, "subdistrict": 0.3, "third_party": 0.3}},  # committee < half
+        {"party_weights": {"committee": 0.5, "subdistrict": 0.5}},  # no third voice
+        {"period_start": "2026-04-01"},  # opened before the period began
+        {"completed_at": "2026-12-31T08:00:00+00:00"},  # closed on the period's last day
+        {"closed_via": "single_manager", "closers": 1},
+        {"closed_via": "four_eyes", "closers": 1},
+        {"party_weights": None, "closed_via": None},  # an event from before the rule
+    ],
+)
+def test_an_unfair_round_moves_no_money(story, unfair):
+    story.setup("committee_budget")
+    contract = story.active_contract()
+    before = _milestone(story, contract["id"])[1]
+    outbox = story.harness.count("outbox")
+    assert _process(story, evaluation_event(contract["id"], "excellent", 100.0, **unfair)) == 1
+    after = _milestone(story, contract["id"])[1]
+    assert (after["status"], after["payable_fen"], after["grade"]) == (before["status"], 0, None)
+    assert story.harness.count("outbox") == outbox
+
+
+def test_a_committee_resolution_closes_fairly(story):
+    story.setup("committee_budget")
+    contract = story.active_contract()
+    event = evaluation_event(contract["id"], "good", 85.0, closed_via="committee_resolution", closers=1)
+    assert _process(story, event) == 1
+    assert _milestone(story, contract["id"])[1]["payable_fen"] == 300_000_00

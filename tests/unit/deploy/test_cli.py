@@ -61,3 +61,29 @@ def test_migrate_all_creates_every_service_database(tmp_path):
         "grid.db",
         "intake.db",
     ]
+
+
+def test_reseal_seals_an_old_clear_phone_with_the_current_key(tmp_path):
+    import sqlite3
+
+    from services.chassis.protection import PersonalDataCipher, decode_key, new_key
+
+    assert _run(["migrate", "intake"], tmp_path).exit_code == 0
+    with sqlite3.connect(tmp_path / "intake.db") as db:  # a case stored before sealing
+        db.execute(
+            "INSERT INTO cases (id, number, community, business_type, contact_phone, summary, status, "
+            "opened_at, due_at, version) VALUES ('c1', 'IC-2026-000001', 'huaguoshan', 'general', "
+            "'13800138000', 'x', 'open', '2026-03-03 01:00:00', '2026-03-10 01:00:00', 1)"
+        )
+    key = new_key()
+    result = CliRunner().invoke(
+        cli.main,
+        ["reseal", "intake"],
+        env={"COMMUNITY_DATA_DIR": str(tmp_path), "INTAKE_PERSONAL_DATA_KEY": key, "AMQP_URL": ""},
+        catch_exceptions=False,
+    )
+    cipher = PersonalDataCipher(decode_key(key))
+    assert result.exit_code == 0 and f"1 rows resealed with key {cipher.key_id}" in result.stderr
+    with sqlite3.connect(tmp_path / "intake.db") as db:
+        clear, sealed = db.execute("SELECT contact_phone, contact_phone_sealed FROM cases").fetchone()
+    assert clear is None and cipher.decrypt(sealed, record="c1", field="contact_phone") == "13800138000"

@@ -219,6 +219,12 @@ def test_closing_publishes_the_result_and_round_completed(evaluation, people, op
         "grade": "pass",
         "committee_weight": 0.5,
         "completed_at": completed["data"]["completed_at"],
+        "party_weights": {"committee": 0.5, "subdistrict": 0.3, "third_party": 0.2},
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "opened_at": completed["data"]["opened_at"],
+        "closed_via": "single_manager",
+        "closers": 1,
     }
     assert result["closed_at"] is not None
     assert "committee-1" not in response.get_data(as_text=True)

@@ -84,3 +84,46 @@ def report(client, resident):
         return client.post("/cases", json=body, headers=headers or resident)
 
     return make
+
+
+# -- information collection ------------------------------------------------------------
+
+ID_NUMBER = "44030519900101123X"
+NAME, PHONE = "陳美玲", "13812345678"
+
+
+@pytest.fixture
+def household(client, make_cell, worker):
+    make_cell("HGS-01")
+    building = client.post(
+        "/buildings",
+        json={"cell_code": "HGS-01", "address": "花果山大廈 A 座", "floors": 18, "use": "residential"},
+        headers=worker,
+    )
+    assert building.status_code == 201
+    household = client.post(
+        "/households",
+        json={"building_id": building.get_json()["id"], "unit": "12B", "tenure": "rented"},
+        headers=worker,
+    )
+    assert household.status_code == 201
+    return household.get_json()
+
+
+def person_body(household, **fields):
+    return {
+        "household_id": household["id"],
+        "name": NAME,
+        "id_number": ID_NUMBER,
+        "phone": PHONE,
+        "residency": "floating",
+        "special_care": ["elderly_alone"],
+        **fields,
+    }
+
+
+@pytest.fixture
+def person(client, household, worker):
+    response = client.post("/persons", json=person_body(household), headers=worker)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

@@ -5,46 +5,7 @@ from sqlalchemy import text
 
 from services.grid.usecases.personal_data import iso7064_mod11_2
 from tests.support.helpers import assert_problem, bearer
-
-ID_NUMBER = "44030519900101123X"
-NAME, PHONE = "陳美玲", "13812345678"
-
-
-@pytest.fixture
-def household(client, make_cell, worker):
-    make_cell("HGS-01")
-    building = client.post(
-        "/buildings",
-        json={"cell_code": "HGS-01", "address": "花果山大廈 A 座", "floors": 18, "use": "residential"},
-        headers=worker,
-    )
-    assert building.status_code == 201
-    household = client.post(
-        "/households",
-        json={"building_id": building.get_json()["id"], "unit": "12B", "tenure": "rented"},
-        headers=worker,
-    )
-    assert household.status_code == 201
-    return household.get_json()
-
-
-def person_body(household, **fields):
-    return {
-        "household_id": household["id"],
-        "name": NAME,
-        "id_number": ID_NUMBER,
-        "phone": PHONE,
-        "residency": "floating",
-        "special_care": ["elderly_alone"],
-        **fields,
-    }
-
-
-@pytest.fixture
-def person(client, household, worker):
-    response = client.post("/persons", json=person_body(household), headers=worker)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+from tests.unit.grid.conftest import ID_NUMBER, NAME, PHONE, person_body
 
 
 def test_a_person_is_answered_masked(person):

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from services.grid import domain
+from tests.support.helpers import bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
 M_PER_DEG_LAT = math.pi / 180 * domain.EARTH_RADIUS_M
@@ -42,8 +43,7 @@ def test_a_report_within_fifty_metres_lists_the_open_case(make_cell, report):
     first = report(**at(0)).get_json()
     second = report(**at(30, 20)).get_json()
     [hint] = second["possible_duplicates"]
-    assert hint["case_id"] == first["id"] and hint["case_number"] == first["number"]
-    assert hint["distance_m"] == pytest.approx(math.hypot(30, 20), abs=0.5)
+    assert hint == {"case_id": first["id"], "case_number": first["number"], "status": first["status"]}
 
 
 def test_sixty_metres_away_is_not_a_duplicate(make_cell, report):
@@ -65,9 +65,12 @@ def test_a_closed_case_is_not_a_duplicate(client, make_cell, report, staff):
     assert report(**at(5)).get_json()["possible_duplicates"] == []
 
 
-def test_hints_are_nearest_first(make_cell, report):
+def test_hints_give_case_numbers_in_number_order_never_distances(make_cell, report, token):
+    """Probe reports must not triangulate a case: no distance, no nearest-first order."""
     make_cell("HGS-01")
-    far = report(**at(40)).get_json()
-    near = report(**at(10)).get_json()
-    hints = report(**at(0)).get_json()["possible_duplicates"]
-    assert [h["case_id"] for h in hints] == [near["id"], far["id"]]
+    early = report(**at(10)).get_json()
+    late = report(**at(-5)).get_json()
+    resident = bearer(token("resident", community="huaguoshan", sub="prober"))
+    hints = report(headers=resident, **at(0)).get_json()["possible_duplicates"]
+    assert [h["case_number"] for h in hints] == sorted([early["number"], late["number"]])
+    assert all(set(h) == {"case_id", "case_number", "status"} for h in hints)

@@ -56,7 +56,6 @@ class NearbySchema(Schema):
     case_id = ma.fields.String()
     case_number = ma.fields.String()
     status = ma.fields.String()
-    distance_m = ma.fields.Float()
 
 
 class CaseSchema(Schema):

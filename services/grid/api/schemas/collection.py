@@ -163,14 +163,6 @@ class PersonQuerySchema(Schema):
     special_care = ma.fields.String(validate=validate.OneOf(SPECIAL_CARE))
 
 
-class RevealSchema(Schema):
-    purpose = ma.fields.String(
-        required=True,
-        validate=validate.Length(min=5, max=500),
-        metadata={"description": "Why you need the unmasked data (written to the audit log)"},
-    )
-
-
 class LookupSchema(Schema):
     id_number = IdNumberField(required=True)
 
@@ -203,19 +195,3 @@ class CountsSchema(Schema):
     floating = ma.fields.Integer()
     places = ma.fields.Integer()
     special_care = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
-
-
-class AuditQuerySchema(Schema):
-    community = ma.fields.String(required=True, validate=COMMUNITY)
-    record_id = ma.fields.String(validate=validate.Length(max=36))
-
-
-class AuditSchema(Schema):
-    record_kind = ma.fields.String()
-    record_id = ma.fields.String()
-    fields = ma.fields.String()
-    accessor_sub = ma.fields.String()
-    accessor_roles = ma.fields.String()
-    purpose = ma.fields.String()
-    request_id = ma.fields.String(allow_none=True)
-    accessed_at = ma.fields.DateTime()

@@ -47,7 +47,7 @@ class TicketSchema(Schema):
     priority_reason = ma.fields.String(allow_none=True)
     owner_sub = ma.fields.String(allow_none=True)
     contact_phone = ma.fields.String(
-        allow_none=True, metadata={"description": "Masked unless yours or staff"}
+        allow_none=True, metadata={"description": "Masked unless yours (staff: POST .../reveal)"}
     )
     attributes = ma.fields.Dict()
     status = ma.fields.String()
@@ -221,3 +221,10 @@ class FeedbackQuerySchema(PageQuerySchema):
     target_kind = ma.fields.String(validate=v.OneOf(("ticket", "case")))
     business_type = ma.fields.String(validate=CODE)
     score = ma.fields.Integer(validate=v.Range(min=1, max=5))
+
+
+class RevealedSchema(Schema):
+    id = ma.fields.String()
+    contact_phone = ma.fields.String(allow_none=True)
+    attributes = ma.fields.Dict(metadata={"description": "Tickets only: every value in clear"})
+    masked = ma.fields.Boolean()
