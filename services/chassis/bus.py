@@ -8,7 +8,6 @@ the embedded mode, where retries are delayed by a timer instead.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,8 +30,6 @@ class Bus:
         self._lock = threading.Lock()
         self._connection: Connection | None = None
         self._producer: Producer | None = None
-        self._ready_at = 0.0
-        self._ready_error: str | None = None
 
     @property
     def is_memory(self) -> bool:
@@ -48,6 +45,11 @@ class Bus:
             connect_timeout=5,
             heartbeat=0,
         )
+
+    def open(self, connection: Connection) -> Connection:
+        """Connect `connection` now, or raise at once (the caller owns the backoff)."""
+        connection.ensure_connection(max_retries=0)
+        return connection
 
     # -- topology ---------------------------------------------------------------------
 
@@ -107,8 +109,7 @@ class Bus:
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
-            connection = self.connect()
-            connection.ensure_connection(max_retries=1)
+            connection = self.open(self.connect())
             self._connection = connection
             self._producer = Producer(connection.channel(), exchange=self.exchange)
             self.exchange(self._producer.channel).declare()
@@ -146,17 +147,3 @@ class Bus:
                 connection.release()
             except Exception:  # already broken: nothing to release
                 pass
-
-    def ping(self, cache_seconds: float = 2.0) -> str | None:
-        """None when the broker answers, else the error (cached for a couple of seconds)."""
-        now = time.monotonic()
-        if now - self._ready_at < cache_seconds:
-            return self._ready_error
-        try:
-            with self.connect() as connection:
-                connection.ensure_connection(max_retries=1, timeout=2)
-            self._ready_error = None
-        except Exception as exc:
-            self._ready_error = f"{type(exc).__name__}: {exc}"
-        self._ready_at = now
-        return self._ready_error

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import clock, events
+from .backoff import Backoff
 from .db import Database, OutboxSignal
 
 if TYPE_CHECKING:
@@ -152,23 +153,23 @@ class Relay:
         self._last_prune = 0.0
 
     def run(self, stop: threading.Event) -> None:
-        """Publish until `stop` is set; reconnect with backoff when the broker goes away."""
-        backoff = 0.2
+        """Publish until `stop` is set; reconnect with a short capped backoff when the broker goes away."""
+        backoff = Backoff()
         listener = _PostgresListener(self.settings, self.database, self.signal, stop)
         listener.start()
         try:
             while not stop.is_set():
                 try:
                     count = self.publish_pending()
-                    backoff = 0.2
+                    backoff.reset()
                     self._prune_if_due()
                     if count < self.settings.outbox_batch_size:
                         self.signal.wait(self.settings.outbox_sweep_seconds)
-                except Exception as exc:  # broker or database away: keep rows, retry later
-                    log.warning("outbox relay paused: %s", exc, extra={"retry_in": backoff})
+                except Exception as exc:  # broker or database away: keep rows, retry soon
+                    delay = backoff.next_delay()
+                    log.warning("outbox relay paused: %s", exc, extra={"retry_in": round(delay, 2)})
                     self.bus.reset_publisher()
-                    stop.wait(backoff)
-                    backoff = min(backoff * 2, 30.0)
+                    stop.wait(delay)
         finally:
             listener.stop()
             self.bus.reset_publisher()

@@ -83,11 +83,6 @@ class Worker:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        if self.consumer is not None:
-            try:
-                self.consumer.connection.release()
-            except Exception:  # already closed
-                pass
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT."""
