@@ -7,12 +7,15 @@ message in hand, then stop); the embedded mode runs the same pieces as threads.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import tempfile
 import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
@@ -90,10 +93,12 @@ class Worker:
             signal.signal(sig, lambda *_: self.stop_event.set())
         self.start()
         log.info("worker started", extra={"handlers": sorted(self.handlers)})
+        heartbeat = heartbeat_path(self.runtime.settings.service)
         while not self.stop_event.wait(0.5):
             if not all(t.is_alive() for t in self._threads):
                 log.error("a worker thread died; stopping so the supervisor restarts us")
                 break
+            heartbeat.touch()  # the liveness probe: this loop runs and every thread is alive
         self.stop()
         log.info("worker stopped")
 
@@ -124,6 +129,14 @@ class Worker:
         except Exception:
             log.exception("periodic task %s failed", task.name)
             return False
+
+
+def heartbeat_path(service: str) -> Path:
+    """The file a running worker touches every half second (`deploy.healthcheck` reads it)."""
+    configured = os.environ.get("WORKER_HEARTBEAT_FILE")
+    return (
+        Path(configured) if configured else Path(tempfile.gettempdir()) / f"community-{service}-worker.alive"
+    )
 
 
 def run_worker_process(service: str, metadata: object, build: Callable[[Runtime], Worker]) -> None:
