@@ -122,6 +122,15 @@ class Child:
             pass
         self.process.wait()
 
+    def terminate_group(self) -> None:
+        """SIGTERM what the process started (after a crash: gunicorn's orphaned workers finish)."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def close(self) -> None:
         if self._log is not None:
             self._log.close()

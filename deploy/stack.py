@@ -106,6 +106,11 @@ class Stack:
                 port = base + index + 10 * (replica - 1) if base else free_port(self.config.host)
                 self.ports[f"{service}.{replica}"] = port
         self.ports["gateway"] = self.config.gateway_port or free_port(self.config.host)
+        for replica in range(2, self.config.replicas + 1):
+            gateway_port = self.config.gateway_port
+            self.ports[f"gateway.{replica}"] = (
+                gateway_port + 10 * (replica - 1) if gateway_port else free_port(self.config.host)
+            )
 
     def _replica_ports(self, service: str) -> list[int]:
         return [self.ports[service]] + [
@@ -192,9 +197,8 @@ class Stack:
             entries = [e for e in entries if e.name != "gateway"]
         for entry in entries:
             self._spawn(entry)
-            if entry.name != "gateway":
-                for replica in range(2, self.config.replicas + 1):
-                    self._spawn(entry, replica)
+            for replica in range(2, self.config.replicas + 1):
+                self._spawn(entry, replica)
         if self.config.supervise:
             self._supervisor = threading.Thread(target=self._supervise, name="stack-supervisor", daemon=True)
             self._supervisor.start()
@@ -204,7 +208,7 @@ class Stack:
         name = name or (entry.name if replica == 1 else f"{entry.name}.{replica}")
         env = {**self.env, "COMMUNITY_PROCESS": name}
         service = entry.name.split("-")[0]
-        if replica > 1 and entry.name.endswith("-web"):
+        if replica > 1 and (entry.name.endswith("-web") or entry.name == "gateway"):
             env[f"{service.upper()}_PORT"] = str(self.ports[f"{service}.{replica}"])
         log_path = self.data_dir / "logs" / f"{name}.log" if self.config.log_to_files else None
         child = procfile.Child(entry, entry.argv(env), env, ROOT, log_path, replica=replica)
@@ -232,7 +236,7 @@ class Stack:
                         self.restarts.append((now, name, status))
                         log.warning("supervisor: %s exited with %s; restarting in %.1fs", name, status, delay)
                         self._log_to(child, f"supervisor: exited with {status}; restarting in {delay:.1f}s")
-                        child.kill_group()  # what it started (gunicorn's workers) goes with it
+                        child.terminate_group()  # gunicorn's orphaned workers finish their requests
                         child.close()
                     elif now >= due[name]:
                         del due[name]
@@ -248,6 +252,16 @@ class Stack:
     def urls(self) -> dict[str, str]:
         """Base URL of each service's web process."""
         return {s: f"http://{self.config.host}:{self.ports[s]}" for s in SERVICES}
+
+    @property
+    def gateway_urls(self) -> list[str]:
+        """Base URL of each gateway process (one per replica)."""
+        if "gateway" not in self.children:
+            return []
+        return [
+            f"http://{self.config.host}:{self.ports[name]}"
+            for name in ["gateway"] + [f"gateway.{r}" for r in range(2, self.config.replicas + 1)]
+        ]
 
     @property
     def gateway_url(self) -> str | None:
@@ -287,8 +301,8 @@ class Stack:
             for service in SERVICES
             for port in self._replica_ports(service)
         }
-        if self.gateway_url:
-            pending["gateway"] = f"{self.gateway_url}/readyz"
+        for url in self.gateway_urls:
+            pending[f"gateway:{url}"] = f"{url}/readyz"
         deadline = time.monotonic() + timeout
         while pending:
             failed = self.failed()

@@ -185,6 +185,7 @@ class EventConsumer:
         self.connection: Connection | None = None
         self.processed = 0
         self.dead_lettered = 0
+        self.paused = 0  # times a handler waited for the database (not counted as attempts)
         self.should_stop = False
         self._delayed: list[tuple[float, int, bytes, dict[str, Any]]] = []
         self._delayed_seq = 0
@@ -202,7 +203,7 @@ class EventConsumer:
                 self.bus.open(connection)
                 backoff.reset()
                 self._consume(connection)
-            except (OSError, *connection.connection_errors, *connection.channel_errors) as exc:
+            except Exception as exc:  # broker away (kombu wraps some errors as its own)
                 self.ready.clear()
                 delay = backoff.next_delay()
                 log.warning("event consumer reconnecting in %.2fs: %s", delay, exc)
@@ -279,6 +280,7 @@ class EventConsumer:
             except Exception as exc:
                 if not self._database_unavailable(exc):
                     raise
+                self.paused += 1
                 delay = backoff.next_delay()
                 log.warning("database unavailable; consumption paused, retrying in %.2fs: %s", delay, exc)
                 time.sleep(delay)

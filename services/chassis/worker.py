@@ -61,8 +61,11 @@ class Worker:
     def start(self) -> None:
         """Start the relay, consumer and periodic threads; return at once."""
         service = self.runtime.settings.service
-        with self.runtime.bus.connect() as connection:
-            self.runtime.bus.declare(connection, self.handlers.keys())
+        try:
+            with self.runtime.bus.open(self.runtime.bus.connect()) as connection:
+                self.runtime.bus.declare(connection, self.handlers.keys())
+        except Exception as exc:  # broker away: the consumer declares once it connects
+            log.warning("could not declare the queues at start: %s", exc)
         self._spawn(f"{service}-relay", lambda: self.relay.run(self.stop_event))
         if self.consumer is not None:
             self._spawn(f"{service}-consumer", self.consumer.run)
