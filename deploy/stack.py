@@ -324,6 +324,14 @@ class Stack:
         child.signal(signal.SIGKILL)
         return pid
 
+    def restart(self, name: str) -> int:
+        """SIGTERM process `name` (it finishes what it is doing); the supervisor starts it again."""
+        child = self.children[name]
+        pid = child.pid
+        assert pid is not None
+        child.signal(signal.SIGTERM)
+        return pid
+
     def kill_worker(self, service: str) -> int:
         """SIGKILL the service's worker (no chance to finish anything); return its old pid."""
         self._held.add(f"{service}-worker")

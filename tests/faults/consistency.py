@@ -32,9 +32,15 @@ def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
 
 def unsent(database_urls: dict[str, str]) -> int:
     """Outbox rows not yet published, over every service."""
-    return sum(
-        rows(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0] for url in database_urls.values()
-    )
+    return sum(unsent_by_service(database_urls).values())
+
+
+def unsent_by_service(database_urls: dict[str, str]) -> dict[str, int]:
+    """Outbox rows not yet published, per service."""
+    return {
+        service: rows(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0]
+        for service, url in database_urls.items()
+    }
 
 
 def queued(amqp_url: str, namespace: str) -> dict[str, int]:
