@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from . import clock, events
 from .backoff import Backoff
+from .bus import Outgoing
 from .db import Database, OutboxSignal
 
 if TYPE_CHECKING:
@@ -176,30 +177,22 @@ class Relay:
 
     def publish_pending(self) -> int:
         """Publish one batch of unsent events in outbox order; return how many were sent."""
-        failure: Exception | None = None
         with self.database.engine.connect() as connection, connection.begin():
             rows = self._claim(connection)
-            sent: list[int] = []
-            for row in rows:
-                try:
-                    self.bus.publish_raw(
-                        row.body.encode(), routing_key=row.routing_key, message_id=row.event_id
-                    )
-                except Exception as exc:  # keep what was confirmed, retry the rest
-                    failure = exc
-                    break
-                sent.append(row.id)
-            if sent:
-                if self.database.is_postgres:
-                    # Losing the "sent" mark only means a republish (consumers dedupe), so
-                    # the relay's own commit need not wait for the WAL flush.
-                    connection.execute(text("SET LOCAL synchronous_commit = off"))
-                connection.execute(
-                    update(self.outbox).where(self.outbox.c.id.in_(sent)).values(sent_at=clock.now())
-                )
-                self.published += len(sent)
-        if failure is not None:
-            raise failure
+            if not rows:
+                return 0
+            self.bus.publish_many(
+                [Outgoing(row.body.encode(), row.routing_key, row.event_id) for row in rows]
+            )
+            if self.database.is_postgres:
+                # Losing the "sent" mark only means a republish (consumers dedupe), so
+                # the relay's own commit need not wait for the WAL flush.
+                connection.execute(text("SET LOCAL synchronous_commit = off"))
+            sent = [row.id for row in rows]
+            connection.execute(
+                update(self.outbox).where(self.outbox.c.id.in_(sent)).values(sent_at=clock.now())
+            )
+            self.published += len(sent)
         return len(sent)
 
     def _claim(self, connection: Any) -> list[Any]:
