@@ -191,21 +191,20 @@ class EventConsumer:
         self._delayed_seq = 0
         self._producer: Producer | None = None
         self._inbound: deque[Message] = deque()
+        self._reconnect_backoff = Backoff()
         self.ready = threading.Event()
 
     def run(self) -> None:
         """Consume until `should_stop`; reconnect quickly whenever the broker goes away."""
-        backoff = Backoff()
         while not self.should_stop:
             connection = self.bus.connect()
             self.connection = connection
             try:
                 self.bus.open(connection)
-                backoff.reset()
                 self._consume(connection)
             except Exception as exc:  # broker away (kombu wraps some errors as its own)
                 self.ready.clear()
-                delay = backoff.next_delay()
+                delay = self._reconnect_backoff.next_delay()
                 log.warning("event consumer reconnecting in %.2fs: %s", delay, exc)
                 time.sleep(delay)
             finally:
@@ -230,6 +229,7 @@ class EventConsumer:
         )
         with consumer:
             self.ready.set()
+            self._reconnect_backoff.reset()  # only once consuming: a broker refusing us waits longer
             while not self.should_stop:
                 try:
                     connection.drain_events(timeout=0.25)
