@@ -5,7 +5,7 @@ PORT ?= 8080
 DATA_DIR ?= var
 BIN = $(VENV)/bin
 
-.PHONY: run test stack lint asyncapi clean
+.PHONY: run test faults stack lint asyncapi clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ stack: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# Faults injected into the local stack under load (a few minutes; see tests/faults).
+faults: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/faults -m faults -s
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check services gateway deploy bench tests docs/examples

@@ -2,10 +2,11 @@
 
 The image's HEALTHCHECK runs it with no arguments: it tells the role from the
 container's main process (gunicorn → web or gateway, `services.<name>.worker` →
-worker, anything else → a job, healthy while it runs). A web process is healthy when
-`/healthz` answers 200 (`--ready`: `/readyz`, database and broker reachable); a worker
-when its database and broker accept TCP connections. Standard library only: it runs
-every few seconds.
+worker, anything else → a job, healthy while it runs). A web process is alive when
+`/healthz` answers 200 and ready when `/readyz` does (`--ready`: its database answers);
+a worker is alive while it touches its heartbeat file (its main loop runs and every
+thread is alive) and ready (`--ready`) when its database and broker accept TCP
+connections. Standard library only: it runs every few seconds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import os
 import re
 import socket
 import sys
+import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -70,12 +73,29 @@ def check_worker(service: str, timeout: float) -> list[str]:
     return [problem for url in urls if url and (problem := check_tcp(url, timeout))]
 
 
+def check_heartbeat(service: str, max_age: float) -> list[str]:
+    """Problems with the worker's liveness: its heartbeat file missing or older than `max_age`."""
+    configured = os.environ.get("WORKER_HEARTBEAT_FILE")
+    path = (
+        Path(configured) if configured else Path(tempfile.gettempdir()) / f"community-{service}-worker.alive"
+    )
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return [f"no heartbeat file {path}"]
+    return [f"heartbeat {age:.0f}s old"] if age > max_age else []
+
+
 def run(argv: list[str] | None = None) -> int:
     """Exit status 0 when healthy, 1 (with the reason on stderr) when not."""
     parser = argparse.ArgumentParser(prog="python -m deploy.healthcheck")
     parser.add_argument("--role", choices=("web", "worker", "job"), default=None)
     parser.add_argument("--service", default=None, help="The worker's service (role worker).")
-    parser.add_argument("--ready", action="store_true", help="Check /readyz instead of /healthz.")
+    parser.add_argument(
+        "--ready",
+        action="store_true",
+        help="Readiness (/readyz; a worker: database and broker) instead of liveness.",
+    )
     parser.add_argument("--url", default=None, help="Base URL of the web process.")
     parser.add_argument("--timeout", type=float, default=3.0)
     args = parser.parse_args(argv)
@@ -89,7 +109,7 @@ def run(argv: list[str] | None = None) -> int:
     elif role == "worker":
         if not service:
             parser.error("--service is needed with --role worker")
-        problems = check_worker(service, args.timeout)
+        problems = check_worker(service, args.timeout) if args.ready else check_heartbeat(service, 30.0)
     for problem in problems:
         print(f"unhealthy: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,9 +61,12 @@ class Child:
     cwd: Path
     log_path: Path | None
     process: subprocess.Popen[bytes] | None = None
+    replica: int = 1  # which of the entry's processes (the local stack may run several)
+    started_at: float = 0.0  # time.monotonic() at start
     _log: IO[bytes] | None = field(default=None, repr=False)
 
     def start(self) -> None:
+        self.started_at = time.monotonic()
         output: int | IO[bytes] = subprocess.PIPE
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +121,15 @@ class Child:
         except (ProcessLookupError, PermissionError):
             pass
         self.process.wait()
+
+    def terminate_group(self) -> None:
+        """SIGTERM what the process started (after a crash: gunicorn's orphaned workers finish)."""
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def close(self) -> None:
         if self._log is not None:

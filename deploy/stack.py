@@ -7,17 +7,25 @@ them), all against RabbitMQ (AMQP_URL) and PostgreSQL.
 
     with Stack(StackConfig(...)) as stack:   # start() + wait_ready(), stop() at the end
         stack.kill_worker("grid"); stack.restart_worker("grid")
+
+With `replicas=2` each service runs two web processes (the gateway balances over both)
+and two workers (competing consumers; the relays share the outbox). As under compose
+or Kubernetes, a process that exits on its own is restarted (with a growing delay while
+it keeps failing) and the restart is reported in the log; one stopped on purpose
+(`kill_worker`, `stop_worker`, `stop`) is not.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +43,10 @@ PERSONAL_DATA_SERVICES = ("grid", "intake")  # services that encrypt personal da
 
 DEPLOY_DIR = Path(__file__).resolve().parent
 ROOT = DEPLOY_DIR.parent
+log = logging.getLogger("deploy.stack")
+RESTART_FIRST_DELAY = 0.1
+RESTART_MAX_DELAY = 5.0
+RESTART_STABLE_SECONDS = 10.0  # a process up this long starts again from the first delay
 
 
 class StackError(RuntimeError):
@@ -55,6 +67,8 @@ class StackConfig:
     bus_namespace: str = ""
     gunicorn_workers: int = 1
     gunicorn_threads: int = 4
+    replicas: int = 1  # web processes and workers per service
+    supervise: bool = True  # restart a process that exits on its own
     gateway: bool = True  # start the gateway (it reads the services' *_URL variables)
     log_to_files: bool = True
     drop_databases_on_stop: bool = False
@@ -78,6 +92,11 @@ class Stack:
         self.database_urls: dict[str, str] = {}
         self.children: dict[str, procfile.Child] = {}
         self.env: dict[str, str] = {}
+        self.restarts: list[tuple[float, str, int | None]] = []  # (monotonic time, name, exit status)
+        self._held: set[str] = set()  # stopped on purpose: not restarted
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
 
     # -- set-up -----------------------------------------------------------------------
 
@@ -85,7 +104,20 @@ class Stack:
         base = self.config.service_port_base
         for index, service in enumerate(SERVICES):
             self.ports[service] = base + index if base else free_port(self.config.host)
+            for replica in range(2, self.config.replicas + 1):
+                port = base + index + 10 * (replica - 1) if base else free_port(self.config.host)
+                self.ports[f"{service}.{replica}"] = port
         self.ports["gateway"] = self.config.gateway_port or free_port(self.config.host)
+        for replica in range(2, self.config.replicas + 1):
+            gateway_port = self.config.gateway_port
+            self.ports[f"gateway.{replica}"] = (
+                gateway_port + 10 * (replica - 1) if gateway_port else free_port(self.config.host)
+            )
+
+    def _replica_ports(self, service: str) -> list[int]:
+        return [self.ports[service]] + [
+            self.ports[f"{service}.{r}"] for r in range(2, self.config.replicas + 1)
+        ]
 
     def database_name(self, service: str) -> str:
         return f"{self.config.database_prefix}{service}"
@@ -142,7 +174,9 @@ class Stack:
             env.setdefault(f"{service.upper()}_PERSONAL_DATA_KEY", self._personal_data_key(service))
         for service in SERVICES:
             env[f"{service.upper()}_PORT"] = str(self.ports[service])
-            env[f"{service.upper()}_URL"] = f"http://{host}:{self.ports[service]}"
+            env[f"{service.upper()}_URL"] = ",".join(
+                f"http://{host}:{port}" for port in self._replica_ports(service)
+            )
             env[f"{service.upper()}_DATABASE_URL"] = self.database_urls[service]
         env.update(self.config.extra_env)
         return env
@@ -166,20 +200,71 @@ class Stack:
             entries = [e for e in entries if e.name != "gateway"]
         for entry in entries:
             self._spawn(entry)
+            for replica in range(2, self.config.replicas + 1):
+                self._spawn(entry, replica)
+        if self.config.supervise:
+            self._supervisor = threading.Thread(target=self._supervise, name="stack-supervisor", daemon=True)
+            self._supervisor.start()
         return self
 
-    def _spawn(self, entry: procfile.Entry) -> procfile.Child:
-        env = {**self.env, "COMMUNITY_PROCESS": entry.name}
-        log = self.data_dir / "logs" / f"{entry.name}.log" if self.config.log_to_files else None
-        child = procfile.Child(entry, entry.argv(env), env, ROOT, log)
+    def _spawn(self, entry: procfile.Entry, replica: int = 1, name: str | None = None) -> procfile.Child:
+        name = name or (entry.name if replica == 1 else f"{entry.name}.{replica}")
+        env = {**self.env, "COMMUNITY_PROCESS": name}
+        service = entry.name.split("-")[0]
+        if replica > 1 and (entry.name.endswith("-web") or entry.name == "gateway"):
+            env[f"{service.upper()}_PORT"] = str(self.ports[f"{service}.{replica}"])
+        log_path = self.data_dir / "logs" / f"{name}.log" if self.config.log_to_files else None
+        child = procfile.Child(entry, entry.argv(env), env, ROOT, log_path, replica=replica)
         child.start()
-        self.children[entry.name] = child
+        with self._lock:
+            self.children[name] = child
         return child
+
+    def _supervise(self) -> None:
+        """Restart every process that exits on its own, sooner the longer it had run."""
+        delays: dict[str, float] = {}
+        due: dict[str, float] = {}
+        while not self._stopping.wait(0.05):
+            now = time.monotonic()
+            with self._lock:
+                for name, child in list(self.children.items()):
+                    if name in self._held or child.running():
+                        continue
+                    if name not in due:
+                        status = child.process.returncode if child.process else None
+                        stable = now - child.started_at > RESTART_STABLE_SECONDS
+                        delay = RESTART_FIRST_DELAY if stable else delays.get(name, RESTART_FIRST_DELAY)
+                        delays[name] = min(delay * 2, RESTART_MAX_DELAY)
+                        due[name] = now + delay
+                        self.restarts.append((now, name, status))
+                        log.warning("supervisor: %s exited with %s; restarting in %.1fs", name, status, delay)
+                        self._log_to(child, f"supervisor: exited with {status}; restarting in {delay:.1f}s")
+                        child.terminate_group()  # gunicorn's orphaned workers finish their requests
+                        child.close()
+                    elif now >= due[name]:
+                        del due[name]
+                        self._spawn(child.entry, child.replica, name)
+
+    @staticmethod
+    def _log_to(child: procfile.Child, message: str) -> None:
+        if child.log_path is not None:
+            with child.log_path.open("a") as handle:
+                handle.write(f"{message}\n")
 
     @property
     def urls(self) -> dict[str, str]:
         """Base URL of each service's web process."""
         return {s: f"http://{self.config.host}:{self.ports[s]}" for s in SERVICES}
+
+    @property
+    def gateway_urls(self) -> list[str]:
+        """Base URL of each gateway process (one per replica)."""
+        if "gateway" not in self.children:
+            return []
+        return [
+            f"http://{self.config.host}:{self.ports[name]}"
+            for name in ["gateway"] + [f"gateway.{r}" for r in range(2, self.config.replicas + 1)]
+        ]
 
     @property
     def gateway_url(self) -> str | None:
@@ -214,9 +299,13 @@ class Stack:
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Wait until every web process's /readyz (and the gateway's) answers 200."""
-        pending = {f"{name}-web": f"{url}/readyz" for name, url in self.urls.items()}
-        if self.gateway_url:
-            pending["gateway"] = f"{self.gateway_url}/readyz"
+        pending = {
+            f"{service}-web:{port}": f"http://{self.config.host}:{port}/readyz"
+            for service in SERVICES
+            for port in self._replica_ports(service)
+        }
+        for url in self.gateway_urls:
+            pending[f"gateway:{url}"] = f"{url}/readyz"
         deadline = time.monotonic() + timeout
         while pending:
             failed = self.failed()
@@ -230,8 +319,25 @@ class Stack:
                 raise StackError(f"not ready after {timeout}s: {', '.join(sorted(pending))}")
             time.sleep(0.2)
 
+    def crash(self, name: str) -> int:
+        """SIGKILL process `name` as a crash would (the supervisor restarts it); its old pid."""
+        child = self.children[name]
+        pid = child.pid
+        assert pid is not None
+        child.signal(signal.SIGKILL)
+        return pid
+
+    def restart(self, name: str) -> int:
+        """SIGTERM process `name` (it finishes what it is doing); the supervisor starts it again."""
+        child = self.children[name]
+        pid = child.pid
+        assert pid is not None
+        child.signal(signal.SIGTERM)
+        return pid
+
     def kill_worker(self, service: str) -> int:
         """SIGKILL the service's worker (no chance to finish anything); return its old pid."""
+        self._held.add(f"{service}-worker")
         child = self.children[f"{service}-worker"]
         pid = child.pid
         child.signal(signal.SIGKILL)
@@ -241,6 +347,7 @@ class Stack:
 
     def stop_worker(self, service: str, timeout: float = 30.0) -> int | None:
         """SIGTERM the worker (it finishes the message in hand); return its exit status."""
+        self._held.add(f"{service}-worker")
         child = self.children[f"{service}-worker"]
         child.signal(signal.SIGTERM)
         return child.wait(timeout)
@@ -253,11 +360,15 @@ class Stack:
             self.stop_worker(service)
         old.close()
         child = self._spawn(old.entry)
+        self._held.discard(name)
         assert child.pid is not None
         return child.pid
 
     def stop(self, timeout: float = 30.0) -> dict[str, int | None]:
         """SIGTERM every process (gateway first), wait, SIGKILL what is left; exit statuses."""
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(5)
         order = sorted(
             self.children.values(), key=lambda c: (c.entry.name != "gateway", c.entry.name.endswith("worker"))
         )
@@ -266,8 +377,9 @@ class Stack:
         deadline = time.monotonic() + timeout
         statuses: dict[str, int | None] = {}
         for child in order:
-            statuses[child.entry.name] = child.wait(max(0.1, deadline - time.monotonic()))
-            if statuses[child.entry.name] is None:
+            status = child.wait(max(0.1, deadline - time.monotonic()))
+            statuses[child.env.get("COMMUNITY_PROCESS", child.entry.name)] = status
+            if status is None:
                 child.kill_group()
             child.close()
         if self.config.drop_databases_on_stop:

@@ -97,18 +97,15 @@ class LocalEndpoints:
         return {"mode": "token"}
 
     def readyz(self, start_response: StartResponse, edge: Headers) -> Iterable[bytes]:
-        """200 when every service has a ready replica, else a 503 problem with the details."""
+        """200 while the gateway can route; the services' own readiness is reported, not required.
+
+        A service that is away is answered by a 503 `upstream-unavailable` problem on its
+        own routes only: taking the whole gateway out of rotation for it would cut off
+        every other service too.
+        """
         report = self.gateway.readiness.report()
-        if report["status"] == "ready":
-            return send_json(start_response, 200, report, edge)
-        raise EdgeProblem(
-            503,
-            "A service has no ready replica.",
-            type_="not-ready",
-            headers=[("Retry-After", "5")],
-            checks=report["checks"],
-            replicas=report["replicas"],
-        )
+        away = sorted(service for service, check in report["checks"].items() if check != "ok")
+        return send_json(start_response, 200, {**report, "status": "ready", "services_away": away}, edge)
 
     def preflight(
         self, environ: dict[str, Any], start_response: StartResponse, trace: Trace

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from kombu import Connection, Exchange, Producer, Queue, binding
@@ -18,6 +19,17 @@ from .config import Settings
 from .events import CONTENT_TYPE
 
 DEFAULT_EXCHANGE = Exchange("", type="direct")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to publish: body, routing key, message id (and exchange, headers)."""
+
+    body: bytes
+    routing_key: str
+    message_id: str
+    exchange: Exchange | str | None = None
+    headers: Mapping[str, Any] | None = None
 
 
 class Bus:
@@ -31,8 +43,9 @@ class Bus:
         self._lock = threading.Lock()
         self._connection: Connection | None = None
         self._producer: Producer | None = None
-        self._ready_at = 0.0
-        self._ready_error: str | None = None
+        self._next_tag = 1
+        self._unconfirmed: set[int] = set()
+        self._refused = False
 
     @property
     def is_memory(self) -> bool:
@@ -48,6 +61,11 @@ class Bus:
             connect_timeout=5,
             heartbeat=0,
         )
+
+    def open(self, connection: Connection) -> Connection:
+        """Connect `connection` now, or raise at once (the caller owns the backoff)."""
+        connection.ensure_connection(max_retries=0)
+        return connection
 
     # -- topology ---------------------------------------------------------------------
 
@@ -107,12 +125,32 @@ class Bus:
 
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
-            connection = self.connect()
-            connection.ensure_connection(max_retries=1)
+            if self.is_memory:
+                connection = self.open(self.connect())
+                channel = connection.channel()
+            else:
+                # Confirms are tracked here rather than awaited per message, so a batch
+                # costs one round trip to the broker instead of one per event.
+                connection = self.open(Connection(self.settings.amqp_url, connect_timeout=5, heartbeat=0))
+                channel = connection.channel()
+                channel.confirm_select()
+                channel.events["basic_ack"].add(self._on_ack)
+                channel.events["basic_nack"].add(self._on_nack)
+                self._next_tag, self._unconfirmed, self._refused = 1, set(), False
             self._connection = connection
-            self._producer = Producer(connection.channel(), exchange=self.exchange)
+            self._producer = Producer(channel, exchange=self.exchange)
             self.exchange(self._producer.channel).declare()
         return self._producer
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self._unconfirmed = {tag for tag in self._unconfirmed if tag > delivery_tag}
+        else:
+            self._unconfirmed.discard(delivery_tag)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._refused = True
+        self._on_ack(delivery_tag, multiple)
 
     def publish_raw(
         self,
@@ -124,19 +162,42 @@ class Bus:
         headers: Mapping[str, Any] | None = None,
     ) -> None:
         """Publish one persistent message and wait for the broker's confirm."""
+        self.publish_many([Outgoing(body, routing_key, message_id, exchange, headers)])
+
+    def publish_many(self, messages: Sequence[Outgoing], confirm_timeout: float = 10.0) -> None:
+        """Publish persistent messages in order, then wait once until the broker confirms all.
+
+        Raises when the broker refuses one or does not confirm in time: the caller then
+        publishes them again (consumers skip what they already applied).
+        """
         with self._lock:
             producer = self._ensure_producer()
-            producer.publish(
-                body,
-                exchange=self.exchange if exchange is None else exchange,
-                routing_key=routing_key,
-                content_type=CONTENT_TYPE,
-                content_encoding="utf-8",
-                delivery_mode=2,
-                message_id=message_id,
-                headers=dict(headers or {}),
-                retry=False,
-            )
+            for message in messages:
+                producer.publish(
+                    message.body,
+                    exchange=self.exchange if message.exchange is None else message.exchange,
+                    routing_key=message.routing_key,
+                    content_type=CONTENT_TYPE,
+                    content_encoding="utf-8",
+                    delivery_mode=2,
+                    message_id=message.message_id,
+                    headers=dict(message.headers or {}),
+                    retry=False,
+                )
+                if not self.is_memory:
+                    self._unconfirmed.add(self._next_tag)
+                    self._next_tag += 1
+            if self.is_memory:
+                return
+            assert self._connection is not None
+            deadline = time.monotonic() + confirm_timeout
+            while self._unconfirmed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"the broker did not confirm {len(self._unconfirmed)} messages")
+                self._connection.drain_events(timeout=remaining)
+            if self._refused:
+                raise ConnectionError("the broker refused (nacked) a published message")
 
     def reset_publisher(self) -> None:
         with self._lock:
@@ -146,17 +207,3 @@ class Bus:
                 connection.release()
             except Exception:  # already broken: nothing to release
                 pass
-
-    def ping(self, cache_seconds: float = 2.0) -> str | None:
-        """None when the broker answers, else the error (cached for a couple of seconds)."""
-        now = time.monotonic()
-        if now - self._ready_at < cache_seconds:
-            return self._ready_error
-        try:
-            with self.connect() as connection:
-                connection.ensure_connection(max_retries=1, timeout=2)
-            self._ready_error = None
-        except Exception as exc:
-            self._ready_error = f"{type(exc).__name__}: {exc}"
-        self._ready_at = now
-        return self._ready_error

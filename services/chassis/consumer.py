@@ -16,14 +16,16 @@ import heapq
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kombu import Connection, Message, Producer
-from kombu.mixins import ConsumerMixin
+from kombu import Connection, Consumer, Message, Producer
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from . import clock, events
+from .backoff import Backoff
 from .bus import Bus
 from .config import Settings
 from .db import Database, OutboxSignal
@@ -32,6 +34,11 @@ from .outbox import notify_channel
 from .unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+class _Stopping(Exception):
+    """The worker is stopping while the database is away: leave the message unacked."""
+
 
 EventHandler = Callable[[UnitOfWork, dict[str, Any]], None]
 HandlerTable = Mapping[str, Sequence[EventHandler]]
@@ -160,42 +167,77 @@ class EventProcessor:
         return inserted is not None
 
 
-class EventConsumer(ConsumerMixin):
-    """Consumes the service queue with prefetch and manual acks after commit."""
+class EventConsumer:
+    """Consumes the service queue with prefetch and manual acks after commit.
+
+    One connection does everything (declaring, consuming, acks, retry and dead-letter
+    publishing), reconnected with a short capped backoff when the broker goes away.
+    Deliveries are queued by the callback and handled between reads, so waiting for a
+    publisher confirm never re-enters a handler. When a handler fails because the
+    service's own database is unreachable, the message is neither retried nor counted:
+    consumption pauses and the same message is tried again until the database answers.
+    """
 
     def __init__(self, settings: Settings, bus: Bus, processor: EventProcessor) -> None:
         self.settings = settings
         self.bus = bus
         self.processor = processor
-        self.connection: Connection = bus.connect()
+        self.connection: Connection | None = None
         self.processed = 0
         self.dead_lettered = 0
+        self.paused = 0  # times a handler waited for the database (not counted as attempts)
+        self.should_stop = False
         self._delayed: list[tuple[float, int, bytes, dict[str, Any]]] = []
         self._delayed_seq = 0
         self._producer: Producer | None = None
+        self._inbound: deque[Message] = deque()
+        self._reconnect_backoff = Backoff()
         self.ready = threading.Event()
 
-    # ConsumerMixin hooks --------------------------------------------------------------
+    def run(self) -> None:
+        """Consume until `should_stop`; reconnect quickly whenever the broker goes away."""
+        while not self.should_stop:
+            connection = self.bus.connect()
+            self.connection = connection
+            try:
+                self.bus.open(connection)
+                self._consume(connection)
+            except Exception as exc:  # broker away (kombu wraps some errors as its own)
+                self.ready.clear()
+                delay = self._reconnect_backoff.next_delay()
+                log.warning("event consumer reconnecting in %.2fs: %s", delay, exc)
+                time.sleep(delay)
+            finally:
+                self.ready.clear()
+                self._inbound.clear()  # unacked deliveries return to the queue with the connection
+                self._producer = None
+                try:
+                    connection.release()
+                except Exception:  # already broken: nothing to release
+                    pass
 
-    def get_consumers(self, consumer_cls: Any, channel: Any) -> list[Any]:
-        queue = self.bus.declare(self.connection, self.processor.handlers.keys())
-        self._producer = Producer(self.connection.channel())
-        consumer = consumer_cls(
+    def _consume(self, connection: Connection) -> None:
+        queue = self.bus.declare(connection, self.processor.handlers.keys())
+        channel = connection.default_channel
+        self._producer = Producer(connection.channel())
+        consumer = Consumer(
+            channel,
             queues=[queue],
-            on_message=self.on_message,
+            on_message=self._inbound.append,
             prefetch_count=self.settings.consumer_prefetch,
             no_ack=False,
         )
-        return [consumer]
-
-    def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **kw: Any) -> None:
-        self.ready.set()
-
-    def on_connection_error(self, exc: Exception, interval: float) -> None:
-        log.warning("event consumer reconnecting in %.1fs: %s", interval, exc)
-
-    def on_iteration(self) -> None:
-        self._release_due_retries()
+        with consumer:
+            self.ready.set()
+            self._reconnect_backoff.reset()  # only once consuming: a broker refusing us waits longer
+            while not self.should_stop:
+                try:
+                    connection.drain_events(timeout=0.25)
+                except TimeoutError:
+                    pass
+                while self._inbound and not self.should_stop:
+                    self.on_message(self._inbound.popleft())
+                self._release_due_retries()
 
     # message handling -----------------------------------------------------------------
 
@@ -208,7 +250,9 @@ class EventConsumer(ConsumerMixin):
             self._dead_letter(message, headers, routing_key, str(exc), reason="malformed")
             return
         try:
-            self.processor.process(event)
+            self._process_through_outages(event)
+        except _Stopping:
+            return  # not acked: the message returns to the queue when we disconnect
         except events.MalformedEvent as exc:
             self._dead_letter(message, headers, routing_key, str(exc), reason="malformed")
             return
@@ -225,6 +269,37 @@ class EventConsumer(ConsumerMixin):
             return
         message.ack()
         self.processed += 1
+
+    def _process_through_outages(self, event: dict[str, Any]) -> None:
+        """Process `event`; while the database is unreachable, wait and try again (not counted)."""
+        backoff = Backoff()
+        while True:
+            try:
+                self.processor.process(event)
+                return
+            except Exception as exc:
+                if not self._database_unavailable(exc):
+                    raise
+                self.paused += 1
+                delay = backoff.next_delay()
+                log.warning("database unavailable; consumption paused, retrying in %.2fs: %s", delay, exc)
+                time.sleep(delay)
+                if self.should_stop:
+                    raise _Stopping from exc
+
+    def _database_unavailable(self, exc: Exception) -> bool:
+        """Whether `exc` came from the service's database being unreachable (not the event)."""
+        if not isinstance(exc, DBAPIError):
+            return False
+        if exc.connection_invalidated:
+            return True
+        if not isinstance(exc, OperationalError | InterfaceError):
+            return False
+        try:
+            self.processor.database.ping()
+        except Exception:
+            return True
+        return False
 
     def _dead_letter(
         self, message: Message, headers: dict[str, Any], routing_key: str, error: str, *, reason: str

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -123,6 +124,11 @@ def service_metadata() -> MetaData:
     return metadata
 
 
+def lost_connection(exc: BaseException) -> bool:
+    """Whether `exc` is the database connection being lost (the statement did not apply)."""
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
 def normalize_url(url: str) -> URL:
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
@@ -143,9 +149,9 @@ class Database:
                 self.url,
                 pool_size=pool_size,
                 max_overflow=pool_size * 2,
-                # No pre-ping round trip per transaction: after a database restart the first
-                # use of a stale connection fails (503), and the pool is invalidated at once.
-                pool_pre_ping=False,
+                # A pooled connection the server closed (database restart, fail-over) is
+                # found at checkout and replaced, instead of failing its request.
+                pool_pre_ping=True,
                 pool_recycle=1800,
                 echo=echo,
                 # Errors quote the statement, never its values (phones, names, ID numbers):

@@ -40,7 +40,7 @@ def health_blueprint(runtime: Runtime, metrics: HttpMetrics) -> Blueprint:
     @blp.doc(security=[])
     @public
     def readyz() -> Any:
-        """The database and, where configured, the broker answer."""
+        """The service's database answers (the broker is the worker's concern)."""
         checks = runtime.readiness()
         if all(v == "ok" for v in checks.values()):
             return {"status": "ready", "service": service, "checks": checks}

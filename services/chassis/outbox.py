@@ -20,6 +20,8 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import clock, events
+from .backoff import Backoff
+from .bus import Outgoing
 from .db import Database, OutboxSignal
 
 if TYPE_CHECKING:
@@ -152,53 +154,45 @@ class Relay:
         self._last_prune = 0.0
 
     def run(self, stop: threading.Event) -> None:
-        """Publish until `stop` is set; reconnect with backoff when the broker goes away."""
-        backoff = 0.2
+        """Publish until `stop` is set; reconnect with a short capped backoff when the broker goes away."""
+        backoff = Backoff()
         listener = _PostgresListener(self.settings, self.database, self.signal, stop)
         listener.start()
         try:
             while not stop.is_set():
                 try:
                     count = self.publish_pending()
-                    backoff = 0.2
+                    backoff.reset()
                     self._prune_if_due()
                     if count < self.settings.outbox_batch_size:
                         self.signal.wait(self.settings.outbox_sweep_seconds)
-                except Exception as exc:  # broker or database away: keep rows, retry later
-                    log.warning("outbox relay paused: %s", exc, extra={"retry_in": backoff})
+                except Exception as exc:  # broker or database away: keep rows, retry soon
+                    delay = backoff.next_delay()
+                    log.warning("outbox relay paused: %s", exc, extra={"retry_in": round(delay, 2)})
                     self.bus.reset_publisher()
-                    stop.wait(backoff)
-                    backoff = min(backoff * 2, 30.0)
+                    stop.wait(delay)
         finally:
             listener.stop()
             self.bus.reset_publisher()
 
     def publish_pending(self) -> int:
         """Publish one batch of unsent events in outbox order; return how many were sent."""
-        failure: Exception | None = None
         with self.database.engine.connect() as connection, connection.begin():
             rows = self._claim(connection)
-            sent: list[int] = []
-            for row in rows:
-                try:
-                    self.bus.publish_raw(
-                        row.body.encode(), routing_key=row.routing_key, message_id=row.event_id
-                    )
-                except Exception as exc:  # keep what was confirmed, retry the rest
-                    failure = exc
-                    break
-                sent.append(row.id)
-            if sent:
-                if self.database.is_postgres:
-                    # Losing the "sent" mark only means a republish (consumers dedupe), so
-                    # the relay's own commit need not wait for the WAL flush.
-                    connection.execute(text("SET LOCAL synchronous_commit = off"))
-                connection.execute(
-                    update(self.outbox).where(self.outbox.c.id.in_(sent)).values(sent_at=clock.now())
-                )
-                self.published += len(sent)
-        if failure is not None:
-            raise failure
+            if not rows:
+                return 0
+            self.bus.publish_many(
+                [Outgoing(row.body.encode(), row.routing_key, row.event_id) for row in rows]
+            )
+            if self.database.is_postgres:
+                # Losing the "sent" mark only means a republish (consumers dedupe), so
+                # the relay's own commit need not wait for the WAL flush.
+                connection.execute(text("SET LOCAL synchronous_commit = off"))
+            sent = [row.id for row in rows]
+            connection.execute(
+                update(self.outbox).where(self.outbox.c.id.in_(sent)).values(sent_at=clock.now())
+            )
+            self.published += len(sent)
         return len(sent)
 
     def _claim(self, connection: Any) -> list[Any]:

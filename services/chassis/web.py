@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from flask import Response, current_app, g, make_response, request
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from . import clock
 from .config import K
+from .db import lost_connection
 from .errors import BadRequest, Unprocessable
 from .unit_of_work import UnitOfWork
 
@@ -77,25 +78,41 @@ def transactional(
                     f"{IDEMPOTENCY_HEADER} must be 1-200 printable ASCII characters.",
                     type="idempotency-key-invalid",
                 )
-            close_request_uow()
-            with runtime().unit_of_work(correlation_id=g.get("request_id")) as current:
-                g.uow = current
-                if key is not None:
-                    replay = _claim_key(current, key)
-                    if replay is not None:
-                        return replay
-                response = make_response(func_(*args, **kwargs))
-                if response.status_code >= 400:
-                    current.rollback()
-                    return response
-                if key is not None:
-                    _store_response(current, key, response)
-                current.commit()
-                return response
+            try:
+                return _run_in_transaction(func_, key, args, kwargs)
+            except DBAPIError as exc:
+                if not getattr(exc, "retryable_once", False):
+                    raise
+                # The server had closed the connection: nothing was applied. Once more,
+                # on a fresh connection from the (now invalidated) pool.
+                return _run_in_transaction(func_, key, args, kwargs)
 
         return wrapper  # type: ignore[return-value]
 
     return decorate(view) if view is not None else decorate
+
+
+def _run_in_transaction(view: Callable[..., Any], key: str | None, args: Any, kwargs: Any) -> Response:
+    """The view in one unit of work; a lost connection before commit is marked retryable."""
+    close_request_uow()
+    with runtime().unit_of_work(correlation_id=g.get("request_id")) as current:
+        g.uow = current
+        try:
+            if key is not None:
+                replay = _claim_key(current, key)
+                if replay is not None:
+                    return replay
+            response = make_response(view(*args, **kwargs))
+        except DBAPIError as exc:
+            exc.retryable_once = lost_connection(exc)  # type: ignore[attr-defined]
+            raise
+        if response.status_code >= 400:
+            current.rollback()
+            return response
+        if key is not None:
+            _store_response(current, key, response)
+        current.commit()
+        return response
 
 
 def _principal_key() -> str:

@@ -7,12 +7,15 @@ message in hand, then stop); the embedded mode runs the same pieces as threads.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import tempfile
 import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
@@ -58,8 +61,11 @@ class Worker:
     def start(self) -> None:
         """Start the relay, consumer and periodic threads; return at once."""
         service = self.runtime.settings.service
-        with self.runtime.bus.connect() as connection:
-            self.runtime.bus.declare(connection, self.handlers.keys())
+        try:
+            with self.runtime.bus.open(self.runtime.bus.connect()) as connection:
+                self.runtime.bus.declare(connection, self.handlers.keys())
+        except Exception as exc:  # broker away: the consumer declares once it connects
+            log.warning("could not declare the queues at start: %s", exc)
         self._spawn(f"{service}-relay", lambda: self.relay.run(self.stop_event))
         if self.consumer is not None:
             self._spawn(f"{service}-consumer", self.consumer.run)
@@ -83,11 +89,6 @@ class Worker:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        if self.consumer is not None:
-            try:
-                self.consumer.connection.release()
-            except Exception:  # already closed
-                pass
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT."""
@@ -95,10 +96,12 @@ class Worker:
             signal.signal(sig, lambda *_: self.stop_event.set())
         self.start()
         log.info("worker started", extra={"handlers": sorted(self.handlers)})
+        heartbeat = heartbeat_path(self.runtime.settings.service)
         while not self.stop_event.wait(0.5):
             if not all(t.is_alive() for t in self._threads):
                 log.error("a worker thread died; stopping so the supervisor restarts us")
                 break
+            heartbeat.touch()  # the liveness probe: this loop runs and every thread is alive
         self.stop()
         log.info("worker stopped")
 
@@ -129,6 +132,14 @@ class Worker:
         except Exception:
             log.exception("periodic task %s failed", task.name)
             return False
+
+
+def heartbeat_path(service: str) -> Path:
+    """The file a running worker touches every half second (`deploy.healthcheck` reads it)."""
+    configured = os.environ.get("WORKER_HEARTBEAT_FILE")
+    return (
+        Path(configured) if configured else Path(tempfile.gettempdir()) / f"community-{service}-worker.alive"
+    )
 
 
 def run_worker_process(service: str, metadata: object, build: Callable[[Runtime], Worker]) -> None:

@@ -156,9 +156,21 @@ def test_worker_health_needs_its_database_and_broker(monkeypatch):
         open_port = listener.getsockname()[1]
         monkeypatch.setenv("GRID_DATABASE_URL", f"postgresql://grid@127.0.0.1:{open_port}/grid")
         monkeypatch.setenv("AMQP_URL", f"amqp://grid@127.0.0.1:{open_port}//")
-        assert healthcheck.run(["--role", "worker", "--service", "grid"]) == 0
+        assert healthcheck.run(["--role", "worker", "--service", "grid", "--ready"]) == 0
         monkeypatch.setenv("AMQP_URL", f"amqp://grid@127.0.0.1:{free_port()}//")
-        assert healthcheck.run(["--role", "worker", "--service", "grid"]) == 1
+        assert healthcheck.run(["--role", "worker", "--service", "grid", "--ready"]) == 1
+
+
+def test_worker_liveness_is_its_heartbeat_not_its_neighbours(monkeypatch, tmp_path):
+    heartbeat = tmp_path / "grid-worker.alive"
+    monkeypatch.setenv("WORKER_HEARTBEAT_FILE", str(heartbeat))
+    monkeypatch.setenv("AMQP_URL", f"amqp://grid@127.0.0.1:{free_port()}//")  # broker away
+    assert healthcheck.run(["--role", "worker", "--service", "grid"]) == 1  # never started
+    heartbeat.touch()
+    assert healthcheck.run(["--role", "worker", "--service", "grid"]) == 0
+    stale = time.time() - 120
+    os.utime(heartbeat, (stale, stale))
+    assert healthcheck.run(["--role", "worker", "--service", "grid"]) == 1
 
 
 def test_health_check_tells_the_role_from_the_main_process(tmp_path):

@@ -206,13 +206,21 @@ def test_unhealthy_replica_is_ejected_by_readiness(key_dir, tmp_path, token):
     assert servers == {"well"}
 
 
-def test_readyz_is_503_when_a_service_has_no_ready_replica(key_dir, tmp_path):
-    sick = EchoApp("sick")
-    sick.ready = False
-    with UpstreamServer(sick) as server:
-        client = Client(http_gateway(key_dir, tmp_path, server.url))
-        body = assert_problem(client.get("/readyz"), 503, type_suffix="not-ready")
-    assert body["checks"]["intake"] == "0 of 1 replicas ready"
+def test_a_service_that_is_away_leaves_the_gateway_ready_and_only_its_routes_unavailable(
+    key_dir, tmp_path, token
+):
+    dead = f"http://127.0.0.1:{free_port()}"
+    with UpstreamServer(EchoApp("well")) as well:
+        urls = {"intake": (well.url,), "contracts": (well.url,), "grid": (dead,), "evaluation": (well.url,)}
+        client = Client(http_gateway(key_dir, tmp_path, urls))
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.get_json()["services_away"] == ["grid"]
+        assert ready.get_json()["checks"]["grid"] == "0 of 1 replicas ready"
+        away = client.get("/api/grid/x", headers=bearer(token("center_staff")))
+        body = assert_problem(away, 503, type_suffix="upstream-unavailable")
+        assert "grid" in body["detail"]
+        assert client.get("/api/intake/x", headers=bearer(token("center_staff"))).status_code == 200
 
 
 def test_post_is_not_retried_when_the_connection_breaks(key_dir, tmp_path, token):

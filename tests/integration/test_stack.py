@@ -53,12 +53,12 @@ def running(rabbit_vhost, tmp_path_factory):
         yield stack
 
 
-def test_every_service_is_ready_with_its_database_and_the_broker(running):
+def test_every_service_is_ready_with_its_own_database(running):
     for service, url in running.urls.items():
         status, body = get_json(f"{url}/readyz")
         assert status == 200, body
         assert body["service"] == service
-        assert body["checks"] == {"database": "ok", "broker": "ok"}
+        assert body["checks"] == {"database": "ok"}
 
 
 def test_stack_tokens_are_accepted_by_the_services(running):
@@ -110,6 +110,26 @@ def wait_started(running, service: str, times: int) -> None:
         assert child.running(), child.tail()
         assert time.monotonic() < deadline, f"the {service} worker did not start"
         time.sleep(0.2)
+
+
+def test_a_crashed_gunicorn_master_is_restarted_by_the_supervisor_and_reported(running):
+    old = running.crash("evaluation-web")
+    deadline = time.monotonic() + 60
+    while not (
+        running.children["evaluation-web"].pid != old
+        and get_json_or_down(f"{running.urls['evaluation']}/readyz") == 200
+    ):
+        assert time.monotonic() < deadline, running.children["evaluation-web"].tail()
+        time.sleep(0.2)
+    assert [name for _, name, _ in running.restarts] == ["evaluation-web"]
+    assert "supervisor: exited with -9; restarting" in running.children["evaluation-web"].log_path.read_text()
+
+
+def get_json_or_down(url: str) -> int:
+    try:
+        return get_json(url)[0]
+    except OSError:
+        return 0
 
 
 def test_a_stopped_worker_exits_cleanly(running):

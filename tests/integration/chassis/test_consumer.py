@@ -4,12 +4,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kombu import Connection, Exchange
 from sqlalchemy import func, select
 
 from services.chassis import deadletters, events
 from services.chassis.worker import Worker
+from tests.support.fixtures import TcpProxy
 from tests.support.helpers import wait_for
 from tests.unit.chassis import toy
 
@@ -143,6 +145,31 @@ def test_failing_handler_is_dead_lettered_then_replayed_once_and_poison_never_bl
         assert _effects(runtime, fragile["id"]) == 1
     finally:
         worker.stop()
+
+
+def test_a_database_outage_pauses_consumption_and_dead_letters_nothing(toy_runtime, postgres_databases):
+    url = postgres_databases.empty("toy")
+    target = urlsplit(url)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    runtime = toy_runtime(database_url=proxy.url_for(url))  # retry_delays (0.2, 0.4): 0.6 s to the DLQ
+    direct = toy_runtime(database_url=url)
+    worker = Worker(runtime, handlers={"toy.note.added": [toy.record_effect]})
+    worker.start()
+    assert worker.wait_ready()
+    try:
+        proxy.cut()
+        event = toy.add_note(direct, "written while the worker's database is away")
+        _publish(direct, events.encode(event))
+        wait_for(lambda: worker.consumer.paused >= 8, timeout=30, message="the consumer waiting it out")
+        assert worker.consumer.dead_lettered == 0
+        assert _effects(direct) == 0
+        proxy.restore()
+        wait_for(lambda: _effects(direct, event["id"]) == 1, timeout=30, message="the event applied")
+        assert worker.consumer.dead_lettered == 0
+        assert list(deadletters.browse(runtime.bus)) == []
+    finally:
+        worker.stop()
+        proxy.close()
 
 
 SLOW_WORKER = Path(__file__).with_name("slow_worker.py")

@@ -1,10 +1,12 @@
 """Idempotency keys under real concurrency on PostgreSQL."""
 
 import threading
+from urllib.parse import urlsplit
 
 from sqlalchemy import text
 
 from services.chassis.app import create_app
+from tests.support.fixtures import TcpProxy
 from tests.support.helpers import bearer
 from tests.unit.chassis import toy
 
@@ -59,3 +61,46 @@ def test_different_keys_at_once_each_create_a_note(toy_runtime, token):
     assert [r.status_code for r in responses] == [201] * 8
     with runtime.database.engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM notes")).scalar() == 8
+
+
+def _behind_proxy(toy_runtime, postgres_databases):
+    url = postgres_databases.empty("toy")
+    target = urlsplit(url)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    return proxy, toy_runtime(database_url=proxy.url_for(url))
+
+
+def test_a_database_restart_costs_no_request(toy_runtime, postgres_databases, token):
+    proxy, runtime = _behind_proxy(toy_runtime, postgres_databases)
+    client = _app(runtime).test_client()
+    staff = bearer(token("center_staff"))
+    try:
+        assert client.post("/notes", json=NOTE, headers=staff).status_code == 201  # a pooled connection
+        proxy.cut()  # the server goes away and comes back: every open connection is gone
+        proxy.restore()
+        assert client.post("/notes", json=NOTE, headers=staff).status_code == 201
+        assert client.get("/readyz").status_code == 200
+    finally:
+        proxy.close()
+
+
+def test_a_transaction_whose_connection_was_lost_runs_once_more_on_a_fresh_one(
+    toy_runtime, postgres_databases, token
+):
+    proxy, runtime = _behind_proxy(toy_runtime, postgres_databases)
+    runtime.database.engine.pool._pre_ping = (
+        False  # the lost connection is found by the view's first statement
+    )
+    client = _app(runtime).test_client()
+    staff = bearer(token("center_staff"))
+    try:
+        assert client.post("/notes", json=NOTE, headers=staff).status_code == 201
+        proxy.cut()
+        proxy.restore()
+        response = client.post("/notes", json=dict(NOTE, title="after the restart"), headers=staff)
+        assert response.status_code == 201, response.get_json()
+        with runtime.database.engine.connect() as connection:
+            titles = connection.execute(text("SELECT title FROM notes ORDER BY title")).scalars().all()
+        assert titles == ["Flooded basement", "after the restart"]  # applied once
+    finally:
+        proxy.close()
