@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 
 def test_evaluation_delivered_twice_releases_once(service, token):
     harness = service("contracts", backend="postgres", bus="rabbitmq")
-    story = Story(harness.client, token)
+    story = Story(harness.client, token, runtime=harness.runtime)
     story.harness = harness
     story.setup("committee_budget")
     contract = story.active_contract()
