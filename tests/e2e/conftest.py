@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from deploy.stack import Stack
+from services.chassis.config import COMMUNITIES
 from tests.support import environment
 
 from .gateway_client import Gateway
@@ -16,8 +17,11 @@ from .gateway_client import Gateway
 @pytest.fixture(scope="package")
 def stack(rabbit_vhost: environment.RabbitVhost, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Started once for the e2e tests (fresh databases, own exchange), ready at /readyz."""
+    # The platform story approves for the committee with one member, as before governance:
+    # kept explicitly (CONTRACTS_SINGLE_MEMBER_COMMUNITIES); docs/governance.md.
+    rule = {"CONTRACTS_SINGLE_MEMBER_COMMUNITIES": ",".join(COMMUNITIES)}
     with environment.running_stack(
-        rabbit_vhost, tmp_path_factory.mktemp("e2e-stack"), "e2e", timeout=180, gateway=True
+        rabbit_vhost, tmp_path_factory.mktemp("e2e-stack"), "e2e", timeout=180, gateway=True, extra_env=rule
     ) as running:
         yield running
 
