@@ -129,7 +129,7 @@ def set_up_cell(gw: Gateway, community: Community) -> None:
     ).ok(201)
 
 
-def set_up_purchasing(gw: Gateway, community: Community) -> None:
+def set_up_purchasing(gw: Gateway, community: Community, serials: tuple[int, int] = (31, 32)) -> None:
     """The package bought, two providers that may bid, and this year's pass-through budget."""
     gw.post(
         "/api/contracts/packages",
@@ -151,7 +151,8 @@ def set_up_purchasing(gw: Gateway, community: Community) -> None:
         },
     ).ok(201)
     providers = []
-    for serial, name in ((31, "深圳市陽光家庭綜合服務中心"), (32, "深圳市南山區鄰里社工服務社")):
+    names = ("深圳市陽光家庭綜合服務中心", "深圳市南山區鄰里社工服務社")
+    for serial, name in zip(serials, names, strict=True):
         providers.append(
             gw.post(
                 "/api/contracts/providers",
@@ -166,6 +167,7 @@ def set_up_purchasing(gw: Gateway, community: Community) -> None:
             ).ok(201)["id"]
         )
     community.ids["providers"] = providers
+    community.ids["usccs"] = [uscc(serial) for serial in serials]
     budget = gw.post(
         "/api/contracts/budgets",
         community.officer,

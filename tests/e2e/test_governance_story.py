@@ -1,0 +1,174 @@
+"""The committee decides as a body, through the gateway on RabbitMQ and PostgreSQL.
+
+In Chiwan (where the committee decides by resolution) a meeting of five, one of them
+recused for an interest in the bidding social organisation, passes the tender and then
+the award; contracts hears of each resolution over the broker and approves only on it;
+the award is posted publicly, a resident objects and the committee answers; while the
+notice runs, contracts refuses to record the award; five working days later (the stack's
+clock moved ahead) the notice concludes, contracts records the award and its OCDS release
+shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.support.helpers import wait_for
+
+from .community_setup import YEAR, Community, set_up_purchasing
+from .gateway_client import Gateway
+
+pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
+GOV = "/api/governance"
+
+
+@pytest.fixture(scope="module")
+def chiwan(stack, gateway: Gateway) -> Community:
+    community = Community("chiwan", stack)
+    set_up_purchasing(gateway, community, serials=(41, 42))
+    return community
+
+
+def _seat_committee(gw: Gateway, stack, community: Community) -> list[dict[str, Any]]:
+    today = datetime.now(UTC).date()
+    seats = []
+    for n in range(5):
+        sub = f"committee-chiwan-gov{n}"
+        member = gw.post(
+            f"{GOV}/members",
+            community.officer,
+            {
+                "community": "chiwan",
+                "person_sub": sub,
+                "name": f"委员{n}",
+                "position": "chair" if n == 0 else "member",
+                "term_start": (today - timedelta(days=400)).isoformat(),
+                "term_end": (today + timedelta(days=800)).isoformat(),
+            },
+        ).ok(201)
+        seats.append({**member, "token": stack.token("committee_member", communities=("chiwan",), sub=sub)})
+    return seats
+
+
+def _resolve(
+    gw: Gateway, seats: list[dict[str, Any]], kind: str, tender_id: str, party: str
+) -> dict[str, Any]:
+    """A meeting of all five: the recused member's vote is refused, three for, one against."""
+    chair = seats[0]["token"]
+    meeting = gw.post(
+        f"{GOV}/meetings",
+        chair,
+        {
+            "community": "chiwan",
+            "title": "居委会会议",
+            "starts_at": datetime.now(UTC).isoformat(),
+            "place": "赤湾社区居委会会议室",
+        },
+    ).ok(201)
+    gw.call(
+        "PUT", f"{GOV}/meetings/{meeting['id']}/attendance", chair, {"member_ids": [s["id"] for s in seats]}
+    ).ok()
+    item = gw.post(
+        f"{GOV}/meetings/{meeting['id']}/items",
+        chair,
+        {"title": "审议事项", "subject_kind": kind, "subject_id": tender_id, "parties": [party]},
+    ).ok(201)
+    refused = gw.post(f"{GOV}/items/{item['id']}/votes", seats[4]["token"], {"choice": "for"})
+    assert refused.status == 409 and refused.body["type"].endswith("recused-member"), refused.body
+    assert refused.body["interest"]["party"] == party
+    for n, choice in ((0, "for"), (1, "for"), (2, "for"), (3, "against")):
+        gw.post(f"{GOV}/items/{item['id']}/votes", seats[n]["token"], {"choice": choice}).ok(201)
+    outcome = gw.post(f"{GOV}/items/{item['id']}/outcome", chair).ok()
+    assert (outcome["status"], outcome["eligible"], outcome["eligible_present"]) == ("passed", 4, 4)
+    return outcome
+
+
+def _decide(gw: Gateway, community: Community, path: str, step: str, refused_as: str) -> dict[str, Any]:
+    """Approve once contracts has heard of the resolution (refused with `refused_as` until then)."""
+
+    def attempt() -> Any:
+        reply = gw.post(
+            f"{path}/decisions", community.member, {"step": step, "decision": "approve", "reason": "决议"}
+        )
+        if reply.status == 409 and reply.body["type"].endswith(refused_as):
+            return None
+        return reply
+
+    return wait_for(attempt, timeout=30, message=f"contracts to record the {step} resolution")
+
+
+def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
+    gateway: Gateway, stack, chiwan, stack_clock
+):
+    gw, winner_code = gateway, chiwan.ids["usccs"][0]
+    seats = _seat_committee(gw, stack, chiwan)
+    gw.post(
+        f"{GOV}/members/{seats[4]['id']}/interests",
+        seats[4]["token"],
+        {"kind": "provider", "party": winner_code, "description": "任该机构理事"},
+    ).ok(201)
+    winner, rival = chiwan.ids["providers"]
+    tender = gw.post(
+        "/api/contracts/tenders",
+        chiwan.officer,
+        {
+            "community": "chiwan",
+            "fiscal_year": YEAR,
+            "title": f"{YEAR}年度赤湾社区服务中心运营服务",
+            "method": "competitive_negotiation",
+            "invited_provider_ids": [winner, rival],
+            "package_codes": ["center_operation"],
+            "estimated_value_fen": 2_500_000_00,
+        },
+    ).ok(201)
+    path = f"/api/contracts/tenders/{tender['id']}"
+    gw.post(f"{path}/submission", chiwan.officer, {"reason": "提请居委会审议"}).ok()
+    unresolved = gw.post(
+        f"{path}/decisions",
+        chiwan.member,
+        {"step": "tender", "decision": "approve", "reason": "居委会同意采购"},
+    )
+    assert unresolved.status == 409 and unresolved.body["type"].endswith("resolution-required")
+
+    _resolve(gw, seats, "approve_tender", tender["id"], winner_code)
+    assert _decide(gw, chiwan, path, "tender", "resolution-required").ok()["status"] == "approved"
+    gw.post(f"{path}/publication", chiwan.officer, {}).ok()
+    bids = [
+        gw.post(f"{path}/bids", chiwan.signatory(p), {"provider_id": p, "amount_fen": amount}).ok(201)
+        for p, amount in ((winner, 2_380_000_00), (rival, 2_450_000_00))
+    ]
+    gw.post(f"{path}/closing", chiwan.officer, {}).ok()
+    gw.post(f"{path}/award", chiwan.officer, {"bid_id": bids[0]["id"], "reason": "方案最优"}).ok()
+
+    award = _resolve(gw, seats, "approve_award", tender["id"], winner_code)
+    notices = gw.get(f"{GOV}/notices?community=chiwan").ok()  # public, without signing in
+    notice = next(n for n in notices if n["resolution_id"] == award["id"])
+    objection = gw.post(
+        f"{GOV}/notices/{notice['id']}/objections", chiwan.resident, {"text": "请公开评分"}
+    ).ok(201)
+    gw.call(
+        "PUT", f"{GOV}/objections/{objection['id']}/answer", seats[1]["token"], {"answer": "评分已公开"}
+    ).ok()
+
+    pending = _decide(gw, chiwan, path, "award", "resolution-required")
+    assert pending.status == 409 and pending.body["type"].endswith("notice-pending"), pending.body
+    assert pending.body["resolution_id"] == award["id"]
+    assert gw.get(f"{GOV}/notices/{notice['id']}").ok()["objections"][0]["answer"] == "评分已公开"
+    assert gw.get(f"{path}", chiwan.officer).ok()["status"] == "award_proposed"
+    early = gw.post(f"{GOV}/notices/{notice['id']}/conclusion", seats[0]["token"])
+    assert early.status == 409 and early.body["type"].endswith("notice-not-concluded"), early.body
+
+    ends_at = datetime.fromisoformat(notice["ends_at"])
+    stack_clock(ends_at - datetime.now(UTC) + timedelta(minutes=1))  # past the fifth working day
+    concluded = gw.post(f"{GOV}/notices/{notice['id']}/conclusion", seats[0]["token"]).ok()
+    assert concluded["concluded_at"] is not None and len(concluded["objections"]) == 1
+
+    awarded = _decide(gw, chiwan, path, "award", "notice-pending").ok()
+    assert awarded["status"] == "awarded" and awarded["award_value_fen"] == 2_380_000_00
+    releases = gw.get("/api/contracts/ocds/releases?community=chiwan&page_size=100").ok()["releases"]
+    award_releases = [r for r in releases if "award" in r["tag"]]
+    assert len(award_releases) == 1, [r["tag"] for r in releases]
+    assert award_releases[0]["awards"][0]["value"]["amount"] == 2_380_000, award_releases[0]["awards"]
