@@ -11,6 +11,7 @@ shows it.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,16 +33,17 @@ def chiwan(stack, gateway: Gateway) -> Community:
     return community
 
 
-def _seat_committee(gw: Gateway, stack, community: Community) -> list[dict[str, Any]]:
+def _seat_committee(gw: Gateway, stack, community: Community, prefix: str = "gov") -> list[dict[str, Any]]:
+    """Five seats; each test seats its own people (a person holds one seat per term)."""
     today = datetime.now(UTC).date()
     seats = []
     for n in range(5):
-        sub = f"committee-chiwan-gov{n}"
+        sub = f"committee-{community.code}-{prefix}{n}"
         member = gw.post(
             f"{GOV}/members",
             community.officer,
             {
-                "community": "chiwan",
+                "community": community.code,
                 "person_sub": sub,
                 "name": f"委员{n}",
                 "position": "chair" if n == 0 else "member",
@@ -49,7 +51,8 @@ def _seat_committee(gw: Gateway, stack, community: Community) -> list[dict[str, 
                 "term_end": (today + timedelta(days=800)).isoformat(),
             },
         ).ok(201)
-        seats.append({**member, "token": stack.token("committee_member", communities=("chiwan",), sub=sub)})
+        token = stack.token("committee_member", communities=(community.code,), sub=sub)
+        seats.append({**member, "token": token, "community": community.code})
     return seats
 
 
@@ -57,12 +60,12 @@ def _resolve(
     gw: Gateway, seats: list[dict[str, Any]], kind: str, tender_id: str, party: str
 ) -> dict[str, Any]:
     """A meeting of all five: the recused member's vote is refused, three for, one against."""
-    chair = seats[0]["token"]
+    chair, code = seats[0]["token"], seats[0]["community"]
     meeting = gw.post(
         f"{GOV}/meetings",
         chair,
         {
-            "community": "chiwan",
+            "community": code,
             "title": "居委会会议",
             "starts_at": datetime.now(UTC).isoformat(),
             "place": "赤湾社区居委会会议室",
@@ -76,6 +79,13 @@ def _resolve(
         chair,
         {"title": "审议事项", "subject_kind": kind, "subject_id": tender_id, "parties": [party]},
     ).ok(201)
+    declared = gw.get(f"{GOV}/interests?community={code}", chair).ok()
+    if not any(i["member_id"] == seats[4]["id"] and i["party"] == party for i in declared):
+        gw.post(
+            f"{GOV}/members/{seats[4]['id']}/interests",
+            seats[4]["token"],
+            {"kind": "provider", "party": party, "description": "任该机构理事"},
+        ).ok(201)
     refused = gw.post(f"{GOV}/items/{item['id']}/votes", seats[4]["token"], {"choice": "for"})
     assert refused.status == 409 and refused.body["type"].endswith("recused-member"), refused.body
     assert refused.body["interest"]["party"] == party
@@ -172,3 +182,137 @@ def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
     award_releases = [r for r in releases if "award" in r["tag"]]
     assert len(award_releases) == 1, [r["tag"] for r in releases]
     assert award_releases[0]["awards"][0]["value"]["amount"] == 2_380_000, award_releases[0]["awards"]
+
+
+def _problem(reply: Any, status: int, kind: str) -> dict[str, Any]:
+    assert reply.status == status and reply.body["type"].endswith(kind), (reply.status, reply.body)
+    return reply.body
+
+
+def test_an_autonomy_fund_round_grants_the_top_two_within_the_balance(gateway: Gateway, stack, stack_clock):
+    gw = gateway
+    seats = _seat_committee(gw, stack, Community("yanshan", stack), prefix="fund")
+    chair = seats[0]["token"]
+    now = datetime.now(UTC)
+    fund_round = gw.post(
+        f"{GOV}/fund/rounds",
+        chair,
+        {
+            "community": "yanshan",
+            "title": "沿山社区自治金",
+            "balance_fen": 5_000_000,
+            "cap_fen": 3_000_000,
+            "max_choices": 2,
+            "voting_opens_at": (now + timedelta(days=1)).isoformat(),
+            "voting_closes_at": (now + timedelta(days=3)).isoformat(),
+        },
+    ).ok(201)
+    rounds_path = f"{GOV}/fund/rounds/{fund_round['id']}"
+
+    def resident(n: int) -> str:
+        return stack.token("resident", communities=("yanshan",), sub=f"resident-yanshan-fund{n}")
+
+    over = gw.post(
+        f"{rounds_path}/proposals",
+        resident(0),
+        {"title": "大项目", "description": "超出上限", "place": "沿山", "estimate_fen": 3_000_001},
+    )
+    assert _problem(over, 422, "over-fund-cap")["cap_fen"] == 3_000_000
+    estimates = [2_000_000, 2_500_000, 1_500_000, 1_000_000, 800_000, 900_000]
+    proposals = [
+        gw.post(
+            f"{rounds_path}/proposals",
+            resident(n),
+            {"title": f"项目{n}", "description": "为居民办实事", "place": "沿山", "estimate_fen": e},
+        ).ok(201)
+        for n, e in enumerate(estimates)
+    ]
+    for n, proposal in enumerate(proposals):
+        screening = {"eligible": n < 4, "reason": "符合用途" if n < 4 else "不属于自治事项"}
+        gw.call("PUT", f"{GOV}/fund/proposals/{proposal['id']}/screening", chair, screening).ok()
+    a, b, c, d = (p["id"] for p in proposals[:4])
+    early = gw.post(f"{rounds_path}/ballots", resident(100), {"proposal_ids": [a]})
+    assert _problem(early, 409, "outside-voting-window")["opens_at"] == fund_round["voting_opens_at"]
+
+    stack_clock(timedelta(days=1, hours=1))
+    choices = [[a, b]] * 14 + [[a, c]] * 10 + [[b]] * 4 + [[c, d]] * 2
+    for n, chosen in enumerate(choices):
+        gw.post(f"{rounds_path}/ballots", resident(100 + n), {"proposal_ids": chosen}).ok(201)
+    twice = gw.post(f"{rounds_path}/ballots", resident(100), {"proposal_ids": [d]})
+    _problem(twice, 409, "already-voted")
+
+    stack_clock(timedelta(days=3, hours=1))
+    late = gw.post(f"{rounds_path}/ballots", resident(200), {"proposal_ids": [d]})
+    _problem(late, 409, "outside-voting-window")
+    page = gw.get(rounds_path).ok()  # public, without signing in
+    assert [p["votes"] for p in page["proposals"]] == [24, 18, 12, 2, 0, 0]
+
+    meeting = gw.post(
+        f"{GOV}/meetings",
+        chair,
+        {"community": "yanshan", "title": "自治金资助决议", "starts_at": now.isoformat(), "place": "线上"},
+    ).ok(201)
+    gw.call(
+        "PUT", f"{GOV}/meetings/{meeting['id']}/attendance", chair, {"member_ids": [s["id"] for s in seats]}
+    ).ok()
+    item = gw.post(
+        f"{GOV}/meetings/{meeting['id']}/items",
+        chair,
+        {"title": "按排名资助", "subject_kind": "fund_grant", "subject_id": fund_round["id"]},
+    ).ok(201)
+    for n in range(4):
+        gw.post(f"{GOV}/items/{item['id']}/votes", seats[n]["token"], {"choice": "for"}).ok(201)
+    assert gw.post(f"{GOV}/items/{item['id']}/outcome", chair).ok()["status"] == "passed"
+
+    page = gw.get(rounds_path).ok()
+    granted = {p["id"]: p["granted"] for p in page["proposals"]}
+    assert [granted[x] for x in (a, b, c, d)] == [True, True, False, False]
+    assert page["granted_by_resolution_id"] == item["id"]
+
+
+def test_a_member_out_of_term_and_a_late_objection_are_refused_and_change_nothing(
+    gateway: Gateway, stack, stack_clock
+):
+    gw = gateway
+    officer = stack.token("subdistrict_officer", sub="officer-e2e")
+    today = datetime.now(UTC).date()
+    former = gw.post(
+        f"{GOV}/members",
+        officer,
+        {
+            "community": "haiyue",
+            "person_sub": "committee-haiyue-former",
+            "name": "前委员",
+            "position": "member",
+            "term_start": (today - timedelta(days=2000)).isoformat(),
+            "term_end": (today - timedelta(days=200)).isoformat(),
+        },
+    ).ok(201)
+    former_token = stack.token("committee_member", communities=("haiyue",), sub="committee-haiyue-former")
+    meeting = gw.post(
+        f"{GOV}/meetings",
+        former_token,
+        {
+            "community": "haiyue",
+            "title": "越期召集",
+            "starts_at": datetime.now(UTC).isoformat(),
+            "place": "线上",
+        },
+    )
+    body = _problem(meeting, 409, "member-out-of-term")
+    assert body["member_id"] == former["id"] and body["term_end"] == (today - timedelta(days=200)).isoformat()
+
+    seats = _seat_committee(gw, stack, Community("haiyue", stack), prefix="late")
+    notices_before = len(gw.get(f"{GOV}/notices?community=haiyue&page_size=100").ok())
+    fake_award = _resolve(gw, seats, "approve_award", str(uuid.uuid4()), "91440300MA5LATE001")
+    notice = next(
+        n
+        for n in gw.get(f"{GOV}/notices?community=haiyue&page_size=100").ok()
+        if n["resolution_id"] == fake_award["id"]
+    )
+    assert len(gw.get(f"{GOV}/notices?community=haiyue&page_size=100").ok()) == notices_before + 1
+    stack_clock(datetime.fromisoformat(notice["ends_at"]) - datetime.now(UTC) + timedelta(minutes=1))
+    resident = stack.token("resident", communities=("haiyue",), sub="resident-haiyue-late")
+    late = gw.post(f"{GOV}/notices/{notice['id']}/objections", resident, {"text": "迟到的异议"})
+    assert _problem(late, 409, "objection-period-over")["ends_at"] == notice["ends_at"]
+    assert gw.get(f"{GOV}/notices/{notice['id']}").ok()["objections"] == []
