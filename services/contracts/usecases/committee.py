@@ -79,15 +79,18 @@ def on_notice_concluded(uow: UnitOfWork, event: dict[str, Any]) -> None:
         resolution.effective_at = _time(data["concluded_at"])
 
 
-def require_resolution(uow: UnitOfWork, tender: Tender, step: str) -> CommitteeResolution:
-    """The effective resolution approving this step of the tender, or a 409 saying what is missing."""
-    recorded = list(
-        uow.session.scalars(
-            select(CommitteeResolution)
-            .where(CommitteeResolution.tender_id == tender.id, CommitteeResolution.step == step)
-            .order_by(CommitteeResolution.passed_at.desc())
-        )
+def require_resolution(
+    uow: UnitOfWork, tender: Tender, step: str, since: datetime | None = None
+) -> CommitteeResolution:
+    """The effective resolution approving this step of the tender, passed `since` the step was
+    last put before the committee (a returned and re-proposed award needs a new one), or a
+    409 saying what is missing."""
+    statement = select(CommitteeResolution).where(
+        CommitteeResolution.tender_id == tender.id, CommitteeResolution.step == step
     )
+    if since is not None:
+        statement = statement.where(CommitteeResolution.passed_at >= since)
+    recorded = list(uow.session.scalars(statement.order_by(CommitteeResolution.passed_at.desc())))
     effective = next((r for r in recorded if r.effective_at is not None), None)
     if effective is not None:
         return effective

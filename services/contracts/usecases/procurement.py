@@ -137,7 +137,8 @@ def decide(
     domain.check_separate_person(proposer, actor.sub, step)
     reason = data["reason"]
     if approve and tender.community not in single_member_communities:
-        resolution = committee.require_resolution(uow, tender, step)
+        put_before = _last_step_at(uow, tender.id, "submit" if step == "tender" else "propose_award")
+        resolution = committee.require_resolution(uow, tender, step, put_before)
         reason = f"{reason}（居委会决议 {resolution.resolution_id}）"
     tender_step(uow, tender, action, actor, reason)
     at = clock.now()
@@ -164,6 +165,16 @@ def decide(
         tender.awarded_bid_id = None
         tender.award_proposed_by = None
     return tender
+
+
+def _last_step_at(uow: UnitOfWork, tender_id: str, action: str) -> Any:
+    """When the tender last went through `action` (None if never)."""
+    return uow.session.scalar(
+        select(TenderStep.at)
+        .where(TenderStep.tender_id == tender_id, TenderStep.action == action)
+        .order_by(TenderStep.id.desc())
+        .limit(1)
+    )
 
 
 def publish(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tender:

@@ -18,6 +18,7 @@ from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events
 from ..models import AgendaItem, Interest, Meeting, Member, Vote
+from ..settings import GovernanceSettings
 from . import fund, notices, policy
 from .common import get, new_id, seat_of, sitting_members
 
@@ -107,7 +108,7 @@ def vote(uow: UnitOfWork, principal: Principal, item_id: str, choice: str) -> Vo
     return cast
 
 
-def close(uow: UnitOfWork, principal: Principal, item_id: str, settings: Any) -> AgendaItem:
+def close(uow: UnitOfWork, principal: Principal, item_id: str, settings: GovernanceSettings) -> AgendaItem:
     """Count the votes: refused without quorum; passed or rejected by the item's rule."""
     item = get(uow, AgendaItem, item_id, lock=True, what="议题")
     policy.require_committee(principal, item.community)
@@ -138,7 +139,7 @@ def close(uow: UnitOfWork, principal: Principal, item_id: str, settings: Any) ->
     return item
 
 
-def _passed(uow: UnitOfWork, item: AgendaItem, settings: Any) -> None:
+def _passed(uow: UnitOfWork, item: AgendaItem, settings: GovernanceSettings) -> None:
     noticed = item.subject_kind in domain.NOTICED_KINDS
     uow.emit(
         events.RESOLUTION_PASSED,

@@ -4,7 +4,6 @@ object (one each), the committee answers every objection, then the notice conclu
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -15,11 +14,12 @@ from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain, events
 from ..models import AgendaItem, Notice, Objection
+from ..settings import GovernanceSettings
 from . import policy
 from .common import get, new_id, seat_of
 
 
-def post(uow: UnitOfWork, item: AgendaItem, settings: Any) -> Notice:
+def post(uow: UnitOfWork, item: AgendaItem, settings: GovernanceSettings) -> Notice:
     """Post a passed resolution; the period ends after the N-th working day from tomorrow."""
     at = clock.now()
     last = domain.notice_last_day(

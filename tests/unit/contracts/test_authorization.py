@@ -52,9 +52,9 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     # a tender whose award waits for the committee
     tender = story.tender()
     tid = tender["id"]
+    story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
     story.resolve(tid, "tender")
     for path, body, who in [
-        ("submission", {}, story.officer),
         ("decisions", {"step": "tender", "decision": "approve", "reason": "ok"}, story.member),
         ("publication", {}, story.officer),
     ]:

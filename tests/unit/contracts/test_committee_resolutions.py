@@ -129,3 +129,21 @@ def test_a_community_may_keep_the_single_member_rule_only_by_its_setting(service
     tid = _submitted(story)
 
     assert story.ok(_approve(story, tid, "tender"))["status"] == "approved"
+
+
+def test_a_returned_and_re_proposed_award_needs_a_new_resolution(story):
+    story.setup()
+    tid = _award_proposed(story)
+    story.resolve(tid, "award")
+    returned = {"step": "award", "decision": "return", "reason": "请重新评审"}
+    story.ok(story.client.post(f"/tenders/{tid}/decisions", json=returned, headers=story.member))
+    bid = story.ok(story.client.get(f"/tenders/{tid}/bids", headers=story.officer))[0]
+    story.ok(
+        story.client.post(
+            f"/tenders/{tid}/award", json={"bid_id": bid["id"], "reason": "复评"}, headers=story.officer
+        )
+    )
+
+    assert_problem(_approve(story, tid, "award"), 409, type_suffix="resolution-required")
+    story.resolve(tid, "award")
+    assert story.ok(_approve(story, tid, "award"))["status"] == "awarded"
