@@ -19,14 +19,8 @@ from .gateway_client import Gateway
 @pytest.fixture(scope="package")
 def stack(rabbit_vhost: environment.RabbitVhost, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Started once for the e2e tests (fresh databases, own exchange), ready at /readyz."""
-    # Huaguoshan's platform story approves for the committee with one member, as before
-    # governance: kept explicitly (docs/governance.md); the governance story's community
-    # (chiwan) decides by resolution.
     data_dir = tmp_path_factory.mktemp("e2e-stack")
-    extra_env = {
-        "CONTRACTS_SINGLE_MEMBER_COMMUNITIES": "huaguoshan",
-        OFFSET_FILE_ENV: str(data_dir / "clock-offset"),  # `stack_clock` moves it
-    }
+    extra_env = {OFFSET_FILE_ENV: str(data_dir / "clock-offset")}  # `stack_clock` moves it
     with environment.running_stack(
         rabbit_vhost, data_dir, "e2e", timeout=180, gateway=True, extra_env=extra_env
     ) as running:

@@ -17,13 +17,18 @@ from typing import Any
 
 import pytest
 
-from tests.support.helpers import wait_for
-
-from .community_setup import YEAR, Community, set_up_purchasing
+from .community_setup import (
+    GOV,
+    YEAR,
+    Community,
+    decide_when_recorded,
+    pass_resolution,
+    seat_committee,
+    set_up_purchasing,
+)
 from .gateway_client import Gateway
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
-GOV = "/api/governance"
 
 
 @pytest.fixture(scope="module")
@@ -33,88 +38,11 @@ def chiwan(stack, gateway: Gateway) -> Community:
     return community
 
 
-def _seat_committee(gw: Gateway, stack, community: Community, prefix: str = "gov") -> list[dict[str, Any]]:
-    """Five seats; each test seats its own people (a person holds one seat per term)."""
-    today = datetime.now(UTC).date()
-    seats = []
-    for n in range(5):
-        sub = f"committee-{community.code}-{prefix}{n}"
-        member = gw.post(
-            f"{GOV}/members",
-            community.officer,
-            {
-                "community": community.code,
-                "person_sub": sub,
-                "name": f"委员{n}",
-                "position": "chair" if n == 0 else "member",
-                "term_start": (today - timedelta(days=400)).isoformat(),
-                "term_end": (today + timedelta(days=800)).isoformat(),
-            },
-        ).ok(201)
-        token = stack.token("committee_member", communities=(community.code,), sub=sub)
-        seats.append({**member, "token": token, "community": community.code})
-    return seats
-
-
-def _resolve(
-    gw: Gateway, seats: list[dict[str, Any]], kind: str, tender_id: str, party: str
-) -> dict[str, Any]:
-    """A meeting of all five: the recused member's vote is refused, three for, one against."""
-    chair, code = seats[0]["token"], seats[0]["community"]
-    meeting = gw.post(
-        f"{GOV}/meetings",
-        chair,
-        {
-            "community": code,
-            "title": "居委会会议",
-            "starts_at": datetime.now(UTC).isoformat(),
-            "place": "赤湾社区居委会会议室",
-        },
-    ).ok(201)
-    gw.call(
-        "PUT", f"{GOV}/meetings/{meeting['id']}/attendance", chair, {"member_ids": [s["id"] for s in seats]}
-    ).ok()
-    item = gw.post(
-        f"{GOV}/meetings/{meeting['id']}/items",
-        chair,
-        {"title": "审议事项", "subject_kind": kind, "subject_id": tender_id, "parties": [party]},
-    ).ok(201)
-    declared = gw.get(f"{GOV}/interests?community={code}", chair).ok()
-    if not any(i["member_id"] == seats[4]["id"] and i["party"] == party for i in declared):
-        gw.post(
-            f"{GOV}/members/{seats[4]['id']}/interests",
-            seats[4]["token"],
-            {"kind": "provider", "party": party, "description": "任该机构理事"},
-        ).ok(201)
-    refused = gw.post(f"{GOV}/items/{item['id']}/votes", seats[4]["token"], {"choice": "for"})
-    assert refused.status == 409 and refused.body["type"].endswith("recused-member"), refused.body
-    assert refused.body["interest"]["party"] == party
-    for n, choice in ((0, "for"), (1, "for"), (2, "for"), (3, "against")):
-        gw.post(f"{GOV}/items/{item['id']}/votes", seats[n]["token"], {"choice": choice}).ok(201)
-    outcome = gw.post(f"{GOV}/items/{item['id']}/outcome", chair).ok()
-    assert (outcome["status"], outcome["eligible"], outcome["eligible_present"]) == ("passed", 4, 4)
-    return outcome
-
-
-def _decide(gw: Gateway, community: Community, path: str, step: str, refused_as: str) -> dict[str, Any]:
-    """Approve once contracts has heard of the resolution (refused with `refused_as` until then)."""
-
-    def attempt() -> Any:
-        reply = gw.post(
-            f"{path}/decisions", community.member, {"step": step, "decision": "approve", "reason": "决议"}
-        )
-        if reply.status == 409 and reply.body["type"].endswith(refused_as):
-            return None
-        return reply
-
-    return wait_for(attempt, timeout=30, message=f"contracts to record the {step} resolution")
-
-
 def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
     gateway: Gateway, stack, chiwan, stack_clock
 ):
     gw, winner_code = gateway, chiwan.ids["usccs"][0]
-    seats = _seat_committee(gw, stack, chiwan)
+    seats = seat_committee(gw, chiwan)
     gw.post(
         f"{GOV}/members/{seats[4]['id']}/interests",
         seats[4]["token"],
@@ -143,8 +71,11 @@ def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
     )
     assert unresolved.status == 409 and unresolved.body["type"].endswith("resolution-required")
 
-    _resolve(gw, seats, "approve_tender", tender["id"], winner_code)
-    assert _decide(gw, chiwan, path, "tender", "resolution-required").ok()["status"] == "approved"
+    pass_resolution(gw, seats, "approve_tender", tender["id"], winner_code)
+    assert (
+        decide_when_recorded(gw, chiwan.member, path, "tender", "resolution-required").ok()["status"]
+        == "approved"
+    )
     gw.post(f"{path}/publication", chiwan.officer, {}).ok()
     bids = [
         gw.post(f"{path}/bids", chiwan.signatory(p), {"provider_id": p, "amount_fen": amount}).ok(201)
@@ -153,7 +84,7 @@ def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
     gw.post(f"{path}/closing", chiwan.officer, {}).ok()
     gw.post(f"{path}/award", chiwan.officer, {"bid_id": bids[0]["id"], "reason": "方案最优"}).ok()
 
-    award = _resolve(gw, seats, "approve_award", tender["id"], winner_code)
+    award = pass_resolution(gw, seats, "approve_award", tender["id"], winner_code)
     notices = gw.get(f"{GOV}/notices?community=chiwan").ok()  # public, without signing in
     notice = next(n for n in notices if n["resolution_id"] == award["id"])
     objection = gw.post(
@@ -163,7 +94,7 @@ def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
         "PUT", f"{GOV}/objections/{objection['id']}/answer", seats[1]["token"], {"answer": "评分已公开"}
     ).ok()
 
-    pending = _decide(gw, chiwan, path, "award", "resolution-required")
+    pending = decide_when_recorded(gw, chiwan.member, path, "award", "resolution-required")
     assert pending.status == 409 and pending.body["type"].endswith("notice-pending"), pending.body
     assert pending.body["resolution_id"] == award["id"]
     assert gw.get(f"{GOV}/notices/{notice['id']}").ok()["objections"][0]["answer"] == "评分已公开"
@@ -176,7 +107,7 @@ def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
     concluded = gw.post(f"{GOV}/notices/{notice['id']}/conclusion", seats[0]["token"]).ok()
     assert concluded["concluded_at"] is not None and len(concluded["objections"]) == 1
 
-    awarded = _decide(gw, chiwan, path, "award", "notice-pending").ok()
+    awarded = decide_when_recorded(gw, chiwan.member, path, "award", "notice-pending").ok()
     assert awarded["status"] == "awarded" and awarded["award_value_fen"] == 2_380_000_00
     releases = gw.get("/api/contracts/ocds/releases?community=chiwan&page_size=100").ok()["releases"]
     award_releases = [r for r in releases if "award" in r["tag"]]
@@ -191,7 +122,7 @@ def _problem(reply: Any, status: int, kind: str) -> dict[str, Any]:
 
 def test_an_autonomy_fund_round_grants_the_top_two_within_the_balance(gateway: Gateway, stack, stack_clock):
     gw = gateway
-    seats = _seat_committee(gw, stack, Community("yanshan", stack), prefix="fund")
+    seats = seat_committee(gw, Community("yanshan", stack), prefix="fund")
     chair = seats[0]["token"]
     now = datetime.now(UTC)
     fund_round = gw.post(
@@ -302,9 +233,9 @@ def test_a_member_out_of_term_and_a_late_objection_are_refused_and_change_nothin
     body = _problem(meeting, 409, "member-out-of-term")
     assert body["member_id"] == former["id"] and body["term_end"] == (today - timedelta(days=200)).isoformat()
 
-    seats = _seat_committee(gw, stack, Community("haiyue", stack), prefix="late")
+    seats = seat_committee(gw, Community("haiyue", stack), prefix="late")
     notices_before = len(gw.get(f"{GOV}/notices?community=haiyue&page_size=100").ok())
-    fake_award = _resolve(gw, seats, "approve_award", str(uuid.uuid4()), "91440300MA5LATE001")
+    fake_award = pass_resolution(gw, seats, "approve_award", str(uuid.uuid4()), "91440300MA5LATE001")
     notice = next(
         n
         for n in gw.get(f"{GOV}/notices?community=haiyue&page_size=100").ok()
