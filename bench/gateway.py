@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.support import free_port, server_env, wait_http  # noqa: E402
+from gateway.settings import UPSTREAMS  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONNECTIONS = 8
@@ -339,7 +340,7 @@ def main() -> None:
         service = stack.gunicorn(
             "services.intake.app:create_app()", service_port, args.service_workers, args.service_threads
         )
-        upstream_env = {f"{s.upper()}_URL": service for s in ("intake", "contracts", "grid", "evaluation")}
+        upstream_env = {f"{s.upper()}_URL": service for s in UPSTREAMS}
         limits = {"RATE_LIMIT_READ": "100000000/minute"}
         targets = {"direct": service + path}
         groups = {"service": stack.last_group}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from services.chassis import migrations
-from services.chassis.config import Settings
+from services.chassis.config import COMMUNITIES, Settings
 from services.chassis.observability import configure_logging
 from services.chassis.runtime import Runtime
 
@@ -25,6 +25,20 @@ from .identities import demo_identities
 from .registry import SERVICES
 
 log = logging.getLogger("embedded")
+
+
+# The embedded platform's demo purchases go through the API in one sitting, before any
+# meeting could pass a resolution and a notice could run its five working days; so it
+# keeps the committee's single-member rule, explicitly, unless the environment names the
+# communities (a deployment applies the resolution rule everywhere by default).
+SINGLE_MEMBER_ENV = "CONTRACTS_SINGLE_MEMBER_COMMUNITIES"
+
+
+def committee_rule() -> dict[str, Any]:
+    """The embedded default of the committee's rule in contracts (see `SINGLE_MEMBER_ENV`)."""
+    if os.environ.get(SINGLE_MEMBER_ENV) is not None:
+        return {}
+    return {"single_member_communities": tuple(COMMUNITIES)}
 
 
 def build(
@@ -46,7 +60,7 @@ def build(
     data_dir.mkdir(parents=True, exist_ok=True)
     platform = Platform(data_dir=data_dir, overrides=dict(overrides or {}))
     for service in SERVICES:
-        config = {"data_dir": data_dir, "amqp_url": "memory://", **platform.overrides}
+        config = {"data_dir": data_dir, "amqp_url": "memory://", **committee_rule(), **platform.overrides}
         settings = Settings.from_env(service, config)
         migrations.upgrade(registry.migrations(service), settings.database_url)
         runtime = Runtime(settings, registry.metadata(service))

@@ -28,6 +28,11 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"GET", "HEAD"}), "/api/grid/cells/*"),
     # transparency: the OCDS publication of every purchase, contract and payment
     (frozenset({"GET", "HEAD"}), "/api/contracts/ocds/**"),
+    # public notices (公示) with objections and answers, and the autonomy fund's public page
+    (frozenset({"GET", "HEAD"}), "/api/governance/notices"),
+    (frozenset({"GET", "HEAD"}), "/api/governance/notices/*"),
+    (frozenset({"GET", "HEAD"}), "/api/governance/fund/rounds"),
+    (frozenset({"GET", "HEAD"}), "/api/governance/fund/rounds/*"),
     # Open311 GeoReport v2: reads, and posting a request with the spec's api_key (grid
     # checks the key; an Open311 client sends no bearer token)
     (frozenset({"GET", "HEAD"}), "/api/grid/open311/v2/**"),

@@ -32,7 +32,13 @@ from services.intake.models import Feedback
 from services.intake.usecases import catalogue
 
 from ..embedded_platform import Platform
-from . import contracts_reference, evaluation_reference, grid_reference, intake_reference
+from . import (
+    contracts_reference,
+    evaluation_reference,
+    governance_reference,
+    grid_reference,
+    intake_reference,
+)
 from . import desk as demo_desk
 from . import evaluation as demo_evaluation
 from . import grid as demo_grid
@@ -53,6 +59,7 @@ REFERENCE_DATA: dict[str, Callable[[Runtime], None]] = {
     "contracts": contracts_reference.load_reference_data,
     "grid": grid_reference.load_reference_data,
     "evaluation": evaluation_reference.load_reference_data,
+    "governance": governance_reference.load_reference_data,
 }
 
 

@@ -2,7 +2,9 @@
 
 Every service reads the time through `now()` (aware, UTC) and the community's calendar
 through `local_zone()` / `local_today()`. The zone is the `COMMUNITY_TIMEZONE` setting
-(`DEFAULT_TIMEZONE` unless a deployment says otherwise); tests move time with `use()`.
+(`DEFAULT_TIMEZONE` unless a deployment says otherwise); tests move time with `use()`
+in their own process, and move the time of a whole local stack (every web process and
+worker) by writing seconds into the file `COMMUNITY_CLOCK_OFFSET_FILE` names.
 Standard library only, so a service's pure `domain` may take dates from here.
 """
 
@@ -17,11 +19,23 @@ from zoneinfo import ZoneInfo
 
 TIMEZONE_ENV = "COMMUNITY_TIMEZONE"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# Test stacks only: a file holding the seconds every process's clock runs ahead.
+OFFSET_FILE_ENV = "COMMUNITY_CLOCK_OFFSET_FILE"
 
 
 def system_now() -> datetime:
-    """The machine's clock, aware, in UTC."""
-    return datetime.now(UTC)
+    """The machine's clock, aware, in UTC (ahead by the offset file's seconds when one is named)."""
+    moment = datetime.now(UTC)
+    offset_file = os.environ.get(OFFSET_FILE_ENV)
+    return moment + _offset(offset_file) if offset_file else moment
+
+
+def _offset(path: str) -> timedelta:
+    try:
+        with open(path, encoding="ascii") as file:
+            return timedelta(seconds=float(file.read().strip() or 0))
+    except (OSError, ValueError):
+        return timedelta(0)
 
 
 _current: Callable[[], datetime] = system_now

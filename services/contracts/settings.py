@@ -18,6 +18,16 @@ class ContractsSettings:
     ocid_prefix: str = "ocds-zsjd01"
 
 
+@dataclass(frozen=True)
+class CommitteeRuleSettings:
+    """`single_member_communities` (env CONTRACTS_SINGLE_MEMBER_COMMUNITIES, comma-separated):
+    the communities that explicitly keep the old rule, where one committee member other
+    than the proposer approves for the committee. Everywhere else the committee approves a
+    tender or an award only on a passed resolution of a meeting (the governance service)."""
+
+    single_member_communities: tuple[str, ...] = ()
+
+
 def contracts_settings(settings: Settings) -> ContractsSettings:
     """The service's settings: `Settings.extra[<field>]`, else `OCDS_<FIELD>`, else the default."""
     return read_settings(ContractsSettings, settings, prefix=ENV_PREFIX)

@@ -5,16 +5,18 @@ the purchase catalogue (a package, providers, this year's budget)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from deploy.stack import Stack
 from services.contracts.domain import uscc_check_character
+from tests.support.helpers import wait_for
 
 from .gateway_client import Gateway
 
 YEAR = datetime.now(ZoneInfo("Asia/Shanghai")).year
+GOV = "/api/governance"
 # community: (cell code, west, south, east, north): a block on the Shekou peninsula
 CELLS = {
     "huaguoshan": ("HGS-01", 113.9050, 22.4870, 113.9080, 22.4900),
@@ -129,7 +131,7 @@ def set_up_cell(gw: Gateway, community: Community) -> None:
     ).ok(201)
 
 
-def set_up_purchasing(gw: Gateway, community: Community) -> None:
+def set_up_purchasing(gw: Gateway, community: Community, serials: tuple[int, int] = (31, 32)) -> None:
     """The package bought, two providers that may bid, and this year's pass-through budget."""
     gw.post(
         "/api/contracts/packages",
@@ -151,7 +153,8 @@ def set_up_purchasing(gw: Gateway, community: Community) -> None:
         },
     ).ok(201)
     providers = []
-    for serial, name in ((31, "深圳市陽光家庭綜合服務中心"), (32, "深圳市南山區鄰里社工服務社")):
+    names = ("深圳市陽光家庭綜合服務中心", "深圳市南山區鄰里社工服務社")
+    for serial, name in zip(serials, names, strict=True):
         providers.append(
             gw.post(
                 "/api/contracts/providers",
@@ -166,6 +169,7 @@ def set_up_purchasing(gw: Gateway, community: Community) -> None:
             ).ok(201)["id"]
         )
     community.ids["providers"] = providers
+    community.ids["usccs"] = [uscc(serial) for serial in serials]
     budget = gw.post(
         "/api/contracts/budgets",
         community.officer,
@@ -203,3 +207,85 @@ def hazard_case_at_the_window(
     ).ok(201)
     gw.post(f"/api/intake/tickets/{ticket['id']}/complete", community.staff).ok()
     return ticket, case
+
+
+def seat_committee(gw: Gateway, community: Community, prefix: str = "gov") -> list[dict[str, Any]]:
+    """Five seats; each test seats its own people (a person holds one seat per term)."""
+    today = datetime.now(UTC).date()
+    seats = []
+    for n in range(5):
+        sub = f"committee-{community.code}-{prefix}{n}"
+        member = gw.post(
+            f"{GOV}/members",
+            community.officer,
+            {
+                "community": community.code,
+                "person_sub": sub,
+                "name": f"委员{n}",
+                "position": "chair" if n == 0 else "member",
+                "term_start": (today - timedelta(days=400)).isoformat(),
+                "term_end": (today + timedelta(days=800)).isoformat(),
+            },
+        ).ok(201)
+        token = community.stack.token("committee_member", communities=(community.code,), sub=sub)
+        seats.append({**member, "token": token, "community": community.code})
+    return seats
+
+
+def pass_resolution(
+    gw: Gateway, seats: list[dict[str, Any]], kind: str, tender_id: str, party: str
+) -> dict[str, Any]:
+    """A meeting of all five: the recused member's vote is refused, three for, one against."""
+    chair, code = seats[0]["token"], seats[0]["community"]
+    meeting = gw.post(
+        f"{GOV}/meetings",
+        chair,
+        {
+            "community": code,
+            "title": "居委会会议",
+            "starts_at": datetime.now(UTC).isoformat(),
+            "place": "赤湾社区居委会会议室",
+        },
+    ).ok(201)
+    gw.call(
+        "PUT", f"{GOV}/meetings/{meeting['id']}/attendance", chair, {"member_ids": [s["id"] for s in seats]}
+    ).ok()
+    item = gw.post(
+        f"{GOV}/meetings/{meeting['id']}/items",
+        chair,
+        {"title": "审议事项", "subject_kind": kind, "subject_id": tender_id, "parties": [party]},
+    ).ok(201)
+    declared = gw.get(f"{GOV}/interests?community={code}", chair).ok()
+    if not any(i["member_id"] == seats[4]["id"] and i["party"] == party for i in declared):
+        gw.post(
+            f"{GOV}/members/{seats[4]['id']}/interests",
+            seats[4]["token"],
+            {"kind": "provider", "party": party, "description": "任该机构理事"},
+        ).ok(201)
+    refused = gw.post(f"{GOV}/items/{item['id']}/votes", seats[4]["token"], {"choice": "for"})
+    assert refused.status == 409 and refused.body["type"].endswith("recused-member"), refused.body
+    assert refused.body["interest"]["party"] == party
+    for n, choice in ((0, "for"), (1, "for"), (2, "for"), (3, "against")):
+        gw.post(f"{GOV}/items/{item['id']}/votes", seats[n]["token"], {"choice": choice}).ok(201)
+    outcome = gw.post(f"{GOV}/items/{item['id']}/outcome", chair).ok()
+    assert (outcome["status"], outcome["eligible"], outcome["eligible_present"]) == ("passed", 4, 4)
+    return outcome
+
+
+def decide_when_recorded(gw: Gateway, member: str, path: str, step: str, refused_as: str) -> Any:
+    """`member` approves once contracts has heard of the resolution (refused with `refused_as` until then)."""
+
+    def attempt() -> Any:
+        body = {"step": step, "decision": "approve", "reason": "居委会会议决议通过"}
+        reply = gw.post(f"{path}/decisions", member, body)
+        if reply.status == 409 and reply.body["type"].endswith(refused_as):
+            return None
+        return reply
+
+    return wait_for(attempt, timeout=30, message=f"contracts to record the {step} resolution")
+
+
+def notice_of(gw: Gateway, community: str, resolution_id: str) -> dict[str, Any]:
+    """The public notice of a resolution (read without signing in)."""
+    notices = gw.get(f"{GOV}/notices?community={community}&page_size=100").ok()
+    return next(n for n in notices if n["resolution_id"] == resolution_id)

@@ -3,11 +3,14 @@ process and a worker per service, the gateway; the tests talk to the gateway onl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from deploy.stack import Stack
+from services.chassis.clock import OFFSET_FILE_ENV
 from tests.support import environment
 
 from .gateway_client import Gateway
@@ -16,10 +19,26 @@ from .gateway_client import Gateway
 @pytest.fixture(scope="package")
 def stack(rabbit_vhost: environment.RabbitVhost, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Started once for the e2e tests (fresh databases, own exchange), ready at /readyz."""
+    data_dir = tmp_path_factory.mktemp("e2e-stack")
+    extra_env = {OFFSET_FILE_ENV: str(data_dir / "clock-offset")}  # `stack_clock` moves it
     with environment.running_stack(
-        rabbit_vhost, tmp_path_factory.mktemp("e2e-stack"), "e2e", timeout=180, gateway=True
+        rabbit_vhost, data_dir, "e2e", timeout=180, gateway=True, extra_env=extra_env
     ) as running:
         yield running
+
+
+@pytest.fixture
+def stack_clock(stack: Stack) -> Iterator[Callable[[timedelta], None]]:
+    """Move every process of the stack ahead by a duration; put back after the test."""
+    offset = Path(stack.config.extra_env[OFFSET_FILE_ENV])
+
+    def ahead(by: timedelta) -> None:
+        offset.write_text(str(by.total_seconds()))
+
+    try:
+        yield ahead
+    finally:
+        offset.write_text("0")
 
 
 @pytest.fixture(scope="package")

@@ -73,7 +73,7 @@ def money_key() -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
 
 
-EVENT_NAME = re.compile(r"^(intake|contracts|grid|evaluation)\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
+EVENT_NAME = re.compile(r"^(intake|contracts|grid|evaluation|governance)\.[a-z_]+\.[a-z_]+\.v[0-9]+$")
 
 
 def check_event(event: dict[str, Any]) -> None:

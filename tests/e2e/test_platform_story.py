@@ -3,7 +3,8 @@
 A resident takes a ticket at Huaguoshan's generalist window and rates the service; a
 hazard reported at the window is referred to grid, resolved there, and the resolution
 comes back to the desk; the year's service-center contract is tendered, approved by the
-residents' committee, signed by the three parties and paid through the committee; the
+residents' committee's resolutions (the award after its public notice), signed by the
+three parties and paid through the committee; the
 annual evaluation is scored (committee 50 %) and closed, and contracts releases the
 final milestone, which the committee then pays. Each service's state is read back
 through the API and each step's CloudEvents are checked on the exchange.
@@ -11,7 +12,7 @@ through the API and each step's CloudEvents are checked on the exchange.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,11 @@ from tests.support.helpers import wait_for
 from .community_setup import (
     YEAR,
     Community,
+    decide_when_recorded,
     hazard_case_at_the_window,
+    notice_of,
+    pass_resolution,
+    seat_committee,
     set_up_cell,
     set_up_desk,
     set_up_purchasing,
@@ -44,7 +49,9 @@ def published(
     )
 
 
-def test_ticket_referral_purchase_and_evaluation_through_the_gateway(stack, gateway, exchange_events):
+def test_ticket_referral_purchase_and_evaluation_through_the_gateway(
+    stack, gateway, exchange_events, stack_clock
+):
     hgs = Community("huaguoshan", stack)
     set_up_desk(gateway, hgs)
     set_up_cell(gateway, hgs)
@@ -52,11 +59,17 @@ def test_ticket_referral_purchase_and_evaluation_through_the_gateway(stack, gate
 
     ticket = a_resident_is_served_at_the_generalist_window(gateway, hgs, exchange_events)
     a_hazard_goes_to_grid_and_comes_back_resolved(gateway, hgs, exchange_events)
-    contract = the_contract_is_bought_signed_and_paid(gateway, hgs, exchange_events)
+    contract = the_contract_is_bought_signed_and_paid(gateway, hgs, exchange_events, stack_clock)
     the_evaluation_releases_the_final_milestone(gateway, hgs, exchange_events, contract)
 
     story = [e for e in exchange_events.events if e["community"] == "huaguoshan"]
-    assert {e["type"].split(".")[0] for e in story} == {"intake", "grid", "contracts", "evaluation"}
+    assert {e["type"].split(".")[0] for e in story} == {
+        "intake",
+        "grid",
+        "contracts",
+        "evaluation",
+        "governance",
+    }
     for event in exchange_events.events:
         check_event(event)
     raw = b"\n".join(exchange_events.raw)
@@ -168,8 +181,11 @@ def _pay(
     )
 
 
-def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: Any) -> dict[str, Any]:
-    """Tender → committee approval → bids → award → committee approval → contract →
+def the_contract_is_bought_signed_and_paid(
+    gw: Gateway, hgs: Community, events: Any, stack_clock: Any
+) -> dict[str, Any]:
+    """Tender → the committee's resolution → approval → bids → award → resolution, public
+    notice of five working days (the stack's clock moved past it) → approval → contract →
     three signatures → the subdistrict allocates → the committee pays."""
     winner, rival = hgs.ids["providers"]
     tender = gw.post(
@@ -189,9 +205,9 @@ def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: 
     gw.post(f"{path}/submission", hgs.officer, {"reason": "提請居委會審議"}).ok()
     early = gw.post(f"{path}/publication", hgs.officer, {})
     assert early.status == 409  # nothing is published before the committee approves
-    gw.post(
-        f"{path}/decisions", hgs.member, {"step": "tender", "decision": "approve", "reason": "議事會議通過"}
-    ).ok()
+    seats = seat_committee(gw, hgs)  # five members; the fifth recuses for the winner
+    pass_resolution(gw, seats, "approve_tender", tender["id"], hgs.ids["usccs"][0])
+    decide_when_recorded(gw, hgs.member, path, "tender", "resolution-required").ok()
     gw.post(f"{path}/publication", hgs.officer, {}).ok()
     bids = [
         gw.post(f"{path}/bids", hgs.signatory(provider), {"provider_id": provider, "amount_fen": amount}).ok(
@@ -209,9 +225,16 @@ def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: 
             "scores": [{"bid_id": bids[0]["id"], "score": 90}, {"bid_id": bids[1]["id"], "score": 82}],
         },
     ).ok()
-    awarded = gw.post(
-        f"{path}/decisions", hgs.member2, {"step": "award", "decision": "approve", "reason": "居委會同意"}
-    ).ok()
+    award = pass_resolution(gw, seats, "approve_award", tender["id"], hgs.ids["usccs"][0])
+    notice = notice_of(gw, "huaguoshan", award["id"])
+    stack_clock(datetime.fromisoformat(notice["ends_at"]) - datetime.now(UTC) + timedelta(minutes=1))
+    gw.post(f"/api/governance/notices/{notice['id']}/conclusion", seats[0]["token"]).ok()
+    awarded = decide_when_recorded(gw, hgs.member2, path, "award", "notice-pending").ok()
+    stack_clock(timedelta(0))  # the rest of the story happens today
+    passed = published(events, "governance.resolution.passed", count=2, subject_id=tender["id"])
+    assert {e["data"]["subject_kind"] for e in passed} == {"approve_tender", "approve_award"}
+    assert all(len(e["data"]["recused_member_ids"]) == 1 for e in passed)
+    published(events, "governance.notice.concluded", resolution_id=award["id"])
     assert awarded["status"] == "awarded" and awarded["award_value_fen"] == 2_380_000_00
 
     contract = gw.post(

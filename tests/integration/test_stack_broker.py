@@ -32,6 +32,7 @@ BINDINGS = {  # exercised even while the services' handler tables are still empt
     "contracts": ["evaluation.round.completed"],
     "grid": ["intake.case.referred"],
     "evaluation": ["grid.case.*", "intake.#"],
+    "governance": ["contracts.award.made"],
 }
 
 

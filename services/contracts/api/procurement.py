@@ -9,9 +9,10 @@ from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
-from services.chassis.web import paginate, transactional, uow
+from services.chassis.web import paginate, service_settings, transactional, uow
 
 from ..models import Bid
+from ..settings import CommitteeRuleSettings
 from ..usecases import procurement, queries
 from . import projections, schemas
 
@@ -72,7 +73,9 @@ _action(
     "decisions",
     "The residents' committee approves or returns the tender or the award.",
     schemas.DecisionSchema,
-    procurement.decide,
+    lambda u, p, t, d: procurement.decide(
+        u, p, t, d, service_settings(CommitteeRuleSettings).single_member_communities
+    ),
 )
 _action(
     "publication",

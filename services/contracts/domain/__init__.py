@@ -15,7 +15,9 @@ from .errors import (
     InsufficientFunds,
     InvalidTerms,
     NotEligible,
+    NoticePending,
     OverPayment,
+    ResolutionRequired,
     SeparationOfDuties,
 )
 from .purchase import (
@@ -62,11 +64,13 @@ __all__ = [
     "MILESTONE",
     "NotEligible",
     "OCDS_METHOD",
+    "NoticePending",
     "OverPayment",
     "PARTIES",
     "PROVIDER_ACTION_FOR_STATUS",
     "PROVIDER_STATUS",
     "SUBDISTRICT_NAME",
+    "ResolutionRequired",
     "SeparationOfDuties",
     "TENDER",
     "TENDER_OPEN",

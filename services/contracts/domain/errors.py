@@ -19,7 +19,9 @@ __all__ = [
     "InsufficientFunds",
     "InvalidTerms",
     "NotEligible",
+    "NoticePending",
     "OverPayment",
+    "ResolutionRequired",
     "SeparationOfDuties",
 ]
 
@@ -54,6 +56,18 @@ class BudgetExceeded(ContractsError):
 
 class NotEligible(ContractsError):
     problem_type = "not-eligible"
+
+
+class ResolutionRequired(ContractsError):
+    """The committee approves a tender or an award only on a passed resolution of a meeting."""
+
+    problem_type = "resolution-required"
+
+
+class NoticePending(ContractsError):
+    """The resolution on an award takes effect only once its public notice has concluded."""
+
+    problem_type = "notice-pending"
 
 
 class SeparationOfDuties(ContractsError):

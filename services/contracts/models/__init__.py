@@ -6,7 +6,7 @@ from .base import Base, new_id
 from .catalogue import Provider, ProviderStatusChange, ServicePackage
 from .contract import Amendment, Contract, ContractStep, Milestone, Signature
 from .ledger import Account, Budget, BudgetLine, LedgerEntry, Payment
-from .procurement import Bid, OcdsRelease, Tender, TenderStep
+from .procurement import Bid, CommitteeResolution, OcdsRelease, Tender, TenderStep
 
 __all__ = [
     "Account",
@@ -15,6 +15,7 @@ __all__ = [
     "Bid",
     "Budget",
     "BudgetLine",
+    "CommitteeResolution",
     "Contract",
     "ContractStep",
     "LedgerEntry",

@@ -100,3 +100,24 @@ class OcdsRelease(Base):
     tags: Mapped[list[str]] = mapped_column(JsonDocument)
     date: Mapped[datetime] = mapped_column(UtcDateTime)
     body: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+
+
+class CommitteeResolution(Base):
+    """A resolution the committee passed on a tender or its award, as governance published it.
+
+    The committee approves a tender or an award only on one of these (`effective_at` set:
+    at once for a tender, after its public notice concluded for an award).
+    """
+
+    __tablename__ = "committee_resolutions"
+    __table_args__ = (Index("ix_committee_resolutions_tender_step", "tender_id", "step"),)
+
+    resolution_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tender_id: Mapped[str] = mapped_column(String(36))
+    step: Mapped[str] = mapped_column(String(10))  # tender | award
+    meeting_id: Mapped[str] = mapped_column(String(36))
+    votes_for: Mapped[int] = mapped_column(Integer)
+    eligible_present: Mapped[int] = mapped_column(Integer)
+    passed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    notice_id: Mapped[str | None] = mapped_column(String(36))
+    effective_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -8,15 +8,27 @@ from __future__ import annotations
 
 from services.chassis.consumer import ConsumedEvents
 
-from . import amendments, budgets, catalogue, contracts, payments, policy, procurement, queries, settlement
+from . import (
+    amendments,
+    budgets,
+    catalogue,
+    committee,
+    contracts,
+    payments,
+    policy,
+    procurement,
+    queries,
+    settlement,
+)
 
-CONSUMED = ConsumedEvents.of(settlement)
+CONSUMED = ConsumedEvents.of(settlement, committee)
 
 __all__ = [
     "CONSUMED",
     "amendments",
     "budgets",
     "catalogue",
+    "committee",
     "contracts",
     "payments",
     "policy",

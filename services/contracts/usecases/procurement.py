@@ -20,7 +20,7 @@ from services.chassis.unit_of_work import UnitOfWork
 from .. import domain, events
 from ..domain import TENDER
 from ..models import Bid, Budget, BudgetLine, Tender, TenderStep
-from . import budgets, catalogue, ocds_snapshot, policy
+from . import budgets, catalogue, committee, ocds_snapshot, policy
 from .common import get, next_number
 from .policy import Actor
 
@@ -116,8 +116,18 @@ def submit(uow: UnitOfWork, principal: Principal, tender_id: str, reason: str) -
     return tender
 
 
-def decide(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str, Any]) -> Tender:
-    """The committee approves or returns the tender or the proposed award."""
+def decide(
+    uow: UnitOfWork,
+    principal: Principal,
+    tender_id: str,
+    data: dict[str, Any],
+    single_member_communities: tuple[str, ...] = (),
+) -> Tender:
+    """The committee approves (on its effective resolution) or returns the tender or the proposed award.
+
+    A community named in `single_member_communities` keeps the old rule: one member other
+    than the proposer approves without a resolution.
+    """
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
     actor = policy.committee_member(principal, tender.community)
     step, approve = data["step"], data["decision"] == "approve"
@@ -125,7 +135,12 @@ def decide(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str
     action = f"{'approve' if approve else 'return'}_{step}"
     TENDER.target(tender.status, action)
     domain.check_separate_person(proposer, actor.sub, step)
-    tender_step(uow, tender, action, actor, data["reason"])
+    reason = data["reason"]
+    if approve and tender.community not in single_member_communities:
+        put_before = _last_step_at(uow, tender.id, "submit" if step == "tender" else "propose_award")
+        resolution = committee.require_resolution(uow, tender, step, put_before)
+        reason = f"{reason}（居委会决议 {resolution.resolution_id}）"
+    tender_step(uow, tender, action, actor, reason)
     at = clock.now()
     if action == "approve_tender":
         tender.approved_at = at
@@ -150,6 +165,16 @@ def decide(uow: UnitOfWork, principal: Principal, tender_id: str, data: dict[str
         tender.awarded_bid_id = None
         tender.award_proposed_by = None
     return tender
+
+
+def _last_step_at(uow: UnitOfWork, tender_id: str, action: str) -> Any:
+    """When the tender last went through `action` (None if never)."""
+    return uow.session.scalar(
+        select(TenderStep.at)
+        .where(TenderStep.tender_id == tender_id, TenderStep.action == action)
+        .order_by(TenderStep.id.desc())
+        .limit(1)
+    )
 
 
 def publish(uow: UnitOfWork, principal: Principal, tender_id: str) -> Tender:

@@ -8,6 +8,6 @@ from tests.unit.contracts.story import Story
 @pytest.fixture
 def pg_story(service, token):
     harness = service("contracts", backend="postgres")
-    story = Story(harness.client, token)
+    story = Story(harness.client, token, runtime=harness.runtime)
     story.harness = harness
     return story

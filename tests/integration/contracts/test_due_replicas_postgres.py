@@ -16,7 +16,7 @@ pytestmark = pytest.mark.postgres
 
 def test_three_replicas_sweeping_at_once_publish_each_due_milestone_once(service, token):
     harness = service("contracts", backend="postgres")
-    story = Story(harness.client, token)
+    story = Story(harness.client, token, runtime=harness.runtime)
     story.harness = harness
     story.setup()
     _dated_contract(story)

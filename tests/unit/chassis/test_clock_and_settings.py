@@ -25,6 +25,17 @@ def test_the_clock_is_moved_by_tests_and_put_back():
     assert abs(clock.now() - datetime.now(UTC)) < timedelta(seconds=5)
 
 
+def test_a_stack_moves_every_processs_clock_by_the_offset_file(monkeypatch, tmp_path):
+    offset = tmp_path / "clock-offset"
+    monkeypatch.setenv(clock.OFFSET_FILE_ENV, str(offset))
+    assert abs(clock.system_now() - datetime.now(UTC)) < timedelta(minutes=1)  # no file: no offset
+    offset.write_text(str(8 * 86400))
+    ahead = clock.system_now() - datetime.now(UTC)
+    assert timedelta(days=8) - timedelta(minutes=1) < ahead <= timedelta(days=8)
+    offset.write_text("not a number")
+    assert abs(clock.system_now() - datetime.now(UTC)) < timedelta(minutes=1)
+
+
 def test_local_midnight_is_in_utc():
     assert clock.local_midnight(date(2026, 1, 1)) == datetime(2025, 12, 31, 16, tzinfo=UTC)
     assert str(clock.local_zone()) == "Asia/Shanghai"

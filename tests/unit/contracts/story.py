@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.chassis import clock
 from services.contracts import domain
 from tests.support.helpers import bearer
 
@@ -49,6 +50,7 @@ class Story:
     token: Any
     community: str = "huaguoshan"
     ids: dict[str, Any] = field(default_factory=dict)
+    runtime: Any = None  # the service's runtime, to deliver other services' events
 
     def __post_init__(self) -> None:
         self.officer = bearer(self.token("subdistrict_officer", community=None))
@@ -146,6 +148,7 @@ class Story:
         buyer = self.ids["buyer"]
         tid = tender["id"]
         self.ok(c.post(f"/tenders/{tid}/submission", json={"reason": "for the committee"}, headers=buyer))
+        self.resolve(tid, "tender")
         self.ok(
             c.post(
                 f"/tenders/{tid}/decisions",
@@ -175,6 +178,7 @@ class Story:
                 headers=buyer,
             )
         )
+        self.resolve(tid, "award")
         self.ok(
             c.post(
                 f"/tenders/{tid}/decisions",
@@ -183,6 +187,13 @@ class Story:
             )
         )
         return tender
+
+    def resolve(self, tender_id: str, step: str, *, concluded: bool = True) -> str:
+        """The committee's meeting passed a resolution on this step (and an award's notice
+        concluded): governance's events, delivered through the real consumer."""
+        passed, notice = resolution_events(tender_id, step)
+        deliver(self.runtime, passed, *([notice] if concluded and notice else []))
+        return passed["data"]["resolution_id"]
 
     def contract(
         self,
@@ -266,6 +277,67 @@ class Story:
             json={"funding_line": funding_line, "amount_fen": amount},
             headers={**self.officer, **key()},
         )
+
+
+def resolution_events(tender_id: str, step: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """`governance.resolution.passed` on a tender or award, and an award's `notice.concluded`."""
+    from services.chassis.events import build
+    from services.governance.events import NOTICE_CONCLUDED, RESOLUTION_PASSED
+
+    resolution_id, award = str(uuid.uuid4()), step == "award"
+    subject_kind = f"approve_{step}"
+    passed = build(
+        RESOLUTION_PASSED,
+        source="/services/governance",
+        subject=resolution_id,
+        community="huaguoshan",
+        sequence=1,
+        data={
+            "resolution_id": resolution_id,
+            "meeting_id": str(uuid.uuid4()),
+            "subject_kind": subject_kind,
+            "subject_id": tender_id,
+            "rule": "simple",
+            "votes_for": 3,
+            "votes_against": 1,
+            "abstentions": 0,
+            "eligible": 4,
+            "eligible_present": 4,
+            "recused_member_ids": [str(uuid.uuid4())],
+            "takes_effect_after_notice": award,
+            "passed_at": clock.now().isoformat(),
+        },
+    )
+    if not award:
+        return passed, None
+    notice_id = str(uuid.uuid4())
+    concluded = build(
+        NOTICE_CONCLUDED,
+        source="/services/governance",
+        subject=notice_id,
+        community="huaguoshan",
+        sequence=1,
+        data={
+            "notice_id": notice_id,
+            "resolution_id": resolution_id,
+            "subject_kind": subject_kind,
+            "subject_id": tender_id,
+            "objections": 0,
+            "concluded_at": clock.now().isoformat(),
+        },
+    )
+    return passed, concluded
+
+
+def deliver(runtime: Any, *events: dict[str, Any]) -> int:
+    """Deliver events through contracts' real consumer path (inbox included), without a broker."""
+    import json
+
+    from services.chassis.consumer import EventProcessor
+    from services.contracts import usecases
+
+    processor = EventProcessor(runtime.settings, runtime.database, usecases.CONSUMED.handlers)
+    return sum(processor.process(json.loads(json.dumps(e))) for e in events)
 
 
 # The evaluation service's event, declared here as its producer declares it (docs/events.md).

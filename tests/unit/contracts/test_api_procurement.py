@@ -76,6 +76,7 @@ def test_committee_buyer_may_not_approve_its_own_tender(story):
     tender = story.tender()  # drafted by member2
     tid = tender["id"]
     story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.member2))
+    story.resolve(tid, "tender")
     assert_problem(
         story.client.post(
             f"/tenders/{tid}/decisions",
@@ -149,6 +150,7 @@ def test_bids_are_checked(story):
     # not published yet
     assert_problem(bid(provider_id, 100), 409)
     story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
+    story.resolve(tid, "tender")
     story.ok(
         story.client.post(
             f"/tenders/{tid}/decisions",

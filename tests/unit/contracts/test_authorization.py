@@ -33,10 +33,11 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     from tests.support.fixtures import token as token_fixture
 
     token = token_fixture.__wrapped__(key_dir)
-    story = Story(app.test_client(), token)
+    story = Story(app.test_client(), token, runtime=runtime)
     story.setup("pass_through")
     pending = story.tender()
     story.ok(story.client.post(f"/tenders/{pending['id']}/submission", json={}, headers=story.officer))
+    story.resolve(pending["id"], "tender")
     draft = story.contract()
     active = story.active_contract()
     world = {
@@ -51,8 +52,9 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
     # a tender whose award waits for the committee
     tender = story.tender()
     tid = tender["id"]
+    story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
+    story.resolve(tid, "tender")
     for path, body, who in [
-        ("submission", {}, story.officer),
         ("decisions", {"step": "tender", "decision": "approve", "reason": "ok"}, story.member),
         ("publication", {}, story.officer),
     ]:
@@ -72,6 +74,7 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
             f"/tenders/{tid}/award", json={"bid_id": bid["id"], "reason": "ok"}, headers=story.officer
         )
     )
+    story.resolve(tid, "award")
     world["award_proposed"] = tender
     yield world
     runtime.database.dispose()

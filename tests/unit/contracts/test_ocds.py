@@ -112,7 +112,7 @@ def test_ocid_prefix_is_a_setting(service, token):
     from tests.unit.contracts.story import Story
 
     harness = service("contracts", ocid_prefix="ocds-test99")
-    s = Story(harness.client, token)
+    s = Story(harness.client, token, runtime=harness.runtime)
     s.harness = harness
     s.setup()
     s.through_award()

@@ -58,6 +58,7 @@ def test_migrate_all_creates_every_service_database(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.db")) == [
         "contracts.db",
         "evaluation.db",
+        "governance.db",
         "grid.db",
         "intake.db",
     ]

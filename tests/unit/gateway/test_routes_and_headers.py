@@ -31,6 +31,9 @@ from gateway.routes import EVENT_STREAM_PATH, is_public, route_class
         ("GET", "/api/grid/cells"),
         ("GET", "/api/grid/cells/HGS-01"),
         ("POST", "/api/grid/open311/v2/requests.json"),
+        ("GET", "/api/governance/notices"),
+        ("GET", "/api/governance/notices/5f0c6c9e-2d4b-4f0e-9a51-6a3c7e0d1b2a"),
+        ("GET", "/api/governance/fund/rounds/5f0c6c9e-2d4b-4f0e-9a51-6a3c7e0d1b2a"),
         ("OPTIONS", "/api/intake/tickets"),
     ],
 )
@@ -51,6 +54,9 @@ def test_public(method, path):
         ("GET", "/api/grid/cases/public"),
         ("POST", "/api/grid/cells"),
         ("GET", "/api/contracts/contracts"),
+        ("POST", "/api/governance/notices/5f0c6c9e-2d4b-4f0e-9a51-6a3c7e0d1b2a/objections"),
+        ("GET", "/api/governance/members"),
+        ("POST", "/api/governance/fund/rounds/5f0c6c9e-2d4b-4f0e-9a51-6a3c7e0d1b2a/ballots"),
     ],
 )
 def test_not_public(method, path):

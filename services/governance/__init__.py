@@ -1,0 +1,1 @@
+"""Governance: the residents' committee decides as a body, residents have their say."""
