@@ -35,7 +35,6 @@ MAX_DECIMAL_EXPONENT = 30
 MAX_NUMBER_TEXT = 64
 
 _FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = r"[+-]?(?:\d{1,20}(?:\.\d{0,20})?|\.\d{1,20})(?:[eE][+-]?\d{1,2})?"
 _FRACTION_TEXT = re.compile(rf"\s*({_NUMBER})(?:\s*/\s*({_NUMBER}))?\s*")
 
@@ -52,8 +51,10 @@ def text_fault(value: str) -> str | None:
 
 
 def scrubbed(value: str) -> str:
-    """The text with each lone surrogate replaced by U+FFFD (for echoing input back)."""
-    return _LONE_SURROGATE.sub("\ufffd", value)
+    """The text with each lone surrogate and C0 control (but tab, CR, LF) replaced by U+FFFD:
+    safe to encode as UTF-8 and to put in XML 1.0 (for echoing input back, for text stored
+    before these checks)."""
+    return _FORBIDDEN_TEXT.sub("\ufffd", value)
 
 
 def day_fault(value: date) -> str | None:
