@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import threading
@@ -12,7 +13,8 @@ from urllib.parse import parse_qs
 
 from werkzeug.test import EnvironBuilder
 
-from services.chassis.auth import Principal
+from services.chassis.auth import Principal, TokenVerifier, require_metrics_reader
+from services.chassis.errors import Forbidden, Unauthorized
 
 from . import static
 from .forward import HttpUpstream, WsgiUpstream
@@ -42,6 +44,7 @@ class GatewayParts(Protocol):
     cors: Cors
     documents: MergedDocument
     feed: EventFeed | None
+    verifier: TokenVerifier
 
 
 class LocalEndpoints:
@@ -66,6 +69,7 @@ class LocalEndpoints:
         if path == "/readyz":
             return self.readyz(start_response, edge)
         if path == "/metrics":
+            self.require_metrics_reader(environ)
             body, content_type = self.gateway.metrics.render()
             start_response(
                 "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body))), *edge]
@@ -163,6 +167,28 @@ class LocalEndpoints:
         except (EdgeProblem, ValueError) as exc:
             log.warning("cannot read %s from %s: %s", path, service, exc)
             return None
+
+    def require_metrics_reader(self, environ: dict[str, Any]) -> None:
+        """The gateway faces the internet: its metrics are for an operator's token (METRICS_ROLES)
+        or the scraper's `Authorization: Bearer <METRICS_TOKEN>`; 401 or 403 otherwise."""
+        header = environ.get("HTTP_AUTHORIZATION") or ""
+        scheme, _, presented = header.partition(" ")
+        expected = self.gateway.settings.metrics_token
+        if expected and scheme.lower() == "bearer" and hmac.compare_digest(presented.strip(), expected):
+            return
+        if not presented.strip():
+            raise EdgeProblem(
+                401,
+                "Metrics need an operator's bearer token (or the scraper's METRICS_TOKEN).",
+                type_="unauthorized",
+                headers=[("WWW-Authenticate", 'Bearer realm="community"')],
+            )
+        try:
+            principal = self.gateway.verifier.verify(presented.strip())
+            require_metrics_reader(principal)
+        except (Unauthorized, Forbidden) as exc:
+            status = 403 if isinstance(exc, Forbidden) else 401
+            raise EdgeProblem(status, exc.detail or "Not accepted.", type_=exc.problem_type) from None
 
     def event_stream(
         self,

@@ -36,9 +36,9 @@ def test_429_after_the_limit_with_retry_after(key_dir, tmp_path, token):
     retry_after = int(response.headers["Retry-After"])
     assert 1 <= retry_after <= 60
     assert "3 per 1 minute" in body["detail"]
-    assert 'gateway_rate_limited_total{route_class="read"} 1.0' in client.get("/metrics").get_data(
-        as_text=True
-    )
+    assert 'gateway_rate_limited_total{route_class="read"} 1.0' in client.get(
+        "/metrics", headers=bearer(token("admin"))
+    ).get_data(as_text=True)
 
 
 def test_limits_are_per_subject_and_per_route_class(key_dir, tmp_path, token):
