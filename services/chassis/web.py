@@ -30,6 +30,15 @@ def runtime() -> Runtime:
     return current_app.extensions["community"]
 
 
+def public_url() -> str:
+    """This request's absolute URL as the public sees it: the configured PUBLIC_BASE_URL,
+    the gateway's prefix (`/api/<service>`) and the path and query, never the Host header
+    (a caller chooses that one)."""
+    query = request.query_string.decode("latin-1")
+    path = request.script_root + request.path
+    return runtime().settings.public_base_url + path + (f"?{query}" if query else "")
+
+
 def service_settings(kind: type[K]) -> K:
     """The running service's own settings of type `kind` (read once per app)."""
     return runtime().service_settings(kind)
