@@ -60,13 +60,18 @@ def close_request_uow(_exc: BaseException | None = None) -> None:
 
 
 def transactional(
-    view: F | None = None, *, idempotency: Literal["off", "optional", "required"] = "off"
+    view: F | None = None,
+    *,
+    idempotency: Literal["off", "optional", "required"] = "off",
+    client: Callable[[], str] | None = None,
 ) -> Any:
     """Run the view in one transaction, committed when it answers below 400.
 
     With `idempotency`, an `Idempotency-Key` header makes the call repeatable: the first
     call's response is stored in the same transaction as its effects, and a repeat with
-    the same key and body gets that response again (`Idempotent-Replayed: true`).
+    the same key and body gets that response again (`Idempotent-Replayed: true`). Keys
+    are scoped per client: the token's subject, or what `client()` names for callers
+    without a token (e.g. an Open311 api_key), so one client never replays another's.
     """
 
     def decorate(func_: F) -> F:
@@ -87,6 +92,7 @@ def transactional(
                     type="idempotency-key-invalid",
                 )
             close_request_uow()
+            g.idempotency_client = client
             with runtime().unit_of_work(correlation_id=g.get("request_id")) as current:
                 g.uow = current
                 if key is not None:
@@ -109,7 +115,10 @@ def transactional(
 
 def _principal_key() -> str:
     principal = g.get("principal")
-    return principal.sub if principal is not None else "anonymous"
+    if principal is not None:
+        return principal.sub
+    client = g.get("idempotency_client")
+    return f"client:{client()}"[:200] if client is not None else "anonymous"
 
 
 def _request_hash() -> str:

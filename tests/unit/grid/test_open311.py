@@ -460,3 +460,24 @@ def test_xml_holds_text_with_control_characters_stored_before_they_were_refused(
     document = to_xml("service_requests", [{"description": "Bell\x07 rings\x1b[0m\tloud", "agency": None}])
     parsed = ElementTree.fromstring(document)
     assert parsed.findtext("request/description") == "Bell\ufffd rings\ufffd[0m\tloud"
+
+
+def test_idempotency_keys_belong_to_each_api_key_client(client, cell, api_key, token):
+    officer = bearer(token("subdistrict_officer", community=["huaguoshan", "chiwan"]))
+    other = client.post(
+        "/open311-clients", json={"name": "Another app", "communities": ["huaguoshan"]}, headers=officer
+    ).get_json()["api_key"]
+    key = {"Idempotency-Key": "report-0001"}
+    values = {
+        "jurisdiction_id": "huaguoshan",
+        "service_code": "hazard_fire",
+        "lat": HGS_LAT + 0.001,
+        "long": HGS_LON + 0.001,
+    }
+    first = post(client, headers=key, api_key=api_key, **values)
+    theirs = post(client, headers=key, api_key=other, **values)
+    again = post(client, headers=key, api_key=api_key, **values)
+    assert (first.status_code, theirs.status_code, again.status_code) == (201, 201, 201), theirs.get_data()
+    assert "Idempotent-Replayed" not in theirs.headers and again.headers["Idempotent-Replayed"] == "true"
+    ids = [r.get_json()[0]["service_request_id"] for r in (first, theirs, again)]
+    assert ids[0] == ids[2] != ids[1]
