@@ -188,7 +188,10 @@ def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: 
     early = gw.post(f"{path}/publication", hgs.officer, {})
     assert early.status == 409  # nothing is published before the committee approves
     gw.post(
-        f"{path}/decisions", hgs.member, {"step": "tender", "decision": "approve", "reason": "議事會議通過"}
+        f"{path}/decisions",
+        hgs.member,
+        {"step": "tender", "decision": "approve", "reason": "議事會議通過"},
+        headers={"If-Match": gw.get(path, hgs.member).headers["ETag"]},
     ).ok()
     gw.post(f"{path}/publication", hgs.officer, {}).ok()
     bids = [
@@ -208,7 +211,10 @@ def the_contract_is_bought_signed_and_paid(gw: Gateway, hgs: Community, events: 
         },
     ).ok()
     awarded = gw.post(
-        f"{path}/decisions", hgs.member2, {"step": "award", "decision": "approve", "reason": "居委會同意"}
+        f"{path}/decisions",
+        hgs.member2,
+        {"step": "award", "decision": "approve", "reason": "居委會同意"},
+        headers={"If-Match": gw.get(path, hgs.member2).headers["ETag"]},
     ).ok()
     assert awarded["status"] == "awarded" and awarded["award_value_fen"] == 2_380_000_00
 
