@@ -367,7 +367,8 @@ def the_evaluation_releases_the_final_milestone(
         message="the resident's rating in the read model",
     )
 
-    result = gw.post(f"{rounds}/close", hgs.member).ok()
+    read = gw.get(rounds, hgs.member).headers["ETag"]
+    result = gw.post(f"{rounds}/close", hgs.member, headers={"If-Match": read}).ok()
     # committee 0.3*90+0.3*100+0.4*80 = 89; subdistrict 89.5; the survey (one 5-star
     # rating) 100; third party 90 -> 0.5*89 + 0.2*89.5 + 0.2*100 + 0.1*90 = 91.4
     assert (result["score"], result["grade"], result["committee_weight"]) == (91.4, "excellent", 0.5)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.chassis import clock
+from services.chassis import clock, conditional
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
@@ -196,11 +196,32 @@ def my_scores(uow: UnitOfWork, principal: Principal, evaluation: Round) -> list[
     )
 
 
-def close_round(uow: UnitOfWork, principal: Principal, round_id: str) -> Round:
-    """Close a round: compute and publish its result (`evaluation.round.completed`)."""
+def etag(uow: UnitOfWork, evaluation: Round) -> str:
+    """The round's entity tag: it changes with its status and with every score sheet
+    submitted or revised (made from their count and latest time, never from the scores)."""
+    uow.flush()
+    count, latest_submitted, latest_revised = uow.session.execute(
+        select(func.count(), func.max(RoundScore.submitted_at), func.max(RoundScore.revised_at)).where(
+            RoundScore.round_id == evaluation.id
+        )
+    ).one()
+    return conditional.content_tag(
+        {
+            "round": evaluation.id,
+            "status": evaluation.status,
+            "scores": count,
+            "latest": max(str(latest_submitted or ""), str(latest_revised or "")),
+        }
+    )
+
+
+def close_round(uow: UnitOfWork, principal: Principal, round_id: str, if_match: str | None) -> Round:
+    """Close a round on the scores the manager read (If-Match: the round's ETag, `*` refused):
+    compute and publish its result (`evaluation.round.completed`)."""
     evaluation = _locked(uow, round_id)
     policy.require_manager(principal, evaluation.community)
     status = next_status(evaluation.status, "close")
+    conditional.require_match(if_match, etag(uow, evaluation), what="round", allow_any=False)
     scheme = parse_definition(evaluation.snapshot["definition"])
     period = metrics.Period(evaluation.period_start, evaluation.period_end)
     values = metrics.compute(uow.session, evaluation.community, period, contract_id=evaluation.contract_id)
