@@ -29,7 +29,7 @@ from typing import Any
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MAX_JSON_DEPTH = 32
-MAX_INTEGER_DIGITS = 40
+MAX_INTEGER_DIGITS = 4300  # Python's own limit of int(str); a field's range answers below it
 MAX_DECIMAL_DIGITS = 40
 MAX_DECIMAL_EXPONENT = 30
 MAX_NUMBER_TEXT = 64

@@ -20,6 +20,7 @@ RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 
 MAX_SIZE = max(RANDOM_INDEX)
 CONSISTENCY_LIMIT = 0.1
 SCALE_MIN, SCALE_MAX = Fraction(1, 9), Fraction(9)
+_LARGEST_INTEGER = 10**20  # far off the scale; larger ones are refused before any arithmetic
 _RECIPROCAL_TOLERANCE = 0.01  # 0.333 is accepted as the reciprocal of 3
 
 
@@ -50,6 +51,8 @@ def parse_judgement(value: object) -> Fraction:
         if isinstance(value, str):
             number = hygiene.bounded_fraction(value)
         elif isinstance(value, int):
+            if abs(value) > _LARGEST_INTEGER:
+                raise InvalidMatrix(f"{str(value)[:12]}… is not a number on Saaty's scale 1/9..9")
             number = Fraction(value)
         elif isinstance(value, Decimal):
             if hygiene.decimal_fault(value) is not None:

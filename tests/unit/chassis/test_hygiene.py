@@ -68,7 +68,7 @@ def test_tab_cr_and_lf_are_text(client, staff):
 def test_an_integer_of_5000_digits_is_a_400(roomy, staff):
     app, client = roomy
     raw = json.dumps({**NOTE, "pages": 0}).replace("0", "9" * 5000)
-    assert "40 digits" in assert_problem(_post_raw(client, staff, raw), 400)["detail"]
+    assert "4300 digits" in assert_problem(_post_raw(client, staff, raw), 400)["detail"]
     assert _notes(app) == 0
 
 
