@@ -25,6 +25,7 @@ from deploy.demo.loader import REFERENCE_DATA
 from deploy.registry import SERVICES
 from tests.support.helpers import bearer
 
+pytestmark = [pytest.mark.postgres]
 SURROGATE = "\ud800"
 CONTROL = "\x07"
 TEXT_VARIANTS = {"lone surrogate": f"a{SURROGATE}b", "C0 control": f"a{CONTROL}b"}
