@@ -96,14 +96,25 @@ def print_identities(platform: Platform, url: str) -> None:
     print(f"  e.g. curl -H 'Authorization: Bearer <token>' {url}/api/intake/tickets", flush=True)
 
 
+def make_http_server(host: str, port: int, app: Any) -> Any:
+    """The embedded HTTP server (werkzeug's, threaded); every client socket times out after
+    HTTP_CLIENT_TIMEOUT seconds of silence, so no idle or slow client holds a thread."""
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from .timeouts import client_timeout
+
+    handler = type("ClientTimeoutHandler", (WSGIRequestHandler,), {"timeout": client_timeout()})
+    return make_server(host, port, app, threaded=True, request_handler=handler)
+
+
 def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None, demo: bool = True) -> None:
     """Run until Ctrl-C; data stays in the data folder for the next start."""
-    from werkzeug.serving import make_server
 
     from .demo import loader as demo_data
 
     folder = Path(data_dir or os.environ.get("COMMUNITY_DATA_DIR", "var"))
     os.environ["COMMUNITY_DATA_DIR"] = str(folder.resolve())
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     configure_logging(os.environ["LOG_LEVEL"], json_lines=True)
     interrupted = demo_data.was_interrupted(folder.resolve())
@@ -123,7 +134,7 @@ def main(host: str = "127.0.0.1", port: int = 8080, data_dir: str | None = None,
             print("Interrupted while loading the demo data.", file=sys.stderr, flush=True)
             raise SystemExit(130) from None
         print(f"Demo data loaded in {summary['total_seconds']} s.", flush=True)
-    server = make_server(host, port, platform.gateway, threaded=True)
+    server = make_http_server(host, port, platform.gateway)
     url = f"http://{host}:{server.server_port}"
     print(f"Community services platform (embedded) on {url}", flush=True)
     print(f"Data folder: {platform.data_dir}", flush=True)

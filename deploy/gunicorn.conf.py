@@ -3,7 +3,7 @@
 Everything comes from the environment so one image fits every deployment:
 GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT,
 GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS, GUNICORN_BIND (or HOST and PORT),
-GUNICORN_WORKER_CLASS (gevent for the gateway, gthread for the services),
+GUNICORN_WORKER_CLASS (gevent for the gateway, gthread for the services), HTTP_CLIENT_TIMEOUT,
 GUNICORN_ACCESS_LOG ("-" for stdout, "off" for none), FORWARDED_ALLOW_IPS, LOG_LEVEL,
 PROMETHEUS_MULTIPROC_DIR. See docs/operations.md.
 """
@@ -27,8 +27,15 @@ threads = _int("GUNICORN_THREADS", 4)
 # request than threads and hold event streams cheaply (bench/gateway.py). The services
 # talk to PostgreSQL through psycopg and keep threads.
 _gateway = os.environ.get("COMMUNITY_PROCESS", "").startswith("gateway")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or ("gevent" if _gateway else "gthread")
-if worker_class == "gevent":
+# Both with a timeout on every client socket (HTTP_CLIENT_TIMEOUT, deploy/gunicorn_workers.py):
+# an idle or slow client never holds a thread or a connection slot for ever.
+_WORKERS = {
+    "gevent": "deploy.gunicorn_workers.ClientTimeoutGeventWorker",
+    "gthread": "deploy.gunicorn_workers.ClientTimeoutThreadWorker",
+}
+_worker_kind = os.environ.get("GUNICORN_WORKER_CLASS") or ("gevent" if _gateway else "gthread")
+worker_class = _WORKERS.get(_worker_kind, _worker_kind)
+if _worker_kind == "gevent":
     worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)

@@ -26,8 +26,8 @@ from .local import LocalEndpoints
 from .metrics import GatewayMetrics
 from .openapi import MergedDocument
 from .problems import EdgeProblem, send_problem
-from .ratelimit import RateLimiter
-from .routes import EVENT_STREAM_PATH, is_public, route_class
+from .ratelimit import RateLimiter, Verdict
+from .routes import ANONYMOUS, EVENT_STREAM_PATH, is_public, route_class
 from .settings import UPSTREAMS, GatewaySettings, upstream_env_name
 from .stream import EventFeed
 from .upstreams import CircuitBreaker, Replica, ReplicaSet
@@ -155,13 +155,17 @@ class Gateway:
             )
 
     def _authenticate(self, environ: dict[str, Any], method: str, path: str) -> Principal | None:
-        """The caller of a valid token; None on a public route without one; 401 otherwise."""
+        """The caller of a valid token; None on a public route without one; 401 otherwise.
+
+        Every refusal counts in the caller's per-IP bucket (the anonymous class), so that
+        guessing tokens costs what any anonymous request costs: 429 once it is spent."""
         header = environ.get("HTTP_AUTHORIZATION")
         if header:
             try:
                 token = bearer_token(header)
                 return self.verifier.verify(token) if token else None
             except Unauthorized as exc:
+                self._limit_failed_authentication(environ)
                 raise EdgeProblem(
                     401,
                     exc.detail or "The bearer token is not accepted.",
@@ -170,9 +174,15 @@ class Gateway:
                 ) from None
         if is_public(method, path):
             return None
+        self._limit_failed_authentication(environ)
         raise EdgeProblem(
             401, "This endpoint needs a bearer token.", type_="unauthorized", headers=_WWW_AUTHENTICATE
         )
+
+    def _limit_failed_authentication(self, environ: dict[str, Any]) -> None:
+        if self.limiter is not None:
+            caller = f"ip:{client_address(environ, self.settings.trusted_proxies)}"
+            self._refuse_over_limit(self.limiter.hit(ANONYMOUS, caller), ANONYMOUS)
 
     def _limit(self, environ: dict[str, Any], method: str, path: str, principal: Principal | None) -> None:
         if self.limiter is None:
@@ -184,7 +194,9 @@ class Gateway:
             caller = f"sub:{principal.sub}"
         else:
             caller = f"ip:{client_address(environ, self.settings.trusted_proxies)}"
-        verdict = self.limiter.hit(route_class_name, caller)
+        self._refuse_over_limit(self.limiter.hit(route_class_name, caller), route_class_name)
+
+    def _refuse_over_limit(self, verdict: Verdict, route_class_name: str) -> None:
         if not verdict.allowed:
             self.metrics.rate_limited.labels(route_class_name).inc()
             raise EdgeProblem(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from werkzeug.test import EnvironBuilder
 
-from services.chassis.auth import Principal
+from services.chassis.auth import Principal, TokenVerifier, require_metrics_reader
+from services.chassis.errors import Forbidden, Unauthorized
 
 from . import static
 from .forward import HttpUpstream, WsgiUpstream
@@ -23,7 +26,7 @@ from .openapi import MergedDocument
 from .problems import EdgeProblem, send_json
 from .routes import EVENT_STREAM_ROLES
 from .settings import GatewaySettings
-from .stream import EventFeed, event_stream, parse_types
+from .stream import EventFeed, event_stream, parse_types, peer_closed
 
 log = logging.getLogger("gateway.local")
 StartResponse = Callable[..., Any]
@@ -41,6 +44,7 @@ class GatewayParts(Protocol):
     cors: Cors
     documents: MergedDocument
     feed: EventFeed | None
+    verifier: TokenVerifier
 
 
 class LocalEndpoints:
@@ -49,6 +53,7 @@ class LocalEndpoints:
     def __init__(self, gateway: GatewayParts) -> None:
         self.gateway = gateway
         self._clients = 0
+        self._clients_by_subject: Counter[str] = Counter()
         self._clients_lock = threading.Lock()
 
     def serve(
@@ -64,6 +69,7 @@ class LocalEndpoints:
         if path == "/readyz":
             return self.readyz(start_response, edge)
         if path == "/metrics":
+            self.require_metrics_reader(environ)
             body, content_type = self.gateway.metrics.render()
             start_response(
                 "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body))), *edge]
@@ -159,6 +165,28 @@ class LocalEndpoints:
             log.warning("cannot read %s from %s: %s", path, service, exc)
             return None
 
+    def require_metrics_reader(self, environ: dict[str, Any]) -> None:
+        """The gateway faces the internet: its metrics are for an operator's token (METRICS_ROLES)
+        or the scraper's `Authorization: Bearer <METRICS_TOKEN>`; 401 or 403 otherwise."""
+        header = environ.get("HTTP_AUTHORIZATION") or ""
+        scheme, _, presented = header.partition(" ")
+        expected = self.gateway.settings.metrics_token
+        if expected and scheme.lower() == "bearer" and hmac.compare_digest(presented.strip(), expected):
+            return
+        if not presented.strip():
+            raise EdgeProblem(
+                401,
+                "Metrics need an operator's bearer token (or the scraper's METRICS_TOKEN).",
+                type_="unauthorized",
+                headers=[("WWW-Authenticate", 'Bearer realm="community"')],
+            )
+        try:
+            principal = self.gateway.verifier.verify(presented.strip())
+            require_metrics_reader(principal)
+        except (Unauthorized, Forbidden) as exc:
+            status = 403 if isinstance(exc, Forbidden) else 401
+            raise EdgeProblem(status, exc.detail or "Not accepted.", type_=exc.problem_type) from None
+
     def event_stream(
         self,
         environ: dict[str, Any],
@@ -198,8 +226,17 @@ class LocalEndpoints:
                 type_="unavailable",
                 headers=[("Retry-After", "10")],
             )
+        settings = self.gateway.settings
         with self._clients_lock:
-            if self._clients >= self.gateway.settings.sse_max_clients:
+            if self._clients_by_subject[principal.sub] >= settings.sse_max_per_subject:
+                raise EdgeProblem(
+                    429,
+                    f"This token already holds {settings.sse_max_per_subject} event stream(s) on this "
+                    "gateway process; close one first.",
+                    type_="too-many-streams",
+                    headers=[("Retry-After", "30")],
+                )
+            if self._clients >= settings.sse_max_clients:
                 raise EdgeProblem(
                     503,
                     "Too many event stream clients on this gateway process.",
@@ -207,6 +244,7 @@ class LocalEndpoints:
                     headers=[("Retry-After", "30")],
                 )
             self._clients += 1
+            self._clients_by_subject[principal.sub] += 1
         start_response(
             "200 OK",
             [
@@ -216,26 +254,33 @@ class LocalEndpoints:
                 *edge,
             ],
         )
+        client = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
         body = event_stream(
             feed,
             principal,
             patterns,
             environ.get("HTTP_LAST_EVENT_ID"),
-            self.gateway.settings.sse_heartbeat_seconds,
+            settings.sse_heartbeat_seconds,
+            client_gone=peer_closed(client),
+            check_every=settings.sse_disconnect_check_seconds,
         )
-        return _Counted(body, self)
+        return _Counted(body, self, principal.sub)
 
-    def _client_left(self) -> None:
+    def _client_left(self, subject: str) -> None:
         with self._clients_lock:
             self._clients -= 1
+            self._clients_by_subject[subject] -= 1
+            if self._clients_by_subject[subject] <= 0:
+                del self._clients_by_subject[subject]
 
 
 class _Counted:
     """An SSE body that keeps the open-stream count and gauge right when the client leaves."""
 
-    def __init__(self, body: Iterator[bytes], owner: LocalEndpoints) -> None:
+    def __init__(self, body: Iterator[bytes], owner: LocalEndpoints, subject: str) -> None:
         self.body = body
         self.owner = owner
+        self.subject = subject
         self.closed = False
         owner.gateway.metrics.stream_clients.inc()
 
@@ -246,5 +291,5 @@ class _Counted:
         if not self.closed:
             self.closed = True
             self.body.close()
-            self.owner._client_left()
+            self.owner._client_left(self.subject)
             self.owner.gateway.metrics.stream_clients.dec()

@@ -81,6 +81,10 @@ def is_public(method: str, path: str) -> bool:
     return pattern is not None and pattern.match(path) is not None
 
 
+ANONYMOUS = "anonymous"
+"""The route class of calls without a token, limited per client IP (failed sign-ins too)."""
+
+
 def route_class(method: str, path: str, authenticated: bool) -> str | None:
     """The rate-limit class of a request, or None (the gateway's own pages and probes)."""
     if not path.startswith("/api/"):
@@ -88,5 +92,5 @@ def route_class(method: str, path: str, authenticated: bool) -> str | None:
     if path == EVENT_STREAM_PATH:
         return "stream"
     if not authenticated:
-        return "anonymous"
+        return ANONYMOUS
     return "read" if method in SAFE_METHODS else "write"

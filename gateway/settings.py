@@ -66,6 +66,9 @@ class GatewaySettings:
     sse_replay_size: int = 1000
     sse_heartbeat_seconds: float = 15.0
     sse_max_clients: int = 4
+    metrics_token: str | None = None
+    sse_max_per_subject: int = 2
+    sse_disconnect_check_seconds: float = 1.0
     docs_cache_seconds: float = 60.0
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
@@ -120,6 +123,9 @@ class GatewaySettings:
             sse_replay_size=env_int("SSE_REPLAY_SIZE", 1000),
             sse_heartbeat_seconds=env_float("SSE_HEARTBEAT_SECONDS", 15.0),
             sse_max_clients=env_int("SSE_MAX_CLIENTS", 4),
+            metrics_token=env("METRICS_TOKEN"),
+            sse_max_per_subject=env_int("SSE_MAX_PER_SUBJECT", 2),
+            sse_disconnect_check_seconds=env_float("SSE_DISCONNECT_CHECK_SECONDS", 1.0),
             docs_cache_seconds=env_float("GATEWAY_DOCS_CACHE_SECONDS", 60.0),
             oidc_issuer=env("OIDC_ISSUER"),
             oidc_client_id=env("OIDC_CLIENT_ID"),

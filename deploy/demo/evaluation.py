@@ -72,4 +72,5 @@ def close_when_measured(
         if time.monotonic() > deadline:
             raise DemoApiError(f"evaluation did not receive {community}'s ratings in time")
         time.sleep(0.5)
-    return api.post(f"/evaluation/rounds/{round_id}/close", member, {})
+    path = f"/evaluation/rounds/{round_id}"
+    return api.post(f"{path}/close", member, {}, headers={"If-Match": api.etag(path, member)})

@@ -217,6 +217,7 @@ class Purchasing:
             f"{path}/decisions",
             approver,
             {"step": "tender", "decision": "approve", "reason": "居委會議事會議審議通過採購需求"},
+            headers={"If-Match": api.etag(path, approver)},
         )
         api.post(f"{path}/publication", buyer, {"reason": "公告採購"})
         bids = [(purchase.winner, purchase.value_fen), *purchase.rivals]
@@ -243,6 +244,7 @@ class Purchasing:
             f"{path}/decisions",
             approver,
             {"step": "award", "decision": "approve", "reason": "居委會同意成交結果"},
+            headers={"If-Match": api.etag(path, approver)},
         )
         start, end = purchase.period
         contract = api.post(

@@ -8,13 +8,14 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api, Blueprint
 from flask_smorest.spec import prepare_response
 from sqlalchemy import MetaData
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth, errors
+from . import auth, errors, hygiene
 from .config import Settings
 from .health import health_blueprint
 from .observability import HttpMetrics, configure_logging, install_request_tracking
@@ -57,6 +58,17 @@ class CommunityApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, decoding within the bounds of `hygiene.decode_json` (request.get_json
+    answers 400 beyond them, as for malformed JSON)."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return hygiene.decode_json(s)
+
+
 def accepts(*mimetypes: str) -> Callable[[Any], Any]:
     """Let a view take request bodies of other media types than JSON (e.g. forms)."""
 
@@ -85,6 +97,7 @@ def create_app(
     auth.ensure_local_keys(settings)
 
     app = Flask(name)
+    app.json = BoundedJSONProvider(app)
     # Behind the gateway, URLs and problem `instance`s carry the public /api/<service> prefix.
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1, x_host=1, x_prefix=1)  # type: ignore[method-assign]
     app.config.update(
@@ -104,8 +117,6 @@ def create_app(
             "security": [{"bearerAuth": []}],
         },
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["community"] = runtime
     metrics = HttpMetrics(name)
     app.extensions["community.metrics"] = metrics

@@ -39,6 +39,8 @@ ROLES = (
     "admin",
 )
 ALGORITHM = "RS256"
+# Who may read a process's Prometheus metrics with a token: the operators of the platform.
+METRICS_ROLES = ("admin",)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -283,6 +285,13 @@ def current_principal() -> Principal:
 
 def optional_principal() -> Principal | None:
     return g.get("principal")
+
+
+def require_metrics_reader(principal: Principal | None) -> None:
+    """A caller who shows a token must be an operator (METRICS_ROLES) to read metrics; no
+    token is the in-cluster scraper (the gateway refuses anonymous `/api/*/metrics`)."""
+    if principal is not None and not principal.has_role(*METRICS_ROLES):
+        raise Forbidden(f"Metrics are for the platform's operators (role {', '.join(METRICS_ROLES)}).")
 
 
 def requires(*roles: str) -> Callable[[F], F]:

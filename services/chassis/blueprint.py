@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import flask_smorest
 import marshmallow as ma
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from .errors import Unprocessable
+from . import hygiene
+from .errors import BadRequest, Unprocessable
 
 
 class _SchemaInstanceParser(FlaskParser):
-    """webargs makes a new schema instance per request when given a class; keep one."""
+    """webargs makes a new schema instance per request when given a class; keep one.
+    JSON bodies are decoded within the bounds of `hygiene.decode_json` (a 400 otherwise)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -29,6 +33,18 @@ class _SchemaInstanceParser(FlaskParser):
                     instance = self._instances.setdefault(argmap, argmap())
             return instance
         return super()._get_schema(argmap, req)
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req):
+            return core.missing
+        return hygiene.decode_json(req.get_data(cache=True))
+
+    def _handle_invalid_json_error(self, error: Any, req: Any, *args: Any, **kwargs: Any) -> NoReturn:
+        refused = isinstance(error, hygiene.JsonRefused)
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        raise BadRequest(
+            f"The JSON body was refused: {detail}", type="body-refused" if refused else "invalid-json"
+        )
 
 
 MAX_PAGE = 100_000

@@ -89,6 +89,7 @@ class Settings:
     jwt_private_key_path: Path | None = None
     jwt_leeway_seconds: int = 30
     max_body_bytes: int = 1_048_576
+    public_base_url: str = "http://localhost:8080"
     log_level: str = "INFO"
     log_json: bool = True
     environment: str = "embedded"
@@ -144,6 +145,7 @@ class Settings:
             else (None if jwks_url or public_key else keys_dir / "jwt-private.pem"),
             jwt_leeway_seconds=env_int("JWT_LEEWAY_SECONDS", 30),
             max_body_bytes=env_int("MAX_BODY_BYTES", 1_048_576),
+            public_base_url=(env("PUBLIC_BASE_URL") or "http://localhost:8080").rstrip("/"),
             log_level=env("LOG_LEVEL", "INFO"),
             log_json=env_bool("LOG_JSON", True),
             environment=env("COMMUNITY_ENV", "embedded"),

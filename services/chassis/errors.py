@@ -17,6 +17,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from . import hygiene
+
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "urn:community:problem:"
 
@@ -125,7 +127,9 @@ def problem_response(
     if errors:
         body["errors"] = errors
     body.update({k: v for k, v in extra.items() if v is not None})
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    # An echoed input may hold a lone surrogate, which UTF-8 cannot encode: scrub it.
+    text = hygiene.scrubbed(json.dumps(body, ensure_ascii=False))
+    response = Response(text, status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

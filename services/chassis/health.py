@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import marshmallow as ma
 from flask import Response
 
-from .auth import public
+from .auth import optional_principal, public, require_metrics_reader
 from .blueprint import Blueprint
 from .errors import problem_response
 from .observability import HttpMetrics
@@ -53,10 +53,12 @@ def health_blueprint(runtime: Runtime, metrics: HttpMetrics) -> Blueprint:
         )
 
     @blp.route("/metrics")
-    @blp.doc(security=[], summary="Prometheus metrics (text exposition format)")
+    @blp.doc(summary="Prometheus metrics (text exposition format)")
     @public
     def prometheus_metrics() -> Response:
-        """Prometheus metrics."""
+        """Prometheus metrics: for the in-cluster scraper (no token) and operators (admin);
+        any other token is refused (403)."""
+        require_metrics_reader(optional_principal())
         return metrics.render()
 
     return blp

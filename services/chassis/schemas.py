@@ -1,18 +1,48 @@
-"""Base schema for request and response bodies: strict, and no unbounded strings."""
+"""Base schema for request and response bodies: strict, no unbounded strings, and the
+input hygiene of `hygiene` on every field that takes text, a day, a moment or a decimal."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import marshmallow as ma
 
+from . import hygiene
+
 DEFAULT_MAX_STRING = 2000
 
 
+def _refuse(fault: Callable[[Any], str | None]) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value is not None:
+            message = fault(value)
+            if message is not None:
+                raise ma.ValidationError(message)
+
+    check.hygiene = True  # type: ignore[attr-defined]
+    return check
+
+
+TEXT_HYGIENE = _refuse(lambda value: hygiene.text_fault(value) if isinstance(value, str) else None)
+DAY_HYGIENE = _refuse(hygiene.day_fault)
+DECIMAL_HYGIENE = _refuse(hygiene.decimal_fault)
+
+
+def _hygiene_for(field_obj: ma.fields.Field) -> Callable[[Any], None] | None:
+    if isinstance(field_obj, ma.fields.String):
+        return TEXT_HYGIENE
+    if isinstance(field_obj, ma.fields.DateTime | ma.fields.Date):
+        return DAY_HYGIENE
+    if isinstance(field_obj, ma.fields.Decimal):
+        return DECIMAL_HYGIENE
+    return None
+
+
 class Schema(ma.Schema):
-    """Unknown fields are refused; a String field without a Length gets one of 2000; a
-    dict being dumped never yields its own methods for missing keys."""
+    """Unknown fields are refused; a String field without a Length gets one of 2000; text,
+    day, moment and decimal fields (in lists too) refuse what `hygiene` refuses; a dict
+    being dumped never yields its own methods for missing keys."""
 
     class Meta:
         unknown = ma.RAISE
@@ -25,11 +55,31 @@ class Schema(ma.Schema):
         return super().get_attribute(obj, attr, default)
 
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
-        if isinstance(field_obj, ma.fields.String) and not field_obj.dump_only:
-            validators = getattr(field_obj, "validators", [])
-            if not any(isinstance(v, ma.validate.Length) for v in validators):
-                field_obj.validators = [*validators, ma.validate.Length(max=DEFAULT_MAX_STRING)]
+        if not field_obj.dump_only:
+            _bind_hygiene(field_obj)
         super().on_bind_field(field_name, field_obj)
+
+
+def _bind_hygiene(field_obj: ma.fields.Field) -> None:
+    """Give a load field (and a list's or tuple's items) its length bound and hygiene."""
+    validators = list(getattr(field_obj, "validators", []))
+    if isinstance(field_obj, ma.fields.String) and not any(
+        isinstance(v, ma.validate.Length) for v in validators
+    ):
+        validators.append(ma.validate.Length(max=DEFAULT_MAX_STRING))
+    check = _hygiene_for(field_obj)
+    if check is not None and not any(getattr(v, "hygiene", False) for v in validators):
+        validators.insert(0, check)
+    field_obj.validators = validators
+    if isinstance(field_obj, ma.fields.List):
+        _bind_hygiene(field_obj.inner)
+    if isinstance(field_obj, ma.fields.Tuple):
+        for inner in field_obj.tuple_fields:
+            _bind_hygiene(inner)
+    if isinstance(field_obj, ma.fields.Dict | ma.fields.Mapping):
+        for inner in (field_obj.key_field, field_obj.value_field):
+            if inner is not None:
+                _bind_hygiene(inner)
 
 
 class PageQuerySchema(Schema):

@@ -31,6 +31,15 @@ def runtime() -> Runtime:
     return current_app.extensions["community"]
 
 
+def public_url() -> str:
+    """This request's absolute URL as the public sees it: the configured PUBLIC_BASE_URL,
+    the gateway's prefix (`/api/<service>`) and the path and query, never the Host header
+    (a caller chooses that one)."""
+    query = request.query_string.decode("latin-1")
+    path = request.script_root + request.path
+    return runtime().settings.public_base_url + path + (f"?{query}" if query else "")
+
+
 def service_settings(kind: type[K]) -> K:
     """The running service's own settings of type `kind` (read once per app)."""
     return runtime().service_settings(kind)
@@ -52,13 +61,18 @@ def close_request_uow(_exc: BaseException | None = None) -> None:
 
 
 def transactional(
-    view: F | None = None, *, idempotency: Literal["off", "optional", "required"] = "off"
+    view: F | None = None,
+    *,
+    idempotency: Literal["off", "optional", "required"] = "off",
+    client: Callable[[], str] | None = None,
 ) -> Any:
     """Run the view in one transaction, committed when it answers below 400.
 
     With `idempotency`, an `Idempotency-Key` header makes the call repeatable: the first
     call's response is stored in the same transaction as its effects, and a repeat with
-    the same key and body gets that response again (`Idempotent-Replayed: true`).
+    the same key and body gets that response again (`Idempotent-Replayed: true`). Keys
+    are scoped per client: the token's subject, or what `client()` names for callers
+    without a token (e.g. an Open311 api_key), so one client never replays another's.
     """
 
     def decorate(func_: F) -> F:
@@ -78,6 +92,7 @@ def transactional(
                     f"{IDEMPOTENCY_HEADER} must be 1-200 printable ASCII characters.",
                     type="idempotency-key-invalid",
                 )
+            g.idempotency_client = client
             try:
                 return _run_in_transaction(func_, key, args, kwargs)
             except DBAPIError as exc:
@@ -117,7 +132,10 @@ def _run_in_transaction(view: Callable[..., Any], key: str | None, args: Any, kw
 
 def _principal_key() -> str:
     principal = g.get("principal")
-    return principal.sub if principal is not None else "anonymous"
+    if principal is not None:
+        return principal.sub
+    client = g.get("idempotency_client")
+    return f"client:{client()}"[:200] if client is not None else "anonymous"
 
 
 def _request_hash() -> str:

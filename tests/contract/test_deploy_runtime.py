@@ -69,6 +69,7 @@ def web_process(tmp_path):
         "AMQP_URL": "memory://",
         "LOG_LEVEL": "INFO",
         "GUNICORN_ACCESS_LOG": "-",  # gunicorn's own access line (off by default)
+        "HTTP_CLIENT_TIMEOUT": "1",
     }
     stdout = (tmp_path / "stdout.log").open("w")
     process = subprocess.Popen(
@@ -184,3 +185,29 @@ def test_health_check_tells_the_role_from_the_main_process(tmp_path):
         assert healthcheck.main_process_role(cmdline) == expected
     assert healthcheck.main_process_role(tmp_path / "missing") == ("job", None)
     assert os.path.exists("/proc/1/cmdline")
+
+
+def _hung_up(sock: socket.socket, patience: float = 20) -> bool:
+    """Whether the server closed the connection (after any error answer) within `patience`."""
+    sock.settimeout(patience)
+    try:
+        while sock.recv(65536):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_a_slow_client_is_cut_off_and_frees_its_thread(web_process):
+    _, port, _ = web_process
+    # More stalled clients than the workers have threads (2 x 2): each is cut off after 1 s.
+    stalled = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+    for sock in stalled:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: slow")
+    for sock in stalled:
+        assert _hung_up(sock), "a stalled client kept its connection"
+        sock.close()
+    status, _, _ = get(f"http://127.0.0.1:{port}/healthz")
+    assert status == 200

@@ -277,7 +277,8 @@ def decide_when_recorded(gw: Gateway, member: str, path: str, step: str, refused
 
     def attempt() -> Any:
         body = {"step": step, "decision": "approve", "reason": "居委会会议决议通过"}
-        reply = gw.post(f"{path}/decisions", member, body)
+        read = gw.get(path, member).headers["ETag"]  # the revision the member approves
+        reply = gw.post(f"{path}/decisions", member, body, headers={"If-Match": read})
         if reply.status == 409 and reply.body["type"].endswith(refused_as):
             return None
         return reply

@@ -382,10 +382,13 @@ def the_evaluation_releases_the_final_milestone(
         message="the resident's rating in the read model",
     )
 
-    alone = gw.post(f"{rounds}/close", hgs.member)  # money only by a fair evaluation
+    # Money only by a fair evaluation: one manager alone does not close a contract's round.
+    read = gw.get(rounds, hgs.member).headers["ETag"]
+    alone = gw.post(f"{rounds}/close", hgs.member, headers={"If-Match": read})
     assert alone.status == 409 and alone.body["type"].endswith("second-manager-needed")
     gw.post(f"{rounds}/propose-close", hgs.member).ok()
-    result = gw.post(f"{rounds}/close", hgs.officer).ok()  # four eyes, as for tenders
+    read = gw.get(rounds, hgs.officer).headers["ETag"]
+    result = gw.post(f"{rounds}/close", hgs.officer, headers={"If-Match": read}).ok()  # four eyes
     # committee 0.3*90+0.3*100+0.4*80 = 89; subdistrict 89.5; the survey 100; third party
     # 90 -> 0.5*89 + 0.2*89.5 + 0.2*100 + 0.1*90 = 91.4
     assert (result["score"], result["grade"], result["committee_weight"]) == (91.4, "excellent", 0.5)

@@ -19,6 +19,9 @@ def test_embedded_gateway_routes_to_every_service_with_the_platforms_keys(tmp_pa
             assert response.get_json()["service"] == service
             metrics = client.get(f"/api/{service}/metrics", headers=bearer(token("admin")))
             assert metrics.status_code == 200
+            resident = client.get(f"/api/{service}/metrics", headers=bearer(token("resident")))
+            assert resident.status_code == 403, (service, resident.get_data(as_text=True))
+            assert client.get(f"/api/{service}/metrics").status_code == 401  # no anonymous reads at the edge
         assert client.get("/readyz").get_json()["checks"] == {s: "ok" for s in SERVICES}
         assert client.get("/api/openapi.json").status_code == 200
     finally:

@@ -178,11 +178,66 @@ def test_stream_is_503_while_the_broker_is_unreachable(key_dir, tmp_path, token)
 @pytest.mark.parametrize("platform", ["memory"], indirect=True)
 def test_too_many_streams_on_one_process_is_503(platform, token):
     port, gateway = platform
-    department = bearer(token("department", community=None))
     readers = [
-        SseReader(port, "/api/events/stream", department) for _ in range(gateway.settings.sse_max_clients)
+        SseReader(port, "/api/events/stream", bearer(token("department", community=None, sub=f"dept-{n}")))
+        for n in range(gateway.settings.sse_max_clients)
     ]
-    response = Client(gateway).get("/api/events/stream", headers=department)
+    response = Client(gateway).get("/api/events/stream", headers=bearer(token("department", community=None)))
     assert_problem(response, 503)
     for reader in readers:
         reader.close()
+
+
+@pytest.mark.parametrize("platform", ["memory"], indirect=True)
+def test_one_token_cannot_take_every_stream(platform, token):
+    port, gateway = platform
+    assert gateway.settings.sse_max_per_subject == 2 < gateway.settings.sse_max_clients
+    greedy = bearer(token("department", community=None, sub="greedy-system"))
+    held = [SseReader(port, "/api/events/stream", greedy) for _ in range(2)]
+    assert [reader.response.status for reader in held] == [200, 200]
+    third = Client(gateway).get("/api/events/stream", headers=greedy)
+    problem = assert_problem(third, 429, type_suffix="too-many-streams")
+    assert "already holds 2 event stream" in problem["detail"]
+    other = SseReader(port, "/api/events/stream", bearer(token("department", community=None, sub="other")))
+    assert other.response.status == 200
+    for reader in [*held, other]:
+        reader.close()
+
+
+def _open_streams(gateway) -> int:
+    with gateway.local._clients_lock:
+        return gateway.local._clients
+
+
+def test_a_client_that_hangs_up_frees_its_slot_before_any_heartbeat(tmp_path, key_dir, token):
+    gateway = inprocess_gateway(
+        key_dir,
+        tmp_path,
+        {},
+        amqp_url="memory://",
+        sse_heartbeat_seconds=3600,
+        sse_disconnect_check_seconds=0.1,
+    )
+    gateway.start_background()
+    assert gateway.feed.ready.wait(15)
+    server = make_server("127.0.0.1", 0, gateway, threaded=True)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        department = bearer(token("department", community=None, sub="reconnecting-system"))
+        readers = [SseReader(server.server_port, "/api/events/stream", department) for _ in range(2)]
+        assert _open_streams(gateway) == 2
+        for reader in readers:
+            reader.response.close()
+            reader.close()
+        # No event and no heartbeat (one an hour) will be written: only noticing the hang-up frees it.
+        deadline = time.monotonic() + 30
+        while _open_streams(gateway) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _open_streams(gateway) == 0
+        again = SseReader(server.server_port, "/api/events/stream", department)
+        assert again.response.status == 200
+        again.close()
+    finally:
+        server.shutdown()
+        gateway.feed.stop()

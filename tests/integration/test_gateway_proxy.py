@@ -187,7 +187,7 @@ def test_breaker_opens_after_consecutive_failures_and_skips_the_replica(key_dir,
         dead_replica = gateway.upstreams["intake"].replicas.replicas[0]
         assert dead_replica.breaker.state == "open"
         assert dead_replica.breaker.failures == 2  # no more calls once open
-        metrics = client.get("/metrics").get_data(as_text=True)
+        metrics = client.get("/metrics", headers=bearer(token("admin"))).get_data(as_text=True)
     assert f'gateway_upstream_available{{replica="{dead}",service="intake"}} 0.0' in metrics
 
 

@@ -36,9 +36,9 @@ def test_429_after_the_limit_with_retry_after(key_dir, tmp_path, token):
     retry_after = int(response.headers["Retry-After"])
     assert 1 <= retry_after <= 60
     assert "3 per 1 minute" in body["detail"]
-    assert 'gateway_rate_limited_total{route_class="read"} 1.0' in client.get("/metrics").get_data(
-        as_text=True
-    )
+    assert 'gateway_rate_limited_total{route_class="read"} 1.0' in client.get(
+        "/metrics", headers=bearer(token("admin"))
+    ).get_data(as_text=True)
 
 
 def test_limits_are_per_subject_and_per_route_class(key_dir, tmp_path, token):
@@ -95,3 +95,17 @@ def test_redis_down_fails_open(key_dir, tmp_path, token):
     )
     staff = bearer(token("center_staff"))
     assert [client.get("/api/intake/x", headers=staff).status_code for _ in range(3)] == [200] * 3
+
+
+def test_failed_authentication_spends_the_callers_ip_bucket(key_dir, tmp_path, token):
+    client = Client(_gateway(key_dir, tmp_path, rate_limits={"anonymous": "3/minute"}))
+    here, there = {"REMOTE_ADDR": "192.0.2.7"}, {"REMOTE_ADDR": "192.0.2.8"}
+    guesses = [bearer("guess-1"), bearer("guess-2"), {}]  # two forged tokens and none at all
+    for headers in guesses:
+        assert_problem(client.get("/api/intake/tickets", headers=headers, environ_base=here), 401)
+    refused = client.get("/api/intake/tickets", headers=bearer("guess-3"), environ_base=here)
+    assert_problem(refused, 429, type_suffix="rate-limited")
+    assert "anonymous" in refused.get_json()["detail"]
+    assert_problem(client.get("/api/intake/tickets", headers=bearer("guess-4"), environ_base=there), 401)
+    valid = client.get("/api/intake/tickets", headers=bearer(token("center_staff")), environ_base=here)
+    assert valid.status_code == 200  # a signed-in caller has its own bucket

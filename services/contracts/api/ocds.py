@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 
 from services.chassis.auth import public
 from services.chassis.blueprint import Blueprint
 from services.chassis.errors import NotFound
-from services.chassis.web import paginate, runtime, uow
+from services.chassis.web import paginate, public_url, runtime, uow
 
 from ..settings import contracts_settings
 from ..usecases import queries
@@ -43,7 +43,7 @@ class Releases(MethodView):
         rows = paginate(queries.releases(args.get("community"), args.get("since")), pagination_parameters)
         if not rows:
             raise NotFound("No release matches (an OCDS package holds at least one).", type="no-releases")
-        return _json(ocds_export.release_package(ocid_prefix(), rows, request.url))
+        return _json(ocds_export.release_package(ocid_prefix(), rows, public_url()))
 
 
 @blp.route("/ocds/records/<string:ocid>")
@@ -56,4 +56,4 @@ class Records(MethodView):
         rows = queries.process_releases(uow(), tender_id)
         if not rows:
             raise NotFound(f"No contracting process {ocid}.")
-        return _json(ocds_export.record_package(ocid_prefix(), rows, request.url))
+        return _json(ocds_export.record_package(ocid_prefix(), rows, public_url()))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
+from services.chassis.conditional import IF_MATCH
 from services.chassis.web import paginate, service_settings, transactional, uow
 
 from ..models import Bid
@@ -41,21 +43,45 @@ class Tenders(MethodView):
 @blp.route("/tenders/<uuid:tender_id>")
 class TenderById(MethodView):
     @blp.response(200, schemas.TenderSchema)
-    def get(self, tender_id: uuid.UUID) -> dict[str, Any]:
-        """One purchase with every step: who, when, why."""
+    def get(self, tender_id: uuid.UUID) -> Any:
+        """One purchase with every step: who, when, why (sends an ETag, for decisions)."""
         tender = queries.tender(uow(), current_principal(), tender_id)
-        return projections.tender(uow(), current_principal(), tender)
+        return _respond(tender)
 
 
-def _action(name: str, summary: str, schema: Any, call: Any) -> None:
+def _respond(tender: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The purchase as the caller may see it, with its current ETag."""
+    return projections.tender(uow(), current_principal(), tender), {"ETag": procurement.etag(uow(), tender)}
+
+
+# A committee decision names the revision it read: 428 without If-Match, 412 when stale or `*`.
+CONDITIONAL = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": IF_MATCH,
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "The purchase's ETag as you read it (`*` is refused).",
+        }
+    ],
+    "responses": {
+        "412": {"description": "The purchase changed since you read it (or If-Match was `*`)."},
+        "428": {"description": "If-Match is missing."},
+    },
+}
+
+
+def _action(name: str, summary: str, schema: Any, call: Any, conditional: bool = False) -> None:
     """Register POST /tenders/<id>/<name> doing `call(uow, principal, id, data)`."""
 
     @transactional
     @blp.arguments(schema)
     @blp.response(200, schemas.TenderSchema)
-    def post(self: Any, data: dict[str, Any], tender_id: uuid.UUID) -> dict[str, Any]:
+    @blp.doc(**(CONDITIONAL if conditional else {}))
+    def post(self: Any, data: dict[str, Any], tender_id: uuid.UUID) -> Any:
         tender = call(uow(), current_principal(), str(tender_id), data)
-        return projections.tender(uow(), current_principal(), tender)
+        return _respond(tender)
 
     post.__doc__ = summary
     blp.route(f"/tenders/<uuid:tender_id>/{name}", endpoint=f"tender_{name}")(
@@ -74,8 +100,14 @@ _action(
     "The residents' committee approves or returns the tender or the award.",
     schemas.DecisionSchema,
     lambda u, p, t, d: procurement.decide(
-        u, p, t, d, service_settings(CommitteeRuleSettings).single_member_communities
+        u,
+        p,
+        t,
+        d,
+        request.headers.get(IF_MATCH),
+        service_settings(CommitteeRuleSettings).single_member_communities,
     ),
+    conditional=True,
 )
 _action(
     "publication",

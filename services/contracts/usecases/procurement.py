@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from services.chassis import clock
+from services.chassis import clock, conditional
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, Forbidden
 from services.chassis.unit_of_work import UnitOfWork
@@ -116,20 +116,32 @@ def submit(uow: UnitOfWork, principal: Principal, tender_id: str, reason: str) -
     return tender
 
 
+def etag(uow: UnitOfWork, tender: Tender) -> str:
+    """The purchase's entity tag: it changes with every step (terms are fixed at creation;
+    each submission, decision, award proposal... records one step)."""
+    uow.flush()
+    count = uow.session.scalar(select(func.count()).where(TenderStep.tender_id == tender.id))
+    return conditional.version_tag("tender", tender.id, int(count or 0))
+
+
 def decide(
     uow: UnitOfWork,
     principal: Principal,
     tender_id: str,
     data: dict[str, Any],
+    if_match: str | None,
     single_member_communities: tuple[str, ...] = (),
 ) -> Tender:
-    """The committee approves (on its effective resolution) or returns the tender or the proposed award.
+    """The committee approves (on its effective resolution) or returns the tender or the
+    proposed award it read: If-Match names that revision (`*` is refused: a member must
+    prove what was approved).
 
     A community named in `single_member_communities` keeps the old rule: one member other
     than the proposer approves without a resolution.
     """
     tender = get(uow, Tender, tender_id, lock=True, what="tender")
     actor = policy.committee_member(principal, tender.community)
+    conditional.require_match(if_match, etag(uow, tender), what="purchase", allow_any=False)
     step, approve = data["step"], data["decision"] == "approve"
     proposer = tender.created_by if step == "tender" else tender.award_proposed_by
     action = f"{'approve' if approve else 'return'}_{step}"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
+from services.chassis.conditional import IF_MATCH
 from services.chassis.web import paginate, transactional, uow
 
 from ..models import Round, RoundScore
@@ -56,9 +58,11 @@ class Rounds(MethodView):
 @blp.route("/rounds/<uuid:round_id>")
 class RoundById(MethodView):
     @blp.response(200, RoundSchema)
-    def get(self, round_id: uuid.UUID) -> Round:
-        """One round, with scoring progress for the parties while it is open."""
-        return _with_progress(rounds.visible_round(uow(), current_principal(), str(round_id)))
+    def get(self, round_id: uuid.UUID) -> Any:
+        """One round, with scoring progress for the parties while it is open (sends an ETag,
+        which closing names)."""
+        evaluation = rounds.visible_round(uow(), current_principal(), str(round_id))
+        return _with_progress(evaluation), {"ETag": rounds.etag(uow(), evaluation)}
 
 
 @blp.route("/rounds/<uuid:round_id>/scores")
@@ -94,10 +98,28 @@ class CloseRound(MethodView):
     @transactional(idempotency="optional")
     @blp.arguments(CloseSchema)
     @blp.response(200, ResultSchema)
+    @blp.doc(
+        parameters=[
+            {
+                "in": "header",
+                "name": IF_MATCH,
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "The round's ETag as you read it (`*` is refused).",
+            }
+        ],
+        responses={
+            "412": {"description": "Scores changed since you read the round (or If-Match was `*`)."},
+            "428": {"description": "If-Match is missing."},
+        },
+    )
     def post(self, data: dict[str, Any], round_id: uuid.UUID) -> dict[str, Any]:
-        """Close the round: compute, store and publish its result (committee or subdistrict;
-        a contract's round after its period, by a second manager or a committee resolution)."""
-        closed = rounds.close_round(uow(), current_principal(), str(round_id), data.get("resolution"))
+        """Close the round on the scores you read (If-Match): compute, store and publish its
+        result (committee or subdistrict; a contract's round after its period, by a second
+        manager or a committee resolution)."""
+        closed = rounds.close_round(
+            uow(), current_principal(), str(round_id), request.headers.get(IF_MATCH), data.get("resolution")
+        )
         return projections.result(closed)
 
 

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from services.chassis import hygiene
+
 # Saaty's random consistency index by matrix size (Saaty 1980, The Analytic Hierarchy Process).
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
 MAX_SIZE = max(RANDOM_INDEX)
 CONSISTENCY_LIMIT = 0.1
 SCALE_MIN, SCALE_MAX = Fraction(1, 9), Fraction(9)
+_LARGEST_INTEGER = 10**20  # far off the scale; larger ones are refused before any arithmetic
 _RECIPROCAL_TOLERANCE = 0.01  # 0.333 is accepted as the reciprocal of 3
 
 
@@ -40,16 +43,23 @@ class AhpResult:
 
 
 def parse_judgement(value: object) -> Fraction:
-    """A judgement given as a number (3, 0.2) or a fraction string ('1/3')."""
+    """A judgement given as a number (3, 0.2) or a fraction string ('1/3'); text is checked
+    by shape and length before it is converted (`hygiene.bounded_fraction`)."""
     if isinstance(value, bool):
         raise InvalidMatrix(f"{value!r} is not a number")
     try:
         if isinstance(value, str):
-            number = Fraction(value.strip())
-        elif isinstance(value, int | Decimal):
+            number = hygiene.bounded_fraction(value)
+        elif isinstance(value, int):
+            if abs(value) > _LARGEST_INTEGER:
+                raise InvalidMatrix(f"{str(value)[:12]}… is not a number on Saaty's scale 1/9..9")
+            number = Fraction(value)
+        elif isinstance(value, Decimal):
+            if hygiene.decimal_fault(value) is not None:
+                raise InvalidMatrix(f"{value!r} is outside Saaty's scale 1/9..9")
             number = Fraction(value)
         elif isinstance(value, float):
-            number = Fraction(str(value))
+            number = hygiene.bounded_fraction(repr(value))
         else:
             raise InvalidMatrix(f"{value!r} is not a number")
     except (ValueError, ZeroDivisionError):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from services.chassis import clock, scoping
+from services.chassis import clock, conditional, scoping
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
@@ -204,11 +204,34 @@ def propose_close(uow: UnitOfWork, principal: Principal, round_id: str) -> Round
     return contract_rounds.propose_close(principal, evaluation)
 
 
-def close_round(uow: UnitOfWork, principal: Principal, round_id: str, resolution: str | None = None) -> Round:
-    """Close a round: compute and publish its result (`evaluation.round.completed`)."""
+def etag(uow: UnitOfWork, evaluation: Round) -> str:
+    """The round's entity tag: it changes with its status and with every score sheet
+    submitted or revised (made from their count and latest time, never from the scores)."""
+    uow.flush()
+    count, latest_submitted, latest_revised = uow.session.execute(
+        select(func.count(), func.max(RoundScore.submitted_at), func.max(RoundScore.revised_at)).where(
+            RoundScore.round_id == evaluation.id
+        )
+    ).one()
+    return conditional.content_tag(
+        {
+            "round": evaluation.id,
+            "status": evaluation.status,
+            "scores": count,
+            "latest": max(str(latest_submitted or ""), str(latest_revised or "")),
+        }
+    )
+
+
+def close_round(
+    uow: UnitOfWork, principal: Principal, round_id: str, if_match: str | None, resolution: str | None = None
+) -> Round:
+    """Close a round on the scores the manager read (If-Match: the round's ETag, `*` refused):
+    compute and publish its result (`evaluation.round.completed`)."""
     evaluation = _locked(uow, round_id)
     policy.require_manager(principal, evaluation.community)
     status = next_status(evaluation.status, "close")
+    conditional.require_match(if_match, etag(uow, evaluation), what="round", allow_any=False)
     via = contract_rounds.closed_via(principal, evaluation, resolution)
     scheme = parse_definition(evaluation.snapshot["definition"])
     period = metrics.Period(evaluation.period_start, evaluation.period_end)

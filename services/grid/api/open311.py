@@ -71,7 +71,9 @@ class Requests(MethodView):
 
     @public
     @accepts(*FORM)
-    @transactional(idempotency="optional")
+    @transactional(
+        idempotency="optional", client=lambda: open311_clients.key_hash(request.form.get("api_key", ""))
+    )
     def post(self, fmt: str) -> Response:
         """POST Service Request (form-encoded; api_key, or a bearer token); answers the id."""
         check_format(fmt)

@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 from flask import Flask, Response, request
 
+from services.chassis import hygiene
 from services.chassis.errors import PROBLEM_JSON, Problem
 
 FORMATS = ("json", "xml")
@@ -44,9 +45,10 @@ def check_format(fmt: str) -> str:
 
 
 def _text(value: Any) -> str:
+    """An element's text; characters XML 1.0 cannot hold (C0 controls) become U+FFFD."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else hygiene.scrubbed(str(value))
 
 
 def _element(parent: ElementTree.Element, tag: str, value: Any) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from services.chassis import clock
+from services.chassis import clock, hygiene
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.errors import Problem
@@ -223,6 +223,9 @@ def _w3c(args: MultiDict[str, str], name: str) -> datetime | None:
         value = None
     if value is None or value.tzinfo is None:
         raise error(400, f"{name} must be a W3C datetime with a timezone, e.g. 2026-11-05T08:15:30+08:00.")
+    fault = hygiene.day_fault(value)
+    if fault is not None:
+        raise error(400, f"{name}: {fault}")
     return value
 
 

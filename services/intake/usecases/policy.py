@@ -51,14 +51,21 @@ def require_analyst(principal: Principal, community: str) -> None:
     principal.require(*ANALYSTS, community=community)
 
 
-def takes_ticket_as_staff(principal: Principal, community: str, channel: str) -> bool:
+def takes_ticket_as_staff(principal: Principal, community: str, channel: str, priority: bool = False) -> bool:
     """Staff take tickets on any channel for anyone; a resident only through the portal, for
-    themselves (403 otherwise). True when the caller is staff."""
+    themselves, and never a priority one (staff at the desk see the reason) (403
+    otherwise). True when the caller is staff."""
     if is_staff(principal, community):
         return True
     principal.require(*RESIDENT, community=community)
     if channel not in RESIDENT_CHANNELS:
         raise Forbidden("Residents take tickets through the portal channel.")
+    if priority:
+        raise Forbidden(
+            "优先号由窗口工作人员当面核实后发放；请在门户取普通号。 "
+            "A priority ticket is given at the desk, where staff see the reason; take a regular one here.",
+            type="priority-at-the-desk",
+        )
     return False
 
 

@@ -31,7 +31,7 @@ def issue(
 ) -> tuple[Ticket, BusinessType]:
     """Take a ticket: residents from the portal for themselves, staff for walk-ins and phone."""
     community = data["community"]
-    is_staff = policy.takes_ticket_as_staff(principal, community, data["channel"])
+    is_staff = policy.takes_ticket_as_staff(principal, community, data["channel"], data["priority"])
     business_type = catalogue.get_type(uow, community, data["business_type"])
     values = attributes.validate_values(business_type.attributes, data.get("attributes") or {})
     owner = data.get("owner_sub") if is_staff else principal.sub

@@ -180,9 +180,11 @@ def awarded_tender(
     story = submitted_tender(platform, community)
     tender, buyer, supplier = story["tender"], story["buyer"], story["provider"]
     committee = platform.api(platform.token(committee_key))
+    _, read = committee.call("GET", f"/contracts/tenders/{tender['id']}")
     committee.post(
         f"/contracts/tenders/{tender['id']}/decisions",
         {"step": "tender", "decision": "approve", "reason": "同意采购"},
+        headers={"If-Match": read["ETag"]},
     )
     buyer.post(f"/contracts/tenders/{tender['id']}/publication", {})
     signatory = platform.mint(
@@ -195,9 +197,11 @@ def awarded_tender(
     buyer.post(
         f"/contracts/tenders/{tender['id']}/award", {"bid_id": bid["id"], "reason": "唯一来源，报价合理"}
     )
+    _, read = committee.call("GET", f"/contracts/tenders/{tender['id']}")
     committee.post(
         f"/contracts/tenders/{tender['id']}/decisions",
         {"step": "award", "decision": "approve", "reason": "同意定标"},
+        headers={"If-Match": read["ETag"]},
     )
     return {**story, "signatory": signatory}
 

@@ -57,6 +57,14 @@ def test_metrics_count_requests_by_route_and_status(client, staff):
     assert "http_request_duration_seconds_bucket" in text_body
 
 
+def test_a_services_metrics_are_refused_to_any_token_but_an_operators(client, token):
+    refused = assert_problem(client.get("/metrics", headers=bearer(token("resident"))), 403)
+    assert "operators" in refused["detail"]
+    assert_problem(client.get("/metrics", headers=bearer(token("center_staff"))), 403)
+    assert client.get("/metrics", headers=bearer(token("admin"))).status_code == 200
+    assert client.get("/metrics").status_code == 200  # the in-cluster scraper shows no token
+
+
 def test_readyz_is_503_problem_when_the_database_is_gone(tmp_path, key_dir):
     app = toy.make_app(tmp_path, key_settings(key_dir))
     runtime = app.extensions["community"]

@@ -8,13 +8,13 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from werkzeug.exceptions import TooManyRequests
 
 from services.chassis import auth
 from services.chassis.app import Runtime, create_app
+from services.chassis.blueprint import Blueprint
 from services.chassis.config import Settings
 from services.chassis.db import service_metadata
 from services.chassis.errors import NotFound
@@ -99,6 +99,10 @@ class NoteSchema(Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=50))
     pages = ma.fields.Integer(validate=ma.validate.Range(min=1))
     body = ma.fields.String()
+    due = ma.fields.Date(load_only=True)
+    remind_at = ma.fields.AwareDateTime(load_only=True)
+    cost = ma.fields.Decimal(load_only=True)
+    tags = ma.fields.List(ma.fields.String(), load_only=True)
 
 
 class Refused(Exception):

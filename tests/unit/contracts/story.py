@@ -153,7 +153,7 @@ class Story:
             c.post(
                 f"/tenders/{tid}/decisions",
                 json={"step": "tender", "decision": "approve", "reason": "議事會議通過"},
-                headers=self.member,
+                headers={**self.member, "If-Match": self.tender_etag(tid)},
             )
         )
         self.ok(c.post(f"/tenders/{tid}/publication", json={}, headers=buyer))
@@ -183,7 +183,7 @@ class Story:
             c.post(
                 f"/tenders/{tid}/decisions",
                 json={"step": "award", "decision": "approve", "reason": "居委會同意"},
-                headers=self.member,
+                headers={**self.member, "If-Match": self.tender_etag(tid)},
             )
         )
         return tender
@@ -230,6 +230,10 @@ class Story:
                 "provider": self.signatory(self.ids["provider"]["id"]),
             }[party]
         return self.conditional("post", contract_id, "/signatures", {"party": party}, headers)
+
+    def tender_etag(self, tender_id: str) -> str:
+        """The purchase's current ETag (read as the officer)."""
+        return self.client.get(f"/tenders/{tender_id}", headers=self.officer).headers["ETag"]
 
     def conditional(
         self, method: str, contract_id: str, path: str, body: dict[str, Any], headers: dict[str, str]

@@ -225,3 +225,21 @@ def test_residents_read_their_communitys_contracts_only(story):
     assert story.ok(story.client.get("/contracts", headers=outsider)) == []
     text = story.client.get(f"/contracts/{contract['id']}", headers=story.resident).get_data(as_text=True)
     assert "7559000012345678" not in text and "13800138000" not in text
+
+
+def test_re_signing_an_amendment_names_the_revision_not_any(story):
+    story.setup()
+    cid = story.active_contract()["id"]
+    story.ok(
+        story.conditional(
+            "post", cid, "/amendments", {"reason": "延期", "period_end": "2027-01-31"}, story.member
+        )
+    )
+    signatures = story.harness.count("signatures")
+    anything = story.client.post(
+        f"/contracts/{cid}/signatures", json={"party": "committee"}, headers={**story.member, "If-Match": "*"}
+    )
+    assert "`*` is not accepted" in assert_problem(anything, 412)["detail"]
+    assert story.harness.count("signatures") == signatures
+    story.ok(story.conditional("post", cid, "/signatures", {"party": "committee"}, story.member))
+    assert story.harness.count("signatures") == signatures + 1

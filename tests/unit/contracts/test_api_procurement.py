@@ -36,7 +36,7 @@ def test_committee_return_sends_back_with_its_reason_recorded(story):
         story.client.post(
             f"/tenders/{tid}/decisions",
             json={"step": "tender", "decision": "return", "reason": "預算過高，請重新估算"},
-            headers=story.member,
+            headers={**story.member, "If-Match": story.tender_etag(tid)},
         )
     )
     assert returned["status"] == "draft"
@@ -60,7 +60,7 @@ def test_award_decision_must_match_the_pending_step(story):
         story.client.post(
             f"/tenders/{tid}/decisions",
             json={"step": "award", "decision": "approve", "reason": "x1"},
-            headers=story.member,
+            headers={**story.member, "If-Match": story.tender_etag(tid)},
         ),
         409,
     )
@@ -81,7 +81,7 @@ def test_committee_buyer_may_not_approve_its_own_tender(story):
         story.client.post(
             f"/tenders/{tid}/decisions",
             json={"step": "tender", "decision": "approve", "reason": "ok"},
-            headers=story.member2,
+            headers={**story.member2, "If-Match": story.tender_etag(tid)},
         ),
         403,
         type_suffix="separation-of-duties",
@@ -90,7 +90,7 @@ def test_committee_buyer_may_not_approve_its_own_tender(story):
         story.client.post(
             f"/tenders/{tid}/decisions",
             json={"step": "tender", "decision": "approve", "reason": "ok"},
-            headers=story.member,
+            headers={**story.member, "If-Match": story.tender_etag(tid)},
         )
     )
 
@@ -155,7 +155,7 @@ def test_bids_are_checked(story):
         story.client.post(
             f"/tenders/{tid}/decisions",
             json={"step": "tender", "decision": "approve", "reason": "ok"},
-            headers=story.member,
+            headers={**story.member, "If-Match": story.tender_etag(tid)},
         )
     )
     story.ok(story.client.post(f"/tenders/{tid}/publication", json={}, headers=story.officer))
@@ -275,4 +275,31 @@ def test_provider_status_history(story):
             headers=bearer(story.token("committee_member")),
         ),
         403,
+    )
+
+
+def test_a_committee_decision_names_the_revision_it_decides_on(story):
+    story.setup()
+    tid = story.tender()["id"]
+    story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
+    read = story.tender_etag(tid)
+    approve = {"step": "tender", "decision": "approve", "reason": "ok"}
+    url = f"/tenders/{tid}/decisions"
+    assert_problem(story.client.post(url, json=approve, headers=story.member), 428)
+    anything = assert_problem(
+        story.client.post(url, json=approve, headers={**story.member, "If-Match": "*"}), 412
+    )
+    assert "`*` is not accepted" in anything["detail"]
+    returned = story.client.post(
+        url, json={**approve, "decision": "return"}, headers={**story.member2, "If-Match": read}
+    )
+    story.ok(returned)
+    story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
+    stale = story.client.post(url, json=approve, headers={**story.member, "If-Match": read})
+    assert "changed since you read it" in assert_problem(stale, 412)["detail"]
+    assert (
+        story.client.get(f"/tenders/{tid}", headers=story.officer).get_json()["status"] == "pending_approval"
+    )
+    story.ok(
+        story.client.post(url, json=approve, headers={**story.member, "If-Match": story.tender_etag(tid)})
     )

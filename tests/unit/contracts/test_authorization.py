@@ -58,6 +58,8 @@ def world(tmp_path_factory, key_dir, sqlite_templates):
         ("decisions", {"step": "tender", "decision": "approve", "reason": "ok"}, story.member),
         ("publication", {}, story.officer),
     ]:
+        if path == "decisions":
+            who = {**who, "If-Match": story.tender_etag(tid)}
         story.ok(story.client.post(f"/tenders/{tid}/{path}", json=body, headers=who))
     pid = story.ids["provider"]["id"]
     bid = story.ok(
@@ -95,17 +97,17 @@ def _calls(world):
         "approve tender": lambda h: s.client.post(
             f"/tenders/{world['pending']['id']}/decisions",
             json={"step": "tender", "decision": "approve", "reason": "ok"},
-            headers=h,
+            headers={**h, "If-Match": s.tender_etag(world["pending"]["id"])},
         ),
         "return tender": lambda h: s.client.post(
             f"/tenders/{world['pending']['id']}/decisions",
             json={"step": "tender", "decision": "return", "reason": "no"},
-            headers=h,
+            headers={**h, "If-Match": s.tender_etag(world["pending"]["id"])},
         ),
         "approve award": lambda h: s.client.post(
             f"/tenders/{world['award_proposed']['id']}/decisions",
             json={"step": "award", "decision": "approve", "reason": "ok"},
-            headers=h,
+            headers={**h, "If-Match": s.tender_etag(world["award_proposed"]["id"])},
         ),
         "cancel purchase": lambda h: s.client.post(
             f"/tenders/{world['pending']['id']}/cancellation", json={"reason": "stop"}, headers=h

@@ -1,5 +1,6 @@
 """The OCDS 1.1 export of a whole story validates against the vendored schemas."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -137,3 +138,26 @@ def test_merge_follows_the_ocds_rules():
         "plain": [3],
         "keep": "k",
     }
+
+
+def test_package_uris_come_from_the_public_base_url_never_the_host_header(service, token):
+    from tests.unit.contracts.story import Story
+
+    harness = service("contracts", public_base_url="https://open.zhaoshang.example")
+    s = Story(harness.client, token)
+    s.harness = harness
+    s.setup()
+    s.through_award()
+    forged = {
+        "Host": "evil.example",
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Prefix": "/api/contracts",
+    }
+    releases = harness.client.get("/ocds/releases?community=huaguoshan", headers=forged).get_json()
+    assert (
+        releases["uri"] == "https://open.zhaoshang.example/api/contracts/ocds/releases?community=huaguoshan"
+    )
+    ocid = releases["releases"][0]["ocid"]
+    record = harness.client.get(f"/ocds/records/{ocid}", headers=forged).get_json()
+    assert record["uri"] == f"https://open.zhaoshang.example/api/contracts/ocds/records/{ocid}"
+    assert "evil" not in json.dumps(releases) + json.dumps(record)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.helpers import assert_problem
-from tests.unit.evaluation.conftest import create_scheme, open_round, score
+from tests.unit.evaluation.conftest import close_round, create_scheme, open_round, score
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_duplicate_indicator_in_one_sheet_is_refused(evaluation, people, opened)
 
 def test_closing_with_missing_scores_is_409_and_changes_nothing(evaluation, people, opened):
     fill(evaluation.client, people, opened["id"], committee=("committee", 90, 100))
-    response = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=people["committee"])
+    response = close_round(evaluation.client, people["committee"], opened["id"])
     problem = assert_problem(response, 409, type_suffix=":scores-incomplete")
     assert problem["errors"] == {"subdistrict": ["A", "B"], "third_party": ["A", "B"]}
     assert (
@@ -198,7 +198,7 @@ def test_closing_with_missing_scores_is_409_and_changes_nothing(evaluation, peop
 
 def test_closing_publishes_the_result_and_round_completed(evaluation, people, opened):
     fill_all(evaluation.client, people, opened["id"])
-    response = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=people["committee"])
+    response = close_round(evaluation.client, people["committee"], opened["id"])
     assert response.status_code == 200, response.get_json()
     result = response.get_json()
     # committee 95, subdistrict 70, third party 40 → 0.5×95 + 0.3×70 + 0.2×40 = 76.5
@@ -232,7 +232,7 @@ def test_closing_publishes_the_result_and_round_completed(evaluation, people, op
 
 def test_closed_round_refuses_scores_and_a_second_close(evaluation, people, opened):
     fill_all(evaluation.client, people, opened["id"])
-    evaluation.client.post(f"/rounds/{opened['id']}/close", headers=people["committee"])
+    close_round(evaluation.client, people["committee"], opened["id"])
     events = evaluation.count("outbox")
     late = score(evaluation.client, people["committee"], opened["id"], "committee", A=10)
     problem = assert_problem(late, 409, type_suffix=":illegal-transition")
@@ -241,7 +241,7 @@ def test_closed_round_refuses_scores_and_a_second_close(evaluation, people, open
         "Cannot score a round that is closed (allowed from: open, scoring): "
         "its result is final and published."
     )
-    again = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=people["committee"])
+    again = close_round(evaluation.client, people["committee"], opened["id"])
     assert_problem(again, 409, type_suffix=":illegal-transition")
     cancel = evaluation.client.post(f"/rounds/{opened['id']}/cancel", headers=people["committee"])
     assert_problem(cancel, 409, type_suffix=":illegal-transition")
@@ -255,7 +255,7 @@ def test_residents_read_only_published_results_of_their_community(evaluation, pe
     early = evaluation.client.get(f"{url}/result", headers=people["committee"])
     assert_problem(early, 409, type_suffix=":result-not-ready")
     fill_all(evaluation.client, people, opened["id"])
-    evaluation.client.post(f"{url}/close", headers=people["committee"])
+    close_round(evaluation.client, people["committee"], url.rsplit("/", 1)[-1])
     seen = evaluation.client.get(f"{url}/result", headers=people["resident"])
     assert seen.status_code == 200 and seen.get_json()["grade"] == "pass"
     listed = evaluation.client.get("/rounds?status=closed", headers=people["staff"]).get_json()
@@ -291,7 +291,7 @@ def test_closing_the_default_template_scores_metrics_and_the_survey(evaluation, 
             evaluation.client, people[who], opened["id"], party, **dict.fromkeys(party_codes, 80)
         )
         assert response.status_code == 200, response.get_json()
-    result = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=people["committee"]).get_json()
+    result = close_round(evaluation.client, people["committee"], opened["id"]).get_json()
     indicators = {i["code"]: i for i in result["indicators"]}
     assert indicators["P3"]["metric"]["value"] == 1980.0
     assert indicators["P3"]["score"] == 60.0  # (3600 − 1980) / (3600 − 900)
@@ -335,9 +335,25 @@ def test_metric_indicator_cannot_be_scored_by_hand(evaluation, people):
 def test_a_retried_close_with_its_idempotency_key_gets_the_same_result(evaluation, people, opened):
     fill_all(evaluation.client, people, opened["id"])
     headers = {**people["committee"], "Idempotency-Key": f"close-{opened['id']}"}
-    first = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=headers)
-    retry = evaluation.client.post(f"/rounds/{opened['id']}/close", headers=headers)
+    first = close_round(evaluation.client, headers, opened["id"])
+    retry = close_round(evaluation.client, headers, opened["id"])
     assert (first.status_code, retry.status_code) == (200, 200)
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert retry.get_json() == first.get_json()
     assert evaluation.outbox_types().count("evaluation.round.completed.v1") == 1
+
+
+def test_closing_names_the_round_as_read_not_any(evaluation, people, opened):
+    fill_all(evaluation.client, people, opened["id"])
+    url = f"/rounds/{opened['id']}"
+    read = evaluation.client.get(url, headers=people["committee"]).headers["ETag"]
+    assert_problem(evaluation.client.post(f"{url}/close", headers=people["committee"]), 428)
+    anything = evaluation.client.post(f"{url}/close", headers={**people["committee"], "If-Match": "*"})
+    assert "`*` is not accepted" in assert_problem(anything, 412)["detail"]
+    revised = score(evaluation.client, people["committee2"], opened["id"], "committee", A=10, B=10)
+    assert revised.status_code == 200
+    stale = evaluation.client.post(f"{url}/close", headers={**people["committee"], "If-Match": read})
+    assert "changed since you read it" in assert_problem(stale, 412)["detail"]
+    assert evaluation.client.get(url, headers=people["committee"]).get_json()["status"] == "scoring"
+    assert "evaluation.round.completed.v1" not in evaluation.outbox_types()
+    assert close_round(evaluation.client, people["committee"], opened["id"]).status_code == 200

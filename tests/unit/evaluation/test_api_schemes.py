@@ -5,7 +5,7 @@ import pytest
 from tests.support.helpers import assert_problem
 from tests.unit.evaluation.conftest import create_scheme, open_round
 from tests.unit.evaluation.samples import template, two_indicator_definition
-from tests.unit.evaluation.test_ahp import HOUSE_CRITERIA, YARD_SPACE
+from tests.unit.evaluation.test_ahp import HOUSE_CRITERIA, YARD_SPACE, _with_ahp
 
 
 def body(definition=None, **fields):
@@ -200,6 +200,26 @@ def test_ahp_endpoint_refuses_a_non_reciprocal_matrix(evaluation, people):
     response = evaluation.client.post("/ahp", json={"matrix": [[1, 3], [3, 1]]}, headers=people["committee"])
     problem = assert_problem(response, 422, type_suffix=":ahp-matrix-invalid")
     assert "not reciprocal" in problem["detail"]
+
+
+HOSTILE_NUMBERS = ["1e10000000", "1/1e10000000", "9" * 5000, " 1e-9999999 ", "1" + "0" * 80 + "/3"]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NUMBERS)
+def test_ahp_endpoint_refuses_a_hostile_number_before_converting_it(evaluation, people, hostile):
+    matrix = [[1, hostile], ["1/3", 1]]
+    response = evaluation.client.post("/ahp", json={"matrix": matrix}, headers=people["resident"])
+    problem = assert_problem(response, 422, type_suffix=":ahp-matrix-invalid")
+    assert "number" in problem["detail"]
+
+
+def test_scheme_creation_refuses_a_hostile_judgement_and_stores_nothing(evaluation, people):
+    definition = _with_ahp([[1, "1e10000000", 5], ["1/3", 1, 1], ["1/5", 1, 1]])
+    response = evaluation.client.post(
+        "/schemes", json={"community": "huaguoshan", "year": 2026, **definition}, headers=people["committee"]
+    )
+    assert_problem(response, 422, type_suffix=":ahp-matrix-invalid")
+    assert evaluation.client.get("/schemes", headers=people["committee"]).get_json() == []
 
 
 def test_idempotency_key_replays_the_creation(evaluation, people):

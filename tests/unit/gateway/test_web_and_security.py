@@ -104,8 +104,21 @@ def test_healthz_readyz_and_metrics(client, token):
     ready = client.get("/readyz").get_json()
     assert ready["status"] == "ready" and ready["checks"] == {"intake": "ok"}
     client.get("/api/intake/tickets", headers=bearer(token("center_staff")))
-    metrics = client.get("/metrics").get_data(as_text=True)
+    metrics = client.get("/metrics", headers=bearer(token("admin"))).get_data(as_text=True)
     assert 'gateway_requests_total{route="intake",status="200"} 1.0' in metrics
+
+
+def test_metrics_are_for_operators_and_the_scraper_only(key_dir, tmp_path, token):
+    gateway = inprocess_gateway(key_dir, tmp_path, {"intake": EchoApp()}, metrics_token="scrape-secret-7f3a")
+    client = Client(gateway)
+    assert_problem(client.get("/metrics"), 401)
+    assert_problem(client.get("/metrics", headers=bearer("scrape-secret-wrong")), 401)
+    refused = assert_problem(client.get("/metrics", headers=bearer(token("resident"))), 403)
+    assert "operators" in refused["detail"]
+    assert_problem(client.get("/metrics", headers=bearer(token("subdistrict_officer"))), 403)
+    for headers in (bearer(token("admin")), bearer("scrape-secret-7f3a")):
+        response = client.get("/metrics", headers=headers)
+        assert response.status_code == 200 and "gateway_requests_total" in response.get_data(as_text=True)
 
 
 def test_an_error_inside_the_gateway_is_a_500_problem(key_dir, tmp_path, token):

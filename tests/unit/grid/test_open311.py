@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 import pytest
 
 from services.chassis import clock
+from services.grid.api.open311_format import to_xml
 from tests.support.helpers import bearer
 from tests.unit.grid.conftest import HGS_LAT, HGS_LON
 
@@ -317,6 +318,11 @@ def test_staff_with_a_token_see_the_description(client, three, staff):
         ("start_date=2026-01-01T00:00:00", "start_date must be a W3C datetime"),
         ("start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z", "more than 90 days"),
         ("start_date=2026-02-01T00:00:00Z&end_date=2026-01-01T00:00:00Z", "before start_date"),
+        (
+            "start_date=0001-01-01T00:00:00%2B08:00",
+            "start_date: The moment must fall in the years 1900 to 2200",
+        ),
+        ("end_date=9999-12-31T23:59:59-08:00", "end_date: The moment must fall in the years 1900 to 2200"),
         ("status=pending", "status must be open, closed"),
         ("service_code=pothole", "'pothole' was not found"),
         ("page_size=5000", "page_size must be a whole number from 1 to 1000"),
@@ -448,3 +454,30 @@ def test_address_id_and_device_id_are_accepted(client, cell, api_key, staff):
     assert answer["account_id"] == "device-7f3a"
     case = client.get(f"/cases/{answer['service_request_id']}", headers=staff).get_json()
     assert case["address"] == "NS-0412-88" and case["cell_code"] is None
+
+
+def test_xml_holds_text_with_control_characters_stored_before_they_were_refused():
+    document = to_xml("service_requests", [{"description": "Bell\x07 rings\x1b[0m\tloud", "agency": None}])
+    parsed = ElementTree.fromstring(document)
+    assert parsed.findtext("request/description") == "Bell\ufffd rings\ufffd[0m\tloud"
+
+
+def test_idempotency_keys_belong_to_each_api_key_client(client, cell, api_key, token):
+    officer = bearer(token("subdistrict_officer", community=["huaguoshan", "chiwan"]))
+    other = client.post(
+        "/open311-clients", json={"name": "Another app", "communities": ["huaguoshan"]}, headers=officer
+    ).get_json()["api_key"]
+    key = {"Idempotency-Key": "report-0001"}
+    values = {
+        "jurisdiction_id": "huaguoshan",
+        "service_code": "hazard_fire",
+        "lat": HGS_LAT + 0.001,
+        "long": HGS_LON + 0.001,
+    }
+    first = post(client, headers=key, api_key=api_key, **values)
+    theirs = post(client, headers=key, api_key=other, **values)
+    again = post(client, headers=key, api_key=api_key, **values)
+    assert (first.status_code, theirs.status_code, again.status_code) == (201, 201, 201), theirs.get_data()
+    assert "Idempotent-Replayed" not in theirs.headers and again.headers["Idempotent-Replayed"] == "true"
+    ids = [r.get_json()[0]["service_request_id"] for r in (first, theirs, again)]
+    assert ids[0] == ids[2] != ids[1]

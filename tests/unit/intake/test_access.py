@@ -134,3 +134,21 @@ def test_waiting_resident_sees_how_many_are_ahead(desk):
     mine = desk.ticket(headers=desk.resident, channel="portal")
     shown = desk.client.get(f"/tickets/{mine['id']}", headers=desk.resident).get_json()
     assert shown["waiting_ahead"] == 2
+
+
+def test_a_resident_cannot_give_themselves_a_priority_ticket(desk):
+    body = {
+        "community": "huaguoshan",
+        "business_type": "general",
+        "channel": "portal",
+        "priority": True,
+        "priority_reason": "elderly",
+    }
+    response = desk.client.post("/tickets", json=body, headers=desk.resident)
+    problem = assert_problem(response, 403, type_suffix="priority-at-the-desk")
+    assert "A priority ticket is given at the desk" in problem["detail"]
+    assert desk.client.get("/tickets", headers=desk.resident).get_json() == []
+    regular = desk.ticket(headers=desk.resident, channel="portal")
+    assert regular["priority"] is False
+    at_the_desk = desk.ticket(priority=True)  # staff, walk-in: still given
+    assert at_the_desk["priority"] is True

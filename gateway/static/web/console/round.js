@@ -1,5 +1,5 @@
 // An evaluation round: progress, the scoring sheet of the signed-in party, closing, the result.
-import { get, post } from '../lib/api.js';
+import { get, getWithEtag, post, request } from '../lib/api.js';
 import { SCORING_PARTY } from '../lib/domain.js';
 import { h, replace } from '../lib/el.js';
 import { field, form } from '../lib/form.js';
@@ -68,7 +68,7 @@ function scoreSheet(round, party, indicators, mine, reload) {
 export async function roundPage(ctx, params) {
   const page = h('div');
   const load = () => replace(page, asyncBlock(async () => {
-    const round = await get(`/evaluation/rounds/${params.id}`);
+    const { data: round, etag } = await getWithEtag(`/evaluation/rounds/${params.id}`);
     const errors = h('div', { 'aria-live': 'assertive' });
     const header = pageHeader(round.title, badge('round.status', round.status));
     const about = section(t('common.details'), facts([
@@ -92,7 +92,8 @@ export async function roundPage(ctx, params) {
     const manage = ctx.has('committee_member', 'subdistrict_officer') ? section(t('common.actions'), errors,
       h('div', { class: 'actions' },
         actionButton(t('round.close'), async () => {
-          await post(`/evaluation/rounds/${round.id}/close`);
+          // Close on the scores shown (If-Match): a sheet stored since makes it 412, read again.
+          await request('POST', `/evaluation/rounds/${round.id}/close`, { etag });
           flash(t('round.closed_flash'));
           load();
         }, { errorSlot: errors, dataset: { action: 'close' } }),

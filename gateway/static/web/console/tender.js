@@ -1,5 +1,5 @@
 // One purchase: its terms, every step (who, when, why), bids, and the steps the role may take.
-import { get, post } from '../lib/api.js';
+import { get, getWithEtag, request } from '../lib/api.js';
 import { h, replace } from '../lib/el.js';
 import { field, form, localProblem } from '../lib/form.js';
 import { dateTime, money, parseYuan } from '../lib/format.js';
@@ -45,7 +45,7 @@ function steps(tender, ctx, bids) {
 export async function tenderPage(ctx, params) {
   const page = h('div');
   const load = () => replace(page, asyncBlock(async () => {
-    const tender = await get(`/contracts/tenders/${params.id}`);
+    const { data: tender, etag } = await getWithEtag(`/contracts/tenders/${params.id}`);
     const bids = await get(`/contracts/tenders/${params.id}/bids`).catch(() => []);
     const slot = h('div', { class: 'action-form' });
     const known = steps(tender, ctx, bids);
@@ -59,7 +59,8 @@ export async function tenderPage(ctx, params) {
     const open = (action) => replace(slot, h('h3', t(`tender.action.${action}`)), form({
       fields: known[action].fields, submitLabel: t(`tender.action.${action}`),
       onSubmit: async (chosen) => {
-        await post(`/contracts/tenders/${tender.id}/${known[action].path}`, known[action].body(chosen));
+        // A committee decision names the revision read (If-Match); the other steps ignore it.
+        await request('POST', `/contracts/tenders/${tender.id}/${known[action].path}`, { body: known[action].body(chosen), etag });
         flash(t('tender.done', { number: tender.number, action: t(`tender.action.${action}`) }));
         load();
       },

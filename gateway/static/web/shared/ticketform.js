@@ -64,10 +64,14 @@ export function ticketForm({ community, types, channels, onDone }) {
     fields.push(field({ name: 'channel', label: t('ticket.channel'), type: 'select', value: channels[0],
       options: channels.map((c) => ({ value: c, label: t(`ticket.channel.${c}`) })) }));
   }
+  if (!channels.includes('portal')) {  // priority is given at the desk, where staff see the reason
+    fields.push(
+      field({ name: 'priority', label: t('ticket.priority'), type: 'checkbox', help: t('ticket.priority.help') }),
+      field({ name: 'priority_reason', label: t('ticket.priority_reason'), type: 'select', placeholder: t('common.none'),
+        options: ['elderly', 'disabled', 'pregnant'].map((r) => ({ value: r, label: t(`ticket.priority.${r}`) })) }),
+    );
+  }
   fields.push(
-    field({ name: 'priority', label: t('ticket.priority'), type: 'checkbox', help: t('ticket.priority.help') }),
-    field({ name: 'priority_reason', label: t('ticket.priority_reason'), type: 'select', placeholder: t('common.none'),
-      options: ['elderly', 'disabled', 'pregnant'].map((r) => ({ value: r, label: t(`ticket.priority.${r}`) })) }),
     field({ name: 'contact_phone', label: t('ticket.contact_phone'), type: 'tel', help: t('ticket.contact_phone.help'),
       attrs: { autocomplete: 'tel', inputmode: 'tel' } }),
   );
