@@ -282,6 +282,7 @@ def test_a_committee_decision_names_the_revision_it_decides_on(story):
     story.setup()
     tid = story.tender()["id"]
     story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
+    story.resolve(tid, "tender")
     read = story.tender_etag(tid)
     approve = {"step": "tender", "decision": "approve", "reason": "ok"}
     url = f"/tenders/{tid}/decisions"
@@ -295,6 +296,7 @@ def test_a_committee_decision_names_the_revision_it_decides_on(story):
     )
     story.ok(returned)
     story.ok(story.client.post(f"/tenders/{tid}/submission", json={}, headers=story.officer))
+    story.resolve(tid, "tender")
     stale = story.client.post(url, json=approve, headers={**story.member, "If-Match": read})
     assert "changed since you read it" in assert_problem(stale, 412)["detail"]
     assert (

@@ -13,7 +13,10 @@ from tests.unit.contracts.story import Story, deliver, resolution_events
 
 def _approve(story: Story, tid: str, step: str):
     body = {"step": step, "decision": "approve", "reason": "居委会会议表决通过"}
-    return story.client.post(f"/tenders/{tid}/decisions", json=body, headers=story.member)
+    read = story.tender_etag(tid)
+    return story.client.post(
+        f"/tenders/{tid}/decisions", json=body, headers={**story.member, "If-Match": read}
+    )
 
 
 def _submitted(story: Story) -> str:
@@ -136,7 +139,13 @@ def test_a_returned_and_re_proposed_award_needs_a_new_resolution(story):
     tid = _award_proposed(story)
     story.resolve(tid, "award")
     returned = {"step": "award", "decision": "return", "reason": "请重新评审"}
-    story.ok(story.client.post(f"/tenders/{tid}/decisions", json=returned, headers=story.member))
+    story.ok(
+        story.client.post(
+            f"/tenders/{tid}/decisions",
+            json=returned,
+            headers={**story.member, "If-Match": story.tender_etag(tid)},
+        )
+    )
     bid = story.ok(story.client.get(f"/tenders/{tid}/bids", headers=story.officer))[0]
     story.ok(
         story.client.post(

@@ -144,7 +144,7 @@ def test_package_uris_come_from_the_public_base_url_never_the_host_header(servic
     from tests.unit.contracts.story import Story
 
     harness = service("contracts", public_base_url="https://open.zhaoshang.example")
-    s = Story(harness.client, token)
+    s = Story(harness.client, token, runtime=harness.runtime)
     s.harness = harness
     s.setup()
     s.through_award()

@@ -67,7 +67,9 @@ def score(client: Any, headers: dict[str, str], round_id: str, party: str, **sco
     )
 
 
-def close_round(client: Any, headers: dict[str, str], round_id: str, **extra: str) -> Any:
+def close_round(
+    client: Any, headers: dict[str, str], round_id: str, json: dict[str, Any] | None = None, **extra: str
+) -> Any:
     """POST /rounds/<id>/close naming the round's current ETag (If-Match), as a manager does."""
     etag = client.get(f"/rounds/{round_id}", headers=headers).headers["ETag"]
-    return client.post(f"/rounds/{round_id}/close", headers={**headers, "If-Match": etag, **extra})
+    return client.post(f"/rounds/{round_id}/close", json=json, headers={**headers, "If-Match": etag, **extra})

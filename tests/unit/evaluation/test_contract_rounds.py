@@ -11,7 +11,7 @@ import pytest
 
 from services.chassis import clock as chassis_clock
 from tests.support.helpers import assert_problem
-from tests.unit.evaluation.conftest import create_scheme, open_round
+from tests.unit.evaluation.conftest import close_round, create_scheme, open_round
 from tests.unit.evaluation.samples import two_indicator_definition
 from tests.unit.evaluation.test_api_rounds import fill_all
 
@@ -62,18 +62,16 @@ def test_one_member_alone_cannot_close_a_contract_round(evaluation, people, move
     fill_all(evaluation.client, people, opened["id"])
     url = f"/rounds/{opened['id']}"
     assert_problem(
-        evaluation.client.post(f"{url}/close", headers=people["committee"]),
-        409,
-        type_suffix="period-not-ended",
+        close_round(evaluation.client, people["committee"], opened["id"]), 409, type_suffix="period-not-ended"
     )
     moved.advance(timedelta(days=30))  # 2026-07-01: the period has ended
-    alone = evaluation.client.post(f"{url}/close", headers=people["committee"])
+    alone = close_round(evaluation.client, people["committee"], opened["id"])
     assert_problem(alone, 409, type_suffix="second-manager-needed")
     assert evaluation.client.post(f"{url}/propose-close", headers=people["committee"]).status_code == 200
-    again = evaluation.client.post(f"{url}/close", headers=people["committee"])
+    again = close_round(evaluation.client, people["committee"], opened["id"])
     assert_problem(again, 409, type_suffix="separation-of-duties")
     assert "evaluation.round.completed.v1" not in evaluation.outbox_types()
-    closed = evaluation.client.post(f"{url}/close", headers=people["subdistrict"])
+    closed = close_round(evaluation.client, people["subdistrict"], opened["id"])
     assert closed.status_code == 200, closed.get_json()
     completed = evaluation.outbox()[-1]["data"]
     assert (completed["closed_via"], completed["closers"]) == ("four_eyes", 2)
@@ -91,11 +89,9 @@ def test_a_committee_resolution_closes_a_contract_round(evaluation, people, move
         period_end="2026-05-31",
     )
     fill_all(evaluation.client, people, opened["id"])
-    url = f"/rounds/{opened['id']}/close"
-    by_officer = evaluation.client.post(
-        url, json={"resolution": "2026-07號決議"}, headers=people["subdistrict"]
-    )
+    resolution = {"resolution": "2026-07號決議"}
+    by_officer = close_round(evaluation.client, people["subdistrict"], opened["id"], resolution)
     assert_problem(by_officer, 403)
-    closed = evaluation.client.post(url, json={"resolution": "2026-07號決議"}, headers=people["committee"])
+    closed = close_round(evaluation.client, people["committee"], opened["id"], resolution)
     assert closed.status_code == 200, closed.get_json()
     assert evaluation.outbox()[-1]["data"]["closed_via"] == "committee_resolution"
