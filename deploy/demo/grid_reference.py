@@ -105,7 +105,8 @@ def _periods() -> list[str]:
 
 
 def load_reference_data(runtime: Runtime) -> None:
-    """Cells, checklist and planned rounds for the seven communities (idempotent)."""
+    """Cells (where a community has none of its own yet), checklist and planned rounds
+    for the seven communities (idempotent)."""
     with runtime.unit_of_work() as uow:
         for code, area, title, category, severity in CHECKLIST:
             existing = uow.session.get(ChecklistItem, code)
@@ -124,8 +125,12 @@ def load_reference_data(runtime: Runtime) -> None:
                     },
                 )
         known = set(uow.session.scalars(select(Cell.code)))
+        drawn = set(uow.session.scalars(select(Cell.community)))
         for community in COMMUNITIES:
-            for number, (code, name, polygon) in enumerate(cell_polygons(community), start=1):
+            ours = cell_polygons(community)
+            if community in drawn and not known & {code for code, _, _ in ours}:
+                continue  # the district drew this community's grid itself: it stays as drawn
+            for number, (code, name, polygon) in enumerate(ours, start=1):
                 if code not in known:
                     cells.create_cell(
                         uow,

@@ -50,3 +50,34 @@ def test_demo_workers_walk_two_cells_each(grid, client):
     cells = client.get("/cells?community=chiwan", headers={}).get_json()
     assert [c["code"] for c in cells] == ["CW-01", "CW-02", "CW-03", "CW-04"]
     assert demo.worker_for("chiwan", 1) == demo.worker_for("chiwan", 2) == "gw-chiwan-1"
+
+
+def test_a_community_whose_grid_the_district_drew_keeps_it(grid):
+    """`community bootstrap` on a platform in use: the district's own cell stays and the
+    reference cells (which would overlap it) are not drawn there; elsewhere they are."""
+    from sqlalchemy import select
+
+    from services.grid.models import Cell
+    from services.grid.usecases import cells
+
+    own = demo.cell_polygons("huaguoshan")[0][2]
+    with grid.runtime.unit_of_work() as uow:
+        cells.create_cell(
+            uow,
+            demo.DEMO,
+            {
+                "code": "HGS-OWN",
+                "community": "huaguoshan",
+                "name": "自劃網格",
+                "boundary": own,
+                "workers": [],
+            },
+        )
+        uow.commit()
+    demo.load_reference_data(grid.runtime)
+    demo.load_reference_data(grid.runtime)
+    with grid.runtime.unit_of_work() as uow:
+        drawn = uow.session.execute(select(Cell.community, Cell.code)).all()
+    assert sorted(code for community, code in drawn if community == "huaguoshan") == ["HGS-OWN"]
+    others = [code for community, code in drawn if community != "huaguoshan"]
+    assert len(others) == 30 - len(demo.cell_polygons("huaguoshan"))
