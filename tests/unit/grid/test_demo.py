@@ -52,15 +52,15 @@ def test_demo_workers_walk_two_cells_each(grid, client):
     assert demo.worker_for("chiwan", 1) == demo.worker_for("chiwan", 2) == "gw-chiwan-1"
 
 
-def test_a_community_whose_grid_the_district_drew_keeps_it(grid):
+def test_a_cell_the_district_drew_stays_and_no_reference_cell_overlaps_it(grid):
     """`community bootstrap` on a platform in use: the district's own cell stays and the
-    reference cells (which would overlap it) are not drawn there; elsewhere they are."""
+    reference cell it overlaps is not drawn; every other reference cell is."""
     from sqlalchemy import select
 
     from services.grid.models import Cell
     from services.grid.usecases import cells
 
-    own = demo.cell_polygons("huaguoshan")[0][2]
+    reference = demo.cell_polygons("huaguoshan")
     with grid.runtime.unit_of_work() as uow:
         cells.create_cell(
             uow,
@@ -69,7 +69,7 @@ def test_a_community_whose_grid_the_district_drew_keeps_it(grid):
                 "code": "HGS-OWN",
                 "community": "huaguoshan",
                 "name": "自劃網格",
-                "boundary": own,
+                "boundary": reference[0][2],
                 "workers": [],
             },
         )
@@ -78,6 +78,6 @@ def test_a_community_whose_grid_the_district_drew_keeps_it(grid):
     demo.load_reference_data(grid.runtime)
     with grid.runtime.unit_of_work() as uow:
         drawn = uow.session.execute(select(Cell.community, Cell.code)).all()
-    assert sorted(code for community, code in drawn if community == "huaguoshan") == ["HGS-OWN"]
-    others = [code for community, code in drawn if community != "huaguoshan"]
-    assert len(others) == 30 - len(demo.cell_polygons("huaguoshan"))
+    mine = sorted(code for community, code in drawn if community == "huaguoshan")
+    assert mine == sorted(["HGS-OWN", *(code for code, _, _ in reference[1:])])
+    assert len(drawn) == 30
