@@ -21,8 +21,9 @@ if [ "${FORCE:-0}" != 1 ] && podman image exists "$image"; then
 fi
 mkdir -p "$folder"
 if [ "${FORCE:-0}" = 1 ] || [ ! -s "$tarball" ]; then
-    mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$tarball.partial"
-    mv "$tarball.partial" "$tarball"
+    # the name's ending chooses mmdebstrap's output format: .tar while it is being written too
+    mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$folder/$kind-base.partial.tar"
+    mv "$folder/$kind-base.partial.tar" "$tarball"
 fi
 podman import --quiet --change 'CMD ["/bin/sh"]' "$tarball" "$image" >/dev/null
 echo "$image: made from $tarball"
