@@ -98,6 +98,8 @@ def test_the_platform_story_through_the_gateway(container_stack, gateway, huaguo
     for event in story:
         check_event(event)
     assert PERSONAL.encode() not in b"\n".join(exchange_events.raw)
+    gateway_log = container_stack.podman("logs", container_stack.container("gateway"))
+    assert "ACCESS_REFUSED" not in gateway_log.stdout + gateway_log.stderr  # its event stream's queue
     STORY.update(ticket=ticket["id"], contract=contract["id"])
     container_stack.record("story", time.monotonic() - started)
 
