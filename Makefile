@@ -5,7 +5,7 @@ PORT ?= 8080
 DATA_DIR ?= var
 BIN = $(VENV)/bin
 
-.PHONY: run test faults stack lint asyncapi clean
+.PHONY: run test faults stack lint asyncapi clean host-setup wheelhouse base-image infra-images image up down token bootstrap test-containers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,48 @@ asyncapi: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# -- containers (docs/operations.md): podman, images made from Debian packages ---------------
+PLATFORM_IMAGE ?= localhost/community-platform:local
+PYTHON_IMAGE ?= localhost/community-python-base:bookworm
+INFRA_IMAGES = postgres rabbitmq redis
+
+host-setup:
+	sh deploy/containers/setup-host.sh
+
+wheelhouse:
+	PYTHON=$(PYTHON) sh deploy/containers/wheelhouse.sh
+
+base-image:
+	sh deploy/containers/base-image.sh python
+
+infra-images:
+	sh deploy/containers/base-image.sh infra
+	for name in $(INFRA_IMAGES); do \
+	  podman build --quiet --network none -f deploy/images/$$name.Containerfile \
+	    -t localhost/community-$$name:bookworm deploy/images >/dev/null || exit 1; \
+	  echo "localhost/community-$$name:bookworm: built"; \
+	done
+
+# From the wheelhouse only, with no network at all (as on a network that cannot reach PyPI).
+image: wheelhouse base-image
+	podman build --quiet --network none --ignorefile deploy/Dockerfile.dockerignore \
+	  --build-arg PYTHON_IMAGE=$(PYTHON_IMAGE) -f deploy/Dockerfile -t $(PLATFORM_IMAGE) . >/dev/null
+	@echo "$(PLATFORM_IMAGE): built"
+
+up:
+	@podman image exists $(PLATFORM_IMAGE) || $(MAKE) image
+	@podman image exists localhost/community-postgres:bookworm || $(MAKE) infra-images
+	sh deploy/containers/up.sh
+
+down:
+	sh deploy/containers/down.sh
+
+token:
+	@sh deploy/containers/token.sh
+
+bootstrap:
+	sh deploy/containers/bootstrap.sh
+
+test-containers: $(VENV)/.installed-dev host-setup
+	COMMUNITY_CONTAINER_TESTS=1 $(BIN)/python -m pytest tests/containers -p no:cacheprovider

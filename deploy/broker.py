@@ -32,6 +32,8 @@ from .registry import SERVICES
 HASHING_ALGORITHM = "rabbit_password_hashing_sha256"
 OPS_USER = "ops"
 GATEWAY_USER = "gateway"
+# The event stream's exclusive queues (gateway/stream.py: gateway.stream.<12 hex digits>).
+GATEWAY_STREAM_QUEUES = r"gateway\.stream\.[0-9a-f]{12}"
 ADMIN_USER = "admin"
 NOTHING = "^$"
 
@@ -159,9 +161,9 @@ def definitions(
         _permission(
             gateway,
             vhost,
-            configure=_names([exchange], server_named),
-            write=_names([], server_named),
-            read=_names([exchange], server_named),
+            configure=_names([exchange], server_named, GATEWAY_STREAM_QUEUES),
+            write=_names([], server_named, GATEWAY_STREAM_QUEUES),
+            read=_names([exchange], server_named, GATEWAY_STREAM_QUEUES),
         ),
     ]
     topic_permissions += [

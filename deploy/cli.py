@@ -120,6 +120,32 @@ def makemigration(service: str, message: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    type=click.Choice(SERVICES),
+    help="Repeat for several; default: every service.",
+)
+def bootstrap(services: tuple[str, ...]) -> None:
+    """Load the seven communities' reference data into the services' databases, no demo
+    history: business types with their forms, windows, the service packages, checklists,
+    cells, calendars. Idempotent: a second run changes nothing."""
+    from services.chassis.runtime import Runtime
+
+    from .demo.loader import REFERENCE_DATA
+
+    for name in services or SERVICES:
+        settings = Settings.from_env(name, {"amqp_url": None})  # events leave through the outbox
+        runtime = Runtime(settings, registry.metadata(name))
+        try:
+            REFERENCE_DATA[name](runtime)
+        finally:
+            runtime.database.engine.dispose()
+        click.echo(f"{name}: reference data in place", err=True)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--data-dir", default=None, help="Folder for the SQLite files and keys (var/).")

@@ -18,7 +18,7 @@ from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
 from services.chassis.runtime import Runtime
 from services.grid.models import Cell, ChecklistItem, InspectionPlan
-from services.grid.usecases import cells, inspections
+from services.grid.usecases import cells, geometry, inspections
 
 # community: (code prefix, zh name, west, south, east, north, columns, rows)
 BLOCKS: dict[str, tuple[str, str, float, float, float, float, int, int]] = {
@@ -105,7 +105,8 @@ def _periods() -> list[str]:
 
 
 def load_reference_data(runtime: Runtime) -> None:
-    """Cells, checklist and planned rounds for the seven communities (idempotent)."""
+    """Cells (but where a district's own cell lies), checklist and planned rounds for
+    the seven communities (idempotent)."""
     with runtime.unit_of_work() as uow:
         for code, area, title, category, severity in CHECKLIST:
             existing = uow.session.get(ChecklistItem, code)
@@ -127,17 +128,20 @@ def load_reference_data(runtime: Runtime) -> None:
         for community in COMMUNITIES:
             for number, (code, name, polygon) in enumerate(cell_polygons(community), start=1):
                 if code not in known:
-                    cells.create_cell(
-                        uow,
-                        DEMO,
-                        {
-                            "code": code,
-                            "community": community,
-                            "name": name,
-                            "boundary": polygon,
-                            "workers": [worker_for(community, number)],
-                        },
-                    )
+                    try:
+                        cells.create_cell(
+                            uow,
+                            DEMO,
+                            {
+                                "code": code,
+                                "community": community,
+                                "name": name,
+                                "boundary": polygon,
+                                "workers": [worker_for(community, number)],
+                            },
+                        )
+                    except geometry.OverlappingCells:
+                        continue  # the district drew its own cell there: it stays as drawn
                 cell_id = uow.session.scalar(select(Cell.id).where(Cell.code == code))
                 for period in _periods():
                     if uow.session.get(InspectionPlan, (cell_id, period)) is None:

@@ -223,3 +223,14 @@ def test_rabbitmq_conf_uses_only_settings_the_broker_knows():
     assert "load_definitions" in keys
     unknown = [key for key in keys if not any(p.match(key) for p in patterns)]
     assert not unknown, unknown
+
+
+def test_gateway_user_may_declare_and_read_its_event_stream_queue_only(template):
+    """The queue gateway/stream.py declares for a department's stream (seen refused in the
+    compose stack before the definitions allowed it)."""
+    rights = permission(template, "gateway")
+    queue = Settings.from_env("gateway", {"amqp_url": "amqp://x/"}).queue_name("stream.0123456789ab")
+    for kind in ("configure", "write", "read"):
+        assert allows(rights[kind], queue), kind
+        assert not allows(rights[kind], "intake.events"), kind
+    assert not allows(rights["write"], "community.events")

@@ -88,3 +88,28 @@ def test_reseal_seals_an_old_clear_phone_with_the_current_key(tmp_path):
     with sqlite3.connect(tmp_path / "intake.db") as db:
         clear, sealed = db.execute("SELECT contact_phone, contact_phone_sealed FROM cases").fetchone()
     assert clear is None and cipher.decrypt(sealed, record="c1", field="contact_phone") == "13800138000"
+
+
+def _rows(data_dir):
+    """Rows per table of every service database (what a second bootstrap must not change)."""
+    import sqlite3
+
+    counts = {}
+    for path in sorted(data_dir.glob("*.db")):
+        with sqlite3.connect(path) as db:
+            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+                counts[f"{path.stem}.{table}"] = db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+    return counts
+
+
+def test_bootstrap_loads_the_reference_data_once_and_no_history(tmp_path):
+    assert _run(["migrate", "all"], tmp_path).exit_code == 0
+    first = _run(["bootstrap"], tmp_path)
+    assert first.exit_code == 0, first.output
+    assert "evaluation: reference data in place" in first.output
+    loaded = _rows(tmp_path)
+    assert loaded["intake.business_types"] > 0 and loaded["intake.windows"] > 0
+    assert loaded["grid.cells"] == 30 and loaded["contracts.service_packages"] > 0
+    assert loaded["intake.tickets"] == 0 and loaded["contracts.tenders"] == 0  # no demo history
+    again = _run(["bootstrap"], tmp_path)
+    assert again.exit_code == 0 and _rows(tmp_path) == loaded

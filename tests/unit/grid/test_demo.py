@@ -50,3 +50,34 @@ def test_demo_workers_walk_two_cells_each(grid, client):
     cells = client.get("/cells?community=chiwan", headers={}).get_json()
     assert [c["code"] for c in cells] == ["CW-01", "CW-02", "CW-03", "CW-04"]
     assert demo.worker_for("chiwan", 1) == demo.worker_for("chiwan", 2) == "gw-chiwan-1"
+
+
+def test_a_cell_the_district_drew_stays_and_no_reference_cell_overlaps_it(grid):
+    """`community bootstrap` on a platform in use: the district's own cell stays and the
+    reference cell it overlaps is not drawn; every other reference cell is."""
+    from sqlalchemy import select
+
+    from services.grid.models import Cell
+    from services.grid.usecases import cells
+
+    reference = demo.cell_polygons("huaguoshan")
+    with grid.runtime.unit_of_work() as uow:
+        cells.create_cell(
+            uow,
+            demo.DEMO,
+            {
+                "code": "HGS-OWN",
+                "community": "huaguoshan",
+                "name": "自劃網格",
+                "boundary": reference[0][2],
+                "workers": [],
+            },
+        )
+        uow.commit()
+    demo.load_reference_data(grid.runtime)
+    demo.load_reference_data(grid.runtime)
+    with grid.runtime.unit_of_work() as uow:
+        drawn = uow.session.execute(select(Cell.community, Cell.code)).all()
+    mine = sorted(code for community, code in drawn if community == "huaguoshan")
+    assert mine == sorted(["HGS-OWN", *(code for code, _, _ in reference[1:])])
+    assert len(drawn) == 30
