@@ -78,7 +78,12 @@ class HttpUpstream:
 
     def forward(self, request: ProxyRequest, environ: dict[str, Any]) -> UpstreamAnswer:
         """Send `request` to a replica; 503/504/502 problems when none answers properly."""
-        idempotent = request.method in IDEMPOTENT_METHODS
+        # Safe to send again after a broken connection: an idempotent method, or a write
+        # carrying an Idempotency-Key (every write of the services honours it: a repeat
+        # gets the first answer, never a second effect).
+        idempotent = request.method in IDEMPOTENT_METHODS or any(
+            name.lower() == "idempotency-key" for name, _ in request.headers
+        )
         candidates = self.replicas.candidates()
         attempts = 0
         for replica in itertools.islice(itertools.cycle(candidates), len(candidates) * self.attempts):

@@ -63,14 +63,16 @@ def close_request_uow(_exc: BaseException | None = None) -> None:
 def transactional(
     view: F | None = None,
     *,
-    idempotency: Literal["off", "optional", "required"] = "off",
+    idempotency: Literal["off", "optional", "required"] = "optional",
     client: Callable[[], str] | None = None,
 ) -> Any:
     """Run the view in one transaction, committed when it answers below 400.
 
-    With `idempotency`, an `Idempotency-Key` header makes the call repeatable: the first
+    An `Idempotency-Key` header makes every such call repeatable (`idempotency="optional"`,
+    the default; `"required"` refuses a call without one; `"off"` ignores it): the first
     call's response is stored in the same transaction as its effects, and a repeat with
-    the same key and body gets that response again (`Idempotent-Replayed: true`). Keys
+    the same key and body gets that response again (`Idempotent-Replayed: true`). The
+    gateway relies on it to send a keyed write again after a broken connection. Keys
     are scoped per client: the token's subject, or what `client()` names for callers
     without a token (e.g. an Open311 api_key), so one client never replays another's.
     """

@@ -10,6 +10,7 @@ import http.client
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,6 +50,8 @@ class Client:
         service = path.split("/")[2]
         data = None if body is None else json.dumps(body).encode()
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if method != "GET":  # as the console does: a write may be sent again safely
+            headers["Idempotency-Key"] = uuid.uuid4().hex
         for target in self.targets:
             connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 from werkzeug.test import Client
@@ -221,6 +222,41 @@ def test_a_service_that_is_away_leaves_the_gateway_ready_and_only_its_routes_una
         body = assert_problem(away, 503, type_suffix="upstream-unavailable")
         assert "grid" in body["detail"]
         assert client.get("/api/intake/x", headers=bearer(token("center_staff"))).status_code == 200
+
+
+def _hang_up_after_reading() -> tuple[Any, list[int]]:
+    """A listener that reads each request and hangs up without answering; its accept count."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted: list[int] = []
+
+    def slam() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(1)
+            connection.recv(65536)
+            connection.close()
+
+    threading.Thread(target=slam, daemon=True).start()
+    return listener, accepted
+
+
+def test_a_write_with_an_idempotency_key_is_sent_again_after_a_broken_connection(key_dir, tmp_path, token):
+    listener, accepted = _hang_up_after_reading()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    client = Client(http_gateway(key_dir, tmp_path, url))
+    keyed = bearer(token("center_staff"), **{"Idempotency-Key": "ticket-1"})
+    response = client.post("/api/intake/tickets", json={"business_type": "labour"}, headers=keyed)
+    assert_problem(response, 503)  # every attempt broke: unavailable, never applied twice by the key
+    assert len(accepted) == 3  # the first try and two retries, as for a GET
+    listener.close()
 
 
 def test_post_is_not_retried_when_the_connection_breaks(key_dir, tmp_path, token):

@@ -27,7 +27,7 @@ class Packages(MethodView):
         """List the service packages of the communities you belong to."""
         return paginate(queries.packages(current_principal(), args), pagination_parameters)
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(schemas.PackageCreateSchema)
     @blp.response(201, schemas.PackageSchema)
     def post(self, data: dict[str, Any]) -> ServicePackage:
@@ -53,7 +53,7 @@ class Providers(MethodView):
         rows = paginate(queries.providers(args), pagination_parameters)
         return [projections.provider(uow(), current_principal(), p) for p in rows]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(schemas.ProviderCreateSchema)
     @blp.response(201, schemas.ProviderSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +92,7 @@ class Budgets(MethodView):
         rows = paginate(queries.budgets(current_principal(), args), pagination_parameters)
         return [projections.budget(uow(), b) for b in rows]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(schemas.BudgetCreateSchema)
     @blp.response(201, schemas.BudgetSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class Contracts(MethodView):
         rows = paginate(queries.contracts(current_principal(), args), pagination_parameters)
         return [projections.contract(uow(), current_principal(), c) for c in rows]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(schemas.ContractCreateSchema)
     @blp.response(201, schemas.ContractSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -31,7 +31,7 @@ class Tenders(MethodView):
         rows = paginate(queries.tenders(current_principal(), args), pagination_parameters)
         return [projections.tender(uow(), current_principal(), t) for t in rows]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(schemas.TenderCreateSchema)
     @blp.response(201, schemas.TenderSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +142,7 @@ class Bids(MethodView):
         """Bids: sealed until bidding closes (a provider always sees its own)."""
         return procurement.visible_bids(uow(), current_principal(), str(tender_id))
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(schemas.BidCreateSchema)
     @blp.response(201, schemas.BidSchema)
     def post(self, data: dict[str, Any], tender_id: uuid.UUID) -> Bid:

@@ -47,7 +47,7 @@ class Rounds(MethodView):
         """List rounds of your communities (residents and staff see the closed ones)."""
         return paginate(rounds.list_rounds(current_principal(), filters), pagination_parameters)
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(RoundOpenSchema)
     @blp.response(201, RoundSchema)
     def post(self, data: dict[str, Any]) -> Round:
@@ -95,7 +95,7 @@ class ProposeClose(MethodView):
 
 @blp.route("/rounds/<uuid:round_id>/close")
 class CloseRound(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(CloseSchema)
     @blp.response(200, ResultSchema)
     @blp.doc(

@@ -42,7 +42,7 @@ class Schemes(MethodView):
         statement = schemes.list_schemes(current_principal(), filters)
         return paginate(statement, pagination_parameters)
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(SchemeCreateSchema)
     @blp.response(201, SchemeSchema)
     def post(self, data: dict[str, Any]) -> Scheme:
@@ -71,7 +71,7 @@ class SchemeById(MethodView):
 
 @blp.route("/schemes/<uuid:scheme_id>/versions")
 class SchemeVersions(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(DefinitionSchema)
     @blp.response(201, SchemeSchema)
     def post(self, data: dict[str, Any], scheme_id: uuid.UUID) -> Scheme:

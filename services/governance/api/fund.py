@@ -40,7 +40,7 @@ class Rounds(MethodView):
         page = paginate(fund.rounds(args.get("community")), pagination_parameters)
         return [projections.fund_round(uow(), r) for r in page]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(RoundCreateSchema)
     @blp.response(201, RoundSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -59,7 +59,7 @@ class RoundById(MethodView):
 
 @blp.route("/fund/rounds/<uuid:round_id>/proposals")
 class Proposals(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(ProposalCreateSchema)
     @blp.response(201, ProposalSchema)
     def post(self, data: dict[str, Any], round_id: uuid.UUID) -> Any:

@@ -31,7 +31,7 @@ blp = Blueprint(
 
 @blp.route("/meetings")
 class Meetings(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(MeetingCreateSchema)
     @blp.response(201, MeetingSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -32,7 +32,7 @@ class Members(MethodView):
         policy.require_register_reader(current_principal(), args["community"])
         return roster.members(uow(), args["community"])
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(MemberCreateSchema)
     @blp.response(201, MemberSchema)
     def post(self, data: dict[str, Any]) -> Any:

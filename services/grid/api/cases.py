@@ -53,7 +53,7 @@ def _view(case: Any, duplicates: list[Any] | None = None) -> dict[str, Any]:
 
 @blp.route("/cases")
 class Cases(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(CaseReportSchema)
     @blp.response(201, CaseSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -49,7 +49,7 @@ class Cells(MethodView):
         workers = cells.workers_by_cell(uow(), [c.id for c in page])
         return [cell_view(c, workers.get(c.id, [])) for c in page]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(CellCreateSchema)
     @blp.response(201, CellSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -52,7 +52,7 @@ def _in_cell(args: dict[str, Any], model: Any) -> Any:
 
 @blp.route("/buildings")
 class Buildings(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(BuildingCreateSchema)
     @blp.response(201, BuildingSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -69,7 +69,7 @@ class Buildings(MethodView):
 
 @blp.route("/households")
 class Households(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(HouseholdCreateSchema)
     @blp.response(201, HouseholdSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -86,7 +86,7 @@ class Households(MethodView):
 
 @blp.route("/persons")
 class Persons(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -150,7 +150,7 @@ class PersonReveal(MethodView):
 
 @blp.route("/places")
 class Places(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(PlaceCreateSchema)
     @blp.response(201, PlaceSchema)
     def post(self, data: dict[str, Any]) -> Any:

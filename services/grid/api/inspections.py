@@ -49,7 +49,7 @@ class ChecklistItemView(MethodView):
 
 @blp.route("/inspections")
 class Inspections(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(InspectionCreateSchema)
     @blp.response(201, InspectionSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -71,9 +71,7 @@ class Requests(MethodView):
 
     @public
     @accepts(*FORM)
-    @transactional(
-        idempotency="optional", client=lambda: open311_clients.key_hash(request.form.get("api_key", ""))
-    )
+    @transactional(client=lambda: open311_clients.key_hash(request.form.get("api_key", "")))
     def post(self, fmt: str) -> Response:
         """POST Service Request (form-encoded; api_key, or a bearer token); answers the id."""
         check_format(fmt)
@@ -108,7 +106,7 @@ class Token(MethodView):
 
 @keys.route("/open311-clients")
 class Clients(MethodView):
-    @transactional(idempotency="optional")
+    @transactional
     @keys.arguments(ClientCreateSchema)
     @keys.response(201, ClientSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -64,7 +64,7 @@ class Cases(MethodView):
         rows = paginate(cases.list_query(principal, query, now), pagination_parameters)
         return [projections.case(row, principal, cipher(), now) for row in rows]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -150,7 +150,7 @@ class FeedbackList(MethodView):
         rows = paginate(feedback.list_query(principal, query), pagination_parameters)
         return [projections.feedback(row, principal) for row in rows]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(FeedbackCreateSchema)
     @blp.response(201, FeedbackSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:

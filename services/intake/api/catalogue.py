@@ -42,7 +42,7 @@ class BusinessTypes(MethodView):
         statement = catalogue.list_types_query(principal, query["community"], query.get("department"))
         return paginate(statement, pagination_parameters)
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(BusinessTypeSchema)
     @blp.response(201, BusinessTypeSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -80,7 +80,7 @@ class Windows(MethodView):
         statement = catalogue.list_windows_query(current_principal(), query["community"])
         return paginate(statement, pagination_parameters)
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(WindowSchema)
     @blp.response(201, WindowSchema)
     def post(self, data: dict[str, Any]) -> Any:

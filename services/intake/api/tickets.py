@@ -58,7 +58,7 @@ class Tickets(MethodView):
         rows = paginate(tickets.list_query(principal, query), pagination_parameters)
         return [projections.ticket(row, principal, cipher()) for row in rows]
 
-    @transactional(idempotency="optional")
+    @transactional
     @blp.arguments(TicketCreateSchema)
     @blp.response(201, TicketSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:

@@ -115,7 +115,7 @@ blp = Blueprint("notes", __name__)
 
 @blp.route("/notes")
 class Notes(MethodView):
-    @transactional(idempotency="optional")
+    @transactional  # every write honours an Idempotency-Key by default
     @blp.arguments(NoteSchema)
     @blp.response(201, NoteSchema)
     def post(self, data: dict[str, Any]) -> Note:

@@ -88,7 +88,7 @@ async function toProblem(response) {
 
 /**
  * Call /api<path>. Options: query (object), body (JSON), form (URLSearchParams), headers,
- * etag (sent as If-Match). POSTs carry an Idempotency-Key (ignored where a view has none).
+ * etag (sent as If-Match). POSTs carry an Idempotency-Key (every write of the services honours it).
  * Resolves {data, headers, status}; rejects with ApiError.
  */
 export async function request(method, path, options = {}) {
