@@ -26,6 +26,7 @@ from services.chassis.auth import ROLES
 from tests.support.helpers import bearer
 from tests.unit.contracts.story import Story
 from tests.unit.evaluation.conftest import create_scheme, open_round
+from tests.unit.governance.story import Committee
 from tests.unit.intake.conftest import type_body
 
 HOME, OTHER = "huaguoshan", "chiwan"
@@ -152,7 +153,7 @@ def seed_grid(harness: Any, token: Callable[..., str]) -> list[str]:
 
 
 def seed_contracts(harness: Any, token: Callable[..., str]) -> list[str]:
-    story = Story(harness.client, token)
+    story = Story(harness.client, token, runtime=harness.runtime)
     story.harness = harness
     story.setup("committee_budget")
     contract = story.active_contract()
@@ -167,11 +168,21 @@ def seed_evaluation(harness: Any, token: Callable[..., str]) -> list[str]:
     return [scheme["id"], opened["id"]]
 
 
+def seed_governance(harness: Any, token: Callable[..., str]) -> list[str]:
+    committee = Committee(harness.client, token).setup()
+    interest = committee.declare(4)
+    meeting = committee.meeting(present=[0, 1, 2, 3, 4])
+    item = committee.item(meeting, "other", None)
+    committee.ok(committee.vote(item, 0), 201)
+    return [*(m["id"] for m in committee.members), interest["id"], meeting["id"], item["id"]]
+
+
 SEEDERS: dict[str, Seeder] = {
     "intake": seed_intake,
     "grid": seed_grid,
     "contracts": seed_contracts,
     "evaluation": seed_evaluation,
+    "governance": seed_governance,
 }
 
 
