@@ -276,7 +276,7 @@ def issue_ticket(
         "attributes": attribute_values(types[code].attributes, rng, at),
     }
     reason = rng.choices((None, "elderly", "disabled", "pregnant"), (0.9, 0.07, 0.015, 0.015))[0]
-    if reason:
+    if reason and channel != "portal":  # staff verify a priority at the desk, never online
         body.update(priority=True, priority_reason=reason)
     if channel == "phone":
         body["contact_phone"] = f"139{rng.randrange(10**8):08d}"

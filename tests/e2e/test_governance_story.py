@@ -68,6 +68,7 @@ def test_a_meeting_with_one_recused_passes_the_award_recorded_after_its_notice(
         f"{path}/decisions",
         chiwan.member,
         {"step": "tender", "decision": "approve", "reason": "居委会同意采购"},
+        headers={"If-Match": gw.get(path, chiwan.member).headers["ETag"]},
     )
     assert unresolved.status == 409 and unresolved.body["type"].endswith("resolution-required")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import uuid
 from typing import Any
 
 from services.contracts.domain import uscc_check_character
@@ -207,8 +206,9 @@ def awarded_tender(
 
 
 def scheme_with_round(platform: Platform, community: str = "huaguoshan") -> dict[str, Any]:
-    """A two-party scheme (committee 0.6, subdistrict 0.4) with an open round the
-    subdistrict has already scored."""
+    """A two-party scheme (committee 0.6, subdistrict 0.4) of the year's work, no contract
+    (a contract's evaluation needs a third party or the survey too), with an open round
+    the subdistrict has already scored."""
     committee = platform.api(platform.token("committee_member"))
     officer = platform.api(platform.token("subdistrict_officer"))
     scheme = committee.post(
@@ -216,7 +216,6 @@ def scheme_with_round(platform: Platform, community: str = "huaguoshan") -> dict
         {
             "community": community,
             "year": 2025,
-            "contract_id": str(uuid.uuid4()),
             "title": "长者关爱服务年度评估（测试）",
             "parties": [{"party": "committee", "weight": 0.6}, {"party": "subdistrict", "weight": 0.4}],
             "dimensions": [
