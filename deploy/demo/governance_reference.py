@@ -23,6 +23,11 @@ from .cast import invented_name
 SEATS = 5
 
 
+def seat_holder(community: str, number: int) -> str:
+    """The subject holding seat `number` (1: the chair) of a community's committee."""
+    return f"committee-{community}-{number}"
+
+
 def load_reference_data(runtime: Runtime) -> None:
     """Seat each community's committee for a five-year term around this year, once."""
     year = clock.local_today().year
@@ -38,7 +43,7 @@ def load_reference_data(runtime: Runtime) -> None:
                 claims={},
             )
             for number in range(1, SEATS + 1):
-                sub = f"committee-{community}-{number}"
+                sub = seat_holder(community, number)
                 data = {
                     "community": community,
                     "person_sub": sub,

@@ -1,6 +1,11 @@
 """What a community needs before the story, set up through the gateway like an operator
 would: the desk's business types and a generalist window, a grid cell with its worker,
-the purchase catalogue (a package, providers, this year's budget)."""
+the purchase catalogue (a package, providers, this year's budget), the committee.
+
+On a platform where `community bootstrap` loaded the reference data (the container
+tier), the helpers use what it made, found through the API (the types, window 1, the
+cell, the budget, the five seats), and create only what is absent; the story's hazard
+form gets the fields the reference form lacks (its personal contact field)."""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from deploy.demo.cast import invented_name
+from deploy.demo.governance_reference import SEATS, seat_holder
 from deploy.stack import Stack
 from services.contracts.domain import uscc_check_character
 from tests.support.helpers import wait_for
@@ -21,6 +28,7 @@ GOV = "/api/governance"
 CELLS = {
     "huaguoshan": ("HGS-01", 113.9050, 22.4870, 113.9080, 22.4900),
     "shuiwan": ("SW-01", 113.9140, 22.4850, 113.9175, 22.4880),
+    "haiyue": ("HY-01", 113.9340, 22.5030, 113.9370, 22.5060),
 }
 HAZARD_FORM = [
     {
@@ -65,6 +73,11 @@ class Community:
         _, west, south, east, north = CELLS[self.code]
         return round((west + east) / 2, 6), round((south + north) / 2, 6)
 
+    def answers(self, business_type: str) -> dict[str, Any]:
+        """Values for what the reference form of a type requires beyond the story's own form
+        (nothing where the story created the type)."""
+        return dict(self.ids.get("answers", {}).get(business_type, {}))
+
     def signatory(self, provider_id: str) -> str:
         return self.stack.token(
             "provider_signatory",
@@ -81,10 +94,16 @@ def uscc(serial: int) -> str:
 
 def set_up_desk(gw: Gateway, community: Community) -> None:
     """Two business types and one generalist window (the reform: every window serves all)."""
+    found = gw.get(f"/api/intake/business-types?community={community.code}&page_size=100", community.officer)
+    have = {t["code"]: t for t in found.ok()}
     for code, zh, en, department, follow_up, sla, letter, form in (
         ("elderly_health_check", "老年人免費體檢預約", "Free health check", "health", False, 0, "C", []),
         ("hazard_report", "安全隱患報告", "Safety hazard report", "emergency", True, 3, "E", HAZARD_FORM),
     ):
+        if code in have:
+            _add_form_fields(gw, community, have[code], form)
+            community.ids.setdefault("answers", {})[code] = _required_answers(have[code]["attributes"], form)
+            continue
         gw.post(
             "/api/intake/business-types",
             community.officer,
@@ -101,6 +120,12 @@ def set_up_desk(gw: Gateway, community: Community) -> None:
                 "attributes": form,
             },
         ).ok(201)
+    windows = gw.get(f"/api/intake/windows?community={community.code}&page_size=100", community.staff).ok()
+    first = next((w for w in windows if w["number"] == 1), None)
+    if first is not None:
+        assert (first["mode"], first["status"]) == ("generalist", "open"), first
+        community.ids["window"] = first["id"]
+        return
     window = gw.post(
         "/api/intake/windows",
         community.staff,
@@ -115,8 +140,55 @@ def set_up_desk(gw: Gateway, community: Community) -> None:
     community.ids["window"] = window["id"]
 
 
+def _add_form_fields(
+    gw: Gateway, community: Community, business_type: dict[str, Any], form: list[dict[str, Any]]
+) -> None:
+    """The story's form fields a reference business type lacks, added after its own."""
+    attributes = business_type["attributes"]
+    known = {a["code"] for a in attributes}
+    missing = [a for a in form if a["code"] not in known]
+    if not missing:
+        return
+    last = max((a["order"] for a in attributes), default=0)
+    added = [{**a, "order": last + n} for n, a in enumerate(missing, start=1)]
+    path = f"/api/intake/business-types/{business_type['id']}"
+    etag = gw.get(path, community.officer).headers["ETag"]
+    gw.call(
+        "PATCH", path, community.officer, {"attributes": attributes + added}, headers={"If-Match": etag}
+    ).ok()
+
+
+def _required_answers(attributes: list[dict[str, Any]], form: list[dict[str, Any]]) -> dict[str, Any]:
+    """A fitting value for each required field of a reference form that the story's lacks."""
+    ours = {a["code"] for a in form}
+    return {f["code"]: _answer(f) for f in attributes if f["required"] and f["code"] not in ours}
+
+
+def _answer(definition: dict[str, Any]) -> Any:
+    keys = [v["key"] for v in definition.get("values") or []]
+    datatype = definition["datatype"]
+    if datatype == "singlevaluelist":
+        return keys[0]
+    if datatype == "multivaluelist":
+        return keys[:1]
+    if datatype == "datetime":
+        return datetime.now(UTC).isoformat()
+    return 1 if datatype == "number" else "社區內道路旁"
+
+
 def set_up_cell(gw: Gateway, community: Community) -> None:
+    """The community's cell around its point; the reference data's cell if it is there
+    (the story's grid worker is then the worker it assigns)."""
     code, west, south, east, north = CELLS[community.code]
+    drawn = gw.get(f"/api/grid/cells/{code}", community.staff)
+    if drawn.status == 200:
+        assert drawn.body["community"] == community.code, drawn.body
+        community.ids["cell"] = drawn.body["id"]
+        community.worker = community.stack.token(
+            "grid_worker", communities=(community.code,), sub=drawn.body["workers"][0]
+        )
+        return
+    assert drawn.status == 404, (drawn.status, drawn.body)
     ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
     gw.post(
         "/api/grid/cells",
@@ -132,7 +204,51 @@ def set_up_cell(gw: Gateway, community: Community) -> None:
 
 
 def set_up_purchasing(gw: Gateway, community: Community, serials: tuple[int, int] = (31, 32)) -> None:
-    """The package bought, two providers that may bid, and this year's pass-through budget."""
+    """The package bought, two providers that may bid, and this year's pass-through budget
+    (the reference data's budget if the community has one)."""
+    packages = gw.get(f"/api/contracts/packages?community={community.code}&page_size=100", community.officer)
+    if not any(p["code"] == "center_operation" for p in packages.ok()):
+        _add_center_operation(gw, community)
+    providers = []
+    names = ("深圳市陽光家庭綜合服務中心", "深圳市南山區鄰里社工服務社")
+    for serial, name in zip(serials, names, strict=True):
+        providers.append(
+            gw.post(
+                "/api/contracts/providers",
+                community.officer,
+                {
+                    "name": name,
+                    "uscc": uscc(serial),
+                    "kind": "social_service_agency",
+                    "bank_name": "招商銀行深圳南山支行",
+                    "bank_account": f"75590000{serial:08d}",
+                },
+            ).ok(201)["id"]
+        )
+    community.ids["providers"] = providers
+    community.ids["usccs"] = [uscc(serial) for serial in serials]
+    budgets = gw.get(
+        f"/api/contracts/budgets?community={community.code}&fiscal_year={YEAR}", community.officer
+    ).ok()
+    if budgets:
+        assert budgets[0]["mode"] == "pass_through", budgets[0]  # the story's purchase
+        community.ids["budget"] = budgets[0]["id"]
+        return
+    budget = gw.post(
+        "/api/contracts/budgets",
+        community.officer,
+        {
+            "community": community.code,
+            "fiscal_year": YEAR,
+            "mode": "pass_through",
+            "services_fen": 3_000_000_00,
+            "autonomy_fund_fen": 200_000_00,
+        },
+    ).ok(201)
+    community.ids["budget"] = budget["id"]
+
+
+def _add_center_operation(gw: Gateway, community: Community) -> None:
     gw.post(
         "/api/contracts/packages",
         community.officer,
@@ -152,36 +268,6 @@ def set_up_purchasing(gw: Gateway, community: Community, serials: tuple[int, int
             ],
         },
     ).ok(201)
-    providers = []
-    names = ("深圳市陽光家庭綜合服務中心", "深圳市南山區鄰里社工服務社")
-    for serial, name in zip(serials, names, strict=True):
-        providers.append(
-            gw.post(
-                "/api/contracts/providers",
-                community.officer,
-                {
-                    "name": name,
-                    "uscc": uscc(serial),
-                    "kind": "social_service_agency",
-                    "bank_name": "招商銀行深圳南山支行",
-                    "bank_account": f"75590000{serial:08d}",
-                },
-            ).ok(201)["id"]
-        )
-    community.ids["providers"] = providers
-    community.ids["usccs"] = [uscc(serial) for serial in serials]
-    budget = gw.post(
-        "/api/contracts/budgets",
-        community.officer,
-        {
-            "community": community.code,
-            "fiscal_year": YEAR,
-            "mode": "pass_through",
-            "services_fen": 3_000_000_00,
-            "autonomy_fund_fen": 200_000_00,
-        },
-    ).ok(201)
-    community.ids["budget"] = budget["id"]
 
 
 def hazard_case_at_the_window(
@@ -195,7 +281,7 @@ def hazard_case_at_the_window(
             "community": community.code,
             "business_type": "hazard_report",
             "channel": "walk_in",
-            "attributes": attributes,
+            "attributes": {**community.answers("hazard_report"), **attributes},
         },
     ).ok(201)
     gw.post(f"/api/intake/windows/{community.ids['window']}/call-next", community.staff).ok()
@@ -210,7 +296,11 @@ def hazard_case_at_the_window(
 
 
 def seat_committee(gw: Gateway, community: Community, prefix: str = "gov") -> list[dict[str, Any]]:
-    """Five seats; each test seats its own people (a person holds one seat per term)."""
+    """Five seats; each test seats its own people (a person holds one seat per term). A
+    community whose committee the reference data seated sits with those five."""
+    seated = _reference_seats(gw, community)
+    if seated:
+        return seated
     today = datetime.now(UTC).date()
     seats = []
     for n in range(5):
@@ -230,6 +320,24 @@ def seat_committee(gw: Gateway, community: Community, prefix: str = "gov") -> li
         token = community.stack.token("committee_member", communities=(community.code,), sub=sub)
         seats.append({**member, "token": token, "community": community.code})
     return seats
+
+
+def _reference_seats(gw: Gateway, community: Community) -> list[dict[str, Any]]:
+    """The five seats `community bootstrap` fills (chair first), or none if it did not run."""
+    members = gw.get(f"{GOV}/members?community={community.code}", community.officer).ok()
+    by_name = {m["name"]: m for m in members}
+    holders = [seat_holder(community.code, n) for n in range(1, SEATS + 1)]
+    seats = [by_name.get(invented_name(sub)) for sub in holders]
+    if not all(seats):
+        return []
+    return [
+        {
+            **member,
+            "token": community.stack.token("committee_member", communities=(community.code,), sub=sub),
+            "community": community.code,
+        }
+        for member, sub in zip(seats, holders, strict=True)
+    ]
 
 
 def pass_resolution(

@@ -18,9 +18,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from services.chassis.config import COMMUNITY_NAMES
 from tests.support.helpers import wait_for
 
 from .community_setup import (
+    CELLS,
     YEAR,
     Community,
     decide_when_recorded,
@@ -82,7 +84,12 @@ def a_resident_is_served_at_the_generalist_window(gw: Gateway, hgs: Community, e
     ticket = gw.post(
         "/api/intake/tickets",
         hgs.resident,
-        {"community": "huaguoshan", "business_type": "elderly_health_check", "channel": "portal"},
+        {
+            "community": hgs.code,
+            "business_type": "elderly_health_check",
+            "channel": "portal",
+            "attributes": hgs.answers("elderly_health_check"),
+        },
     ).ok(201)
     issued_by = gw.last_request_id()
     assert ticket["status"] == "waiting" and ticket["number"] == "C001"
@@ -129,7 +136,7 @@ def a_hazard_goes_to_grid_and_comes_back_resolved(gw: Gateway, hgs: Community, e
     assert referred["status"] == "referred"
 
     reported = published(events, "grid.case.reported", source_ref=case["id"])[0]
-    assert reported["data"]["source"] == "intake" and reported["data"]["cell_code"] == "HGS-01"
+    assert reported["data"]["source"] == "intake" and reported["data"]["cell_code"] == CELLS[hgs.code][0]
     assert reported["correlationid"] == referral_request  # one story across services
     grid_case = reported["data"]["case_id"]
     for action, who in (("accept", hgs.worker), ("start", hgs.worker)):
@@ -192,7 +199,7 @@ def the_contract_is_bought_signed_and_paid(
         "/api/contracts/tenders",
         hgs.officer,
         {
-            "community": "huaguoshan",
+            "community": hgs.code,
             "fiscal_year": YEAR,
             "title": f"{YEAR}年度社區服務中心運營服務",
             "method": "competitive_negotiation",
@@ -226,7 +233,7 @@ def the_contract_is_bought_signed_and_paid(
         },
     ).ok()
     award = pass_resolution(gw, seats, "approve_award", tender["id"], hgs.ids["usccs"][0])
-    notice = notice_of(gw, "huaguoshan", award["id"])
+    notice = notice_of(gw, hgs.code, award["id"])
     stack_clock(datetime.fromisoformat(notice["ends_at"]) - datetime.now(UTC) + timedelta(minutes=1))
     gw.post(f"/api/governance/notices/{notice['id']}/conclusion", seats[0]["token"]).ok()
     awarded = decide_when_recorded(gw, hgs.member2, path, "award", "notice-pending").ok()
@@ -282,7 +289,7 @@ def the_contract_is_bought_signed_and_paid(
     assert replay.body["id"] == paid["id"]
     account = next(
         a
-        for a in gw.get("/api/contracts/accounts?community=huaguoshan", hgs.officer).ok()
+        for a in gw.get(f"/api/contracts/accounts?community={hgs.code}", hgs.officer).ok()
         if a["kind"] == "committee"
     )
     assert account["balance_fen"] == 0  # the money passed through the committee's account
@@ -303,7 +310,6 @@ def the_contract_is_bought_signed_and_paid(
 
 
 SCHEME = {
-    "title": "花果山社區服務中心運營服務年度多元化績效評估",
     "parties": [
         {"party": "committee", "weight": "0.5"},
         {"party": "subdistrict", "weight": "0.2"},
@@ -342,10 +348,11 @@ def the_evaluation_releases_the_final_milestone(
 ) -> None:
     """The committee's scheme (50 %) for a period that has ended, every party's sheet; one
     member alone cannot close it, two managers do; contracts releases."""
+    title = f"{COMMUNITY_NAMES[hgs.code]}社區服務中心運營服務年度多元化績效評估"
     scheme = gw.post(
         "/api/evaluation/schemes",
         hgs.member,
-        {"community": "huaguoshan", "year": YEAR, "contract_id": contract["id"], **SCHEME},
+        {"community": hgs.code, "year": YEAR, "contract_id": contract["id"], "title": title, **SCHEME},
     ).ok(201)
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     period = {"period_start": str(today - timedelta(days=90)), "period_end": str(today - timedelta(days=1))}
@@ -373,7 +380,7 @@ def the_evaluation_releases_the_final_milestone(
     assert posing.status == 403  # a party scores only as itself
     wait_for(
         lambda: (
-            gw.get(f"/api/evaluation/measurements?community=huaguoshan&year={YEAR}", hgs.member).ok()[
+            gw.get(f"/api/evaluation/measurements?community={hgs.code}&year={YEAR}", hgs.member).ok()[
                 "metrics"
             ]["satisfaction_count"]
             >= 1
