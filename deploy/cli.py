@@ -323,11 +323,12 @@ def broker_definitions(output: str | None, template: bool, check: bool, vhost: s
 
 
 @main.command("reseal")
-@click.argument("service", type=click.Choice(("grid", "intake")))
+@click.argument("service", type=click.Choice(("contracts", "grid", "intake")))
 def reseal(service: str) -> None:
     """Seal a service's personal data with its current key: after district IT rotates
     `<SERVICE>_PERSONAL_DATA_KEY` (the old one in `..._RETIRED_KEYS`), and once after the
-    upgrade that began sealing intake's phones and personal attributes."""
+    upgrades that began sealing intake's phones and personal attributes and contracts'
+    provider contacts."""
     from services.chassis.runtime import Runtime
 
     settings = Settings.from_env(service)
@@ -337,12 +338,18 @@ def reseal(service: str) -> None:
         from services.grid.usecases.resealing import reseal as reseal_rows
 
         cipher = personal_data_cipher(settings, runtime.service_settings(GridSettings))
-    else:
+    elif service == "intake":
         from services.intake.settings import IntakeSettings
         from services.intake.settings import personal_data_cipher as intake_cipher
         from services.intake.usecases.personal_data import reseal as reseal_rows
 
         cipher = intake_cipher(settings, runtime.service_settings(IntakeSettings))
+    else:
+        from services.contracts.settings import PersonalDataSettings
+        from services.contracts.settings import personal_data_cipher as contracts_cipher
+        from services.contracts.usecases.personal_data import reseal as reseal_rows
+
+        cipher = contracts_cipher(settings, runtime.service_settings(PersonalDataSettings))
     with runtime.unit_of_work(correlation_id=f"reseal-{service}") as uow:
         changed = reseal_rows(uow, cipher)
         uow.commit()

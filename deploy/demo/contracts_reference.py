@@ -10,16 +10,19 @@ A second call changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import select
 
 from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.config import COMMUNITIES
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.runtime import Runtime
 from services.chassis.unit_of_work import UnitOfWork
 from services.contracts import domain
 from services.contracts.models import Budget, Provider, ServicePackage
+from services.contracts.settings import PersonalDataSettings, personal_data_cipher
 from services.contracts.usecases import budgets, catalogue
 
 from .contracts_catalogue import (
@@ -70,7 +73,7 @@ def _packages(uow: UnitOfWork) -> None:
                 )
 
 
-def _providers(uow: UnitOfWork) -> None:
+def _providers(cipher: PersonalDataCipher, uow: UnitOfWork) -> None:
     have = set(uow.session.scalars(select(Provider.uscc)))
     wanted = [
         (demo_uscc("2", 1000 + i), name, "social_service_agency", None)
@@ -92,7 +95,7 @@ def _providers(uow: UnitOfWork) -> None:
         }
         if community:
             data["community"] = community
-        catalogue.register_provider(uow, LOADER, data)
+        catalogue.register_provider(uow, LOADER, data, cipher)
 
 
 def _budgets(uow: UnitOfWork) -> None:
@@ -117,5 +120,6 @@ def _budgets(uow: UnitOfWork) -> None:
 
 def load_reference_data(runtime: Runtime) -> None:
     """Load the catalogue, providers and this year's budgets (idempotent)."""
-    for step in (_packages, _providers, _budgets):
+    cipher = personal_data_cipher(runtime.settings, runtime.service_settings(PersonalDataSettings))
+    for step in (_packages, partial(_providers, cipher), _budgets):
         _in_transaction(runtime, step)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.chassis.config import Settings, read_settings
+from services.chassis.protection import PersonalDataCipher, load_cipher
 
 # The variable keeps its published name, OCDS_OCID_PREFIX (docs/operations.md).
 ENV_PREFIX = "OCDS"
@@ -26,6 +27,22 @@ class CommitteeRuleSettings:
     tender or an award only on a passed resolution of a meeting (the governance service)."""
 
     single_member_communities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonalDataSettings:
+    """The keys of providers' contact persons at rest (the chassis' one scheme,
+    `services.chassis.protection`): `CONTRACTS_PERSONAL_DATA_KEY` and
+    `CONTRACTS_PERSONAL_DATA_RETIRED_KEYS` (comma-separated, during a rotation)."""
+
+    personal_data_key: str | None = None
+    personal_data_retired_keys: str | None = None
+
+
+def personal_data_cipher(settings: Settings, keys: PersonalDataSettings | None = None) -> PersonalDataCipher:
+    """The cipher of contracts' personal data (providers' contact names and phones)."""
+    keys = keys or read_settings(PersonalDataSettings, settings)
+    return load_cipher(settings, "contracts", keys.personal_data_key, keys.personal_data_retired_keys)
 
 
 def contracts_settings(settings: Settings) -> ContractsSettings:

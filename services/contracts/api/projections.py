@@ -5,23 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from services.chassis.auth import Principal
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.unit_of_work import UnitOfWork
 
 from ..domain import CONTRACT, TENDER
+from ..domain.masks import mask
 from ..models import Budget, Contract, Payment, Provider, Tender
-from ..usecases import budgets, catalogue, contracts, procurement
+from ..usecases import budgets, catalogue, contracts, personal_data, procurement
 from ..usecases.contract_steps import milestones_of
-from ..usecases.policy import is_staff_reader, may_see_private
+from ..usecases.policy import is_provider_signatory, is_staff_reader, may_see_private
 
 
-def _mask(value: str | None, keep_start: int, keep_end: int) -> str | None:
-    if not value:
-        return value
-    hidden = max(len(value) - keep_start - keep_end, 1)
-    return value[:keep_start] + "*" * hidden + (value[-keep_end:] if keep_end else "")
-
-
-def provider(uow: UnitOfWork, principal: Principal, item: Provider) -> dict[str, Any]:
+def provider(
+    uow: UnitOfWork, principal: Principal, item: Provider, cipher: PersonalDataCipher
+) -> dict[str, Any]:
+    """The provider as the caller may see it: bank details for those who may see them, the
+    contact person unmasked for the provider itself only (others reveal it, audited)."""
     private = may_see_private(principal, item.id)
     view = {
         c: getattr(item, c)
@@ -29,9 +28,8 @@ def provider(uow: UnitOfWork, principal: Principal, item: Provider) -> dict[str,
     }
     view.update(
         private_visible=private,
-        bank_account=item.bank_account if private else _mask(item.bank_account, 0, 4),
-        contact_name=item.contact_name if private else _mask(item.contact_name, 1, 0),
-        contact_phone=item.contact_phone if private else _mask(item.contact_phone, 3, 2),
+        bank_account=item.bank_account if private else mask(item.bank_account, 0, 4),
+        **personal_data.contact(cipher, item, unmasked=is_provider_signatory(principal, item.id)),
         history=[
             {
                 "from_status": h.from_status,

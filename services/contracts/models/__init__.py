@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .base import Base, new_id
-from .catalogue import Provider, ProviderStatusChange, ServicePackage
+from .catalogue import PersonalDataAccess, Provider, ProviderStatusChange, ServicePackage
 from .contract import Amendment, Contract, ContractStep, Milestone, Signature
 from .ledger import Account, Budget, BudgetLine, LedgerEntry, Payment
 from .procurement import Bid, CommitteeResolution, OcdsRelease, Tender, TenderStep
@@ -22,6 +22,7 @@ __all__ = [
     "Milestone",
     "OcdsRelease",
     "Payment",
+    "PersonalDataAccess",
     "Provider",
     "ProviderStatusChange",
     "ServicePackage",

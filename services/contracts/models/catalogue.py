@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.chassis.db import BigId, JsonDocument, UtcDateTime
+from services.chassis.reveals import PersonalDataAccessRecord
 
 from .base import Base, new_id
 
@@ -39,8 +40,14 @@ class Provider(Base):
     community: Mapped[str | None] = mapped_column(String(40), index=True)
     bank_name: Mapped[str | None] = mapped_column(String(200))
     bank_account: Mapped[str | None] = mapped_column(String(40))
-    contact_name: Mapped[str | None] = mapped_column(String(100))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    # personal data: sealed with the chassis cipher, the mask beside it (usecases/personal_data.py)
+    contact_name_sealed: Mapped[str | None] = mapped_column(Text)
+    contact_name_masked: Mapped[str | None] = mapped_column(String(100))
+    contact_phone_sealed: Mapped[str | None] = mapped_column(Text)
+    contact_phone_masked: Mapped[str | None] = mapped_column(String(40))
+    # legacy clear values from before sealing, moved to the sealed columns by `community reseal contracts`
+    contact_name_clear: Mapped[str | None] = mapped_column("contact_name", String(100))
+    contact_phone_clear: Mapped[str | None] = mapped_column("contact_phone", String(40))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -56,3 +63,7 @@ class ProviderStatusChange(Base):
     actor_sub: Mapped[str] = mapped_column(String(200))
     actor_name: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PersonalDataAccess(PersonalDataAccessRecord, Base):
+    """Audit log: every unmasked read of a provider's contact person."""

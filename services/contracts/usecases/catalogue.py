@@ -9,11 +9,12 @@ from sqlalchemy import select
 from services.chassis import clock
 from services.chassis.auth import Principal
 from services.chassis.errors import Conflict
+from services.chassis.protection import PersonalDataCipher
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain
-from ..models import Provider, ProviderStatusChange, ServicePackage
-from . import ledger, policy
+from ..models import Provider, ProviderStatusChange, ServicePackage, new_id
+from . import ledger, personal_data, policy
 from .common import get
 
 
@@ -42,8 +43,11 @@ def create_package(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) 
     return package
 
 
-def register_provider(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Provider:
-    """Register a social organization as a provider (subdistrict officers)."""
+def register_provider(
+    uow: UnitOfWork, principal: Principal, data: dict[str, Any], cipher: PersonalDataCipher
+) -> Provider:
+    """Register a social organization as a provider (subdistrict officers); its contact
+    person sealed with `cipher`."""
     policy.subdistrict_officer(principal)
     uscc = domain.normalize_uscc(data["uscc"])
     problem = domain.uscc_problem(uscc)
@@ -52,6 +56,7 @@ def register_provider(uow: UnitOfWork, principal: Principal, data: dict[str, Any
     if uow.session.scalars(select(Provider).where(Provider.uscc == uscc)).first() is not None:
         raise Conflict(f"A provider with the code {uscc} is already registered.", type="duplicate-provider")
     provider = Provider(
+        id=new_id(),
         name=data["name"],
         uscc=uscc,
         kind=data["kind"],
@@ -59,11 +64,10 @@ def register_provider(uow: UnitOfWork, principal: Principal, data: dict[str, Any
         community=data.get("community"),
         bank_name=data.get("bank_name"),
         bank_account=data.get("bank_account"),
-        contact_name=data.get("contact_name"),
-        contact_phone=data.get("contact_phone"),
         created_at=clock.now(),
         version=1,
     )
+    personal_data.seal_contact(cipher, provider, data.get("contact_name"), data.get("contact_phone"))
     uow.session.add(provider)
     uow.flush()
     ledger.provider_account(uow, provider.id)

@@ -28,6 +28,8 @@ READER_ROLES = (
 )
 STAFF_ROLES = (COMMITTEE_MEMBER, SUBDISTRICT_OFFICER, "center_staff", "evaluator")
 OFFICIAL_ROLES = (COMMITTEE_MEMBER, SUBDISTRICT_OFFICER)
+# the audit's community of a provider registered for the whole subdistrict (no community)
+SUBDISTRICT_AUDIT = "subdistrict"
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,16 @@ def may_see_private(principal: Principal, provider_id: str) -> bool:
     if principal.is_admin or SUBDISTRICT_OFFICER in principal.roles:
         return True
     return is_provider_signatory(principal, provider_id)
+
+
+def require_auditor(principal: Principal, community: str) -> None:
+    """403 unless the caller may read the audit of unmasked reads of `community`'s
+    providers: subdistrict officers; committee members of that community. Providers of
+    the whole subdistrict are audited under `subdistrict` (officers only)."""
+    if community == SUBDISTRICT_AUDIT:
+        principal.require(SUBDISTRICT_OFFICER)
+    else:
+        principal.require(*OFFICIAL_ROLES, community=community)
 
 
 def is_official_of(principal: Principal, community: str) -> bool:

@@ -90,6 +90,37 @@ def test_reseal_seals_an_old_clear_phone_with_the_current_key(tmp_path):
     assert clear is None and cipher.decrypt(sealed, record="c1", field="contact_phone") == "13800138000"
 
 
+def test_reseal_seals_a_provider_contact_stored_in_clear_with_the_current_key(tmp_path):
+    import sqlite3
+
+    from services.chassis.protection import PersonalDataCipher, decode_key, new_key
+
+    assert _run(["migrate", "contracts"], tmp_path).exit_code == 0
+    with sqlite3.connect(tmp_path / "contracts.db") as db:  # a provider registered before sealing
+        db.execute(
+            "INSERT INTO providers (id, name, uscc, kind, status, contact_name, contact_phone, "
+            "created_at, version) VALUES ('p1', '陽光社工', '52440300MJL000001X', 'social_service_agency', "
+            "'active', '王小明', '13800138000', '2026-03-03 01:00:00', 1)"
+        )
+    key = new_key()
+    result = CliRunner().invoke(
+        cli.main,
+        ["reseal", "contracts"],
+        env={"COMMUNITY_DATA_DIR": str(tmp_path), "CONTRACTS_PERSONAL_DATA_KEY": key, "AMQP_URL": ""},
+        catch_exceptions=False,
+    )
+    cipher = PersonalDataCipher(decode_key(key))
+    assert result.exit_code == 0 and f"1 rows resealed with key {cipher.key_id}" in result.stderr
+    with sqlite3.connect(tmp_path / "contracts.db") as db:
+        row = db.execute(
+            "SELECT contact_name, contact_phone, contact_name_sealed, contact_phone_sealed, "
+            "contact_name_masked, contact_phone_masked FROM providers"
+        ).fetchone()
+    assert row[:2] == (None, None) and row[4:] == ("王**", "138******00")
+    assert cipher.decrypt(row[2], record="p1", field="contact_name") == "王小明"
+    assert cipher.decrypt(row[3], record="p1", field="contact_phone") == "13800138000"
+
+
 def _rows(data_dir):
     """Rows per table of every service database (what a second bootstrap must not change)."""
     import sqlite3

@@ -4,6 +4,8 @@ from .catalogue import (  # noqa: F401
     PackageCreateSchema,
     PackageQuerySchema,
     PackageSchema,
+    ProviderAuditQuerySchema,
+    ProviderContactSchema,
     ProviderCreateSchema,
     ProviderQuerySchema,
     ProviderSchema,

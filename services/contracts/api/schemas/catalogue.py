@@ -6,9 +6,11 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from services.chassis.config import COMMUNITIES
+from services.chassis.reveals import AuditQuerySchema
 from services.chassis.schemas import Schema
 
 from ...domain.money import MAX_FEN
+from ...usecases.policy import SUBDISTRICT_AUDIT
 
 CODE = v.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
 Community = lambda **kw: ma.fields.String(validate=v.OneOf(COMMUNITIES), **kw)  # noqa: E731
@@ -79,9 +81,20 @@ class ProviderSchema(ProviderCreateSchema):
     status = ma.fields.String(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     private_visible = ma.fields.Boolean(
-        dump_only=True, metadata={"description": "False: bank details and contact are masked"}
+        dump_only=True,
+        metadata={
+            "description": "False: bank details are masked. The contact person is unmasked for "
+            "the provider itself only; others with the right read it through the audited reveal"
+        },
     )
     history = ma.fields.List(ma.fields.Nested(StatusChangeSchema), dump_only=True)
+
+
+class ProviderContactSchema(Schema):
+    id = ma.fields.String()
+    contact_name = ma.fields.String(allow_none=True)
+    contact_phone = ma.fields.String(allow_none=True)
+    masked = ma.fields.Boolean()
 
 
 class ProviderQuerySchema(Schema):
@@ -94,3 +107,11 @@ class ProviderQuerySchema(Schema):
 class ProviderStatusSchema(Schema):
     status = ma.fields.String(required=True, validate=v.OneOf(("active", "suspended", "barred")))
     reason = ma.fields.String(required=True, validate=v.Length(min=2, max=2000))
+
+
+class ProviderAuditQuerySchema(AuditQuerySchema):
+    community = ma.fields.String(
+        required=True,
+        validate=v.OneOf((*COMMUNITIES, SUBDISTRICT_AUDIT)),
+        metadata={"description": "A community, or `subdistrict` for providers of the whole subdistrict"},
+    )
