@@ -64,54 +64,53 @@ def test_migrate_all_creates_every_service_database(tmp_path):
     ]
 
 
-def test_reseal_seals_an_old_clear_phone_with_the_current_key(tmp_path):
+def _reseal(tmp_path, service: str, stored_in_clear: str):
+    """`community reseal SERVICE` over a row stored in clear before sealing; the new key's cipher."""
     import sqlite3
 
     from services.chassis.protection import PersonalDataCipher, decode_key, new_key
 
-    assert _run(["migrate", "intake"], tmp_path).exit_code == 0
-    with sqlite3.connect(tmp_path / "intake.db") as db:  # a case stored before sealing
-        db.execute(
-            "INSERT INTO cases (id, number, community, business_type, contact_phone, summary, status, "
-            "opened_at, due_at, version) VALUES ('c1', 'IC-2026-000001', 'huaguoshan', 'general', "
-            "'13800138000', 'x', 'open', '2026-03-03 01:00:00', '2026-03-10 01:00:00', 1)"
-        )
+    assert _run(["migrate", service], tmp_path).exit_code == 0
+    with sqlite3.connect(tmp_path / f"{service}.db") as db:
+        db.execute(stored_in_clear)
     key = new_key()
     result = CliRunner().invoke(
         cli.main,
-        ["reseal", "intake"],
-        env={"COMMUNITY_DATA_DIR": str(tmp_path), "INTAKE_PERSONAL_DATA_KEY": key, "AMQP_URL": ""},
+        ["reseal", service],
+        env={
+            "COMMUNITY_DATA_DIR": str(tmp_path),
+            f"{service.upper()}_PERSONAL_DATA_KEY": key,
+            "AMQP_URL": "",
+        },
         catch_exceptions=False,
     )
     cipher = PersonalDataCipher(decode_key(key))
     assert result.exit_code == 0 and f"1 rows resealed with key {cipher.key_id}" in result.stderr
-    with sqlite3.connect(tmp_path / "intake.db") as db:
+    return cipher, sqlite3.connect(tmp_path / f"{service}.db")
+
+
+def test_reseal_seals_an_old_clear_phone_with_the_current_key(tmp_path):
+    cipher, db = _reseal(
+        tmp_path,
+        "intake",
+        "INSERT INTO cases (id, number, community, business_type, contact_phone, summary, status, "
+        "opened_at, due_at, version) VALUES ('c1', 'IC-2026-000001', 'huaguoshan', 'general', "
+        "'13800138000', 'x', 'open', '2026-03-03 01:00:00', '2026-03-10 01:00:00', 1)",
+    )
+    with db:
         clear, sealed = db.execute("SELECT contact_phone, contact_phone_sealed FROM cases").fetchone()
     assert clear is None and cipher.decrypt(sealed, record="c1", field="contact_phone") == "13800138000"
 
 
 def test_reseal_seals_a_provider_contact_stored_in_clear_with_the_current_key(tmp_path):
-    import sqlite3
-
-    from services.chassis.protection import PersonalDataCipher, decode_key, new_key
-
-    assert _run(["migrate", "contracts"], tmp_path).exit_code == 0
-    with sqlite3.connect(tmp_path / "contracts.db") as db:  # a provider registered before sealing
-        db.execute(
-            "INSERT INTO providers (id, name, uscc, kind, status, contact_name, contact_phone, "
-            "created_at, version) VALUES ('p1', '陽光社工', '52440300MJL000001X', 'social_service_agency', "
-            "'active', '王小明', '13800138000', '2026-03-03 01:00:00', 1)"
-        )
-    key = new_key()
-    result = CliRunner().invoke(
-        cli.main,
-        ["reseal", "contracts"],
-        env={"COMMUNITY_DATA_DIR": str(tmp_path), "CONTRACTS_PERSONAL_DATA_KEY": key, "AMQP_URL": ""},
-        catch_exceptions=False,
+    cipher, db = _reseal(
+        tmp_path,
+        "contracts",
+        "INSERT INTO providers (id, name, uscc, kind, status, contact_name, contact_phone, "
+        "created_at, version) VALUES ('p1', '陽光社工', '52440300MJL000001X', 'social_service_agency', "
+        "'active', '王小明', '13800138000', '2026-03-03 01:00:00', 1)",
     )
-    cipher = PersonalDataCipher(decode_key(key))
-    assert result.exit_code == 0 and f"1 rows resealed with key {cipher.key_id}" in result.stderr
-    with sqlite3.connect(tmp_path / "contracts.db") as db:
+    with db:
         row = db.execute(
             "SELECT contact_name, contact_phone, contact_name_sealed, contact_phone_sealed, "
             "contact_name_masked, contact_phone_masked FROM providers"
