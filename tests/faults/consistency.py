@@ -35,12 +35,36 @@ def unsent(database_urls: dict[str, str]) -> int:
     return sum(unsent_by_service(database_urls).values())
 
 
+class OutboxWatch:
+    """Unsent outbox rows per service, read over one kept connection per database (a lost
+    one is replaced at the next read), so that samples can come every few milliseconds."""
+
+    def __init__(self, database_urls: dict[str, str]) -> None:
+        self.engines = {
+            service: create_engine(
+                url.replace("postgresql://", "postgresql+psycopg://", 1), pool_size=1, max_overflow=0
+            )
+            for service, url in database_urls.items()
+        }
+
+    def unsent_by_service(self) -> dict[str, int]:
+        counts = {}
+        for service, engine in self.engines.items():
+            with engine.connect() as connection:
+                counts[service] = connection.execute(text(UNSENT)).scalar_one()
+        return counts
+
+    def close(self) -> None:
+        for engine in self.engines.values():
+            engine.dispose()
+
+
+UNSENT = "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
+
+
 def unsent_by_service(database_urls: dict[str, str]) -> dict[str, int]:
     """Outbox rows not yet published, per service."""
-    return {
-        service: rows(url, "SELECT count(*) FROM outbox WHERE sent_at IS NULL")[0][0]
-        for service, url in database_urls.items()
-    }
+    return {service: rows(url, UNSENT)[0][0] for service, url in database_urls.items()}
 
 
 def queued(amqp_url: str, namespace: str) -> dict[str, int]:

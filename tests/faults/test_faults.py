@@ -180,15 +180,20 @@ def touches(answer: Any, fault: Fault) -> bool:
 def watch_outboxes(
     stack: Stack, stop: threading.Event, drained: list[float], samples: list[tuple[float, dict[str, int]]]
 ) -> None:
-    while not stop.is_set():
-        try:
-            counts = consistency.unsent_by_service(stack.database_urls)
-            samples.append((time.monotonic(), counts))
-            if not any(counts.values()):
-                drained.append(time.monotonic())
-        except Exception:  # noqa: S110 - a direct read that failed is just not a sample
-            pass
-        time.sleep(0.1)
+    watch = consistency.OutboxWatch(stack.database_urls)
+    try:
+        while not stop.is_set():
+            try:
+                counts = watch.unsent_by_service()
+                now = time.monotonic()
+                samples.append((now, counts))
+                if not any(counts.values()):
+                    drained.append(now)
+            except Exception:  # noqa: S110 - a direct read that failed is just not a sample
+                pass
+            time.sleep(0.02)
+    finally:
+        watch.close()
 
 
 def wait_until_quiet(stack: Stack, amqp_url: str, namespace: str, timeout: float = 120) -> bool:
@@ -218,9 +223,11 @@ def report(
         lines.append(
             f"    at {fault.started - origin:.1f}–{fault.ended - origin:.1f} s; unsent at its end, then:"
         )
-        for at, counts in samples:
-            if fault.ended - 0.2 <= at <= fault.ended + 6:
+        until, shown = fault.outbox_empty or fault.ended + 6, float("-inf")
+        for at, counts in samples:  # about one line per 0.2 s, and the sample that found it empty
+            if fault.ended - 0.2 <= at <= until and (at - shown >= 0.2 or at == until):
                 lines.append(f"      +{at - fault.ended:5.2f} s {counts}")
+                shown = at
     for answer in answers:
         if answer.status == 0 or (answer.status >= 500 and not excused(answer, faults)):
             lines.append(
