@@ -12,6 +12,7 @@ import yaml
 
 from deploy import kustomize
 from deploy.registry import SERVICES
+from tests.support.environment import unavailable
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 DEPLOY = K8S.parent
@@ -56,9 +57,10 @@ def test_validation_really_rejects_a_broken_manifest(rendered):
         kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 @pytest.mark.parametrize("target", TARGETS)
 def test_our_renderer_agrees_with_kubectl_kustomize(target):
+    if shutil.which("kubectl") is None:
+        unavailable("kubectl is not installed")  # a failure in CI, which has it
     result = subprocess.run(
         ["kubectl", "kustomize", str(K8S / target)], capture_output=True, text=True, timeout=120
     )
