@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import outbox
 from .db import Database, OutboxSignal
+
+T = TypeVar("T")
 
 
 class UnitOfWork:
@@ -60,6 +63,16 @@ class UnitOfWork:
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
+
+    def find(self, model: type[T], ident: Any, *, lock: bool = False) -> T | None:
+        """The row of `model` with primary key `ident`, or None; `lock` takes it FOR UPDATE.
+
+        The locked read refreshes a copy the session already holds (else its values could
+        predate the lock, and a version check or a balance would run on stale data)."""
+        statement = select(model).where(model.id == str(ident))  # type: ignore[attr-defined]
+        if lock:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(statement).first()
 
     def flush(self) -> None:
         self.session.flush()

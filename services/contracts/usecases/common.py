@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-
 from services.chassis import clock, numbering
 from services.chassis.errors import NotFound
 from services.chassis.unit_of_work import UnitOfWork
@@ -21,12 +19,7 @@ def next_number(uow: UnitOfWork, prefix: str, width: int = 4) -> str:
 
 def get(uow: UnitOfWork, model: type[T], ident: Any, *, lock: bool = False, what: str | None = None) -> T:
     """The row with primary key `ident` (row-locked for update if asked), or 404."""
-    statement = select(model).where(model.id == str(ident))  # type: ignore[attr-defined]
-    if lock:
-        # the locked read refreshes a copy the session already holds (else its values could
-        # predate the lock, and a version check or a balance would run on stale data)
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    found = uow.session.scalars(statement).first()
+    found = uow.find(model, ident, lock=lock)
     if found is None:
         raise NotFound(f"No {what or model.__name__.lower()} {ident}.")
     return found

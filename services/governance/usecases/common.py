@@ -24,10 +24,7 @@ def new_id() -> str:
 
 def get(uow: UnitOfWork, model: type[T], ident: Any, *, lock: bool = False, what: str) -> T:
     """The row with primary key `ident` (row-locked if asked), or 404."""
-    statement = select(model).where(model.id == str(ident))  # type: ignore[attr-defined]
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    found = uow.session.scalars(statement).first()
+    found = uow.find(model, ident, lock=lock)
     if found is None:
         raise NotFound(f"没有这个{what}。 (No {what} {ident}.)")
     return found

@@ -106,8 +106,7 @@ def test_the_database_itself_refuses_an_overdraft(pg_story):
 
 
 def test_a_locked_read_sees_what_another_transaction_committed(pg_story):
-    from types import SimpleNamespace
-
+    from services.chassis.unit_of_work import UnitOfWork
     from services.contracts.models import Contract
     from services.contracts.usecases.common import get
 
@@ -115,8 +114,7 @@ def test_a_locked_read_sees_what_another_transaction_committed(pg_story):
     story.setup("committee_budget")
     contract_id = story.contract()["id"]
     database = story.harness.runtime.database
-    with database.sessionmaker() as session:
-        uow = SimpleNamespace(session=session)  # get() needs only the session
+    with UnitOfWork(database, source="contracts") as uow:  # rolled back on leaving
         stale = get(uow, Contract, contract_id)
         seen = stale.version
         with database.engine.begin() as other:  # committed while this session holds a copy
@@ -125,4 +123,3 @@ def test_a_locked_read_sees_what_another_transaction_committed(pg_story):
             )
         locked = get(uow, Contract, contract_id, lock=True)
         assert locked is stale and locked.version == seen + 5
-        session.rollback()
