@@ -180,7 +180,13 @@ class Sampler(threading.Thread):
     def processes(self) -> dict[str, psutil.Process]:
         found = {name: child.process.pid for name, child in self.stack.children.items() if child.process}
         found.update(self.extra)
-        return {name: psutil.Process(pid) for name, pid in found.items() if psutil.pid_exists(pid)}
+        processes = {}
+        for name, pid in found.items():
+            try:
+                processes[name] = psutil.Process(pid)
+            except psutil.Error:  # it exited (a crash the supervisor restarts, or the end)
+                continue
+        return processes
 
     @staticmethod
     def usage(process: psutil.Process) -> tuple[float, int]:
@@ -400,6 +406,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
             [s["unsent"] + s["queued"] for s in result["series"]],
             label=f"{result['communities']} communities",
         )
+    left.set_xscale("log")
     left.axvline(300, color="red", linestyle="--", label="goal 300 ms")
     left.set_xlabel("p99 ms")
     left.legend(fontsize=7)
