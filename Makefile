@@ -5,7 +5,7 @@ PORT ?= 8080
 DATA_DIR ?= var
 BIN = $(VENV)/bin
 
-.PHONY: run test faults stack lint asyncapi clean host-setup wheelhouse base-image infra-images image up down token bootstrap test-containers
+.PHONY: run test faults load stack lint asyncapi clean host-setup wheelhouse base-image infra-images image up down token bootstrap test-containers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: $(VENV)/.installed-dev
 # Faults injected into the local stack under load (a few minutes; see tests/faults).
 faults: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests/faults -m faults -s
+
+# The peak-hour load of 7, 100 and 700 communities on the local stack (bench/loadmodel.md);
+# report and plot in var/load. LOAD_ARGS="--communities 7 --minutes 1" for a short run.
+LOAD_ARGS ?= --communities 7 --communities 100 --communities 700 --minutes 3
+load: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load/run.py $(LOAD_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check services gateway deploy bench tests docs/examples

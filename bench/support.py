@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import subprocess
+import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,3 +47,37 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def baseline_tree(revision: str) -> Iterator[Path]:
+    """The code of git `revision` in a temporary worktree (removed afterwards)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-baseline-")) / "tree"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(folder), revision], check=True
+    )
+    try:
+        yield folder
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], check=False)
+
+
+def side_by_side(
+    script: str, trees: dict[str, Path], arguments: list[str], rounds: int
+) -> dict[str, dict[str, float]]:
+    """Run `script --json --code TREE` for each tree in turn, `rounds` times; the minimum of
+    each figure per tree (the run least disturbed by the rest of the machine)."""
+    best: dict[str, dict[str, float]] = {name: {} for name in trees}
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            output = subprocess.run(
+                [sys.executable, script, "--json", "--code", str(tree), *arguments],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "LOG_LEVEL": "WARNING"},
+            ).stdout
+            figures = json.loads(output.strip().splitlines()[-1])
+            for label, value in figures.items():
+                best[name][label] = min(value, best[name].get(label, value))
+    return best

@@ -89,6 +89,7 @@ class Settings:
     jwt_private_key_path: Path | None = None
     jwt_leeway_seconds: int = 30
     max_body_bytes: int = 1_048_576
+    reference_cache_seconds: float = 5.0
     public_base_url: str = "http://localhost:8080"
     log_level: str = "INFO"
     log_json: bool = True
@@ -145,6 +146,7 @@ class Settings:
             else (None if jwks_url or public_key else keys_dir / "jwt-private.pem"),
             jwt_leeway_seconds=env_int("JWT_LEEWAY_SECONDS", 30),
             max_body_bytes=env_int("MAX_BODY_BYTES", 1_048_576),
+            reference_cache_seconds=env_float("REFERENCE_CACHE_SECONDS", 5.0),
             public_base_url=(env("PUBLIC_BASE_URL") or "http://localhost:8080").rstrip("/"),
             log_level=env("LOG_LEVEL", "INFO"),
             log_json=env_bool("LOG_JSON", True),

@@ -22,12 +22,14 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
 from . import clock
+from .reference_cache import ReferenceCache
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -139,9 +141,18 @@ def normalize_url(url: str) -> URL:
 class Database:
     """One engine and session factory for one service (never at module level)."""
 
-    def __init__(self, url: str, metadata: MetaData, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        metadata: MetaData,
+        *,
+        pool_size: int = 10,
+        echo: bool = False,
+        reference_cache_seconds: float = 5.0,
+    ) -> None:
         self.url = normalize_url(url)
         self.metadata = metadata
+        self.reference_cache = ReferenceCache(reference_cache_seconds)
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, echo)
         else:
@@ -159,6 +170,9 @@ class Database:
                 hide_parameters=True,
             )
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self._kept = threading.local()
+        self._kept_connections: list[Connection] = []
+        self._kept_lock = threading.Lock()
 
     def table(self, name: str) -> Table:
         return self.metadata.tables[name]
@@ -175,7 +189,44 @@ class Database:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
+    def autocommit_scalar(self, statement: Executable, parameters: dict[str, Any] | None = None) -> Any:
+        """Run one statement as a transaction of its own and return its one value.
+
+        It runs on a connection this thread keeps in autocommit mode: no pool checkout, no
+        ping, no BEGIN/COMMIT round trips (the ticket number's counter, taken on every
+        ticket). A connection found lost is replaced and the statement sent once more; if
+        the first one had applied, its value is skipped (a gap, like a database sequence)."""
+        for attempt in (1, 2):
+            connection = self._kept_connection()
+            try:
+                return connection.execute(statement, parameters).scalar_one()
+            except DBAPIError as exc:
+                self._forget_kept(connection)
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _kept_connection(self) -> Connection:
+        connection: Connection | None = getattr(self._kept, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._kept.connection = connection
+            with self._kept_lock:
+                self._kept_connections.append(connection)
+        return connection
+
+    def _forget_kept(self, connection: Connection) -> None:
+        self._kept.connection = None
+        with self._kept_lock:
+            if connection in self._kept_connections:
+                self._kept_connections.remove(connection)
+        connection.close()
+
     def dispose(self) -> None:
+        with self._kept_lock:
+            kept, self._kept_connections = self._kept_connections, []
+        for connection in kept:
+            connection.close()
         self.engine.dispose()
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .unit_of_work import UnitOfWork
@@ -18,17 +22,19 @@ def next_value(uow: UnitOfWork, scope: str, *, own_transaction: bool = False) ->
     serializes writers anyway, so there the series always moves in the caller's
     transaction.
     """
-    table = uow.database.table("number_series")
-    dialect = postgresql if uow.database.is_postgres else sqlite
-    statement = (
+    statement = _upsert(uow.database.table("number_series"), uow.database.is_postgres)
+    if not (own_transaction and uow.database.is_postgres):
+        return int(uow.session.execute(statement, {"scope": scope}).scalar_one())
+    return int(uow.database.autocommit_scalar(statement, {"scope": scope}))
+
+
+@lru_cache(maxsize=16)
+def _upsert(table: Table, postgres: bool) -> Any:
+    """The counter's upsert, built once per table (its compiled form is then cached too)."""
+    dialect = postgresql if postgres else sqlite
+    return (
         dialect.insert(table)
-        .values(scope=scope, last=1)
+        .values(scope=bindparam("scope"), last=1)
         .on_conflict_do_update(index_elements=[table.c.scope], set_={"last": table.c.last + 1})
         .returning(table.c.last)
     )
-    if not (own_transaction and uow.database.is_postgres):
-        return int(uow.session.execute(statement).scalar_one())
-    with uow.database.engine.connect() as connection:
-        value = int(connection.execute(statement).scalar_one())
-        connection.commit()
-    return value

@@ -20,7 +20,9 @@ class Runtime:
     def __init__(self, settings: Settings, metadata: MetaData) -> None:
         self.settings = settings
         self.metadata = metadata
-        self.database = Database(settings.database_url, metadata)
+        self.database = Database(
+            settings.database_url, metadata, reference_cache_seconds=settings.reference_cache_seconds
+        )
         self.signal = OutboxSignal()
         self.verifier = auth.TokenVerifier(settings)
         self.bus = Bus(settings) if settings.amqp_url else None

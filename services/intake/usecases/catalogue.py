@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -39,12 +40,50 @@ def get_type(uow: UnitOfWork, community: str, code: str) -> BusinessType:
         select(BusinessType).where(BusinessType.community == community, BusinessType.code == code)
     ).first()
     if found is None or not found.active:
-        raise Unprocessable(
-            f"Unknown business type {code!r} in {community}.",
-            type="unknown-business-type",
-            errors={"business_type": ["Unknown business type."]},
-        )
+        raise _unknown_type(code, community)
     return found
+
+
+@dataclass(frozen=True)
+class TicketType:
+    """What issuing or transferring a ticket reads of its business type (cached briefly)."""
+
+    code: str
+    ticket_prefix: str
+    attributes: Any
+
+
+def ticket_type(uow: UnitOfWork, community: str, code: str) -> TicketType:
+    """The active business type `code` of `community` as a ticket needs it; 422 if unknown.
+
+    Read on every ticket, so kept in the service's reference cache (a change made by
+    another process shows within REFERENCE_CACHE_SECONDS; this process's own at once)."""
+
+    def load() -> TicketType | None:
+        row = uow.session.execute(
+            select(BusinessType.code, BusinessType.ticket_prefix, BusinessType.attributes).where(
+                BusinessType.community == community, BusinessType.code == code, BusinessType.active.is_(True)
+            )
+        ).first()
+        return TicketType(row.code, row.ticket_prefix, row.attributes) if row else None
+
+    found = uow.database.reference_cache.get(("intake.ticket_type", community, code), load)
+    if found is None:
+        raise _unknown_type(code, community)
+    return found
+
+
+def _unknown_type(code: str, community: str) -> Unprocessable:
+    return Unprocessable(
+        f"Unknown business type {code!r} in {community}.",
+        type="unknown-business-type",
+        errors={"business_type": ["Unknown business type."]},
+    )
+
+
+def _changed_types(uow: UnitOfWork) -> None:
+    """This process forgets cached types once a change to the catalogue commits."""
+    uow.after_commit(uow.database.reference_cache.clear)
 
 
 def types_of(uow: UnitOfWork, community: str) -> dict[str, BusinessType]:
@@ -84,6 +123,7 @@ def create_type(uow: UnitOfWork, principal: Principal, data: dict[str, Any], now
     )
     uow.session.add(row)
     uow.flush()
+    _changed_types(uow)
     return row
 
 
@@ -134,6 +174,7 @@ def update_type(
             setattr(row, name, changes[name])
     row.version += 1
     uow.flush()
+    _changed_types(uow)
     return row
 
 

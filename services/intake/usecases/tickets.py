@@ -17,7 +17,7 @@ from services.chassis.unit_of_work import UnitOfWork
 from .. import domain, events
 from ..domain import DomainConflict, TicketStatus, attributes
 from ..domain.workdays import local_date
-from ..models import BusinessType, Ticket, TicketStep, Window
+from ..models import Ticket, TicketStep, Window
 from . import catalogue, personal_data, policy
 
 
@@ -28,11 +28,11 @@ def issue(
     data: dict[str, Any],
     now: datetime,
     boost: timedelta,
-) -> tuple[Ticket, BusinessType]:
+) -> tuple[Ticket, catalogue.TicketType]:
     """Take a ticket: residents from the portal for themselves, staff for walk-ins and phone."""
     community = data["community"]
     is_staff = policy.takes_ticket_as_staff(principal, community, data["channel"], data["priority"])
-    business_type = catalogue.get_type(uow, community, data["business_type"])
+    business_type = catalogue.ticket_type(uow, community, data["business_type"])
     values = attributes.validate_values(business_type.attributes, data.get("attributes") or {})
     owner = data.get("owner_sub") if is_staff else principal.sub
     day = local_date(now)
@@ -316,7 +316,7 @@ def _transfer(
     now: datetime,
 ) -> Ticket:
     """To another business type, back to waiting; it keeps its issue time and number."""
-    target = catalogue.get_type(uow, ticket.community, data["business_type"])
+    target = catalogue.ticket_type(uow, ticket.community, data["business_type"])
     if target.code == ticket.business_type:
         raise domain.TICKET.refusal(ticket.status, "transfer", reason="it already has that business type")
     values = attributes.validate_values(target.attributes, data.get("attributes") or {})

@@ -90,3 +90,46 @@ def test_series_are_counted_apart(tmp_path):
         assert [numbering.next_value(uow, s) for s in ("a", "a", "b", "a")] == [1, 2, 1, 3]
         uow.commit()
     runtime.database.dispose()
+
+
+def test_own_transaction_numbers_are_unique_under_concurrent_takers(postgres_databases, tmp_path):
+    runtime = toy.make_runtime(postgres_databases.empty("series"), "memory://", "n", tmp_path, {})
+    taken, lock = [], threading.Lock()
+
+    def take():
+        for _ in range(25):
+            with runtime.unit_of_work() as uow:
+                value = numbering.next_value(uow, "ticket:huaguoshan:A", own_transaction=True)
+                uow.rollback()
+            with lock:
+                taken.append(value)
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(taken) == list(range(1, 201))
+    runtime.database.dispose()
+
+
+def test_own_transaction_numbers_go_on_after_the_kept_connection_is_killed(postgres_databases, tmp_path):
+    url = postgres_databases.empty("series")
+    runtime = toy.make_runtime(url, "memory://", "n", tmp_path, {})
+    with runtime.unit_of_work() as uow:
+        assert numbering.next_value(uow, "s", own_transaction=True) == 1
+        uow.rollback()
+    killer = create_engine(migrations.normalize_url(url))
+    with killer.connect() as connection:  # what a database restart does to idle connections
+        killed = connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).all()
+    killer.dispose()
+    assert killed
+    with runtime.unit_of_work() as uow:
+        assert numbering.next_value(uow, "s", own_transaction=True) == 2
+        uow.rollback()
+    runtime.database.dispose()

@@ -40,6 +40,24 @@ def test_unknown_business_type_is_422_naming_the_field(desk):
     assert snapshot(desk) == before
 
 
+def test_a_business_type_retired_a_moment_after_a_ticket_is_refused_at_once(desk):
+    desk.ticket("general")  # the type is now in this process's reference cache
+    business_type = desk.client.get("/business-types?community=huaguoshan", headers=desk.staff).get_json()
+    general = next(row for row in business_type if row["code"] == "general")
+    url = f"/business-types/{general['id']}"
+    etag = desk.client.get(url, headers=desk.staff).headers["ETag"]
+    retired = desk.client.patch(url, json={"active": False}, headers={**desk.staff, "If-Match": etag})
+    assert retired.status_code == 200, retired.get_json()
+    before = snapshot(desk)
+    response = desk.client.post(
+        "/tickets",
+        json={"community": "huaguoshan", "business_type": "general", "channel": "walk_in"},
+        headers=desk.staff,
+    )
+    assert_problem(response, 422, type_suffix="unknown-business-type", field="business_type")
+    assert snapshot(desk) == before
+
+
 @pytest.mark.parametrize(
     "attributes, field, message",
     [

@@ -1,0 +1,222 @@
+"""The peak hour's users as Locust scenarios (bench/loadmodel.md), driven through the gateway.
+
+`bench/load/run.py` writes the plan (tokens, windows, cells, rates per user class) and
+starts Locust with it in LOAD_PLAN; every rate here is the plan's, scaled to the number of
+communities. Each class's requests are named by operation, so Locust's statistics are per
+operation. The department's stream records, for each event, the delay from the event's
+`time` (its commit, to a few ms) to its arrival (LOAD_LAGS file, one delay per line).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from locust import HttpUser, constant_throughput, task
+
+PLAN: dict[str, Any] = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
+_windows = iter(PLAN["windows"] * 1000)
+_window_lock = threading.Lock()
+_waiting: list[tuple[str, str]] = []  # (ticket id, owner token) of portal tickets not yet called
+
+
+def rate(kind: str) -> float:
+    """Requests (or cycles) per second of one user of `kind`."""
+    return float(PLAN["rates"][kind])
+
+
+def community() -> dict[str, Any]:
+    return random.choice(PLAN["communities"])
+
+
+def headers(token: str, write: bool = False) -> dict[str, str]:
+    answer = {"Authorization": f"Bearer {token}"}
+    if write:
+        answer["Idempotency-Key"] = uuid.uuid4().hex
+    return answer
+
+
+class TicketTaker(HttpUser):
+    """Residents and clerks issuing tickets: walk-in 50 %, phone 10 % (staff), portal 40 %."""
+
+    wait_time = constant_throughput(rate("issue"))
+
+    @task
+    def issue(self) -> None:
+        place = community()
+        draw = random.random()
+        channel = "walk_in" if draw < 0.5 else ("phone" if draw < 0.6 else "portal")
+        owner = random.choice(place["residents"])
+        token = owner if channel == "portal" else place["staff"]
+        code, answers = random.choice(place["business_types"])
+        body = {"community": place["code"], "business_type": code, "channel": channel, "attributes": answers}
+        with self.client.post(
+            "/api/intake/tickets",
+            json=body,
+            headers=headers(token, True),
+            name="POST /tickets",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code} {response.text[:200]}")
+            elif channel == "portal":
+                _waiting.append((response.json()["id"], token))
+                del _waiting[:-2000]  # pages of tickets called long ago are closed
+
+
+class TicketPage(HttpUser):
+    """A waiting resident's ticket page, refreshed every 15 s (the portal polls)."""
+
+    wait_time = constant_throughput(rate("ticket_page"))
+
+    @task
+    def look(self) -> None:
+        if not _waiting:
+            return
+        ticket_id, token = random.choice(_waiting)
+        self.client.get(f"/api/intake/tickets/{ticket_id}", headers=headers(token), name="GET /tickets/{id}")
+
+
+class Clerk(HttpUser):
+    """One window: call the next ticket, start, complete; 5 % no-shows; 30 % then rated."""
+
+    wait_time = constant_throughput(rate("serve"))
+
+    def on_start(self) -> None:
+        with _window_lock:
+            self.window = next(_windows)
+
+    @task
+    def serve(self) -> None:
+        token = self.window["staff"]
+        called = self.client.post(
+            f"/api/intake/windows/{self.window['id']}/call-next",
+            headers=headers(token, True),
+            name="POST /windows/{id}/call-next",
+        )
+        if called.status_code != 200 or not called.json().get("ticket"):
+            return
+        ticket = called.json()["ticket"]
+        path = f"/api/intake/tickets/{ticket['id']}"
+        if random.random() < 0.05:
+            self.client.post(
+                f"{path}/no-show", json={}, headers=headers(token, True), name="POST /tickets/{id}/no-show"
+            )
+            return
+        self.client.post(f"{path}/start", headers=headers(token, True), name="POST /tickets/{id}/start")
+        self.client.post(
+            f"{path}/complete", json={}, headers=headers(token, True), name="POST /tickets/{id}/complete"
+        )
+        owner = PLAN["owners"].get(ticket.get("owner_sub") or "")
+        if owner and random.random() < 0.3:
+            self.client.post(
+                "/api/intake/feedback",
+                json={"target_kind": "ticket", "target_id": ticket["id"], "score": random.randint(3, 5)},
+                headers=headers(owner, True),
+                name="POST /feedback",
+            )
+
+
+class Console(HttpUser):
+    """A window's console refreshing: the waiting queue and the window (every 10 s)."""
+
+    wait_time = constant_throughput(rate("console"))
+
+    @task
+    def refresh(self) -> None:
+        place = community()
+        token = place["staff"]
+        self.client.get(
+            f"/api/intake/tickets?community={place['code']}&status=waiting&page_size=50",
+            headers=headers(token),
+            name="GET /tickets?status=waiting",
+        )
+        self.client.get(
+            f"/api/intake/windows?community={place['code']}", headers=headers(token), name="GET /windows"
+        )
+
+
+class HallDisplay(HttpUser):
+    """The hall's screen: the called tickets per window, every 10 s (public)."""
+
+    wait_time = constant_throughput(rate("display"))
+
+    @task
+    def show(self) -> None:
+        self.client.get(f"/api/intake/display?community={community()['code']}", name="GET /display")
+
+
+class GridWorker(HttpUser):
+    """Rounds submitted (two per report) and hazards reported from the street."""
+
+    wait_time = constant_throughput(rate("grid"))
+
+    @task(2)
+    def inspect(self) -> None:
+        place = community()
+        cell = random.choice(place["cells"])
+        items = [{"code": code, "result": "ok"} for code in PLAN["checklist"]]
+        self.client.post(
+            "/api/grid/inspections",
+            json={"cell_code": cell["code"], "items": items},
+            headers=headers(cell["worker"], True),
+            name="POST /inspections",
+        )
+
+    @task(1)
+    def report(self) -> None:
+        place = community()
+        cell = random.choice(place["cells"])
+        self.client.post(
+            "/api/grid/cases",
+            json={
+                "community": place["code"],
+                "category": PLAN["category"],
+                "description": "楼道堆放杂物，堵塞消防通道",
+                "lon": cell["lon"],
+                "lat": cell["lat"],
+            },
+            headers=headers(cell["worker"], True),
+            name="POST /cases (grid)",
+        )
+
+
+class Department(HttpUser):
+    """A department's event stream (SSE) with every event type it is granted."""
+
+    wait_time = constant_throughput(0.01)
+
+    @task
+    def stream(self) -> None:
+        lags = open(os.environ["LOAD_LAGS"], "a", encoding="utf-8")
+        started = time.perf_counter()
+        try:
+            with self.client.get(
+                "/api/events/stream?types=%23",
+                headers=headers(PLAN["department"]),
+                stream=True,
+                name="GET /events/stream",
+                timeout=None,
+                catch_response=True,
+            ) as response:
+                response.success()
+                for line in response.iter_lines():
+                    if line.startswith(b"data:"):
+                        event = json.loads(line[5:])
+                        sent = datetime.fromisoformat(event["time"].replace("Z", "+00:00"))
+                        lags.write(f"{(datetime.now(UTC) - sent).total_seconds():.4f}\n")
+                        lags.flush()
+                    if time.perf_counter() - started > PLAN["seconds"] + 30:
+                        return
+        finally:
+            lags.close()
+
+
+for _user_class, _count in json.loads(os.environ.get("LOAD_USER_COUNTS", "{}")).items():
+    globals()[_user_class].fixed_count = _count

@@ -1,0 +1,436 @@
+"""One command: the local stack under the peak-hour load of N communities, and its report.
+
+    python bench/load/run.py --communities 7 --minutes 3 [--communities 100 ...] [--out DIR]
+
+For each load (bench/loadmodel.md: rates per community-hour, scaled by the number of
+communities): start the local stack (gunicorn per service, a worker per service, the
+gateway; RabbitMQ and PostgreSQL of this machine; rate limits off), load the seven
+communities' reference data (`community bootstrap`), open windows, make the users'
+tokens, write Locust's plan and run Locust headless for the given minutes. Meanwhile it
+samples every 2 s the CPU and memory of every process (the load generator's too: it
+shares the two cores), the outbox rows not yet published and the service queues' depth.
+Afterwards it reads the event lag from the databases (outbox `created_at` → the
+consumer's inbox `processed_at`, for every event consumed) and the department's stream
+(event `time` → arrival). It writes `report.md` (one table per load) and `load.png`
+into --out (default var/load), and prints the report.
+
+More virtual communities than the seven real ones: the load of N communities is spread
+over the seven codes (each real community carries N/7 communities' load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+import requests  # noqa: E402
+
+from deploy.stack import Stack, StackConfig  # noqa: E402
+from services.chassis.config import COMMUNITIES  # noqa: E402
+from tests.faults import consistency  # noqa: E402
+from tests.support import environment  # noqa: E402
+
+# Per community in its peak hour (bench/loadmodel.md).
+PER_COMMUNITY_HOUR = {
+    "issue": 60,  # tickets issued
+    "serve": 60,  # tickets called, started and completed (5 % no-show)
+    "ticket_page": 15 * 240,  # 15 waiting residents' pages, refreshed every 15 s
+    "console": 5 * 360,  # 5 window consoles refreshed every 10 s
+    "display": 360,  # one hall display every 10 s
+    "grid": 30,  # 20 inspection submissions + 10 reports
+}
+# Locust's users are a closed loop: a user waits for its answer before the next request, so
+# a slow answer lowers what one user offers. Many slow users (like the real pages) keep the
+# offered load at the model's rate even when answers take a second.
+PER_USER_MAX = {"issue": 0.2, "serve": 0.2, "ticket_page": 0.5, "console": 0.25, "display": 0.5, "grid": 0.2}
+CLASSES = {
+    "issue": "TicketTaker",
+    "serve": "Clerk",
+    "ticket_page": "TicketPage",
+    "console": "Console",
+    "display": "HallDisplay",
+    "grid": "GridWorker",
+}
+DEPARTMENTS = 4  # city management, civil affairs, the 12345 hotline, public security
+
+
+def users_and_rates(communities: int) -> tuple[dict[str, int], dict[str, float]]:
+    """Locust users per class and each user's rate, so the classes add up to the model."""
+    users, rates = {}, {}
+    for kind, per_hour in PER_COMMUNITY_HOUR.items():
+        total = per_hour * communities / 3600
+        users[kind] = max(1, math.ceil(total / PER_USER_MAX[kind]))
+        rates[kind] = total / users[kind]
+    users["serve"] = min(max(users["serve"], len(COMMUNITIES)), 7 * 40)
+    rates["serve"] = PER_COMMUNITY_HOUR["serve"] * communities / 3600 / users["serve"]
+    return users, rates
+
+
+def prepare(stack: Stack, clerks: int) -> dict[str, Any]:
+    """Reference data, windows for the clerks, tokens: the plan Locust reads."""
+    subprocess.run(
+        [sys.executable, "-m", "deploy.cli", "bootstrap"],
+        env=stack.env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    gateway = stack.gateway_url
+    officer = stack.token("subdistrict_officer", sub="officer-load")
+    places, windows, owners = [], [], {}
+    per_community = math.ceil(clerks / len(COMMUNITIES))
+    for code in COMMUNITIES:
+        staff = stack.token("center_staff", communities=(code,), sub=f"staff-{code}-load")
+        auth = {"Authorization": f"Bearer {staff}"}
+        found = requests.get(
+            f"{gateway}/api/intake/windows?community={code}&page_size=100", headers=auth
+        ).json()
+        open_generalist = [w for w in found if w["mode"] == "generalist" and w["status"] == "open"]
+        for number in range(100, 100 + per_community - len(open_generalist)):
+            created = requests.post(
+                f"{gateway}/api/intake/windows",
+                json={"community": code, "number": number, "status": "open", "mode": "generalist"},
+                headers=auth,
+            )
+            created.raise_for_status()
+            open_generalist.append(created.json())
+        windows += [{"id": w["id"], "staff": staff} for w in open_generalist[:per_community]]
+        types = requests.get(
+            f"{gateway}/api/intake/business-types?community={code}&page_size=100", headers=auth
+        ).json()
+        cells = requests.get(
+            f"{gateway}/api/grid/cells?community={code}&page_size=100",
+            headers={"Authorization": f"Bearer {officer}"},
+        ).json()
+        residents = []
+        for n in range(20):
+            sub = f"resident-{code}-{n}"
+            residents.append(stack.token("resident", communities=(code,), sub=sub))
+            owners[sub] = residents[-1]
+        places.append(
+            {
+                "code": code,
+                "staff": staff,
+                "residents": residents,
+                "business_types": [(t["code"], answers(t["attributes"])) for t in types],
+                "cells": [cell_plan(stack, code, c) for c in cells if c.get("workers")],
+            }
+        )
+    checklist = requests.get(
+        f"{gateway}/api/grid/checklist", headers={"Authorization": f"Bearer {officer}"}
+    ).json()
+    return {
+        "communities": places,
+        "windows": windows,
+        "owners": owners,
+        "checklist": [item["code"] for item in checklist][:12],
+        "category": checklist[0]["case_category"],
+        "department": stack.token("department", sub="department-load"),
+    }
+
+
+def cell_plan(stack: Stack, community: str, cell: dict[str, Any]) -> dict[str, Any]:
+    ring = cell["boundary"]["coordinates"][0]
+    lon = sum(p[0] for p in ring[:-1]) / (len(ring) - 1)
+    lat = sum(p[1] for p in ring[:-1]) / (len(ring) - 1)
+    worker = stack.token("grid_worker", communities=(community,), sub=cell["workers"][0])
+    return {"code": cell["code"], "worker": worker, "lon": round(lon, 6), "lat": round(lat, 6)}
+
+
+def answers(form: list[dict[str, Any]]) -> dict[str, Any]:
+    """A valid value for each required field of a business type's form."""
+    values: dict[str, Any] = {}
+    for field in form:
+        if not field.get("required"):
+            continue
+        keys = [v["key"] for v in field.get("values") or []]
+        values[field["code"]] = {
+            "singlevaluelist": keys[:1] and keys[0],
+            "multivaluelist": keys[:1],
+            "number": 1,
+            "datetime": "2026-12-01T09:00:00+08:00",
+        }.get(field["datatype"], "440305199001011234" if field.get("personal") else "社区服务中心")
+    return values
+
+
+class Sampler(threading.Thread):
+    """Every 2 s: CPU seconds and RSS per process (with its children), outbox and queues."""
+
+    def __init__(self, stack: Stack, extra: dict[str, int], namespace: str, amqp: str) -> None:
+        super().__init__(daemon=True)
+        self.stack, self.extra, self.namespace, self.amqp = stack, extra, namespace, amqp
+        self.stop = threading.Event()
+        self.samples: list[dict[str, Any]] = []
+
+    def processes(self) -> dict[str, psutil.Process]:
+        found = {name: child.process.pid for name, child in self.stack.children.items() if child.process}
+        found.update(self.extra)
+        processes = {}
+        for name, pid in found.items():
+            try:
+                processes[name] = psutil.Process(pid)
+            except psutil.Error:  # it exited (a crash the supervisor restarts, or the end)
+                continue
+        return processes
+
+    @staticmethod
+    def usage(process: psutil.Process) -> tuple[float, int]:
+        cpu, rss = 0.0, 0
+        for member in [process, *process.children(recursive=True)]:
+            try:
+                times = member.cpu_times()
+                cpu += times.user + times.system
+                rss += member.memory_info().rss
+            except psutil.Error:
+                continue
+        return cpu, rss
+
+    def run(self) -> None:
+        while not self.stop.wait(2.0):
+            sample: dict[str, Any] = {"at": time.monotonic(), "cpu": {}, "rss": {}}
+            for name, process in self.processes().items():
+                sample["cpu"][name], sample["rss"][name] = self.usage(process)
+            sample["unsent"] = sum(consistency.unsent_by_service(self.stack.database_urls).values())
+            sample["queued"] = sum(
+                n for q, n in consistency.queued(self.amqp, self.namespace).items() if q.endswith(".events")
+            )
+            self.samples.append(sample)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def consumer_lags(database_urls: dict[str, str]) -> list[float]:
+    """Seconds from each consumed event's outbox row to the consumer's inbox row."""
+    created: dict[str, Any] = {}
+    for url in database_urls.values():
+        created.update(consistency.rows(url, "SELECT event_id, created_at FROM outbox"))
+    lags = []
+    for url in database_urls.values():
+        for event_id, processed_at in consistency.rows(url, "SELECT event_id, processed_at FROM inbox"):
+            if event_id in created:
+                lags.append((processed_at - created[event_id]).total_seconds())
+    return lags
+
+
+def run_load(communities: int, minutes: float, out: Path) -> dict[str, Any]:
+    users, rates = users_and_rates(communities)
+    namespace = f"load{uuid.uuid4().hex[:6]}"
+    config = StackConfig(
+        postgres_url=environment.postgres_admin_url(),
+        amqp_url=environment.amqp_base_url(),
+        service_port_base=0,
+        gateway_port=0,
+        database_prefix=f"{namespace}_",
+        data_dir=Path(tempfile.mkdtemp(prefix="load-stack-")),
+        bus_namespace=namespace,
+        drop_databases_on_stop=True,
+        gunicorn_workers=2,
+        extra_env={"RATE_LIMITS_ENABLED": "false", "LOG_LEVEL": "WARNING", "SSE_MAX_PER_SUBJECT": "8"},
+    )
+    folder = out / f"n{communities}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with Stack(config) as stack:
+        stack.wait_ready(timeout=240)
+        plan = prepare(stack, users["serve"])
+        plan.update(rates=rates, seconds=minutes * 60)
+        plan_path = folder / "plan.json"
+        plan_path.write_text(json.dumps(plan), encoding="utf-8")
+        lags_path = folder / "department-lags.txt"
+        lags_path.write_text("", encoding="utf-8")
+        classes = [CLASSES[k] for k in users for _ in range(users[k])] + ["Department"] * DEPARTMENTS
+        total_users = len(classes)
+        locustfile = str(Path(__file__).with_name("locustfile.py"))
+        command = [
+            sys.executable, "-m", "locust", "-f", locustfile, "--headless", "--host", stack.gateway_url,
+            "-u", str(total_users), "-r", str(max(1, total_users // 5)), "-t", f"{int(minutes * 60)}s",
+            "--csv", str(folder / "locust"), "--only-summary", "--stop-timeout", "10", *sorted(set(classes)),
+        ]  # fmt: skip
+        env = {
+            **os.environ,
+            "LOAD_PLAN": str(plan_path),
+            "LOAD_LAGS": str(lags_path),
+            "PYTHONPATH": str(ROOT),
+        }
+        # Fixed user counts per class (the locustfile sets each class's `fixed_count`).
+        env["LOAD_USER_COUNTS"] = json.dumps(
+            {CLASSES[k]: users[k] for k in users} | {"Department": DEPARTMENTS}
+        )
+        locust = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        sampler = Sampler(stack, {"locust": locust.pid}, namespace, config.amqp_url)
+        sampler.start()
+        output = locust.communicate()[0].decode(errors="replace")
+        time.sleep(5)  # the last events reach their consumers
+        sampler.stop.set()
+        sampler.join()
+        (folder / "locust.log").write_text(output, encoding="utf-8")
+        lags = consumer_lags(stack.database_urls)
+        department = [float(x) for x in lags_path.read_text(encoding="utf-8").split()]
+        problems = consistency.problems(stack.database_urls, config.amqp_url, namespace)
+    return summarize(communities, minutes, users, folder, sampler.samples, lags, department, problems)
+
+
+def summarize(
+    communities: int,
+    minutes: float,
+    users: dict[str, int],
+    folder: Path,
+    samples: list[dict[str, Any]],
+    lags: list[float],
+    department: list[float],
+    problems: list[str],
+) -> dict[str, Any]:
+    operations = []
+    with open(folder / "locust_stats.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                continue
+            operations.append(
+                {
+                    "operation": row["Name"],
+                    "count": int(row["Request Count"]),
+                    "failures": int(row["Failure Count"]),
+                    "rps": float(row["Requests/s"]),
+                    "p50": float(row["50%"]),
+                    "p95": float(row["95%"]),
+                    "p99": float(row["99%"]),
+                }
+            )
+    cpu, rss = {}, {}
+    for name in {name for sample in samples for name in sample["cpu"]}:
+        seen = [s for s in samples if name in s["cpu"]]
+        span = seen[-1]["at"] - seen[0]["at"]
+        cpu[name] = (seen[-1]["cpu"][name] - seen[0]["cpu"][name]) / span if span > 0 else 0.0
+        rss[name] = seen[-1]["rss"][name] / 2**20
+    return {
+        "communities": communities,
+        "minutes": minutes,
+        "users": users,
+        "operations": operations,
+        "consumer_lag": {"count": len(lags), "p50": percentile(lags, 50), "p99": percentile(lags, 99)},
+        "department_lag": {
+            "count": len(department),
+            "p50": percentile(department, 50),
+            "p99": percentile(department, 99),
+        },
+        "cpu_cores": cpu,
+        "rss_mb": rss,
+        "unsent_max": max((s["unsent"] for s in samples), default=0),
+        "queued_max": max((s["queued"] for s in samples), default=0),
+        "series": [
+            {"t": s["at"] - samples[0]["at"], "unsent": s["unsent"], "queued": s["queued"]} for s in samples
+        ],
+        "problems": problems,
+    }
+
+
+def report(results: list[dict[str, Any]]) -> str:
+    lines = ["# Load report (bench/load/run.py)", ""]
+    for result in results:
+        held = all(op["p99"] < 300 for op in result["operations"]) and result["consumer_lag"]["p99"] < 2
+        offered = sum(PER_COMMUNITY_HOUR.values()) * result["communities"] / 3600
+        achieved = sum(op["rps"] for op in result["operations"])
+        lines += [
+            f"## {result['communities']} communities, {result['minutes']} min"
+            f" — p99 < 300 ms everywhere and event lag p99 < 2 s: {'held' if held else 'NOT held'}",
+            "",
+            f"Requests answered: {achieved:.1f}/s (the model's request cycles: {offered:.1f}/s; a console"
+            " refresh and a clerk's cycle are several requests).",
+            "",
+            "| operation | requests | failures | req/s | p50 ms | p95 ms | p99 ms |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for op in sorted(result["operations"], key=lambda o: -o["count"]):
+            lines.append(
+                f"| {op['operation']} | {op['count']} | {op['failures']} | {op['rps']:.2f} |"
+                f" {op['p50']:.0f} | {op['p95']:.0f} | {op['p99']:.0f} |"
+            )
+        consumer, dept = result["consumer_lag"], result["department_lag"]
+        total_cpu = sum(v for k, v in result["cpu_cores"].items() if k != "locust")
+        lines += [
+            "",
+            f"Event lag, outbox row → consumer's inbox row: p50 {consumer['p50'] * 1000:.0f} ms,"
+            f" p99 {consumer['p99'] * 1000:.0f} ms over {consumer['count']} events;"
+            f" event time → department's stream: p50 {dept['p50'] * 1000:.0f} ms,"
+            f" p99 {dept['p99'] * 1000:.0f} ms over {dept['count']} deliveries.",
+            f"Outbox rows unsent at most {result['unsent_max']}; service queues at most"
+            f" {result['queued_max']} messages. Consistency: {result['problems'] or 'no problem found'}.",
+            f"CPU (cores) of the platform's processes: {total_cpu:.2f}; of the load generator:"
+            f" {result['cpu_cores'].get('locust', 0):.2f}. Per process: "
+            + ", ".join(
+                f"{k} {v:.2f}" for k, v in sorted(result["cpu_cores"].items(), key=lambda kv: -kv[1])
+            ),
+            "Memory (RSS MB): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(result["rss_mb"].items())),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def plot(results: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for result in results:
+        names = [op["operation"] for op in result["operations"]]
+        left.barh(
+            [f"{n} ({result['communities']})" for n in names],
+            [op["p99"] for op in result["operations"]],
+            label=f"{result['communities']} communities",
+        )
+        right.plot(
+            [s["t"] for s in result["series"]],
+            [s["unsent"] + s["queued"] for s in result["series"]],
+            label=f"{result['communities']} communities",
+        )
+    left.set_xscale("log")
+    left.axvline(300, color="red", linestyle="--", label="goal 300 ms")
+    left.set_xlabel("p99 ms")
+    left.legend(fontsize=7)
+    right.set_xlabel("seconds")
+    right.set_ylabel("events waiting (outbox + queues)")
+    right.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--communities", type=int, action="append", help="repeat for several loads")
+    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "load")
+    args = parser.parse_args()
+    results = [run_load(n, args.minutes, args.out) for n in args.communities or [7]]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    text = report(results)
+    (args.out / "report.md").write_text(text, encoding="utf-8")
+    plot(results, args.out / "load.png")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
