@@ -32,7 +32,7 @@ from .schemas.desk import (
 )
 from .tickets import cipher
 
-blp = Blueprint("cases", __name__, description="Follow-up cases (辦件) and feedback")
+blp = Blueprint("cases", __name__, description="Follow-up cases (办件) and feedback")
 
 
 def _show(case: Case, detail: bool = False) -> dict[str, Any]:

@@ -175,7 +175,7 @@ def create_window(uow: UnitOfWork, principal: Principal, data: dict[str, Any], n
         id=str(uuid.uuid4()),
         community=data["community"],
         number=data["number"],
-        label=data.get("label") or f"{data['number']}號窗口",
+        label=data.get("label") or f"{data['number']}号窗口",
         status=data["status"],
         mode=data["mode"],
         skills=skills,

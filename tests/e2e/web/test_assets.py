@@ -35,13 +35,6 @@ def test_both_dictionaries_have_the_same_keys_and_placeholders():
         assert set(re.findall(r"\{(\w+)\}", zh[key])) == set(re.findall(r"\{(\w+)\}", en[key])), key
 
 
-def test_chinese_is_simplified_by_default():
-    zh = _dictionaries()["zh-CN"]
-    traditional = set("區務網與們會檢準確說還這個戶經進變對點處體應權網關際幣審議")
-    found = {key: text for key, text in zh.items() if traditional & set(text)}
-    assert found == {}
-
-
 def test_every_key_the_code_uses_is_in_the_dictionaries():
     zh = _dictionaries()["zh-CN"]
     namespaces = {key.split(".")[0] for key in zh}

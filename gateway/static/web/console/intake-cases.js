@@ -1,4 +1,4 @@
-// Intake cases (辦件): filtered list, and a case's detail with its history and allowed steps.
+// Intake cases (办件): filtered list, and a case's detail with its history and allowed steps.
 import { get, list, listAll, post } from '../lib/api.js';
 import { DEPARTMENTS, GRID_CATEGORIES, INTAKE_CASE_ACTIONS, INTAKE_CASE_STATUSES, SEVERITIES } from '../lib/domain.js';
 import { h, replace } from '../lib/el.js';
