@@ -1,5 +1,8 @@
 // The staff console (/console/): routes and navigation by role.
 import { startApp } from '../lib/shell.js';
+import { ADMIN_PAGES, ADMIN_ROLES, adminPage } from './admin.js';
+import { businessTypesPage, calendarPage, windowsPage } from './admin-catalogue.js';
+import { auditPage, open311Page, providersPage } from './admin-partners.js';
 import { analyticsPage } from './analytics.js';
 import { contractPage } from './contract.js';
 import { deskPage } from './desk.js';
@@ -34,6 +37,7 @@ startApp({
     { path: '/finance', key: 'nav.finance', roles: MONEY },
     { path: '/evaluation', key: 'nav.evaluation', roles: EVALUATION },
     { path: '/analytics', key: 'nav.analytics', roles: ANALYTICS },
+    { path: '/admin', key: 'nav.admin', roles: ADMIN_ROLES },
   ],
   routes: [
     { path: '/', view: homePage, title: 'console.home' },
@@ -51,5 +55,8 @@ startApp({
     { path: '/evaluation/schemes/:id', view: schemePage, title: 'scheme.title', roles: EVALUATION },
     { path: '/evaluation/rounds/:id', view: roundPage, title: 'round.title', roles: EVALUATION },
     { path: '/analytics', view: analyticsPage, title: 'analytics.title', roles: ANALYTICS },
+    { path: '/admin', view: adminPage, title: 'admin.title', roles: ADMIN_ROLES },
+    ...[[businessTypesPage, 0], [windowsPage, 1], [calendarPage, 2], [providersPage, 3], [open311Page, 4], [auditPage, 5]]
+      .map(([view, i]) => ({ path: ADMIN_PAGES[i].path, view, title: ADMIN_PAGES[i].key, roles: ADMIN_PAGES[i].roles })),
   ],
 });
