@@ -18,6 +18,7 @@ STORAGE_KEYS = {
     "community.lang",
     "community.oidc.pending",
     "community.oidc.logout",
+    "community.elder",
 }
 LITERAL = re.compile(r"'([a-z][a-z0-9_]*(?:\.[a-zA-Z0-9_-]+)+)'")
 TEMPLATE = re.compile(r"\b(?:t|label|tIn|both)\((?:\w+, )?`([a-z][\w.-]*?)\$\{")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from services.contracts.domain.purchase import uscc_check_character
 
+from . import scenarios
 from .support import axe_violations, check_accessibility, open_signed_in, screenshot, unique
 
 
@@ -117,6 +118,13 @@ def test_an_administrator_sets_up_reference_data_in_the_console(platform, deskto
     assert client["revoked_at"] is not None
     screenshot(page, output_dir, "2-open311")
 
+    # packages and the checklist: listed, their forms there, nothing for axe to object to
+    for path, heading in (("packages", "服务项目"), ("checklist", "巡查清单")):
+        page.goto(f"{console}/admin/{path}")
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        page.locator("details.card > summary").click()
+        check_accessibility(page)
+
     # the audit page, and axe itself fails on a violation (an image without a text alternative)
     page.goto(f"{console}/admin/audit")
     expect(page.get_by_role("heading", name="个人信息查阅记录")).to_be_visible()
@@ -126,3 +134,60 @@ def test_an_administrator_sets_up_reference_data_in_the_console(platform, deskto
         "Object.assign(document.createElement('img'), {src: '/static/web/icon.svg'}))"
     )
     assert "image-alt" in {v["id"] for v in axe_violations(page)}
+
+
+def test_a_budget_with_an_autonomy_fund_line_and_an_amendment_the_three_parties_sign(platform, desktop):
+    page = desktop
+    officer_token = platform.token("subdistrict_officer")
+    officer = platform.api(officer_token)
+    year = random.randrange(2031, 2099)
+
+    open_signed_in(page, f"{platform.url}/console/admin/budgets", officer_token)
+    new = page.locator("details", has=page.locator("summary", has_text="设定年度预算"))
+    new.get_by_label("年度").fill(str(year))
+    new.get_by_label("购买服务经费（元）").fill("abc")
+    new.get_by_label("社区自治基金（元）").fill("20000")
+    new.get_by_role("button", name="保存预算").click()
+    expect(new.locator("[data-field=services] .field-error")).to_be_visible()
+    new.get_by_label("购买服务经费（元）").fill("100000")
+    new.get_by_role("button", name="保存预算").click()
+    budget = page.locator("article.budget", has_text=f"{year} 年度")
+    expect(budget).to_be_visible()
+    budget.locator("summary", has_text="拨付").click()
+    budget.get_by_label("预算科目").select_option("autonomy_fund")
+    budget.get_by_label("拨付金额（元）").fill("5000")
+    budget.get_by_role("button", name="拨付").click()
+    expect(page.get_by_text("已拨付 ¥5,000.00。")).to_be_visible()
+    check_accessibility(page)
+    [saved] = officer.get("/contracts/budgets", community="huaguoshan", fiscal_year=year)
+    lines = {line["line"]: line for line in saved["lines"]}
+    assert saved["mode"] == "committee_budget"
+    assert lines["autonomy_fund"]["planned_fen"] == 2_000_000
+    assert lines["autonomy_fund"]["allocated_fen"] == 500_000
+    assert lines["services"]["planned_fen"] == 10_000_000
+
+    story = scenarios.active_contract(platform)
+    contract_id = story["contract"]["id"]
+    url = f"{platform.url}/console/contracts/{contract_id}"
+    page.goto(url)
+    page.locator("[data-action=amend]").click()
+    page.get_by_label("理由").fill("增加长者助餐服务点")
+    page.get_by_label("变更后合同金额（元）").fill("120000")
+    page.locator("form").get_by_role("button", name="提出合同变更").click()
+    expect(page.locator(".page-header .badge")).to_have_text("变更签署中")
+    check_accessibility(page)
+    signers = {
+        "subdistrict": officer_token,
+        "committee": platform.token("committee_member_chiwan"),
+        "provider": story["signatory"],
+    }
+    for party, token in signers.items():
+        open_signed_in(page, url, token)
+        page.locator(f"[data-sign={party}]").click()
+        expect(page.locator(f".signature[data-party={party}] .signed-mark")).to_be_visible()
+    expect(page.locator(".page-header .badge")).to_have_text("生效")
+    contract = officer.get(f"/contracts/contracts/{contract_id}")
+    amended = story["contract"]["revision"] + 1
+    assert contract["status"] == "active" and contract["revision"] == amended
+    assert contract["value_fen"] == 12_000_000
+    assert {s["party"] for s in contract["signatures"] if s["revision"] == amended} == set(signers)

@@ -3,14 +3,21 @@
 import { h } from '../lib/el.js';
 import { t } from '../lib/i18n.js';
 import { pageHeader } from '../lib/ui.js';
+import { businessTypesPage, calendarPage, windowsPage } from './admin-catalogue.js';
+import { budgetsPage } from './admin-money.js';
+import { auditPage, open311Page, providersPage } from './admin-partners.js';
+import { checklistPage, packagesPage } from './admin-services.js';
 
 export const ADMIN_PAGES = [
-  { path: '/admin/business-types', key: 'admin.business_types', roles: ['center_staff', 'subdistrict_officer'] },
-  { path: '/admin/windows', key: 'admin.windows', roles: ['center_staff', 'subdistrict_officer'] },
-  { path: '/admin/calendar', key: 'admin.calendar', roles: ['center_staff', 'subdistrict_officer', 'committee_member'] },
-  { path: '/admin/providers', key: 'admin.providers', roles: ['subdistrict_officer', 'committee_member', 'center_staff'] },
-  { path: '/admin/open311', key: 'admin.open311', roles: ['subdistrict_officer'] },
-  { path: '/admin/audit', key: 'admin.audit', roles: ['committee_member', 'subdistrict_officer'] },
+  { path: '/admin/business-types', view: businessTypesPage, key: 'admin.business_types', roles: ['center_staff', 'subdistrict_officer'] },
+  { path: '/admin/windows', view: windowsPage, key: 'admin.windows', roles: ['center_staff', 'subdistrict_officer'] },
+  { path: '/admin/calendar', view: calendarPage, key: 'admin.calendar', roles: ['center_staff', 'subdistrict_officer', 'committee_member'] },
+  { path: '/admin/providers', view: providersPage, key: 'admin.providers', roles: ['subdistrict_officer', 'committee_member', 'center_staff'] },
+  { path: '/admin/packages', view: packagesPage, key: 'admin.packages', roles: ['subdistrict_officer', 'committee_member', 'center_staff'] },
+  { path: '/admin/checklist', view: checklistPage, key: 'admin.checklist', roles: ['subdistrict_officer', 'grid_worker', 'committee_member'] },
+  { path: '/admin/budgets', view: budgetsPage, key: 'admin.budgets', roles: ['subdistrict_officer', 'committee_member', 'center_staff', 'evaluator'] },
+  { path: '/admin/open311', view: open311Page, key: 'admin.open311', roles: ['subdistrict_officer'] },
+  { path: '/admin/audit', view: auditPage, key: 'admin.audit', roles: ['committee_member', 'subdistrict_officer'] },
 ];
 export const ADMIN_ROLES = [...new Set(ADMIN_PAGES.flatMap((p) => p.roles))];
 

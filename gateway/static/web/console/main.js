@@ -1,8 +1,6 @@
 // The staff console (/console/): routes and navigation by role.
 import { startApp } from '../lib/shell.js';
 import { ADMIN_PAGES, ADMIN_ROLES, adminPage } from './admin.js';
-import { businessTypesPage, calendarPage, windowsPage } from './admin-catalogue.js';
-import { auditPage, open311Page, providersPage } from './admin-partners.js';
 import { analyticsPage } from './analytics.js';
 import { contractPage } from './contract.js';
 import { deskPage } from './desk.js';
@@ -56,7 +54,6 @@ startApp({
     { path: '/evaluation/rounds/:id', view: roundPage, title: 'round.title', roles: EVALUATION },
     { path: '/analytics', view: analyticsPage, title: 'analytics.title', roles: ANALYTICS },
     { path: '/admin', view: adminPage, title: 'admin.title', roles: ADMIN_ROLES },
-    ...[[businessTypesPage, 0], [windowsPage, 1], [calendarPage, 2], [providersPage, 3], [open311Page, 4], [auditPage, 5]]
-      .map(([view, i]) => ({ path: ADMIN_PAGES[i].path, view, title: ADMIN_PAGES[i].key, roles: ADMIN_PAGES[i].roles })),
+    ...ADMIN_PAGES.map((p) => ({ path: p.path, view: p.view, title: p.key, roles: p.roles })),
   ],
 });
