@@ -56,6 +56,8 @@ class BusinessType(Base):
     sla_days: Mapped[int] = mapped_column(Integer)
     ticket_prefix: Mapped[str] = mapped_column(String(1))
     attributes: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
+    # the materials residents bring (办事指南), in the order the guide lists them
+    required_documents: Mapped[list[str]] = mapped_column(JsonDocument, server_default="[]")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

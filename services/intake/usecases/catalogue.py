@@ -27,6 +27,7 @@ TYPE_FIELDS = (
     "typical_minutes",
     "needs_follow_up",
     "sla_days",
+    "required_documents",
     "ticket_prefix",
     "attributes",
     "active",

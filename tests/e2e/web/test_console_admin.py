@@ -36,6 +36,7 @@ def test_an_administrator_sets_up_reference_data_in_the_console(platform, deskto
     new.get_by_label("中文名称").fill("居住证明开具")
     new.get_by_label("英文名称").fill("Residence certificate")
     new.locator("[data-field=department] select").select_option("civil_affairs")
+    new.get_by_label("所需材料（办事指南）").fill("身份证原件\n户口簿")
     new.get_by_role("button", name="添加字段").click()
     new.get_by_role("button", name="添加字段").click()
     new.locator("[data-field='attributes.0.code'] input").fill("applicant_name")
@@ -57,6 +58,7 @@ def test_an_administrator_sets_up_reference_data_in_the_console(platform, deskto
     ]
     choices = [{"key": "school", "name": "入学"}, {"key": "job", "name": "就业"}]
     assert created["attributes"][1]["values"] == choices
+    assert created["required_documents"] == ["身份证原件", "户口簿"]
 
     # two windows
     page.goto(f"{console}/admin/windows")

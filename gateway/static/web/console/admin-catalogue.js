@@ -1,5 +1,6 @@
-// Administration of the hall's catalogue (intake): business types with their forms (事项 and
-// their Open311-style attributes), windows and their skills, the working-day calendar.
+// Administration of the hall's catalogue (intake): business types (事项) with their forms
+// (Open311-style attributes) and the materials to bring (办事指南), windows and their skills,
+// the working-day calendar.
 // Lists, create, edit, retire (a business type is deactivated, never deleted: tickets point to it).
 import { getWithEtag, list, listAll, patch, post, put, request } from '../lib/api.js';
 import { DEPARTMENTS } from '../lib/domain.js';
@@ -55,6 +56,8 @@ function businessTypeForm(ctx, onCreated) {
       field({ name: 'sla_days', label: t('admin.sla_days'), type: 'number', value: 5, required: true }),
       field({ name: 'ticket_prefix', label: t('admin.ticket_prefix'), value: 'A', required: true }),
       field({ name: 'needs_follow_up', label: t('admin.needs_follow_up'), type: 'checkbox' }),
+      field({ name: 'required_documents', label: t('admin.required_documents'), type: 'textarea', wide: true,
+        help: t('admin.required_documents.help') }),
     ],
     extra,
     submitLabel: t('admin.business_type.create'),
@@ -63,6 +66,7 @@ function businessTypeForm(ctx, onCreated) {
         community: ctx.community, code: chosen.code, name_zh: chosen.name_zh, name_en: chosen.name_en,
         department: chosen.department, typical_minutes: Number(chosen.typical_minutes), sla_days: Number(chosen.sla_days),
         ticket_prefix: chosen.ticket_prefix, needs_follow_up: Boolean(chosen.needs_follow_up), attributes: attributesOf(chosen, count),
+        required_documents: String(chosen.required_documents || '').split('\n').map((line) => line.trim()).filter(Boolean),
       });
       element.reset();
       replace(rows);
@@ -89,6 +93,7 @@ export async function businessTypesPage(ctx) {
       { label: t('admin.name'), cell: (r) => localName(r) },
       { label: t('case.department'), cell: (r) => label(`department.${r.department}`, r.department) },
       { label: t('admin.attributes'), cell: (r) => (r.attributes || []).map((a) => a.description).join('、') || '—' },
+      { label: t('admin.required_documents'), cell: (r) => (r.required_documents || []).join('、') || '—' },
       { label: t('common.status'), cell: (r) => (r.active ? t('admin.active') : t('admin.retired')) },
       { label: t('common.actions'), cell: (r) => actionButton(r.active ? t('admin.retire') : t('admin.reactivate'),
         () => setActive(r, !r.active, load), { tone: 'secondary', errorSlot: status }) },
