@@ -6,6 +6,7 @@ result is read back through the API. axe-core runs on every page visited."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -59,6 +60,11 @@ def test_an_administrator_sets_up_reference_data_in_the_console(platform, deskto
     choices = [{"key": "school", "name": "入学"}, {"key": "job", "name": "就业"}]
     assert created["attributes"][1]["values"] == choices
     assert created["required_documents"] == ["身份证原件", "户口簿"]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 CSV").click()
+    assert download.value.suggested_filename == "business-types.csv"
+    text = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert text.startswith("\ufeffid,") and code in text and "居住证明开具" in text
 
     # two windows
     page.goto(f"{console}/admin/windows")
