@@ -124,7 +124,7 @@ class Stack:
                     "number": 3,
                     "mode": "generalist",
                     "status": "open",
-                    "label": "3號窗口",
+                    "label": "3号窗口",
                 },
                 headers={"Authorization": f"Bearer {token}"},
             )

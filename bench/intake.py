@@ -346,9 +346,9 @@ class Bench:
             "social_insurance_enrolment": {"id_number": "440305199001011234", "scheme": ["pension"]},
             "elderly_health_check": {"preferred_date": "2026-12-01T09:00:00+08:00"},
             "elderly_meal_service": {"meal": ["lunch"]},
-            "water_supply_issue": {"place": "5棟"},
+            "water_supply_issue": {"place": "5栋"},
             "self_employed_guidance": {"trade": "早餐店"},
-            "hazard_report": {"kind": "manhole", "place": "北門"},
+            "hazard_report": {"kind": "manhole", "place": "北门"},
         }
         bodies = [
             json.dumps(

@@ -194,7 +194,8 @@ ALLOWED_REQUEST_HEADERS = (
     "Last-Event-ID, X-Request-ID, traceparent, tracestate"
 )
 EXPOSED_HEADERS = (
-    "X-Request-ID, traceparent, ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination, Link"
+    "X-Request-ID, traceparent, ETag, Location, Retry-After, Idempotent-Replayed, X-Pagination, Link, "
+    "Content-Disposition"
 )
 ALLOWED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 

@@ -1,4 +1,4 @@
-"""Demo history of follow-up cases (辦件), played through intake's case handlers.
+"""Demo history of follow-up cases (办件), played through intake's case handlers.
 
 A case opened at the desk is worked on in the following days: started, sometimes sent
 to a department and answered, resolved (mostly within its SLA), closed and rated; now
@@ -49,17 +49,17 @@ GRID_KINDS = {
     "illegal_building": ("hazard_building", "medium"),
 }
 SUMMARIES = {
-    "labour": "申請材料已收齊，待人力資源部門審核",
-    "health": "資料已登記，待衛生健康部門出具證明",
-    "civil_affairs": "申請已受理，入戶核查後報民政部門審批",
-    "disability": "已受理，待殘聯安排評定",
-    "public_security": "材料已收，待派出所核實後辦理",
-    "housing": "申請已受理，待住建部門資格審查",
-    "education": "已受理，待核實居住情況後出具證明",
-    "city_management": "居民反映市容問題，需現場核查處理",
-    "emergency": "居民報告安全隱患，需現場處置",
-    "water": "居民反映供水問題，已聯繫水務公司",
-    "justice": "法律諮詢，已預約律師跟進",
+    "labour": "申请材料已收齐，待人力资源部门审核",
+    "health": "资料已登记，待卫生健康部门出具证明",
+    "civil_affairs": "申请已受理，入户核查后报民政部门审批",
+    "disability": "已受理，待残联安排评定",
+    "public_security": "材料已收，待派出所核实后办理",
+    "housing": "申请已受理，待住建部门资格审查",
+    "education": "已受理，待核实居住情况后出具证明",
+    "city_management": "居民反映市容问题，需现场核查处理",
+    "emergency": "居民报告安全隐患，需现场处置",
+    "water": "居民反映供水问题，已联系水务公司",
+    "justice": "法律咨询，已预约律师跟进",
 }
 
 
@@ -100,7 +100,7 @@ def open_desk_case(
         {
             "community": ticket.community,
             "ticket_id": ticket.id,
-            "summary": SUMMARIES.get(business_type.department, "已受理，待跟進辦理"),
+            "summary": SUMMARIES.get(business_type.department, "已受理，待跟进办理"),
         }
     )
     case = cases.open_case(uow, clerk, cipher, data, at)
@@ -152,15 +152,15 @@ def plan(
         else:
             steps.append(Step(asked + (resolved - asked) * rng.uniform(0.5, 0.9), "department_replied", {}))
     resolved = max(resolved, steps[-1].at + timedelta(minutes=30))
-    steps.append(Step(resolved, "resolve", {"resolution": "已辦結並告知居民", "resolved_by": resolved_by}))
+    steps.append(Step(resolved, "resolve", {"resolution": "已办结并告知居民", "resolved_by": resolved_by}))
     if rng.random() < REOPEN:
         reopened = resolved + timedelta(hours=rng.uniform(6, 30))
         steps += [
-            Step(reopened, "reopen", {"note": "居民對處理結果有異議"}),
+            Step(reopened, "reopen", {"note": "居民对处理结果有异议"}),
             Step(
                 reopened + timedelta(hours=rng.uniform(20, 60)),
                 "resolve",
-                {"resolution": "重新核查後辦結", "resolved_by": resolved_by},
+                {"resolution": "重新核查后办结", "resolved_by": resolved_by},
             ),
         ]
     steps.append(Step(steps[-1].at + timedelta(hours=rng.uniform(4, 50)), "close", {}))

@@ -19,20 +19,20 @@ from services.chassis.config import COMMUNITIES, Settings
 
 from ..identities import PEOPLE
 
-SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴徐周葉蘇莊"
+SURNAMES = "陈林黄张李王吴刘蔡杨许郑谢郭洪曾邱廖赖徐周叶苏庄"
 GIVEN = (
     "志明",
     "淑芬",
-    "建華",
+    "建华",
     "美玲",
-    "俊傑",
-    "麗娟",
-    "國強",
+    "俊杰",
+    "丽娟",
+    "国强",
     "秀英",
     "家豪",
-    "曉燕",
-    "文華",
-    "玉蘭",
+    "晓燕",
+    "文华",
+    "玉兰",
     "振宇",
     "佩珊",
     "永昌",

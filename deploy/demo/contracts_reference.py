@@ -36,7 +36,7 @@ from .contracts_catalogue import (
 NANSHAN = "440305"  # administrative division code of Nanshan district, Shenzhen
 LOADER = Principal(
     sub="reference-data",
-    name="招商街道辦事處（參考資料）",
+    name="招商街道办事处（参考资料）",
     roles=frozenset({"subdistrict_officer"}),
     communities=frozenset(COMMUNITIES),
     claims={},
@@ -90,7 +90,7 @@ def _providers(cipher: PersonalDataCipher, uow: UnitOfWork) -> None:
             "name": name,
             "uscc": code,
             "kind": kind,
-            "bank_name": "招商銀行深圳南山支行",
+            "bank_name": "招商银行深圳南山支行",
             "bank_account": f"7559{int(code[10:17]):012d}",
         }
         if community:

@@ -32,7 +32,7 @@ SHEETS = {
 def contract_scheme(api: Api, community: str, year: int, contract_id: str) -> dict[str, Any]:
     """The committee sets the evaluation scheme of the service-center contract."""
     definition = default_definition(COMMUNITY_NAMES[community])
-    definition["title"] = f"{COMMUNITY_NAMES[community]}社區服務中心運營服務合同{year}年度多元化績效評估"
+    definition["title"] = f"{COMMUNITY_NAMES[community]}社区服务中心运营服务合同{year}年度多元化绩效评估"
     return api.post(
         "/evaluation/schemes",
         committee_member(community),

@@ -43,7 +43,7 @@ def default_definition(community_name: str = "") -> dict[str, Any]:
     """The default template: five dimensions; committee 0.5, subdistrict 0.2, survey 0.2,
     third party 0.1."""
     return {
-        "title": f"{community_name}社區服務中心年度多元化績效評估".strip(),
+        "title": f"{community_name}社区服务中心年度多元化绩效评估".strip(),
         "parties": [
             {"party": "committee", "weight": "0.5"},
             {"party": "subdistrict", "weight": "0.2"},
@@ -55,14 +55,14 @@ def default_definition(community_name: str = "") -> dict[str, Any]:
         "dimensions": [
             {
                 "code": "process",
-                "name": "過程與管理",
+                "name": "过程与管理",
                 "weight": "0.2",
                 "children": [
-                    _party("P1", "制度建設與內部管理", "0.4"),
-                    _party("P2", "居委會參與與信息公開", "0.3"),
+                    _party("P1", "制度建设与内部管理", "0.4"),
+                    _party("P2", "居委会参与与信息公开", "0.3"),
                     _metric(
                         "P3",
-                        "窗口等候時間（90分位）",
+                        "窗口等候时间（90分位）",
                         "0.3",
                         "wait_p90_seconds",
                         "inverse_linear",
@@ -73,40 +73,40 @@ def default_definition(community_name: str = "") -> dict[str, Any]:
             },
             {
                 "code": "output",
-                "name": "服務產出",
+                "name": "服务产出",
                 "weight": "0.25",
                 "children": [
-                    _party("O1", "購買服務項目按約完成", "0.3"),
-                    _metric("O2", "個案按時辦結率", "0.4", "case_on_time_rate", "ratio", "0.95"),
-                    _metric("O3", "網格巡查覆蓋率", "0.3", "inspection_coverage", "ratio", "1"),
+                    _party("O1", "购买服务项目按约完成", "0.3"),
+                    _metric("O2", "个案按时办结率", "0.4", "case_on_time_rate", "ratio", "0.95"),
+                    _metric("O3", "网格巡查覆盖率", "0.3", "inspection_coverage", "ratio", "1"),
                 ],
             },
             {
                 "code": "outcome",
-                "name": "服務成效",
+                "name": "服务成效",
                 "weight": "0.2",
                 "children": [
-                    _party("E1", "社區問題化解與社會組織培育", "0.4"),
-                    _party("E2", "居民參與社區事務", "0.3"),
-                    _metric("E3", "個案重開率", "0.3", "reopen_rate", "inverse_linear", "0.05", worst="0.3"),
+                    _party("E1", "社区问题化解与社会组织培育", "0.4"),
+                    _party("E2", "居民参与社区事务", "0.3"),
+                    _metric("E3", "个案重开率", "0.3", "reopen_rate", "inverse_linear", "0.05", worst="0.3"),
                 ],
             },
             {
                 "code": "satisfaction",
-                "name": "居民滿意度",
+                "name": "居民满意度",
                 "weight": "0.2",
                 "children": [
-                    _metric("S1", "居民評價均分", "0.6", "satisfaction_mean", "linear", "4.5", floor="1"),
-                    _party("S2", "服務態度與作風", "0.4"),
+                    _metric("S1", "居民评价均分", "0.6", "satisfaction_mean", "linear", "4.5", floor="1"),
+                    _party("S2", "服务态度与作风", "0.4"),
                 ],
             },
             {
                 "code": "finance",
-                "name": "財務合規",
+                "name": "财务合规",
                 "weight": "0.15",
                 "children": [
-                    _party("F1", "資金按預算使用", "0.5"),
-                    _party("F2", "賬目規範與審計意見", "0.5"),
+                    _party("F1", "资金按预算使用", "0.5"),
+                    _party("F2", "账目规范与审计意见", "0.5"),
                 ],
             },
         ],

@@ -11,10 +11,10 @@ from services.grid.usecases.personal_data import iso7064_mod11_2
 
 NANSHAN = "440305"
 TEXTS = {
-    "address": "南山區招商街道花果山社區某棟某室",
-    "purpose": "辦理入學手續",
-    "situation": "家庭成員住院，臨時生活困難",
-    "place": "社區內道路旁",
+    "address": "南山区招商街道花果山社区某栋某室",
+    "purpose": "办理入学手续",
+    "situation": "家庭成员住院，临时生活困难",
+    "place": "社区内道路旁",
     "trade": "便利店零售",
 }
 
@@ -47,5 +47,5 @@ def attribute_values(
         elif datatype == "multivaluelist":
             values[code] = rng.sample(keys, rng.randint(1, min(2, len(keys))))
         else:
-            values[code] = TEXTS.get(code, "見附件材料")
+            values[code] = TEXTS.get(code, "见附件材料")
     return values

@@ -23,16 +23,16 @@ ROUNDS = {"huaguoshan": 3, "chiwan": 2}  # rounds done this month per cell (4 pl
 DEFAULT_ROUNDS = 2
 FINDING_RATE = 0.06
 FINDINGS = {
-    "fire_extinguishers": "滅火器過期未更換",
-    "fire_exits": "樓道堆放雜物堵塞安全出口",
-    "ebike_charging": "電動車在樓道內飛線充電",
-    "building_structure": "外牆瓷磚空鼓有脫落風險",
-    "illegal_construction": "天台加建鐵皮房",
-    "electrical_wiring": "電線私拉亂接、老化",
-    "gas_cylinders": "餐飲店液化氣瓶未固定",
-    "slope_drainage": "擋土牆排水孔堵塞",
-    "sanitation": "垃圾桶滿溢未及時清運",
-    "public_order": "疑似群租房，人員進出頻繁",
+    "fire_extinguishers": "灭火器过期未更换",
+    "fire_exits": "楼道堆放杂物堵塞安全出口",
+    "ebike_charging": "电动车在楼道内飞线充电",
+    "building_structure": "外墙瓷砖空鼓有脱落风险",
+    "illegal_construction": "天台加建铁皮房",
+    "electrical_wiring": "电线私拉乱接、老化",
+    "gas_cylinders": "餐饮店液化气瓶未固定",
+    "slope_drainage": "挡土墙排水孔堵塞",
+    "sanitation": "垃圾桶满溢未及时清运",
+    "public_order": "疑似群租房，人员进出频繁",
 }
 DEPARTMENT_OF = {
     "hazard_fire": "fire",
@@ -64,7 +64,7 @@ def inspect_cells(api: Api, rng: random.Random) -> int:
                             {
                                 "code": code,
                                 "result": "finding",
-                                "note": FINDINGS.get(code, "發現隱患，需跟進處理"),
+                                "note": FINDINGS.get(code, "发现隐患，需跟进处理"),
                             }
                         )
                         findings += 1
@@ -102,7 +102,7 @@ def work_cases(api: Api, rng: random.Random, source: str) -> dict[str, int]:
                     staff,
                     {
                         "department": DEPARTMENT_OF.get(case["category"], "city_management"),
-                        "note": "需執法部門處理",
+                        "note": "需执法部门处理",
                     },
                 )
                 counts["referred"] = counts.get("referred", 0) + 1
@@ -111,11 +111,11 @@ def work_cases(api: Api, rng: random.Random, source: str) -> dict[str, int]:
                 api.post(f"{path}/start", walker, {})
                 counts["in_progress"] = counts.get("in_progress", 0) + 1
                 continue
-            api.post(f"{path}/resolve", walker, {"note": "已現場處置並拍照存檔"})
+            api.post(f"{path}/resolve", walker, {"note": "已现场处置并拍照存档"})
             if draw < 0.55:
                 counts["resolved"] = counts.get("resolved", 0) + 1
                 continue
-            api.post(f"{path}/verify", staff, {"note": "複核屬實"})
+            api.post(f"{path}/verify", staff, {"note": "复核属实"})
             api.post(f"{path}/close", staff, {})
             counts["closed"] = counts.get("closed", 0) + 1
     return counts
@@ -124,9 +124,9 @@ def work_cases(api: Api, rng: random.Random, source: str) -> dict[str, int]:
 def resident_reports(api: Api) -> list[dict[str, Any]]:
     """A few hazards residents reported through the portal (the demo resident's included)."""
     reports = [
-        ("resident-huaguoshan-1", "hazard_electrical", "樓道電錶箱門損壞，電線外露"),
-        ("resident-huaguoshan-57", "environment", "小區後門垃圾堆放多日無人清理"),
-        ("resident-chiwan-1", "hazard_slope", "山邊擋土牆出現裂縫"),
+        ("resident-huaguoshan-1", "hazard_electrical", "楼道电表箱门损坏，电线外露"),
+        ("resident-huaguoshan-57", "environment", "小区后门垃圾堆放多日无人清理"),
+        ("resident-chiwan-1", "hazard_slope", "山边挡土墙出现裂缝"),
     ]
     made = []
     for sub, category, description in reports:

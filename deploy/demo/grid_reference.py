@@ -23,24 +23,24 @@ from services.grid.usecases import cells, geometry, inspections
 # community: (code prefix, zh name, west, south, east, north, columns, rows)
 BLOCKS: dict[str, tuple[str, str, float, float, float, float, int, int]] = {
     "huaguoshan": ("HGS", "花果山", 113.9050, 22.4870, 113.9130, 22.4930, 3, 2),
-    "chiwan": ("CW", "赤灣", 113.8810, 22.4700, 113.8890, 22.4770, 2, 2),
-    "shuiwan": ("SW", "水灣", 113.9140, 22.4850, 113.9210, 22.4910, 2, 2),
+    "chiwan": ("CW", "赤湾", 113.8810, 22.4700, 113.8890, 22.4770, 2, 2),
+    "shuiwan": ("SW", "水湾", 113.9140, 22.4850, 113.9210, 22.4910, 2, 2),
     "yanshan": ("YS", "沿山", 113.9020, 22.4950, 113.9100, 22.5010, 2, 2),
-    "wenzhuyuan": ("WZY", "文竹園", 113.9150, 22.4940, 113.9210, 22.5000, 2, 2),
-    "guiyuan": ("GY", "桂園", 113.9230, 22.4890, 113.9290, 22.4950, 2, 2),
+    "wenzhuyuan": ("WZY", "文竹园", 113.9150, 22.4940, 113.9210, 22.5000, 2, 2),
+    "guiyuan": ("GY", "桂园", 113.9230, 22.4890, 113.9290, 22.4950, 2, 2),
     "haiyue": ("HY", "海月", 113.9340, 22.5030, 113.9410, 22.5090, 2, 2),
 }
 CHECKLIST: tuple[tuple[str, str, str, str, str], ...] = (
     # code, area, title, case category, default severity
-    ("fire_extinguishers", "fire_safety", "滅火器材配置及有效期", "hazard_fire", "medium"),
-    ("fire_exits", "fire_safety", "消防通道及安全出口暢通", "hazard_fire", "high"),
-    ("ebike_charging", "fire_safety", "電動自行車室內停放及飛線充電", "hazard_fire", "high"),
-    ("building_structure", "building_safety", "房屋結構裂縫、外牆及附着物脫落", "hazard_building", "high"),
-    ("illegal_construction", "building_safety", "違法搭建及改變房屋結構", "hazard_building", "medium"),
-    ("electrical_wiring", "electrical", "私拉亂接電線、線路老化", "hazard_electrical", "high"),
-    ("gas_cylinders", "gas", "瓶裝燃氣使用及存放", "hazard_gas", "high"),
-    ("slope_drainage", "geological", "邊坡、擋土牆及排水設施", "hazard_slope", "medium"),
-    ("sanitation", "sanitation", "垃圾分類、清運及衛生死角", "environment", "low"),
+    ("fire_extinguishers", "fire_safety", "灭火器材配置及有效期", "hazard_fire", "medium"),
+    ("fire_exits", "fire_safety", "消防通道及安全出口畅通", "hazard_fire", "high"),
+    ("ebike_charging", "fire_safety", "电动自行车室内停放及飞线充电", "hazard_fire", "high"),
+    ("building_structure", "building_safety", "房屋结构裂缝、外墙及附着物脱落", "hazard_building", "high"),
+    ("illegal_construction", "building_safety", "违法搭建及改变房屋结构", "hazard_building", "medium"),
+    ("electrical_wiring", "electrical", "私拉乱接电线、线路老化", "hazard_electrical", "high"),
+    ("gas_cylinders", "gas", "瓶装燃气使用及存放", "hazard_gas", "high"),
+    ("slope_drainage", "geological", "边坡、挡土墙及排水设施", "hazard_slope", "medium"),
+    ("sanitation", "sanitation", "垃圾分类、清运及卫生死角", "environment", "low"),
     ("public_order", "public_order", "治安秩序、群租及出租屋管理", "public_order", "medium"),
 )
 ROUNDS_PER_MONTH = 4
@@ -85,7 +85,7 @@ def cell_polygons(community: str) -> list[tuple[str, str, dict[str, Any]]]:
             found.append(
                 (
                     f"{prefix}-{number:02d}",
-                    f"{name}社區第{number}網格",
+                    f"{name}社区第{number}网格",
                     {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
                 )
             )

@@ -1,4 +1,4 @@
-"""The default catalogue of business types (事項) every community service center starts with.
+"""The default catalogue of business types (事项) every community service center starts with.
 
 Departments are `services.chassis.config.DEPARTMENTS` codes. Ticket letters: A labour
 and social security, B civil affairs, elderly and disability, C health and family
@@ -42,16 +42,16 @@ def _field(
     }
 
 
-ID_NUMBER = _field("id_number", "string", "身份證號碼 ID card number", personal=True)
+ID_NUMBER = _field("id_number", "string", "身份证号码 ID card number", personal=True)
 DOCUMENTS = _list(
     "documents",
-    "已帶材料 Documents brought",
+    "已带材料 Documents brought",
     {
-        "id_card": "身份證",
-        "hukou": "戶口簿",
-        "residence_permit": "居住證",
-        "lease": "租賃合同",
-        "photo": "證件照",
+        "id_card": "身份证",
+        "hukou": "户口簿",
+        "residence_permit": "居住证",
+        "lease": "租赁合同",
+        "photo": "证件照",
     },
     required=False,
     multi=True,
@@ -63,7 +63,7 @@ HOUSEHOLD = _field("household_size", "number", "家庭人口 Household size", or
 CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, Any]]]] = [
     (
         "social_insurance_enrolment",
-        "社會保險參保登記",
+        "社会保险参保登记",
         "Social insurance enrolment",
         "labour",
         8,
@@ -74,8 +74,8 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
             ID_NUMBER,
             _list(
                 "scheme",
-                "險種 Scheme",
-                {"pension": "養老", "medical": "醫療", "unemployment": "失業"},
+                "险种 Scheme",
+                {"pension": "养老", "medical": "医疗", "unemployment": "失业"},
                 multi=True,
                 order=2,
             ),
@@ -84,7 +84,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "unemployment_registration",
-        "失業登記",
+        "失业登记",
         "Unemployment registration",
         "labour",
         12,
@@ -93,13 +93,13 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
         "A",
         [
             ID_NUMBER,
-            _field("last_employer_left_on", "datetime", "離職日期 Date the last job ended", order=2),
+            _field("last_employer_left_on", "datetime", "离职日期 Date the last job ended", order=2),
             DOCUMENTS,
         ],
     ),
     (
         "employment_assistance",
-        "就業困難人員認定",
+        "就业困难人员认定",
         "Employment-difficulty certification",
         "labour",
         15,
@@ -110,12 +110,12 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
             ID_NUMBER,
             _list(
                 "category",
-                "類別 Category",
+                "类别 Category",
                 {
-                    "disabled": "殘疾人",
-                    "long_term_unemployed": "長期失業",
+                    "disabled": "残疾人",
+                    "long_term_unemployed": "长期失业",
                     "low_income": "低保家庭",
-                    "older_worker": "大齡失業",
+                    "older_worker": "大龄失业",
                 },
                 order=2,
             ),
@@ -124,7 +124,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "retiree_registration",
-        "退休人員社會化管理登記",
+        "退休人员社会化管理登记",
         "Retiree community registration",
         "labour",
         10,
@@ -135,7 +135,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "birth_registration",
-        "生育登記",
+        "生育登记",
         "Birth registration",
         "health",
         10,
@@ -155,7 +155,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "family_planning_certificate",
-        "計劃生育情況證明",
+        "计划生育情况证明",
         "Family-planning status certificate",
         "health",
         8,
@@ -166,7 +166,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "elderly_health_check",
-        "老年人免費體檢預約",
+        "老年人免费体检预约",
         "Free health check for older residents",
         "health",
         5,
@@ -177,7 +177,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "minimum_living_allowance",
-        "最低生活保障申請",
+        "最低生活保障申请",
         "Minimum living allowance (dibao)",
         "civil_affairs",
         25,
@@ -193,7 +193,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "senior_allowance",
-        "高齡老人津貼申領",
+        "高龄老人津贴申领",
         "Allowance for residents aged 80+",
         "civil_affairs",
         8,
@@ -204,18 +204,18 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "temporary_assistance",
-        "臨時救助申請",
+        "临时救助申请",
         "Temporary hardship assistance",
         "civil_affairs",
         20,
         True,
         5,
         "B",
-        [ID_NUMBER, HOUSEHOLD, _field("situation", "text", "困難情況 Situation", order=3, personal=True)],
+        [ID_NUMBER, HOUSEHOLD, _field("situation", "text", "困难情况 Situation", order=3, personal=True)],
     ),
     (
         "elderly_meal_service",
-        "長者助餐登記",
+        "长者助餐登记",
         "Meal service for older residents",
         "civil_affairs",
         6,
@@ -226,7 +226,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "disability_card",
-        "殘疾人證申辦",
+        "残疾人证申办",
         "Disability card application",
         "disability",
         15,
@@ -237,11 +237,11 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
             ID_NUMBER,
             _list(
                 "disability_kind",
-                "殘疾類別 Kind",
+                "残疾类别 Kind",
                 {
-                    "visual": "視力",
-                    "hearing": "聽力",
-                    "physical": "肢體",
+                    "visual": "视力",
+                    "hearing": "听力",
+                    "physical": "肢体",
                     "intellectual": "智力",
                     "mental": "精神",
                 },
@@ -252,7 +252,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "disability_subsidy",
-        "殘疾人兩項補貼",
+        "残疾人两项补贴",
         "Disability living and nursing subsidies",
         "disability",
         12,
@@ -263,7 +263,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "residence_permit",
-        "居住登記與居住證",
+        "居住登记与居住证",
         "Residence registration and permit",
         "public_security",
         10,
@@ -279,7 +279,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "household_certificate",
-        "戶籍證明開具",
+        "户籍证明开具",
         "Household registration certificate",
         "public_security",
         8,
@@ -290,7 +290,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "public_rental_housing",
-        "公共租賃住房申請",
+        "公共租赁住房申请",
         "Public rental housing application",
         "housing",
         20,
@@ -301,7 +301,7 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "rent_subsidy",
-        "住房租賃補貼申請",
+        "住房租赁补贴申请",
         "Rent subsidy application",
         "housing",
         15,
@@ -312,18 +312,18 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
     ),
     (
         "school_residence_proof",
-        "學位申請居住證明",
+        "学位申请居住证明",
         "Residence proof for school places",
         "education",
         8,
         True,
         5,
         "D",
-        [ID_NUMBER, _list("stage", "學段 Stage", {"primary": "小學", "junior": "初中"}, order=2)],
+        [ID_NUMBER, _list("stage", "学段 Stage", {"primary": "小学", "junior": "初中"}, order=2)],
     ),
     (
         "environment_complaint",
-        "市容環境投訴",
+        "市容环境投诉",
         "Street and environment complaint",
         "city_management",
         6,
@@ -333,16 +333,16 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
         [
             _list(
                 "kind",
-                "類型 Kind",
-                {"litter": "垃圾", "illegal_stall": "占道經營", "noise": "噪音", "illegal_building": "違建"},
+                "类型 Kind",
+                {"litter": "垃圾", "illegal_stall": "占道经营", "noise": "噪音", "illegal_building": "违建"},
                 order=1,
             ),
-            _field("place", "string", "地點 Place", order=2),
+            _field("place", "string", "地点 Place", order=2),
         ],
     ),
     (
         "hazard_report",
-        "安全隱患報告",
+        "安全隐患报告",
         "Safety hazard report",
         "emergency",
         5,
@@ -352,33 +352,33 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
         [
             _list(
                 "kind",
-                "類型 Kind",
+                "类型 Kind",
                 {
-                    "manhole": "井蓋",
-                    "railing": "欄杆",
-                    "wiring": "電線",
+                    "manhole": "井盖",
+                    "railing": "栏杆",
+                    "wiring": "电线",
                     "fire_exit": "消防通道",
-                    "slope": "邊坡",
+                    "slope": "边坡",
                 },
                 order=1,
             ),
-            _field("place", "string", "地點 Place", order=2),
+            _field("place", "string", "地点 Place", order=2),
         ],
     ),
     (
         "water_supply_issue",
-        "供水問題反映",
+        "供水问题反映",
         "Water supply problem",
         "water",
         5,
         True,
         3,
         "E",
-        [_field("place", "string", "地點 Place", order=1)],
+        [_field("place", "string", "地点 Place", order=1)],
     ),
     (
         "legal_aid",
-        "法律援助諮詢",
+        "法律援助咨询",
         "Legal aid consultation",
         "justice",
         20,
@@ -389,21 +389,21 @@ CATALOGUE: list[tuple[str, str, str, str, int, bool, int, str, list[dict[str, An
             _list(
                 "matter",
                 "事由 Matter",
-                {"wages": "欠薪", "family": "婚姻家庭", "tenancy": "租賃", "injury": "工傷"},
+                {"wages": "欠薪", "family": "婚姻家庭", "tenancy": "租赁", "injury": "工伤"},
                 order=1,
             )
         ],
     ),
     (
         "self_employed_guidance",
-        "個體工商戶登記指引",
+        "个体工商户登记指引",
         "Guidance for self-employed registration",
         "market_regulation",
         10,
         False,
         0,
         "F",
-        [_field("trade", "string", "經營範圍 Trade", order=1)],
+        [_field("trade", "string", "经营范围 Trade", order=1)],
     ),
 ]
 

@@ -71,7 +71,7 @@ def _windows(uow: UnitOfWork, community: str, now: datetime) -> None:
             {
                 "community": community,
                 "number": number,
-                "label": f"{number}號窗口（專窗）" if dedicated else f"{number}號窗口",
+                "label": f"{number}号窗口（专窗）" if dedicated else f"{number}号窗口",
                 "status": "open",
                 "mode": "dedicated" if dedicated else "generalist",
                 "skills": CHIWAN_DEDICATED[number - 1] if dedicated else [],

@@ -221,7 +221,7 @@ class DemoLoader:
 
     def evaluation(self) -> None:
         api = self.api
-        contract = self.contracts.get(("huaguoshan", f"{self.year}年度社區服務中心運營服務"))
+        contract = self.contracts.get(("huaguoshan", f"{self.year}年度社区服务中心运营服务"))
         if contract is not None:
             scheme = demo_evaluation.contract_scheme(api, "huaguoshan", self.year, contract["id"])
             demo_evaluation.open_scored_round(api, "huaguoshan", scheme["id"], ("subdistrict", "third_party"))

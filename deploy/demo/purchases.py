@@ -4,7 +4,7 @@ The year's contracts of the seven communities, each along the whole purchase: a 
 by the buyer, the residents' committee's approval, publication, bids by the providers'
 signatories, the award and the committee's approval of it, the contract, the three
 signatures, the money allocated and the milestones paid by the committee. Huaguoshan
-buys with its own quota (定額預算): a committee member drafts and another approves. Some
+buys with its own quota (定额预算): a committee member drafts and another approves. Some
 work is left open for the live demo: a contract awaiting two signatures, a tender
 awaiting the committee's approval. The contracts service stamps every step with the
 current time, so these purchases are dated at the first start.
@@ -57,10 +57,10 @@ class Purchase:
 def operation_milestones(year: int) -> list[dict[str, Any]]:
     """30 % at signing, 30 % mid-year, 40 % after the annual evaluation."""
     return [
-        {"name": "簽約首期款 30%", "kind": "signing", "share_bp": 3000},
-        {"name": "年中進度款 30%", "kind": "scheduled", "due_date": f"{year}-07-15", "share_bp": 3000},
+        {"name": "签约首期款 30%", "kind": "signing", "share_bp": 3000},
+        {"name": "年中进度款 30%", "kind": "scheduled", "due_date": f"{year}-07-15", "share_bp": 3000},
         {
-            "name": "年度績效評估後尾款 40%",
+            "name": "年度绩效评估后尾款 40%",
             "kind": "evaluation",
             "due_date": f"{year + 1}-01-31",
             "share_bp": 4000,
@@ -89,7 +89,7 @@ def purchases_of(year: int) -> list[Purchase]:
         found.append(
             Purchase(
                 community,
-                f"{year}年度社區服務中心運營服務",
+                f"{year}年度社区服务中心运营服务",
                 packages,
                 CENTER_OPERATORS[community],
                 value,
@@ -102,13 +102,13 @@ def purchases_of(year: int) -> list[Purchase]:
     found += [
         Purchase(
             "huaguoshan",
-            f"{year}年四海情老年大學社區教育課程",
+            f"{year}年四海情老年大学社区教育课程",
             ["community_education"],
-            "四海情老年大學",
+            "四海情老年大学",
             80_000_00,
             [
-                {"name": "開課款 50%", "kind": "signing", "share_bp": 5000},
-                {"name": "結業款 50%", "kind": "scheduled", "due_date": f"{year}-12-20", "share_bp": 5000},
+                {"name": "开课款 50%", "kind": "signing", "share_bp": 5000},
+                {"name": "结业款 50%", "kind": "scheduled", "due_date": f"{year}-12-20", "share_bp": 5000},
             ],
             period,
             line="autonomy_fund",
@@ -116,14 +116,14 @@ def purchases_of(year: int) -> list[Purchase]:
         ),
         Purchase(
             "huaguoshan",
-            "網格化信息採集服務（十二個月）",
+            "网格化信息采集服务（十二个月）",
             ["grid_information"],
             CENTER_OPERATORS["huaguoshan"],
             360_000_00,
             [
-                {"name": "簽約款 50%", "kind": "signing", "share_bp": 5000},
+                {"name": "签约款 50%", "kind": "signing", "share_bp": 5000},
                 {
-                    "name": "評估後尾款 50%",
+                    "name": "评估后尾款 50%",
                     "kind": "evaluation",
                     "due_date": f"{year + 1}-12-31",
                     "share_bp": 5000,
@@ -135,9 +135,9 @@ def purchases_of(year: int) -> list[Purchase]:
         ),
         Purchase(
             "huaguoshan",
-            f"{year}年長者助餐點運營補充服務",
+            f"{year}年长者助餐点运营补充服务",
             ["elderly_care"],
-            "花果山社區樂齡互助社",
+            "花果山社区乐龄互助社",
             45_000_00,
             [],
             period,
@@ -203,23 +203,23 @@ class Purchasing:
             "package_codes": purchase.packages,
             "invited_provider_ids": invited,
             "estimated_value_fen": purchase.value_fen + 100_000_00 * len(purchase.rivals),
-            "description": "政府購買服務：" + "、".join(purchase.packages),
+            "description": "政府购买服务：" + "、".join(purchase.packages),
         }
         if purchase.method == "single_source":
-            body["single_source_reason"] = "由本社區社會組織承接，延續已有服務，經居委會議事會議同意。"
+            body["single_source_reason"] = "由本社区社会组织承接，延续已有服务，经居委会议事会议同意。"
         tender = api.post("/contracts/tenders", buyer, body)
         path = f"/contracts/tenders/{tender['id']}"
-        api.post(f"{path}/submission", buyer, {"reason": "提請居委會審議"})
+        api.post(f"{path}/submission", buyer, {"reason": "提请居委会审议"})
         purchase.result["tender"] = tender
         if purchase.stop == "submitted":
             return purchase.result
         api.post(
             f"{path}/decisions",
             approver,
-            {"step": "tender", "decision": "approve", "reason": "居委會議事會議審議通過採購需求"},
+            {"step": "tender", "decision": "approve", "reason": "居委会议事会议审议通过采购需求"},
             headers={"If-Match": api.etag(path, approver)},
         )
-        api.post(f"{path}/publication", buyer, {"reason": "公告採購"})
+        api.post(f"{path}/publication", buyer, {"reason": "公告采购"})
         bids = [(purchase.winner, purchase.value_fen), *purchase.rivals]
         made = [
             api.post(
@@ -228,22 +228,22 @@ class Purchasing:
                 {
                     "provider_id": self.providers[name],
                     "amount_fen": amount,
-                    "proposal": "服務方案及人員配置見附件",
+                    "proposal": "服务方案及人员配置见附件",
                 },
             )
             for name, amount in bids
         ]
-        api.post(f"{path}/closing", buyer, {"reason": "報價截止"})
+        api.post(f"{path}/closing", buyer, {"reason": "报价截止"})
         scores = [{"bid_id": bid["id"], "score": 92 - 7 * i} for i, bid in enumerate(made)]
         api.post(
             f"{path}/award",
             buyer,
-            {"bid_id": made[0]["id"], "scores": scores, "reason": "服務方案最優，居民評價良好"},
+            {"bid_id": made[0]["id"], "scores": scores, "reason": "服务方案最优，居民评价良好"},
         )
         api.post(
             f"{path}/decisions",
             approver,
-            {"step": "award", "decision": "approve", "reason": "居委會同意成交結果"},
+            {"step": "award", "decision": "approve", "reason": "居委会同意成交结果"},
             headers={"If-Match": api.etag(path, approver)},
         )
         start, end = purchase.period
@@ -291,14 +291,14 @@ class Purchasing:
             api.post(
                 f"/contracts/contracts/{contract_id}/allocations",
                 officer(),
-                {"amount_fen": amount, "memo": "按合同撥付至居委會賬戶"},
+                {"amount_fen": amount, "memo": "按合同拨付至居委会账户"},
                 money=True,
             )
         else:
             api.post(
                 f"/contracts/budgets/{budget['id']}/allocations",
                 officer(),
-                {"funding_line": purchase.line, "amount_fen": amount, "memo": "撥付居委會定額預算"},
+                {"funding_line": purchase.line, "amount_fen": amount, "memo": "拨付居委会定额预算"},
                 money=True,
             )
         for milestone in due:

@@ -9,10 +9,12 @@ from typing import Any, NoReturn
 
 import flask_smorest
 import marshmallow as ma
+from flask import g, request
+from flask_smorest.utils import resolve_schema_instance, unpack_tuple_response
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from . import hygiene
+from . import exports, hygiene
 from .errors import BadRequest, Unprocessable
 
 
@@ -52,9 +54,47 @@ MAX_PAGE = 100_000
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint; request schemas are instantiated once, not per request,
-    and a page number is bounded (an offset too large for the database is a 422)."""
+    a page number is bounded (an offset too large for the database is a 422), and every
+    paginated list also downloads as CSV or XLSX (`exports`)."""
 
     ARGUMENTS_PARSER = _SchemaInstanceParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_export_doc)
+
+    def response(self, status_code: Any, schema: Any = None, **kwargs: Any) -> Any:
+        """flask-smorest's response; a paginated list of `schema` answers a download request
+        (`?format=csv|xlsx` or Accept) with every filtered row as a file (`exports`)."""
+        serialize = super().response(status_code, schema, **kwargs)
+        instance = resolve_schema_instance(schema) if schema is not None else None
+
+        def decorate(view: Any) -> Any:
+            listed = serialize(view)
+            paginated = "pagination" in getattr(view, "_apidoc", {})
+            if not (paginated and instance is not None and instance.many and int(status_code) == 200):
+                return listed
+
+            @wraps(listed)
+            def exportable(*args: Any, **view_kwargs: Any) -> Any:
+                fmt = exports.requested_format()
+                if fmt is None:
+                    return listed(*args, **view_kwargs)
+                g.export_format = fmt
+                rows, _status, _headers = unpack_tuple_response(view(*args, **view_kwargs))
+                name = request.path.rstrip("/").rsplit("/", 1)[-1] or "export"
+                return exports.download(rows, instance, fmt, name)
+
+            exportable._apidoc["export"] = True
+            return exportable
+
+        return decorate
+
+    @staticmethod
+    def _prepare_export_doc(doc: dict[str, Any], doc_info: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        if doc_info.get("export"):
+            exports.document(doc)
+        return doc
 
     def paginate(self, pager: Any = None, **kwargs: Any) -> Any:
         """flask-smorest's pagination, refusing page numbers above MAX_PAGE."""

@@ -15,32 +15,32 @@ K = TypeVar("K")
 # The seven communities of Zhaoshang subdistrict sharing one deployment (code → zh name).
 COMMUNITY_NAMES = {
     "huaguoshan": "花果山",
-    "chiwan": "赤灣",
-    "shuiwan": "水灣",
+    "chiwan": "赤湾",
+    "shuiwan": "水湾",
     "yanshan": "沿山",
-    "wenzhuyuan": "文竹園",
+    "wenzhuyuan": "文竹园",
     "haiyue": "海月",
-    "guiyuan": "桂園",
+    "guiyuan": "桂园",
 }
 COMMUNITIES = tuple(COMMUNITY_NAMES)
 
 # Departments of Nanshan district that receive referred cases and subscribe to events
 # (code → zh-CN name). A platform-wide vocabulary, like the community codes.
 DEPARTMENTS = {
-    "labour": "人力資源和社會保障局",
-    "health": "衛生健康局（含計生）",
-    "city_management": "城市管理和綜合執法局",
+    "labour": "人力资源和社会保障局",
+    "health": "卫生健康局（含计生）",
+    "city_management": "城市管理和综合执法局",
     "civil_affairs": "民政局",
-    "disability": "殘疾人聯合會",
-    "housing": "住房和建設局",
+    "disability": "残疾人联合会",
+    "housing": "住房和建设局",
     "public_security": "公安分局",
-    "fire": "消防救援大隊",
-    "environment": "生態環境分局",
-    "market_regulation": "市場監督管理局",
-    "emergency": "應急管理局",
+    "fire": "消防救援大队",
+    "environment": "生态环境分局",
+    "market_regulation": "市场监督管理局",
+    "emergency": "应急管理局",
     "justice": "司法局",
     "education": "教育局",
-    "water": "水務局",
+    "water": "水务局",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -12,7 +12,7 @@ from flask import Response, current_app, g, make_response, request
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from . import clock
+from . import clock, exports
 from .config import K
 from .db import lost_connection
 from .errors import BadRequest, Unprocessable
@@ -192,10 +192,29 @@ def _store_response(current: UnitOfWork, key: str, response: Response) -> None:
     )
 
 
-def paginate(statement: Select[Any], pagination: Any, session: Any | None = None) -> list[Any]:
-    """Apply flask-smorest pagination parameters to a select of mapped objects."""
+class StreamedRows:
+    """Every row of a select, read in batches from a server-side cursor each time it is
+    iterated (a download of a list: `exports`). It is iterated while the response streams,
+    after the view's unit of work was closed, so it reads through the unit of work of that
+    moment (closed in turn when the stream ends)."""
+
+    def __init__(self, statement: Select[Any], session: Any | None = None) -> None:
+        self.statement = statement
+        self.session = session
+
+    def __iter__(self) -> Iterator[Any]:
+        session = self.session or uow().session
+        yield from session.scalars(self.statement.execution_options(yield_per=exports.BATCH))
+
+
+def paginate(statement: Select[Any], pagination: Any, session: Any | None = None) -> list[Any] | StreamedRows:
+    """Apply flask-smorest pagination parameters to a select of mapped objects (every row,
+    streamed, when the list is being downloaded)."""
+    given = session
     session = session or uow().session
     count = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     pagination.item_count = int(count or 0)
+    if exports.exporting():
+        return StreamedRows(statement, given)
     page_size = pagination.page_size
     return list(session.scalars(statement.limit(page_size).offset((pagination.page - 1) * page_size)))

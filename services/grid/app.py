@@ -27,7 +27,7 @@ create_app = service_app(
     title="Grid: grid-based inspection, resolution and information collection",
     description=(
         "Grid cells, inspections (排查), cases (事件) with their lifecycle, information "
-        "collection (信息採集) with personal data masked and audited, and an Open311 "
+        "collection (信息采集) with personal data masked and audited, and an Open311 "
         "GeoReport v2 facade at /open311/v2/."
     ),
     install=_install,

@@ -20,18 +20,18 @@ from services.chassis.statemachine import StateMachine
 
 CATEGORIES: dict[str, tuple[str, str]] = {
     # code: (group, zh-CN name)
-    "hazard_fire": ("hazard", "消防安全隱患"),
-    "hazard_building": ("hazard", "房屋建築安全隱患"),
-    "hazard_electrical": ("hazard", "用電安全隱患"),
-    "hazard_gas": ("hazard", "燃氣安全隱患"),
-    "hazard_slope": ("hazard", "邊坡及地質災害隱患"),
-    "dispute_neighbour": ("dispute", "鄰里糾紛"),
-    "dispute_property": ("dispute", "物業管理糾紛"),
-    "dispute_labour": ("dispute", "勞動糾紛"),
-    "dispute_family": ("dispute", "家庭糾紛"),
-    "environment": ("environment", "環境衛生"),
+    "hazard_fire": ("hazard", "消防安全隐患"),
+    "hazard_building": ("hazard", "房屋建筑安全隐患"),
+    "hazard_electrical": ("hazard", "用电安全隐患"),
+    "hazard_gas": ("hazard", "燃气安全隐患"),
+    "hazard_slope": ("hazard", "边坡及地质灾害隐患"),
+    "dispute_neighbour": ("dispute", "邻里纠纷"),
+    "dispute_property": ("dispute", "物业管理纠纷"),
+    "dispute_labour": ("dispute", "劳动纠纷"),
+    "dispute_family": ("dispute", "家庭纠纷"),
+    "environment": ("environment", "环境卫生"),
     "public_order": ("public_order", "治安秩序"),
-    "other": ("other", "其他事項"),
+    "other": ("other", "其他事项"),
 }
 SEVERITIES = ("low", "medium", "high", "critical")
 SOURCES = ("inspection", "resident", "intake", "department")

@@ -40,7 +40,7 @@ class Base(DeclarativeBase):
 
 
 class BusinessType(Base):
-    """A matter the desk handles (事項), with its Open311-style form."""
+    """A matter the desk handles (事项), with its Open311-style form."""
 
     __tablename__ = "business_types"
     __table_args__ = (UniqueConstraint("community", "code"),)
@@ -56,6 +56,8 @@ class BusinessType(Base):
     sla_days: Mapped[int] = mapped_column(Integer)
     ticket_prefix: Mapped[str] = mapped_column(String(1))
     attributes: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
+    # the materials residents bring (办事指南), in the order the guide lists them
+    required_documents: Mapped[list[str]] = mapped_column(JsonDocument, server_default="[]")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -81,7 +83,7 @@ class Window(Base):
 
 
 class Ticket(Base):
-    """A queue ticket (排號) and the stamps of its way through the hall."""
+    """A queue ticket (排号) and the stamps of its way through the hall."""
 
     __tablename__ = "tickets"
     __table_args__ = (
@@ -144,7 +146,7 @@ class TicketStep(Base):
 
 
 class Case(Base):
-    """A matter needing follow-up (辦件), with its SLA clock and referral."""
+    """A matter needing follow-up (办件), with its SLA clock and referral."""
 
     __tablename__ = "cases"
     __table_args__ = (

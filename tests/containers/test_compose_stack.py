@@ -169,7 +169,7 @@ def test_a_killed_worker_loses_nothing(container_stack, gateway, haiyue, exchang
     worker = container_stack.container("grid-worker")
     container_stack.podman("kill", worker)
     container_stack.podman("wait", worker, check=False)
-    _, case = hazard_case_at_the_window(gateway, haiyue, {"kind": "wiring"}, "電線老化")
+    _, case = hazard_case_at_the_window(gateway, haiyue, {"kind": "wiring"}, "电线老化")
     lon, lat = haiyue.point
     gateway.post(
         f"/api/intake/cases/{case['id']}/refer",

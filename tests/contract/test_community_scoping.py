@@ -94,7 +94,7 @@ def seed_intake(harness: Any, token: Callable[..., str]) -> list[str]:
     follow_up = {
         "community": HOME,
         "business_type": plain["code"],
-        "summary": "跟進",
+        "summary": "跟进",
         "owner_sub": "resident-hgs",
     }
     case = _made(client.post("/cases", json=follow_up, headers=staff))
@@ -116,7 +116,7 @@ def seed_grid(harness: Any, token: Callable[..., str]) -> list[str]:
             json={
                 "community": HOME,
                 "category": "hazard_fire",
-                "description": "三樓樓道堆放雜物堵塞消防通道",
+                "description": "三楼楼道堆放杂物堵塞消防通道",
                 "lon": lon,
                 "lat": lat,
             },
@@ -126,7 +126,7 @@ def seed_grid(harness: Any, token: Callable[..., str]) -> list[str]:
     building = _made(
         client.post(
             "/buildings",
-            json={"cell_code": code, "address": "花果山大廈 A 座", "floors": 18, "use": "residential"},
+            json={"cell_code": code, "address": "花果山大厦 A 座", "floors": 18, "use": "residential"},
             headers=staff,
         )
     )
@@ -142,7 +142,7 @@ def seed_grid(harness: Any, token: Callable[..., str]) -> list[str]:
             "/persons",
             json={
                 "household_id": household["id"],
-                "name": "陳美玲",
+                "name": "陈美玲",
                 "id_number": "44030519900101123X",
                 "residency": "floating",
             },

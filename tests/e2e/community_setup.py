@@ -36,15 +36,15 @@ HAZARD_FORM = [
         "datatype": "singlevaluelist",
         "required": True,
         "order": 1,
-        "description": "類型 Kind",
-        "values": [{"key": "fire_exit", "name": "消防通道"}, {"key": "wiring", "name": "電線"}],
+        "description": "类型 Kind",
+        "values": [{"key": "fire_exit", "name": "消防通道"}, {"key": "wiring", "name": "电线"}],
     },
     {
         "code": "phone_note",
         "datatype": "string",
         "required": False,
         "order": 2,
-        "description": "聯繫方式 Contact",
+        "description": "联系方式 Contact",
         "personal": True,
     },
 ]
@@ -97,8 +97,8 @@ def set_up_desk(gw: Gateway, community: Community) -> None:
     found = gw.get(f"/api/intake/business-types?community={community.code}&page_size=100", community.officer)
     have = {t["code"]: t for t in found.ok()}
     for code, zh, en, department, follow_up, sla, letter, form in (
-        ("elderly_health_check", "老年人免費體檢預約", "Free health check", "health", False, 0, "C", []),
-        ("hazard_report", "安全隱患報告", "Safety hazard report", "emergency", True, 3, "E", HAZARD_FORM),
+        ("elderly_health_check", "老年人免费体检预约", "Free health check", "health", False, 0, "C", []),
+        ("hazard_report", "安全隐患报告", "Safety hazard report", "emergency", True, 3, "E", HAZARD_FORM),
     ):
         if code in have:
             _add_form_fields(gw, community, have[code], form)
@@ -132,7 +132,7 @@ def set_up_desk(gw: Gateway, community: Community) -> None:
         {
             "community": community.code,
             "number": 1,
-            "label": "1號窗口",
+            "label": "1号窗口",
             "status": "open",
             "mode": "generalist",
         },
@@ -173,7 +173,7 @@ def _answer(definition: dict[str, Any]) -> Any:
         return keys[:1]
     if datatype == "datetime":
         return datetime.now(UTC).isoformat()
-    return 1 if datatype == "number" else "社區內道路旁"
+    return 1 if datatype == "number" else "社区内道路旁"
 
 
 def set_up_cell(gw: Gateway, community: Community) -> None:
@@ -196,7 +196,7 @@ def set_up_cell(gw: Gateway, community: Community) -> None:
         {
             "code": code,
             "community": community.code,
-            "name": f"{code} 網格",
+            "name": f"{code} 网格",
             "boundary": {"type": "Polygon", "coordinates": [ring]},
             "workers": [f"gw-{community.code}-e2e"],
         },
@@ -210,7 +210,7 @@ def set_up_purchasing(gw: Gateway, community: Community, serials: tuple[int, int
     if not any(p["code"] == "center_operation" for p in packages.ok()):
         _add_center_operation(gw, community)
     providers = []
-    names = ("深圳市陽光家庭綜合服務中心", "深圳市南山區鄰里社工服務社")
+    names = ("深圳市阳光家庭综合服务中心", "深圳市南山区邻里社工服务社")
     for serial, name in zip(serials, names, strict=True):
         providers.append(
             gw.post(
@@ -220,7 +220,7 @@ def set_up_purchasing(gw: Gateway, community: Community, serials: tuple[int, int
                     "name": name,
                     "uscc": uscc(serial),
                     "kind": "social_service_agency",
-                    "bank_name": "招商銀行深圳南山支行",
+                    "bank_name": "招商银行深圳南山支行",
                     "bank_account": f"75590000{serial:08d}",
                 },
             ).ok(201)["id"]
@@ -255,14 +255,14 @@ def _add_center_operation(gw: Gateway, community: Community) -> None:
         {
             "community": community.code,
             "code": "center_operation",
-            "name": "社區服務中心運營服務",
+            "name": "社区服务中心运营服务",
             "description": "Run the community service center.",
             "deliverables": [
                 {
                     "code": "windows",
-                    "description": "一窗式服務窗口",
+                    "description": "一窗式服务窗口",
                     "quantity": 5,
-                    "unit": "個",
+                    "unit": "个",
                     "period": "year",
                 }
             ],

@@ -75,7 +75,7 @@ def test_ticket_referral_purchase_and_evaluation_through_the_gateway(
     for event in exchange_events.events:
         check_event(event)
     raw = b"\n".join(exchange_events.raw)
-    assert PERSONAL.encode() not in raw and "樓道".encode() not in raw
+    assert PERSONAL.encode() not in raw and "楼道".encode() not in raw
     assert ticket["id"].encode() in raw  # ids travel, personal data does not
 
 
@@ -96,7 +96,7 @@ def a_resident_is_served_at_the_generalist_window(gw: Gateway, hgs: Community, e
     called = gw.post(f"/api/intake/windows/{hgs.ids['window']}/call-next", hgs.staff).ok()
     assert called["ticket"]["id"] == ticket["id"] and called["window_number"] == 1
     gw.post(f"/api/intake/tickets/{ticket['id']}/start", hgs.staff).ok()
-    gw.post(f"/api/intake/tickets/{ticket['id']}/complete", hgs.staff, {"note": "已預約"}).ok()
+    gw.post(f"/api/intake/tickets/{ticket['id']}/complete", hgs.staff, {"note": "已预约"}).ok()
     rated = gw.post(
         "/api/intake/feedback", hgs.resident, {"target_kind": "ticket", "target_id": ticket["id"], "score": 5}
     ).ok(201)
@@ -124,7 +124,7 @@ def a_resident_is_served_at_the_generalist_window(gw: Gateway, hgs: Community, e
 def a_hazard_goes_to_grid_and_comes_back_resolved(gw: Gateway, hgs: Community, events: Any) -> None:
     """A hazard reported at the window: intake refers it, grid resolves it, intake learns."""
     ticket, case = hazard_case_at_the_window(
-        gw, hgs, {"kind": "fire_exit", "phone_note": PERSONAL}, "樓道堆放雜物堵塞安全出口"
+        gw, hgs, {"kind": "fire_exit", "phone_note": PERSONAL}, "楼道堆放杂物堵塞安全出口"
     )
     lon, lat = hgs.point
     referred = gw.post(
@@ -201,7 +201,7 @@ def the_contract_is_bought_signed_and_paid(
         {
             "community": hgs.code,
             "fiscal_year": YEAR,
-            "title": f"{YEAR}年度社區服務中心運營服務",
+            "title": f"{YEAR}年度社区服务中心运营服务",
             "method": "competitive_negotiation",
             "invited_provider_ids": [winner, rival],
             "package_codes": ["center_operation"],
@@ -209,7 +209,7 @@ def the_contract_is_bought_signed_and_paid(
         },
     ).ok(201)
     path = f"/api/contracts/tenders/{tender['id']}"
-    gw.post(f"{path}/submission", hgs.officer, {"reason": "提請居委會審議"}).ok()
+    gw.post(f"{path}/submission", hgs.officer, {"reason": "提请居委会审议"}).ok()
     early = gw.post(f"{path}/publication", hgs.officer, {})
     assert early.status == 409  # nothing is published before the committee approves
     seats = seat_committee(gw, hgs)  # five members; the fifth recuses for the winner
@@ -228,7 +228,7 @@ def the_contract_is_bought_signed_and_paid(
         hgs.officer,
         {
             "bid_id": bids[0]["id"],
-            "reason": "方案最優",
+            "reason": "方案最优",
             "scores": [{"bid_id": bids[0]["id"], "score": 90}, {"bid_id": bids[1]["id"], "score": 82}],
         },
     ).ok()
@@ -252,9 +252,9 @@ def the_contract_is_bought_signed_and_paid(
             "period_start": f"{YEAR}-01-01",
             "period_end": f"{YEAR}-12-31",
             "milestones": [
-                {"name": "簽約首期款 30%", "kind": "signing", "share_bp": 3000},
+                {"name": "签约首期款 30%", "kind": "signing", "share_bp": 3000},
                 {
-                    "name": "年度評估後尾款 70%",
+                    "name": "年度评估后尾款 70%",
                     "kind": "evaluation",
                     "due_date": f"{YEAR + 1}-01-31",
                     "share_bp": 7000,
@@ -320,18 +320,18 @@ SCHEME = {
     "dimensions": [
         {
             "code": "service",
-            "name": "服務",
+            "name": "服务",
             "weight": "0.6",
             "children": [
-                {"code": "Q1", "name": "服務質量", "weight": "0.5", "source": "party"},
-                {"code": "S1", "name": "居民評價", "weight": "0.5", "source": "party"},
+                {"code": "Q1", "name": "服务质量", "weight": "0.5", "source": "party"},
+                {"code": "S1", "name": "居民评价", "weight": "0.5", "source": "party"},
             ],
         },
         {
             "code": "finance",
-            "name": "財務合規",
+            "name": "财务合规",
             "weight": "0.4",
-            "children": [{"code": "F1", "name": "資金按預算使用", "weight": "1", "source": "party"}],
+            "children": [{"code": "F1", "name": "资金按预算使用", "weight": "1", "source": "party"}],
         },
     ],
 }
@@ -348,7 +348,7 @@ def the_evaluation_releases_the_final_milestone(
 ) -> None:
     """The committee's scheme (50 %) for a period that has ended, every party's sheet; one
     member alone cannot close it, two managers do; contracts releases."""
-    title = f"{COMMUNITY_NAMES[hgs.code]}社區服務中心運營服務年度多元化績效評估"
+    title = f"{COMMUNITY_NAMES[hgs.code]}社区服务中心运营服务年度多元化绩效评估"
     scheme = gw.post(
         "/api/evaluation/schemes",
         hgs.member,

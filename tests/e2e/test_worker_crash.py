@@ -28,7 +28,7 @@ def refer_hazards(gw: Gateway, sw: Community, count: int, into: list[str]) -> No
     """The desk serves `count` hazard reports, rates each, and refers each case to grid."""
     lon, lat = sw.point
     for _ in range(count):
-        ticket, case = hazard_case_at_the_window(gw, sw, {"kind": "wiring"}, "電線私拉亂接")
+        ticket, case = hazard_case_at_the_window(gw, sw, {"kind": "wiring"}, "电线私拉乱接")
         gw.post(
             "/api/intake/feedback", sw.staff, {"target_kind": "ticket", "target_id": ticket["id"], "score": 4}
         ).ok(201)

@@ -107,7 +107,7 @@ def refer_hazards(client: Client, community: Any, stop: threading.Event, pause: 
             "POST",
             "/api/intake/cases",
             staff,
-            {"community": community.code, "ticket_id": ticket_id, "summary": "電線私拉亂接"},
+            {"community": community.code, "ticket_id": ticket_id, "summary": "电线私拉乱接"},
         )
         client.call("POST", f"/api/intake/tickets/{ticket_id}/complete", staff, {})
         if status != 201:

@@ -28,7 +28,7 @@ def client(echo, key_dir, tmp_path):
 
 @pytest.mark.parametrize("method", ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def test_every_method_is_routed_with_query_and_body(method, client, echo, token):
-    body = json.dumps({"title": "路燈不亮", "count": 3}).encode()
+    body = json.dumps({"title": "路灯不亮", "count": 3}).encode()
     has_body = method in ("POST", "PUT", "PATCH", "DELETE")
     response = client.open(
         "/api/grid/cases/42/notes?page=2&filter=%E8%B7%AF&flag",
@@ -43,7 +43,7 @@ def test_every_method_is_routed_with_query_and_body(method, client, echo, token)
     assert call["raw_uri"] == "/cases/42/notes?page=2&filter=%E8%B7%AF&flag"
     assert call["query"] == "page=2&filter=%E8%B7%AF&flag"
     if has_body:
-        assert json.loads(call["body"]) == {"title": "路燈不亮", "count": 3}
+        assert json.loads(call["body"]) == {"title": "路灯不亮", "count": 3}
         assert call["headers"]["Content-Type"] == "application/json"
     if method != "HEAD":
         assert response.get_json()["method"] == method

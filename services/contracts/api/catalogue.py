@@ -43,7 +43,7 @@ class Packages(MethodView):
     @blp.arguments(schemas.PackageCreateSchema)
     @blp.response(201, schemas.PackageSchema)
     def post(self, data: dict[str, Any]) -> ServicePackage:
-        """Add a service package (服務項目) with measurable deliverables to a catalogue."""
+        """Add a service package (服务项目) with measurable deliverables to a catalogue."""
         return catalogue.create_package(uow(), current_principal(), data)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from ..models import OcdsRelease
 
 OCDS_VERSION = "1.1"
-PUBLISHER = {"name": "招商街道辦事處 (Zhaoshang subdistrict office, Nanshan, Shenzhen)"}
+PUBLISHER = {"name": "招商街道办事处 (Zhaoshang subdistrict office, Nanshan, Shenzhen)"}
 
 
 def ocid(prefix: str, tender_id: str) -> str:

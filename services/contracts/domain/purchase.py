@@ -191,9 +191,9 @@ def check_tender_terms(method: str, reason: str | None, invited: list[str], has_
         raise InvalidTerms(errors)
 
 
-SUBDISTRICT_NAME = "招商街道辦事處"
+SUBDISTRICT_NAME = "招商街道办事处"
 
 
 def committee_name(community_name: str) -> str:
     """The residents' committee of a community, by the community's display name."""
-    return f"{community_name}社區居民委員會"
+    return f"{community_name}社区居民委员会"

@@ -1,4 +1,4 @@
-"""Service packages (服務項目) and providers (社會組織)."""
+"""Service packages (服务项目) and providers (社会组织)."""
 
 from __future__ import annotations
 

@@ -33,9 +33,9 @@ TENDER_STATUS = {
     "cancelled": "cancelled",
 }
 METHOD_DETAILS = {
-    "open": "公開招標",
-    "competitive_negotiation": "競爭性談判",
-    "single_source": "單一來源採購",
+    "open": "公开招标",
+    "competitive_negotiation": "竞争性谈判",
+    "single_source": "单一来源采购",
 }
 
 
@@ -90,8 +90,8 @@ def snapshot(uow: UnitOfWork, tender: Tender) -> dict[str, Any]:
             "budget": {
                 "id": budget.id if budget else None,
                 "description": f"{budget.fiscal_year if budget else ''} "
-                f"{COMMUNITY_NAMES.get(tender.community, '')}社區"
-                f"{'社區自治基金' if tender.funding_line == 'autonomy_fund' else '政府購買服務'}",
+                f"{COMMUNITY_NAMES.get(tender.community, '')}社区"
+                f"{'社区自治基金' if tender.funding_line == 'autonomy_fund' else '政府购买服务'}",
                 "amount": money_fen(tender.estimated_value_fen),
             },
         },

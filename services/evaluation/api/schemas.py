@@ -199,7 +199,7 @@ class RoundSchema(Schema):
 class CloseSchema(Schema):
     resolution = fields.String(
         validate=validate.Length(min=2, max=200),
-        metadata={"description": "A contract's round: the committee resolution closing it (委員會決議)"},
+        metadata={"description": "A contract's round: the committee resolution closing it (委员会决议)"},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app, g, request
@@ -64,16 +65,16 @@ class Cases(MethodView):
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True))
     @blp.paginate()
-    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Iterable[dict[str, Any]]:
         """Cases you handle or reported, in full (newest first)."""
         principal = current_principal()
         worker_cells = cells.assigned_cells(uow(), principal)
         query = cases.list_query(principal, worker_cells, _filters(args))
         now = clock.now()
-        return [
+        return (
             case_view(c, full=True, viewer_sub=principal.sub, now=now)
             for c in paginate(query, pagination_parameters)
-        ]
+        )
 
 
 @blp.route("/cases/public")
@@ -81,15 +82,15 @@ class PublicCases(MethodView):
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True))
     @blp.paginate()
-    def get(self, args: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Iterable[dict[str, Any]]:
         """Everyone's cases in the public view (no personal data)."""
         principal = current_principal()
         query = cases.public_query(_filters({k: v for k, v in args.items() if k != "mine"}))
         now = clock.now()
-        return [
+        return (
             case_view(c, full=False, viewer_sub=principal.sub, now=now)
             for c in paginate(query, pagination_parameters)
-        ]
+        )
 
 
 @blp.route("/cases/<ref>")

@@ -33,7 +33,7 @@ from .schemas.collection import (
 )
 
 blp = Blueprint(
-    "collection", __name__, description="Information collection (信息採集): personal data masked and audited"
+    "collection", __name__, description="Information collection (信息采集): personal data masked and audited"
 )
 
 

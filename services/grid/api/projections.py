@@ -200,8 +200,8 @@ def agency(case: Case) -> str:
     if case.department:
         return DEPARTMENTS[case.department]
     if case.escalation_level >= 1:
-        return "招商街道辦事處"
-    return f"{COMMUNITY_NAMES[case.community]}社區服務中心"
+        return "招商街道办事处"
+    return f"{COMMUNITY_NAMES[case.community]}社区服务中心"
 
 
 def request_view(case: Case, *, full: bool) -> dict[str, Any]:

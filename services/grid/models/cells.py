@@ -14,7 +14,7 @@ from .base import Base
 
 
 class Cell(Base):
-    """A grid cell (網格): a polygon of a community, walked by its assigned grid workers."""
+    """A grid cell (网格): a polygon of a community, walked by its assigned grid workers."""
 
     __tablename__ = "cells"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -1,4 +1,4 @@
-"""Tables of information collection (信息採集): buildings, households, persons, places."""
+"""Tables of information collection (信息采集): buildings, households, persons, places."""
 
 from __future__ import annotations
 

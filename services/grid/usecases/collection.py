@@ -1,4 +1,4 @@
-"""Use cases of information collection (信息採集): buildings, households, persons, places.
+"""Use cases of information collection (信息采集): buildings, households, persons, places.
 
 Names, ID numbers and phones are encrypted at rest; their masks are stored beside them
 for everyday reads. An unmasked read needs a role that may see personal data and a

@@ -30,8 +30,8 @@ from .personal_data import mask_name, mask_phone
 
 URGENCY = {
     "normal": "一般 (normal)",
-    "urgent": "緊急 (urgent)",
-    "immediate_danger": "有即時危險 (immediate danger)",
+    "urgent": "紧急 (urgent)",
+    "immediate_danger": "有即时危险 (immediate danger)",
 }
 MAX_DESCRIPTION = 4000
 SEARCH_SPAN = timedelta(days=90)

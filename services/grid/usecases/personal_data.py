@@ -119,6 +119,6 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """`張**`: the first character (the surname, usually) kept."""
+    """`张**`: the first character (the surname, usually) kept."""
     name = name.strip()
     return name[:1] + "*" * max(len(name) - 1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import g
@@ -32,7 +33,7 @@ from .schemas.desk import (
 )
 from .tickets import cipher
 
-blp = Blueprint("cases", __name__, description="Follow-up cases (辦件) and feedback")
+blp = Blueprint("cases", __name__, description="Follow-up cases (办件) and feedback")
 
 
 def _show(case: Case, detail: bool = False) -> dict[str, Any]:
@@ -57,12 +58,12 @@ class Cases(MethodView):
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True))
     @blp.paginate()
-    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Iterable[dict[str, Any]]:
         """List cases (`overdue=true`: unresolved past their due time, most overdue first)."""
         principal = current_principal()
         now = clock.now()
         rows = paginate(cases.list_query(principal, query, now), pagination_parameters)
-        return [projections.case(row, principal, cipher(), now) for row in rows]
+        return (projections.case(row, principal, cipher(), now) for row in rows)
 
     @transactional
     @blp.arguments(CaseCreateSchema)

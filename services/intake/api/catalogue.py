@@ -37,7 +37,7 @@ class BusinessTypes(MethodView):
     @blp.response(200, BusinessTypeSchema(many=True))
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[BusinessType]:
-        """List a community's business types (事項)."""
+        """List a community's business types (事项)."""
         principal = current_principal()
         statement = catalogue.list_types_query(principal, query["community"], query.get("department"))
         return paginate(statement, pagination_parameters)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app, g
@@ -52,11 +53,11 @@ class Tickets(MethodView):
     @blp.arguments(TicketQuerySchema, location="query")
     @blp.response(200, TicketSchema(many=True))
     @blp.paginate()
-    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Iterable[dict[str, Any]]:
         """List tickets: a community's for staff and committee, one's own for residents."""
         principal = current_principal()
         rows = paginate(tickets.list_query(principal, query), pagination_parameters)
-        return [projections.ticket(row, principal, cipher()) for row in rows]
+        return (projections.ticket(row, principal, cipher()) for row in rows)
 
     @transactional
     @blp.arguments(TicketCreateSchema)

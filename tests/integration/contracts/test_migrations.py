@@ -17,9 +17,9 @@ def test_existing_provider_contacts_get_their_masks_and_stay_for_the_reseal(tmp_
         connection.execute(
             text(
                 "INSERT INTO providers (id, name, uscc, kind, status, contact_name, contact_phone, "
-                "created_at, version) VALUES ('p1', '陽光社工', '52440300MJL000001X', "
+                "created_at, version) VALUES ('p1', '阳光社工', '52440300MJL000001X', "
                 "'social_service_agency', 'active', '王小明', '13800138000', '2026-03-03 01:00:00', 1), "
-                "('p2', '無聯繫人', '52440300MJL000002X', 'social_service_agency', 'active', NULL, NULL, "
+                "('p2', '无联系人', '52440300MJL000002X', 'social_service_agency', 'active', NULL, NULL, "
                 "'2026-03-03 01:00:00', 1)"
             )
         )

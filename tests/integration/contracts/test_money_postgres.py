@@ -11,7 +11,7 @@ from tests.unit.contracts.story import key
 
 pytestmark = pytest.mark.postgres
 UNIT = 100_00  # 100 yuan per payment
-ONE_MILESTONE = [{"name": "簽約全額", "kind": "signing", "share_bp": 10000}]
+ONE_MILESTONE = [{"name": "签约全额", "kind": "signing", "share_bp": 10000}]
 
 
 def _committee_balance(harness):

@@ -26,7 +26,7 @@ def test_amend_then_terminate_on_postgres(pg_story):
     story.ok(story.allocate(contract, 1_000_000_00), 201)
     story.ok(
         story.conditional(
-            "post", cid, "/amendments", {"reason": "縮減服務", "value_fen": 900_000_00}, story.officer
+            "post", cid, "/amendments", {"reason": "缩减服务", "value_fen": 900_000_00}, story.officer
         )
     )
     for party in ("committee", "provider", "subdistrict"):
@@ -34,10 +34,10 @@ def test_amend_then_terminate_on_postgres(pg_story):
     amended = story.ok(story.client.get(f"/contracts/{cid}", headers=story.officer))
     assert amended["value_fen"] == 900_000_00 and amended["allocated_fen"] == 900_000_00
     terminated = story.ok(
-        story.conditional("post", cid, "/termination", {"reason": "機構解散"}, story.officer)
+        story.conditional("post", cid, "/termination", {"reason": "机构解散"}, story.officer)
     )
     assert terminated["allocated_fen"] == 300_000_00  # only the payable signing milestone remains
     package = ocds_schema.parse(story.client.get("/ocds/releases").get_data(as_text=True))
     assert ocds_schema.errors("release-package-schema.json", package) == []
     assert package["releases"][-1]["tag"] == ["contractTermination"]
-    assert package["releases"][-1]["contracts"][0]["amendments"][0]["rationale"] == "縮減服務"
+    assert package["releases"][-1]["contracts"][0]["amendments"][0]["rationale"] == "缩减服务"

@@ -20,8 +20,8 @@ def id_number(first17: str) -> str:
 
 
 PEOPLE = [  # name, ID number, phone
-    ("王建國", id_number("44030519560312123"), "13912345678"),
-    ("林曉紅", id_number("44030519881105456"), "13698765432"),
+    ("王建国", id_number("44030519560312123"), "13912345678"),
+    ("林晓红", id_number("44030519881105456"), "13698765432"),
     ("Chen Meiling", id_number("36010219790101789"), "0755-26881234"),
 ]
 REPORTER = ("Zhou Dawei", "15011112222", "zhou.dawei@example.com")
@@ -34,7 +34,7 @@ def test_scenario_leaves_no_personal_data_in_events_or_logs(
     make_cell("HGS-01")
     grid.start_worker()
     officer = bearer(token("subdistrict_officer", community="huaguoshan"))
-    for code, title in (("fire_exits", "消防通道"), ("sanitation", "衛生")):
+    for code, title in (("fire_exits", "消防通道"), ("sanitation", "卫生")):
         client.put(
             f"/checklist/{code}",
             json={"area": "a1", "title": title, "default_severity": "high", "case_category": "hazard_fire"},
@@ -43,7 +43,7 @@ def test_scenario_leaves_no_personal_data_in_events_or_logs(
 
     building = client.post(
         "/buildings",
-        json={"cell_code": "HGS-01", "address": "花果山大廈 A 座", "floors": 20, "use": "residential"},
+        json={"cell_code": "HGS-01", "address": "花果山大厦 A 座", "floors": 20, "use": "residential"},
         headers=worker,
     ).get_json()
     household = client.post(

@@ -29,7 +29,7 @@ def test_referral_reaches_the_exchange_and_grid_resolution_applies_once(service,
             headers=staff,
             json=type_body(
                 "hazard_report",
-                name_zh="隱患報告",
+                name_zh="隐患报告",
                 name_en="Hazard report",
                 department="city_management",
                 typical_minutes=5,

@@ -52,7 +52,7 @@ def test_existing_tickets_record_their_personal_attributes_and_phone_masks(tmp_p
             text(
                 "INSERT INTO business_types (id, community, code, name_zh, name_en, department, "
                 "typical_minutes, needs_follow_up, sla_days, ticket_prefix, attributes, active, version, "
-                "created_at) VALUES ('bt1', 'huaguoshan', 'passport', '護照', 'Passport', 'public_security', "
+                "created_at) VALUES ('bt1', 'huaguoshan', 'passport', '护照', 'Passport', 'public_security', "
                 "10, 0, 3, 'B', :form, 1, 1, '2026-03-03 01:00:00')"
             ),
             {"form": form},

@@ -13,12 +13,12 @@ from tests.support.helpers import bearer
 YEAR = 2026
 PACKAGE = {
     "code": "grid_inspection",
-    "name": "網格化排查和化解服務",
+    "name": "网格化排查和化解服务",
     "description": "Inspect every grid cell and resolve what is found.",
     "deliverables": [
         {
             "code": "inspections",
-            "description": "每網格每月巡查",
+            "description": "每网格每月巡查",
             "quantity": 4,
             "unit": "次",
             "period": "month",
@@ -26,9 +26,9 @@ PACKAGE = {
     ],
 }
 MILESTONES = [
-    {"name": "簽約首付 30%", "kind": "signing", "share_bp": 3000},
+    {"name": "签约首付 30%", "kind": "signing", "share_bp": 3000},
     {"name": "中期 40%", "kind": "scheduled", "due_date": "2026-07-01", "share_bp": 4000},
-    {"name": "年度評估後 30%", "kind": "evaluation", "due_date": "2027-01-31", "share_bp": 3000},
+    {"name": "年度评估后 30%", "kind": "evaluation", "due_date": "2027-01-31", "share_bp": 3000},
 ]
 
 
@@ -96,10 +96,10 @@ class Story:
             c.post(
                 "/providers",
                 json={
-                    "name": f"陽光家庭綜合服務中心 {provider_seed}",
+                    "name": f"阳光家庭综合服务中心 {provider_seed}",
                     "uscc": uscc(provider_seed),
                     "kind": "social_service_agency",
-                    "bank_name": "招商銀行南山支行",
+                    "bank_name": "招商银行南山支行",
                     "bank_account": "7559000012345678",
                     "contact_name": "王小明",
                     "contact_phone": "13800138000",
@@ -122,7 +122,7 @@ class Story:
         body: dict[str, Any] = {
             "community": self.community,
             "fiscal_year": YEAR,
-            "title": "網格化排查和化解服務 2026",
+            "title": "网格化排查和化解服务 2026",
             "method": method,
             "package_codes": ["grid_inspection"],
             "estimated_value_fen": estimated_fen,
@@ -152,7 +152,7 @@ class Story:
         self.ok(
             c.post(
                 f"/tenders/{tid}/decisions",
-                json={"step": "tender", "decision": "approve", "reason": "議事會議通過"},
+                json={"step": "tender", "decision": "approve", "reason": "议事会议通过"},
                 headers={**self.member, "If-Match": self.tender_etag(tid)},
             )
         )
@@ -182,7 +182,7 @@ class Story:
         self.ok(
             c.post(
                 f"/tenders/{tid}/decisions",
-                json={"step": "award", "decision": "approve", "reason": "居委會同意"},
+                json={"step": "award", "decision": "approve", "reason": "居委会同意"},
                 headers={**self.member, "If-Match": self.tender_etag(tid)},
             )
         )

@@ -147,7 +147,7 @@ def test_amendment_is_signed_again_by_all_three(story):
         "post",
         cid,
         "/amendments",
-        {"reason": "增加服務範圍", "value_fen": 1_100_000_00, "period_end": "2027-03-31"},
+        {"reason": "增加服务范围", "value_fen": 1_100_000_00, "period_end": "2027-03-31"},
         story.officer,
     )
     amending = story.ok(response)
@@ -181,7 +181,7 @@ def test_amendment_withdrawal_and_illegal_amendments(story):
         409,
     )
     back = story.ok(
-        story.conditional("post", cid, "/amendments/withdrawal", {"reason": "服務機構不同意"}, story.member)
+        story.conditional("post", cid, "/amendments/withdrawal", {"reason": "服务机构不同意"}, story.member)
     )
     assert back["status"] == "active" and back["period_end"] == "2026-12-31"
     assert back["amendments"][0]["status"] == "withdrawn"
@@ -194,7 +194,7 @@ def test_termination_cancels_open_milestones_and_returns_unspent_money(story):
     story.ok(story.allocate(contract, 1_000_000_00), 201)
     story.ok(story.pay(contract, 1, 300_000_00), 201)
     terminated = story.ok(
-        story.conditional("post", cid, "/termination", {"reason": "服務質量嚴重不達標"}, story.member)
+        story.conditional("post", cid, "/termination", {"reason": "服务质量严重不达标"}, story.member)
     )
     assert terminated["status"] == "terminated"
     assert [m["status"] for m in terminated["milestones"]] == ["paid", "cancelled", "cancelled"]

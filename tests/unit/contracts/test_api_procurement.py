@@ -35,7 +35,7 @@ def test_committee_return_sends_back_with_its_reason_recorded(story):
     returned = story.ok(
         story.client.post(
             f"/tenders/{tid}/decisions",
-            json={"step": "tender", "decision": "return", "reason": "預算過高，請重新估算"},
+            json={"step": "tender", "decision": "return", "reason": "预算过高，请重新估算"},
             headers={**story.member, "If-Match": story.tender_etag(tid)},
         )
     )
@@ -44,7 +44,7 @@ def test_committee_return_sends_back_with_its_reason_recorded(story):
     assert (last["action"], last["actor_role"], last["reason"]) == (
         "return_tender",
         "committee_member",
-        "預算過高，請重新估算",
+        "预算过高，请重新估算",
     )
     assert last["actor_name"] and last["at"]
     seen_by_resident = story.ok(story.client.get(f"/tenders/{tid}", headers=story.resident))
@@ -114,7 +114,7 @@ def test_committee_can_cancel_a_published_purchase(story):
     tender = story.through_award()
     cancelled = story.ok(
         story.client.post(
-            f"/tenders/{tender['id']}/cancellation", json={"reason": "居民議事會否決"}, headers=story.member
+            f"/tenders/{tender['id']}/cancellation", json={"reason": "居民议事会否决"}, headers=story.member
         )
     )
     assert cancelled["status"] == "cancelled"
@@ -131,7 +131,7 @@ def test_bids_are_checked(story):
     other = story.ok(
         story.client.post(
             "/providers",
-            json={"name": "未受邀機構", "uscc": uscc(77), "kind": "social_service_agency"},
+            json={"name": "未受邀机构", "uscc": uscc(77), "kind": "social_service_agency"},
             headers=story.officer,
         ),
         201,
@@ -212,7 +212,7 @@ def test_provider_register_validates_the_credit_code(story):
     officer = story.officer
     response = story.client.post(
         "/providers",
-        json={"name": "壞代碼", "uscc": "91350100M000100Y44", "kind": "social_service_agency"},
+        json={"name": "坏代码", "uscc": "91350100M000100Y44", "kind": "social_service_agency"},
         headers=officer,
     )
     body = assert_problem(response, 422, field="uscc")
@@ -221,7 +221,7 @@ def test_provider_register_validates_the_credit_code(story):
         story.client.post(
             "/providers",
             json={
-                "name": "好代碼",
+                "name": "好代码",
                 "uscc": " 91350100m000100y43",
                 "kind": "social_service_agency",
                 "bank_account": "6225880012345678",
@@ -236,7 +236,7 @@ def test_provider_register_validates_the_credit_code(story):
     assert_problem(
         story.client.post(
             "/providers",
-            json={"name": "重複", "uscc": "91350100M000100Y43", "kind": "social_service_agency"},
+            json={"name": "重复", "uscc": "91350100M000100Y43", "kind": "social_service_agency"},
             headers=officer,
         ),
         409,
@@ -257,11 +257,11 @@ def test_provider_status_history(story):
     suspended = story.ok(
         story.client.post(
             f"/providers/{pid}/status",
-            json={"status": "suspended", "reason": "年檢未通過"},
+            json={"status": "suspended", "reason": "年检未通过"},
             headers=story.officer,
         )
     )
-    assert suspended["status"] == "suspended" and suspended["history"][0]["reason"] == "年檢未通過"
+    assert suspended["status"] == "suspended" and suspended["history"][0]["reason"] == "年检未通过"
     assert_problem(
         story.client.post(
             f"/providers/{pid}/status", json={"status": "suspended", "reason": "again"}, headers=story.officer

@@ -20,10 +20,10 @@ def test_reference_data_loads_once(service, token):
 
 def test_catalogue_names_the_articles_three_packages_first():
     names = [name for _, name, _, _ in PACKAGES]
-    assert names[:3] == ["社區公共文化服務", "網格化排查和化解服務", "網格化信息採集服務"]
+    assert names[:3] == ["社区公共文化服务", "网格化排查和化解服务", "网格化信息采集服务"]
     assert len(set(names)) == 15
     assert all(deliverables for _, _, _, deliverables in PACKAGES)
-    assert len(HUAGUOSHAN_ORGANIZATIONS) == 18 and "四海情老年大學" in HUAGUOSHAN_ORGANIZATIONS
+    assert len(HUAGUOSHAN_ORGANIZATIONS) == 18 and "四海情老年大学" in HUAGUOSHAN_ORGANIZATIONS
 
 
 def test_generated_codes_are_valid_and_distinct():

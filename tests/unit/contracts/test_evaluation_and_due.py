@@ -123,7 +123,7 @@ def _dated_contract(story):
             "share_bp": 3000,
         },
         {
-            "name": "評估後",
+            "name": "评估后",
             "kind": "evaluation",
             "due_date": (today + timedelta(days=60)).isoformat(),
             "share_bp": 2000,

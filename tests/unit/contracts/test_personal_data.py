@@ -19,7 +19,7 @@ def register(story, seed: int = 77) -> dict:
         story.client.post(
             "/providers",
             json={
-                "name": f"海月社工服務社 {seed}",
+                "name": f"海月社工服务社 {seed}",
                 "uscc": uscc(seed),
                 "kind": "social_service_agency",
                 "contact_name": NAME,
@@ -52,14 +52,14 @@ def test_officers_read_masks_and_reveal_with_a_purpose_that_is_audited(story):
     assert shown["private_visible"] is True  # bank details, as before
     response = story.client.post(
         f"/providers/{provider['id']}/reveal",
-        json={"purpose": "致電聯繫人核對年檢材料"},
+        json={"purpose": "致电联系人核对年检材料"},
         headers={**story.officer, "X-Request-ID": "req-contracts-reveal"},
     )
     revealed = story.ok(response)
     assert revealed == {"id": provider["id"], "contact_name": NAME, "contact_phone": PHONE, "masked": False}
     [entry] = story.ok(story.client.get("/audit/personal-data?community=subdistrict", headers=story.officer))
     assert entry["record_kind"] == "provider" and entry["record_id"] == provider["id"]
-    assert entry["fields"] == "contact_name,contact_phone" and entry["purpose"] == "致電聯繫人核對年檢材料"
+    assert entry["fields"] == "contact_name,contact_phone" and entry["purpose"] == "致电联系人核对年检材料"
     assert entry["request_id"] == "req-contracts-reveal" and entry["accessor_roles"] == "subdistrict_officer"
     refused = story.client.get("/audit/personal-data?community=subdistrict", headers=story.member)
     assert_problem(refused, 403)

@@ -107,7 +107,7 @@ def test_reseal_seals_a_provider_contact_stored_in_clear_with_the_current_key(tm
         tmp_path,
         "contracts",
         "INSERT INTO providers (id, name, uscc, kind, status, contact_name, contact_phone, "
-        "created_at, version) VALUES ('p1', '陽光社工', '52440300MJL000001X', 'social_service_agency', "
+        "created_at, version) VALUES ('p1', '阳光社工', '52440300MJL000001X', 'social_service_agency', "
         "'active', '王小明', '13800138000', '2026-03-03 01:00:00', 1)",
     )
     with db:

@@ -89,7 +89,7 @@ def test_a_committee_resolution_closes_a_contract_round(evaluation, people, move
         period_end="2026-05-31",
     )
     fill_all(evaluation.client, people, opened["id"])
-    resolution = {"resolution": "2026-07號決議"}
+    resolution = {"resolution": "2026-07号决议"}
     by_officer = close_round(evaluation.client, people["subdistrict"], opened["id"], resolution)
     assert_problem(by_officer, 403)
     closed = close_round(evaluation.client, people["committee"], opened["id"], resolution)

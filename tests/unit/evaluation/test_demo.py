@@ -15,7 +15,7 @@ def test_reference_data_loads_each_communitys_scheme_once(evaluation, people):
         f"/schemes?community=huaguoshan&year={year}", headers=people["resident"]
     ).get_json()
     [scheme] = listed
-    assert scheme["title"] == "花果山社區服務中心年度多元化績效評估"
+    assert scheme["title"] == "花果山社区服务中心年度多元化绩效评估"
     assert (scheme["status"], scheme["contract_id"], scheme["version"]) == ("draft", None, 1)
     assert [p["weight"] for p in scheme["parties"]] == [0.5, 0.2, 0.2, 0.1]
     assert [d["code"] for d in scheme["dimensions"]] == [

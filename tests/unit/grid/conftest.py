@@ -89,7 +89,7 @@ def report(client, resident):
 # -- information collection ------------------------------------------------------------
 
 ID_NUMBER = "44030519900101123X"
-NAME, PHONE = "陳美玲", "13812345678"
+NAME, PHONE = "陈美玲", "13812345678"
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def household(client, make_cell, worker):
     make_cell("HGS-01")
     building = client.post(
         "/buildings",
-        json={"cell_code": "HGS-01", "address": "花果山大廈 A 座", "floors": 18, "use": "residential"},
+        json={"cell_code": "HGS-01", "address": "花果山大厦 A 座", "floors": 18, "use": "residential"},
         headers=worker,
     )
     assert building.status_code == 201

@@ -105,7 +105,7 @@ def test_an_address_only_report_has_no_cell(client, cell, resident):
             "community": "huaguoshan",
             "category": "environment",
             "description": "Rubbish pile by the gate",
-            "address": "南海大道 1 號",
+            "address": "南海大道 1 号",
         },
         headers=resident,
     )
@@ -226,7 +226,7 @@ def test_referral_shows_the_department_not_a_refusal(client, cell, report, staff
     assert event["data"]["department"] == "fire" and "note" not in event["data"]
     other = bearer(token("resident", community="huaguoshan", sub="neighbour"))
     public = client.get(f"/cases/{case['id']}", headers=other).get_json()
-    assert public["status_label"] == "Referred to 消防救援大隊"
+    assert public["status_label"] == "Referred to 消防救援大队"
     assert public["public"] is True and public["referral_reason"] is None
     fire = bearer(token("department", community=None, department="fire", sub="fire-desk"))
     walk(client, case["id"], ("start", {}, fire), ("resolve", {"note": "Exit cleared"}, fire))
@@ -303,7 +303,7 @@ def test_accepting_can_set_severity_and_cell(client, make_cell, resident, staff,
             "community": "huaguoshan",
             "category": "environment",
             "description": "Rubbish by the gate",
-            "address": "南海大道 1 號",
+            "address": "南海大道 1 号",
         },
         headers=resident,
     ).get_json()

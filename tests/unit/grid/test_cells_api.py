@@ -29,7 +29,7 @@ def test_a_cell_is_drawn_with_area_workers_and_etag(client, staff, grid):
         staff,
         "HGS-01",
         square(HGS_LON, HGS_LAT),
-        name="花果山社區第1網格",
+        name="花果山社区第1网格",
         workers=["worker-1", "worker-2"],
     )
     assert response.status_code == 201

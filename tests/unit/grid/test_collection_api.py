@@ -10,7 +10,7 @@ from tests.unit.grid.conftest import ID_NUMBER, NAME, PHONE, person_body
 
 def test_a_person_is_answered_masked(person):
     assert person["id_number"] == "4403**********123X"
-    assert person["name"] == "陳**" and person["phone"] == "138****5678"
+    assert person["name"] == "陈**" and person["phone"] == "138****5678"
     assert person["masked"] is True and person["cell_code"] == "HGS-01"
 
 
@@ -77,7 +77,7 @@ def test_a_bad_phone_is_422(client, household, worker, grid):
 
 def test_an_id_number_is_registered_once(client, person, household, worker, grid):
     outbox = grid.count("outbox")
-    again = client.post("/persons", json=person_body(household, name="別人"), headers=worker)
+    again = client.post("/persons", json=person_body(household, name="别人"), headers=worker)
     assert_problem(again, 409, type_suffix="person-already-registered")
     assert grid.count("persons") == 1 and grid.count("outbox") == outbox
 

@@ -39,7 +39,7 @@ def test_registering_a_number_held_outside_ones_cells_answers_like_the_lookup(
     worker_cw = bearer(token("grid_worker", community="chiwan", sub="worker-cw"))
     building = client.post(
         "/buildings",
-        json={"cell_code": "CW-01", "address": "赤灣大廈 1 座", "floors": 6, "use": "residential"},
+        json={"cell_code": "CW-01", "address": "赤湾大厦 1 座", "floors": 6, "use": "residential"},
         headers=worker_cw,
     ).get_json()
     chiwan_household = client.post(
@@ -48,7 +48,7 @@ def test_registering_a_number_held_outside_ones_cells_answers_like_the_lookup(
         headers=worker_cw,
     ).get_json()
     lookup = client.post("/persons/lookup", json={"id_number": ID_NUMBER}, headers=worker_cw)
-    register = client.post("/persons", json=person_body(chiwan_household, name="別人"), headers=worker_cw)
+    register = client.post("/persons", json=person_body(chiwan_household, name="别人"), headers=worker_cw)
     assert_problem(lookup, 404)
     assert_problem(register, 404)
     assert register.get_json()["detail"] == lookup.get_json()["detail"]

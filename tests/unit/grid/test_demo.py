@@ -68,7 +68,7 @@ def test_a_cell_the_district_drew_stays_and_no_reference_cell_overlaps_it(grid):
             {
                 "code": "HGS-OWN",
                 "community": "huaguoshan",
-                "name": "自劃網格",
+                "name": "自划网格",
                 "boundary": reference[0][2],
                 "workers": [],
             },

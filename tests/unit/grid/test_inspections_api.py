@@ -43,7 +43,7 @@ def test_a_round_with_a_finding_opens_a_linked_case(client, make_cell, checklist
     case = client.get(f"/cases/{finding['case_id']}", headers=worker).get_json()
     assert case["source"] == "inspection" and case["inspection_id"] == inspection["id"]
     assert case["category"] == "hazard_fire" and case["severity"] == "high"
-    assert case["description"] == "消防通道及安全出口暢通: Stairwell exit chained shut"
+    assert case["description"] == "消防通道及安全出口畅通: Stairwell exit chained shut"
     completed = [e for e in grid.outbox() if e["type"] == "grid.inspection.completed.v1"]
     assert completed[0]["data"] == {
         "inspection_id": inspection["id"],

@@ -86,7 +86,7 @@ def test_service_list_in_json_and_xml(client):
     fire = next(s for s in services if s["service_code"] == "hazard_fire")
     assert fire == {
         "service_code": "hazard_fire",
-        "service_name": "消防安全隱患",
+        "service_name": "消防安全隐患",
         "description": fire["description"],
         "metadata": True,
         "type": "realtime",
@@ -179,7 +179,7 @@ def test_posting_in_xml_answers_the_spec_document(client, cell, api_key):
         jurisdiction_id="huaguoshan",
         api_key=api_key,
         service_code="environment",
-        address_string="南海大道 1 號 北門",
+        address_string="南海大道 1 号 北门",
     )
     document = xml_of(response, "service_requests")
     assert document.findtext("request/service_request_id").startswith("GC-")
@@ -300,7 +300,7 @@ def test_get_requests_shows_the_public_view_in_spec_fields(client, three):
         "media_url",
     }
     assert one["status"] == "open" and one["description"] is None
-    assert one["agency_responsible"] == "花果山社區服務中心"
+    assert one["agency_responsible"] == "花果山社区服务中心"
     assert one["lat"] == round(HGS_LAT + 0.001, 3)
 
 
@@ -404,7 +404,7 @@ def test_a_resident_with_a_bearer_token_posts_without_an_api_key(client, cell, r
     assert response.status_code == 201
     number = response.get_json()[0]["service_request_id"]
     mine = client.get(f"/cases/{number}", headers=resident).get_json()
-    assert mine["mine"] is True and mine["description"] == "環境衛生"
+    assert mine["mine"] is True and mine["description"] == "环境卫生"
 
 
 def test_a_bearer_token_of_another_community_is_refused(client, cell, token, grid):

@@ -106,5 +106,5 @@ def test_other_phones_are_refused(raw):
 def test_phones_and_names_are_masked():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("0755-26881234") == "075*****1234"
-    assert mask_name("張偉明") == "張**"
+    assert mask_name("张伟明") == "张**"
     assert mask_name("李") == "李*"

@@ -35,18 +35,18 @@ PASSPORT_FORM = [
         "datatype": "string",
         "required": True,
         "order": 1,
-        "description": "身份證號",
+        "description": "身份证号",
         "personal": True,
     },
-    {"code": "household_size", "datatype": "number", "required": True, "order": 2, "description": "家庭人數"},
-    {"code": "moved_in", "datatype": "datetime", "required": False, "order": 3, "description": "入住時間"},
+    {"code": "household_size", "datatype": "number", "required": True, "order": 2, "description": "家庭人数"},
+    {"code": "moved_in", "datatype": "datetime", "required": False, "order": 3, "description": "入住时间"},
     {
         "code": "kind",
         "datatype": "singlevaluelist",
         "required": True,
         "order": 4,
-        "description": "類別",
-        "values": [{"key": "new", "name": "新辦"}, {"key": "renew", "name": "續辦"}],
+        "description": "类别",
+        "values": [{"key": "new", "name": "新办"}, {"key": "renew", "name": "续办"}],
     },
     {
         "code": "documents",
@@ -54,9 +54,9 @@ PASSPORT_FORM = [
         "required": False,
         "order": 5,
         "description": "材料",
-        "values": [{"key": "id_card", "name": "身份證"}, {"key": "hukou", "name": "戶口簿"}],
+        "values": [{"key": "id_card", "name": "身份证"}, {"key": "hukou", "name": "户口簿"}],
     },
-    {"code": "remarks", "datatype": "text", "required": False, "order": 6, "description": "備註"},
+    {"code": "remarks", "datatype": "text", "required": False, "order": 6, "description": "备注"},
 ]
 
 
@@ -64,7 +64,7 @@ def type_body(code: str, **overrides: Any) -> dict[str, Any]:
     return {
         "community": "huaguoshan",
         "code": code,
-        "name_zh": f"事項{code}",
+        "name_zh": f"事项{code}",
         "name_en": f"Matter {code}",
         "department": "civil_affairs",
         "typical_minutes": 10,

@@ -109,7 +109,7 @@ def test_hall_display_is_public_and_shows_only_numbers(desk):
     assert response.get_json() == [
         {
             "window_number": 1,
-            "window_label": "1號窗口",
+            "window_label": "1号窗口",
             "status": "open",
             "ticket_number": ticket["number"],
             "ticket_status": "called",
@@ -117,7 +117,7 @@ def test_hall_display_is_public_and_shows_only_numbers(desk):
         },
         {
             "window_number": 2,
-            "window_label": "2號窗口",
+            "window_label": "2号窗口",
             "status": "open",
             "ticket_number": None,
             "ticket_status": None,

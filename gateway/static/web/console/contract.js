@@ -16,8 +16,10 @@ function maySign(ctx, contract, party) {
 }
 
 function signatures(ctx, contract, etag, errors, reload) {
+  // While an amendment is being signed, the signatures that count are those of the next revision.
+  const revision = contract.status === 'amending' ? contract.revision + 1 : contract.revision;
   return h('ul', { class: 'signatures' }, SIGNING_PARTIES.map((party) => {
-    const signature = (contract.signatures || []).filter((s) => s.party === party && s.revision === contract.revision).pop();
+    const signature = (contract.signatures || []).filter((s) => s.party === party && s.revision === revision).pop();
     return h('li', { class: ['signature', signature && 'signed'], dataset: { party } },
       h('h3', t(`party.${party}`)),
       signature ? [h('p', { class: 'signed-mark' }, '✔ ', t('contract.signed')), h('p', signature.signer_name || ''),
@@ -89,6 +91,25 @@ function moneyActions(ctx, contract, etag, reload) {
         flash(t('allocation.done', { amount: money(fen) }));
         reload();
       } })) }, t('allocation.submit')));
+  }
+  if (allowed.includes('propose_amendment') && ctx.has('subdistrict_officer', 'committee_member')) {
+    buttons.push(h('button', { type: 'button', class: 'btn btn-secondary', 'data-action': 'amend', onclick: () => replace(slot, form({
+      fields: [field({ name: 'reason', label: t('common.reason'), type: 'textarea', required: true }),
+        field({ name: 'value', label: t('amendment.value_yuan'), help: t('amendment.unchanged'), attrs: { inputmode: 'decimal' } }),
+        field({ name: 'period_end', label: t('amendment.period_end'), type: 'date', help: t('amendment.unchanged') })],
+      submitLabel: t('amendment.propose'),
+      locate: (key) => (key === 'value_fen' ? 'value' : key),
+      onSubmit: async (chosen) => {
+        const body = { reason: chosen.reason };
+        if (chosen.value) {
+          body.value_fen = parseYuan(chosen.value);
+          if (Number.isNaN(body.value_fen)) throw localProblem({ value: [t('money.invalid')] });
+        }
+        if (chosen.period_end) body.period_end = chosen.period_end;
+        await request('POST', `/contracts/contracts/${contract.id}/amendments`, { body, etag });
+        flash(t('amendment.proposed'));
+        reload();
+      } })) }, t('amendment.propose')));
   }
   if (allowed.includes('terminate') && ctx.has('subdistrict_officer', 'committee_member')) {
     buttons.push(h('button', { type: 'button', class: 'btn btn-danger', onclick: () => replace(slot, form({

@@ -5,6 +5,7 @@ import { h, replace } from '../lib/el.js';
 import { field, form, localProblem } from '../lib/form.js';
 import { dateTime, money, number, parseYuan } from '../lib/format.js';
 import { label, t } from '../lib/i18n.js';
+import { downloadButtons } from '../lib/download.js';
 import { asyncBlock, flash, pageHeader, pager, section, table } from '../lib/ui.js';
 
 export function balances(accounts) {
@@ -84,5 +85,5 @@ export async function financePage(ctx) {
   return h('div', pageHeader(t('finance.title'), h('p', { class: 'muted' }, t('finance.intro'))),
     section(t('finance.accounts'), accountsBlock),
     section(t('finance.budgets'), budgets),
-    section(t('finance.payments'), payments));
+    section(t('finance.payments'), downloadButtons('/contracts/payments', () => ({ community })), payments));
 }

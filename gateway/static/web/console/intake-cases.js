@@ -1,7 +1,8 @@
-// Intake cases (辦件): filtered list, and a case's detail with its history and allowed steps.
+// Intake cases (办件): filtered list, and a case's detail with its history and allowed steps.
 import { get, list, listAll, post } from '../lib/api.js';
 import { DEPARTMENTS, GRID_CATEGORIES, INTAKE_CASE_ACTIONS, INTAKE_CASE_STATUSES, SEVERITIES } from '../lib/domain.js';
 import { h, replace } from '../lib/el.js';
+import { downloadButtons } from '../lib/download.js';
 import { field, form, values } from '../lib/form.js';
 import { dateTime } from '../lib/format.js';
 import { label, localName, t } from '../lib/i18n.js';
@@ -45,7 +46,7 @@ export async function intakeCasesPage(ctx, params, query) {
     pager(answer.pagination, (p) => { page = p; load(); })];
   }));
   load();
-  return h('div', pageHeader(t('cases.title')),
+  return h('div', pageHeader(t('cases.title'), downloadButtons('/intake/cases', () => ({ community, ...filters }))),
     filterForm(filters, (chosen) => { Object.assign(filters, chosen); page = 1; load(); }, types), results);
 }
 

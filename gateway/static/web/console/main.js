@@ -1,5 +1,6 @@
 // The staff console (/console/): routes and navigation by role.
 import { startApp } from '../lib/shell.js';
+import { ADMIN_PAGES, ADMIN_ROLES, adminPage } from './admin.js';
 import { analyticsPage } from './analytics.js';
 import { contractPage } from './contract.js';
 import { deskPage } from './desk.js';
@@ -34,6 +35,7 @@ startApp({
     { path: '/finance', key: 'nav.finance', roles: MONEY },
     { path: '/evaluation', key: 'nav.evaluation', roles: EVALUATION },
     { path: '/analytics', key: 'nav.analytics', roles: ANALYTICS },
+    { path: '/admin', key: 'nav.admin', roles: ADMIN_ROLES },
   ],
   routes: [
     { path: '/', view: homePage, title: 'console.home' },
@@ -51,5 +53,7 @@ startApp({
     { path: '/evaluation/schemes/:id', view: schemePage, title: 'scheme.title', roles: EVALUATION },
     { path: '/evaluation/rounds/:id', view: roundPage, title: 'round.title', roles: EVALUATION },
     { path: '/analytics', view: analyticsPage, title: 'analytics.title', roles: ANALYTICS },
+    { path: '/admin', view: adminPage, title: 'admin.title', roles: ADMIN_ROLES },
+    ...ADMIN_PAGES.map((p) => ({ path: p.path, view: p.view, title: p.key, roles: p.roles })),
   ],
 });

@@ -3,6 +3,7 @@ import { list } from '../lib/api.js';
 import { h, replace } from '../lib/el.js';
 import { number, percent } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { downloadButtons } from '../lib/download.js';
 import { asyncBlock, badge, pageHeader, pager, section, table } from '../lib/ui.js';
 
 export async function evaluationPage(ctx) {
@@ -37,6 +38,6 @@ export async function evaluationPage(ctx) {
     pageHeader(t('evaluation.title'), ctx.has('committee_member', 'subdistrict_officer')
       ? h('a', { class: 'btn btn-secondary', href: ctx.href('/evaluation/schemes/new') }, t('scheme.new')) : null),
     h('p', { class: 'muted' }, t('evaluation.intro')),
-    section(t('evaluation.rounds'), rounds),
+    section(t('evaluation.rounds'), downloadButtons('/evaluation/rounds', () => ({ community })), rounds),
     section(t('evaluation.schemes'), schemes));
 }

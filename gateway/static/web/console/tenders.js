@@ -6,6 +6,7 @@ import { field, form, localProblem, values } from '../lib/form.js';
 import { date, money, parseYuan } from '../lib/format.js';
 import { label, t } from '../lib/i18n.js';
 import { asyncBlock, badge, empty, flash, pageHeader, pager, section, table } from '../lib/ui.js';
+import { downloadButtons } from '../lib/download.js';
 
 function tenderTable(ctx, rows, emptyText) {
   return table([
@@ -118,7 +119,7 @@ export async function contractsPage(ctx, params, query) {
   return h('div', pageHeader(t('contracts.title')),
     ctx.has('committee_member') ? waitingForCommittee(ctx) : null,
     statusFilter,
-    section(t('contracts.tenders'), tenders),
-    section(t('contracts.contracts'), contracts),
+    section(t('contracts.tenders'), downloadButtons('/contracts/tenders', () => ({ ...scope, status: filters.status })), tenders),
+    section(t('contracts.contracts'), downloadButtons('/contracts/contracts', () => ({ ...scope, status: filters.contract })), contracts),
     create);
 }

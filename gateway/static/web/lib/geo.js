@@ -70,7 +70,8 @@ export function cellMap({ cells, markers = [], onPick, picked, title, compact = 
       s('path', { d: `M ${x - 14} ${y} H ${x + 14} M ${x} ${y - 14} V ${y + 14}` })));
   }
   const svg = s('svg', { class: ['cell-map', onPick && 'pickable', compact && 'compact'], viewBox: `0 0 ${proj.width} ${proj.height.toFixed(0)}`,
-    role: 'img', 'aria-label': title || '' }, nodes);
+    // a map with links to cases is a group of links (an image may not hold controls)
+    role: markers.some((m) => m.href) ? 'group' : 'img', 'aria-label': title || '' }, nodes);
   if (onPick) {
     svg.addEventListener('click', (event) => {
       const matrix = svg.getScreenCTM();

@@ -2,6 +2,7 @@
 import { session } from './api.js';
 import { completeOidc, currentClaims, signOut } from './auth.js';
 import { h, replace } from './el.js';
+import { elderToggle } from './elder.js';
 import { initI18n, label, language, setLanguage, t } from './i18n.js';
 import { Router } from './router.js';
 import { signInPage } from './signin.js';
@@ -63,6 +64,7 @@ export async function startApp(options) {
       }
     }
     items.push(h('span', { class: 'spacer' }));
+    if (options.elderMode) items.push(elderToggle());
     items.push(h('button', { type: 'button', class: 'btn btn-ghost', lang: other, onclick: () => setLanguage(other) },
       t(`shell.switch_to.${other}`)));
     if (claims) {

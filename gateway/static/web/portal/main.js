@@ -11,6 +11,7 @@ startApp({
   base: '',
   brand: 'portal.brand',
   signInFor: 'residents',
+  elderMode: true,
   nav: [
     { path: '/', key: 'portal.nav.home' },
     { path: '/ticket', key: 'portal.nav.ticket' },

@@ -21,10 +21,10 @@ class BudgetCreateSchema(Schema):
         required=True,
         metadata={
             "description": "Purchased services: planned spending (pass_through) or the committee's "
-            "fixed quota 定額預算 (committee_budget)"
+            "fixed quota 定额预算 (committee_budget)"
         },
     )
-    autonomy_fund_fen = fen(required=True, metadata={"description": "Community autonomy fund 社區自治基金"})
+    autonomy_fund_fen = fen(required=True, metadata={"description": "Community autonomy fund 社区自治基金"})
 
 
 class BudgetLineSchema(Schema):

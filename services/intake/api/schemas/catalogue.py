@@ -57,6 +57,12 @@ class BusinessTypeSchema(Schema):
     attributes = ma.fields.List(
         ma.fields.Nested(AttributeDefinitionSchema), load_default=list, validate=v.Length(max=40)
     )
+    required_documents = ma.fields.List(
+        ma.fields.String(validate=v.Length(min=1, max=100)),
+        load_default=list,
+        validate=v.Length(max=30),
+        metadata={"description": "The materials to bring (办事指南), in order"},
+    )
     active = ma.fields.Boolean(dump_only=True)
     version = ma.fields.Integer(dump_only=True)
 
