@@ -4,6 +4,8 @@
   the resident portal (gateway/web/portal/); a path without a file extension falls back
   to the portal's index.html (client-side routes).
 - `/console/...`: the staff console (gateway/web/console/), the same fallback.
+- `/field/...`: the grid workers' installable field app (gateway/web/field/: its page, Web
+  App Manifest and service worker, which must live under /field/ for its scope), the same fallback.
 - `/display/<community>`: the hall display page (gateway/web/display/index.html) for one
   of the seven community codes; other files of that folder by name.
 - `/static/...`: shared assets (gateway/static/, e.g. Swagger UI).
@@ -60,6 +62,8 @@ def locate(path: str) -> Path:
         return _resolve(STATIC, path[len("/static/") :], spa=False)
     if path == "/console" or path.startswith("/console/"):
         return _resolve(WEB / "console", path[len("/console") :], spa=True)
+    if path == "/field" or path.startswith("/field/"):
+        return _resolve(WEB / "field", path[len("/field") :], spa=True)
     if path.startswith("/display/"):
         rest = path[len("/display/") :].strip("/")
         if rest in COMMUNITIES:
