@@ -44,7 +44,8 @@ def fetch_bytes(platform, token: str, path: str) -> bytes:
 
 
 def counts(worker, cell_code: str, household_unit: str) -> tuple[int, int, int, int]:
-    households = [h for h in worker.get("/grid/households", cell_code=cell_code) if h["unit"] == household_unit]
+    households = worker.get("/grid/households", cell_code=cell_code)
+    households = [h for h in households if h["unit"] == household_unit]
     persons = worker.get("/grid/persons", cell_code=cell_code)
     return (
         len(worker.get("/grid/inspections", cell_code=cell_code)),
@@ -106,7 +107,8 @@ def test_a_round_and_a_household_recorded_offline_reach_the_server_once(platform
         row.get_by_role("button", name="记录我的位置").click()
         expect(row.locator(".position-text")).to_contain_text("东经")
         for item in rest:
-            page.locator(f'.check-item[data-item="{item["code"]}"]').get_by_role("button", name="正常").click()
+            other = page.locator(f'.check-item[data-item="{item["code"]}"]')
+            other.get_by_role("button", name="正常").click()
         check_accessibility(page)
         screenshot(page, output_dir, "1-round-offline")
         page.get_by_role("button", name="提交巡查").click()
@@ -147,15 +149,18 @@ def test_a_round_and_a_household_recorded_offline_reach_the_server_once(platform
         screenshot(page, output_dir, "3-sent")
         assert counts(worker, cell["code"], "3 单元 502") == (1, 1, 1, 2)
         [case] = worker.get("/grid/cases", cell_code=cell["code"])
-        assert case["source"] == "inspection" and case["description"].endswith("楼梯间堆放杂物，堵塞安全出口。")
+        assert case["source"] == "inspection"
+        assert case["description"].endswith("楼梯间堆放杂物，堵塞安全出口。")
         assert (case["lon"], case["lat"]) == (round(lon, 6), round(lat, 6))
         [photo_url] = case["photos"]
         stored = Image.open(io.BytesIO(fetch_bytes(platform, token, photo_url)))
-        assert stored.format == "JPEG" and not stored.getexif().get_ifd(GPS_IFD) and len(stored.getexif()) == 0
+        assert stored.format == "JPEG" and len(stored.getexif()) == 0  # no EXIF at all, so no GPS
+        assert not stored.getexif().get_ifd(GPS_IFD)
         thumbnail = Image.open(io.BytesIO(fetch_bytes(platform, token, f"{photo_url}/thumbnail")))
         assert max(thumbnail.size) == 320
         persons = worker.get("/grid/persons", cell_code=cell["code"])
-        assert sorted(p["id_number"] for p in persons) == sorted(n[:4] + "**********" + n[-4:] for _, n in people)
+        masked = sorted(number[:4] + "**********" + number[-4:] for _, number in people)
+        assert sorted(p["id_number"] for p in persons) == masked
 
         statuses = page.evaluate("() => import('/static/web/field/outbox.js').then((m) => m.replaySent())")
         assert statuses and all(status in (200, 201) for status in statuses), statuses
