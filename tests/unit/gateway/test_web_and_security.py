@@ -181,3 +181,28 @@ def test_the_field_app_serves_its_service_worker_and_manifest_under_field(client
     worker = client.get("/field/sw.js")
     assert worker.status_code == 200 and worker.mimetype == "text/javascript"
     assert client.get("/field/rounds/HGS-01").status_code == 200  # a client-side route: the page
+
+
+def test_without_a_base_map_the_pages_load_images_from_the_gateway_only(client):
+    assert client.get("/map/config").get_json() == {
+        "tiles": None,
+        "attribution": "",
+        "subdomains": "",
+        "max_zoom": 18,
+    }
+    assert "img-src 'self' data:;" in client.get("/field/").headers["Content-Security-Policy"]
+
+
+def test_a_configured_base_map_is_announced_and_its_tile_hosts_allowed(echo, key_dir, tmp_path):
+    tianditu = (
+        "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY"
+    )
+    gateway = inprocess_gateway(
+        key_dir, tmp_path, {"intake": echo}, map_tile_url=tianditu, map_tile_subdomains="01234567"
+    )
+    client = Client(gateway)
+    config = client.get("/map/config").get_json()
+    assert (config["tiles"], config["subdomains"]) == (tianditu, "01234567")
+    policy = client.get("/field/").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://t*.tianditu.gov.cn;" in policy
+    assert "connect-src 'self';" in policy
