@@ -1,7 +1,7 @@
 // The field app's service worker: the app shell from the cache (so the app opens with no
 // network), refreshed in the background; API calls always go to the network (the app keeps
 // its own data and outbox in IndexedDB).
-const VERSION = 'field-shell-1';
+const VERSION = 'field-shell-2';
 const SHELL = [
   '/field/', '/field/manifest.json', '/static/web/app.css', '/static/web/icon.svg',
   '/static/web/field/field.css', '/static/web/field/main.js', '/static/web/field/store.js',
@@ -10,7 +10,11 @@ const SHELL = [
   '/static/web/lib/api.js', '/static/web/lib/auth.js', '/static/web/lib/el.js', '/static/web/lib/form.js',
   '/static/web/lib/format.js', '/static/web/lib/i18n.js', '/static/web/lib/router.js',
   '/static/web/lib/shell.js', '/static/web/lib/signin.js', '/static/web/lib/ui.js', '/static/web/lib/idnumber.js',
-  '/static/web/i18n/zh-CN.json', '/static/web/i18n/en.json',
+  '/static/web/i18n/zh-CN.json', '/static/web/i18n/en.json', '/static/web/lib/map.js', '/static/web/lib/map.css',
+  '/static/web/vendor/leaflet/leaflet.js', '/static/web/vendor/leaflet/leaflet.css',
+  '/static/web/vendor/leaflet.markercluster/leaflet.markercluster.js',
+  '/static/web/vendor/leaflet.markercluster/MarkerCluster.css',
+  '/static/web/vendor/leaflet.markercluster/MarkerCluster.Default.css',
 ];
 
 self.addEventListener('install', (event) => {

@@ -86,8 +86,21 @@ def test_a_round_and_a_household_recorded_offline_reach_the_server_once(platform
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        open_signed_in(page, f"{platform.url}/field/", token)
+        gateway = platform.url.split("/")[2]
+        hosts: set[str] = set()
+        page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+        finished: list = []
+        open_signed_in(page, f"{platform.url}/static/web/icon.svg", token)
+        context.on("requestfinished", lambda request: finished.append(request))
+        page.goto(f"{platform.url}/field/")
         expect(page.locator("h1")).to_have_text("今日巡查")
+        expect(page.locator(".field-card")).not_to_have_count(0)
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        # The first load's budget: every response's bytes on the wire (compressed), the service
+        # worker's caching of the shell included.
+        sizes = [request.sizes() for request in finished]
+        transferred = sum(size["responseBodySize"] + size["responseHeadersSize"] for size in sizes)
+        assert 0 < transferred < 500_000, transferred
         card = page.locator(f'.field-card[data-cell="{cell["code"]}"]')
         expect(card.locator(".rounds-line")).to_contain_text("已完成 0 / 计划 4 次")
         card.get_by_role("link", name="开始巡查").click()
@@ -166,5 +179,6 @@ def test_a_round_and_a_household_recorded_offline_reach_the_server_once(platform
         assert statuses and all(status in (200, 201) for status in statuses), statuses
         assert counts(worker, cell["code"], "3 单元 502") == (1, 1, 1, 2)  # the same keys: nothing new
         assert errors == []
+        assert hosts == {gateway}, hosts  # no base map configured: nothing leaves for another host
     finally:
         context.close()

@@ -3,6 +3,7 @@
 // filled in; submitting puts the round in the outbox (sent now, or when the network returns).
 import { h, uid } from '../lib/el.js';
 import { label, t } from '../lib/i18n.js';
+import { mapView } from '../lib/map.js';
 import { asyncBlock, empty } from '../lib/ui.js';
 import { enqueue, newKey } from './outbox.js';
 import { photoPicker } from './photos.js';
@@ -117,6 +118,8 @@ export async function roundPage(ctx, params) {
       status.hidden = !status.textContent;
     } }, t('field.round.submit'));
     return [h('h1', t('field.round.heading', { cell: cell.name })),
-      h('p', { class: 'muted' }, t('field.round.hint', { count: items.length })), list, status, submit];
+      h('p', { class: 'muted' }, t('field.round.hint', { count: items.length })),
+      mapView({ cells: [cell], compact: true, position: 'follow', title: t('field.round.map', { cell: cell.name }) }),
+      list, status, submit];
   }));
 }

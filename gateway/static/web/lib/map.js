@@ -82,7 +82,7 @@ function showPosition(L, map, fit) {
   const control = L.control({ position: 'topright' });
   control.onAdd = () => { const box = h('div', { class: 'leaflet-bar map-control' }, button); L.DomEvent.disableClickPropagation(box); return box; };
   control.addTo(map);
-  return mark;
+  if (fit) map.locate({ enableHighAccuracy: true, timeout: 15000 });
 }
 
 function build(L, box, tiles, options) {
