@@ -1,12 +1,12 @@
 // The field app's service worker: the app shell from the cache (so the app opens with no
 // network), refreshed in the background; API calls always go to the network (the app keeps
 // its own data and outbox in IndexedDB).
-const VERSION = 'field-shell-2';
+const VERSION = 'field-shell-3';
 const SHELL = [
   '/field/', '/field/manifest.json', '/static/web/app.css', '/static/web/icon.svg',
   '/static/web/field/field.css', '/static/web/field/main.js', '/static/web/field/store.js',
   '/static/web/field/outbox.js', '/static/web/field/today.js', '/static/web/field/round.js',
-  '/static/web/field/photos.js', '/static/web/field/collect.js', '/static/web/field/pending.js',
+  '/static/web/field/photos.js', '/static/web/field/collect.js', '/static/web/field/persons.js', '/static/web/field/pending.js',
   '/static/web/lib/api.js', '/static/web/lib/auth.js', '/static/web/lib/el.js', '/static/web/lib/form.js',
   '/static/web/lib/format.js', '/static/web/lib/i18n.js', '/static/web/lib/router.js',
   '/static/web/lib/shell.js', '/static/web/lib/signin.js', '/static/web/lib/ui.js', '/static/web/lib/idnumber.js',

@@ -182,3 +182,58 @@ def test_a_round_and_a_household_recorded_offline_reach_the_server_once(platform
         assert hosts == {gateway}, hosts  # no base map configured: nothing leaves for another host
     finally:
         context.close()
+
+
+def test_a_correction_to_a_record_changed_meanwhile_shows_both_versions(platform, browser, output_dir):
+    cell = scenarios.grid_cell(platform)
+    staff = platform.api(platform.token("window_clerk"))
+    building = staff.post(
+        "/grid/buildings",
+        {"cell_code": cell["code"], "address": "海湾路 3 号", "floors": 5, "use": "residential"},
+    )
+    household = staff.post(
+        "/grid/households", {"building_id": building["id"], "unit": "101", "tenure": "owned"}
+    )
+    person = staff.post(
+        "/grid/persons",
+        {
+            "household_id": household["id"],
+            "name": "赵建国",
+            "id_number": id_number("44030519700505001"),
+            "phone": "13800138000",
+            "residency": "registered",
+        },
+    )
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    try:
+        open_signed_in(page, f"{platform.url}/field/collect", platform.token("grid_worker"))
+        page.locator(".persons-block > summary").click()
+        row = page.locator(f'.person-card[data-person="{person["id"]}"]')
+        row.get_by_role("button", name="修改").click()  # reads the record and its ETag
+        expect(row.locator("form.person-edit")).to_be_visible()
+        _, headers = staff.call("GET", f"/grid/persons/{person['id']}")
+        staff.call(  # meanwhile the center changes the record
+            "PATCH",
+            f"/grid/persons/{person['id']}",
+            {"phone": "13900139000"},
+            headers={"If-Match": headers["ETag"]},
+        )
+        row.get_by_label("电话").fill("13700137000")
+        row.get_by_label("户籍类别").select_option("floating")
+        row.get_by_role("button", name="保存修改").click()
+        expect(page.locator(".net-outbox")).to_have_attribute("data-attention", "1")
+        page.locator(".mainnav").get_by_role("link", name="待发送").click()
+        conflict = page.locator(".outbox-conflict table.conflict")
+        expect(conflict.locator("tr", has_text="电话").locator("td.mine")).to_have_text("13700137000")
+        expect(conflict.locator("tr", has_text="电话").locator("td.theirs")).to_have_text("139****9000")
+        expect(conflict.locator("tr", has_text="户籍类别").locator("td.theirs")).to_have_text("户籍人口")
+        check_accessibility(page)
+        screenshot(page, output_dir, "conflict")
+        page.get_by_role("button", name="以我的版本覆盖").click()
+        expect(page.locator(".net-outbox")).to_have_attribute("data-attention", "0")
+        kept = staff.get(f"/grid/persons/{person['id']}")
+        assert (kept["phone"], kept["residency"]) == ("137****7000", "floating")
+    finally:
+        context.close()

@@ -7,6 +7,7 @@ import { label, t } from '../lib/i18n.js';
 import { idNumberProblem, maskIdNumber } from '../lib/idnumber.js';
 import { asyncBlock, empty } from '../lib/ui.js';
 import { enqueue, newKey } from './outbox.js';
+import { personsSection } from './persons.js';
 import { buildingsOf, myCells } from './today.js';
 
 const TENURES = ['owned', 'rented', 'collective', 'other'];
@@ -128,6 +129,7 @@ export async function collectPage(ctx) {
         field({ name: 'name', label: t('field.place.name'), required: true }),
         field({ name: 'kind', label: t('field.place.kind'), type: 'select', options: options('field.kind', KINDS) }),
       ], (v) => ({ cell_code: v.cell_code, name: v.name.trim(), kind: v.kind })),
+      await personsSection(ctx, cells),
     ];
   }));
 }

@@ -2,14 +2,15 @@
 // conflicts — the record changed on the server meanwhile — with both versions side by side.
 import { h } from '../lib/el.js';
 import { dateTime } from '../lib/format.js';
-import { t } from '../lib/i18n.js';
+import { label, t } from '../lib/i18n.js';
 import { asyncBlock, empty, problemBox } from '../lib/ui.js';
 import { discard, flush, keepMine, pending } from './outbox.js';
 import * as store from './store.js';
 
-function show(value) {
+function show(name, value) {
   if (value === null || value === undefined || value === '') return '—';
-  return Array.isArray(value) ? value.join('、') : String(value);
+  const one = (v) => label(`field.${name}.${v}`, String(v));  // code lists in words (residency...)
+  return Array.isArray(value) ? value.map(one).join('、') : one(value);
 }
 
 function conflictTable(conflict) {
@@ -19,9 +20,10 @@ function conflictTable(conflict) {
     h('caption', t('field.conflict.caption')),
     h('thead', h('tr', h('th', { scope: 'col' }, t('field.conflict.field')), h('th', { scope: 'col' }, t('field.conflict.mine')),
       h('th', { scope: 'col' }, t('field.conflict.theirs')))),
-    h('tbody', names.map((name) => h('tr', { class: show(conflict.mine[name]) === show(conflict.theirs?.[name]) ? '' : 'differs' },
-      h('th', { scope: 'row' }, name), h('td', { class: 'mine' }, show(conflict.mine[name])),
-      h('td', { class: 'theirs' }, show(conflict.theirs?.[name])))))));
+    h('tbody', names.map((name) => h('tr', { class: show(name, conflict.mine[name]) === show(name, conflict.theirs?.[name]) ? '' : 'differs' },
+      h('th', { scope: 'row' }, label(`field.person.field.${name}`, name)),
+      h('td', { class: 'mine', 'data-label': t('field.conflict.mine') }, show(name, conflict.mine[name])),
+      h('td', { class: 'theirs', 'data-label': t('field.conflict.theirs') }, show(name, conflict.theirs?.[name])))))));
 }
 
 function itemCard(item, reload) {
