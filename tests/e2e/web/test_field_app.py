@@ -5,6 +5,7 @@ creating nothing twice."""
 from __future__ import annotations
 
 import io
+import re
 import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -178,6 +179,10 @@ def test_a_round_and_a_household_recorded_offline_reach_the_server_once(platform
         statuses = page.evaluate("() => import('/static/web/field/outbox.js').then((m) => m.replaySent())")
         assert statuses and all(status in (200, 201) for status in statuses), statuses
         assert counts(worker, cell["code"], "3 单元 502") == (1, 1, 1, 2)  # the same keys: nothing new
+
+        page.goto(f"{platform.url}/console/grid/cases/{case['number']}")  # the case as staff see it
+        thumbnail_img = page.locator("img.photo-thumb")
+        expect(thumbnail_img).to_have_attribute("src", re.compile(r"^data:image/jpeg;base64,"))
         assert errors == []
         assert hosts == {gateway}, hosts  # no base map configured: nothing leaves for another host
     finally:
@@ -232,6 +237,7 @@ def test_a_correction_to_a_record_changed_meanwhile_shows_both_versions(platform
         check_accessibility(page)
         screenshot(page, output_dir, "conflict")
         page.get_by_role("button", name="以我的版本覆盖").click()
+        expect(page.locator(".sent-list li")).to_have_count(1)  # sent over the server's version
         expect(page.locator(".net-outbox")).to_have_attribute("data-attention", "0")
         kept = staff.get(f"/grid/persons/{person['id']}")
         assert (kept["phone"], kept["residency"]) == ("137****7000", "floating")

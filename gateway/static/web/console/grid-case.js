@@ -6,6 +6,7 @@ import { field, form } from '../lib/form.js';
 import { dateTime } from '../lib/format.js';
 import { label, t } from '../lib/i18n.js';
 import { mapView } from '../lib/map.js';
+import { photoList } from '../lib/upload.js';
 import { asyncBlock, badge, facts, flash, pageHeader, section, timeline } from '../lib/ui.js';
 
 /** The steps `ctx` may take on `item` now (the service still decides). */
@@ -66,6 +67,7 @@ export async function gridCasePage(ctx, params) {
         section(t('common.details'), facts([
           [t('grid.category'), label(`grid.category.${item.category}`, item.category_name)],
           [t('grid.description'), item.description],
+          [t('grid.photos'), item.photos && item.photos.length ? photoList(item.photos) : null],
           [t('grid.address'), item.address],
           [t('grid.cell'), item.cell_code],
           [t('grid.source'), label(`grid.source.${item.source}`, item.source)],
