@@ -155,6 +155,9 @@ def test_a_round_and_a_household_recorded_offline_reach_the_server_once(platform
         expect(page.locator("h1")).to_have_text("待发送")
         expect(page.locator(".net-outbox")).to_have_attribute("data-waiting", "2")
         assert counts(worker, cell["code"], "3 单元 502") == (0, 0, 0, 0)  # nothing left the phone
+        page.reload()  # still offline: the service worker serves the app, IndexedDB keeps the outbox
+        expect(page.locator("h1")).to_have_text("待发送")
+        expect(page.locator(".net-outbox")).to_have_attribute("data-waiting", "2")
 
         context.set_offline(False)
         expect(page.locator(".net-outbox")).to_have_attribute("data-waiting", "0")
