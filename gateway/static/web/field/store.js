@@ -42,13 +42,20 @@ export const all = (store) => run(store, 'readonly', (s) => s.getAll());
 /** Remove a record. */
 export const remove = (store, key) => run(store, 'readwrite', (s) => s.delete(key));
 
-/** Move an outbox item to `sent` in one transaction (it never is in both or in neither). */
+const KEEP_SENT = 50;
+
+/** Move an outbox item to `sent` in one transaction (it never is in both or in neither);
+ * only the last KEEP_SENT sent items are kept (with their photos). */
 export async function markSent(item) {
   const db = await open();
   return new Promise((resolve, reject) => {
     const tx = db.transaction(['outbox', 'sent'], 'readwrite');
     tx.objectStore('outbox').delete(item.seq);
-    tx.objectStore('sent').put({ ...item, sent_at: new Date().toISOString() });
+    const sent = tx.objectStore('sent');
+    sent.put({ ...item, sent_at: new Date().toISOString() });
+    sent.getAllKeys().onsuccess = (event) => {
+      for (const key of event.target.result.slice(0, -KEEP_SENT)) sent.delete(key);
+    };
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
   });

@@ -2,7 +2,7 @@
 // walked (drafts), and a start button per cell. Kept in IndexedDB for the offline day.
 import { get, listAll } from '../lib/api.js';
 import { h } from '../lib/el.js';
-import { localDay } from '../lib/format.js';
+import { dateTime, localDay } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { asyncBlock, empty, notice } from '../lib/ui.js';
 import * as store from './store.js';
@@ -52,7 +52,7 @@ export async function todayPage(ctx) {
       await Promise.all(cells.map((cell) => buildingsOf(cell.code).catch(() => null)));
       const byCell = new Map((rates.value || []).map((rate) => [rate.cell_code, rate]));
       return [
-        offline ? notice(t('field.cached', { at }), 'warn') : null,
+        offline ? notice(t('field.cached', { at: dateTime(at) }), 'warn') : null,
         cells.length ? h('ul', { class: 'field-cards' },
           cells.map((cell) => cellCard(ctx, cell, byCell.get(cell.code), drafts.has(`round:${cell.code}`))))
           : empty(t('field.today.no_cells')),
