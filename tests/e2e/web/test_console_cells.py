@@ -66,6 +66,30 @@ def test_an_officer_draws_a_cell_and_an_overlapping_one_is_refused_beside_the_ma
     assert east - 1e-9 <= min(lons) <= east + 0.00021 and abs(max(lons) - (east + 0.0008)) < 2e-5
     screenshot(page, output_dir, "1-drawn")
 
+    # redraw: drag the new cell's north-east corner 0.0002° further east, saved with If-Match
+    click_at(page, east + 0.0006, (south + north) / 2)
+    expect(side.locator("h2")).to_have_text(f"调整 {code} 的边界")
+    corner = page.evaluate(
+        "([lat, lon]) => { const p = document.querySelector('.leaflet-box').leafletMap"
+        ".latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [north, east + 0.0008],
+    )
+    box = page.locator(MAP).bounding_box()
+    page.mouse.move(box["x"] + corner[0], box["y"] + corner[1])
+    page.mouse.down()
+    target = page.evaluate(
+        "([lat, lon]) => { const p = document.querySelector('.leaflet-box').leafletMap"
+        ".latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [north, east + 0.0010],
+    )
+    page.mouse.move(box["x"] + target[0], box["y"] + target[1], steps=5)
+    page.mouse.up()
+    side.get_by_role("button", name="保存边界").click()
+    expect(side).to_contain_text(f"网格 {code} 的边界已保存。")
+    redrawn = officer.get(f"/grid/cells/{code}")
+    assert redrawn["version"] == drawn["version"] + 1
+    assert max(lon for lon, _ in redrawn["boundary"]["coordinates"][0]) > east + 0.0009
+
     overlapping = [
         (west + 0.001, south + 0.0005),
         (east + 0.0005, south + 0.0005),

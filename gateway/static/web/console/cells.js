@@ -78,10 +78,10 @@ export async function cellsPage(ctx) {
             newCellForm(ctx, shape, panel, finish),
             h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => { shape.remove(); idle(); } }, t('cells.discard')));
         });
-        layer.eachLayer((cell) => cell.on('click', () => {
-          if (map.pm.globalDrawModeEnabled()) return;
+        layer.on('click', ({ layer: cell }) => {  // on the group: cells added later are clickable too
+          if (map.pm.globalDrawModeEnabled() || !cell.feature) return;
           replace(panel, redrawPanel(cell, panel, (saved) => replace(panel, notice(t('cells.saved', { code: saved.code }), 'success'))));
-        }));
+        });
       };
       return h('div', { class: 'map-with-side' },
         mapView({ cells, draw, title: t('cells.map', { n: cells.length }), caption: t('cells.caption') }), panel);

@@ -59,7 +59,7 @@ function whenConnected(node) {
 function markerIcon(L, marker) {
   const dot = h(marker.href ? 'a' : 'span', { href: marker.href || null, 'aria-label': marker.title || '',
     title: marker.title || '', class: ['marker', `severity-${marker.tone}`, marker.overdue && 'overdue'] });
-  return L.divIcon({ className: 'marker-icon', html: dot, iconSize: [22, 22] });
+  return L.divIcon({ className: 'case-marker-icon', html: dot, iconSize: [22, 22] });
 }
 
 function cellFeatures(cells) {
