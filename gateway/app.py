@@ -57,7 +57,7 @@ class Gateway:
         self.metrics = metrics
         self.verifier = TokenVerifier(settings.chassis)
         self.cors = Cors(settings.cors_origins)
-        self.ui_csp = ui_csp(settings.oidc_issuer if settings.oidc_client_id else None)
+        self.ui_csp = ui_csp(settings.oidc_issuer if settings.oidc_client_id else None, settings.map_tile_url)
         self.limiter = (
             RateLimiter(settings.rate_limits, settings.redis_url) if settings.rate_limits_enabled else None
         )

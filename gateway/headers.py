@@ -61,14 +61,19 @@ UI_CSP = (
 )
 
 
-def ui_csp(oidc_issuer: str | None = None) -> str:
+def ui_csp(oidc_issuer: str | None = None, tile_url: str | None = None) -> str:
     """The pages' policy; with OpenID Connect the browser also fetches the provider's discovery
-    document and exchanges the code at its token endpoint (PKCE), so its origin joins connect-src."""
-    if not oidc_issuer:
-        return UI_CSP
-    parts = urlsplit(oidc_issuer)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return UI_CSP.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    document and exchanges the code at its token endpoint (PKCE), so its origin joins connect-src;
+    with a base map its tile hosts join img-src (nothing else)."""
+    policy = UI_CSP
+    if oidc_issuer:
+        parts = urlsplit(oidc_issuer)
+        policy = policy.replace("connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}")
+    if tile_url:
+        parts = urlsplit(tile_url)
+        host = parts.netloc.replace("{s}", "*")
+        policy = policy.replace("img-src 'self' data:", f"img-src 'self' data: {parts.scheme}://{host}")
+    return policy
 
 
 # API answers are data, never documents to render.

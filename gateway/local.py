@@ -81,12 +81,24 @@ class LocalEndpoints:
             if self.gateway.demo_identities is None:
                 raise EdgeProblem(404, "Demo identities exist only in the embedded mode.", type_="not-found")
             return send_json(start_response, 200, self.gateway.demo_identities, edge)
+        if path == "/map/config":
+            return send_json(start_response, 200, self.map_config(), edge)
         if path == "/console":
             start_response(
                 "308 Permanent Redirect", [("Location", "/console/"), ("Content-Length", "0"), *edge]
             )
             return []
         return static.serve_file(static.locate(path), environ, start_response, edge)
+
+    def map_config(self) -> dict[str, Any]:
+        """The maps' base layer (MAP_TILE_URL ...); `tiles` null: cells on a plain background."""
+        settings = self.gateway.settings
+        return {
+            "tiles": settings.map_tile_url,
+            "attribution": settings.map_tile_attribution,
+            "subdomains": settings.map_tile_subdomains,
+            "max_zoom": settings.map_max_zoom,
+        }
 
     def sign_in_config(self) -> dict[str, Any]:
         """How the web UI signs people in: demo identities (embedded) or OpenID Connect."""

@@ -73,6 +73,12 @@ class GatewaySettings:
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_scope: str = "openid profile"
+    # The maps' base layer: an XYZ/WMTS tile URL template ({z}/{x}/{y}, {s} for subdomains),
+    # e.g. Tianditu's with the district's key; none: cells on a plain background.
+    map_tile_url: str | None = None
+    map_tile_attribution: str = ""
+    map_tile_subdomains: str = ""
+    map_max_zoom: int = 18
 
     @property
     def max_body_bytes(self) -> int:
@@ -130,6 +136,10 @@ class GatewaySettings:
             oidc_issuer=env("OIDC_ISSUER"),
             oidc_client_id=env("OIDC_CLIENT_ID"),
             oidc_scope=env("OIDC_SCOPE") or "openid profile",
+            map_tile_url=env("MAP_TILE_URL"),
+            map_tile_attribution=env("MAP_TILE_ATTRIBUTION") or "",
+            map_tile_subdomains=env("MAP_TILE_SUBDOMAINS") or "",
+            map_max_zoom=env_int("MAP_MAX_ZOOM", 18),
         )
         for key in own & overrides.keys():
             values[key] = overrides[key]

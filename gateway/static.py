@@ -4,6 +4,8 @@
   the resident portal (gateway/web/portal/); a path without a file extension falls back
   to the portal's index.html (client-side routes).
 - `/console/...`: the staff console (gateway/web/console/), the same fallback.
+- `/field/...`: the grid workers' installable field app (gateway/web/field/: its page, Web
+  App Manifest and service worker, which must live under /field/ for its scope), the same fallback.
 - `/display/<community>`: the hall display page (gateway/web/display/index.html) for one
   of the seven community codes; other files of that folder by name.
 - `/static/...`: shared assets (gateway/static/, e.g. Swagger UI).
@@ -12,13 +14,18 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import mimetypes
 import posixpath
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from werkzeug.security import safe_join
 from werkzeug.utils import send_file
+from werkzeug.wrappers import Request, Response
 
 from services.chassis.config import COMMUNITIES
 
@@ -60,6 +67,8 @@ def locate(path: str) -> Path:
         return _resolve(STATIC, path[len("/static/") :], spa=False)
     if path == "/console" or path.startswith("/console/"):
         return _resolve(WEB / "console", path[len("/console") :], spa=True)
+    if path == "/field" or path.startswith("/field/"):
+        return _resolve(WEB / "field", path[len("/field") :], spa=True)
     if path.startswith("/display/"):
         rest = path[len("/display/") :].strip("/")
         if rest in COMMUNITIES:
@@ -70,12 +79,52 @@ def locate(path: str) -> Path:
     return _resolve(WEB / "portal", path, spa=True)
 
 
+# Text assets are sent gzip-compressed to browsers that accept it (the field app's first load
+# on a phone network); images and fonts are compressed already.
+COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".md", ".map"}
+MIMETYPES = {
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".md": "text/markdown",
+}
+
+
+@lru_cache(maxsize=512)
+def _gzipped(path: str, mtime_ns: int, size: int) -> tuple[bytes, str]:
+    """The gzip encoding of a packaged file and its ETag (cached per file version)."""
+    raw = Path(path).read_bytes()
+    return gzip.compress(raw, compresslevel=6, mtime=0), hashlib.sha256(raw).hexdigest()[:32] + "-gz"
+
+
+def _compressed(file: Path, environ: dict[str, Any], max_age: int | None) -> Response | None:
+    request = Request(environ)
+    if file.suffix not in COMPRESSIBLE or "gzip" not in request.accept_encodings:
+        return None
+    stat = file.stat()
+    body, etag = _gzipped(str(file), stat.st_mtime_ns, stat.st_size)
+    mimetype = MIMETYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(etag)
+    response.last_modified = int(stat.st_mtime)
+    if max_age is not None:
+        response.cache_control.max_age = max_age
+        response.cache_control.public = True
+    return response.make_conditional(request)
+
+
 def serve_file(
     file: Path, environ: dict[str, Any], start_response: Any, extra_headers: list[tuple[str, str]]
 ) -> Iterable[bytes]:
-    """Send `file` with conditional-request support (ETag, Last-Modified) and our headers."""
+    """Send `file` with conditional-request support (ETag, Last-Modified), gzip when the
+    client accepts it, and our headers."""
     is_page = file.suffix == ".html"
-    response = send_file(str(file), environ, conditional=True, etag=True, max_age=None if is_page else 300)
+    max_age = None if is_page else 300
+    response = _compressed(file, environ, max_age) or send_file(
+        str(file), environ, conditional=True, etag=True, max_age=max_age
+    )
     if is_page:
         response.headers["Cache-Control"] = "no-cache"
 

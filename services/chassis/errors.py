@@ -179,7 +179,7 @@ def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:
     for location, fields in messages.items():
         if isinstance(fields, dict):
             for name, value in fields.items():
-                key = name if location in ("json", "form") else f"{location}.{name}"
+                key = name if location in ("json", "form", "files") else f"{location}.{name}"
                 flat[key] = value
         else:
             flat[location] = fields

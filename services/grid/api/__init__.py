@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services.chassis.blueprint import Blueprint
 
-from . import cases, cells, collection, inspections, open311
+from . import cases, cells, collection, inspections, open311, photos
 
 
 def blueprints() -> list[Blueprint]:
-    return [cells.blp, cases.blp, inspections.blp, collection.blp, open311.keys, open311.blp]
+    return [cells.blp, cases.blp, inspections.blp, collection.blp, open311.keys, open311.blp, photos.blp]

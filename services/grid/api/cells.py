@@ -53,7 +53,7 @@ class Cells(MethodView):
     @blp.arguments(CellCreateSchema)
     @blp.response(201, CellSchema)
     def post(self, data: dict[str, Any]) -> Any:
-        """Draw a new cell (center staff or committee of its community)."""
+        """Draw a new cell (center staff, committee or subdistrict officers of its community)."""
         cell = cells.create_cell(uow(), current_principal(), data)
         return cell_view(cell, cells.workers_of(uow(), cell.id)), 201, {"ETag": cells.etag(cell)}
 

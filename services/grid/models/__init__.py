@@ -7,6 +7,7 @@ from .cases import Case, CaseHistory, Open311Client
 from .cells import Cell, CellsVersion, CellWorker
 from .collection import Building, Household, Person, PersonalDataAccess, Place
 from .inspections import ChecklistItem, Inspection, InspectionItem, InspectionPlan
+from .photos import Photo
 
 __all__ = [
     "Base",
@@ -24,5 +25,6 @@ __all__ = [
     "Open311Client",
     "Person",
     "PersonalDataAccess",
+    "Photo",
     "Place",
 ]

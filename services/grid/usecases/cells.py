@@ -152,8 +152,8 @@ def _set_workers(uow: UnitOfWork, cell_id: str, workers: Iterable[str]) -> None:
 
 
 def create_cell(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> Cell:
-    """Draw a new cell of a community (center staff or committee of that community)."""
-    policy.require_community_manager(principal, data["community"])
+    """Draw a new cell of a community (its center staff, committee or subdistrict officers)."""
+    policy.require_cell_editor(principal, data["community"])
     polygon = geometry.parse_boundary(data["boundary"])
     if uow.session.scalar(select(Cell.id).where(Cell.code == data["code"])) is not None:
         raise Conflict(f"A cell with code {data['code']!r} already exists.", type="duplicate-code")
@@ -181,7 +181,7 @@ def update_cell(
 ) -> Cell:
     """Rename, redraw or reassign a cell; `If-Match` must carry its current ETag."""
     cell = get_cell(uow, code, lock=True)  # If-Match, then write: no lost update
-    policy.require_community_manager(principal, cell.community)
+    policy.require_cell_editor(principal, cell.community)
     require_match(if_match, etag(cell), what="cell")
     if "boundary" in data:
         polygon = geometry.parse_boundary(data["boundary"])

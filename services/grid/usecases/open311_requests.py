@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain
 from ..models import Case
-from . import cases, cells, geometry, open311_clients, policy
+from . import cases, cells, geometry, open311_clients, photos, policy
 from .personal_data import mask_name, mask_phone
 
 URGENCY = {
@@ -177,8 +178,8 @@ def create_request(
     if len(description) > MAX_DESCRIPTION:
         raise error(400, f"description is longer than {MAX_DESCRIPTION} characters.")
     media = (form.get("media_url") or "").strip()
-    if media and not media.startswith(("https://", "http://")):
-        raise error(400, "media_url must be an http(s) URL.")
+    if media and not (media.startswith(("https://", "http://")) or re.fullmatch(photos.PHOTO_PATH, media)):
+        raise error(400, "media_url must be an http(s) URL or the url of a photo uploaded to /photos.")
     lon, lat, cell, address = _location(uow, form, community)
     now = clock.now()
     case = cases.open_case(

@@ -200,6 +200,15 @@ def _scope_hint(principal: Principal) -> str:
     return "your communities"
 
 
+# Who draws and redraws a community's cells (the subdistrict office plans the grid too).
+CELL_EDITORS = ("center_staff", "committee_member", "subdistrict_officer")
+
+
+def require_cell_editor(principal: Principal, community: str) -> Principal:
+    """center_staff, committee_member or subdistrict_officer of `community` (or admin)."""
+    return principal.require(*CELL_EDITORS, community=community)
+
+
 def require_community_manager(principal: Principal, community: str) -> Principal:
     """center_staff or committee_member of `community` (or admin)."""
     return principal.require("center_staff", "committee_member", community=community)

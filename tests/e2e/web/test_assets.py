@@ -10,7 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 WEB = ROOT / "gateway" / "web"
 STATIC = ROOT / "gateway" / "static" / "web"
-SCRIPTS = sorted(STATIC.rglob("*.js"))
+VENDOR = STATIC / "vendor"
+# Our own modules (the vendored map library is checked by test_vendored_files_are_recorded).
+SCRIPTS = sorted(p for p in STATIC.rglob("*.js") if VENDOR not in p.parents)
 # sessionStorage/localStorage keys look like dictionary keys but are not UI strings.
 STORAGE_KEYS = {
     "community.token",
@@ -66,7 +68,8 @@ def test_pages_load_only_packaged_scripts_and_styles():
 
 
 def test_no_asset_is_fetched_from_another_host():
-    for file in [*SCRIPTS, *STATIC.rglob("*.css"), *WEB.rglob("*.html")]:
+    styles = [p for p in STATIC.rglob("*.css") if VENDOR not in p.parents]
+    for file in [*SCRIPTS, *styles, *WEB.rglob("*.html"), *WEB.rglob("*.js")]:
         text = file.read_text()
         for url in re.findall(r"https?://[^\s'\"`)]+", text):
             assert url.startswith(("http://www.w3.org/2000/svg",)), f"{file}: {url}"
@@ -75,3 +78,25 @@ def test_no_asset_is_fetched_from_another_host():
 def test_modules_stay_small():
     for script in SCRIPTS:
         assert len(script.read_text().splitlines()) <= 300, script
+
+
+def test_vendored_files_are_recorded_with_version_and_licence():
+    """Every file under vendor/ is named in NOTICE.md, in a row with an npm version and a
+    licence whose file is there; the vendored code names no host it would load from."""
+    notice = (STATIC / "NOTICE.md").read_text()
+    rows = [line for line in notice.splitlines() if line.startswith("| `vendor/")]
+    assert len(rows) == 3, rows
+    for row in rows:
+        folder, package, version, licence, files, digest = [c.strip(" `") for c in row.strip("|").split("|")]
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), row
+        assert re.fullmatch(r"[0-9a-f]{64}", digest), row
+        licence_file = re.search(r"`(vendor/[^`]+)`", row.split("|")[4]).group(1)
+        assert (STATIC / licence_file).is_file(), licence_file
+        for name in re.findall(r"`([^`]+)`", row.split("|")[5]):
+            assert (STATIC / folder / name).exists(), (folder, name)
+    listed = {row.split("|")[1].strip(" `") for row in rows}
+    for file in VENDOR.rglob("*"):
+        if file.is_file():
+            assert any(str(file.relative_to(STATIC)).startswith(folder) for folder in listed), file
+            if file.suffix in (".js", ".css"):
+                assert "sourceMappingURL" not in file.read_text(), file

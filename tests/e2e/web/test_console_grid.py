@@ -27,9 +27,9 @@ def test_grid_worker_resolves_a_case(platform, desktop, output_dir):
 
     sign_in_as_demo(page, f"{platform.url}/console/grid?cell_code={cell['code']}", "grid_worker")
     expect(page.locator("h1")).to_have_text("网格事件")
-    marker = page.locator(f'svg.cell-map a[href$="/grid/cases/{case["number"]}"]')
+    marker = page.locator(f'.leaflet-box a.marker[href$="/grid/cases/{case["number"]}"]')
     expect(marker).to_have_count(1)
-    expect(marker.locator("g.marker")).to_have_class("marker severity-high")
+    expect(marker).to_have_class("marker severity-high")
     check_accessibility(page)
     screenshot(page, output_dir, "1-map")
 
@@ -88,10 +88,9 @@ def test_overdue_cases_are_highlighted_on_the_map_and_in_the_list(platform, desk
 
     page.route("**/api/grid/cases?*", mark_overdue)
     sign_in_as_demo(page, f"{platform.url}/console/grid?cell_code={cell['code']}", "window_clerk")
-    marker = page.locator(f'svg.cell-map a[href$="/grid/cases/{overdue}"] g.marker')
-    expect(marker).to_have_class("marker severity-critical overdue")
-    expect(marker.locator("circle.overdue-ring")).to_have_count(1)
-    other = page.locator(f'svg.cell-map a[href$="/grid/cases/{cases[1]["number"]}"] g.marker')
+    marker = page.locator(f'.leaflet-box a.marker[href$="/grid/cases/{overdue}"]')
+    expect(marker).to_have_class("marker severity-critical overdue")  # ringed (dashed outline)
+    other = page.locator(f'.leaflet-box a.marker[href$="/grid/cases/{cases[1]["number"]}"]')
     expect(other).to_have_class("marker severity-low")
     row = page.locator("table.data tr", has=page.get_by_role("link", name=overdue))
     expect(row).to_have_class("overdue")

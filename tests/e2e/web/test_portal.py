@@ -3,8 +3,10 @@ its field; a hazard reported with a location through Open311."""
 
 from __future__ import annotations
 
+import io
 import re
 
+from PIL import Image
 from playwright.sync_api import expect
 
 from . import scenarios
@@ -102,6 +104,11 @@ def test_resident_reports_a_hazard_at_a_point_on_the_map(platform, phone, output
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 4)
     expect(page.locator("svg.cell-map .picked")).to_have_count(1)
     assert page.get_by_label("经度").input_value() != ""
+    photo = io.BytesIO()
+    Image.new("RGB", (320, 240), (90, 90, 90)).save(photo, format="JPEG")
+    page.get_by_label("照片（可选）").set_input_files(
+        files=[{"name": "meter.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}]
+    )
     check_accessibility(page)
     screenshot(page, output_dir, "1-report-form")
 
@@ -116,6 +123,8 @@ def test_resident_reports_a_hazard_at_a_point_on_the_map(platform, phone, output
         True,
     )
     assert reported["severity"] == "critical"  # urgent raises the category's default (high) one step
+    [photo_url] = reported["photos"]  # uploaded to the grid service first, then the report's media_url
+    assert re.fullmatch(r"/api/grid/photos/[0-9a-f-]{36}", photo_url)
     screenshot(page, output_dir, "2-reported")
 
     notice.get_by_role("link", name="查看进度").click()

@@ -23,7 +23,15 @@ def client(echo, key_dir, tmp_path):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/tickets/mine", "/console/", "/console/window/3", "/display/huaguoshan", "/display/guiyuan"],
+    [
+        "/",
+        "/tickets/mine",
+        "/console/",
+        "/console/window/3",
+        "/display/huaguoshan",
+        "/display/guiyuan",
+        "/field/",
+    ],
 )
 def test_web_pages_are_served_with_language_and_title(client, path):
     response = client.get(path)
@@ -149,3 +157,52 @@ def test_content_length_that_is_not_digits_is_400(client, echo, token, length):
     body = assert_problem(response, 400, type_suffix="bad-request")
     assert body["detail"] == "Content-Length is not a number."
     assert echo.calls == []
+
+
+def test_text_assets_are_gzipped_for_clients_that_accept_it(client):
+    import gzip
+
+    plain = client.get("/static/web/field/main.js")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    zipped = client.get("/static/web/field/main.js", headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.headers["Vary"] == "Accept-Encoding"
+    assert zipped.mimetype == "text/javascript"
+    assert gzip.decompress(zipped.data) == plain.data
+    again = client.get(
+        "/static/web/field/main.js",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    manifest = client.get("/field/manifest.json", headers={"Accept-Encoding": "gzip"})
+    assert manifest.headers["Content-Encoding"] == "gzip" and manifest.mimetype == "application/json"
+
+
+def test_the_field_app_serves_its_service_worker_and_manifest_under_field(client):
+    worker = client.get("/field/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert client.get("/field/rounds/HGS-01").status_code == 200  # a client-side route: the page
+
+
+def test_without_a_base_map_the_pages_load_images_from_the_gateway_only(client):
+    assert client.get("/map/config").get_json() == {
+        "tiles": None,
+        "attribution": "",
+        "subdomains": "",
+        "max_zoom": 18,
+    }
+    assert "img-src 'self' data:;" in client.get("/field/").headers["Content-Security-Policy"]
+
+
+def test_a_configured_base_map_is_announced_and_its_tile_hosts_allowed(echo, key_dir, tmp_path):
+    tianditu = (
+        "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY"
+    )
+    gateway = inprocess_gateway(
+        key_dir, tmp_path, {"intake": echo}, map_tile_url=tianditu, map_tile_subdomains="01234567"
+    )
+    client = Client(gateway)
+    config = client.get("/map/config").get_json()
+    assert (config["tiles"], config["subdomains"]) == (tianditu, "01234567")
+    policy = client.get("/field/").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https://t*.tianditu.gov.cn;" in policy
+    assert "connect-src 'self';" in policy

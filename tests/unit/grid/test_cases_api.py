@@ -75,7 +75,7 @@ def test_a_point_outside_every_cell_is_422_and_nothing_is_stored(cell, report, g
         ({"lon": None, "lat": None}, "lon", "Field may not be null."),
         ({"category": "pothole"}, "category", "Must be one of"),
         ({"description": "x"}, "description", "Length must be between 5 and 2000."),
-        ({"photos": ["ftp://x/y.jpg"]}, "photos", "Not a valid URL."),
+        ({"photos": ["ftp://x/y.jpg"]}, "photos", "Use an http(s) URL or the url of a photo uploaded"),
         ({"colour": "red"}, "colour", "Unknown field."),
         ({"severity": "critical"}, "severity", "Set by staff."),
     ],

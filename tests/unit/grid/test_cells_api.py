@@ -136,3 +136,27 @@ def test_another_replica_sees_new_cells_through_the_version_row(grid, client, ma
     assert other.get(f"/cells/locate?{point}").status_code == 404  # builds its (empty) index
     make_cell("HGS-01")  # drawn through the first replica
     assert other.get(f"/cells/locate?{point}").get_json()["code"] == "HGS-01"
+
+
+def test_subdistrict_officers_draw_and_redraw_cells_of_their_communities(client, token):
+    from tests.support.helpers import assert_problem, bearer
+    from tests.unit.grid.conftest import HGS_LAT, HGS_LON, square
+
+    officer = bearer(token("subdistrict_officer", community="huaguoshan", sub="officer-1"))
+    body = {
+        "code": "HGS-77",
+        "community": "huaguoshan",
+        "name": "新网格",
+        "boundary": square(HGS_LON, HGS_LAT),
+    }
+    created = client.post("/cells", json=body, headers=officer)
+    assert created.status_code == 201, created.get_json()
+    redrawn = client.put(
+        "/cells/HGS-77",
+        json={"boundary": square(HGS_LON, HGS_LAT, 0.003)},
+        headers={**officer, "If-Match": created.headers["ETag"]},
+    )
+    assert redrawn.status_code == 200
+    elsewhere = bearer(token("subdistrict_officer", community="chiwan", sub="officer-2"))
+    other = {**body, "code": "HGS-78", "boundary": square(HGS_LON + 0.01, HGS_LAT)}
+    assert_problem(client.post("/cells", json=other, headers=elsewhere), 403)

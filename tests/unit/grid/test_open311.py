@@ -207,7 +207,12 @@ def test_a_nearby_open_report_is_mentioned_in_the_notice(client, cell, api_key):
         ({"lat": "95"}, 400, "lat is out of range"),
         ({"lat": HGS_LAT + 0.2}, 400, "outside every grid cell of jurisdiction 'huaguoshan'"),
         ({"attribute[urgency]": "panic"}, 400, "attribute[urgency] must be one of"),
-        ({"media_url": "file:///etc/passwd"}, 400, "media_url must be an http(s) URL"),
+        ({"media_url": "file:///etc/passwd"}, 400, "media_url must be an http(s) URL or the url of a photo"),
+        (
+            {"media_url": "/api/grid/photos/../../etc"},
+            400,
+            "media_url must be an http(s) URL or the url of a photo",
+        ),
         ({"description": "x" * 4001}, 400, "longer than 4000"),
     ],
 )
@@ -481,3 +486,21 @@ def test_idempotency_keys_belong_to_each_api_key_client(client, cell, api_key, t
     assert "Idempotent-Replayed" not in theirs.headers and again.headers["Idempotent-Replayed"] == "true"
     ids = [r.get_json()[0]["service_request_id"] for r in (first, theirs, again)]
     assert ids[0] == ids[2] != ids[1]
+
+
+def test_a_report_refers_to_an_uploaded_photo_as_its_media_url(client, cell, api_key, staff, worker):
+    import io
+
+    from PIL import Image
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(jpeg, format="JPEG")
+    photo = client.post(
+        "/photos",
+        data={"file": (io.BytesIO(jpeg.getvalue()), "p.jpg", "image/jpeg")},
+        headers=worker,
+        content_type="multipart/form-data",
+    ).get_json()
+    [answer] = new_request(client, api_key, media_url=photo["url"]).get_json()
+    case = client.get(f"/cases/{answer['service_request_id']}", headers=staff).get_json()
+    assert case["photos"] == [photo["url"]]

@@ -4,8 +4,9 @@ import { DEPARTMENTS, GRID_ACTIONS, SEVERITIES } from '../lib/domain.js';
 import { h, replace } from '../lib/el.js';
 import { field, form } from '../lib/form.js';
 import { dateTime } from '../lib/format.js';
-import { cellMap } from '../lib/geo.js';
 import { label, t } from '../lib/i18n.js';
+import { mapView } from '../lib/map.js';
+import { photoList } from '../lib/upload.js';
 import { asyncBlock, badge, facts, flash, pageHeader, section, timeline } from '../lib/ui.js';
 
 /** The steps `ctx` may take on `item` now (the service still decides). */
@@ -66,6 +67,7 @@ export async function gridCasePage(ctx, params) {
         section(t('common.details'), facts([
           [t('grid.category'), label(`grid.category.${item.category}`, item.category_name)],
           [t('grid.description'), item.description],
+          [t('grid.photos'), item.photos && item.photos.length ? photoList(item.photos) : null],
           [t('grid.address'), item.address],
           [t('grid.cell'), item.cell_code],
           [t('grid.source'), label(`grid.source.${item.source}`, item.source)],
@@ -76,7 +78,7 @@ export async function gridCasePage(ctx, params) {
           [t('grid.duplicate_of'), item.duplicate_of],
           [t('grid.closed_kind'), item.closed_kind ? label(`grid.closed.${item.closed_kind}`, item.closed_kind) : null],
         ])),
-        cell.length && item.lon !== null ? section(t('grid.location'), cellMap({ cells: cell, title: item.number, compact: true,
+        cell.length && item.lon !== null ? section(t('grid.location'), mapView({ cells: cell, title: item.number, compact: true,
           markers: [{ lon: item.lon, lat: item.lat, tone: item.severity, overdue: item.overdue, title: item.number }] })) : null),
       actions.length ? section(t('common.actions'), h('div', { class: 'actions' }, actions.map((action) =>
         h('button', { type: 'button', class: 'btn btn-secondary', dataset: { action }, onclick: () => open(action) },

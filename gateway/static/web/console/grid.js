@@ -4,8 +4,8 @@ import { GRID_CASE_STATUSES, GRID_CATEGORIES, GRID_OPEN, SEVERITIES } from '../l
 import { h, replace } from '../lib/el.js';
 import { field, values } from '../lib/form.js';
 import { dateTime } from '../lib/format.js';
-import { cellMap } from '../lib/geo.js';
 import { label, t } from '../lib/i18n.js';
+import { mapView } from '../lib/map.js';
 import { asyncBlock, badge, empty, pageHeader, pager, section, table } from '../lib/ui.js';
 
 /** Cases in full where the role may see them, else the public view (403 on /cases). */
@@ -60,7 +60,8 @@ export async function gridPage(ctx, params, query) {
       open.push(...answer.items);
     }
     const shown = filters.cell_code ? cells.filter((c) => c.code === filters.cell_code) : cells;
-    const map = cellMap({ cells: shown.length ? shown : cells, title: t('grid.map.title', { n: open.length }),
+    const map = !cells.length ? null : mapView({ cells: shown.length ? shown : cells, title: t('grid.map.title', { n: open.length }),
+      position: ctx.hasOwn('grid_worker'),
       markers: open.map((c) => ({ lon: c.lon, lat: c.lat, tone: c.severity, overdue: c.overdue, href: caseHref(c),
         title: `${c.number} · ${label(`grid.category.${c.category}`, c.category_name)} · ${label(`severity.${c.severity}`, c.severity)}${c.overdue ? ` · ${t('common.overdue')}` : ''}` })) });
     return map ? [map, severityLegend(), h('p', { class: 'muted' }, t('grid.map.count', { n: open.length }))] : empty(t('grid.no_cells'));

@@ -2,6 +2,7 @@
 import { startApp } from '../lib/shell.js';
 import { ADMIN_PAGES, ADMIN_ROLES, adminPage } from './admin.js';
 import { analyticsPage } from './analytics.js';
+import { cellsPage } from './cells.js';
 import { contractPage } from './contract.js';
 import { deskPage } from './desk.js';
 import { financePage } from './finance.js';
@@ -21,6 +22,7 @@ const GRID = ['center_staff', 'grid_worker', 'committee_member', 'subdistrict_of
 const CONTRACTS = ['subdistrict_officer', 'committee_member', 'provider_signatory', 'center_staff', 'evaluator'];
 const MONEY = ['subdistrict_officer', 'committee_member', 'center_staff', 'evaluator'];
 const EVALUATION = ['committee_member', 'subdistrict_officer', 'evaluator', 'center_staff', 'provider_signatory'];
+const CELL_EDITORS = ['center_staff', 'committee_member', 'subdistrict_officer'];
 const ANALYTICS = ['committee_member', 'subdistrict_officer', 'evaluator', 'center_staff'];
 
 startApp({
@@ -31,6 +33,7 @@ startApp({
     { path: '/desk', key: 'nav.desk', roles: DESK },
     { path: '/cases', key: 'nav.intake_cases', roles: CASE_READERS },
     { path: '/grid', key: 'nav.grid', roles: GRID },
+    { path: '/grid/cells', key: 'nav.grid_cells', roles: CELL_EDITORS },
     { path: '/contracts', key: 'nav.contracts', roles: CONTRACTS },
     { path: '/finance', key: 'nav.finance', roles: MONEY },
     { path: '/evaluation', key: 'nav.evaluation', roles: EVALUATION },
@@ -44,6 +47,7 @@ startApp({
     { path: '/cases/:id', view: intakeCasePage, title: 'cases.detail', roles: CASE_READERS },
     { path: '/grid', view: gridPage, title: 'grid.title', roles: GRID },
     { path: '/grid/cases/:ref', view: gridCasePage, title: 'grid.case', roles: GRID },
+    { path: '/grid/cells', view: cellsPage, title: 'cells.title', roles: CELL_EDITORS },
     { path: '/contracts', view: contractsPage, title: 'contracts.title', roles: CONTRACTS },
     { path: '/contracts/tenders/:id', view: tenderPage, title: 'tender.title', roles: CONTRACTS },
     { path: '/contracts/:id', view: contractPage, title: 'contract.title', roles: CONTRACTS },

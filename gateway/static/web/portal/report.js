@@ -4,6 +4,7 @@ import { GRID_CATEGORIES } from '../lib/domain.js';
 import { h, replace } from '../lib/el.js';
 import { field, form, localProblem } from '../lib/form.js';
 import { dateTime } from '../lib/format.js';
+import { uploadPhoto } from '../lib/upload.js';
 import { cellMap } from '../lib/geo.js';
 import { label, t } from '../lib/i18n.js';
 import { actionButton, asyncBlock, badge, facts, notice, pageHeader, section, timeline } from '../lib/ui.js';
@@ -52,6 +53,8 @@ export async function reportPage(ctx) {
       field({ name: 'description', label: t('grid.description'), type: 'textarea', required: true, help: t('portal.report.description_help') }),
       field({ name: 'address_string', label: t('grid.address'), wide: true }),
       locationField(cells, point),
+      field({ name: 'photo', label: t('portal.report.photo'), type: 'file', help: t('portal.report.photo_help'),
+        attrs: { accept: 'image/jpeg,image/png,image/webp', capture: 'environment' } }),
     ],
     submitLabel: t('portal.report.submit'),
     onSubmit: async (chosen) => {
@@ -63,6 +66,14 @@ export async function reportPage(ctx) {
       const data = new URLSearchParams({ jurisdiction_id: community, service_code: chosen.service_code,
         description: chosen.description.trim(), lat: chosen.lat, long: chosen.long, 'attribute[urgency]': chosen.urgency });
       if (chosen.address_string.trim()) data.set('address_string', chosen.address_string.trim());
+      const photo = element.querySelector('input[name="photo"]').files[0];
+      if (photo) {
+        try {
+          data.set('media_url', (await uploadPhoto(photo)).url);  // checked and stripped of EXIF by the service
+        } catch (error) {
+          throw localProblem({ photo: [error.problem?.detail || error.message] }, error.problem?.title);
+        }
+      }
       let answer;
       try {
         answer = (await request('POST', '/grid/open311/v2/requests.json', { form: data })).data;

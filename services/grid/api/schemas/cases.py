@@ -9,7 +9,7 @@ from services.chassis.config import DEPARTMENTS
 from services.chassis.schemas import Schema
 
 from ... import domain
-from .common import CELL_CODE, COMMUNITY, lat_field, lon_field
+from .common import CELL_CODE, COMMUNITY, lat_field, lon_field, photos_field
 
 
 class CaseReportSchema(Schema):
@@ -23,10 +23,7 @@ class CaseReportSchema(Schema):
     lon = lon_field()
     lat = lat_field()
     address = ma.fields.String(validate=validate.Length(min=3, max=300))
-    photos = ma.fields.List(
-        ma.fields.Url(schemes={"https", "http"}, validate=validate.Length(max=500)),
-        validate=validate.Length(max=10),
-    )
+    photos = photos_field()
     source = ma.fields.String(
         validate=validate.OneOf(("resident", "department")),
         metadata={"description": "Staff reporting on behalf of someone"},

@@ -8,7 +8,7 @@ from marshmallow import validate
 from services.chassis.schemas import Schema
 
 from ... import domain
-from .common import CELL_CODE, COMMUNITY, PERIOD, lat_field, lon_field
+from .common import CELL_CODE, COMMUNITY, PERIOD, lat_field, lon_field, photos_field
 
 
 class ChecklistItemSchema(Schema):
@@ -46,7 +46,7 @@ class AnswerSchema(Schema):
     severity = ma.fields.String(validate=validate.OneOf(domain.SEVERITIES))
     lon = lon_field()
     lat = lat_field()
-    photos = ma.fields.List(ma.fields.Url(schemes={"https", "http"}), validate=validate.Length(max=10))
+    photos = photos_field()
     case_id = ma.fields.String(dump_only=True, allow_none=True)
 
     @ma.validates_schema
