@@ -57,8 +57,9 @@ function whenConnected(node) {
 }
 
 function markerIcon(L, marker) {
-  const dot = h(marker.href ? 'a' : 'span', { href: marker.href || null, 'aria-label': marker.title || '',
-    title: marker.title || '', class: ['marker', `severity-${marker.tone}`, marker.overdue && 'overdue'] });
+  // A marker without a link is an image with a name (aria-label alone is not allowed on a span).
+  const dot = h(marker.href ? 'a' : 'span', { href: marker.href || null, role: marker.href ? null : 'img',
+    'aria-label': marker.title || '', title: marker.title || '', class: ['marker', `severity-${marker.tone}`, marker.overdue && 'overdue'] });
   return L.divIcon({ className: 'case-marker-icon', html: dot, iconSize: [22, 22] });
 }
 
