@@ -60,6 +60,28 @@ class Schema(ma.Schema):
         super().on_bind_field(field_name, field_obj)
 
 
+# The years `hygiene.day_fault` takes (1900-2200), as the document declares them.
+YEAR_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
+# The text `hygiene.text_fault` takes: no C0 control but tab, LF and CR (a lone surrogate
+# cannot be written in a JSON document's text at all).
+TEXT_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F]*$"
+
+
+def documented_hygiene(
+    converter: Any, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """An apispec attribute function: what the hygiene of a load field refuses, declared
+    in its OpenAPI property (the years of days and moments, the characters of text; OpenAPI
+    3.0 cannot say it of a free-form object's keys: see `Blueprint.rules`)."""
+    if field.dump_only or "pattern" in ret:
+        return {}
+    if isinstance(field, ma.fields.DateTime | ma.fields.Date):
+        return {"pattern": YEAR_PATTERN}
+    if isinstance(field, ma.fields.String) and "enum" not in ret:
+        return {"pattern": TEXT_PATTERN}
+    return {}
+
+
 def _bind_hygiene(field_obj: ma.fields.Field) -> None:
     """Give a load field (and a list's or tuple's items) its length bound and hygiene."""
     validators = list(getattr(field_obj, "validators", []))

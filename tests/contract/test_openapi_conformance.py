@@ -1,0 +1,154 @@
+"""Each service's OpenAPI document tells the truth, checked through the gateway.
+
+Schemathesis (its engine, as the CLI runs it) plays every phase — the document's
+examples, coverage of each constraint's edges, random fuzzing and stateful sequences
+along the documents' links — with **all** of its checks, against every service of
+`deploy.registry.SERVICES` (a service added later is covered without touching this
+file), through the in-process gateway with the rate limits raised so that no operation
+hides behind a 429. The service holds its reference data first. Any finding fails the
+test and is listed; so does an operation skipped or answered 429.
+
+`MAX_EXAMPLES` bounds the generated cases per operation and phase: 8 keeps the five
+services' runs to about two minutes on the CI machine while every operation still
+gets its edges (the coverage phase does not depend on it) and a few random cases; the
+stateful phase gets as many steps.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections import Counter
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import Status, events, from_schema
+
+from deploy.demo.loader import REFERENCE_DATA
+from deploy.registry import SERVICES
+from tests.unit.gateway.support import UpstreamServer, inprocess_gateway
+
+MAX_EXAMPLES = 4
+RAISED_LIMITS = {name: "100000/minute" for name in ("anonymous", "read", "write", "stream")}
+
+
+# A schema-valid request may still meet the state it acts on: a stale If-Match (412) is
+# an answer about the resource, like 409, not a refusal of the data.
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "412"]
+
+
+def _operations_with_rules(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Operations whose document lists rules beyond the schemas (`x-rules`, the chassis'
+    `Blueprint.rules`): a schema-valid request breaking one is refused with 422 (400 for a
+    free-form object's key the chassis' hygiene refuses), as documented."""
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and operation.get("x-rules"):
+                expected = {"expected-statuses": [*ACCEPTED, "400", "422"]}
+                found.append(
+                    {
+                        "include-path": path,
+                        "include-method": method.upper(),
+                        "checks": {"positive_data_acceptance": expected},
+                    }
+                )
+    return found
+
+
+def _config(authorization: str, document: dict[str, Any]) -> SchemathesisConfig:
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": 2011,
+            "headers": {"Authorization": authorization},
+            "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+            "operations": _operations_with_rules(document),
+            "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
+            "phases": {"stateful": {"max-steps": MAX_EXAMPLES}},
+            "warnings": False,
+        }
+    )
+
+
+def run_schemathesis(base_url: str, name: str, authorization: str) -> dict[str, Any]:
+    """Every phase and check against `/api/<name>` through the gateway at `base_url`; what it found."""
+    url = f"{base_url}/api/{name}/openapi.json"
+    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback
+        document = json.load(answer)
+    schema = schemathesis.openapi.from_url(url, config=_config(authorization, document))
+    operations = {result.ok().label for result in schema.get_all_operations()}
+    tested: set[str] = set()
+    failures: dict[tuple[str, str], str] = {}
+    errors: list[str] = []
+    phases: dict[str, str] = {}
+    statuses: Counter[int] = Counter()
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.PhaseFinished):
+            phases[event.phase.name.value] = event.status.value if event.status else "skipped"
+        elif isinstance(event, events.ScenarioFinished):
+            if event.status != Status.SKIP and event.label:
+                tested.add(event.label)
+            for case_id, interaction in event.recorder.interactions.items():
+                if interaction.response is not None:
+                    statuses[interaction.response.status_code] += 1
+                    tested.add(event.recorder.cases[case_id].value.operation.label)
+            for case_id, checks in event.recorder.checks.items():
+                for check in checks:
+                    if check.status == Status.FAILURE and check.failure_info is not None:
+                        failure = check.failure_info.failure
+                        case = event.recorder.cases[case_id].value
+                        interaction = event.recorder.interactions.get(case_id)
+                        answer = ""
+                        if interaction is not None and interaction.response is not None:
+                            answer = interaction.response.content[:400].decode(errors="replace")
+                        key = (case.operation.label, f"{failure.title}: {failure.message}"[:600])
+                        failures.setdefault(key, f"{case.as_curl_command()}\n    → {answer}")
+        elif isinstance(event, events.NonFatalError):
+            errors.append(f"{event.label}: {event.info.format()}"[:800])
+        elif isinstance(event, events.FatalError):
+            errors.append(repr(event.exception))
+    return {
+        "failures": failures,
+        "errors": errors,
+        "untested": sorted(operations - tested),
+        "phases": phases,
+        "statuses": statuses,
+    }
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_the_service_answers_as_its_document_says(name, service, token, key_dir, tmp_path):
+    harness = service(name)
+    if name in REFERENCE_DATA:
+        REFERENCE_DATA[name](harness.runtime)
+    gateway = inprocess_gateway(key_dir, tmp_path, {name: harness.app}, rate_limits=RAISED_LIMITS)
+    admin = f"Bearer {token('admin', community=None, sub='conformance-admin')}"
+    with UpstreamServer(gateway) as server:
+        found = run_schemathesis(server.url, name, admin)
+    import os, json, time
+
+    if os.environ.get("CONFORMANCE_DUMP"):
+        with open(os.environ["CONFORMANCE_DUMP"], "w") as out:
+            json.dump(
+                {
+                    "failures": [[op, m, c] for (op, m), c in sorted(found["failures"].items())],
+                    "errors": found["errors"],
+                    "untested": found["untested"],
+                    "phases": found["phases"],
+                    "statuses": found["statuses"],
+                },
+                out,
+                indent=1,
+                ensure_ascii=False,
+            )
+    report = "\n".join(
+        f"{op} — {message}\n    {curl}" for (op, message), curl in sorted(found["failures"].items())
+    )
+    assert not found["errors"], "\n".join(found["errors"])
+    assert not found["failures"], f"{len(found['failures'])} findings:\n{report}"
+    assert found["untested"] == []
+    assert found["phases"].get("stateful") == "success", found["phases"]
+    assert found["statuses"][429] == 0
+    assert sum(found["statuses"].values()) > 100
