@@ -33,7 +33,10 @@ class Exact(fields.Decimal):
 
 # A comparison: a number, or a number or fraction written as text (`hygiene.bounded_fraction`).
 SAATY_VALUE = {
-    "anyOf": [{"type": "number"}, {"type": "string", "minLength": 1, "maxLength": 64, "pattern": TEXT_PATTERN}]
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "minLength": 1, "maxLength": 64, "pattern": TEXT_PATTERN},
+    ]
 }
 
 

@@ -12,8 +12,8 @@ from services.chassis import clock
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
 from services.chassis.conditional import IF_MATCH
-from services.chassis.schemas import YEAR_PATTERN
 from services.chassis.errors import Unprocessable
+from services.chassis.schemas import YEAR_PATTERN
 from services.chassis.web import paginate, transactional, uow
 
 from ..models import BusinessType, Window
