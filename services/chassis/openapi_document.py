@@ -2,6 +2,8 @@
 
 Nullable nested schemas: written so that only null or the schema is allowed.
 
+Bodies: a JSON body whose schema requires nothing is optional (the server reads none as `{}`).
+
 Headers: a view's decorators (`web.transactional`'s Idempotency-Key, `Blueprint.if_match`)
 describe the headers they check under the operation's `x-headers`; they become header
 parameters here (flask-smorest would replace, not extend, a view's parameter list).
@@ -83,12 +85,22 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     for item in document.get("paths", {}).values():
         for method in _METHODS:
             operation = item.get(method)
+            if isinstance(operation, dict):
+                _optional_body(document, operation)
             if isinstance(operation, dict) and "x-headers" in operation:
                 headers = operation.pop("x-headers")
                 operation.setdefault("parameters", []).extend(
                     {"in": "header", "name": name, **spec} for name, spec in headers.items()
                 )
     return link_operations(document)
+
+
+def _optional_body(document: dict[str, Any], operation: dict[str, Any]) -> None:
+    """A JSON body whose schema requires no field may be left out (it reads as `{}`)."""
+    body = operation.get("requestBody")
+    media = body.get("content", {}).get("application/json") if isinstance(body, dict) else None
+    if media and "schema" in media and not _schema(document, media["schema"]).get("required"):
+        body["required"] = False
 
 
 def link_operations(document: dict[str, Any]) -> dict[str, Any]:

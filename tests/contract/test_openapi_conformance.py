@@ -62,13 +62,13 @@ def _operations_with_rules(document: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _config(authorization: str, document: dict[str, Any]) -> SchemathesisConfig:
+def _config(token: str, document: dict[str, Any]) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(
         {
             "seed": 2011,
             # Patterns on formats (the years of a date) filter many drawn values: slower, not wrong.
             "suppress-health-check": ["filter_too_much", "too_slow", "large_base_example", "data_too_large"],
-            "headers": {"Authorization": authorization},
+            "auth": {"openapi": {"bearerAuth": {"bearer": token}}},
             "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED}},
             "operations": _operations_with_rules(document),
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
@@ -86,12 +86,12 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
 
 
-def run_schemathesis(base_url: str, name: str, authorization: str) -> dict[str, Any]:
+def run_schemathesis(base_url: str, name: str, token: str) -> dict[str, Any]:
     """Every phase and check against `/api/<name>` through the gateway at `base_url`; what it found."""
     url = f"{base_url}/api/{name}/openapi.json"
     with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - loopback
         document = json.load(answer)
-    schema = schemathesis.openapi.from_url(url, config=_config(authorization, document))
+    schema = schemathesis.openapi.from_url(url, config=_config(token, document))
     operations = {result.ok().label for result in schema.get_all_operations()}
     GLOBAL_HOOK_DISPATCHER.register_hook_with_name(before_call, "before_call")
     try:
@@ -106,10 +106,16 @@ def _collect(stream: Any, operations: set[str]) -> dict[str, Any]:
     failures: dict[tuple[str, str], str] = {}
     errors: list[str] = []
     phases: dict[str, str] = {}
+    timings: dict[str, float] = {}
     statuses: Counter[int] = Counter()
+    started: dict[str, float] = {}
     for event in stream:
+        if isinstance(event, events.PhaseStarted):
+            started[event.phase.name.value] = event.timestamp
         if isinstance(event, events.PhaseFinished):
             phases[event.phase.name.value] = event.status.value if event.status else "skipped"
+            took = event.timestamp - started.get(event.phase.name.value, event.timestamp)
+            timings[event.phase.name.value] = round(took, 1)
         elif isinstance(event, events.ScenarioFinished):
             if event.status != Status.SKIP and event.label:
                 tested.add(event.label)
@@ -137,17 +143,18 @@ def _collect(stream: Any, operations: set[str]) -> dict[str, Any]:
         "errors": errors,
         "untested": sorted(operations - tested),
         "phases": phases,
+        "timings": timings,
         "statuses": statuses,
     }
 
 
 @pytest.mark.parametrize("name", SERVICES)
 def test_the_service_answers_as_its_document_says(name, service, token, key_dir, tmp_path):
-    harness = service(name)
+    harness = service(name, log_level="WARNING")
     if name in REFERENCE_DATA:
         REFERENCE_DATA[name](harness.runtime)
     gateway = inprocess_gateway(key_dir, tmp_path, {name: harness.app}, rate_limits=RAISED_LIMITS)
-    admin = f"Bearer {token('admin', community=None, sub='conformance-admin')}"
+    admin = token("admin", community=None, sub="conformance-admin")
     with UpstreamServer(gateway) as server:
         found = run_schemathesis(server.url, name, admin)
     import os
@@ -159,7 +166,7 @@ def test_the_service_answers_as_its_document_says(name, service, token, key_dir,
                     "failures": [[op, m, c] for (op, m), c in sorted(found["failures"].items())],
                     "errors": found["errors"],
                     "untested": found["untested"],
-                    "phases": found["phases"],
+                    "phases": found["phases"], "timings": found["timings"],
                     "statuses": found["statuses"],
                 },
                 out,
