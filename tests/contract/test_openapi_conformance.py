@@ -41,6 +41,9 @@ RAISED_LIMITS = {name: "100000/minute" for name in ("anonymous", "read", "write"
 # A schema-valid request may still meet the state it acts on: a stale If-Match (412) is
 # an answer about the resource, like 409, not a refusal of the data.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "412"]
+# A write without its required If-Match is answered 428 Precondition Required (RFC 6585),
+# the status made for it, besides schemathesis' defaults.
+MISSING_HEADER = ["400", "401", "403", "406", "415", "422", "428"]
 
 
 def _operations_with_rules(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -69,7 +72,11 @@ def _config(token: str, document: dict[str, Any]) -> SchemathesisConfig:
             # Patterns on formats (the years of a date) filter many drawn values: slower, not wrong.
             "suppress-health-check": ["filter_too_much", "too_slow", "large_base_example", "data_too_large"],
             "auth": {"openapi": {"bearerAuth": {"bearer": token}}},
-            "checks": {"enabled": True, "positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+            "checks": {
+                "enabled": True,
+                "positive_data_acceptance": {"expected-statuses": ACCEPTED},
+                "missing_required_header": {"expected-statuses": MISSING_HEADER},
+            },
             "operations": _operations_with_rules(document),
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
             "phases": {"stateful": {"max-steps": MAX_EXAMPLES}},
@@ -166,7 +173,8 @@ def test_the_service_answers_as_its_document_says(name, service, token, key_dir,
                     "failures": [[op, m, c] for (op, m), c in sorted(found["failures"].items())],
                     "errors": found["errors"],
                     "untested": found["untested"],
-                    "phases": found["phases"], "timings": found["timings"],
+                    "phases": found["phases"],
+                    "timings": found["timings"],
                     "statuses": found["statuses"],
                 },
                 out,
