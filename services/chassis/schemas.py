@@ -41,8 +41,9 @@ def _hygiene_for(field_obj: ma.fields.Field) -> Callable[[Any], None] | None:
 
 class Schema(ma.Schema):
     """Unknown fields are refused; a String field without a Length gets one of 2000; text,
-    day, moment and decimal fields (in lists too) refuse what `hygiene` refuses; a dict
-    being dumped never yields its own methods for missing keys."""
+    day, moment and decimal fields (in lists too) refuse what `hygiene` refuses; a boolean
+    is never a number, an integer never a fraction; a dict being dumped never yields its own
+    methods for missing keys."""
 
     class Meta:
         unknown = ma.RAISE
@@ -53,6 +54,26 @@ class Schema(ma.Schema):
         if isinstance(obj, Mapping) and "." not in attr:
             return obj.get(attr, default)
         return super().get_attribute(obj, attr, default)
+
+    @ma.pre_load
+    def _refuse_what_json_types_refuse(self, data: Any, **kwargs: Any) -> Any:
+        """What the document's `type` refuses, marshmallow would take: 0 and 1 as booleans,
+        2.5 as the integer 2. Refused here for JSON bodies; query strings (text) pass."""
+        if not isinstance(data, Mapping):
+            return data
+        wrong: dict[str, list[str]] = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            value = data.get(key)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if isinstance(field, ma.fields.Boolean):
+                wrong[key] = ["Not a valid boolean."]
+            elif isinstance(field, ma.fields.Integer) and isinstance(value, float) and not value.is_integer():
+                wrong[key] = ["Not a valid integer."]
+        if wrong:
+            raise ma.ValidationError(wrong)
+        return data
 
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
         if not field_obj.dump_only:

@@ -17,10 +17,12 @@ stateful phase gets as many steps.
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.request
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,6 +157,18 @@ def _collect(stream: Any, operations: set[str]) -> dict[str, Any]:
     }
 
 
+def _dump(name: str, found: dict[str, Any]) -> None:
+    """With CONFORMANCE_DUMP=<prefix>, every finding of the run as JSON (<prefix>.<service>.json)."""
+    prefix = os.environ.get("CONFORMANCE_DUMP")
+    if prefix:
+        findings = [
+            [operation, message, curl] for (operation, message), curl in sorted(found["failures"].items())
+        ]
+        Path(f"{prefix}.{name}.json").write_text(
+            json.dumps({**found, "failures": findings}, indent=1, ensure_ascii=False, default=str)
+        )
+
+
 @pytest.mark.parametrize("name", SERVICES)
 def test_the_service_answers_as_its_document_says(name, service, token, key_dir, tmp_path):
     harness = service(name, log_level="WARNING")
@@ -164,23 +178,7 @@ def test_the_service_answers_as_its_document_says(name, service, token, key_dir,
     admin = token("admin", community=None, sub="conformance-admin")
     with UpstreamServer(gateway) as server:
         found = run_schemathesis(server.url, name, admin)
-    import os
-
-    if os.environ.get("CONFORMANCE_DUMP"):
-        with open(os.environ["CONFORMANCE_DUMP"], "w") as out:
-            json.dump(
-                {
-                    "failures": [[op, m, c] for (op, m), c in sorted(found["failures"].items())],
-                    "errors": found["errors"],
-                    "untested": found["untested"],
-                    "phases": found["phases"],
-                    "timings": found["timings"],
-                    "statuses": found["statuses"],
-                },
-                out,
-                indent=1,
-                ensure_ascii=False,
-            )
+    _dump(name, found)
     report = "\n".join(
         f"{op} — {message}\n    {curl}" for (op, message), curl in sorted(found["failures"].items())
     )

@@ -3,8 +3,7 @@
 `openapi-python-client` (a maintained generator, dev extra) builds a client package from
 `/api/docs/openapi.json` in the test's temporary folder, without the network; the
 clerk then adds a business type, opens a window, issues a ticket, calls it, starts and
-completes it, only
-through the generated functions and models. A document that lies about a body, a
+completes it, only through the generated functions and models. A document that lies about a body, a
 parameter or a status makes the generated code fail here.
 """
 
