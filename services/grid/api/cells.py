@@ -46,6 +46,8 @@ class CellCodeConverter(BaseConverter):
 
 # Before the routes below are added to the app (a blueprint runs these in order).
 blp.record_once(lambda state: state.app.url_map.converters.setdefault("cell_code", CellCodeConverter))
+# What a drawn boundary must be beyond "an object" (`usecases.geometry`): 422 otherwise.
+BOUNDARY_RULES = ("the boundary is a valid GeoJSON Polygon inside the community, overlapping no other cell",)
 CODE_PARAMETER = {
     "in": "path",
     "name": "code",
@@ -67,7 +69,7 @@ class Cells(MethodView):
         return [cell_view(c, workers.get(c.id, [])) for c in page]
 
     @transactional
-    @blp.rules("the boundary is a valid GeoJSON Polygon inside the community, overlapping no other cell")
+    @blp.rules(*BOUNDARY_RULES)
     @blp.arguments(CellCreateSchema)
     @blp.response(201, CellSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -99,6 +101,7 @@ class CellByCode(MethodView):
         return cell_view(cell, cells.workers_of(uow(), cell.id)), 200, {"ETag": cells.etag(cell)}
 
     @transactional
+    @blp.rules(*BOUNDARY_RULES)
     @blp.if_match("cell")
     @blp.arguments(CellUpdateSchema)
     @blp.response(200, CellSchema)
