@@ -24,7 +24,7 @@ from .health import Readiness
 from .incoming import build_proxy_request, check_request_shape
 from .local import LocalEndpoints
 from .metrics import GatewayMetrics
-from .openapi import MergedDocument
+from .openapi import DOCUMENT_PATHS, MergedDocument
 from .problems import EdgeProblem, send_problem
 from .ratelimit import RateLimiter, Verdict
 from .routes import ANONYMOUS, EVENT_STREAM_PATH, is_public, route_class
@@ -114,7 +114,7 @@ class Gateway:
                 return self.local.serve(method, path, environ, start_response, edge)
             principal = self._authenticate(environ, method, path)
             self._limit(environ, method, path, principal)
-            if path == "/api/openapi.json":
+            if path in DOCUMENT_PATHS:
                 return self.local.openapi(method, start_response, edge)
             if path == EVENT_STREAM_PATH:
                 return self.local.event_stream(environ, start_response, edge, principal)

@@ -27,6 +27,9 @@ COMPONENT_KINDS = (
     "links",
     "callbacks",
 )
+# Where the merged document is served: next to the services' paths, and under the Swagger UI
+# page (/api/docs), where a person who opened the docs looks for it. Same bytes at both.
+DOCUMENT_PATHS = frozenset({"/api/openapi.json", "/api/docs/openapi.json"})
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 _PROBLEM = {
@@ -117,6 +120,8 @@ def _rewrite(node: Any, service: str, names: Mapping[str, Mapping[str, str]]) ->
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 out[key] = _rename_ref(value, service, names)
+            elif key == "operationRef" and isinstance(value, str) and value.startswith("#/paths/"):
+                out[key] = f"#/paths/~1api~1{service}{value[len('#/paths/') :]}"
             elif key == "discriminator" and isinstance(value, dict) and "mapping" in value:
                 out[key] = {
                     **value,

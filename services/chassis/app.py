@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, request
+from flask import Flask, current_app, json, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api, Blueprint
 from flask_smorest.spec import prepare_response
@@ -19,7 +19,9 @@ from . import auth, errors, hygiene
 from .config import Settings
 from .health import health_blueprint
 from .observability import HttpMetrics, configure_logging, install_request_tracking
+from .openapi_document import complete
 from .runtime import Runtime
+from .schemas import documented_hygiene
 from .web import close_request_uow
 
 JSON_TYPES = ("application/json",)
@@ -27,7 +29,11 @@ _BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details (documentation of every error response)."""
+    """RFC 9457 problem details (documentation of every error response); a problem may carry
+    extension members (`transition`, `current_status`, `rules`, ...), as the RFC allows."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     type = ma.fields.String(metadata={"description": "Problem type URI"})
     title = ma.fields.String()
@@ -38,13 +44,53 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.Dict(metadata={"description": "Messages by field (422 only)"})
 
 
+_PAGE_NUMBER = {"type": "integer", "minimum": 0}
+PAGINATION_HEADER: dict[str, Any] = {
+    "description": "Pagination metadata (a JSON object: totals, this page and its neighbours)",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["total", "total_pages"],
+                "properties": {
+                    name: _PAGE_NUMBER
+                    for name in (
+                        "total",
+                        "total_pages",
+                        "first_page",
+                        "last_page",
+                        "page",
+                        "previous_page",
+                        "next_page",
+                    )
+                },
+            }
+        }
+    },
+}
+
+
 class CommunityApi(Api):
     """flask-smorest Api documenting and answering errors as problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _init_spec(self, *args: Any, **kwargs: Any) -> None:
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(documented_hygiene)
+
     def _register_error_handlers(self) -> None:
         self._app.register_error_handler(HTTPException, errors.to_problem)
+
+    def _openapi_json(self) -> Any:
+        """The service's document, with its header parameters and the links between its operations."""
+        document = complete(self.spec.to_dict())
+        return current_app.response_class(json.dumps(document, indent=2), mimetype="application/json")
+
+    def _register_pagination_header(self) -> None:
+        # The header's value is a JSON text: described as content, not as an object schema.
+        self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
 
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:

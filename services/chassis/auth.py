@@ -253,8 +253,12 @@ def bearer_token(header: str | None) -> str | None:
 
 
 def public(view: F) -> F:
-    """Mark a view as reachable without a token."""
+    """Mark a view as reachable without a token; its OpenAPI operation says so (`security: []`)."""
     view.community_public = True  # type: ignore[attr-defined]
+    # flask-smorest's documentation of the view (copied outwards by its decorators).
+    apidoc = dict(getattr(view, "_apidoc", {}))
+    apidoc["manual_doc"] = {"security": [], **apidoc.get("manual_doc", {})}
+    view._apidoc = apidoc  # type: ignore[attr-defined]
     return view
 
 

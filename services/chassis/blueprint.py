@@ -15,7 +15,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from . import exports, hygiene
-from .errors import BadRequest, Unprocessable
+from .errors import PROBLEM_JSON, BadRequest, Unprocessable
 
 
 class _SchemaInstanceParser(FlaskParser):
@@ -96,6 +96,43 @@ class Blueprint(flask_smorest.Blueprint):
             exports.document(doc)
         return doc
 
+    def rules(self, *rules: str) -> Any:
+        """Document the rules a view checks beyond what its schemas can say (across fields,
+        against stored state, the keys of a free-form object), each answered 422 (400 for
+        a refused key) when broken: listed in the operation's description and as
+        `x-rules`, so a client (and the conformance test) knows a schema-valid request
+        may still be refused."""
+        if not rules:
+            return lambda view: view
+        listed = "\n".join(f"- {rule}" for rule in rules)
+        return self.doc(
+            description=f"Refused (422; 400 for a refused key) when broken:\n{listed}",
+            **{"x-rules": list(rules)},
+        )
+
+    def if_match(self, what: str, *, allow_any: bool = True) -> Any:
+        """Document the If-Match a write requires (`conditional.require_match`): the header
+        as required, 428 without it, 412 when it names another revision."""
+        star = "" if allow_any else " (`*` is refused)"
+        header = {
+            "required": True,
+            "schema": {"type": "string", "minLength": 1},
+            "description": f"The {what}'s ETag as you read it{star}.",
+        }
+        return self.doc(
+            **{"x-headers": {"If-Match": header}},
+            responses={
+                "412": {
+                    "description": f"The {what} changed since you read it{star}.",
+                    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                },
+                "428": {
+                    "description": "If-Match is missing.",
+                    "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                },
+            },
+        )
+
     def paginate(self, pager: Any = None, **kwargs: Any) -> Any:
         """flask-smorest's pagination, refusing page numbers above MAX_PAGE."""
         paginated = super().paginate(pager, **kwargs)
@@ -111,6 +148,18 @@ class Blueprint(flask_smorest.Blueprint):
                     )
                 return view(*args, **view_kwargs)
 
-            return paginated(bounded)
+            wrapper = paginated(bounded)
+            documented = wrapper._apidoc["pagination"]["parameters"]
+            documented["schema"] = _bounded_page_schema(documented["schema"])
+            return wrapper
 
         return decorate
+
+
+def _bounded_page_schema(schema: type[ma.Schema]) -> type[ma.Schema]:
+    """flask-smorest's page parameters with the bound the view enforces, for the document."""
+    page = schema._declared_fields["page"]
+    bounded = ma.fields.Integer(
+        load_default=page.load_default, validate=ma.validate.Range(min=1, max=MAX_PAGE)
+    )
+    return type(schema.__name__, (schema,), {"page": bounded})

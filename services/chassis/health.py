@@ -22,13 +22,28 @@ class HealthSchema(ma.Schema):
     checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
 
 
+_PROBLEM = {"$ref": "#/components/schemas/Problem"}
+# The exposition format is text (prometheus_client's content type); no token or the
+# scraper's is fine, any other token is refused.
+METRICS_RESPONSES = {
+    "200": {
+        "description": "Prometheus text exposition format",
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    },
+    "401": {"description": "Invalid token", "content": {"application/problem+json": {"schema": _PROBLEM}}},
+    "403": {
+        "description": "A token that is neither an admin's nor the scraper's",
+        "content": {"application/problem+json": {"schema": _PROBLEM}},
+    },
+}
+
+
 def health_blueprint(runtime: Runtime, metrics: HttpMetrics) -> Blueprint:
     blp = Blueprint("health", __name__, description="Liveness, readiness and metrics")
     service = runtime.settings.service
 
     @blp.route("/healthz")
     @blp.response(200, HealthSchema)
-    @blp.doc(security=[])
     @public
     def healthz() -> dict[str, Any]:
         """The process is alive."""
@@ -37,7 +52,6 @@ def health_blueprint(runtime: Runtime, metrics: HttpMetrics) -> Blueprint:
     @blp.route("/readyz")
     @blp.response(200, HealthSchema)
     @blp.alt_response(503, description="A dependency is unreachable")
-    @blp.doc(security=[])
     @public
     def readyz() -> Any:
         """The service's database answers (the broker is the worker's concern)."""
@@ -54,6 +68,7 @@ def health_blueprint(runtime: Runtime, metrics: HttpMetrics) -> Blueprint:
 
     @blp.route("/metrics")
     @blp.doc(summary="Prometheus metrics (text exposition format)")
+    @blp.doc(responses=METRICS_RESPONSES)
     @public
     def prometheus_metrics() -> Response:
         """Prometheus metrics: for the in-cluster scraper (no token) and operators (admin);

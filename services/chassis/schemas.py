@@ -41,8 +41,9 @@ def _hygiene_for(field_obj: ma.fields.Field) -> Callable[[Any], None] | None:
 
 class Schema(ma.Schema):
     """Unknown fields are refused; a String field without a Length gets one of 2000; text,
-    day, moment and decimal fields (in lists too) refuse what `hygiene` refuses; a dict
-    being dumped never yields its own methods for missing keys."""
+    day, moment and decimal fields (in lists too) refuse what `hygiene` refuses; a boolean
+    is never a number, an integer never a fraction; a dict being dumped never yields its own
+    methods for missing keys."""
 
     class Meta:
         unknown = ma.RAISE
@@ -54,10 +55,52 @@ class Schema(ma.Schema):
             return obj.get(attr, default)
         return super().get_attribute(obj, attr, default)
 
+    @ma.pre_load
+    def _refuse_what_json_types_refuse(self, data: Any, **kwargs: Any) -> Any:
+        """What the document's `type` refuses, marshmallow would take: 0 and 1 as booleans,
+        2.5 as the integer 2. Refused here for JSON bodies; query strings (text) pass."""
+        if not isinstance(data, Mapping):
+            return data
+        wrong: dict[str, list[str]] = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            value = data.get(key)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if isinstance(field, ma.fields.Boolean):
+                wrong[key] = ["Not a valid boolean."]
+            elif isinstance(field, ma.fields.Integer) and isinstance(value, float) and not value.is_integer():
+                wrong[key] = ["Not a valid integer."]
+        if wrong:
+            raise ma.ValidationError(wrong)
+        return data
+
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
         if not field_obj.dump_only:
             _bind_hygiene(field_obj)
         super().on_bind_field(field_name, field_obj)
+
+
+# The years `hygiene.day_fault` takes (1900-2200), as the document declares them.
+YEAR_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
+# The text `hygiene.text_fault` takes: no C0 control but tab, LF and CR (a lone surrogate
+# cannot be written in a JSON document's text at all).
+TEXT_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F]*$"
+
+
+def documented_hygiene(
+    converter: Any, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """An apispec attribute function: what the hygiene of a load field refuses, declared
+    in its OpenAPI property (the years of days and moments, the characters of text; OpenAPI
+    3.0 cannot say it of a free-form object's keys: see `Blueprint.rules`)."""
+    if field.dump_only or "pattern" in ret:
+        return {}
+    if isinstance(field, ma.fields.DateTime | ma.fields.Date):
+        return {"pattern": YEAR_PATTERN}
+    if isinstance(field, ma.fields.String) and "enum" not in ret:
+        return {"pattern": TEXT_PATTERN}
+    return {}
 
 
 def _bind_hygiene(field_obj: ma.fields.Field) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Callable, Iterator
@@ -104,9 +105,23 @@ def transactional(
                 # on a fresh connection from the (now invalidated) pool.
                 return _run_in_transaction(func_, key, args, kwargs)
 
+        if idempotency != "off":
+            _document_key(wrapper, required=idempotency == "required")
         return wrapper  # type: ignore[return-value]
 
     return decorate(view) if view is not None else decorate
+
+
+def _document_key(view: Any, *, required: bool) -> None:
+    """The Idempotency-Key header in the view's OpenAPI operation (`openapi_document`)."""
+    apidoc = copy.deepcopy(getattr(view, "_apidoc", {}))
+    manual = apidoc.setdefault("manual_doc", {})
+    manual.setdefault("x-headers", {})[IDEMPOTENCY_HEADER] = {
+        "required": required,
+        "schema": {"type": "string", "pattern": _KEY.pattern},
+        "description": "A unique value per intended operation: a repeat gets the first answer.",
+    }
+    view._apidoc = apidoc
 
 
 def _run_in_transaction(view: Callable[..., Any], key: str | None, args: Any, kwargs: Any) -> Response:

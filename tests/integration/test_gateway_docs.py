@@ -64,3 +64,34 @@ def test_docs_page_and_its_assets_come_from_the_package(key_dir, tmp_path):
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     script = client.get("/static/docs/docs.js").get_data(as_text=True)
     assert '"/api/openapi.json"' in script and "validatorUrl: null" in script
+
+
+def test_docs_folder_serves_the_same_merged_document(apps, key_dir, tmp_path):
+    client = Client(inprocess_gateway(key_dir, tmp_path, apps))
+    beside_services = client.get("/api/openapi.json")
+    under_docs = client.get("/api/docs/openapi.json")
+    assert under_docs.status_code == 200 and under_docs.mimetype == "application/json"
+    assert under_docs.get_data() == beside_services.get_data()
+    assert "/api/intake/tickets" in under_docs.get_json()["paths"]
+
+
+def _operation_refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "operationRef":
+                yield value
+            else:
+                yield from _operation_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _operation_refs(item)
+
+
+def test_links_of_the_merged_document_point_at_its_operations(apps, key_dir, tmp_path):
+    merged = Client(inprocess_gateway(key_dir, tmp_path, apps)).get("/api/openapi.json").get_json()
+    refs = list(_operation_refs(merged))
+    assert len(refs) > 20
+    for ref in refs:
+        path, method = ref.removeprefix("#/paths/").rsplit("/", 1)
+        path = path.replace("~1", "/").replace("~0", "~")
+        assert path.startswith("/api/") and method in merged["paths"][path], ref

@@ -66,6 +66,7 @@ class Providers(MethodView):
         return [_show(p) for p in rows]
 
     @transactional
+    @blp.rules("uscc is a unified social credit code with a valid check character (GB 32100)")
     @blp.arguments(schemas.ProviderCreateSchema)
     @blp.response(201, schemas.ProviderSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:

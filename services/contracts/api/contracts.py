@@ -20,6 +20,12 @@ from . import projections, schemas
 
 blp = Blueprint("contracts", __name__, description="Three-party purchase contracts")
 
+# What terms must hold beyond their schema (`usecases.terms`, `domain.money`).
+TERMS_RULES = (
+    "the period ends after it starts and lasts three years at most",
+    "milestone shares are positive basis points summing to 10000",
+)
+
 # A change names the revision it read: 428 without If-Match, 412 when stale.
 CONDITIONAL = {
     "parameters": [
@@ -59,6 +65,7 @@ class Contracts(MethodView):
         return [projections.contract(uow(), current_principal(), c) for c in rows]
 
     @transactional
+    @blp.rules(*TERMS_RULES)
     @blp.arguments(schemas.ContractCreateSchema)
     @blp.response(201, schemas.ContractSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -74,6 +81,7 @@ class ContractById(MethodView):
         return _respond(queries.contract(uow(), current_principal(), contract_id))
 
     @transactional
+    @blp.rules(*TERMS_RULES)
     @blp.arguments(schemas.ContractEditSchema)
     @blp.response(200, schemas.ContractSchema)
     @blp.doc(**CONDITIONAL)
@@ -107,6 +115,7 @@ class Signatures(MethodView):
 @blp.route("/contracts/<uuid:contract_id>/amendments")
 class Amendments(MethodView):
     @transactional
+    @blp.rules("the amendment changes something; a new value leaves an open milestone to take it")
     @blp.arguments(schemas.AmendmentCreateSchema)
     @blp.response(200, schemas.ContractSchema)
     @blp.doc(**CONDITIONAL)

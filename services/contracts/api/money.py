@@ -41,6 +41,7 @@ class ContractAllocations(MethodView):
 @blp.route("/contracts/<uuid:contract_id>/milestones/<uuid:milestone_id>/payments")
 class MilestonePayments(MethodView):
     @transactional(idempotency="required")
+    @blp.rules("milestone_id is a milestone of this contract, and the payment fits what is left of it")
     @blp.arguments(schemas.PaymentCreateSchema)
     @blp.response(201, schemas.PaymentSchema)
     def post(self, data: dict[str, Any], contract_id: uuid.UUID, milestone_id: uuid.UUID) -> dict[str, Any]:

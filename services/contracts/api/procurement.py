@@ -32,6 +32,10 @@ class Tenders(MethodView):
         return [projections.tender(uow(), current_principal(), t) for t in rows]
 
     @transactional
+    @blp.rules(
+        "the community has a budget for the fiscal year, and the packages are its own",
+        "a single-source purchase gives its reason; invited providers exist and are active",
+    )
     @blp.arguments(schemas.TenderCreateSchema)
     @blp.response(201, schemas.TenderSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +147,7 @@ class Bids(MethodView):
         return procurement.visible_bids(uow(), current_principal(), str(tender_id))
 
     @transactional
+    @blp.rules("the provider is active and bids once")
     @blp.arguments(schemas.BidCreateSchema)
     @blp.response(201, schemas.BidSchema)
     def post(self, data: dict[str, Any], tender_id: uuid.UUID) -> Bid:

@@ -22,6 +22,7 @@ blp = Blueprint(
 
 @blp.route("/measurements")
 class Metrics(MethodView):
+    @blp.rules("give either year, or both from and to")
     @blp.arguments(MetricsQuerySchema, location="query")
     @blp.response(200, MetricsSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,10 @@ class RoundById(MethodView):
 @blp.route("/rounds/<uuid:round_id>/scores")
 class Scores(MethodView):
     @transactional
+    @blp.rules(
+        "each indicator is one of the round's scheme scored by your party, at most once",
+        "a score has at most two decimals",
+    )
     @blp.arguments(ScoreSheetSchema)
     @blp.response(200, MyScoreSchema(many=True))
     def post(self, data: dict[str, Any], round_id: uuid.UUID) -> list[RoundScore]:
@@ -98,21 +102,7 @@ class CloseRound(MethodView):
     @transactional
     @blp.arguments(CloseSchema)
     @blp.response(200, ResultSchema)
-    @blp.doc(
-        parameters=[
-            {
-                "in": "header",
-                "name": IF_MATCH,
-                "required": True,
-                "schema": {"type": "string"},
-                "description": "The round's ETag as you read it (`*` is refused).",
-            }
-        ],
-        responses={
-            "412": {"description": "Scores changed since you read the round (or If-Match was `*`)."},
-            "428": {"description": "If-Match is missing."},
-        },
-    )
+    @blp.if_match("round", allow_any=False)
     def post(self, data: dict[str, Any], round_id: uuid.UUID) -> dict[str, Any]:
         """Close the round on the scores you read (If-Match): compute, store and publish its
         result (committee or subdistrict; a contract's round after its period, by a second

@@ -9,7 +9,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from services.chassis.config import COMMUNITIES
-from services.chassis.schemas import PageQuerySchema, Schema
+from services.chassis.schemas import TEXT_PATTERN, PageQuerySchema, Schema
 
 from ..domain.model import GRADES, PARTIES, ROUND_STATUSES, SURVEY_ENTERED, SURVEY_FROM_RATINGS
 
@@ -31,9 +31,18 @@ class Exact(fields.Decimal):
             return None
 
 
+# A comparison: a number, or a number or fraction written as text (`hygiene.bounded_fraction`).
+SAATY_VALUE = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "minLength": 1, "maxLength": 64, "pattern": TEXT_PATTERN},
+    ]
+}
+
+
 def _matrix() -> fields.List:
     return fields.List(
-        fields.List(fields.Raw(), validate=validate.Length(min=2, max=10)),
+        fields.List(fields.Raw(metadata=SAATY_VALUE), validate=validate.Length(min=2, max=10)),
         required=True,
         validate=validate.Length(min=2, max=10),
         metadata={
@@ -58,16 +67,17 @@ class NodeSchema(Schema):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     weight = Exact(
+        allow_none=True,
         metadata={
             "description": "Share of the parent (at most 4 decimals); the children of a node sum to exactly 1"
-        }
+        },
     )
-    source = fields.String(validate=validate.OneOf(("party", "metric")))
-    metric = fields.String(validate=validate.Length(max=60))
-    formula = fields.String(validate=validate.Length(max=40))
-    target = Exact()
-    floor = Exact()
-    worst = Exact()
+    source = fields.String(validate=validate.OneOf(("party", "metric")), allow_none=True)
+    metric = fields.String(validate=validate.Length(max=60), allow_none=True)
+    formula = fields.String(validate=validate.Length(max=40), allow_none=True)
+    target = Exact(allow_none=True)
+    floor = Exact(allow_none=True)
+    worst = Exact(allow_none=True)
     ahp = fields.Nested(AhpSchema, allow_none=True)
     children = fields.List(fields.Nested(lambda: NodeSchema()), validate=validate.Length(max=50))
 

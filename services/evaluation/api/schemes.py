@@ -32,6 +32,16 @@ blp = Blueprint(
 )
 
 
+# What a definition must hold beyond its schema (`domain.tree`), each a 422 when broken.
+SCHEME_RULES = (
+    "the parties' weights sum to exactly 1 and the committee's is at least 0.5",
+    "the children of a node sum to exactly 1 (at most 4 decimals), codes are unique",
+    "an indicator is scored by a party or computed by a known metric with its parameters",
+    "grade bands descend: excellent > good > pass",
+    "an AHP matrix is reciprocal on Saaty's 1/9..9 scale with a consistency ratio below 0.1",
+)
+
+
 @blp.route("/schemes")
 class Schemes(MethodView):
     @blp.arguments(SchemeQuerySchema, location="query")
@@ -43,6 +53,7 @@ class Schemes(MethodView):
         return paginate(statement, pagination_parameters)
 
     @transactional
+    @blp.rules(*SCHEME_RULES)
     @blp.arguments(SchemeCreateSchema)
     @blp.response(201, SchemeSchema)
     def post(self, data: dict[str, Any]) -> Scheme:
@@ -59,6 +70,8 @@ class SchemeById(MethodView):
         return scheme, 200, {"ETag": schemes.etag(scheme)}
 
     @transactional
+    @blp.rules(*SCHEME_RULES)
+    @blp.if_match("scheme")
     @blp.arguments(DefinitionSchema)
     @blp.response(200, SchemeSchema)
     def put(self, data: dict[str, Any], scheme_id: uuid.UUID) -> Any:
@@ -72,6 +85,7 @@ class SchemeById(MethodView):
 @blp.route("/schemes/<uuid:scheme_id>/versions")
 class SchemeVersions(MethodView):
     @transactional
+    @blp.rules(*SCHEME_RULES)
     @blp.arguments(DefinitionSchema)
     @blp.response(201, SchemeSchema)
     def post(self, data: dict[str, Any], scheme_id: uuid.UUID) -> Scheme:
@@ -81,6 +95,7 @@ class SchemeVersions(MethodView):
 
 @blp.route("/ahp")
 class Ahp(MethodView):
+    @blp.rules("the matrix is square and reciprocal, on Saaty's 1/9..9 scale")
     @blp.arguments(AhpRequestSchema)
     @blp.response(200, AhpResultSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:

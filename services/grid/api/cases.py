@@ -55,6 +55,7 @@ def _view(case: Any, duplicates: list[Any] | None = None) -> dict[str, Any]:
 @blp.route("/cases")
 class Cases(MethodView):
     @transactional
+    @blp.rules("a location: lon and lat inside one of the community's cells, a cell_code, or an address")
     @blp.arguments(CaseReportSchema)
     @blp.response(201, CaseSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -62,6 +63,7 @@ class Cases(MethodView):
         case, nearby = cases.report(uow(), current_principal(), data)
         return _view(case, nearby), 201, {"ETag": cases.etag(case), "Location": f"{request.path}/{case.id}"}
 
+    @blp.rules("cell_code names an existing cell")
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True))
     @blp.paginate()
@@ -79,6 +81,7 @@ class Cases(MethodView):
 
 @blp.route("/cases/public")
 class PublicCases(MethodView):
+    @blp.rules("cell_code names an existing cell")
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True))
     @blp.paginate()

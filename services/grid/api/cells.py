@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
+from werkzeug.routing import BaseConverter
 
 from services.chassis.auth import current_principal, optional_principal, public
 from services.chassis.blueprint import Blueprint
@@ -24,7 +25,7 @@ from .schemas.cells import (
     CellUpdateSchema,
     LocateQuerySchema,
 )
-from .schemas.common import PERIOD
+from .schemas.common import CELL_CODE_PATTERN, PERIOD, PERIOD_PATTERN
 from .schemas.inspections import PlanSchema, RoundQuerySchema, RoundRateSchema
 
 blp = Blueprint(
@@ -35,6 +36,24 @@ blp = Blueprint(
 def cell_view(cell: Cell, workers: list[str] | None) -> dict[str, Any]:
     show = policy.sees_cell_workers(optional_principal(), cell.community)
     return projections.cell_view(cell, workers, show_workers=show)
+
+
+class CellCodeConverter(BaseConverter):
+    """A cell code in a path (HGS-01): `/cells/locate` is never a cell's."""
+
+    regex = CELL_CODE_PATTERN[1:-1]
+
+
+# Before the routes below are added to the app (a blueprint runs these in order).
+blp.record_once(lambda state: state.app.url_map.converters.setdefault("cell_code", CellCodeConverter))
+# What a drawn boundary must be beyond "an object" (`usecases.geometry`): 422 otherwise.
+BOUNDARY_RULES = ("the boundary is a valid GeoJSON Polygon inside the community, overlapping no other cell",)
+CODE_PARAMETER = {
+    "in": "path",
+    "name": "code",
+    "required": True,
+    "schema": {"type": "string", "pattern": CELL_CODE_PATTERN},
+}
 
 
 @blp.route("/cells")
@@ -50,6 +69,7 @@ class Cells(MethodView):
         return [cell_view(c, workers.get(c.id, [])) for c in page]
 
     @transactional
+    @blp.rules(*BOUNDARY_RULES)
     @blp.arguments(CellCreateSchema)
     @blp.response(201, CellSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -71,7 +91,7 @@ class Locate(MethodView):
         return found
 
 
-@blp.route("/cells/<code>")
+@blp.route("/cells/<cell_code:code>", parameters=[CODE_PARAMETER])
 class CellByCode(MethodView):
     @public
     @blp.response(200, CellSchema)
@@ -81,6 +101,8 @@ class CellByCode(MethodView):
         return cell_view(cell, cells.workers_of(uow(), cell.id)), 200, {"ETag": cells.etag(cell)}
 
     @transactional
+    @blp.rules(*BOUNDARY_RULES)
+    @blp.if_match("cell")
     @blp.arguments(CellUpdateSchema)
     @blp.response(200, CellSchema)
     def put(self, data: dict[str, Any], code: str) -> Any:
@@ -89,7 +111,18 @@ class CellByCode(MethodView):
         return cell_view(cell, cells.workers_of(uow(), cell.id)), 200, {"ETag": cells.etag(cell)}
 
 
-@blp.route("/cells/<code>/plans/<period>")
+@blp.route(
+    "/cells/<cell_code:code>/plans/<period>",
+    parameters=[
+        CODE_PARAMETER,
+        {
+            "in": "path",
+            "name": "period",
+            "required": True,
+            "schema": {"type": "string", "pattern": PERIOD_PATTERN},
+        },
+    ],
+)
 class Plan(MethodView):
     @transactional
     @blp.arguments(PlanSchema)

@@ -53,6 +53,7 @@ def _in_cell(args: dict[str, Any], model: Any) -> Any:
 @blp.route("/buildings")
 class Buildings(MethodView):
     @transactional
+    @blp.rules("give a cell_code, or lon and lat inside a cell")
     @blp.arguments(BuildingCreateSchema)
     @blp.response(201, BuildingSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -87,6 +88,10 @@ class Households(MethodView):
 @blp.route("/persons")
 class Persons(MethodView):
     @transactional
+    @blp.rules(
+        "id_number is an 18-character resident ID with a valid check digit (GB 11643)",
+        "phone is a mainland mobile number",
+    )
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -105,6 +110,7 @@ class Persons(MethodView):
 
 @blp.route("/persons/lookup")
 class PersonLookup(MethodView):
+    @blp.rules("id_number is an 18-character resident ID with a valid check digit (GB 11643)")
     @blp.arguments(LookupSchema)
     @blp.response(200, PersonSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -124,6 +130,11 @@ class PersonById(MethodView):
         return person_view(person), 200, {"ETag": collection.person_etag(person)}
 
     @transactional
+    @blp.rules(
+        "id_number is an 18-character resident ID with a valid check digit (GB 11643)",
+        "phone is a mainland mobile number",
+    )
+    @blp.if_match("person record")
     @blp.arguments(PersonUpdateSchema)
     @blp.response(200, PersonSchema)
     def patch(self, data: dict[str, Any], person_id: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask.views import MethodView
@@ -32,14 +33,27 @@ class Checklist(MethodView):
         return inspections.checklist(uow())
 
 
-@blp.route("/checklist/<code>")
+CHECKLIST_CODE = r"^[a-z0-9_]*[a-z][a-z0-9_]*$"
+
+
+@blp.route(
+    "/checklist/<code>",
+    parameters=[
+        {
+            "in": "path",
+            "name": "code",
+            "required": True,
+            "schema": {"type": "string", "maxLength": 40, "pattern": CHECKLIST_CODE},
+        }
+    ],
+)
 class ChecklistItemView(MethodView):
     @transactional
     @blp.arguments(ChecklistItemSchema)
     @blp.response(200, ChecklistItemSchema)
     def put(self, data: dict[str, Any], code: str) -> Any:
         """Add or change a checklist item (subdistrict officers)."""
-        if not (1 <= len(code) <= 40 and code.replace("_", "").isalnum() and code.islower()):
+        if len(code) > 40 or not re.fullmatch(CHECKLIST_CODE, code):
             raise Unprocessable(
                 "Checklist codes are lower-case words joined by underscores.",
                 errors={"code": ["Use lower_case_words (1-40 characters)."]},
@@ -50,6 +64,10 @@ class ChecklistItemView(MethodView):
 @blp.route("/inspections")
 class Inspections(MethodView):
     @transactional
+    @blp.rules(
+        "photos are http(s) URLs with a host name",
+        "each item names a checklist item; the cell is one you inspect",
+    )
     @blp.arguments(InspectionCreateSchema)
     @blp.response(201, InspectionSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -57,6 +75,7 @@ class Inspections(MethodView):
         inspection, items = inspections.complete(uow(), current_principal(), data)
         return inspection_view(inspection, items)
 
+    @blp.rules("give a community or a cell_code")
     @blp.arguments(InspectionQuerySchema, location="query")
     @blp.response(200, InspectionSummarySchema(many=True))
     @blp.paginate()

@@ -28,6 +28,9 @@ ITEM_TAGS = {
     "attributes": "attribute",
     "values": "value",
     "errors": "error",
+    "service_request_updates": "request_update",
+    "endpoints": "endpoint",
+    "formats": "format",
 }
 
 

@@ -214,7 +214,7 @@ def create_request(
 # -- GET requests ---------------------------------------------------------------------
 
 
-def _w3c(args: MultiDict[str, str], name: str) -> datetime | None:
+def w3c_datetime(args: MultiDict[str, str], name: str) -> datetime | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
@@ -228,6 +228,18 @@ def _w3c(args: MultiDict[str, str], name: str) -> datetime | None:
     if fault is not None:
         raise error(400, f"{name}: {fault}")
     return value
+
+
+def search_window(args: MultiDict[str, str]) -> tuple[datetime, datetime]:
+    """start_date and end_date of a search (default: the last 90 days; at most 90 days)."""
+    start, end = w3c_datetime(args, "start_date"), w3c_datetime(args, "end_date")
+    end = end or (start + SEARCH_SPAN if start else clock.now())
+    start = start or end - SEARCH_SPAN
+    if end < start:
+        raise error(400, "end_date is before start_date.")
+    if end - start > SEARCH_SPAN:
+        raise error(400, "start_date and end_date may not span more than 90 days.")
+    return start, end
 
 
 def _positive(args: MultiDict[str, str], name: str, default: int, maximum: int) -> int:
@@ -255,13 +267,7 @@ def search(uow: UnitOfWork, args: MultiDict[str, str], community: str) -> list[C
     statuses = {s.strip().lower() for s in (args.get("status") or "").split(",") if s.strip()}
     if statuses - {"open", "closed"}:
         raise error(400, "status must be open, closed, or both separated by a comma.")
-    start, end = _w3c(args, "start_date"), _w3c(args, "end_date")
-    end = end or (start + SEARCH_SPAN if start else clock.now())
-    start = start or end - SEARCH_SPAN
-    if end < start:
-        raise error(400, "end_date is before start_date.")
-    if end - start > SEARCH_SPAN:
-        raise error(400, "start_date and end_date may not span more than 90 days.")
+    start, end = search_window(args)
     query = query.where(Case.reported_at >= start, Case.reported_at <= end)
     if codes:
         query = query.where(Case.category.in_(codes))

@@ -66,6 +66,7 @@ class Cases(MethodView):
         return (projections.case(row, principal, cipher(), now) for row in rows)
 
     @transactional
+    @blp.rules("give a ticket_id or a business_type")
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -109,9 +110,14 @@ class PersonalDataAudit(MethodView):
         return paginate(query, pagination_parameters)
 
 
+# Rules of an action's body beyond its schema (422 when broken).
+ACTION_RULES = {"refer": ("give both lon and lat, or neither",)}
+
+
 def _action_view(action: str, schema: type, summary: str) -> type[MethodView]:
     class CaseAction(MethodView):
         @transactional
+        @blp.rules(*ACTION_RULES.get(action, ()))
         @blp.arguments(schema)
         @blp.response(200, CaseSchema)
         def post(self, data: dict[str, Any], case_id: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
 from services.chassis.conditional import IF_MATCH
 from services.chassis.errors import Unprocessable
+from services.chassis.schemas import YEAR_PATTERN
 from services.chassis.web import paginate, transactional, uow
 
 from ..models import BusinessType, Window
@@ -60,6 +61,7 @@ class BusinessTypeById(MethodView):
         return row, {"ETag": catalogue.type_tag(row)}
 
     @transactional
+    @blp.if_match("business type")
     @blp.arguments(BusinessTypePatchSchema)
     @blp.response(200, BusinessTypeSchema)
     def patch(self, changes: dict[str, Any], type_id: Any) -> Any:
@@ -81,6 +83,7 @@ class Windows(MethodView):
         return paginate(statement, pagination_parameters)
 
     @transactional
+    @blp.rules("a dedicated window names at least one business type in skills")
     @blp.arguments(WindowSchema)
     @blp.response(201, WindowSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -98,6 +101,7 @@ class WindowById(MethodView):
         return row, {"ETag": catalogue.window_tag(row)}
 
     @transactional
+    @blp.if_match("window")
     @blp.arguments(WindowPatchSchema)
     @blp.response(200, WindowSchema)
     def patch(self, changes: dict[str, Any], window_id: Any) -> Any:
@@ -124,7 +128,17 @@ def _day(value: str) -> date:
         raise Unprocessable("The day must be YYYY-MM-DD.", errors={"day": ["Not a valid date."]}) from None
 
 
-@blp.route("/calendar/<day>")
+@blp.route(
+    "/calendar/<day>",
+    parameters=[
+        {
+            "in": "path",
+            "name": "day",
+            "required": True,
+            "schema": {"type": "string", "format": "date", "pattern": YEAR_PATTERN},
+        }
+    ],
+)
 class CalendarDay(MethodView):
     @transactional
     @blp.arguments(CalendarDaySchema)

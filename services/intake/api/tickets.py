@@ -60,6 +60,10 @@ class Tickets(MethodView):
         return (projections.ticket(row, principal, cipher()) for row in rows)
 
     @transactional
+    @blp.rules(
+        "priority_reason only with priority",
+        "the business type is active in the community, and attributes are the ones it defines",
+    )
     @blp.arguments(TicketCreateSchema)
     @blp.response(201, TicketSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +170,6 @@ class CallTicket(MethodView):
 @blp.route("/display")
 class HallDisplay(MethodView):
     @public
-    @blp.doc(security=[])
     @blp.arguments(CommunityQuerySchema, location="query")
     @blp.response(200, DisplayRowSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:

@@ -181,7 +181,7 @@ def test_lists_are_masked_and_filtered(client, person, household, worker):
     listed = client.get("/persons?cell_code=HGS-01&special_care=elderly_alone", headers=worker).get_json()
     assert [p["id_number"] for p in listed] == ["4403**********123X"]
     assert client.get("/persons?cell_code=HGS-01&residency=registered", headers=worker).get_json() == []
-    assert_problem(client.get("/persons", headers=worker), 422, field="cell_code")
+    assert_problem(client.get("/persons", headers=worker), 422, field="query.cell_code")
 
 
 def test_places_and_buildings_by_location(client, make_cell, worker, grid):

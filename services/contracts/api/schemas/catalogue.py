@@ -77,6 +77,12 @@ class StatusChangeSchema(Schema):
 
 
 class ProviderSchema(ProviderCreateSchema):
+    # As read: absent values are null, and bank details and contacts may come masked.
+    community = ma.fields.String(dump_only=True, allow_none=True)
+    bank_name = ma.fields.String(dump_only=True, allow_none=True)
+    bank_account = ma.fields.String(dump_only=True, allow_none=True)
+    contact_name = ma.fields.String(dump_only=True, allow_none=True)
+    contact_phone = ma.fields.String(dump_only=True, allow_none=True)
     id = ma.fields.String(dump_only=True)
     status = ma.fields.String(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)

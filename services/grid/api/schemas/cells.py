@@ -38,7 +38,10 @@ class CellSchema(Schema):
     boundary = ma.fields.Dict(dump_only=True)
     area_m2 = ma.fields.Float(dump_only=True)
     workers = ma.fields.List(
-        ma.fields.String(), dump_only=True, metadata={"description": "Shown to staff only"}
+        ma.fields.String(),
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Shown to staff only (null for others)"},
     )
     version = ma.fields.Integer(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)

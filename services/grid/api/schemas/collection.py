@@ -157,7 +157,7 @@ class CellCodeQuerySchema(Schema):
 
 
 class PersonQuerySchema(Schema):
-    cell_code = ma.fields.String(validate=CELL_CODE)
+    cell_code = ma.fields.String(required=True, validate=CELL_CODE)
     household_id = ma.fields.UUID()
     residency = ma.fields.String(validate=validate.OneOf(RESIDENCIES))
     special_care = ma.fields.String(validate=validate.OneOf(SPECIAL_CARE))

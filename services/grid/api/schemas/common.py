@@ -9,10 +9,10 @@ from services.chassis.config import COMMUNITIES
 
 from ...usecases.photos import PHOTO_PATH
 
-PERIOD = validate.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM.")
-CELL_CODE = validate.Regexp(
-    r"^[A-Z][A-Z0-9-]{1,39}$", error="Upper-case letters, digits and dashes, e.g. HGS-01."
-)
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+PERIOD = validate.Regexp(PERIOD_PATTERN, error="Use YYYY-MM.")
+CELL_CODE_PATTERN = r"^[A-Z][A-Z0-9-]{1,39}$"
+CELL_CODE = validate.Regexp(CELL_CODE_PATTERN, error="Upper-case letters, digits and dashes, e.g. HGS-01.")
 COMMUNITY = validate.OneOf(COMMUNITIES)
 LON = validate.Range(min=-180, max=180)
 LAT = validate.Range(min=-90, max=90)

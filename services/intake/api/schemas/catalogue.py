@@ -93,7 +93,7 @@ class WindowSchema(Schema):
     mode = ma.fields.String(required=True, validate=v.OneOf(("generalist", "dedicated")))
     skills = ma.fields.List(ma.fields.String(validate=CODE), load_default=list, validate=v.Length(max=100))
     staff_on_duty = ma.fields.String(allow_none=True, validate=v.Length(max=200))
-    current_ticket_id = ma.fields.String(dump_only=True)
+    current_ticket_id = ma.fields.String(dump_only=True, allow_none=True)
     version = ma.fields.Integer(dump_only=True)
 
 
