@@ -172,6 +172,8 @@ def create_app(
 
     @app.before_request
     def _check_body_and_token() -> None:
+        if request.routing_exception is not None:
+            return  # no such route or method: its 404 or 405 comes first, whatever the body
         view = app.view_functions.get(request.endpoint) if request.endpoint else None
         if request.method in _BODY_METHODS and _has_body():
             allowed = getattr(_method_handler(view), "community_accepts", JSON_TYPES)

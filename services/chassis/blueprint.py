@@ -96,7 +96,7 @@ class Blueprint(flask_smorest.Blueprint):
             exports.document(doc)
         return doc
 
-    def rules(self, *rules: str) -> Any:
+    def rules(self, *rules: str, answered: str = "422; 400 for a refused key") -> Any:
         """Document the rules a view checks beyond what its schemas can say (across fields,
         against stored state, the keys of a free-form object), each answered 422 (400 for
         a refused key) when broken: listed in the operation's description and as
@@ -106,8 +106,7 @@ class Blueprint(flask_smorest.Blueprint):
             return lambda view: view
         listed = "\n".join(f"- {rule}" for rule in rules)
         return self.doc(
-            description=f"Refused (422; 400 for a refused key) when broken:\n{listed}",
-            **{"x-rules": list(rules)},
+            description=f"Refused ({answered}) when broken:\n{listed}", **{"x-rules": list(rules)}
         )
 
     def if_match(self, what: str, *, allow_any: bool = True) -> Any:

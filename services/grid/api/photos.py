@@ -48,6 +48,12 @@ class Photos(MethodView):
     @blp.arguments(PhotoUploadSchema, location="files")
     @blp.response(201, PhotoSchema)
     @problem(401, "No bearer token")
+    @blp.rules(
+        "The file is a readable JPEG, PNG or WebP image, whatever its name or declared type "
+        "(415 `unsupported-image`).",
+        "At most 1 000 000 bytes and 40 megapixels (413 `photo-too-large`).",
+        answered="413 or 415",
+    )
     @problem(413, "`photo-too-large`: over 1 000 000 bytes or 40 megapixels")
     @problem(
         415,
