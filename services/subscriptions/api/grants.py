@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
-from services.chassis.web import transactional, uow
+from services.chassis.web import paginate, transactional, uow
 
 from ..usecases import grants
 from .errors import documenter
@@ -24,9 +24,10 @@ class Grants(MethodView):
     @documented(401, 403, 422)
     @blp.arguments(DepartmentQuerySchema, location="query")
     @blp.response(200, GrantSchema(many=True))
-    def get(self, args: dict[str, Any]) -> Any:
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Grants: a department's own; every department's (or one's) for an administrator."""
-        return grants.listing(uow(), current_principal(), args.get("department"))
+        return paginate(grants.listing(current_principal(), args.get("department")), pagination_parameters)
 
     @transactional
     @documented(401, 403, 409, 422)

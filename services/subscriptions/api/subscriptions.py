@@ -42,9 +42,11 @@ class Subscriptions(MethodView):
     @documented(401, 403, 422)
     @blp.arguments(DepartmentQuerySchema, location="query")
     @blp.response(200, SubscriptionSchema(many=True))
-    def get(self, args: dict[str, Any]) -> Any:
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """The department's subscriptions (an administrator's: every department's, or one's)."""
-        return subscriptions.listing(uow(), current_principal(), args.get("department"))
+        query = subscriptions.listing(current_principal(), args.get("department"))
+        return paginate(query, pagination_parameters)
 
     @transactional
     @documented(401, 403, 422)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from services.chassis import clock
 from services.chassis.auth import Principal
@@ -46,12 +46,12 @@ def revoke(uow: UnitOfWork, principal: Principal, grant_id: str) -> None:
     uow.session.delete(row)
 
 
-def listing(uow: UnitOfWork, principal: Principal, department: str | None) -> list[Grant]:
+def listing(principal: Principal, department: str | None) -> Select[tuple[Grant]]:
     """Grants of one department (a department sees its own only), or of all for an administrator."""
     query = select(Grant).order_by(Grant.department, Grant.pattern)
     if not principal.is_admin or department:
         query = query.where(Grant.department == policy.acting_department(principal, department))
-    return list(uow.session.scalars(query))
+    return query
 
 
 def patterns_of(uow: UnitOfWork, department: str) -> list[str]:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from services.chassis import clock
 from services.chassis.auth import Principal
@@ -75,12 +75,12 @@ def get(uow: UnitOfWork, principal: Principal, subscription_id: str, *, lock: bo
     return subscription
 
 
-def listing(uow: UnitOfWork, principal: Principal, department: str | None) -> list[Subscription]:
+def listing(principal: Principal, department: str | None) -> Select[tuple[Subscription]]:
     """A department's subscriptions (an administrator may list every department's)."""
     query = select(Subscription).order_by(Subscription.created_at, Subscription.id)
     if not principal.is_admin or department:
         query = query.where(Subscription.department == policy.acting_department(principal, department))
-    return list(uow.session.scalars(query))
+    return query
 
 
 def act(uow: UnitOfWork, principal: Principal, subscription_id: str, action: str) -> Subscription:
