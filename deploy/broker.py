@@ -34,6 +34,9 @@ OPS_USER = "ops"
 GATEWAY_USER = "gateway"
 # The event stream's exclusive queues (gateway/stream.py: gateway.stream.<12 hex digits>).
 GATEWAY_STREAM_QUEUES = r"gateway\.stream\.[0-9a-f]{12}"
+# The event archive (gateway/archive.py): a stream queue the gateway declares with its retention
+# (EVENT_ARCHIVE_MAX_AGE), so the definitions need not repeat that setting.
+EVENT_ARCHIVE = r"community\.events\.archive"
 ADMIN_USER = "admin"
 NOTHING = "^$"
 
@@ -161,9 +164,9 @@ def definitions(
         _permission(
             gateway,
             vhost,
-            configure=_names([exchange], server_named, GATEWAY_STREAM_QUEUES),
-            write=_names([], server_named, GATEWAY_STREAM_QUEUES),
-            read=_names([exchange], server_named, GATEWAY_STREAM_QUEUES),
+            configure=_names([exchange], server_named, GATEWAY_STREAM_QUEUES, EVENT_ARCHIVE),
+            write=_names([], server_named, GATEWAY_STREAM_QUEUES, EVENT_ARCHIVE),
+            read=_names([exchange], server_named, GATEWAY_STREAM_QUEUES, EVENT_ARCHIVE),
         ),
     ]
     topic_permissions += [
