@@ -41,6 +41,7 @@ class Subscription(Base):
     communities: Mapped[list[str]] = mapped_column(JsonDocument)
     mode: Mapped[str] = mapped_column(String(10))
     url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    queue: Mapped[str | None] = mapped_column(String(300), nullable=True)
     status: Mapped[str] = mapped_column(String(10), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -32,6 +32,17 @@ class SubscriptionSettings:
 
 
 @dataclass(frozen=True)
+class BrokerSettings:
+    """RabbitMQ's management API for AMQP subscriptions (`SUBSCRIPTIONS_BROKER_API_URL`, e.g.
+    `http://rabbitmq:15672`, and its own user and password: a secret of its own)."""
+
+    broker_api_url: str | None = None
+    broker_api_user: str = "subscriptions-admin"
+    broker_api_password: str | None = None
+    broker_vhost: str = "/"
+
+
+@dataclass(frozen=True)
 class SecretSettings:
     personal_data_key: str | None = None
     personal_data_retired_keys: str | None = None

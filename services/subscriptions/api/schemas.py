@@ -50,11 +50,10 @@ class SubscriptionCreateSchema(Schema):
     )
     mode = ma.fields.String(required=True, validate=ma.validate.OneOf(MODES))
     url = ma.fields.Url(
-        required=True,
         schemes={"http", "https"},
         require_tld=False,
         validate=ma.validate.Length(max=2000),
-        metadata={"description": "https (http only where allowed); public addresses only"},
+        metadata={"description": "webhooks: https (http only where allowed), public addresses only"},
     )
 
 
@@ -66,6 +65,9 @@ class SubscriptionSchema(Schema):
     communities = ma.fields.List(ma.fields.String(), required=True)
     mode = ma.fields.String(required=True, validate=ma.validate.OneOf(MODES))
     url = ma.fields.String(required=True, allow_none=True)
+    queue = ma.fields.String(
+        required=True, allow_none=True, metadata={"description": "AMQP: the queue to read"}
+    )
     status = ma.fields.String(required=True, validate=ma.validate.OneOf(STATUSES))
     version = ma.fields.Integer(required=True)
     created_at = ma.fields.AwareDateTime(required=True)
@@ -75,12 +77,27 @@ class SubscriptionSchema(Schema):
 
 class CreatedSubscriptionSchema(SubscriptionSchema):
     secret = ma.fields.String(
-        required=True, metadata={"description": "the signing secret (`whsec_…`), shown this once only"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "webhooks: the signing secret (`whsec_…`), shown this once only"},
+    )
+    amqp_user = ma.fields.String(
+        required=True, allow_none=True, metadata={"description": "AMQP: the broker user"}
+    )
+    amqp_password = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "AMQP: the user's password, shown once when this made the user (else null)"},
     )
 
 
 class SecretSchema(Schema):
     secret = ma.fields.String(required=True, metadata={"description": "the new secret, shown this once only"})
+
+
+class PasswordSchema(Schema):
+    amqp_user = ma.fields.String(required=True)
+    amqp_password = ma.fields.String(required=True, metadata={"description": "shown this once only"})
 
 
 class DeliveryQuerySchema(Schema):

@@ -11,16 +11,18 @@ from flask.views import MethodView
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
 from services.chassis.protection import PersonalDataCipher
-from services.chassis.web import paginate, service_settings, transactional, uow
+from services.chassis.web import paginate, runtime, service_settings, transactional, uow
 
-from ..settings import SubscriptionSettings
+from ..settings import BrokerSettings, SubscriptionSettings
 from ..usecases import deliveries, subscriptions
+from ..usecases.broker import BrokerAdmin
 from .errors import documenter
 from .schemas import (
     CreatedSubscriptionSchema,
     DeliveryQuerySchema,
     DeliverySchema,
     DepartmentQuerySchema,
+    PasswordSchema,
     RedeliveryResultSchema,
     RedeliverySchema,
     SecretSchema,
@@ -37,6 +39,12 @@ def cipher() -> PersonalDataCipher:
     return current_app.extensions["subscriptions.cipher"]  # type: ignore[no-any-return]
 
 
+def broker() -> BrokerAdmin:
+    """The management API client (made only when an AMQP subscription needs it)."""
+    chassis = runtime().settings
+    return BrokerAdmin(service_settings(BrokerSettings), chassis.exchange_name, chassis.quorum_queues)
+
+
 @blp.route("/subscriptions")
 class Subscriptions(MethodView):
     @documented(401, 403, 422)
@@ -49,14 +57,17 @@ class Subscriptions(MethodView):
         return paginate(query, pagination_parameters)
 
     @transactional
-    @documented(401, 403, 422)
+    @documented(401, 403, 422, 503)
     @blp.arguments(SubscriptionCreateSchema)
     @blp.response(201, CreatedSubscriptionSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Subscribe to granted event types; the answer carries the signing secret, once."""
         settings = service_settings(SubscriptionSettings)
-        subscription, secret = subscriptions.create(uow(), current_principal(), data, settings, cipher())
-        return {**{name: getattr(subscription, name) for name in SHOWN}, "secret": secret}
+        subscription, shown = subscriptions.create(
+            uow(), current_principal(), data, settings, cipher(), broker
+        )
+        credentials = {"secret": None, "amqp_user": None, "amqp_password": None, **shown}
+        return {**{name: getattr(subscription, name) for name in SHOWN}, **credentials}
 
 
 @blp.route("/subscriptions/<uuid:subscription_id>")
@@ -68,11 +79,11 @@ class SubscriptionById(MethodView):
         return subscriptions.get(uow(), current_principal(), str(subscription_id))
 
     @transactional
-    @documented(401, 403, 404)
+    @documented(401, 403, 404, 503)
     @blp.response(204)
     def delete(self, subscription_id: uuid.UUID) -> None:
-        """Delete a subscription: nothing more is sent; its secrets and log go with it."""
-        subscriptions.remove(uow(), current_principal(), str(subscription_id))
+        """Delete a subscription: nothing more is sent; its secrets, log, queue go with it."""
+        subscriptions.remove(uow(), current_principal(), str(subscription_id), broker)
 
 
 def _action(action: str, summary: str) -> type[MethodView]:
@@ -108,6 +119,19 @@ class Secret(MethodView):
             uow(), current_principal(), str(subscription_id), settings, cipher()
         )
         return {"secret": secret}
+
+
+@blp.route("/subscriptions/<uuid:subscription_id>/password")
+class Password(MethodView):
+    @transactional
+    @documented(401, 403, 404, 422, 503)
+    @blp.response(201, PasswordSchema)
+    def post(self, subscription_id: uuid.UUID) -> Any:
+        """A new password for the department's broker user (AMQP), shown once."""
+        user, password = subscriptions.rotate_password(
+            uow(), current_principal(), str(subscription_id), broker
+        )
+        return {"amqp_user": user, "amqp_password": password}
 
 
 @blp.route("/subscriptions/<uuid:subscription_id>/deliveries")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,9 @@ from .. import domain
 from ..models import Delivery, Subscription, WebhookSecret
 from ..settings import SubscriptionSettings
 from . import grants, policy, targets
+from .broker import BrokerAdmin, user_of
+
+Broker = Callable[[], BrokerAdmin]
 
 
 def create(
@@ -26,19 +30,25 @@ def create(
     data: dict[str, Any],
     settings: SubscriptionSettings,
     cipher: PersonalDataCipher,
-) -> tuple[Subscription, str]:
-    """Subscribe a department to granted event types; return it and its secret (shown once)."""
+    broker: Broker,
+) -> tuple[Subscription, dict[str, str | None]]:
+    """Subscribe a department to granted event types; return it and its credentials (shown once).
+
+    A webhook's are its signing secret; an AMQP subscription's the department's broker user
+    and, when this made the user, its password.
+    """
     department = policy.acting_department(principal, data.get("department"))
     wanted = sorted(set(data["event_types"]))
     refused = domain.not_granted(grants.patterns_of(uow, department), wanted)
     if refused:
         raise domain.NotGranted(refused)
-    if data["mode"] != "webhook":
-        raise Unprocessable(
-            "AMQP 订阅尚未提供。 (AMQP subscriptions are not available yet.)",
-            errors={"mode": ["Only webhook is available."]},
-        )
-    targets.check(data["url"], settings)
+    if data["mode"] == "webhook":
+        if not data.get("url"):
+            raise Unprocessable(
+                "回调订阅需要地址。 (A webhook subscription needs its url.)",
+                errors={"url": ["Missing data for required field."]},
+            )
+        targets.check(data["url"], settings)
     subscription = Subscription(
         id=str(uuid.uuid4()),
         department=department,
@@ -47,14 +57,19 @@ def create(
         event_types=wanted,
         communities=sorted(set(data.get("communities") or [])),
         mode=data["mode"],
-        url=data["url"],
+        url=data.get("url") if data["mode"] == "webhook" else None,
         status="active",
         version=1,
         created_at=clock.now(),
     )
     uow.session.add(subscription)
     uow.flush()
-    return subscription, _new_secret(uow, subscription, cipher)
+    if data["mode"] == "webhook":
+        return subscription, {"secret": _new_secret(uow, subscription, cipher)}
+    admin = broker()
+    password = None if admin.user_exists(department) else admin.set_password(department)
+    subscription.queue = admin.provision(department, subscription.id, wanted)
+    return subscription, {"amqp_user": user_of(department), "amqp_password": password}
 
 
 def _new_secret(uow: UnitOfWork, subscription: Subscription, cipher: PersonalDataCipher) -> str:
@@ -94,9 +109,19 @@ def act(uow: UnitOfWork, principal: Principal, subscription_id: str, action: str
     return subscription
 
 
-def remove(uow: UnitOfWork, principal: Principal, subscription_id: str) -> None:
-    """Delete a subscription with its secrets and its deliveries (nothing more is sent)."""
+def remove(uow: UnitOfWork, principal: Principal, subscription_id: str, broker: Broker) -> None:
+    """Delete a subscription with its secrets and its deliveries (nothing more is sent);
+    an AMQP one's queue, and the department's broker user with its last queue."""
     subscription = get(uow, principal, subscription_id, lock=True)
+    if subscription.queue:
+        others = uow.session.scalars(
+            select(Subscription.id).where(
+                Subscription.department == subscription.department,
+                Subscription.mode == "amqp",
+                Subscription.id != subscription.id,
+            )
+        ).first()
+        broker().remove(subscription.queue, subscription.department, last=others is None)
     uow.session.execute(delete(Delivery).where(Delivery.subscription_id == subscription.id))
     uow.session.execute(delete(WebhookSecret).where(WebhookSecret.subscription_id == subscription.id))
     uow.session.delete(subscription)
@@ -116,6 +141,19 @@ def rotate_secret(
         row.expires_at = min(row.expires_at or until, until)
     subscription.version += 1
     return _new_secret(uow, subscription, cipher)
+
+
+def rotate_password(
+    uow: UnitOfWork, principal: Principal, subscription_id: str, broker: Broker
+) -> tuple[str, str]:
+    """A new password for the department's broker user (shown once; the old stops working)."""
+    subscription = get(uow, principal, subscription_id)
+    if subscription.mode != "amqp":
+        raise Unprocessable(
+            "只有 AMQP 订阅有代理密码。 (Only an AMQP subscription has a broker password.)",
+            errors={"mode": ["Not amqp."]},
+        )
+    return user_of(subscription.department), broker().set_password(subscription.department)
 
 
 def _secrets(uow: UnitOfWork, subscription_id: str, now: datetime) -> list[WebhookSecret]:
