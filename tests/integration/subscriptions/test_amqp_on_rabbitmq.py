@@ -121,3 +121,49 @@ def test_a_departments_queue_is_its_own_and_read_only(service, token, rabbit_vho
             is None
         )
         assert management(f"/api/users/{quote('dept.' + department, safe='')}") is None
+
+
+@pytest.fixture
+def own_broker(tmp_path):
+    from .own_broker import OwnBroker
+
+    broker = OwnBroker(tmp_path / "rabbit").start()
+    yield broker
+    broker.stop()
+
+
+def test_a_departments_queue_keeps_its_events_across_a_broker_restart(service, token, own_broker):
+    harness = service(
+        "subscriptions",
+        amqp_url=own_broker.amqp_url,
+        broker_api_url=own_broker.api_url,
+        broker_api_user="guest",
+        broker_api_password="guest",
+        broker_vhost="/",
+    )
+    with harness.runtime.bus.connect() as connection:
+        harness.runtime.bus.declare(connection)
+    admin = bearer(token("admin", community=None))
+    grant(harness.client, admin, "grid.case.*", department="civil_affairs")
+    own = bearer(token("department", community=None, department="civil_affairs"))
+    body = {"name": "案件", "event_types": ["grid.case.*"], "mode": "amqp"}
+    created = harness.client.post("/subscriptions", json=body, headers=own).get_json()
+    published = [publish(harness, CASE_OPENED, "c1", {"case_id": str(uuid.uuid4())})["id"] for _ in range(3)]
+    harness.runtime.bus.reset_publisher()
+
+    own_broker.restart()
+
+    connection = pika.BlockingConnection(
+        pika.ConnectionParameters(
+            "127.0.0.1",
+            own_broker.port,
+            "/",
+            pika.PlainCredentials(created["amqp_user"], created["amqp_password"]),
+        )
+    )
+    channel = connection.channel()
+    got = []
+    while (message := channel.basic_get(created["queue"], auto_ack=True))[0]:
+        got.append(events.parse(message[2])["id"])
+    connection.close()
+    assert got == published
