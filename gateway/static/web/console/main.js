@@ -11,6 +11,7 @@ import { intakeCasePage, intakeCasesPage } from './intake-cases.js';
 import { roundPage } from './round.js';
 import { schemePage } from './scheme-editor.js';
 import { evaluationPage } from './schemes.js';
+import { deliveriesPage, subscriptionsPage } from './subscriptions.js';
 import { tenderPage } from './tender.js';
 import { contractsPage } from './tenders.js';
 
@@ -21,6 +22,7 @@ const CONTRACTS = ['subdistrict_officer', 'committee_member', 'provider_signator
 const MONEY = ['subdistrict_officer', 'committee_member', 'center_staff', 'evaluator'];
 const EVALUATION = ['committee_member', 'subdistrict_officer', 'evaluator', 'center_staff', 'provider_signatory'];
 const ANALYTICS = ['committee_member', 'subdistrict_officer', 'evaluator', 'center_staff'];
+const SUBSCRIBERS = ['department', 'admin'];
 
 startApp({
   base: '/console',
@@ -34,6 +36,7 @@ startApp({
     { path: '/finance', key: 'nav.finance', roles: MONEY },
     { path: '/evaluation', key: 'nav.evaluation', roles: EVALUATION },
     { path: '/analytics', key: 'nav.analytics', roles: ANALYTICS },
+    { path: '/subscriptions', key: 'nav.subscriptions', roles: SUBSCRIBERS },
   ],
   routes: [
     { path: '/', view: homePage, title: 'console.home' },
@@ -51,5 +54,7 @@ startApp({
     { path: '/evaluation/schemes/:id', view: schemePage, title: 'scheme.title', roles: EVALUATION },
     { path: '/evaluation/rounds/:id', view: roundPage, title: 'round.title', roles: EVALUATION },
     { path: '/analytics', view: analyticsPage, title: 'analytics.title', roles: ANALYTICS },
+    { path: '/subscriptions', view: subscriptionsPage, title: 'subs.title', roles: SUBSCRIBERS },
+    { path: '/subscriptions/:id', view: deliveriesPage, title: 'subs.log', roles: SUBSCRIBERS },
   ],
 });
