@@ -106,13 +106,14 @@ def deliver_due(
 ) -> int:
     """Send what is due, oldest first, one per aggregate at a time; return how many arrived."""
     delivered = 0
+    known = _PassCache(uow, cipher)
     for _round in range(settings.delivery_batch):
         failed: set[str] = set()
         progressed = False
         for delivery in _heads(uow, clock.now(), settings.delivery_batch):
             if delivery.subscription_id in failed:
                 continue
-            outcome = _deliver(uow, delivery, settings, cipher, post)
+            outcome = _deliver(uow, delivery, settings, known, post)
             if outcome is None or outcome.delivered:
                 progressed = True
                 delivered += outcome is not None
@@ -125,16 +126,12 @@ def deliver_due(
 
 
 def _deliver(
-    uow: UnitOfWork,
-    delivery: Delivery,
-    settings: SubscriptionSettings,
-    cipher: PersonalDataCipher,
-    post: Post,
+    uow: UnitOfWork, delivery: Delivery, settings: SubscriptionSettings, known: _PassCache, post: Post
 ) -> sender.Outcome | None:
     subscription = uow.session.get(Subscription, delivery.subscription_id)
     assert subscription is not None and subscription.url is not None
     now = clock.now()
-    if domain.not_granted(grants.patterns_of(uow, subscription.department), [delivery.event_type]):
+    if domain.not_granted(known.grants(subscription.department), [delivery.event_type]):
         delivery.status, delivery.last_error = "withheld", "grant revoked before delivery"
         return None
     body = events.encode(delivery.body)
@@ -144,10 +141,7 @@ def _deliver(
         "webhook-id": delivery.event_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": domain.signatures(
-            subscriptions.secrets_in_force(uow, subscription.id, cipher, now),
-            delivery.event_id,
-            timestamp,
-            body,
+            known.secrets(subscription.id, now), delivery.event_id, timestamp, body
         ),
     }
     try:
@@ -171,6 +165,27 @@ def _deliver(
     if domain.should_disable(subscription.failing_since, now, after):
         _disable(uow, subscription, now)
     return outcome
+
+
+class _PassCache:
+    """Grants and plain secrets read once per delivery pass (a pass is one transaction)."""
+
+    def __init__(self, uow: UnitOfWork, cipher: PersonalDataCipher) -> None:
+        self.uow, self.cipher = uow, cipher
+        self._grants: dict[str, list[str]] = {}
+        self._secrets: dict[str, list[str]] = {}
+
+    def grants(self, department: str) -> list[str]:
+        if department not in self._grants:
+            self._grants[department] = grants.patterns_of(self.uow, department)
+        return self._grants[department]
+
+    def secrets(self, subscription_id: str, now: datetime) -> list[str]:
+        if subscription_id not in self._secrets:
+            self._secrets[subscription_id] = subscriptions.secrets_in_force(
+                self.uow, subscription_id, self.cipher, now
+            )
+        return self._secrets[subscription_id]
 
 
 def _disable(uow: UnitOfWork, subscription: Subscription, now: datetime) -> None:
