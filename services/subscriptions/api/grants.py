@@ -13,6 +13,7 @@ from services.chassis.web import paginate, transactional, uow
 
 from ..usecases import grants
 from .errors import documenter
+from .provisioning import broker
 from .schemas import DepartmentQuerySchema, GrantCreateSchema, GrantSchema
 
 blp = Blueprint("grants", __name__, description="Administrators grant departments event types")
@@ -41,8 +42,8 @@ class Grants(MethodView):
 @blp.route("/grants/<uuid:grant_id>")
 class GrantById(MethodView):
     @transactional
-    @documented(401, 403, 404)
+    @documented(401, 403, 404, 503)
     @blp.response(204)
     def delete(self, grant_id: uuid.UUID) -> None:
         """Revoke a grant: its event types are no longer delivered (administrators)."""
-        grants.revoke(uow(), current_principal(), str(grant_id))
+        grants.revoke(uow(), current_principal(), str(grant_id), broker)

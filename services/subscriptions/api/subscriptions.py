@@ -11,12 +11,12 @@ from flask.views import MethodView
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
 from services.chassis.protection import PersonalDataCipher
-from services.chassis.web import paginate, runtime, service_settings, transactional, uow
+from services.chassis.web import paginate, service_settings, transactional, uow
 
-from ..settings import BrokerSettings, SubscriptionSettings
+from ..settings import SubscriptionSettings
 from ..usecases import deliveries, subscriptions
-from ..usecases.broker import BrokerAdmin
 from .errors import documenter
+from .provisioning import broker
 from .schemas import (
     CreatedSubscriptionSchema,
     DeliveryQuerySchema,
@@ -37,12 +37,6 @@ SHOWN = tuple(SubscriptionSchema().fields)
 
 def cipher() -> PersonalDataCipher:
     return current_app.extensions["subscriptions.cipher"]  # type: ignore[no-any-return]
-
-
-def broker() -> BrokerAdmin:
-    """The management API client (made only when an AMQP subscription needs it)."""
-    chassis = runtime().settings
-    return BrokerAdmin(service_settings(BrokerSettings), chassis.exchange_name, chassis.quorum_queues)
 
 
 @blp.route("/subscriptions")

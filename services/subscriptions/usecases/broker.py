@@ -95,6 +95,13 @@ class BrokerAdmin:
             self._call("POST", path, {"routing_key": pattern, "arguments": {}})
         return name
 
+    def unbind(self, queue: str, patterns: list[str]) -> None:
+        """Take bindings off a queue (a revoked grant); its routing key is the binding's key."""
+        exchange, name = quote(self.exchange, safe=""), quote(queue, safe="")
+        for pattern in patterns:
+            path = f"/api/bindings/{self.vhost}/e/{exchange}/q/{name}/{quote(pattern, safe='')}"
+            self._call("DELETE", path, missing_ok=True)
+
     def remove(self, queue: str, department: str, last: bool) -> None:
         """Delete the queue (and the department's user with its last queue)."""
         self._call("DELETE", f"/api/queues/{self.vhost}/{quote(queue, safe='')}", missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -12,7 +14,7 @@ from services.chassis.errors import Conflict, NotFound, Unprocessable
 from services.chassis.unit_of_work import UnitOfWork
 
 from .. import domain
-from ..models import Grant
+from ..models import Grant, Subscription
 from . import policy
 
 
@@ -37,13 +39,25 @@ def grant(uow: UnitOfWork, principal: Principal, department: str, pattern: str) 
     return row
 
 
-def revoke(uow: UnitOfWork, principal: Principal, grant_id: str) -> None:
-    """Take a grant back: events it covered are no longer delivered (checked at delivery)."""
+def revoke(uow: UnitOfWork, principal: Principal, grant_id: str, broker: Callable[[], Any]) -> None:
+    """Take a grant back: webhooks check it before every delivery; the department's AMQP
+    queues lose the bindings no remaining grant covers."""
     policy.require_admin(principal)
     row = uow.find(Grant, grant_id, lock=True)
     if row is None:
         raise NotFound("没有这个授权。 (No such grant.)")
     uow.session.delete(row)
+    uow.flush()
+    remaining = patterns_of(uow, row.department)
+    queues = uow.session.scalars(
+        select(Subscription).where(Subscription.department == row.department, Subscription.mode == "amqp")
+    )
+    for subscription in queues:
+        lost = domain.not_granted(remaining, subscription.event_types)
+        if lost and subscription.queue:
+            broker().unbind(subscription.queue, lost)
+            subscription.event_types = [p for p in subscription.event_types if p not in lost]
+            subscription.version += 1
 
 
 def listing(principal: Principal, department: str | None) -> Select[tuple[Grant]]:

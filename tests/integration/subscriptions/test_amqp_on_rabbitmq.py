@@ -107,6 +107,23 @@ def test_a_departments_queue_is_its_own_and_read_only(service, token, rabbit_vho
     assert refused.value.reply_code == 403
     connection.close()
 
+    revoked = harness.client.get(f"/grants?department={police}", headers=admin).get_json()
+    assert harness.client.delete(f"/grants/{revoked[0]['id']}", headers=admin).status_code == 204
+    late = publish(harness, CASE_OPENED, "c2", {"case_id": str(uuid.uuid4())})["id"]
+    operator = pika.BlockingConnection(pika.URLParameters(rabbit_vhost.url)).channel()
+    hotline_ids: list[str] = []
+
+    def hotline_received() -> bool:
+        method, _, body = operator.basic_get(other_queue, auto_ack=True)
+        if method:
+            hotline_ids.append(events.parse(body)["id"])
+        return late in hotline_ids
+
+    wait_for(hotline_received, message="the hotline still receives")
+    assert operator.basic_get(queue)[0] is None  # the same publish routed nothing to the police queue
+    shown = harness.client.get(f"/subscriptions/{created['id']}", headers=police_token).get_json()
+    assert shown["event_types"] == []
+
     rotated = harness.client.post(f"/subscriptions/{created['id']}/password", headers=police_token).get_json()
     with pytest.raises(pika.exceptions.ProbableAuthenticationError):
         connect(rabbit_vhost.name, user, password)
