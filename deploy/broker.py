@@ -34,6 +34,14 @@ OPS_USER = "ops"
 GATEWAY_USER = "gateway"
 # The event stream's exclusive queues (gateway/stream.py: gateway.stream.<12 hex digits>).
 GATEWAY_STREAM_QUEUES = r"gateway\.stream\.[0-9a-f]{12}"
+# The event archive (gateway/archive.py): a stream queue the gateway declares with its retention
+# (EVENT_ARCHIVE_MAX_AGE), so the definitions need not repeat that setting.
+EVENT_ARCHIVE = r"community\.events\.archive"
+# Provisions departments' AMQP subscriptions through the management API (services/subscriptions):
+# it makes the `dept.<department>` users and their `dept.<department>.<id>` queues, so it needs
+# the administrator tag (user management); its vhost rights reach those queues only.
+PROVISIONER_USER = "subscriptions-admin"
+DEPARTMENT_QUEUES = r"dept\..*"
 ADMIN_USER = "admin"
 NOTHING = "^$"
 
@@ -148,7 +156,12 @@ def definitions(
         )
     server_named = r"amq\.gen-.*"
     ops, gateway = f"{user_prefix}{OPS_USER}", f"{user_prefix}{GATEWAY_USER}"
-    users += [_user(ops, ["monitoring"], passwords), _user(gateway, [], passwords)]
+    provisioner = f"{user_prefix}{PROVISIONER_USER}"
+    users += [
+        _user(ops, ["monitoring"], passwords),
+        _user(gateway, [], passwords),
+        _user(provisioner, ["administrator"], passwords),
+    ]
     dead_or_generated = _names([exchange, *dead_queues], server_named)
     permissions += [
         _permission(
@@ -161,9 +174,16 @@ def definitions(
         _permission(
             gateway,
             vhost,
-            configure=_names([exchange], server_named, GATEWAY_STREAM_QUEUES),
-            write=_names([], server_named, GATEWAY_STREAM_QUEUES),
-            read=_names([exchange], server_named, GATEWAY_STREAM_QUEUES),
+            configure=_names([exchange], server_named, GATEWAY_STREAM_QUEUES, EVENT_ARCHIVE),
+            write=_names([], server_named, GATEWAY_STREAM_QUEUES, EVENT_ARCHIVE),
+            read=_names([exchange], server_named, GATEWAY_STREAM_QUEUES, EVENT_ARCHIVE),
+        ),
+        _permission(
+            provisioner,
+            vhost,
+            configure=_names([], DEPARTMENT_QUEUES),
+            write=_names([], DEPARTMENT_QUEUES),
+            read=_names([exchange]),
         ),
     ]
     topic_permissions += [
@@ -200,6 +220,7 @@ def password_variables(user_prefix: str = "") -> dict[str, str]:
     names = {f"{user_prefix}{service}": f"RABBITMQ_{service.upper()}_PASSWORD" for service in SERVICES}
     names[f"{user_prefix}{OPS_USER}"] = "RABBITMQ_OPS_PASSWORD"
     names[f"{user_prefix}{GATEWAY_USER}"] = "RABBITMQ_GATEWAY_PASSWORD"
+    names[f"{user_prefix}{PROVISIONER_USER}"] = "RABBITMQ_SUBSCRIPTIONS_ADMIN_PASSWORD"
     return names
 
 

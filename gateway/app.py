@@ -69,7 +69,7 @@ class Gateway:
             interval=settings.health_interval,
         )
         bus = Bus(settings.chassis) if settings.chassis.amqp_url else None
-        self.feed = EventFeed(bus, settings.sse_replay_size) if bus else None
+        self.feed = EventFeed(bus, settings.sse_replay_size, settings.event_archive_max_age) if bus else None
         self.documents = MergedDocument(
             self._fetch_document, tuple(self.upstreams), settings.docs_cache_seconds
         )

@@ -26,7 +26,7 @@ from .openapi import MergedDocument
 from .problems import EdgeProblem, send_json
 from .routes import EVENT_STREAM_ROLES
 from .settings import GatewaySettings
-from .stream import EventFeed, event_stream, parse_types, peer_closed
+from .stream import EventFeed, event_stream, parse_since, parse_types, peer_closed
 
 log = logging.getLogger("gateway.local")
 StartResponse = Callable[..., Any]
@@ -230,6 +230,12 @@ class LocalEndpoints:
             raise EdgeProblem(
                 422, str(exc), type_="validation-failed", errors={"types": [str(exc)]}
             ) from None
+        try:
+            since = parse_since(query.get("since", [None])[0])
+        except ValueError as exc:
+            raise EdgeProblem(
+                422, str(exc), type_="validation-failed", errors={"since": [str(exc)]}
+            ) from None
         feed.start()
         if not feed.ready.wait(self.gateway.settings.connect_timeout):
             raise EdgeProblem(
@@ -275,6 +281,7 @@ class LocalEndpoints:
             settings.sse_heartbeat_seconds,
             client_gone=peer_closed(client),
             check_every=settings.sse_disconnect_check_seconds,
+            since=since,
         )
         return _Counted(body, self, principal.sub)
 

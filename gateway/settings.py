@@ -8,7 +8,7 @@ from typing import Any
 
 from services.chassis.config import Settings, env, env_bool, env_float, env_int
 
-UPSTREAMS = ("intake", "contracts", "grid", "evaluation", "governance")
+UPSTREAMS = ("intake", "contracts", "grid", "evaluation", "governance", "subscriptions")
 """The services behind the gateway: `/api/<name>/...` goes to `<name>` (`<NAME>_URL`)."""
 
 # Route classes (see gateway/routes.py) and their default limits, in the `limits` notation.
@@ -22,6 +22,11 @@ DEFAULT_RATE_LIMITS = {
 
 def _list(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _archive_age(value: str | None) -> str | None:
+    """`EVENT_ARCHIVE_MAX_AGE`: a RabbitMQ `x-max-age` (`30D`, `72h`), or `off` for no archive."""
+    return None if not value or value.lower() in ("off", "none", "0") else value
 
 
 def upstream_env_name(service: str) -> str:
@@ -65,7 +70,8 @@ class GatewaySettings:
     redis_url: str | None = None
     sse_replay_size: int = 1000
     sse_heartbeat_seconds: float = 15.0
-    sse_max_clients: int = 4
+    sse_max_clients: int = 1000
+    event_archive_max_age: str | None = "30D"
     metrics_token: str | None = None
     sse_max_per_subject: int = 2
     sse_disconnect_check_seconds: float = 1.0
@@ -128,7 +134,8 @@ class GatewaySettings:
             redis_url=env("REDIS_URL"),
             sse_replay_size=env_int("SSE_REPLAY_SIZE", 1000),
             sse_heartbeat_seconds=env_float("SSE_HEARTBEAT_SECONDS", 15.0),
-            sse_max_clients=env_int("SSE_MAX_CLIENTS", 4),
+            sse_max_clients=env_int("SSE_MAX_CLIENTS", 1000),
+            event_archive_max_age=_archive_age(env("EVENT_ARCHIVE_MAX_AGE", "30D")),
             metrics_token=env("METRICS_TOKEN"),
             sse_max_per_subject=env_int("SSE_MAX_PER_SUBJECT", 2),
             sse_disconnect_check_seconds=env_float("SSE_DISCONNECT_CHECK_SECONDS", 1.0),

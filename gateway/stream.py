@@ -1,10 +1,12 @@
 """Server-Sent Events for departments without AMQP: the exchange, filtered, with resume.
 
-Each gateway process consumes the event exchange through its own exclusive, auto-deleted
-queue bound to `#` and keeps the last events in a bounded replay buffer. A client's
-stream sends each matching event as one SSE message (`id:` = the CloudEvent id,
-`data:` = the CloudEvent JSON); `Last-Event-ID` resumes after that event while it is
-still in the buffer.
+Each gateway process keeps the last events in a bounded replay buffer. With the event
+archive (`gateway/archive.py`, on RabbitMQ) it fills the buffer from the archive stream
+(from `next`) and a message's `id:` is its stream offset: `Last-Event-ID` or `since`
+older than the buffer is read back from the archive, the same in every replica and
+after restarts, within the retention. Without it (the in-memory bus of the embedded
+mode) the process consumes an exclusive, auto-deleted queue bound to `#`, `id:` is the
+CloudEvent id and `Last-Event-ID` resumes only while that event is still buffered.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from kombu import Connection, Queue
@@ -29,6 +32,8 @@ from kombu import Connection, Queue
 from services.chassis import events
 from services.chassis.auth import Principal
 from services.chassis.bus import Bus
+
+from . import archive
 
 log = logging.getLogger("gateway.stream")
 TYPE_PATTERN = re.compile(r"^[a-z_*#]+(\.[a-z_*#]+){0,3}$")
@@ -48,14 +53,15 @@ class BufferedEvent:
 class EventFeed:
     """One consumer thread per process filling a bounded replay buffer."""
 
-    def __init__(self, bus: Bus, size: int) -> None:
+    def __init__(self, bus: Bus, size: int, archive_max_age: str | None = None) -> None:
         self.bus = bus
+        self.archive_max_age = archive_max_age if archive_max_age and not bus.is_memory else None
         self.buffer: deque[BufferedEvent] = deque()
         self.size = max(1, size)
         self.positions: dict[str, int] = {}
         self.condition = threading.Condition()
         self._next = itertools.count(1)
-        self.last_position = 0
+        self.last_position = -1 if self.archived else 0  # a stream's first offset is 0
         self.ready = threading.Event()
         self._stop = threading.Event()
         self._pid: int | None = None
@@ -95,7 +101,14 @@ class EventFeed:
             return Connection("memory://localhost/", transport_options={"polling_interval": 0.1})
         return self.bus.connect()
 
+    @property
+    def archived(self) -> bool:
+        return self.archive_max_age is not None
+
     def _consume(self) -> None:
+        if self.archive_max_age is not None:
+            self._consume_archive(self.archive_max_age)
+            return
         with self._connect() as connection:
             self.bus.declare(connection)
             queue = Queue(
@@ -114,7 +127,33 @@ class EventFeed:
                     except TimeoutError:
                         continue
 
-    def _on_message(self, message: object) -> None:
+    def _consume_archive(self, max_age: str) -> None:
+        with self._connect() as connection:
+            archive.declare(self.bus, connection, max_age)
+            channel = connection.channel()
+            channel.basic_qos(0, 500, False)
+            queue = archive.archive_queue(self.bus, max_age, offset="next")
+            with connection.Consumer([queue], channel=channel, on_message=self._on_archived):
+                self.ready.set()
+                while not self._stop.is_set():
+                    try:
+                        connection.drain_events(timeout=1)
+                    except TimeoutError:
+                        continue
+
+    def _on_archived(self, message: Any) -> None:
+        position = archive.offset_of(message)
+        self._on_message(message, position)
+        message.ack()
+
+    def read_archive(
+        self, start: int | datetime, stop_before: int | None
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Archived (offset, event) from `start` (an offset or a broker-time moment)."""
+        assert self.archive_max_age is not None
+        return archive.read(self.bus, self.archive_max_age, start, stop_before)
+
+    def _on_message(self, message: object, position: int | None = None) -> None:
         body = getattr(message, "body", b"")
         try:
             event = events.parse(body)
@@ -127,9 +166,12 @@ class EventFeed:
             name,
             event.get("community"),
             json.dumps(event, ensure_ascii=False, separators=(",", ":")),
+            position,
         )
 
-    def add(self, event_id: str, name: str, community: str | None, text: str) -> None:
+    def add(
+        self, event_id: str, name: str, community: str | None, text: str, position: int | None = None
+    ) -> None:
         """Append one event (evicting the oldest) and wake the streams."""
         with self.condition:
             if event_id in self.positions:  # a redelivery: already buffered
@@ -137,7 +179,7 @@ class EventFeed:
             if len(self.buffer) >= self.size:
                 evicted = self.buffer.popleft()
                 self.positions.pop(evicted.id, None)
-            position = next(self._next)
+            position = next(self._next) if position is None else position
             self.buffer.append(BufferedEvent(position, event_id, name, community, text))
             self.positions[event_id] = position
             self.last_position = position
@@ -147,9 +189,12 @@ class EventFeed:
         with self.condition:
             return self.positions.get(event_id)
 
-    def first_position(self) -> int:
+    def first_position(self) -> int | None:
+        """The oldest buffered position (None: nothing buffered yet in the archived mode)."""
         with self.condition:
-            return self.buffer[0].position if self.buffer else self.last_position + 1
+            if self.buffer:
+                return self.buffer[0].position
+            return None if self.archived else self.last_position + 1
 
     def after(self, position: int, timeout: float) -> list[BufferedEvent]:
         """Buffered events after `position`, waiting up to `timeout` for one to arrive."""
@@ -158,6 +203,8 @@ class EventFeed:
                 self.condition.wait(timeout)
             if not self.buffer or self.last_position <= position:
                 return []
+            if self.archived:  # stream offsets need not be contiguous
+                return [entry for entry in self.buffer if entry.position > position]
             start = max(0, position + 1 - self.buffer[0].position)
             return list(itertools.islice(self.buffer, start, None))
 
@@ -174,8 +221,21 @@ def parse_types(value: str | None) -> tuple[str, ...]:
     return patterns
 
 
-def _message(entry: BufferedEvent) -> bytes:
-    return f"id: {entry.id}\ndata: {entry.json}\n\n".encode()
+def parse_since(value: str | None) -> datetime | None:
+    """`since=2026-03-02T09:00:00+08:00` → an aware moment; ValueError on anything else."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or not 1900 <= moment.year <= 2200:
+        raise ValueError("since must be an RFC 3339 date-time with its offset (2026-03-02T09:00:00+08:00)")
+    return moment
+
+
+def _message(entry: BufferedEvent, archived: bool = False) -> bytes:
+    return f"id: {entry.position if archived else entry.id}\ndata: {entry.json}\n\n".encode()
 
 
 def _notice(kind: str, detail: str) -> bytes:
@@ -210,6 +270,7 @@ def event_stream(
     heartbeat: float,
     client_gone: Callable[[], bool] = lambda: False,
     check_every: float = 1.0,
+    since: datetime | None = None,
 ) -> Iterator[bytes]:
     """The SSE body for one client: resume, then live events, with keep-alive comments.
 
@@ -219,7 +280,13 @@ def event_stream(
     slot is free again at once rather than at the next failed heartbeat write.
     """
     opening = b"retry: 3000\n: connected\n\n"
-    if last_event_id is None:
+    start: int | datetime | None = None
+    if feed.archived and since is not None and last_event_id is None:
+        start, cursor = since, -1
+    elif feed.archived and last_event_id is not None and last_event_id.isdigit():
+        cursor = int(last_event_id)
+        start = cursor + 1
+    elif last_event_id is None:
         cursor = feed.last_position
     else:
         found = feed.position_of(last_event_id)
@@ -229,43 +296,87 @@ def event_stream(
                 "Last-Event-ID is not in the replay buffer any more; "
                 "replaying every buffered event (some may be missing).",
             )
-            cursor = feed.first_position() - 1
+            cursor = (feed.first_position() or 1) - 1
         else:
             cursor = found
-    communities = None if principal.is_admin else principal.communities
-    return _follow(feed, opening, cursor, communities, patterns, heartbeat, client_gone, check_every)
+    stream = Stream(feed, None if principal.is_admin else principal.communities, patterns, since)
+    return stream.follow(opening, cursor, start, heartbeat, client_gone, check_every)
 
 
-def _follow(
-    feed: EventFeed,
-    opening: bytes,
-    cursor: int,
-    communities: frozenset[str] | None,
-    patterns: tuple[str, ...],
-    heartbeat: float,
-    client_gone: Callable[[], bool],
-    check_every: float,
-) -> Iterator[bytes]:
-    yield opening
-    quiet_since = time.monotonic()
-    while True:
-        if client_gone():
-            return
-        entries = feed.after(cursor, min(heartbeat, check_every))
-        if not entries:
-            if time.monotonic() - quiet_since >= heartbeat:
-                quiet_since = time.monotonic()
-                yield b": keep-alive\n\n"
-            continue
-        quiet_since = time.monotonic()
-        if entries[0].position > cursor + 1:
-            yield _notice(
-                "gap",
-                "Events were evicted from the replay buffer before they could be sent; some are missing.",
-            )
-        for entry in entries:
-            cursor = entry.position
-            if communities is not None and entry.community and entry.community not in communities:
+@dataclass(frozen=True)
+class Stream:
+    """One client's filter over the feed (and the archive)."""
+
+    feed: EventFeed
+    communities: frozenset[str] | None
+    patterns: tuple[str, ...]
+    since: datetime | None = None
+
+    def wanted(self, name: str, community: str | None) -> bool:
+        if self.communities is not None and community and community not in self.communities:
+            return False
+        return any(events.topic_matches(p, name) for p in self.patterns)
+
+    def replay(self, start: int | datetime, cursor: int) -> Iterator[tuple[int, bytes]]:
+        """Archived events from `start` up to the oldest buffered one, as (offset, message)."""
+        oldest = self.feed.first_position()
+        if isinstance(start, int) and oldest is not None and start >= oldest:
+            return  # all of it is in the buffer
+        for offset, event in self.feed.read_archive(start, oldest):
+            if offset <= cursor:
                 continue
-            if any(events.topic_matches(p, entry.name) for p in patterns):
-                yield _message(entry)
+            moment = events.parse_time(event.get("time"))
+            if self.since is not None and moment is not None and moment < self.since:
+                yield offset, b""
+                continue
+            name = events.event_name(event)
+            text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+            keep = self.wanted(name, event.get("community"))
+            yield (
+                offset,
+                _message(BufferedEvent(offset, event["id"], name, None, text), True) if keep else b"",
+            )
+
+    def follow(
+        self,
+        opening: bytes,
+        cursor: int,
+        start: int | datetime | None,
+        heartbeat: float,
+        client_gone: Callable[[], bool],
+        check_every: float,
+    ) -> Iterator[bytes]:
+        yield opening
+        feed = self.feed
+        if start is not None:
+            for offset, message in self.replay(start, cursor):
+                cursor = offset
+                if message:
+                    yield message
+        quiet_since = time.monotonic()
+        while True:
+            if client_gone():
+                return
+            oldest = feed.first_position()
+            if feed.archived and oldest is not None and oldest > cursor + 1:
+                for offset, message in self.replay(cursor + 1, cursor):  # evicted meanwhile
+                    cursor = offset
+                    if message:
+                        yield message
+                cursor = max(cursor, oldest - 1)
+            entries = feed.after(cursor, min(heartbeat, check_every))
+            if not entries:
+                if time.monotonic() - quiet_since >= heartbeat:
+                    quiet_since = time.monotonic()
+                    yield b": keep-alive\n\n"
+                continue
+            quiet_since = time.monotonic()
+            if not feed.archived and entries[0].position > cursor + 1:
+                yield _notice(
+                    "gap",
+                    "Events were evicted from the replay buffer before they could be sent; some are missing.",
+                )
+            for entry in entries:
+                cursor = entry.position
+                if self.wanted(entry.name, entry.community):
+                    yield _message(entry, feed.archived)

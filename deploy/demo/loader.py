@@ -38,6 +38,7 @@ from . import (
     governance_reference,
     grid_reference,
     intake_reference,
+    subscriptions_reference,
 )
 from . import desk as demo_desk
 from . import evaluation as demo_evaluation
@@ -60,6 +61,7 @@ REFERENCE_DATA: dict[str, Callable[[Runtime], None]] = {
     "grid": grid_reference.load_reference_data,
     "evaluation": evaluation_reference.load_reference_data,
     "governance": governance_reference.load_reference_data,
+    "subscriptions": subscriptions_reference.load_reference_data,
 }
 
 

@@ -165,8 +165,15 @@ def test_ops_user_reads_dead_letters_and_taps_the_exchange_but_publishes_no_even
 
 
 def test_template_holds_no_password(template):
-    assert {u["name"] for u in template["users"]} == {*SERVICES, "ops", "gateway", "admin"}
+    others = {"ops", "gateway", "admin", "subscriptions-admin"}
+    assert {u["name"] for u in template["users"]} == {*SERVICES, *others}
     assert all(user["password_hash"] == "" for user in template["users"])
+
+
+def test_the_provisioner_reaches_department_queues_only(template):
+    rights = next(p for p in template["permissions"] if p["user"] == "subscriptions-admin")
+    assert re.match(rights["configure"], "dept.police.1") and not re.match(rights["configure"], "grid.events")
+    assert rights["read"] == "^(community\\.events)$"
 
 
 def test_rendering_hashes_each_password_from_the_environment(monkeypatch):

@@ -13,6 +13,7 @@ import { intakeCasePage, intakeCasesPage } from './intake-cases.js';
 import { roundPage } from './round.js';
 import { schemePage } from './scheme-editor.js';
 import { evaluationPage } from './schemes.js';
+import { deliveriesPage, subscriptionsPage } from './subscriptions.js';
 import { tenderPage } from './tender.js';
 import { contractsPage } from './tenders.js';
 
@@ -24,6 +25,7 @@ const MONEY = ['subdistrict_officer', 'committee_member', 'center_staff', 'evalu
 const EVALUATION = ['committee_member', 'subdistrict_officer', 'evaluator', 'center_staff', 'provider_signatory'];
 const CELL_EDITORS = ['center_staff', 'committee_member', 'subdistrict_officer'];
 const ANALYTICS = ['committee_member', 'subdistrict_officer', 'evaluator', 'center_staff'];
+const SUBSCRIBERS = ['department', 'admin'];
 
 startApp({
   base: '/console',
@@ -39,6 +41,7 @@ startApp({
     { path: '/evaluation', key: 'nav.evaluation', roles: EVALUATION },
     { path: '/analytics', key: 'nav.analytics', roles: ANALYTICS },
     { path: '/admin', key: 'nav.admin', roles: ADMIN_ROLES },
+    { path: '/subscriptions', key: 'nav.subscriptions', roles: SUBSCRIBERS },
   ],
   routes: [
     { path: '/', view: homePage, title: 'console.home' },
@@ -59,5 +62,7 @@ startApp({
     { path: '/analytics', view: analyticsPage, title: 'analytics.title', roles: ANALYTICS },
     { path: '/admin', view: adminPage, title: 'admin.title', roles: ADMIN_ROLES },
     ...ADMIN_PAGES.map((p) => ({ path: p.path, view: p.view, title: p.key, roles: p.roles })),
+    { path: '/subscriptions', view: subscriptionsPage, title: 'subs.title', roles: SUBSCRIBERS },
+    { path: '/subscriptions/:id', view: deliveriesPage, title: 'subs.log', roles: SUBSCRIBERS },
   ],
 });

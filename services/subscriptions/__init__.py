@@ -1,0 +1,1 @@
+"""Departments' subscriptions: grants, signed webhooks with retries, a delivery log."""
