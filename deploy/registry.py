@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-SERVICES = ("intake", "contracts", "grid", "evaluation", "governance")
+SERVICES = ("intake", "contracts", "grid", "evaluation", "governance", "notifications")
 
 
 def check(service: str) -> str:

@@ -39,7 +39,12 @@ from services.chassis.config import COMMUNITIES, Settings
 from . import databases, procfile
 from .registry import SERVICES
 
-PERSONAL_DATA_SERVICES = ("contracts", "grid", "intake")  # services that encrypt personal data at rest
+PERSONAL_DATA_SERVICES = (
+    "contracts",
+    "grid",
+    "intake",
+    "notifications",
+)  # services that encrypt personal data at rest
 
 DEPLOY_DIR = Path(__file__).resolve().parent
 ROOT = DEPLOY_DIR.parent

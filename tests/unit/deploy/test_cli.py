@@ -61,6 +61,7 @@ def test_migrate_all_creates_every_service_database(tmp_path):
         "governance.db",
         "grid.db",
         "intake.db",
+        "notifications.db",
     ]
 
 
