@@ -60,6 +60,7 @@ REFERENCE_DATA: dict[str, Callable[[Runtime], None]] = {
     "grid": grid_reference.load_reference_data,
     "evaluation": evaluation_reference.load_reference_data,
     "governance": governance_reference.load_reference_data,
+    "notifications": lambda runtime: None,  # none: people register their own contact points
 }
 
 

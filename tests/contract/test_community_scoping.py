@@ -177,12 +177,20 @@ def seed_governance(harness: Any, token: Callable[..., str]) -> list[str]:
     return [*(m["id"] for m in committee.members), interest["id"], meeting["id"], item["id"]]
 
 
+def seed_notifications(harness: Any, token: Callable[..., str]) -> list[str]:
+    """A huaguoshan resident's contact point, consent, watch and inbox line; a huaguoshan ticket."""
+    from tests.unit.notifications.support import seed_person
+
+    return seed_person(harness, token, HOME)
+
+
 SEEDERS: dict[str, Seeder] = {
     "intake": seed_intake,
     "grid": seed_grid,
     "contracts": seed_contracts,
     "evaluation": seed_evaluation,
     "governance": seed_governance,
+    "notifications": seed_notifications,
 }
 
 

@@ -173,11 +173,11 @@ def watches(uow: UnitOfWork, principal: Principal) -> list[Watch]:
 
 
 def ticket_queue(
-    uow: UnitOfWork, ticket_id: str, mean_service_seconds: float, now: datetime
+    uow: UnitOfWork, principal: Principal, ticket_id: str, mean_service_seconds: float, now: datetime
 ) -> dict[str, Any]:
     """Where a ticket stands: tickets ahead and the estimated wait (windows at work in the last hour)."""
     row = uow.session.get(QueuedTicket, ticket_id)
-    if row is None:
+    if row is None or not principal.in_community(row.community):
         raise NotFound("No such ticket in the queue (yet).")
     waiting = row.status == "waiting"
     ahead = _ahead_of(uow, row) if waiting else None
