@@ -48,7 +48,6 @@ class NotificationsSettings:
     rate_per_hour: int = 10
     code_ttl_seconds: int = 600
     code_attempts: int = 5
-    priority_boost_minutes: int = 15
     mean_service_seconds: float = 300.0
     dispatch_seconds: float = 0.2
 
