@@ -85,7 +85,9 @@ def seed_person(harness: Any, token: Callable[..., str], community: str) -> list
     assert contact.status_code == 201, contact.get_json()
     contact_id = contact.get_json()["id"]
     code = channels["email"].last_code()
-    assert client.post(f"/contacts/{contact_id}/verify", json={"code": code}, headers=person).status_code == 200
+    assert (
+        client.post(f"/contacts/{contact_id}/verify", json={"code": code}, headers=person).status_code == 200
+    )
     consent = client.post("/consents", json={"purpose": "queue", "language": "zh-Hans"}, headers=person)
     ticket_id = str(uuid.uuid4())
     deliver(harness, queue.on_ticket_issued, ticket_event("issued", ticket_id, "C001", community))
