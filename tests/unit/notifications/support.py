@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.chassis import clock, events
+from services.chassis import events
 from services.intake import events as intake_events
 from services.notifications.usecases import queue
 from services.notifications.usecases.channels import ChannelError, Message
