@@ -54,4 +54,5 @@ class TicketQueue(MethodView):
     @errors(blp, 401, 404)
     def get(self, ticket_id: uuid.UUID) -> Any:
         """A ticket's place: how many wait ahead and the estimated wait in seconds."""
-        return queue.ticket_queue(uow(), current_principal(), str(ticket_id), settings().mean_service_seconds, clock.now())
+        mean = settings().mean_service_seconds
+        return queue.ticket_queue(uow(), current_principal(), str(ticket_id), mean, clock.now())
