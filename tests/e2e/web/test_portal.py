@@ -31,6 +31,11 @@ def test_resident_takes_a_ticket_and_rates_it(platform, phone, output_dir):
     assert ticket["channel"] == "portal" and ticket["status"] == "waiting"
     expect(page.locator(".big-number")).to_have_text(ticket["number"])
     expect(page.locator(".queue-place .ahead")).to_have_text("0")
+    page.get_by_role("button", name="前面还剩 3 人时提醒我").click()
+    expect(page.get_by_text("好的，前面还剩 3 人时会提醒您。")).to_be_visible()
+    watches = resident.get("/notifications/watches")
+    assert [(w["target_id"], w["ahead"]) for w in watches] == [(ticket_id, 3)]
+    assert [c["purpose"] for c in resident.get("/notifications/consents")] == ["queue"]
     check_accessibility(page)
     screenshot(page, output_dir, "2-place-in-queue")
 
