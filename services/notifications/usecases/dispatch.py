@@ -21,6 +21,7 @@ from .channels import Channel, ChannelError, Message
 from .contacts import FIELD, active_consent, preference
 
 BATCH = 50
+BATCHES_PER_RUN = 20  # a burst drains in one run, yet one run holds its transaction briefly
 RATE_WINDOW = timedelta(hours=1)
 
 
@@ -42,8 +43,13 @@ class Dispatcher:
         )
         if uow.database.is_postgres:
             query = query.with_for_update(skip_locked=True)
-        for delivery in uow.session.scalars(query).all():
-            self.dispatch(uow, delivery, now)
+        for _ in range(BATCHES_PER_RUN):
+            due = uow.session.scalars(query).all()
+            for delivery in due:
+                self.dispatch(uow, delivery, now)
+            uow.flush()
+            if len(due) < BATCH:
+                return
 
     def dispatch(self, uow: UnitOfWork, delivery: Delivery, now: datetime) -> None:
         trigger = domain.TRIGGERS[delivery.trigger]
