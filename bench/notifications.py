@@ -240,8 +240,8 @@ def main() -> None:
     print(f"burst of {args.burst} calls: {args.burst / elapsed:,.0f} events/s through rules to the channel")
     print(f"  committing the {args.burst} calls took {committing:.2f} s")
     print(
-        f"  of which: consumer recorded them all in {recorded:.2f} s, the dispatcher sent the last {sent:.2f} s "
-        "after the first was recorded"
+        f"  of which: consumer recorded them all in {recorded:.2f} s, "
+        f"the dispatcher sent the last {sent:.2f} s after the first was recorded"
     )
 
 
