@@ -57,6 +57,14 @@ def test_resident_takes_a_ticket_and_rates_it(platform, phone, output_dir):
     assert [(f["target_kind"], f["score"], f["channel"]) for f in feedback] == [("ticket", 5, "portal")]
     screenshot(page, output_dir, "3-rated")
 
+    page.goto(f"{platform.url}/notices")  # the call reached the watcher's inbox
+    expect(page.locator(".unread")).to_have_text("未读 1 条")
+    expect(page.get_by_text(f"{ticket['number']}号：请到")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="标为已读").click()
+    expect(page.locator(".unread")).to_have_text("未读 0 条")
+    screenshot(page, output_dir, "4-notices")
+
 
 def test_validation_error_is_shown_beside_its_field(platform, phone, output_dir):
     page = phone

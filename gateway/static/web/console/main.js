@@ -6,6 +6,7 @@ import { deskPage } from './desk.js';
 import { financePage } from './finance.js';
 import { gridCasePage } from './grid-case.js';
 import { gridPage } from './grid.js';
+import { noticesPage } from '../shared/notices.js';
 import { homePage } from './home.js';
 import { intakeCasePage, intakeCasesPage } from './intake-cases.js';
 import { roundPage } from './round.js';
@@ -34,9 +35,11 @@ startApp({
     { path: '/finance', key: 'nav.finance', roles: MONEY },
     { path: '/evaluation', key: 'nav.evaluation', roles: EVALUATION },
     { path: '/analytics', key: 'nav.analytics', roles: ANALYTICS },
+    { path: '/notices', key: 'notices.nav' },
   ],
   routes: [
     { path: '/', view: homePage, title: 'console.home' },
+    { path: '/notices', view: noticesPage, title: 'notices.title' },
     { path: '/desk', view: deskPage, title: 'desk.title', roles: DESK },
     { path: '/cases', view: intakeCasesPage, title: 'cases.title', roles: CASE_READERS },
     { path: '/cases/:id', view: intakeCasePage, title: 'cases.detail', roles: CASE_READERS },
