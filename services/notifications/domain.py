@@ -247,6 +247,7 @@ STATUS_WORDS = {
     "accepted": ("已受理", "accepted"),
     "reopened": ("已重新打开", "reopened"),
     "referred": ("已转办", "referred"),
+    "overdue": ("已超期", "overdue"),
 }
 
 

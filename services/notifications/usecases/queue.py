@@ -75,11 +75,15 @@ def on_ticket_completed(uow: UnitOfWork, event: dict[str, Any]) -> None:
     row.service_seconds = int(event["data"]["service_seconds"])
 
 
+@consumes("intake.case.referred", "tell a resident watching the case")
 @consumes("intake.case.resolved", "tell a resident watching the case")
 @consumes("intake.case.closed", "tell a resident watching the case")
+@consumes("intake.case.overdue", "tell whoever watches the case that it is overdue")
 @consumes("grid.case.accepted", "tell a reporter watching the report")
+@consumes("grid.case.resolved", "tell a reporter watching the report")
 @consumes("grid.case.closed", "tell a reporter watching the report")
-@consumes("grid.case.reopened", "tell a reporter watching the report")
+@consumes("grid.case.reopened", "tell a reporter watching the report (the reopen window)")
+@consumes("grid.case.overdue", "tell whoever watches the report that it is overdue")
 def on_case_changed(uow: UnitOfWork, event: dict[str, Any]) -> None:
     data = event["data"]
     status = events.event_name(event).rsplit(".", 1)[-1]

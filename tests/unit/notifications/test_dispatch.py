@@ -164,3 +164,37 @@ def test_the_ticket_page_reads_its_place_and_estimated_wait(notify, person, resi
     }
     outsider = bearer(token("resident", community="chiwan", sub="resident-li"))
     assert_problem(notify.client.get(f"/tickets/{person[2]}/queue", headers=outsider), 404)
+
+
+def test_a_resident_watching_a_case_is_told_of_its_resolution_in_their_language(
+    notify, channels, resident, moment
+):
+    from services.chassis import events
+    from services.intake import events as intake_events
+
+    notify.client.put("/preferences", json={"language": "en", "channels": ["email"]}, headers=resident)
+    notify.client.post("/consents", json={"purpose": "cases", "language": "en"}, headers=resident)
+    case_id = str(uuid.uuid4())
+    watch = {"target_kind": "case", "target_id": case_id}
+    assert notify.client.post("/watches", json=watch, headers=resident).get_json()["ahead"] is None
+    at = moment().isoformat()
+    data = {
+        "case_id": case_id,
+        "case_number": "IC-2026-000042",
+        "business_type": "elderly_health_check",
+        "opened_at": at,
+        "due_at": at,
+        "resolved_at": at,
+        "on_time": True,
+    }
+    resolved = events.build(
+        intake_events.CASE_RESOLVED,
+        source="/services/intake",
+        subject=case_id,
+        community="huaguoshan",
+        data=data,
+        sequence=2,
+    )
+    deliver(notify, queue.on_case_changed, resolved)
+    (line,) = notify.client.get("/inbox", headers=resident).get_json()
+    assert line["text"] == "Your case IC-2026-000042 is now: resolved."
