@@ -117,6 +117,20 @@ TRIGGERS = {
             "您的事项{case_number}状态更新：{status}。",
             "Your case {case_number} is now: {status}.",
         ),
+        Trigger(
+            "contract.signature_waiting",
+            "work",
+            False,
+            "合同{contract_number}已有{signed}方签署，请尽快完成其余签署。",
+            "Contract {contract_number}: {signed} of 3 parties signed; the other signatures are awaited.",
+        ),
+        Trigger(
+            "round.scoring_open",
+            "work",
+            False,
+            "{year}年度评估已开放评分，请按时评分。",
+            "Scoring is open for the {year} evaluation.",
+        ),
     )
 }
 
@@ -125,6 +139,21 @@ def trigger(name: str) -> Trigger:
     if name not in TRIGGERS:
         raise NotificationError(f"未知的通知类型 {name!r}。 (Unknown trigger; known: {', '.join(TRIGGERS)}.)")
     return TRIGGERS[name]
+
+
+STAFF_TRIGGERS = ("contract.signature_waiting", "round.scoring_open")
+
+
+def staff_trigger(name: str) -> Trigger:
+    """A trigger staff subscribe to per community (422 for an unknown or a resident's one)."""
+    found = trigger(name)
+    if name not in STAFF_TRIGGERS:
+        raise NotificationError(
+            f"“{name}”不是可按社区订阅的工作提醒。 "
+            f"(Not a staff trigger; known: {', '.join(STAFF_TRIGGERS)}.)",
+            "trigger",
+        )
+    return found
 
 
 def render(name: str, language: str, params: dict[str, object], *, markup: bool = False) -> str:

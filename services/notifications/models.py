@@ -80,6 +80,19 @@ class Watch(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class Subscription(Base):
+    """A staff member's subscription to a work trigger in one community."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("person_sub", "community", "trigger", name="uq_subscriptions_person"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_sub: Mapped[str] = mapped_column(String(200), index=True)
+    community: Mapped[str] = mapped_column(String(40), index=True)
+    trigger: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class QueuedTicket(Base):
     """The queue as the events show it: each ticket of a community, waiting or not."""
 

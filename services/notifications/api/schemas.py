@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from services.chassis.config import COMMUNITIES
 from services.chassis.schemas import Schema
 
 from ..domain import CHANNELS, CONTACT_KINDS, LANGUAGES, PURPOSES
@@ -88,6 +89,22 @@ class WatchSchema(Schema):
     target_id = ma.fields.String(required=True)
     ahead = ma.fields.Integer(required=True, allow_none=True)
     ahead_told = ma.fields.Boolean(required=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+
+
+class SubscriptionCreateSchema(Schema):
+    community = ma.fields.String(required=True, validate=ma.validate.OneOf(COMMUNITIES))
+    trigger = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "contract.signature_waiting or round.scoring_open (others are refused)"},
+    )
+
+
+class SubscriptionSchema(Schema):
+    id = ma.fields.String(required=True)
+    community = ma.fields.String(required=True)
+    trigger = ma.fields.String(required=True)
     created_at = ma.fields.AwareDateTime(required=True)
 
 

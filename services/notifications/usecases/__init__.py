@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from services.chassis.consumer import ConsumedEvents
 
-from . import contacts, deliveries, dispatch, policy, queue
+from . import contacts, deliveries, dispatch, policy, queue, work
 
-CONSUMED = ConsumedEvents.of(queue)
+CONSUMED = ConsumedEvents.of(queue, work)
 
-__all__ = ["CONSUMED", "contacts", "deliveries", "dispatch", "policy", "queue"]
+__all__ = ["CONSUMED", "contacts", "deliveries", "dispatch", "policy", "queue", "work"]

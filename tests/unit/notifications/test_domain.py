@@ -14,6 +14,9 @@ LONGEST = {
     "window": 99,
     "case_number": "GC-2026-000123",
     "status": "已重新打开",
+    "contract_number": "HT-2026-0007",
+    "signed": 2,
+    "year": 2026,
 }
 
 
