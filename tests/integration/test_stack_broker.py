@@ -33,6 +33,7 @@ BINDINGS = {  # exercised even while the services' handler tables are still empt
     "grid": ["intake.case.referred"],
     "evaluation": ["grid.case.*", "intake.#"],
     "governance": ["contracts.award.made"],
+    "notifications": ["intake.ticket.called"],
 }
 
 
