@@ -121,6 +121,7 @@ class Delivery(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     person_sub: Mapped[str] = mapped_column(String(200), index=True)
     trigger: Mapped[str] = mapped_column(String(40))
+    community: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the triggering event's
     channel: Mapped[str] = mapped_column(String(10))
     contact_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     params: Mapped[dict[str, Any]] = mapped_column(JsonDocument)

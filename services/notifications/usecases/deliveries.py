@@ -37,6 +37,7 @@ def notify(
             event_id=event["id"],
             person_sub=person_sub,
             trigger=trigger,
+            community=event.get("community"),
             channel="pending",
             params={k: str(v) for k, v in params.items()},
             status="pending",

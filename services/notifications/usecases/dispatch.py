@@ -85,7 +85,7 @@ class Dispatcher:
         uow.emit(
             events.DELIVERY_SENT,
             subject=delivery.id,
-            community=None,
+            community=delivery.community,
             data={
                 "delivery_id": delivery.id,
                 "trigger": delivery.trigger,
@@ -136,7 +136,7 @@ class Dispatcher:
             uow.emit(
                 events.DELIVERY_DEAD_LETTERED,
                 subject=delivery.id,
-                community=None,
+                community=delivery.community,
                 data={
                     "delivery_id": delivery.id,
                     "trigger": delivery.trigger,

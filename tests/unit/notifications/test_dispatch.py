@@ -117,6 +117,7 @@ def test_a_failing_channel_retries_with_backoff_dead_letters_with_the_error_and_
         ("ticket.ahead", "email", 3, "SMTP server refused: 451")
     ]
     assert "notifications.delivery.dead_lettered.v1" in notify.outbox_types()
+    assert {e.get("community") for e in notify.outbox()} == {"huaguoshan"}  # the triggering event's
     channels["email"].failing = None
     replayed = notify.client.post(f"/dead-letters/{dead[0]['id']}/replay", headers=operator)
     assert replayed.status_code == 200
