@@ -2,7 +2,7 @@
 # The image's entrypoint: the command chooses which process of the platform runs.
 set -eu
 
-SERVICES="intake contracts grid evaluation governance subscriptions"
+SERVICES="intake contracts grid evaluation governance subscriptions notifications"
 GUNICORN_CONF="${GUNICORN_CONF:-/opt/app/deploy/gunicorn.conf.py}"
 
 usage() {

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-SERVICES = ("intake", "contracts", "grid", "evaluation", "governance", "subscriptions")
+SERVICES = ("intake", "contracts", "grid", "evaluation", "governance", "subscriptions", "notifications")
 
 
 def check(service: str) -> str:

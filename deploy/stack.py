@@ -39,7 +39,8 @@ from services.chassis.config import COMMUNITIES, Settings
 from . import databases, procfile
 from .registry import SERVICES
 
-PERSONAL_DATA_SERVICES = ("contracts", "grid", "intake", "subscriptions")  # services that seal data at rest
+# Services that seal data at rest (each gets its key).
+PERSONAL_DATA_SERVICES = ("contracts", "grid", "intake", "subscriptions", "notifications")
 
 DEPLOY_DIR = Path(__file__).resolve().parent
 ROOT = DEPLOY_DIR.parent

@@ -8,7 +8,7 @@ from typing import Any
 
 from services.chassis.config import Settings, env, env_bool, env_float, env_int
 
-UPSTREAMS = ("intake", "contracts", "grid", "evaluation", "governance", "subscriptions")
+UPSTREAMS = ("intake", "contracts", "grid", "evaluation", "governance", "subscriptions", "notifications")
 """The services behind the gateway: `/api/<name>/...` goes to `<name>` (`<NAME>_URL`)."""
 
 # Route classes (see gateway/routes.py) and their default limits, in the `limits` notation.

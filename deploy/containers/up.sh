@@ -16,7 +16,7 @@ set -a
 # shellcheck disable=SC1090
 . "$(realpath "$env_file")"
 set +a
-jobs="broker-definitions jwt-keys migrate-intake migrate-contracts migrate-grid migrate-evaluation migrate-governance migrate-subscriptions"
+jobs="broker-definitions jwt-keys migrate-intake migrate-contracts migrate-grid migrate-evaluation migrate-governance migrate-subscriptions migrate-notifications"
 # Every service but those of a profile (bootstrap: `make bootstrap`); podman-compose 1.0
 # does not know profiles.
 services="$(sed -n '/^services:/,/^volumes:/p' deploy/compose.yaml | grep -E '^  [a-z][a-z-]*:$' | tr -d ' :' | grep -vx bootstrap)"

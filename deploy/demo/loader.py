@@ -62,6 +62,7 @@ REFERENCE_DATA: dict[str, Callable[[Runtime], None]] = {
     "evaluation": evaluation_reference.load_reference_data,
     "governance": governance_reference.load_reference_data,
     "subscriptions": subscriptions_reference.load_reference_data,
+    "notifications": lambda runtime: None,  # none: people register their own contact points
 }
 
 

@@ -3,11 +3,11 @@
 # nobody else allowed to connect to it. Run by the postgres image on first start
 # (/docker-entrypoint-initdb.d); safe to run again (existing roles get the password).
 #   <SERVICE>_DB_PASSWORD  each service's password (required)
-#   COMMUNITY_SERVICES     default "intake contracts grid evaluation governance subscriptions"
+#   COMMUNITY_SERVICES     default "intake contracts grid evaluation governance subscriptions notifications"
 #   COMMUNITY_DB_PREFIX    prefix of role and database names (default none)
 set -eu
 
-services="${COMMUNITY_SERVICES:-intake contracts grid evaluation governance subscriptions}"
+services="${COMMUNITY_SERVICES:-intake contracts grid evaluation governance subscriptions notifications}"
 prefix="${COMMUNITY_DB_PREFIX:-}"
 
 for service in $services; do

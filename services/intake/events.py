@@ -34,7 +34,12 @@ _TICKET = {
     "issued_at": DATETIME,
 }
 
-TICKET_ISSUED = EventType("intake.ticket.issued", "A resident took a queue ticket.", payload(_TICKET))
+TICKET_ISSUED = EventType(
+    "intake.ticket.issued",
+    "A resident took a queue ticket. `queue_key` is the instant it counts as issued for call "
+    "order (earlier for a priority ticket), so a consumer can tell how many wait ahead of it.",
+    payload(_TICKET, {"queue_key": DATETIME}),
+)
 TICKET_CALLED = EventType(
     "intake.ticket.called",
     "A window called a ticket.",

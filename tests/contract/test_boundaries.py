@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-REAL_SERVICES = ("intake", "contracts", "grid", "evaluation", "governance", "subscriptions")
+REAL_SERVICES = ("intake", "contracts", "grid", "evaluation", "governance", "subscriptions", "notifications")
 FAKE_SERVICES = ("alpha", "beta")
 
 

@@ -188,6 +188,11 @@ def seed_subscriptions(harness: Any, token: Callable[..., str]) -> list[str]:
     wanted |= {"mode": "webhook", "url": "https://93.184.215.14/hook"}
     made = harness.client.post("/subscriptions", json=wanted, headers=hgs).get_json()
     return [granted["id"], made["id"]]
+def seed_notifications(harness: Any, token: Callable[..., str]) -> list[str]:
+    """A huaguoshan resident's contact point, consent, watch and inbox line; a huaguoshan ticket."""
+    from tests.unit.notifications.support import seed_person
+
+    return seed_person(harness, token, HOME)
 
 
 SEEDERS: dict[str, Seeder] = {
@@ -197,6 +202,7 @@ SEEDERS: dict[str, Seeder] = {
     "evaluation": seed_evaluation,
     "governance": seed_governance,
     "subscriptions": seed_subscriptions,
+    "notifications": seed_notifications,
 }
 
 

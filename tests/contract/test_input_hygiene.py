@@ -36,7 +36,7 @@ DAY_VARIANTS = {
 METHODS = ("post", "put", "patch", "delete", "get")
 FILLER = {"integer": 1, "number": 1, "boolean": True}
 # Hostile requests a service's documents yield at least (a small API yields fewer).
-MIN_SENT = {"subscriptions": 20}
+MIN_SENT = {"subscriptions": 20, "notifications": 20}
 
 
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

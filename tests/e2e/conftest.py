@@ -12,15 +12,29 @@ import pytest
 from deploy.stack import Stack
 from services.chassis.clock import OFFSET_FILE_ENV
 from tests.support import environment
+from tests.support.mailbox import Mailbox
 
 from .gateway_client import Gateway
 
 
 @pytest.fixture(scope="package")
-def stack(rabbit_vhost: environment.RabbitVhost, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def mailbox() -> Iterator[Mailbox]:
+    """The stack's mail relay: a real SMTP server (aiosmtpd) keeping what notifications sends."""
+    with Mailbox() as box:
+        yield box
+
+
+@pytest.fixture(scope="package")
+def stack(
+    rabbit_vhost: environment.RabbitVhost, tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox
+) -> Iterator[Stack]:
     """Started once for the e2e tests (fresh databases, own exchange), ready at /readyz."""
     data_dir = tmp_path_factory.mktemp("e2e-stack")
-    extra_env = {OFFSET_FILE_ENV: str(data_dir / "clock-offset")}  # `stack_clock` moves it
+    extra_env = {
+        OFFSET_FILE_ENV: str(data_dir / "clock-offset"),  # `stack_clock` moves it
+        "NOTIFICATIONS_SMTP_HOST": "127.0.0.1",
+        "NOTIFICATIONS_SMTP_PORT": str(mailbox.port),
+    }
     with environment.running_stack(
         rabbit_vhost, data_dir, "e2e", timeout=180, gateway=True, extra_env=extra_env
     ) as running:

@@ -34,6 +34,7 @@ BINDINGS = {  # exercised even while the services' handler tables are still empt
     "evaluation": ["grid.case.*", "intake.#"],
     "governance": ["contracts.award.made"],
     "subscriptions": ["#"],
+    "notifications": ["intake.ticket.called"],
 }
 
 

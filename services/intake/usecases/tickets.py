@@ -65,7 +65,11 @@ def issue(
     _step(uow, ticket, "issue", None, now, principal.sub if is_staff else None)
     uow.flush()
     uow.emit(
-        events.TICKET_ISSUED, subject=ticket.id, community=community, data=_ticket_data(ticket), time=now
+        events.TICKET_ISSUED,
+        subject=ticket.id,
+        community=community,
+        data={**_ticket_data(ticket), "queue_key": ticket.queue_key.isoformat()},
+        time=now,
     )
     return ticket, business_type
 

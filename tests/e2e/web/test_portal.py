@@ -33,6 +33,11 @@ def test_resident_takes_a_ticket_and_rates_it(platform, phone, output_dir):
     assert ticket["channel"] == "portal" and ticket["status"] == "waiting"
     expect(page.locator(".big-number")).to_have_text(ticket["number"])
     expect(page.locator(".queue-place .ahead")).to_have_text("0")
+    page.get_by_role("button", name="前面还剩 3 人时提醒我").click()
+    expect(page.get_by_text("好的，前面还剩 3 人时会提醒您。")).to_be_visible()
+    watches = resident.get("/notifications/watches")
+    assert [(w["target_id"], w["ahead"]) for w in watches] == [(ticket_id, 3)]
+    assert [c["purpose"] for c in resident.get("/notifications/consents")] == ["queue"]
     check_accessibility(page)
     screenshot(page, output_dir, "2-place-in-queue")
 
@@ -53,6 +58,14 @@ def test_resident_takes_a_ticket_and_rates_it(platform, phone, output_dir):
     feedback = [f for f in resident.get("/intake/feedback") if f["target_id"] == ticket_id]
     assert [(f["target_kind"], f["score"], f["channel"]) for f in feedback] == [("ticket", 5, "portal")]
     screenshot(page, output_dir, "3-rated")
+
+    page.goto(f"{platform.url}/notices")  # the call reached the watcher's inbox
+    expect(page.locator(".unread")).to_have_text("未读 1 条")
+    expect(page.get_by_text(f"{ticket['number']}号：请到")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="标为已读").click()
+    expect(page.locator(".unread")).to_have_text("未读 0 条")
+    screenshot(page, output_dir, "4-notices")
 
 
 def test_validation_error_is_shown_beside_its_field(platform, phone, output_dir):

@@ -62,6 +62,7 @@ def test_migrate_all_creates_every_service_database(tmp_path):
         "grid.db",
         "intake.db",
         "subscriptions.db",
+        "notifications.db",
     ]
 
 

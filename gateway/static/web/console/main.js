@@ -8,6 +8,7 @@ import { deskPage } from './desk.js';
 import { financePage } from './finance.js';
 import { gridCasePage } from './grid-case.js';
 import { gridPage } from './grid.js';
+import { noticesPage } from '../shared/notices.js';
 import { homePage } from './home.js';
 import { intakeCasePage, intakeCasesPage } from './intake-cases.js';
 import { roundPage } from './round.js';
@@ -42,9 +43,11 @@ startApp({
     { path: '/analytics', key: 'nav.analytics', roles: ANALYTICS },
     { path: '/admin', key: 'nav.admin', roles: ADMIN_ROLES },
     { path: '/subscriptions', key: 'nav.subscriptions', roles: SUBSCRIBERS },
+    { path: '/notices', key: 'notices.nav' },
   ],
   routes: [
     { path: '/', view: homePage, title: 'console.home' },
+    { path: '/notices', view: noticesPage, title: 'notices.title' },
     { path: '/desk', view: deskPage, title: 'desk.title', roles: DESK },
     { path: '/cases', view: intakeCasesPage, title: 'cases.title', roles: CASE_READERS },
     { path: '/cases/:id', view: intakeCasePage, title: 'cases.detail', roles: CASE_READERS },

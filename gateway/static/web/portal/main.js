@@ -1,6 +1,7 @@
 // The residents' community portal (/): tickets, my matters, hazard reports, transparency.
 import { startApp } from '../lib/shell.js';
 import { contractPage } from '../console/contract.js';
+import { noticesPage } from '../shared/notices.js';
 import { homePage } from './home.js';
 import { minePage } from './mine.js';
 import { reportCasePage, reportPage } from './report.js';
@@ -18,6 +19,7 @@ startApp({
     { path: '/mine', key: 'portal.nav.mine' },
     { path: '/report', key: 'portal.nav.report' },
     { path: '/transparency', key: 'portal.nav.transparency' },
+    { path: '/notices', key: 'notices.nav' },
   ],
   routes: [
     { path: '/', view: homePage, title: 'portal.home' },
@@ -28,6 +30,7 @@ startApp({
     { path: '/report', view: reportPage, title: 'portal.report.title' },
     { path: '/reports/:ref', view: reportCasePage, title: 'portal.report.case' },
     { path: '/transparency', view: transparencyPage, title: 'portal.transparency.title' },
+    { path: '/notices', view: noticesPage, title: 'notices.title' },
     { path: '/transparency/contracts/:id', view: contractPage, title: 'contract.title' },
     { path: '/transparency/results/:id', view: resultPage, title: 'result.title' },
   ],

@@ -3,7 +3,7 @@ import { get, list, listAll, post } from '../lib/api.js';
 import { h, replace } from '../lib/el.js';
 import { field, form } from '../lib/form.js';
 import { dateTime, duration } from '../lib/format.js';
-import { label, localName, t } from '../lib/i18n.js';
+import { label, language, localName, t } from '../lib/i18n.js';
 import { asyncBlock, badge, facts, flash, notice, pageHeader, section, timeline } from '../lib/ui.js';
 import { ticketForm } from '../shared/ticketform.js';
 
@@ -41,10 +41,40 @@ async function rated(id) {
   return answer.items.find((item) => item.target_id === id) || null;
 }
 
-function place(ticket, windows) {
+/** The notifications service's view of the queue (the estimated wait) and whether I asked to be told. */
+async function queuePlace(id) {
+  const [queued, watches] = await Promise.all([get(`/notifications/tickets/${id}/queue`).catch(() => null),
+    get('/notifications/watches').catch(() => [])]);
+  return { ...(queued || { estimated_wait_seconds: null }), watching: watches.some((w) => w.target_id === id) };
+}
+
+const REMIND_AHEAD = 3;
+
+/** "Text me when I'm 3 ahead": consent to queue notices (the wording shown is recorded), then the watch. */
+function remindMe(ticket, watching, onDone) {
+  if (watching) return h('p', { class: 'remind', 'aria-live': 'polite' }, t('portal.ticket.remind_done', { n: REMIND_AHEAD }));
+  const done = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'btn', onclick: async () => {
+    button.disabled = true;
+    try {
+      await post('/notifications/consents', { purpose: 'queue', language: language() === 'en' ? 'en' : 'zh-Hans' });
+      await post('/notifications/watches', { target_kind: 'ticket', target_id: ticket.id, ahead: REMIND_AHEAD });
+      onDone();
+    } catch (error) {
+      button.disabled = false;
+      replace(done, error.message);
+    }
+  } }, t('portal.ticket.remind', { n: REMIND_AHEAD }));
+  return h('div', { class: 'remind' }, button, h('p', { class: 'muted' }, t('portal.ticket.remind_help')), done);
+}
+
+function place(ticket, windows, queued, onDone) {
   if (ticket.status === 'waiting') {
+    const wait = queued && queued.estimated_wait_seconds !== null ? queued.estimated_wait_seconds : null;
     return h('div', { class: 'queue-place' }, h('p', t('portal.ticket.ahead_label')),
-      h('p', { class: 'ahead', 'aria-live': 'polite' }, ticket.waiting_ahead ?? '—'), h('p', { class: 'muted' }, t('portal.ticket.ahead_help')));
+      h('p', { class: 'ahead', 'aria-live': 'polite' }, ticket.waiting_ahead ?? '—'), h('p', { class: 'muted' }, t('portal.ticket.ahead_help')),
+      wait !== null ? h('p', { class: 'estimated-wait' }, t('portal.ticket.estimated_wait', { wait: duration(wait) })) : null,
+      remindMe(ticket, queued && queued.watching, onDone));
   }
   if (ticket.status === 'called' || ticket.status === 'serving') {
     const win = windows.find((w) => w.id === ticket.window_id);
@@ -59,6 +89,7 @@ export async function ticketPage(ctx, params) {
   const page = h('div');
   const load = () => replace(page, asyncBlock(async () => {
     const ticket = await get(`/intake/tickets/${params.id}`);
+    const queued = ticket.status === 'waiting' ? await queuePlace(ticket.id) : null;
     const type = types.find((ty) => ty.code === ticket.business_type);
     let rating = null;
     if (ticket.status === 'completed') {
@@ -69,7 +100,7 @@ export async function ticketPage(ctx, params) {
     return [
       pageHeader(t('portal.my_ticket')),
       section(t('portal.ticket.number'), h('p', { class: 'big-number' }, ticket.number), h('p', badge('ticket.status', ticket.status),
-        ' ', type ? localName(type) : ticket.business_type), place(ticket, windows), facts([
+        ' ', type ? localName(type) : ticket.business_type), place(ticket, windows, queued, load), facts([
         [t('ticket.issued_at'), dateTime(ticket.issued_at)],
         [t('ticket.waited'), ticket.wait_seconds !== null ? duration(ticket.wait_seconds) : null],
         [t('ticket.finished_at'), ticket.finished_at ? dateTime(ticket.finished_at) : null],
