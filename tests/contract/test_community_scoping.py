@@ -188,6 +188,8 @@ def seed_subscriptions(harness: Any, token: Callable[..., str]) -> list[str]:
     wanted |= {"mode": "webhook", "url": "https://93.184.215.14/hook"}
     made = harness.client.post("/subscriptions", json=wanted, headers=hgs).get_json()
     return [granted["id"], made["id"]]
+
+
 def seed_notifications(harness: Any, token: Callable[..., str]) -> list[str]:
     """A huaguoshan resident's contact point, consent, watch and inbox line; a huaguoshan ticket."""
     from tests.unit.notifications.support import seed_person
