@@ -61,8 +61,8 @@ def test_migrate_all_creates_every_service_database(tmp_path):
         "governance.db",
         "grid.db",
         "intake.db",
-        "subscriptions.db",
         "notifications.db",
+        "subscriptions.db",
     ]
 
 
