@@ -9,7 +9,8 @@ from deploy.registry import SERVICES
 from services.chassis.exports import CSV
 from tests.support.helpers import bearer
 
-STAFF_ROLES = ("subdistrict_officer", "committee_member", "center_staff", "grid_worker", "evaluator")
+# Staff of every kind, and the administrator (who alone reads every department's subscriptions).
+STAFF_ROLES = ("subdistrict_officer", "committee_member", "center_staff", "grid_worker", "evaluator", "admin")
 
 
 @pytest.mark.parametrize("name", SERVICES)

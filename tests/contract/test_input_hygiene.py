@@ -39,6 +39,17 @@ FILLER = {"integer": 1, "number": 1, "boolean": True}
 MIN_SENT = {"subscriptions": 20, "notifications": 20}
 
 
+def _georeport_error(response: Any) -> bool:
+    """A 4xx in GeoReport v2's error format: a list of {code, description}."""
+    body = response.get_json(silent=True)
+    return (
+        400 <= response.status_code < 500
+        and isinstance(body, list)
+        and bool(body)
+        and all(isinstance(e, dict) and {"code", "description"} <= set(e) for e in body)
+    )
+
+
 def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
         target: Any = document
@@ -173,8 +184,11 @@ def test_hostile_text_and_dates_are_refused_with_a_problem_and_change_nothing(na
         response = getattr(client, method)(url, headers=admin, **kwargs)
         sent += 1
         body = response.get_json(silent=True) or {}
+        if url.startswith("/open311/") and _georeport_error(response):
+            continue  # the GeoReport v2 facade answers errors in that standard's own format
         if not (400 <= response.status_code < 500 and response.mimetype == "application/problem+json"):
-            failures.append((method.upper(), url, what, response.status_code, body.get("detail")))
+            detail = body.get("detail") if isinstance(body, dict) else body
+            failures.append((method.upper(), url, what, response.status_code, detail))
         elif response.status_code in (400, 422) and (
             "surrogate" in json.dumps(body, ensure_ascii=False)
             or "control character" in json.dumps(body, ensure_ascii=False)

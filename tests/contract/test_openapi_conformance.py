@@ -177,15 +177,51 @@ def _dump(name: str, found: dict[str, Any]) -> None:
         )
 
 
+# Subscriptions provisions departments' AMQP queues through RabbitMQ's management API: the
+# real one (enabled by .ci/run), in this test session's vhost.
+BROKER_API = "http://127.0.0.1:15672"
+
+
+TOPIC = {"type": "topic", "durable": True}
+
+
+def _management(method: str, path: str, body: Any = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{BROKER_API}{path}", data=data, method=method)
+    request.add_header("Authorization", "Basic Z3Vlc3Q6Z3Vlc3Q=")  # guest:guest, the test broker's
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback
+        body = answer.read()
+    return json.loads(body) if body else None
+
+
+def _department_users() -> set[str]:
+    return {user["name"] for user in _management("GET", "/api/users") if user["name"].startswith("dept.")}
+
+
 @pytest.mark.parametrize("name", SERVICES)
-def test_the_service_answers_as_its_document_says(name, service, token, key_dir, tmp_path):
-    harness = service(name, log_level="WARNING")
+def test_the_service_answers_as_its_document_says(name, service, token, key_dir, tmp_path, request):
+    settings: dict[str, Any] = {}
+    if name == "subscriptions":
+        vhost = request.getfixturevalue("rabbit_vhost").name
+        settings = {"broker_api_url": BROKER_API, "broker_api_user": "guest", "broker_api_password": "guest"}
+        settings["broker_vhost"] = vhost
+        users_before = _department_users()
+    harness = service(name, log_level="WARNING", **settings)
+    if name == "subscriptions":  # the platform's exchange the departments' queues are bound to
+        exchange = urllib.request.quote(harness.runtime.settings.exchange_name, safe="")
+        _management("PUT", f"/api/exchanges/{urllib.request.quote(vhost, safe='')}/{exchange}", TOPIC)
     if name in REFERENCE_DATA:
         REFERENCE_DATA[name](harness.runtime)
     gateway = inprocess_gateway(key_dir, tmp_path, {name: harness.app}, rate_limits=RAISED_LIMITS)
     admin = token("admin", community=None, sub="conformance-admin")
-    with UpstreamServer(gateway) as server:
-        found = run_schemathesis(server.url, name, admin)
+    try:
+        with UpstreamServer(gateway) as server:
+            found = run_schemathesis(server.url, name, admin)
+    finally:
+        if name == "subscriptions":  # the broker users the run made (its queues go with the vhost)
+            for user in _department_users() - users_before:
+                _management("DELETE", f"/api/users/{urllib.request.quote(user, safe='')}")
     _dump(name, found)
     report = "\n".join(
         f"{op} — {message}\n    {curl}" for (op, message), curl in sorted(found["failures"].items())

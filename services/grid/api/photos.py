@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from services.chassis.app import ProblemSchema, accepts
 from services.chassis.auth import current_principal
 from services.chassis.blueprint import Blueprint
-from services.chassis.errors import PROBLEM_JSON
+from services.chassis.errors import PROBLEM_JSON, Unprocessable
 from services.chassis.web import transactional, uow
 
 from ..models import Photo
@@ -50,18 +50,21 @@ class Photos(MethodView):
     @problem(401, "No bearer token")
     @blp.rules(
         "The file is a readable JPEG, PNG or WebP image, whatever its name or declared type "
-        "(415 `unsupported-image`).",
+        "(422 `unsupported-image`).",
         "At most 1 000 000 bytes and 40 megapixels (413 `photo-too-large`).",
-        answered="413 or 415",
+        "No other part than `file` (422).",
+        answered="413 or 422",
     )
     @problem(413, "`photo-too-large`: over 1 000 000 bytes or 40 megapixels")
-    @problem(
-        415,
-        "`unsupported-image`: not a readable JPEG, PNG or WebP image; "
-        "`unsupported-media-type`: the body is not multipart/form-data",
-    )
+    @problem(415, "`unsupported-media-type`: the body is not multipart/form-data")
+    @problem(422, "`unsupported-image`: not a readable JPEG, PNG or WebP image; a part other than `file`")
     def post(self, data: dict[str, Any]) -> Any:
         """Upload a photo (any signed-in person); stored re-encoded without EXIF, with a thumbnail."""
+        others = sorted((set(request.form) | set(request.files)) - {"file"})
+        if others:
+            raise Unprocessable(
+                "Send the photo as the one part `file`.", errors={name: ["Unknown part."] for name in others}
+            )
         photo = photos.upload(uow(), current_principal(), data["file"].read(photos.MAX_BYTES + 1))
         return photo_view(photo)
 

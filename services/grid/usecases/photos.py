@@ -37,7 +37,10 @@ class PhotoTooLarge(Problem):
 
 
 class UnsupportedImage(Problem):
-    problem_status = 415
+    """The part is multipart as required, but its bytes are no image we read (whatever its
+    name or declared type): unprocessable content, 422."""
+
+    problem_status = 422
     problem_type = "unsupported-image"
 
 

@@ -41,6 +41,10 @@ class Contacts(MethodView):
     @blp.arguments(ContactCreateSchema)
     @blp.response(201, ContactSchema)
     @errors(blp, 400, 401, 409, 422)
+    @blp.rules(
+        "`value` fits its `kind`: a mainland mobile number (11 digits, 1[3-9]…) for `sms`, an "
+        "e-mail address for `email`, an Official Account openid for `wechat`."
+    )
     def post(self, data: dict[str, Any]) -> Any:
         """Register a mobile number, e-mail address or WeChat openid; a code is sent to it."""
         row = contacts.register(uow(), current_principal(), cipher(), settings(), data, clock.now(), send)
@@ -142,6 +146,10 @@ class Preferences(MethodView):
     @blp.arguments(PreferenceSchema)
     @blp.response(200, PreferenceSchema)
     @errors(blp, 400, 401, 422)
+    @blp.rules(
+        "Each of `muted` names a known trigger: ticket.ahead, ticket.called, ticket.no_show, "
+        "case.updated, contract.signature_waiting, round.scoring_open."
+    )
     def put(self, data: dict[str, Any]) -> Any:
         """Set my language, channel order, muted triggers and quiet hours."""
         return contacts.set_preference(uow(), current_principal(), data)

@@ -76,6 +76,7 @@ class Subscriptions(MethodView):
     @blp.arguments(SubscriptionCreateSchema)
     @blp.response(201, SubscriptionSchema)
     @errors(blp, 400, 401, 403, 422)
+    @blp.rules("`trigger` names a staff trigger (contract.signature_waiting, round.scoring_open).")
     def post(self, data: dict[str, Any]) -> Any:
         """Be reminded of a kind of work waiting in a community where I am staff."""
         return work.subscribe(uow(), current_principal(), data, clock.now())

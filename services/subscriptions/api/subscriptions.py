@@ -54,6 +54,11 @@ class Subscriptions(MethodView):
     @documented(401, 403, 422, 503)
     @blp.arguments(SubscriptionCreateSchema)
     @blp.response(201, CreatedSubscriptionSchema)
+    @blp.rules(
+        "A `webhook` subscription names its receiver's absolute `url` (https unless allowed); "
+        "an `amqp` subscription names none.",
+        "`event_types` and `communities` stay within the department's grants (403 otherwise).",
+    )
     def post(self, data: dict[str, Any]) -> Any:
         """Subscribe to granted event types; the answer carries the signing secret, once."""
         settings = service_settings(SubscriptionSettings)
@@ -146,6 +151,7 @@ class Redeliveries(MethodView):
     @documented(401, 403, 404, 422)
     @blp.arguments(RedeliverySchema)
     @blp.response(202, RedeliveryResultSchema)
+    @blp.rules("Name one `event_id`, or a `since`/`until` range (`since` before `until`), not both.")
     def post(self, data: dict[str, Any], subscription_id: uuid.UUID) -> Any:
         """Send one event, or every event of a time range, again (same `webhook-id`)."""
         queued = deliveries.redeliver(

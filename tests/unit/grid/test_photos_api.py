@@ -73,19 +73,19 @@ def test_png_and_webp_are_accepted_and_stored_as_jpeg(client, worker, fmt, mode)
 def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(client, worker):
     body = assert_problem(
         upload(client, worker, b"%PDF-1.7 not a photo" * 10, name="photo.jpg"),
-        415,
+        422,
         type_suffix="unsupported-image",
     )
     assert body["detail"] == "The file is not a readable JPEG, PNG or WebP image."
 
 
 def test_a_truncated_jpeg_is_refused(client, worker):
-    body = assert_problem(upload(client, worker, jpeg_with_gps()[:300]), 415, type_suffix="unsupported-image")
+    body = assert_problem(upload(client, worker, jpeg_with_gps()[:300]), 422, type_suffix="unsupported-image")
     assert body["detail"] == "The file is not a readable JPEG, PNG or WebP image."
 
 
 def test_an_image_of_another_type_is_refused_naming_it(client, worker):
-    body = assert_problem(upload(client, worker, encoded("GIF", "P")), 415, type_suffix="unsupported-image")
+    body = assert_problem(upload(client, worker, encoded("GIF", "P")), 422, type_suffix="unsupported-image")
     assert body["detail"] == "The file is a GIF image; only JPEG, PNG and WebP are accepted."
 
 
