@@ -345,9 +345,10 @@ def test_unknown_service_is_404(client, token):
 
 def test_env_settings_build_the_gateway(monkeypatch, echo, key_dir, tmp_path, token):
     from gateway.app import create_app
+    from gateway.settings import UPSTREAMS
 
-    for service in ("INTAKE", "CONTRACTS", "GRID", "EVALUATION", "GOVERNANCE"):
-        monkeypatch.setenv(f"{service}_URL", f"{echo.url}, {echo.url}/")
+    for service in UPSTREAMS:
+        monkeypatch.setenv(f"{service.upper()}_URL", f"{echo.url}, {echo.url}/")
     monkeypatch.setenv("JWT_PUBLIC_KEY_PATH", str(key_dir / "jwt-public.pem"))
     monkeypatch.setenv("JWT_PRIVATE_KEY_PATH", str(key_dir / "jwt-private.pem"))
     monkeypatch.setenv("GATEWAY_HEALTH_INTERVAL", "0")
@@ -359,9 +360,10 @@ def test_env_settings_build_the_gateway(monkeypatch, echo, key_dir, tmp_path, to
 
 def test_missing_upstream_url_is_a_clear_error(monkeypatch, key_dir):
     from gateway.app import create_app
+    from gateway.settings import UPSTREAMS
 
-    for service in ("INTAKE", "CONTRACTS", "GRID", "EVALUATION", "GOVERNANCE"):
-        monkeypatch.delenv(f"{service}_URL", raising=False)
+    for service in UPSTREAMS:
+        monkeypatch.delenv(f"{service.upper()}_URL", raising=False)
     monkeypatch.setenv("INTAKE_URL", "http://127.0.0.1:1")
     with pytest.raises(ValueError, match="CONTRACTS_URL, GRID_URL, EVALUATION_URL, GOVERNANCE_URL"):
         create_app()
