@@ -79,7 +79,11 @@ class Gateway:
         self._start_lock = threading.Lock()
 
     def start_background(self) -> None:
-        """Start this process's event feed and health prober (after a fork: again)."""
+        """Start this process's health prober and event feed (after a fork: again).
+
+        With the archive, the feed only declares it until the first event stream this
+        process serves: a resume reads the archive, so a process no client streams from
+        reads nothing (it would parse every platform event for nobody)."""
         if self._pid == os.getpid():
             return
         with self._start_lock:
@@ -87,7 +91,7 @@ class Gateway:
                 return
             self._pid = os.getpid()
             if self.feed is not None:
-                self.feed.start()
+                self.feed.start(consume=not self.feed.archived)
             self.readiness.start_background()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -4,11 +4,12 @@ no server error from a service whose own dependencies were up, and quick recover
 The stack runs two web processes and two workers per service and two gateways; its
 processes reach RabbitMQ, and grid its database, through fault proxies (the shared
 servers are never stopped), each in a process of its own so that forwarding the stack's
-traffic does not slow the load and the sampling of this process. At known times: the broker is unreachable for 30 s, grid's
-database for 60 s, a worker and a gunicorn master are SIGKILLed, a gateway restarts.
-Then the load stops, the stack drains, and the services' databases are compared. Each
-fault's recovery is printed: from the fault's end to the first success on the routes it
-touched, and to every outbox empty. `make faults` runs it (not part of `make test`).
+traffic does not slow the load and the sampling of this process. At known times: the
+broker is unreachable for 30 s, grid's database for 60 s, a worker and a gunicorn master
+are SIGKILLed, a gateway restarts. Then the load stops, the stack drains, and the
+services' databases are compared. Each fault's recovery is printed: from the fault's end
+to the first success on the routes it touched, and to every outbox empty. `make faults`
+runs it (not part of `make test`).
 """
 
 from __future__ import annotations
