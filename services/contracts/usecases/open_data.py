@@ -30,6 +30,7 @@ def _contracts(session: Session, start: datetime, end: datetime) -> Iterator[dic
     )
     for contract, provider in session.execute(statement):
         yield {
+            "id": contract.id,
             "number": contract.number,
             "community": contract.community,
             "title": contract.title,
@@ -99,6 +100,7 @@ DATASETS = (
         "合同 (contracts signed in the month)",
         "本月签订（生效）的政府购买服务合同。Contracts that took effect in the month.",
         (
+            Field("id", "string", "合同标识", "Contract id, as in the API"),
             Field("number", "string", "合同编号", "Contract number"),
             COMMUNITY,
             Field("title", "string", "合同名称", "Title"),

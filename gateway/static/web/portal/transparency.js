@@ -31,7 +31,7 @@ function monthSections(ctx, community, month) {
   const signedIn = Boolean(ctx.claims);
   return [
     section(t('portal.transparency.contracts'), asyncBlock(async () => table([
-      { label: t('contract.number'), cell: (r) => r.number },
+      { label: t('contract.number'), cell: (r) => (signedIn ? h('a', { href: ctx.href(`/transparency/contracts/${r.id}`) }, r.number) : r.number) },
       { label: t('tender.title_field'), cell: (r) => r.title },
       { label: t('contract.provider'), cell: (r) => r.supplier_name },
       { label: t('contract.value'), cell: (r) => money(r.value_fen), class: 'num' },
