@@ -18,6 +18,7 @@ from services.chassis.bus import Bus
 from services.chassis.errors import Unauthorized
 from services.chassis.observability import configure_logging
 
+from .catalogue import CATALOGUE_PATH, PART_PATH, MergedCatalogue
 from .forward import HttpUpstream, WsgiUpstream
 from .headers import API_CSP, Cors, Trace, client_address, edge_headers, ui_csp
 from .health import Readiness
@@ -73,6 +74,11 @@ class Gateway:
         self.documents = MergedDocument(
             self._fetch_document, tuple(self.upstreams), settings.docs_cache_seconds
         )
+        self.catalogue = MergedCatalogue(
+            lambda service: self.local.fetch(service, PART_PATH),
+            tuple(self.upstreams),
+            settings.docs_cache_seconds,
+        )
         self.local = LocalEndpoints(self)
         metrics.watch_replicas(lambda: [r for rs in replicas.values() for r in rs])
         self._pid: int | None = None
@@ -120,6 +126,8 @@ class Gateway:
             self._limit(environ, method, path, principal)
             if path in DOCUMENT_PATHS:
                 return self.local.openapi(method, start_response, edge)
+            if path == CATALOGUE_PATH:
+                return self.local.catalogue(method, environ, start_response, edge)
             if path == EVENT_STREAM_PATH:
                 return self.local.event_stream(environ, start_response, edge, principal)
             service = path.split("/", 3)[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services.chassis.blueprint import Blueprint
 
-from . import measurements, rounds, schemes
+from . import measurements, open_data, rounds, schemes
 
 
 def blueprints() -> list[Blueprint]:
-    return [schemes.blp, rounds.blp, measurements.blp]
+    return [schemes.blp, rounds.blp, measurements.blp, open_data.blp]
