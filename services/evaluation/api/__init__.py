@@ -1,11 +1,11 @@
-"""HTTP API of the evaluation service: schemes and AHP, rounds, measurements."""
+"""HTTP API of the evaluation service: schemes and AHP, rounds, measurements, monthly reports."""
 
 from __future__ import annotations
 
 from services.chassis.blueprint import Blueprint
 
-from . import measurements, rounds, schemes
+from . import measurements, reports, rounds, schemes
 
 
 def blueprints() -> list[Blueprint]:
-    return [schemes.blp, rounds.blp, measurements.blp]
+    return [schemes.blp, rounds.blp, measurements.blp, reports.blp]
