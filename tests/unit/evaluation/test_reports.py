@@ -27,7 +27,8 @@ def test_a_months_report_counts_that_month_only(evaluation, feed):
     march = _figures(evaluation, "huaguoshan", "2026-03")
     assert march["desk"]["tickets_served"] == 9  # 1..9 March; the 1 January ticket is not March's
     assert march["desk"]["wait_p50_seconds"] == 600  # the middle of March's nine waits, 60..3600 s
-    assert march["cases"] == {"cases_resolved": 1, "case_on_time_rate": 1.0, "reopen_rate": 0.0}  # g1, on time
+    # g1 resolved on time on 2 March, not reopened
+    assert march["cases"] == {"cases_resolved": 1, "case_on_time_rate": 1.0, "reopen_rate": 0.0}
     # HGS-01, seen since February, inspected on 15 March; HGS-02 appears only in April
     assert march["grid"] == {"inspections_done": 1, "inspections_planned": 1, "inspection_coverage": 1.0}
     assert march["money"]["due_fen"] == 0 and march["money"]["contracts_in_force"] == 1
