@@ -127,3 +127,32 @@ def test_reports_refuse_other_roles_and_bad_input_with_problems(evaluation, peop
     missing = "/reports/0b6a3c58-7a0e-4d0e-b0a5-2f0b1c9d6e77"
     assert_problem(evaluation.client.get(missing, headers=people["committee"]), 404)
     assert evaluation.client.get("/reports/not-a-uuid", headers=people["committee"]).status_code == 404
+
+
+def test_a_round_closed_in_the_month_is_in_its_report(evaluation, people):
+    from services.chassis import clock
+    from tests.unit.evaluation.conftest import close_round, create_scheme, open_round
+    from tests.unit.evaluation.test_api_rounds import fill_all
+
+    scheme = create_scheme(evaluation.client, people["committee"], title="长者关爱服务年度评估")
+    opened = open_round(evaluation.client, people["committee"], scheme["id"])
+    fill_all(evaluation.client, people, opened["id"])
+    assert close_round(evaluation.client, people["committee"], opened["id"]).status_code == 200
+    this_month = clock.local(clock.now()).strftime("%Y-%m")
+    with evaluation.runtime.unit_of_work() as uow:
+        found = reports.figures(uow.session, "huaguoshan", this_month, clock.now())
+    assert found["evaluation"]["rounds_closed"] == 1
+    [closed] = found["evaluation"]["rounds"]
+    assert (closed["round_id"], closed["title"], closed["score"], closed["grade"]) == (
+        opened["id"],
+        "长者关爱服务年度评估",
+        76.5,
+        "pass",
+    )
+    book = load_workbook(io.BytesIO(reports.render("huaguoshan", this_month, found, clock.now())))
+    assert [c.value for c in book["绩效评估 Evaluation"][2]][:4] == [
+        "长者关爱服务年度评估",
+        2026,
+        76.5,
+        "pass",
+    ]
