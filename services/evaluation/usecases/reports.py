@@ -207,10 +207,13 @@ def write_monthly_reports(uow: UnitOfWork, now: datetime | None = None) -> int:
             "size": len(content),
             "content": content,
         }
-        result = uow.session.execute(
-            _insert(uow.session).values(**row).on_conflict_do_nothing(index_elements=["community", "month"])
-        )
-        written += result.rowcount or 0
+        statement = _insert(uow.session).values(**row)
+        inserted = uow.session.execute(
+            statement.on_conflict_do_nothing(index_elements=["community", "month"]).returning(
+                MonthlyReport.id
+            )
+        ).first()
+        written += inserted is not None
     return written
 
 
