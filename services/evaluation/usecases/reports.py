@@ -92,7 +92,7 @@ def last_closed_month(now: datetime) -> str:
 def _number(value: Decimal | int | None) -> float | int | None:
     if value is None or isinstance(value, int):
         return value
-    return int(value) if value == value.to_integral_value() and abs(value) >= 1 else float(value)
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _money(session: Session, community: str, period: metrics.Period) -> dict[str, int]:
