@@ -84,7 +84,7 @@ def main() -> None:
         }
         gateway = create_app(upstreams={}, config=config | {"sse_max_clients": args.clients + 10})
         gateway.start_background()
-        assert gateway.feed.ready.wait(15)
+        assert gateway.feed.declared.wait(15)
         server = make_server("127.0.0.1", 0, gateway, threaded=True)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -18,6 +18,7 @@ from services.chassis.bus import Bus
 from services.chassis.errors import Unauthorized
 from services.chassis.observability import configure_logging
 
+from .catalogue import CATALOGUE_PATH, PART_PATH, MergedCatalogue
 from .forward import HttpUpstream, WsgiUpstream
 from .headers import API_CSP, Cors, Trace, client_address, edge_headers, ui_csp
 from .health import Readiness
@@ -73,13 +74,22 @@ class Gateway:
         self.documents = MergedDocument(
             self._fetch_document, tuple(self.upstreams), settings.docs_cache_seconds
         )
+        self.catalogue = MergedCatalogue(
+            lambda service: self.local.fetch(service, PART_PATH),
+            tuple(self.upstreams),
+            settings.docs_cache_seconds,
+        )
         self.local = LocalEndpoints(self)
         metrics.watch_replicas(lambda: [r for rs in replicas.values() for r in rs])
         self._pid: int | None = None
         self._start_lock = threading.Lock()
 
     def start_background(self) -> None:
-        """Start this process's event feed and health prober (after a fork: again)."""
+        """Start this process's health prober and event feed (after a fork: again).
+
+        With the archive, the feed only declares it until the first event stream this
+        process serves: a resume reads the archive, so a process no client streams from
+        reads nothing (it would parse every platform event for nobody)."""
         if self._pid == os.getpid():
             return
         with self._start_lock:
@@ -87,7 +97,7 @@ class Gateway:
                 return
             self._pid = os.getpid()
             if self.feed is not None:
-                self.feed.start()
+                self.feed.start(consume=not self.feed.archived)
             self.readiness.start_background()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -116,6 +126,8 @@ class Gateway:
             self._limit(environ, method, path, principal)
             if path in DOCUMENT_PATHS:
                 return self.local.openapi(method, start_response, edge)
+            if path == CATALOGUE_PATH:
+                return self.local.catalogue(method, environ, start_response, edge)
             if path == EVENT_STREAM_PATH:
                 return self.local.event_stream(environ, start_response, edge, principal)
             service = path.split("/", 3)[2]

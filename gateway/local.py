@@ -17,6 +17,7 @@ from services.chassis.auth import Principal, TokenVerifier, require_metrics_read
 from services.chassis.errors import Forbidden, Unauthorized
 
 from . import static
+from .catalogue import CACHE_CONTROL, MergedCatalogue
 from .forward import HttpUpstream, WsgiUpstream
 from .headers import Cors, Headers, Trace
 from .health import Readiness
@@ -43,6 +44,7 @@ class GatewayParts(Protocol):
     readiness: Readiness
     cors: Cors
     documents: MergedDocument
+    catalogue: MergedCatalogue
     feed: EventFeed | None
     verifier: TokenVerifier
 
@@ -157,6 +159,10 @@ class LocalEndpoints:
 
     def fetch_json(self, service: str, path: str) -> dict[str, Any] | None:
         """GET `path` of `service` through its upstream; None when it does not answer 200 JSON."""
+        return self.fetch(service, path)[1]
+
+    def fetch(self, service: str, path: str) -> tuple[int, dict[str, Any] | None]:
+        """GET `path` of `service`: its status (0 when unreachable) and its JSON when 200."""
         environ = EnvironBuilder(
             path=f"/api/{service}{path}", headers={"Accept": "application/json"}
         ).get_environ()
@@ -169,13 +175,35 @@ class LocalEndpoints:
             finally:
                 if hasattr(answer.body, "close"):
                     answer.body.close()
-            if not answer.status.startswith("200"):
-                log.warning("%s answered %s for %s", service, answer.status, path)
-                return None
-            return json.loads(body)
+            status = int(answer.status[:3])
+            if status != 200:
+                if status != 404:
+                    log.warning("%s answered %s for %s", service, answer.status, path)
+                return status, None
+            return status, json.loads(body)
         except (EdgeProblem, ValueError) as exc:
             log.warning("cannot read %s from %s: %s", path, service, exc)
-            return None
+            return 0, None
+
+    def catalogue(
+        self, method: str, environ: dict[str, Any], start_response: StartResponse, edge: Headers
+    ) -> Iterable[bytes]:
+        """The platform's open-data catalogue (a Data Package), public and cacheable."""
+        if method not in ("GET", "HEAD"):
+            raise EdgeProblem(
+                405, f"{method} is not allowed here.", type_="method-not-allowed", headers=_READ_ONLY
+            )
+        body, etag = self.gateway.catalogue.current()
+        headers = [("ETag", etag), ("Cache-Control", CACHE_CONTROL)]
+        wanted = {tag.strip() for tag in environ.get("HTTP_IF_NONE_MATCH", "").split(",")}
+        if etag in wanted or f"W/{etag}" in wanted or "*" in wanted:
+            start_response("304 Not Modified", [*headers, *edge])
+            return []
+        start_response(
+            "200 OK",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers, *edge],
+        )
+        return [] if method == "HEAD" else [body]
 
     def require_metrics_reader(self, environ: dict[str, Any]) -> None:
         """The gateway faces the internet: its metrics are for an operator's token (METRICS_ROLES)

@@ -62,6 +62,33 @@ GATEWAY_PATHS: dict[str, Any] = {
             "responses": {"200": {"description": "Text exposition format"}},
         }
     },
+    "/api/datapackage.json": {
+        "get": {
+            "tags": ["gateway"],
+            "security": [],
+            "summary": "The open-data catalogue: a Data Package of every service's monthly files.",
+            "parameters": [
+                {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "description": "An ETag you hold: 304 when it is still current",
+                    "schema": {"type": "string"},
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "A Data Package descriptor (https://specs.frictionlessdata.io/data-package/)",
+                    "headers": {
+                        "ETag": {"schema": {"type": "string"}},
+                        "Cache-Control": {"schema": {"type": "string"}},
+                    },
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "304": {"description": "Not modified"},
+            },
+        }
+    },
     "/api/events/stream": {
         "get": {
             "tags": ["gateway"],

@@ -28,6 +28,9 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"GET", "HEAD"}), "/api/grid/cells/*"),
     # transparency: the OCDS publication of every purchase, contract and payment
     (frozenset({"GET", "HEAD"}), "/api/contracts/ocds/**"),
+    # open data: the catalogue (a Data Package) and each service's monthly files
+    (frozenset({"GET", "HEAD"}), "/api/datapackage.json"),
+    (frozenset({"GET", "HEAD"}), "/api/*/open-data/**"),
     # public notices (公示) with objections and answers, and the autonomy fund's public page
     (frozenset({"GET", "HEAD"}), "/api/governance/notices"),
     (frozenset({"GET", "HEAD"}), "/api/governance/notices/*"),

@@ -62,13 +62,20 @@ class EventFeed:
         self.condition = threading.Condition()
         self._next = itertools.count(1)
         self.last_position = -1 if self.archived else 0  # a stream's first offset is 0
-        self.ready = threading.Event()
+        self.ready = threading.Event()  # consuming
+        self.declared = threading.Event()  # the exchange and the archive exist
+        self._wanted = threading.Event()  # someone streams from this process
         self._stop = threading.Event()
         self._pid: int | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        """Start consuming in this process (again after a fork); return at once."""
+    def start(self, consume: bool = True) -> None:
+        """Start the feed's thread in this process (again after a fork); return at once.
+
+        `consume=False` only declares the exchange and the archive (so that the archive
+        holds every event from the start) until a later `start()` asks for events."""
+        if consume:
+            self._wanted.set()
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             return
         with self.condition:
@@ -88,6 +95,11 @@ class EventFeed:
         delay = 0.5
         while not self._stop.is_set():
             try:
+                if not self._wanted.is_set():
+                    self._declare()
+                    while not (self._wanted.wait(1.0) or self._stop.is_set()):
+                        pass
+                    continue
                 self._consume()
                 delay = 0.5
             except Exception as exc:  # broker gone: keep the buffer, reconnect with backoff
@@ -105,12 +117,21 @@ class EventFeed:
     def archived(self) -> bool:
         return self.archive_max_age is not None
 
+    def _declare(self) -> None:
+        with self._connect() as connection:
+            if self.archive_max_age is not None:
+                archive.declare(self.bus, connection, self.archive_max_age)
+            else:
+                self.bus.declare(connection)
+        self.declared.set()
+
     def _consume(self) -> None:
         if self.archive_max_age is not None:
             self._consume_archive(self.archive_max_age)
             return
         with self._connect() as connection:
             self.bus.declare(connection)
+            self.declared.set()
             queue = Queue(
                 self.bus.settings.queue_name(f"stream.{uuid.uuid4().hex[:12]}"),
                 exchange=self.bus.exchange,
@@ -130,6 +151,7 @@ class EventFeed:
     def _consume_archive(self, max_age: str) -> None:
         with self._connect() as connection:
             archive.declare(self.bus, connection, max_age)
+            self.declared.set()
             channel = connection.channel()
             channel.basic_qos(0, 500, False)
             queue = archive.archive_queue(self.bus, max_age, offset="next")

@@ -78,6 +78,7 @@ class Settings:
     bus_namespace: str = ""
     quorum_queues: bool = False
     consumer_prefetch: int = 32
+    consumer_batch: int = 16
     retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
     outbox_sweep_seconds: float = 2.0
     outbox_batch_size: int = 200
@@ -130,6 +131,7 @@ class Settings:
             bus_namespace=env("EVENT_BUS_NAMESPACE", ""),
             quorum_queues=env_bool("EVENT_QUORUM_QUEUES", False),
             consumer_prefetch=env_int("EVENT_PREFETCH", 32),
+            consumer_batch=env_int("EVENT_BATCH", 16),
             retry_delays=tuple(float(x) for x in delays.split(",")) if delays else (1.0, 5.0, 30.0),
             outbox_sweep_seconds=env_float("OUTBOX_SWEEP_SECONDS", 2.0),
             outbox_batch_size=env_int("OUTBOX_BATCH_SIZE", 200),

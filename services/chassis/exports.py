@@ -115,6 +115,11 @@ def _csv(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
+def csv_chunks(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    """CSV bytes (UTF-8 with a byte-order mark, header row, formulas kept as text) in chunks."""
+    return _csv(columns, rows)
+
+
 def _xlsx(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     from openpyxl import Workbook
 

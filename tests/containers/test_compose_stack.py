@@ -35,6 +35,11 @@ from tests.support.helpers import wait_for
 
 from .conftest import ContainerStack
 
+# The first test carries the package fixture: every image built from nothing (the base
+# from Debian's packages, the wheelhouse, the platform) and `make up` to ready, which on a
+# new machine sharing its two cores takes longer than the suite's 300 s per test.
+pytestmark = pytest.mark.timeout(1800)
+
 APP_PROCESSES = ("gateway", "intake-web", "intake-worker", "grid-web", "grid-worker", "evaluation-worker")
 STORY: dict[str, Any] = {}  # what the story made, read again after the worker crash and the restart
 

@@ -144,6 +144,13 @@ def test_each_service_has_a_migration_job_a_web_process_and_a_worker(compose, se
         assert env[url_variable].endswith(f"@postgres:5432/{service}")
         assert not [key for key in env if key.endswith("_DATABASE_URL") and key != url_variable]
     assert web["environment"]["AMQP_URL"].startswith(f"amqp://{service}:secret-rabbitmq_")
+    # the database makes the role with the password the service logs in with (and the
+    # broker's definitions the user with the one its AMQP_URL carries)
+    database_password = web["environment"][url_variable].split(":", 2)[2].split("@", 1)[0]
+    assert services["postgres"]["environment"][f"{service.upper()}_DB_PASSWORD"] == database_password
+    broker_password = web["environment"]["AMQP_URL"].split(":", 2)[2].split("@", 1)[0]
+    definitions = services["broker-definitions"]["environment"]
+    assert definitions[f"RABBITMQ_{service.upper()}_PASSWORD"] == broker_password
 
 
 def test_gateway_is_published_on_8080_and_routes_to_every_service(compose):

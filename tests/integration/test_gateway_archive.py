@@ -36,7 +36,8 @@ class Replicas:
     def start(self, replay_size: int = 50) -> tuple[int, object]:
         gateway = inprocess_gateway(*self.args, **self.settings, sse_replay_size=replay_size)
         gateway.start_background()
-        assert gateway.feed.ready.wait(15) and gateway.feed.archived
+        assert gateway.feed.declared.wait(15) and gateway.feed.archived
+        assert not gateway.feed.ready.is_set(), "a process nobody streams from reads the archive"
         server = make_server("127.0.0.1", 0, gateway, threaded=True)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()

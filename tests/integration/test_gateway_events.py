@@ -69,7 +69,7 @@ def platform(request, tmp_path, key_dir):
         sse_max_clients=4,
     )
     gateway.start_background()
-    assert gateway.feed.ready.wait(15), "the gateway's event feed did not connect"
+    assert gateway.feed.declared.wait(15), "the gateway's event feed did not connect"
     server = make_server("127.0.0.1", 0, gateway, threaded=True)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from services.chassis.auth import public
@@ -28,6 +28,11 @@ def ocid_prefix() -> str:
     return contracts_settings(runtime().settings).ocid_prefix
 
 
+def service_root() -> str:
+    """The service's public root (`.../api/contracts/`), where document urls point below."""
+    return runtime().settings.public_base_url + request.script_root + "/"
+
+
 def _json(document: dict[str, Any]) -> Response:
     return Response(ocds_export.dumps(document), mimetype="application/json")
 
@@ -43,7 +48,7 @@ class Releases(MethodView):
         rows = paginate(queries.releases(args.get("community"), args.get("since")), pagination_parameters)
         if not rows:
             raise NotFound("No release matches (an OCDS package holds at least one).", type="no-releases")
-        return _json(ocds_export.release_package(ocid_prefix(), rows, public_url()))
+        return _json(ocds_export.release_package(ocid_prefix(), rows, public_url(), service_root()))
 
 
 @blp.route("/ocds/records/<string:ocid>")
@@ -56,4 +61,4 @@ class Records(MethodView):
         rows = queries.process_releases(uow(), tender_id)
         if not rows:
             raise NotFound(f"No contracting process {ocid}.")
-        return _json(ocds_export.record_package(ocid_prefix(), rows, public_url()))
+        return _json(ocds_export.record_package(ocid_prefix(), rows, public_url(), service_root()))

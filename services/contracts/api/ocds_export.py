@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..models import OcdsRelease
+from ..usecases.ocds_contract import DOCUMENT_URL_MARK
 
 OCDS_VERSION = "1.1"
 PUBLISHER = {"name": "招商街道办事处 (Zhaoshang subdistrict office, Nanshan, Shenzhen)"}
@@ -43,20 +44,36 @@ def to_yuan(value: Any) -> Any:
     return value
 
 
-def release(prefix: str, row: OcdsRelease) -> dict[str, Any]:
-    """One stored snapshot as an OCDS release."""
+def resolve_urls(value: Any, root: str) -> Any:
+    """Make every document url stored relative to the service's root absolute."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                root + v[len(DOCUMENT_URL_MARK) :]
+                if k == "url" and isinstance(v, str) and v.startswith(DOCUMENT_URL_MARK)
+                else resolve_urls(v, root)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [resolve_urls(v, root) for v in value]
+    return value
+
+
+def release(prefix: str, row: OcdsRelease, root: str = "") -> dict[str, Any]:
+    """One stored snapshot as an OCDS release (document urls under the service's `root`)."""
     the_ocid = ocid(prefix, row.tender_id)
     return {
         "ocid": the_ocid,
         "id": f"{the_ocid}-{row.seq:03d}",
         "date": row.date.isoformat(),
         "tag": list(row.tags),
-        **to_yuan(row.body),
+        **resolve_urls(to_yuan(row.body), root),
     }
 
 
-def release_package(prefix: str, rows: Iterable[OcdsRelease], uri: str) -> dict[str, Any]:
-    releases = [release(prefix, row) for row in rows]
+def release_package(prefix: str, rows: Iterable[OcdsRelease], uri: str, root: str = "") -> dict[str, Any]:
+    releases = [release(prefix, row, root) for row in rows]
     return {
         "uri": uri,
         "version": OCDS_VERSION,
@@ -66,8 +83,8 @@ def release_package(prefix: str, rows: Iterable[OcdsRelease], uri: str) -> dict[
     }
 
 
-def record_package(prefix: str, rows: list[OcdsRelease], uri: str) -> dict[str, Any]:
-    releases = [release(prefix, row) for row in rows]
+def record_package(prefix: str, rows: list[OcdsRelease], uri: str, root: str = "") -> dict[str, Any]:
+    releases = [release(prefix, row, root) for row in rows]
     compiled: dict[str, Any] = {}
     for item in releases:
         compiled = merge(compiled, item)

@@ -8,11 +8,14 @@ from typing import Any
 from sqlalchemy import select
 
 from services.chassis import clock
+from services.chassis.open_data import month_of
 from services.chassis.unit_of_work import UnitOfWork
 
 from ..models import Amendment, Contract, LedgerEntry, Milestone, Payment, Provider
 
 ORG_SCHEME = "CN-USCC"
+# A document url relative to the service's public root; the export edge resolves it.
+DOCUMENT_URL_MARK = "service-root:"
 CONTRACT_STATUS = {
     "draft": "pending",
     "signing": "pending",
@@ -77,7 +80,9 @@ def contract_section(
                 },
             )
         )
+    documents: list[tuple[datetime, dict[str, Any]]] = []
     for payment in session.scalars(select(Payment).where(Payment.contract_id == contract.id)):
+        documents.append((payment.paid_at, payment_document(payment)))
         roles[committee_ref["id"]].add("payer")
         roles[supplier_ref["id"]].add("payee")
         transactions.append(
@@ -93,6 +98,7 @@ def contract_section(
             )
         )
     transactions.sort(key=lambda pair: pair[0])
+    documents.sort(key=lambda pair: pair[0])
     milestones = [
         _milestone(m)
         for m in session.scalars(
@@ -109,6 +115,8 @@ def contract_section(
         "dateSigned": iso(contract.activated_at),
         "implementation": {"transactions": [t for _, t in transactions], "milestones": milestones},
     }
+    if documents:
+        section["implementation"]["documents"] = [d for _, d in documents]
     applied = list(
         session.scalars(
             select(Amendment)
@@ -127,6 +135,23 @@ def contract_section(
             for a in applied
         ]
     return section
+
+
+def payment_document(payment: Payment) -> dict[str, Any]:
+    """The public record of a payment: its row in the month's open-data payments file.
+
+    The url is relative to the service's root; the export edge makes it absolute."""
+    month = month_of(payment.paid_at)
+    return {
+        "id": f"{payment.number}-record",
+        "documentType": "financialProgressReport",
+        "title": f"付款记录 {payment.number} (payment record)",
+        "description": f"{month} 月公开数据中的付款记录 (the payment's row in the open data of {month})",
+        "url": f"{DOCUMENT_URL_MARK}open-data/payments/{month}.csv",
+        "datePublished": iso(payment.paid_at),
+        "format": "text/csv",
+        "language": "zh",
+    }
 
 
 def _milestone(milestone: Milestone) -> dict[str, Any]:

@@ -103,7 +103,10 @@ def test_committee_pays_a_milestone_and_residents_see_the_money(platform, deskto
     sign_out(page)
 
     # Residents of Chiwan see the contract and the payment on the transparency page.
-    sign_in_as_demo(page, f"{platform.url}/transparency", "resident_chiwan")
+    # The page is public; a signed-in resident also gets the link to the contract in full.
+    sign_in_as_demo(page, f"{platform.url}/", "resident_chiwan")
+    page.get_by_role("button", name="退出登录").wait_for()
+    page.goto(f"{platform.url}/transparency")
     expect(page.get_by_role("link", name=contract["number"])).to_be_visible()
     payments = page.locator("section", has=page.get_by_role("heading", name="付款记录"))
     expect(payments).to_contain_text("¥34,500.00")

@@ -145,3 +145,23 @@ def test_resident_reports_a_hazard_at_a_point_on_the_map(platform, phone, output
     expect(page.locator(".page-header .badge")).to_have_text("已上报")
     check_accessibility(page)
     screenshot(page, output_dir, "3-follow")
+
+
+def test_anyone_reads_the_transparency_page_without_signing_in(platform, phone, output_dir):
+    page = phone
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{platform.url}/transparency")
+    expect(page.locator("h1")).to_have_text("信息公开")
+    for heading in ("购买服务合同", "付款记录", "社区预算", "年度评估结果"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_text("本月没有付款。")).to_be_visible()
+    page.get_by_label("社区").select_option("chiwan")
+    expect(page.get_by_role("link", name="CSV").first).to_have_attribute(
+        "href", re.compile(r"^/api/contracts/open-data/contracts/\d{4}-\d{2}\.csv$")
+    )
+    expect(page.get_by_role("link", name="登录")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, output_dir, "1-transparency-signed-out")
+    api_calls = [url for url in requests if "/api/" in url]
+    assert api_calls and all("/open-data/" in url for url in api_calls), api_calls

@@ -237,3 +237,58 @@ def test_quorum_queues_carry_events_and_retries(toy_runtime, rabbit_vhost):
         assert types[f"{namespace}.toy.events"] == "quorum"
         assert types[f"{namespace}.toy.events.retry.1"] == "quorum"
         assert types[f"{namespace}.toy.events.dead"] == "quorum"
+
+
+def test_a_backlog_is_handled_in_batches_and_a_bad_event_never_costs_the_others(toy_runtime):
+    """Events already delivered share one transaction; a failing one rolls its batch back,
+    and the batch is handled again one event at a time: each good event applied once, the
+    duplicate skipped, the poison and the failing event dead-lettered, nothing else."""
+    runtime = toy_runtime(consumer_batch=16)
+    with Connection(runtime.settings.amqp_url) as connection:
+        runtime.bus.declare(connection, ["toy.note.added"])
+    seen: list[tuple[str, str | None]] = []
+
+    def record_effect(uow, event):
+        if event["data"]["title"] == "fragile":
+            raise RuntimeError("printer on fire")
+        seen.append((event["id"], uow.correlation_id))
+        toy.record_effect(uow, event)
+
+    good = [toy.add_note(runtime, f"note {i}", commit=False) for i in range(40)]
+    for number, event in enumerate(good):
+        event["correlationid"] = f"corr-{number}"
+    fragile = dict(
+        good[0], id="00000000-0000-4000-8000-0000000000ff", data={"note_id": "x", "title": "fragile"}
+    )
+    bodies = [events.encode(event) for event in good[:20]]
+    bodies += [b"this is not json", events.encode(fragile), events.encode(good[3])]  # poison, failure, twin
+    bodies += [events.encode(event) for event in good[20:]]
+    for body in bodies:
+        _publish(runtime, body)
+
+    worker = Worker(runtime, handlers={"toy.note.added": [record_effect]})
+    sizes: list[int] = []
+    process_batch = worker.consumer.processor.process_batch
+
+    def counted(batch):
+        sizes.append(len(batch))
+        return process_batch(batch)
+
+    worker.consumer.processor.process_batch = counted
+    worker.start()
+    try:
+        wait_for(lambda: _effects(runtime) == 40, timeout=30, message="every good event applied")
+        wait_for(lambda: worker.consumer.dead_lettered == 2, timeout=30, message="poison and failure")
+    finally:
+        worker.stop()
+    assert max(sizes) > 1, "the backlog was never handled as a batch"
+    assert all(_effects(runtime, event["id"]) == 1 for event in good)
+    assert {reason for reason in (e["reason"] for e in deadletters.browse(runtime.bus))} == {
+        "malformed",
+        "handler-failed",
+    }
+    committed = {event_id: correlation for event_id, correlation in seen}
+    assert all(committed[event["id"]] == event["correlationid"] for event in good), (
+        "a handler in a batch saw another event's correlation id"
+    )
+    assert _queue_depth(runtime, runtime.settings.queue_name("events")) == 0

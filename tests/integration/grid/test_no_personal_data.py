@@ -1,12 +1,15 @@
-"""No personal data in any event or log line: a scenario creates ID numbers, phones and names,
-then every event (outbox and exchange) and every log line is scanned for them."""
+"""No personal data in any event, log line or open-data file: a scenario creates ID numbers,
+phones and names, then every event (outbox and exchange), every log line and the month's
+public case list (CSV and JSON) is scanned for them."""
 
 import logging
 import uuid
 
 import pytest
 
+from services.chassis import clock
 from services.chassis.observability import JsonFormatter
+from services.chassis.open_data import month_of
 from services.grid.usecases.personal_data import iso7064_mod11_2
 from tests.integration.grid.conftest import HGS_LAT, HGS_LON, publish
 from tests.support.helpers import bearer, wait_for
@@ -146,8 +149,18 @@ def test_scenario_leaves_no_personal_data_in_events_or_logs(
     assert any("POST /persons/<uuid:person_id>/reveal 200" in line for line in lines), lines
     assert any("grid case opened from intake referral" in line for line in lines), lines
 
+    # the public open data of the month (no token): the case list, as CSV and as JSON
+    month = month_of(clock.now())
+    published = [client.get(f"/open-data/cases/{month}.{fmt}") for fmt in ("csv", "json")]
+    assert all(response.status_code == 200 for response in published)
+    assert case["number"] in {row["number"] for row in published[1].get_json()}
+    files = [response.get_data(as_text=True) for response in published]
+
     secrets = [value for person in PEOPLE for value in person] + list(REPORTER)
     secrets += [first, last, "13600001111"]
+    for secret in secrets:
+        for body in files:
+            assert secret not in body, f"{secret!r} found in the open data"
     for secret in secrets:
         for text_ in events:
             assert secret not in text_, f"{secret!r} found in an event"

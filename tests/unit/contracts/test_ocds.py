@@ -1,11 +1,13 @@
 """The OCDS 1.1 export of a whole story validates against the vendored schemas."""
 
 import json
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from jsonschema import Draft4Validator
 
+from services.chassis import open_data
 from services.contracts.api import ocds_export
 from tests.support.helpers import assert_problem
 from tests.unit.contracts import ocds_schema
@@ -73,6 +75,13 @@ def test_full_story_release_package_is_valid_ocds(story):
     assert all(t["value"]["currency"] == "CNY" for t in implementation["transactions"])
     assert last["contracts"][0]["value"]["amount"] == Decimal("1000000.01")
     assert [m["status"] for m in implementation["milestones"]] == ["met", "met", "partiallyMet"]
+    # each payment publishes its record: the row in that month's open-data payments file
+    assert [d["id"] for d in implementation["documents"]] == [f"{t['id']}-record" for t in payments]
+    for document, transaction in zip(implementation["documents"], payments, strict=True):
+        assert document["documentType"] == "financialProgressReport"
+        assert document["datePublished"] == transaction["date"]
+        month = open_data.month_of(datetime.fromisoformat(transaction["date"]))
+        assert document["url"] == f"http://localhost:8080/open-data/payments/{month}.csv"
     assert last["contracts"][0]["status"] == "terminated"  # OCDS: closed, here by completion
     text = response.get_data(as_text=True)
     for private in ("7559000012345678", "13800138000", "王小明"):

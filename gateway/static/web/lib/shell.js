@@ -18,7 +18,8 @@ function has(claims, roles) {
 
 /**
  * Start an app. options: {base, brand (string key), nav [{path, key, roles}], routes
- * [{path, view(ctx, params, query), title (key), roles}], signInFor ('staff' | 'residents')}.
+ * [{path, view(ctx, params, query), title (key), roles, public (shown without signing in)}],
+ * signInFor ('staff' | 'residents')}.
  */
 export async function startApp(options) {
   await initI18n();
@@ -48,7 +49,7 @@ export async function startApp(options) {
     onLeave: (fn) => state.cleanups.push(fn),
   };
 
-  function header(claims) {
+  function header(claims, publicPage = false) {
     const other = language() === 'en' ? 'zh-CN' : 'en';
     const items = [h('a', { class: 'brand', href: `${options.base}/` }, t(options.brand))];
     if (claims) {
@@ -67,6 +68,9 @@ export async function startApp(options) {
     if (options.elderMode) items.push(elderToggle());
     items.push(h('button', { type: 'button', class: 'btn btn-ghost', lang: other, onclick: () => setLanguage(other) },
       t(`shell.switch_to.${other}`)));
+    if (!claims && publicPage) {  // a page open to everyone: the way to sign in
+      items.push(h('a', { class: 'btn btn-ghost', href: `${options.base}/` }, t('signin.title')));
+    }
     if (claims) {
       items.push(h('span', { class: 'who' }, h('strong', claims.name || claims.sub),
         h('small', (claims.roles || []).map((r) => label(`role.${r}`, r)).join(' · '))));
@@ -93,6 +97,18 @@ export async function startApp(options) {
     const main = h('main', { id: 'main', tabindex: '-1' });
     const flash = h('div', { id: 'flash', 'aria-live': 'polite' });
     const frame = [h('a', { class: 'skip', href: '#main' }, t('shell.skip'))];
+    if (!claims && route && route.public) {  // open to everyone: rendered without signing in
+      document.title = `${t(route.title)} · ${t(options.brand)}`;
+      replace(root, ...frame, header(null, true), h('div', { class: 'layout layout-single' }, main));
+      replace(main, loading());
+      try {
+        const content = await route.view(ctx, params, query);
+        if (seq === state.seq) replace(main, content);
+      } catch (error) {
+        replace(main, h('h1', t(route.title)), problemBox(error));
+      }
+      return;
+    }
     if (!claims) {
       document.title = `${t('signin.title')} · ${t(options.brand)}`;
       replace(root, ...frame, header(null), h('div', { class: 'layout layout-single' }, main));

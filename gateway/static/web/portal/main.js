@@ -29,7 +29,7 @@ startApp({
     { path: '/mine', view: minePage, title: 'portal.mine.title' },
     { path: '/report', view: reportPage, title: 'portal.report.title' },
     { path: '/reports/:ref', view: reportCasePage, title: 'portal.report.case' },
-    { path: '/transparency', view: transparencyPage, title: 'portal.transparency.title' },
+    { path: '/transparency', view: transparencyPage, title: 'portal.transparency.title', public: true },
     { path: '/notices', view: noticesPage, title: 'notices.title' },
     { path: '/transparency/contracts/:id', view: contractPage, title: 'contract.title' },
     { path: '/transparency/results/:id', view: resultPage, title: 'result.title' },

@@ -1,0 +1,162 @@
+"""A TCP fault proxy: forwards a local port to a target; `cut()` drops every connection
+and refuses new ones until `restore()` (a broker or database outage for the clients behind
+it, without stopping the shared server).
+
+`TcpProxy` runs in the test's own process. `ProxyProcess` runs one in a process of its
+own (`python -m tests.support.tcp_proxy HOST PORT`, driven by lines on its stdin), so
+that forwarding a whole stack's traffic never competes for the test process's GIL with
+the load it generates and the samples it takes (the fault suite).
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+from urllib.parse import urlsplit
+
+ROOT = __file__.rsplit("/tests/", 1)[0]
+
+
+def proxied_url(url: str, port: int) -> str:
+    """`url` with its host and port replaced by the proxy's (credentials kept)."""
+    parsed = urlsplit(url)
+    netloc = parsed.netloc.rsplit("@", 1)
+    auth_part = netloc[0] + "@" if len(netloc) == 2 else ""
+    return parsed._replace(netloc=f"{auth_part}127.0.0.1:{port}").geturl()
+
+
+class TcpProxy:
+    """Forwards a local port to a target; `cut()` drops every connection and refuses new
+    ones until `restore()` — a broker outage for one client, without stopping the broker."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(64)
+        self.port = self._server.getsockname()[1]
+        self._open = threading.Event()
+        self._open.set()
+        self._closed = False
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True, name="tcp-proxy").start()
+
+    def url_for(self, url: str) -> str:
+        return proxied_url(url, self.port)
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            if not self._open.is_set():
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+
+    def cut(self) -> None:
+        self._open.clear()
+        with self._lock:
+            sockets, self._sockets = list(self._sockets), set()
+        for s in sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def restore(self) -> None:
+        self._open.set()
+
+    def close(self) -> None:
+        self._closed = True
+        self.cut()
+        self._server.close()
+
+
+class ProxyProcess:
+    """A `TcpProxy` in a child process, with the same `port`, `url_for`, `cut`, `restore`
+    and `close`; each command returns once the child has carried it out."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.tcp_proxy", target_host, str(target_port)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        self.port = int(self._ask(None))
+
+    def _ask(self, command: str | None) -> str:
+        assert self._child.stdin is not None and self._child.stdout is not None
+        if command is not None:
+            self._child.stdin.write(command + "\n")
+            self._child.stdin.flush()
+        answer = self._child.stdout.readline().strip()
+        if not answer:
+            raise RuntimeError(f"the proxy process ended (exit code {self._child.poll()})")
+        return answer
+
+    def url_for(self, url: str) -> str:
+        return proxied_url(url, self.port)
+
+    def cut(self) -> None:
+        self._ask("cut")
+
+    def restore(self) -> None:
+        self._ask("restore")
+
+    def close(self) -> None:
+        if self._child.poll() is None:
+            assert self._child.stdin is not None
+            self._child.stdin.close()
+            try:
+                self._child.wait(10)
+            except subprocess.TimeoutExpired:
+                self._child.kill()
+                self._child.wait()
+
+
+def main() -> None:
+    proxy = TcpProxy(sys.argv[1], int(sys.argv[2]))
+    print(proxy.port, flush=True)
+    for line in sys.stdin:
+        getattr(proxy, {"cut": "cut", "restore": "restore"}[line.strip()])()
+        print("ok", flush=True)
+    proxy.close()
+
+
+if __name__ == "__main__":
+    main()
