@@ -22,7 +22,7 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import marshmallow as ma
@@ -122,23 +122,42 @@ def csv_chunks(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[b
 
 def _xlsx(columns: list[str], rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(columns)
     for row in rows:
-        values = [_text(row.get(column)) for column in columns]
-        for index, value in enumerate(values):
-            if isinstance(value, str) and value.startswith("="):
-                values[index] = cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"  # text, never a formula
-        sheet.append(values)
+        sheet.append(_xlsx_row(sheet, [_text(row.get(column)) for column in columns]))
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)
         while chunk := file.read(_CHUNK):
             yield chunk
+
+
+def _xlsx_row(sheet: Any, values: list[Any]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+
+    for index, value in enumerate(values):
+        if isinstance(value, str) and value.startswith("="):
+            values[index] = cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # text, never a formula
+    return values
+
+
+def workbook(sheets: dict[str, Iterable[Sequence[Any]]]) -> bytes:
+    """A small XLSX file of named sheets of rows (a report, not a list: it is held in memory),
+    its text cells kept as text like a list's download."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title=title[:31])  # Excel's limit on a sheet's name
+        for row in rows:
+            sheet.append(_xlsx_row(sheet, [_text(value) for value in row]))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def document(operation: dict[str, Any]) -> None:

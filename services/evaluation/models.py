@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -228,3 +229,21 @@ class MilestoneFact(Base):
     amount_fen: Mapped[int | None] = mapped_column(BigInteger)
     met_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     withheld: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# -- monthly reports ---------------------------------------------------------------------
+
+
+class MonthlyReport(Base):
+    """A community's report of one closed month (XLSX), written once by the worker."""
+
+    __tablename__ = "monthly_reports"
+    __table_args__ = (UniqueConstraint("community", "month", name="uq_monthly_reports_community_month"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    community: Mapped[str] = mapped_column(String(40))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM, local time
+    generated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    figures: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -18,11 +18,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from deploy.demo.grid_reference import cell_polygons
 from deploy.demo.loader import REFERENCE_DATA
 from deploy.registry import SERVICES
 from services.chassis.auth import ROLES
+from services.evaluation.models import MonthlyReport
+from services.evaluation.usecases import reports
 from tests.support.helpers import bearer
 from tests.unit.contracts.story import Story
 from tests.unit.evaluation.conftest import create_scheme, open_round
@@ -167,7 +170,11 @@ def seed_evaluation(harness: Any, token: Callable[..., str]) -> list[str]:
     member = bearer(token("committee_member", community=HOME, sub="committee_member-hgs"))
     scheme = create_scheme(harness.client, member)
     opened = open_round(harness.client, member, scheme["id"])
-    return [scheme["id"], opened["id"]]
+    with harness.runtime.unit_of_work() as uow:  # the worker's monthly reports, huaguoshan's among them
+        reports.write_monthly_reports(uow)
+        uow.commit()
+        [report] = uow.session.scalars(select(MonthlyReport.id).where(MonthlyReport.community == HOME))
+    return [scheme["id"], opened["id"], report]
 
 
 def seed_governance(harness: Any, token: Callable[..., str]) -> list[str]:

@@ -124,6 +124,13 @@ def party_actor(principal: Principal, party: str, community: str, provider_id: s
     return provider_signatory(principal, provider_id)
 
 
+def provider_may_read_tender(principal: Principal, invited: list[str], published: bool) -> bool:
+    """A provider's signatory reads a purchase its provider is invited to, or a published one."""
+    if not reads_own_provider_only(principal):
+        return False
+    return published or own_provider(principal) in {str(p) for p in invited or ()}
+
+
 def may_read_community(principal: Principal, community: str) -> bool:
     """Staff and residents of a community (and admins) may read its public records."""
     return scoping.in_scope(principal, community) and principal.has_role(*READER_ROLES)

@@ -46,8 +46,12 @@ def budget(uow: UnitOfWork, principal: Principal, budget_id: Any) -> Budget:
 
 
 def tender(uow: UnitOfWork, principal: Principal, tender_id: Any) -> Tender:
+    """A purchase, for the community's readers; a provider's signatory reads one its provider
+    is invited to, or one that has been published (to bid on it)."""
     found = get(uow, Tender, tender_id, what="tender")
-    policy.require_reader(principal, found.community)
+    published = found.published_at is not None
+    if not policy.provider_may_read_tender(principal, found.invited_provider_ids, published):
+        policy.require_reader(principal, found.community)
     return found
 
 

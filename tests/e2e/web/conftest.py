@@ -9,10 +9,12 @@ COMMUNITY_REQUIRE_SERVICES=1 (CI). Screenshots go to test-output/web/<test>/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -42,15 +44,14 @@ def _missing(reason: str) -> None:
     unavailable(reason)
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    """The embedded platform served on a free port for this module's tests."""
+@contextlib.contextmanager
+def serve(data_dir: Path, **build: bool) -> Iterator[Platform]:
+    """The embedded platform built in `data_dir` and served by werkzeug on a free port."""
     from werkzeug.serving import make_server
 
     from deploy import embedded
 
-    data_dir = tmp_path_factory.mktemp("web-platform")
-    built = embedded.build(data_dir)
+    built = embedded.build(data_dir, **build)
     server = make_server("127.0.0.1", 0, built.gateway, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -60,6 +61,13 @@ def platform(tmp_path_factory):
         server.shutdown()
         thread.join(timeout=10)
         built.stop()
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """The embedded platform served on a free port for this module's tests."""
+    with serve(tmp_path_factory.mktemp("web-platform")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ STORAGE_KEYS = {
     "community.oidc.pending",
     "community.oidc.logout",
     "community.elder",
+    "community.transparency",  # the transparency page's chosen community (sessionStorage)
 }
 LITERAL = re.compile(r"'([a-z][a-z0-9_]*(?:\.[a-zA-Z0-9_-]+)+)'")
 TEMPLATE = re.compile(r"\b(?:t|label|tIn|both)\((?:\w+, )?`([a-z][\w.-]*?)\$\{")

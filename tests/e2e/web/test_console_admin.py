@@ -1,19 +1,33 @@
-"""Administration in the console: an administrator sets up reference data without the API —
-a business type with a form, two windows, a holiday, a provider (an invalid credit code shows
-its check-digit error beside the field), an Open311 key issued once and revoked — and each
-result is read back through the API. axe-core runs on every page visited."""
+"""Administration in the console, on a platform that holds only what the bootstrap loads (the
+communities' reference data, no demo history): an administrator sets up reference data without
+the API — a business type with a form, two windows, a holiday, a provider (an invalid credit
+code shows its check-digit error beside the field), an Open311 key issued once and revoked —
+and a service is bought end to end in the console — a committee budget with an autonomy-fund
+line, a package, a provider, the purchase approved and awarded by the committee, the bid by the
+provider's signatory, the contract signed by the three parties, an amendment they re-sign —
+each person signed in as themselves. Each result is read back through the API; axe-core runs
+on the pages visited."""
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from services.contracts.domain.purchase import uscc_check_character
 
-from . import scenarios
+from .conftest import serve
 from .support import axe_violations, check_accessibility, open_signed_in, screenshot, unique
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory):
+    """The embedded platform after `community bootstrap` (reference data only), served here."""
+    with serve(tmp_path_factory.mktemp("web-admin"), reference_data=True) as running:
+        yield running
 
 
 def _valid_uscc() -> str:
@@ -144,20 +158,44 @@ def test_an_administrator_sets_up_reference_data_in_the_console(platform, deskto
     assert "image-alt" in {v["id"] for v in axe_violations(page)}
 
 
-def test_a_budget_with_an_autonomy_fund_line_and_an_amendment_the_three_parties_sign(platform, desktop):
+def _sign_in(page, url: str, token: str) -> None:
+    open_signed_in(page, url, token)
+    expect(page.locator(".page-header h1")).to_be_visible()
+
+
+def _take_step(page, action: str, **fields: str) -> None:
+    """Open one of the purchase's steps on its page, fill its form and send it."""
+    page.locator(f"button[data-action={action}]").click()
+    form = page.locator(".action-form form")
+    for label, value in fields.items():
+        control = form.get_by_label(label)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    form.locator("button[type=submit]").click()
+
+
+def test_a_service_bought_and_amended_in_the_console(platform, desktop, output_dir):
+    """Budget, package, provider, purchase, award, contract, amendment: every step in the
+    console, each person signed in as themselves, each result read back through the API."""
     page = desktop
     officer_token = platform.token("subdistrict_officer")
     officer = platform.api(officer_token)
+    member_a = platform.token("committee_member")
+    member_b = platform.mint(unique("web-cm-"), ["committee_member"], ["huaguoshan"], "居委会委员乙")
     year = random.randrange(2031, 2099)
+    console = f"{platform.url}/console"
 
-    open_signed_in(page, f"{platform.url}/console/admin/budgets", officer_token)
+    # the committee's fixed budget with an autonomy-fund line, a tranche allocated to it
+    open_signed_in(page, f"{console}/admin/budgets", officer_token)
     new = page.locator("details", has=page.locator("summary", has_text="设定年度预算"))
     new.get_by_label("年度").fill(str(year))
     new.get_by_label("购买服务经费（元）").fill("abc")
     new.get_by_label("社区自治基金（元）").fill("20000")
     new.get_by_role("button", name="保存预算").click()
     expect(new.locator("[data-field=services] .field-error")).to_be_visible()
-    new.get_by_label("购买服务经费（元）").fill("100000")
+    new.get_by_label("购买服务经费（元）").fill("200000")
     new.get_by_role("button", name="保存预算").click()
     budget = page.locator("article.budget", has_text=f"{year} 年度")
     expect(budget).to_be_visible()
@@ -172,30 +210,144 @@ def test_a_budget_with_an_autonomy_fund_line_and_an_amendment_the_three_parties_
     assert saved["mode"] == "committee_budget"
     assert lines["autonomy_fund"]["planned_fen"] == 2_000_000
     assert lines["autonomy_fund"]["allocated_fen"] == 500_000
-    assert lines["services"]["planned_fen"] == 10_000_000
+    assert lines["services"]["planned_fen"] == 20_000_000
 
-    story = scenarios.active_contract(platform)
-    contract_id = story["contract"]["id"]
-    url = f"{platform.url}/console/contracts/{contract_id}"
-    page.goto(url)
-    page.locator("[data-action=amend]").click()
-    page.get_by_label("理由").fill("增加长者助餐服务点")
-    page.get_by_label("变更后合同金额（元）").fill("120000")
-    page.locator("form").get_by_role("button", name="提出合同变更").click()
-    expect(page.locator(".page-header .badge")).to_have_text("变更签署中")
+    # a service package with one deliverable
+    page.goto(f"{console}/admin/packages")
+    package_code = unique("elder_care_")
+    page.locator("details.card > summary").click()
+    package_form = page.locator("details.card form")
+    package_form.locator("[data-field=code] input").fill(package_code)
+    package_form.locator("[data-field=name] input").fill("长者助餐服务")
+    package_form.locator("[data-field='deliverables.0.code'] input").fill("meals")
+    package_form.locator("[data-field='deliverables.0.description'] input").fill("助餐")
+    package_form.locator("[data-field='deliverables.0.quantity'] input").fill("600")
+    package_form.locator("[data-field='deliverables.0.unit'] input").fill("份")
+    package_form.get_by_role("button", name="保存服务项目").click()
+    expect(page.get_by_role("cell", name=package_code)).to_be_visible()
+    [package] = [
+        p
+        for p in officer.get("/contracts/packages", community="huaguoshan", page_size=100)
+        if p["code"] == package_code
+    ]
+    assert [(d["code"], d["quantity"], d["unit"]) for d in package["deliverables"]] == [("meals", 600, "份")]
+
+    # the provider of Huaguoshan
+    page.goto(f"{console}/admin/providers")
+    register = page.locator("details", has=page.locator("summary", has_text="登记服务机构"))
+    provider_name = unique("深圳市南山区长者服务社")
+    register.get_by_label("名称").fill(provider_name)
+    register.get_by_label("统一社会信用代码").fill(_valid_uscc())
+    register.get_by_label("所属社区").select_option("huaguoshan")
+    register.get_by_role("button", name="登记").click()
+    expect(page.get_by_role("cell", name=provider_name)).to_be_visible()
+    [provider] = officer.get("/contracts/providers", q=provider_name)
+    assert provider["community"] == "huaguoshan" and provider["status"] == "active"
+    signatory = platform.mint(
+        unique("web-sign-"), ["provider_signatory"], ["huaguoshan"], "签约代表", provider_id=provider["id"]
+    )
+
+    # a committee member drafts the single-source purchase and puts it before the committee
+    _sign_in(page, f"{console}/contracts", member_a)
+    page.locator("details.card > summary", has_text="起草新的采购").click()
+    draft = page.locator("details.card form")
+    draft.get_by_label("名称").fill("长者助餐服务采购")
+    draft.get_by_label("财年").fill(str(year))
+    draft.get_by_label("采购方式").select_option("single_source")
+    draft.get_by_label("预算金额（元）").fill("120000")
+    draft.get_by_label("长者助餐服务").check()
+    draft.get_by_label(provider_name).check()
+    draft.get_by_label("单一来源理由").fill("社区内唯一具备助餐资质的机构")
     check_accessibility(page)
-    signers = {
-        "subdistrict": officer_token,
-        "committee": platform.token("committee_member_chiwan"),
-        "provider": story["signatory"],
-    }
+    draft.get_by_role("button", name="起草采购").click()
+    expect(page).to_have_url(re.compile(r"/console/contracts/tenders/[0-9a-f-]{36}$"))
+    tender_url = page.url
+    tender_id = tender_url.rsplit("/", 1)[1]
+    expect(page.locator(".page-header .badge")).to_have_text("草稿")
+    tender = officer.get(f"/contracts/tenders/{tender_id}")
+    assert (tender["buyer"], tender["fiscal_year"]) == ("committee", year)
+    assert tender["estimated_value_fen"] == 12_000_000
+    assert tender["package_codes"] == [package_code]
+    _take_step(page, "submit")
+    expect(page.locator(".page-header .badge")).to_have_text("待居委会审批")
+    # the proposer may not approve their own purchase (four eyes): the service says why, in the form
+    _take_step(page, "approve_tender", 理由="我提出的采购，我来批准。")
+    expect(page.locator(".action-form .form-problem [role=alert]")).to_be_visible()
+    assert officer.get(f"/contracts/tenders/{tender_id}")["status"] == "pending_approval"
+
+    # another member approves it (four eyes), the buyer publishes it
+    _sign_in(page, tender_url, member_b)
+    _take_step(page, "approve_tender", 理由="经居民议事会讨论，同意采购长者助餐服务。")
+    expect(page.locator(".page-header .badge")).to_have_text("已批准")
+    assert officer.get(f"/contracts/tenders/{tender_id}")["status"] == "approved"
+    _sign_in(page, tender_url, member_a)
+    _take_step(page, "publish")
+    expect(page.locator(".page-header .badge")).to_have_text("已发布")
+
+    # the provider bids, signed in as its own signatory
+    _sign_in(page, tender_url, signatory)
+    expect(page.locator("button[data-action]")).to_have_count(1)
+    _take_step(page, "bid", **{"投标金额（元）": "115000", "方案说明": "每周五天午餐配送"})
+    expect(page.locator("#flash")).to_contain_text("投标")
+    expect(page.locator(".page-header .badge")).to_have_text("已发布")
+    check_accessibility(page)
+    [bid] = platform.api(signatory).get(f"/contracts/tenders/{tender_id}/bids")
+    assert bid["amount_fen"] == 11_500_000 and bid["provider_id"] == provider["id"]
+
+    # the buyer closes the bidding and proposes the award; the other member approves it
+    _sign_in(page, tender_url, member_a)
+    _take_step(page, "close_bidding")
+    expect(page.locator(".page-header .badge")).to_have_text("评审中")
+    _take_step(page, "propose_award", 投标=bid["id"], 理由="唯一来源，报价合理")
+    expect(page.locator(".page-header .badge")).to_have_text("中标待审批")
+    _sign_in(page, tender_url, member_b)
+    _take_step(page, "approve_award", 理由="同意定标")
+    expect(page.locator(".page-header .badge")).to_have_text("已定标")
+    tender = officer.get(f"/contracts/tenders/{tender_id}")
+    assert tender["status"] == "awarded" and tender["award_value_fen"] == 11_500_000
+
+    # the buyer drafts the contract; the three parties sign it, each as itself
+    _sign_in(page, tender_url, member_a)
+    page.locator("section", has=page.get_by_role("heading", name="起草合同")).get_by_role(
+        "button", name="起草合同"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/console/contracts/[0-9a-f-]{36}$"))
+    contract_url = page.url
+    contract_id = contract_url.rsplit("/", 1)[1]
+    signers = {"subdistrict": officer_token, "committee": member_b, "provider": signatory}
     for party, token in signers.items():
-        open_signed_in(page, url, token)
+        _sign_in(page, contract_url, token)
+        expect(page.locator("button[data-sign]")).to_have_count(1)
         page.locator(f"[data-sign={party}]").click()
         expect(page.locator(f".signature[data-party={party}] .signed-mark")).to_be_visible()
     expect(page.locator(".page-header .badge")).to_have_text("生效")
     contract = officer.get(f"/contracts/contracts/{contract_id}")
-    amended = story["contract"]["revision"] + 1
+    assert contract["status"] == "active" and contract["value_fen"] == 11_500_000
+    assert contract["provider_id"] == provider["id"]
+    assert {s["party"] for s in contract["signatures"]} == set(signers)
+    amended = contract["revision"] + 1
+
+    # an amendment, proposed in the console and re-signed by the three parties
+    _sign_in(page, contract_url, officer_token)
+    page.locator("[data-action=amend]").click()
+    amend = page.locator(".action-form form")
+    amend.get_by_label("变更后合同金额（元）").fill("abc")
+    amend.get_by_label("理由").fill("增加长者助餐服务点")
+    amend.get_by_role("button", name="提出合同变更").click()
+    expect(amend.locator("[data-field=value] .field-error")).to_be_visible()
+    amend.get_by_label("变更后合同金额（元）").fill("130000")
+    amend.get_by_role("button", name="提出合同变更").click()
+    expect(page.locator(".page-header .badge")).to_have_text("变更签署中")
+    check_accessibility(page)
+    screenshot(page, output_dir, "1-amending")
+    for party, token in signers.items():
+        _sign_in(page, contract_url, token)
+        expect(page.locator("button[data-sign]")).to_have_count(1)
+        page.locator(f"[data-sign={party}]").click()
+        expect(page.locator(f".signature[data-party={party}] .signed-mark")).to_be_visible()
+    expect(page.locator(".page-header .badge")).to_have_text("生效")
+    screenshot(page, output_dir, "2-amended")
+    contract = officer.get(f"/contracts/contracts/{contract_id}")
     assert contract["status"] == "active" and contract["revision"] == amended
-    assert contract["value_fen"] == 12_000_000
+    assert contract["value_fen"] == 13_000_000
     assert {s["party"] for s in contract["signatures"] if s["revision"] == amended} == set(signers)

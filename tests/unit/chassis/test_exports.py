@@ -39,3 +39,22 @@ def test_xlsx_keeps_a_formula_as_text():
     sheet = openpyxl.load_workbook(io.BytesIO(_body("xlsx"))).active
     assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
     assert [c.value for c in sheet[3]] == [None, 2, "[]"]
+
+
+def test_a_reports_workbook_has_named_sheets_numbers_and_formulas_as_text():
+    from decimal import Decimal
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            exports.workbook(
+                {"月度报告 Summary": [["指标", "数值"], ["到期金额（元）", Decimal("3000.50")]], "空": []}
+            )
+        )
+    )
+    assert book.sheetnames == ["月度报告 Summary", "空"]
+    sheet = book["月度报告 Summary"]
+    assert [c.value for c in sheet[2]] == ["到期金额（元）", 3000.5]
+    risky = openpyxl.load_workbook(io.BytesIO(exports.workbook({"s": [['=HYPERLINK("http://x")']]})))["s"][
+        "A1"
+    ]
+    assert risky.value == '=HYPERLINK("http://x")' and risky.data_type == "s"

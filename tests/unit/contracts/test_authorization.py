@@ -191,3 +191,17 @@ def test_the_same_calls_succeed_for_the_right_people(world):
     assert response.status_code == 200, response.get_data(as_text=True)
     response = _calls(world)["approve award"](s.member)
     assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_a_providers_signatory_reads_a_purchase_it_is_invited_to_or_that_is_published(world):
+    """The console shows a signatory the purchase it bids on; another provider's signatory
+    does not read an unpublished purchase it is not invited to, nor does another community."""
+    s = world["story"]
+    invited = s.ids["provider"]["id"]
+    stranger = s.signatory("00000000-0000-0000-0000-000000000001")
+    pending, published = world["pending"]["id"], world["award_proposed"]["id"]
+    assert s.ok(s.client.get(f"/tenders/{pending}", headers=s.signatory(invited)))["id"] == pending
+    assert s.ok(s.client.get(f"/tenders/{published}", headers=stranger))["id"] == published
+    assert_problem(s.client.get(f"/tenders/{pending}", headers=stranger), 403)
+    other_community = bearer(world["token"]("committee_member", community="chiwan"))
+    assert_problem(s.client.get(f"/tenders/{pending}", headers=other_community), 403)

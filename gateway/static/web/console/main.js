@@ -5,6 +5,7 @@ import { analyticsPage } from './analytics.js';
 import { cellsPage } from './cells.js';
 import { contractPage } from './contract.js';
 import { deskPage } from './desk.js';
+import { DOWNLOAD_ROLES, downloadsPage } from './downloads.js';
 import { financePage } from './finance.js';
 import { gridCasePage } from './grid-case.js';
 import { gridPage } from './grid.js';
@@ -42,6 +43,7 @@ startApp({
     { path: '/evaluation', key: 'nav.evaluation', roles: EVALUATION },
     { path: '/analytics', key: 'nav.analytics', roles: ANALYTICS },
     { path: '/admin', key: 'nav.admin', roles: ADMIN_ROLES },
+    { path: '/downloads', key: 'nav.downloads', roles: DOWNLOAD_ROLES },
     { path: '/subscriptions', key: 'nav.subscriptions', roles: SUBSCRIBERS },
     { path: '/notices', key: 'notices.nav' },
   ],
@@ -64,6 +66,7 @@ startApp({
     { path: '/evaluation/rounds/:id', view: roundPage, title: 'round.title', roles: EVALUATION },
     { path: '/analytics', view: analyticsPage, title: 'analytics.title', roles: ANALYTICS },
     { path: '/admin', view: adminPage, title: 'admin.title', roles: ADMIN_ROLES },
+    { path: '/downloads', view: downloadsPage, title: 'downloads.title', roles: DOWNLOAD_ROLES },
     ...ADMIN_PAGES.map((p) => ({ path: p.path, view: p.view, title: p.key, roles: p.roles })),
     { path: '/subscriptions', view: subscriptionsPage, title: 'subs.title', roles: SUBSCRIBERS },
     { path: '/subscriptions/:id', view: deliveriesPage, title: 'subs.log', roles: SUBSCRIBERS },

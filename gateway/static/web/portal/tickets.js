@@ -7,10 +7,10 @@ import { label, language, localName, t } from '../lib/i18n.js';
 import { asyncBlock, badge, facts, flash, notice, pageHeader, section, timeline } from '../lib/ui.js';
 import { ticketForm } from '../shared/ticketform.js';
 
-export async function takeTicketPage(ctx) {
+export async function takeTicketPage(ctx, params, query = {}) {
   const types = await listAll('/intake/business-types', { community: ctx.community });
   return h('div', pageHeader(t('portal.ticket.title')), h('p', { class: 'muted' }, t('portal.ticket.intro')),
-    section(t('portal.ticket.form'), ticketForm({ community: ctx.community, types, channels: ['portal'],
+    section(t('portal.ticket.form'), ticketForm({ community: ctx.community, types, channels: ['portal'], chosen: query.type,
       onDone: (ticket) => {
         flash(t('portal.ticket.taken', { number: ticket.number }));
         ctx.navigate(`/tickets/${ticket.id}`);

@@ -4,7 +4,7 @@ import { h, replace } from '../lib/el.js';
 import { field, form } from '../lib/form.js';
 import { localName, localText, t } from '../lib/i18n.js';
 
-function sorted(types) {
+export function sorted(types) {
   return [...types].filter((type) => type.active !== false)
     .sort((a, b) => (a.ticket_prefix + a.code).localeCompare(b.ticket_prefix + b.code));
 }
@@ -40,7 +40,7 @@ export function attributeValues(type, values) {
   return out;
 }
 
-/** A select of business types (labelled) whose change re-renders `onChange(type)`. */
+/** A select of business types (labelled). */
 export function typeField(types, { name = 'business_type', value, exclude } = {}) {
   return field({ name, label: t('ticket.business_type'), type: 'select', required: true, value,
     placeholder: t('common.choose'),
@@ -50,12 +50,14 @@ export function typeField(types, { name = 'business_type', value, exclude } = {}
 
 /**
  * The form to take a ticket. channels: the channels offered (portal for residents; walk_in and
- * phone at the desk). onDone(ticket) after the 201.
+ * phone at the desk). onDone(ticket) after the 201. chosen: a business type already picked (its
+ * form shown at once).
  */
-export function ticketForm({ community, types, channels, onDone }) {
+export function ticketForm({ community, types, channels, onDone, chosen }) {
   const byCode = new Map(types.map((type) => [type.code, type]));
-  const attributes = h('div', { class: 'fields attributes' });
-  const typeSelect = typeField(types);
+  const preset = byCode.has(chosen) ? chosen : undefined;
+  const attributes = h('div', { class: 'fields attributes' }, attributeFields(byCode.get(preset)));
+  const typeSelect = typeField(types, { value: preset });
   typeSelect.querySelector('select').addEventListener('change', (event) => {
     replace(attributes, attributeFields(byCode.get(event.target.value)));
   });
@@ -91,4 +93,14 @@ export function ticketForm({ community, types, channels, onDone }) {
       onDone(ticket);
     },
   });
+}
+
+/** The types a resident may take in one tap: nothing to fill in (no required field). */
+export function oneTapTypes(types) {
+  return sorted(types).filter((type) => !(type.attributes || []).some((attribute) => attribute.required));
+}
+
+/** Take a ticket of `type` at once, from the portal (no form). */
+export function takeAtOnce(community, type) {
+  return post('/intake/tickets', { community, business_type: type.code, channel: 'portal', attributes: {} });
 }
