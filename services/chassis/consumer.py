@@ -152,7 +152,10 @@ class EventProcessor:
             signal=self.signal,
             notify_channel=notify_channel(self.settings.service),
         ) as uow:
-            for event in batch:
+            for number, event in enumerate(batch):
+                if number:  # each event's handlers read the rows as they are now, as alone
+                    uow.session.flush()
+                    uow.session.expire_all()
                 uow.correlation_id = event.get("correlationid")
                 with bind_request_id(uow.correlation_id):
                     for handler in self.handlers_for(events.event_name(event)):
