@@ -16,14 +16,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from services.chassis.config import OPEN_DATA_LICENSE as LICENSE
+
 CATALOGUE_PATH = "/api/datapackage.json"
 PART_PATH = "/open-data/datapackage.json"
 CACHE_CONTROL = "public, max-age=300"
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "title": "知识共享署名 4.0 国际许可协议 (Creative Commons Attribution 4.0)",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-}
 
 
 def compose(parts: Mapping[str, Mapping[str, Any]], missing: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -65,6 +65,12 @@ def local_today() -> date:
     return local_now().date()
 
 
+def month_days(month: str) -> tuple[date, date]:
+    """A calendar month `YYYY-MM` (already checked) as its first day and the next month's."""
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year, number, 1), date(year + number // 12, number % 12 + 1, 1)
+
+
 def local_midnight(day: date) -> datetime:
     """The start of a local calendar day, aware, in UTC."""
     return datetime(day.year, day.month, day.day, tzinfo=local_zone()).astimezone(UTC)

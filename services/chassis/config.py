@@ -24,6 +24,13 @@ COMMUNITY_NAMES = {
 }
 COMMUNITIES = tuple(COMMUNITY_NAMES)
 
+# The licence of the open data (services' monthly files and the gateway's catalogue).
+OPEN_DATA_LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "知识共享署名 4.0 国际许可协议 (Creative Commons Attribution 4.0)",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
 # Departments of Nanshan district that receive referred cases and subscribe to events
 # (code → zh-CN name). A platform-wide vocabulary, like the community codes.
 DEPARTMENTS = {

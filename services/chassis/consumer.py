@@ -142,8 +142,9 @@ class EventProcessor:
         One commit for the batch instead of one per event: what a consumer that is behind
         saves. Any failure rolls the whole batch back (the caller then takes the events
         one at a time, so one bad event never holds back the others)."""
-        for event in batch:
-            if not self.handlers_for(events.event_name(event)):
+        planned = [(event, self.handlers_for(events.event_name(event))) for event in batch]
+        for event, handlers in planned:
+            if not handlers:
                 raise events.MalformedEvent(f"no handler for event type {event['type']!r}")
         ran = 0
         with UnitOfWork(
@@ -152,13 +153,13 @@ class EventProcessor:
             signal=self.signal,
             notify_channel=notify_channel(self.settings.service),
         ) as uow:
-            for number, event in enumerate(batch):
+            for number, (event, handlers) in enumerate(planned):
                 if number:  # each event's handlers read the rows as they are now, as alone
                     uow.session.flush()
                     uow.session.expire_all()
                 uow.correlation_id = event.get("correlationid")
                 with bind_request_id(uow.correlation_id):
-                    for handler in self.handlers_for(events.event_name(event)):
+                    for handler in handlers:
                         if not self._claim_inbox(uow, event, handler_name(handler)):
                             continue  # this handler already applied this event
                         handler(uow, event)

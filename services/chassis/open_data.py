@@ -31,22 +31,20 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import clock, exports
 from .auth import public
 from .blueprint import Blueprint
+from .config import OPEN_DATA_LICENSE
 from .errors import PROBLEM_JSON, NotFound, Unprocessable
 from .web import uow
 
 MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 CLOSED_MONTH_CACHE = "public, max-age=86400"
 CURRENT_MONTH_CACHE = "public, max-age=300"
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "title": "知识共享署名 4.0 国际许可协议 (Creative Commons Attribution 4.0)",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-}
+LICENSE = OPEN_DATA_LICENSE
 FORMATS = {"csv": exports.CSV + "; charset=utf-8", "json": "application/json"}
 _MONTH = re.compile(MONTH_PATTERN)
 
@@ -85,6 +83,11 @@ class Dataset:
         }
 
 
+def earliest(column: Any, *conditions: Any) -> Callable[[Session], datetime | None]:
+    """A dataset's `first`: the smallest value of `column` (where `conditions` hold)."""
+    return lambda session: session.scalar(select(func.min(column)).where(*conditions))
+
+
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """The month `YYYY-MM` (local calendar) as [start, end) in UTC; 422 when malformed."""
     if not _MONTH.match(month):
@@ -93,9 +96,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
             type="invalid-month",
             errors={"path.month": [f"Must match {MONTH_PATTERN}."]},
         )
-    year, number = int(month[:4]), int(month[5:])
-    following = date(year + number // 12, number % 12 + 1, 1)
-    return clock.local_midnight(date(year, number, 1)), clock.local_midnight(following)
+    first, following = clock.month_days(month)
+    return clock.local_midnight(first), clock.local_midnight(following)
 
 
 def month_of(moment: datetime) -> str:

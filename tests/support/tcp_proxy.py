@@ -14,9 +14,10 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = __file__.rsplit("/tests/", 1)[0]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def proxied_url(url: str, port: int) -> str:
@@ -152,8 +153,9 @@ class ProxyProcess:
 def main() -> None:
     proxy = TcpProxy(sys.argv[1], int(sys.argv[2]))
     print(proxy.port, flush=True)
+    commands = {"cut": proxy.cut, "restore": proxy.restore}
     for line in sys.stdin:
-        getattr(proxy, {"cut": "cut", "restore": "restore"}[line.strip()])()
+        commands[line.strip()]()
         print("ok", flush=True)
     proxy.close()
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.chassis.open_data import Dataset, Field, month_of
+from services.chassis.open_data import Dataset, Field, earliest, month_of
 
 from ..models import Budget, BudgetLine, Contract, LedgerEntry, Milestone, Payment, Provider
 
@@ -90,10 +90,6 @@ def _budgets(session: Session, start: datetime, end: datetime) -> Iterator[dict[
         }
 
 
-def _first(column: Any) -> Any:
-    return lambda session: session.scalar(select(func.min(column)))
-
-
 DATASETS = (
     Dataset(
         "contracts",
@@ -113,7 +109,7 @@ DATASETS = (
             Field("signed_at", "datetime", "生效时间", "When the contract took effect (UTC)"),
         ),
         _contracts,
-        _first(Contract.activated_at),
+        earliest(Contract.activated_at),
     ),
     Dataset(
         "payments",
@@ -129,7 +125,7 @@ DATASETS = (
             Field("paid_at", "datetime", "支付时间", "When it was paid (UTC)"),
         ),
         _payments,
-        _first(Payment.paid_at),
+        earliest(Payment.paid_at),
     ),
     Dataset(
         "budgets",
@@ -146,6 +142,6 @@ DATASETS = (
             Field("returned_in_month_fen", "integer", "本月退回（分）", "Returned in the month, fen"),
         ),
         _budgets,
-        _first(Budget.created_at),
+        earliest(Budget.created_at),
     ),
 )

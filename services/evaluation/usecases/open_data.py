@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.open_data import Dataset, Field
+from services.chassis.open_data import Dataset, Field, earliest
 
 from ..domain.model import CLOSED
 from ..models import Round
@@ -56,6 +56,6 @@ DATASETS = (
             Field("closed_at", "datetime", "公布时间", "When the round closed (UTC)"),
         ),
         _results,
-        lambda session: session.scalar(select(func.min(Round.closed_at)).where(Round.status == CLOSED)),
+        earliest(Round.closed_at, Round.status == CLOSED),
     ),
 )

@@ -11,7 +11,7 @@ PostgreSQL), so two runs or two replicas leave exactly one report per community 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -77,9 +77,7 @@ LABELS = {
 
 def month_period(month: str) -> metrics.Period:
     """The local dates of a month `YYYY-MM`."""
-    year, number = (int(part) for part in month.split("-"))
-    first = date(year, number, 1)
-    following = date(year + number // 12, number % 12 + 1, 1)
+    first, following = clock.month_days(month)
     return metrics.Period(first, following - timedelta(days=1))
 
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.chassis.open_data import Dataset, Field
+from services.chassis.open_data import Dataset, Field, earliest
 
 from ..models import Case
 
@@ -62,6 +62,6 @@ DATASETS = (
             Field("closed_at", "datetime", "关闭时间", "Closed (UTC)"),
         ),
         _cases,
-        lambda session: session.scalar(select(func.min(Case.reported_at))),
+        earliest(Case.reported_at),
     ),
 )
