@@ -3,14 +3,13 @@ no server error from a service whose own dependencies were up, and recovery by i
 
 The stack runs two web processes and two workers per service and two gateways; its
 processes reach RabbitMQ, and grid its database, through fault proxies (the shared
-servers are never stopped), each in a process of its own so that forwarding the stack's
-traffic does not slow the load and the sampling of this process. At known times: the
-broker is unreachable for 30 s, grid's database for 60 s, a worker and a gunicorn master
-are SIGKILLed, a gateway restarts. Then the load stops, the stack drains, and the
-services' databases are compared. Each fault's recovery is printed: from the fault's end
-to the first success on the routes it touched, and to every outbox empty, against the
-3 s goal (a measurement for docs/performance.md; the suite fails only when a fault is not
-recovered from within 30 s). `make faults` runs it (not part of `make test`).
+servers are never stopped). At known times: the broker is unreachable for 30 s, grid's
+database for 60 s, a worker and a gunicorn master are SIGKILLed, a gateway restarts.
+Then the load stops, the stack drains, and the services' databases are compared. Each
+fault's recovery is printed: from the fault's end to the first success on the routes it
+touched, and to every outbox empty, against the 3 s goal (a measurement for
+docs/performance.md; the suite fails only when a fault is not recovered from within
+30 s). `make faults` runs it (not part of `make test`).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from deploy.stack import Stack, StackConfig
 from tests.e2e.community_setup import Community, set_up_cell, set_up_desk
 from tests.e2e.gateway_client import Gateway
 from tests.support import environment
-from tests.support.tcp_proxy import ProxyProcess
+from tests.support.tcp_proxy import TcpProxy
 
 from . import consistency
 from .load import Client, Recorder, probe, refer_hazards
@@ -45,7 +44,7 @@ RECOVERY_LIMIT_SECONDS = 30.0
 class ProxiedStack(Stack):
     """The local stack with every process's broker, and grid's database, behind proxies."""
 
-    def __init__(self, config: StackConfig, grid_database: ProxyProcess) -> None:
+    def __init__(self, config: StackConfig, grid_database: TcpProxy) -> None:
         super().__init__(config)
         self.grid_database = grid_database
 
@@ -66,11 +65,11 @@ class Fault:
 
 
 @pytest.fixture(scope="module")
-def proxies() -> Iterator[tuple[ProxyProcess, ProxyProcess]]:
+def proxies() -> Iterator[tuple[TcpProxy, TcpProxy]]:
     broker = urlsplit(environment.amqp_base_url())
     database = urlsplit(environment.postgres_admin_url())
-    amqp = ProxyProcess(broker.hostname or "127.0.0.1", broker.port or 5672)
-    postgres = ProxyProcess(database.hostname or "127.0.0.1", database.port or 5432)
+    amqp = TcpProxy(broker.hostname or "127.0.0.1", broker.port or 5672)
+    postgres = TcpProxy(database.hostname or "127.0.0.1", database.port or 5432)
     yield amqp, postgres
     amqp.close()
     postgres.close()

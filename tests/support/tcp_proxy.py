@@ -2,17 +2,12 @@
 and refuses new ones until `restore()` (a broker or database outage for the clients behind
 it, without stopping the shared server).
 
-`TcpProxy` runs in the test's own process. `ProxyProcess` runs one in a process of its
-own (`python -m tests.support.tcp_proxy HOST PORT`, driven by lines on its stdin), so
-that forwarding a whole stack's traffic never competes for the test process's GIL with
-the load it generates and the samples it takes (the fault suite).
+It runs in the test's own process (a thread accepting, two threads per connection).
 """
 
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -104,61 +99,3 @@ class TcpProxy:
         self._closed = True
         self.cut()
         self._server.close()
-
-
-class ProxyProcess:
-    """A `TcpProxy` in a child process, with the same `port`, `url_for`, `cut`, `restore`
-    and `close`; each command returns once the child has carried it out."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self._child = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.tcp_proxy", target_host, str(target_port)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        self.port = int(self._ask(None))
-
-    def _ask(self, command: str | None) -> str:
-        assert self._child.stdin is not None and self._child.stdout is not None
-        if command is not None:
-            self._child.stdin.write(command + "\n")
-            self._child.stdin.flush()
-        answer = self._child.stdout.readline().strip()
-        if not answer:
-            raise RuntimeError(f"the proxy process ended (exit code {self._child.poll()})")
-        return answer
-
-    def url_for(self, url: str) -> str:
-        return proxied_url(url, self.port)
-
-    def cut(self) -> None:
-        self._ask("cut")
-
-    def restore(self) -> None:
-        self._ask("restore")
-
-    def close(self) -> None:
-        if self._child.poll() is None:
-            assert self._child.stdin is not None
-            self._child.stdin.close()
-            try:
-                self._child.wait(10)
-            except subprocess.TimeoutExpired:
-                self._child.kill()
-                self._child.wait()
-
-
-def main() -> None:
-    proxy = TcpProxy(sys.argv[1], int(sys.argv[2]))
-    print(proxy.port, flush=True)
-    commands = {"cut": proxy.cut, "restore": proxy.restore}
-    for line in sys.stdin:
-        commands[line.strip()]()
-        print("ok", flush=True)
-    proxy.close()
-
-
-if __name__ == "__main__":
-    main()
