@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True)
 class Answer:
-    at: float  # time.monotonic()
+    sent: float  # time.monotonic() when the request went out
+    at: float  # time.monotonic() when its answer (or the failure) came
     service: str
     method: str
     status: int  # 0: no gateway could be reached
@@ -52,6 +53,7 @@ class Client:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         if method != "GET":  # as the console does: a write may be sent again safely
             headers["Idempotency-Key"] = uuid.uuid4().hex
+        sent = time.monotonic()
         for target in self.targets:
             connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
             try:
@@ -64,15 +66,15 @@ class Client:
                 response = connection.getresponse()
                 raw = response.read()
             except OSError:
-                self.recorder.add(Answer(time.monotonic(), service, method, 0, "connection-lost"))
+                self.recorder.add(Answer(sent, time.monotonic(), service, method, 0, "connection-lost"))
                 return 0, None
             finally:
                 connection.close()
             payload = json.loads(raw) if raw else None
             problem = payload.get("type", "") if isinstance(payload, dict) and response.status >= 400 else ""
-            self.recorder.add(Answer(time.monotonic(), service, method, response.status, problem))
+            self.recorder.add(Answer(sent, time.monotonic(), service, method, response.status, problem))
             return response.status, payload
-        self.recorder.add(Answer(time.monotonic(), service, method, 0, "no-gateway"))
+        self.recorder.add(Answer(sent, time.monotonic(), service, method, 0, "no-gateway"))
         return 0, None
 
 
