@@ -176,7 +176,9 @@ def instant(name: str, act: Callable[[], Any], services: tuple[str, ...]) -> Fau
 
 def excused(answer: Any, faults: list[Fault]) -> bool:
     """A server error from a service on a request that was in flight while its own dependency was away."""
-    return any(answer.sent <= f.ended and answer.at >= f.started and answer.service in f.services for f in faults)
+    return any(
+        answer.sent <= f.ended and answer.at >= f.started and answer.service in f.services for f in faults
+    )
 
 
 def touches(answer: Any, fault: Fault) -> bool:
