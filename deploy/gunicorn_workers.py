@@ -61,3 +61,11 @@ class ClientTimeoutGeventWorker(GeventWorker):
     def handle(self, listener: Any, client: Any, addr: Any) -> None:
         client.settimeout(client_timeout())
         super(GeventWorker, self).handle(listener, client, addr)  # not GeventWorker's setblocking(1)
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        """A graceful stop (SIGTERM): the gateway's event streams, which never end by
+        themselves, end too, so the stop does not wait out `graceful_timeout` for them."""
+        super().handle_exit(sig, frame)
+        end_streams = getattr(self.wsgi, "end_streams", None)
+        if end_streams is not None:
+            end_streams()

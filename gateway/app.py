@@ -84,6 +84,11 @@ class Gateway:
         self._pid: int | None = None
         self._start_lock = threading.Lock()
 
+    def end_streams(self) -> None:
+        """The process is stopping: its event streams end at their next check (from a signal handler)."""
+        if self.feed is not None:
+            self.feed.ending = True
+
     def start_background(self) -> None:
         """Start this process's health prober and event feed (after a fork: again).
 

@@ -66,6 +66,11 @@ class EventFeed:
         self.declared = threading.Event()  # the exchange and the archive exist
         self._wanted = threading.Event()  # someone streams from this process
         self._stop = threading.Event()
+        # The process is stopping (a graceful stop, `Gateway.end_streams`): every stream ends
+        # at its next check, so that clients which never hang up do not hold the stop for its
+        # whole timeout; they resume with Last-Event-ID at another replica or this one again.
+        # A plain flag: it is set from a signal handler.
+        self.ending = False
         self._pid: int | None = None
         self._thread: threading.Thread | None = None
 
@@ -377,7 +382,7 @@ class Stream:
                     yield message
         quiet_since = time.monotonic()
         while True:
-            if client_gone():
+            if client_gone() or feed.ending:
                 return
             oldest = feed.first_position()
             if feed.archived and oldest is not None and oldest > cursor + 1:

@@ -125,6 +125,29 @@ def test_a_crashed_gunicorn_master_is_restarted_by_the_supervisor_and_reported(r
     assert "supervisor: exited with -9; restarting" in running.children["evaluation-web"].log_path.read_text()
 
 
+def test_a_gateway_restart_ends_its_event_streams_instead_of_waiting_out_the_graceful_timeout(running):
+    """Event streams never end by themselves: on SIGTERM the gateway ends them, so its stop is
+    not held for the whole graceful timeout (25 s) while nobody can connect."""
+    token = running.token("department", sub="department-restart")
+    request = urllib.request.Request(
+        f"{running.gateway_url}/api/events/stream", headers={"Authorization": f"Bearer {token}"}
+    )
+    old = running.children["gateway"].pid
+    with urllib.request.urlopen(request, timeout=60) as stream:
+        assert stream.readline() == b"retry: 3000\n"
+        running.restart("gateway")
+        stream.read()  # returns when the gateway ends the stream; a read timeout fails the test
+    deadline = time.monotonic() + 60
+    while not (
+        running.children["gateway"].pid != old and get_json_or_down(f"{running.gateway_url}/readyz") == 200
+    ):
+        assert time.monotonic() < deadline, running.children["gateway"].tail()
+        time.sleep(0.2)
+    log = running.children["gateway"].log_path.read_text(errors="replace")
+    assert "Worker graceful timeout" not in log, running.children["gateway"].tail()
+    assert "supervisor: exited with 0; restarting" in log
+
+
 def get_json_or_down(url: str) -> int:
     try:
         return get_json(url)[0]
