@@ -5,7 +5,7 @@ PORT ?= 8080
 DATA_DIR ?= var
 BIN = $(VENV)/bin
 
-.PHONY: run test faults load stack lint asyncapi clean host-setup wheelhouse base-image infra-images image up down token bootstrap test-containers
+.PHONY: run test faults load soak stack lint asyncapi clean host-setup wheelhouse base-image infra-images image up down token bootstrap test-containers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ LOAD_ARGS ?= --communities 7 --communities 100 --communities 700 --minutes 3
 load: $(VENV)/.installed-dev
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/load/run.py $(LOAD_ARGS)
+
+# The soak: the Nanshan load for 30 minutes with five faults at known times, then the
+# consistency, delivery, memory and error-window checks (bench/load/soak.py); report in var/soak.
+SOAK_ARGS ?= --communities 100 --minutes 30
+soak: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load/soak.py $(SOAK_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check services gateway deploy bench tests docs/examples

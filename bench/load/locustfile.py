@@ -4,7 +4,11 @@
 starts Locust with it in LOAD_PLAN; every rate here is the plan's, scaled to the number of
 communities. Each class's requests are named by operation, so Locust's statistics are per
 operation. The department's stream records, for each event, the delay from the event's
-`time` (its commit, to a few ms) to its arrival (LOAD_LAGS file, one delay per line).
+`time` (its commit, to a few ms) to its arrival, the event's id, its `id:` (the archive's
+offset) and which department user read it (LOAD_LAGS file, one line per delivery); when
+the stream breaks it reconnects at once with `Last-Event-ID`, as an EventSource does. With
+LOAD_ERRORS set, every failed request is written there as `<unix time of its answer>
+<operation> <status or error>` (the soak places each in a fault's window).
 """
 
 from __future__ import annotations
@@ -18,12 +22,24 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from locust import HttpUser, constant_throughput, task
+from locust import HttpUser, constant_throughput, events, task
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
 _windows = iter(PLAN["windows"] * 1000)
 _window_lock = threading.Lock()
 _waiting: list[tuple[str, str]] = []  # (ticket id, owner token) of portal tickets not yet called
+CASE_SHARE = 5 / 60  # a handful of served tickets need follow-up as a case (bench/loadmodel.md)
+REFERRED_SHARE = 0.6  # of those, out in the community: referred to grid
+
+
+@events.request.add_listener
+def _record_failure(name: str, exception: Any, **kwargs: Any) -> None:
+    if exception is None or not os.environ.get("LOAD_ERRORS"):
+        return
+    response = kwargs.get("response")
+    status = getattr(response, "status_code", 0) or type(exception).__name__
+    with open(os.environ["LOAD_ERRORS"], "a", encoding="utf-8") as errors:
+        errors.write(f"{time.time():.3f} {name.replace(' ', '_')} {status}\n")
 
 
 def rate(kind: str) -> float:
@@ -110,6 +126,8 @@ class Clerk(HttpUser):
             )
             return
         self.client.post(f"{path}/start", headers=headers(token, True), name="POST /tickets/{id}/start")
+        if random.random() < CASE_SHARE:
+            self.open_case(ticket, token)
         self.client.post(
             f"{path}/complete", json={}, headers=headers(token, True), name="POST /tickets/{id}/complete"
         )
@@ -121,6 +139,26 @@ class Clerk(HttpUser):
                 headers=headers(owner, True),
                 name="POST /feedback",
             )
+
+    def open_case(self, ticket: dict[str, Any], token: str) -> None:
+        """The matter needs follow-up: a case, referred to grid when it is out in the community."""
+        place = next(p for p in PLAN["communities"] if p["code"] == ticket["community"])
+        case = self.client.post(
+            "/api/intake/cases",
+            json={"community": place["code"], "ticket_id": ticket["id"], "summary": "楼道照明损坏，上门查看"},
+            headers=headers(token, True),
+            name="POST /cases (intake)",
+        )
+        if case.status_code != 201 or random.random() >= REFERRED_SHARE or not place["cells"]:
+            return
+        cell = random.choice(place["cells"])
+        self.client.post(
+            f"/api/intake/cases/{case.json()['id']}/refer",
+            json={"target": "grid", "category": PLAN["category"], "severity": "medium",
+                  "lon": cell["lon"], "lat": cell["lat"]},
+            headers=headers(token, True),
+            name="POST /cases/{id}/refer",
+        )  # fmt: skip
 
 
 class Console(HttpUser):
@@ -188,34 +226,55 @@ class GridWorker(HttpUser):
 
 
 class Department(HttpUser):
-    """A department's event stream (SSE) with every event type it is granted."""
+    """A department's event stream (SSE) with every event type it is granted, resumed at once."""
 
     wait_time = constant_throughput(0.01)
+
+    def on_start(self) -> None:
+        self.label = uuid.uuid4().hex[:8]
 
     @task
     def stream(self) -> None:
         lags = open(os.environ["LOAD_LAGS"], "a", encoding="utf-8")
         started = time.perf_counter()
+        last_id: str | None = None
+        try:
+            while time.perf_counter() - started < PLAN["seconds"] + 30:
+                last_id = self.follow(lags, last_id, started)
+        finally:
+            lags.close()
+
+    def follow(self, lags: Any, last_id: str | None, started: float) -> str | None:
+        """Read the stream until it breaks or the run ends; the last `id:` seen."""
+        extra = {"Last-Event-ID": last_id} if last_id else {}
         try:
             with self.client.get(
                 "/api/events/stream?types=%23",
-                headers=headers(PLAN["department"]),
+                headers=headers(PLAN["department"]) | extra,
                 stream=True,
                 name="GET /events/stream",
                 timeout=None,
                 catch_response=True,
             ) as response:
+                if response.status_code != 200:
+                    response.failure(f"{response.status_code}")
+                    time.sleep(1)
+                    return last_id
                 response.success()
                 for line in response.iter_lines():
-                    if line.startswith(b"data:"):
+                    if line.startswith(b"id:"):
+                        last_id = line[3:].strip().decode()
+                    elif line.startswith(b"data:"):
                         event = json.loads(line[5:])
                         sent = datetime.fromisoformat(event["time"].replace("Z", "+00:00"))
-                        lags.write(f"{(datetime.now(UTC) - sent).total_seconds():.4f}\n")
+                        lag = (datetime.now(UTC) - sent).total_seconds()
+                        lags.write(f"{lag:.4f} {event['id']} {last_id} {self.label}\n")
                         lags.flush()
                     if time.perf_counter() - started > PLAN["seconds"] + 30:
-                        return
-        finally:
-            lags.close()
+                        break
+        except OSError:  # the gateway went away mid-stream (requests' errors are OSErrors): resume
+            time.sleep(0.5)
+        return last_id
 
 
 for _user_class, _count in json.loads(os.environ.get("LOAD_USER_COUNTS", "{}")).items():

@@ -232,63 +232,120 @@ def consumer_lags(database_urls: dict[str, str]) -> list[float]:
     return lags
 
 
-def run_load(communities: int, minutes: float, out: Path) -> dict[str, Any]:
-    users, rates = users_and_rates(communities)
-    namespace = f"load{uuid.uuid4().hex[:6]}"
-    config = StackConfig(
-        postgres_url=environment.postgres_admin_url(),
-        amqp_url=environment.amqp_base_url(),
-        service_port_base=0,
-        gateway_port=0,
-        database_prefix=f"{namespace}_",
-        data_dir=Path(tempfile.mkdtemp(prefix="load-stack-")),
-        bus_namespace=namespace,
-        drop_databases_on_stop=True,
-        gunicorn_workers=2,
-        extra_env={"RATE_LIMITS_ENABLED": "false", "LOG_LEVEL": "WARNING", "SSE_MAX_PER_SUBJECT": "8"},
-    )
-    folder = out / f"n{communities}"
-    folder.mkdir(parents=True, exist_ok=True)
-    with Stack(config) as stack:
-        stack.wait_ready(timeout=240)
-        plan = prepare(stack, users["serve"])
-        plan.update(rates=rates, seconds=minutes * 60)
-        plan_path = folder / "plan.json"
+def stack_config(namespace: str, amqp_url: str, **overrides: Any) -> StackConfig:
+    """The local stack for a load run: its own databases and exchange, rate limits off."""
+    settings: dict[str, Any] = {
+        "postgres_url": environment.postgres_admin_url(),
+        "amqp_url": amqp_url,
+        "service_port_base": 0,
+        "gateway_port": 0,
+        "database_prefix": f"{namespace}_",
+        "data_dir": Path(tempfile.mkdtemp(prefix="load-stack-")),
+        "bus_namespace": namespace,
+        "drop_databases_on_stop": True,
+        "gunicorn_workers": 2,
+        "extra_env": {"RATE_LIMITS_ENABLED": "false", "LOG_LEVEL": "WARNING", "SSE_MAX_PER_SUBJECT": "8"},
+    }
+    return StackConfig(**(settings | overrides))
+
+
+class LoadRun:
+    """Locust driving the peak hour of N communities through a running stack's gateway,
+    with the sampler beside it; `start()`, then `finish()` when Locust's time is up."""
+
+    def __init__(self, stack: Stack, communities: int, minutes: float, folder: Path) -> None:
+        self.stack, self.communities, self.minutes, self.folder = stack, communities, minutes, folder
+        self.users, self.rates = users_and_rates(communities)
+        self.lags_path = folder / "department-lags.txt"
+        self.errors_path = folder / "errors.txt"
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def start(self) -> None:
+        plan = prepare(self.stack, self.users["serve"])
+        plan.update(rates=self.rates, seconds=self.minutes * 60)
+        plan_path = self.folder / "plan.json"
         plan_path.write_text(json.dumps(plan), encoding="utf-8")
-        lags_path = folder / "department-lags.txt"
-        lags_path.write_text("", encoding="utf-8")
-        classes = [CLASSES[k] for k in users for _ in range(users[k])] + ["Department"] * DEPARTMENTS
+        self.lags_path.write_text("", encoding="utf-8")
+        self.errors_path.write_text("", encoding="utf-8")
+        classes = [CLASSES[k] for k in self.users for _ in range(self.users[k])]
+        classes += ["Department"] * DEPARTMENTS
         total_users = len(classes)
         locustfile = str(Path(__file__).with_name("locustfile.py"))
         command = [
-            sys.executable, "-m", "locust", "-f", locustfile, "--headless", "--host", stack.gateway_url,
-            "-u", str(total_users), "-r", str(max(1, total_users // 5)), "-t", f"{int(minutes * 60)}s",
-            "--csv", str(folder / "locust"), "--only-summary", "--stop-timeout", "10", *sorted(set(classes)),
+            sys.executable, "-m", "locust", "-f", locustfile, "--headless", "--host", self.stack.gateway_url,
+            "-u", str(total_users), "-r", str(max(1, total_users // 5)), "-t", f"{int(self.minutes * 60)}s",
+            "--csv", str(self.folder / "locust"), "--only-summary", "--stop-timeout", "10",
+            *sorted(set(classes)),
         ]  # fmt: skip
         env = {
             **os.environ,
             "LOAD_PLAN": str(plan_path),
-            "LOAD_LAGS": str(lags_path),
+            "LOAD_LAGS": str(self.lags_path),
+            "LOAD_ERRORS": str(self.errors_path),
             "PYTHONPATH": str(ROOT),
+            # Fixed user counts per class (the locustfile sets each class's `fixed_count`).
+            "LOAD_USER_COUNTS": json.dumps(
+                {CLASSES[k]: self.users[k] for k in self.users} | {"Department": DEPARTMENTS}
+            ),
         }
-        # Fixed user counts per class (the locustfile sets each class's `fixed_count`).
-        env["LOAD_USER_COUNTS"] = json.dumps(
-            {CLASSES[k]: users[k] for k in users} | {"Department": DEPARTMENTS}
-        )
-        locust = subprocess.Popen(
+        self.started = time.time()
+        self.locust = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
-        sampler = Sampler(stack, {"locust": locust.pid}, namespace, config.amqp_url)
-        sampler.start()
-        output = locust.communicate()[0].decode(errors="replace")
+        config = self.stack.config
+        self.sampler = Sampler(self.stack, {"locust": self.locust.pid}, config.bus_namespace, config.amqp_url)
+        self.sampler.start()
+
+    def finish(self) -> None:
+        output = self.locust.communicate()[0].decode(errors="replace")
         time.sleep(5)  # the last events reach their consumers
-        sampler.stop.set()
-        sampler.join()
-        (folder / "locust.log").write_text(output, encoding="utf-8")
+        self.sampler.stop.set()
+        self.sampler.join()
+        (self.folder / "locust.log").write_text(output, encoding="utf-8")
+
+    def department_deliveries(self) -> list[tuple[float, str, str, str]]:
+        """(seconds from the event's time to its arrival, event id, stream id, reader) per delivery."""
+        lines = self.lags_path.read_text(encoding="utf-8").splitlines()
+        return [(float(lag), event, offset, reader) for lag, event, offset, reader in map(str.split, lines)]
+
+    def failures(self) -> list[tuple[float, str, str]]:
+        """(unix time, operation, status or error) per failed request."""
+        lines = self.errors_path.read_text(encoding="utf-8").splitlines()
+        return [(float(at), name, status) for at, name, status in (line.split(maxsplit=2) for line in lines)]
+
+
+def run_load(communities: int, minutes: float, out: Path) -> dict[str, Any]:
+    namespace = f"load{uuid.uuid4().hex[:6]}"
+    config = stack_config(namespace, environment.amqp_base_url())
+    with Stack(config) as stack:
+        stack.wait_ready(timeout=240)
+        run = LoadRun(stack, communities, minutes, out / f"n{communities}")
+        run.start()
+        run.finish()
         lags = consumer_lags(stack.database_urls)
-        department = [float(x) for x in lags_path.read_text(encoding="utf-8").split()]
+        department = [delivery[0] for delivery in run.department_deliveries()]
         problems = consistency.problems(stack.database_urls, config.amqp_url, namespace)
-    return summarize(communities, minutes, users, folder, sampler.samples, lags, department, problems)
+    return summarize(
+        communities, minutes, run.users, run.folder, run.sampler.samples, lags, department, problems
+    )
+
+
+def locust_operations(folder: Path) -> list[dict[str, Any]]:
+    """Per operation from Locust's statistics: requests, failures, req/s, p50/p95/p99 (ms)."""
+    with open(folder / "locust_stats.csv", encoding="utf-8") as handle:
+        return [
+            {
+                "operation": row["Name"],
+                "count": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p50": float(row["50%"]),
+                "p95": float(row["95%"]),
+                "p99": float(row["99%"]),
+            }
+            for row in csv.DictReader(handle)
+            if row["Name"] != "Aggregated"
+        ]
 
 
 def summarize(
@@ -301,22 +358,7 @@ def summarize(
     department: list[float],
     problems: list[str],
 ) -> dict[str, Any]:
-    operations = []
-    with open(folder / "locust_stats.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["Name"] == "Aggregated":
-                continue
-            operations.append(
-                {
-                    "operation": row["Name"],
-                    "count": int(row["Request Count"]),
-                    "failures": int(row["Failure Count"]),
-                    "rps": float(row["Requests/s"]),
-                    "p50": float(row["50%"]),
-                    "p95": float(row["95%"]),
-                    "p99": float(row["99%"]),
-                }
-            )
+    operations = locust_operations(folder)
     cpu, rss = {}, {}
     for name in {name for sample in samples for name in sample["cpu"]}:
         seen = [s for s in samples if name in s["cpu"]]
