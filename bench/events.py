@@ -9,7 +9,11 @@ Measured on the same RabbitMQ and PostgreSQL in one run:
 The consuming side runs in a process of its own (as another service's worker does in
 production); times are CLOCK_MONOTONIC, which both processes share.
 
-Run: python bench/events.py [--samples 500] [--events 5000]
+Run: python bench/events.py [--samples 500] [--events 5000] [--baseline REV] [--rounds 3]
+
+`--baseline REV` measures the latencies of git revision REV's chassis (a temporary
+worktree) and this tree's alternately in fresh processes, `--rounds` times each, and
+prints each figure's minimum side by side (throughputs are then not measured).
 Needs RabbitMQ on 127.0.0.1:5672 and PostgreSQL on 127.0.0.1:5432 (as CI has them).
 """
 
@@ -27,7 +31,13 @@ import time
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.support import baseline_tree, side_by_side  # noqa: E402
+
+CODE = sys.argv[sys.argv.index("--code") : sys.argv.index("--code") + 2] if "--code" in sys.argv else []
+if CODE:  # measure another tree's chassis (a baseline revision)
+    sys.path.insert(0, CODE[1])
 
 from kombu import Connection, Exchange, Queue  # noqa: E402
 from sqlalchemy import create_engine, pool, text  # noqa: E402
@@ -53,7 +63,7 @@ class ConsumerProcess:
 
     def __init__(self, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--consume", *args],
+            [sys.executable, __file__, *CODE, "--consume", *args],
             stdout=subprocess.PIPE,
             stdin=subprocess.PIPE,
             text=True,
@@ -214,16 +224,8 @@ def relay_throughput(runtime, count: int) -> float:  # noqa: ANN001
     return count / elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=500)
-    parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--consume", nargs="+", help=argparse.SUPPRESS)  # the consumer process
-    args = parser.parse_args()
-    if args.consume:
-        role, *rest = args.consume
-        consume_raw(*rest) if role == "raw" else consume_full(*rest)
-        return
+def measure_here(samples: int, events: int) -> dict[str, float]:
+    """Latencies (s) of both paths and, when `events`, both throughputs (events/s), in this process."""
     namespace = f"bench{uuid.uuid4().hex[:8]}"
     database = f"bench_events_{uuid.uuid4().hex[:8]}"
     consumer_database = f"{database}_consumer"  # the consuming service owns its database
@@ -236,13 +238,19 @@ def main() -> None:
     runtime = toy.make_runtime(
         ADMIN.rsplit("/", 1)[0] + f"/{database}", AMQP, namespace, folder, {}, outbox_batch_size=500
     )
+    figures: dict[str, float] = {}
     try:
-        raw = raw_latency(args.samples, namespace)
-        full = full_path_latency(
-            runtime, ADMIN.rsplit("/", 1)[0] + f"/{consumer_database}", folder, args.samples
-        )
-        raw_tp = raw_throughput(args.events, namespace)
-        relay_tp = relay_throughput(runtime, args.events)
+        raw = raw_latency(samples, namespace)
+        full = full_path_latency(runtime, ADMIN.rsplit("/", 1)[0] + f"/{consumer_database}", folder, samples)
+        figures |= {
+            "raw_p50": statistics.median(raw),
+            "raw_p99": percentile(raw, 99),
+            "full_p50": statistics.median(full),
+            "full_p99": percentile(full, 99),
+        }
+        if events:
+            figures["raw_tp"] = raw_throughput(events, namespace)
+            figures["relay_tp"] = relay_throughput(runtime, events)
     finally:
         runtime.database.dispose()
         with Connection(AMQP) as connection:
@@ -260,25 +268,61 @@ def main() -> None:
         with admin.connect() as connection:
             for name in (database, consumer_database):
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return figures
 
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=500)
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--baseline", default=None, help="git revision to measure beside this tree")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--consume", nargs="+", help=argparse.SUPPRESS)  # the consumer process
+    parser.add_argument("--code", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.consume:
+        role, *rest = args.consume
+        consume_raw(*rest) if role == "raw" else consume_full(*rest)
+        return
+    if args.json:  # one column of a side-by-side run: latencies only
+        print(json.dumps(measure_here(args.samples, 0)))
+        return
+    if args.baseline is not None:
+        with baseline_tree(args.baseline) as baseline:
+            columns = side_by_side(
+                __file__,
+                {args.baseline: baseline, "this tree": ROOT},
+                ["--samples", str(args.samples)],
+                args.rounds,
+            )
+        print(
+            f"{'ms (minimum of ' + str(args.rounds) + ' rounds)':<44}" + "".join(f"{n:>14}" for n in columns)
+        )
+        for label, name in (
+            ("full_p50", "commit → consumer commit, p50"),
+            ("full_p99", "commit → consumer commit, p99"),
+            ("raw_p50", "raw publish → consume, p50"),
+            ("raw_p99", "raw publish → consume, p99"),
+        ):
+            print(f"{name:<44}" + "".join(f"{c[label] * 1000:14.2f}" for c in columns.values()))
+        return
+    figures = measure_here(args.samples, args.events)
     ms = 1000
     print(f"{'path':<44}{'p50 ms':>10}{'p99 ms':>10}")
-    print(
-        f"{'raw kombu confirmed publish → consume':<44}{statistics.median(raw) * ms:>10.2f}"
-        f"{percentile(raw, 99) * ms:>10.2f}"
-    )
-    print(
-        f"{'commit → outbox → relay → consumer commit':<44}{statistics.median(full) * ms:>10.2f}"
-        f"{percentile(full, 99) * ms:>10.2f}"
-    )
-    ratio = statistics.median(full) / statistics.median(raw)
+    for name, path in (
+        ("raw kombu confirmed publish → consume", "raw"),
+        ("commit → outbox → relay → consumer commit", "full"),
+    ):
+        print(f"{name:<44}{figures[path + '_p50'] * ms:>10.2f}{figures[path + '_p99'] * ms:>10.2f}")
+    ratio = figures["full_p50"] / figures["raw_p50"]
     print(
         f"full-path p50 / raw p50 = {ratio:.2f}x (goal ≤ 3x), "
-        f"full-path p50 = {statistics.median(full) * ms:.2f} ms (goal ≤ 10 ms)"
+        f"full-path p50 = {figures['full_p50'] * ms:.2f} ms (goal ≤ 10 ms)"
     )
-    print(f"raw confirmed publish throughput : {raw_tp:,.0f} events/s")
-    print(f"relay throughput (outbox drained): {relay_tp:,.0f} events/s")
-    print(f"relay / raw throughput = {relay_tp / raw_tp:.2f}x (goal ≥ 0.8x)")
+    print(f"raw confirmed publish throughput : {figures['raw_tp']:,.0f} events/s")
+    print(f"relay throughput (outbox drained): {figures['relay_tp']:,.0f} events/s")
+    print(f"relay / raw throughput = {figures['relay_tp'] / figures['raw_tp']:.2f}x (goal ≥ 0.8x)")
 
 
 if __name__ == "__main__":
