@@ -15,7 +15,7 @@ from sqlalchemy import MetaData
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth, errors, hygiene
+from . import auth, conditional, errors, hygiene
 from .config import Settings
 from .health import health_blueprint
 from .observability import HttpMetrics, configure_logging, install_request_tracking
@@ -168,6 +168,8 @@ def create_app(
     app.extensions["community.metrics"] = metrics
 
     install_request_tracking(app, name, metrics)
+    # Registered after the request tracking, so it runs before it: metrics and logs see the 304.
+    app.after_request(lambda response: conditional.revalidate(request, response))
     errors.install_error_handlers(app)
 
     @app.before_request

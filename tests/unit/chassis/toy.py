@@ -8,7 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from sqlalchemy import String
+from sqlalchemy import String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from werkzeug.exceptions import TooManyRequests
 
@@ -20,7 +20,7 @@ from services.chassis.db import service_metadata
 from services.chassis.errors import NotFound
 from services.chassis.events import UUID, EventType, payload, string
 from services.chassis.schemas import Schema
-from services.chassis.web import transactional, uow
+from services.chassis.web import paginate, transactional, uow
 
 NOTE_ADDED = EventType("toy.note.added", "A note was added.", payload({"note_id": UUID, "title": string(50)}))
 
@@ -115,6 +115,13 @@ blp = Blueprint("notes", __name__)
 
 @blp.route("/notes")
 class Notes(MethodView):
+    @auth.public
+    @blp.response(200, NoteSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters: Any) -> Any:
+        """Every note, by title (public)."""
+        return paginate(select(Note).order_by(Note.title, Note.id), pagination_parameters)
+
     @transactional  # every write honours an Idempotency-Key by default
     @blp.arguments(NoteSchema)
     @blp.response(201, NoteSchema)
