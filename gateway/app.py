@@ -28,7 +28,7 @@ from .metrics import GatewayMetrics
 from .openapi import DOCUMENT_PATHS, MergedDocument
 from .problems import EdgeProblem, send_problem
 from .ratelimit import RateLimiter, Verdict
-from .routes import ANONYMOUS, EVENT_STREAM_PATH, is_public, route_class
+from .routes import ANONYMOUS, CHANGE_STREAM_PATH, EVENT_STREAM_PATH, is_public, route_class
 from .settings import UPSTREAMS, GatewaySettings, upstream_env_name
 from .stream import EventFeed
 from .upstreams import CircuitBreaker, Replica, ReplicaSet
@@ -135,6 +135,8 @@ class Gateway:
                 return self.local.catalogue(method, environ, start_response, edge)
             if path == EVENT_STREAM_PATH:
                 return self.local.event_stream(environ, start_response, edge, principal)
+            if path == CHANGE_STREAM_PATH:
+                return self.local.change_stream(environ, start_response, edge)
             service = path.split("/", 3)[2]
             upstream = self.upstreams.get(service)
             if upstream is None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import threading
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
@@ -16,7 +14,7 @@ from werkzeug.test import EnvironBuilder
 from services.chassis.auth import Principal, TokenVerifier, require_metrics_reader
 from services.chassis.errors import Forbidden, Unauthorized
 
-from . import static
+from . import changes, static
 from .catalogue import CACHE_CONTROL, MergedCatalogue
 from .forward import HttpUpstream, WsgiUpstream
 from .headers import Cors, Headers, Trace
@@ -27,7 +25,8 @@ from .openapi import MergedDocument
 from .problems import EdgeProblem, send_json
 from .routes import EVENT_STREAM_ROLES
 from .settings import GatewaySettings
-from .stream import EventFeed, event_stream, parse_since, parse_types, peer_closed
+from .slots import StreamSlots
+from .stream import SSE_HEADERS, EventFeed, event_stream, parse_since, parse_types, peer_closed
 
 log = logging.getLogger("gateway.local")
 StartResponse = Callable[..., Any]
@@ -54,9 +53,7 @@ class LocalEndpoints:
 
     def __init__(self, gateway: GatewayParts) -> None:
         self.gateway = gateway
-        self._clients = 0
-        self._clients_by_subject: Counter[str] = Counter()
-        self._clients_lock = threading.Lock()
+        self.streams = StreamSlots(gateway.settings.sse_max_clients, gateway.metrics.stream_clients)
 
     def serve(
         self, method: str, path: str, environ: dict[str, Any], start_response: StartResponse, edge: Headers
@@ -227,6 +224,29 @@ class LocalEndpoints:
             status = 403 if isinstance(exc, Forbidden) else 401
             raise EdgeProblem(status, exc.detail or "Not accepted.", type_=exc.problem_type) from None
 
+    def consuming_feed(self) -> EventFeed:
+        """This process's event feed, consuming (started by the first stream); 503 without it."""
+        feed = self.gateway.feed
+        if feed is None:
+            raise EdgeProblem(503, "No event bus is configured (AMQP_URL).", type_="unavailable")
+        feed.start()
+        if not feed.ready.wait(self.gateway.settings.connect_timeout):
+            raise EdgeProblem(
+                503,
+                "The event bus is not reachable right now.",
+                type_="unavailable",
+                headers=[("Retry-After", "10")],
+            )
+        return feed
+
+    def change_stream(
+        self, environ: dict[str, Any], start_response: StartResponse, edge: Headers
+    ) -> Iterable[bytes]:
+        """A community's change signals for pages, public (`gateway/changes.py`)."""
+        return changes.serve(
+            environ, start_response, edge, self.gateway.settings, self.streams, self.consuming_feed
+        )
+
     def event_stream(
         self,
         environ: dict[str, Any],
@@ -248,9 +268,6 @@ class LocalEndpoints:
                 f"The event stream needs one of the roles: {', '.join(EVENT_STREAM_ROLES)}.",
                 type_="forbidden",
             )
-        feed = self.gateway.feed
-        if feed is None:
-            raise EdgeProblem(503, "No event bus is configured (AMQP_URL).", type_="unavailable")
         query = parse_qs(environ.get("QUERY_STRING", ""))
         try:
             patterns = parse_types(query.get("types", [None])[0])
@@ -264,42 +281,8 @@ class LocalEndpoints:
             raise EdgeProblem(
                 422, str(exc), type_="validation-failed", errors={"since": [str(exc)]}
             ) from None
-        feed.start()
-        if not feed.ready.wait(self.gateway.settings.connect_timeout):
-            raise EdgeProblem(
-                503,
-                "The event bus is not reachable right now.",
-                type_="unavailable",
-                headers=[("Retry-After", "10")],
-            )
+        feed = self.consuming_feed()
         settings = self.gateway.settings
-        with self._clients_lock:
-            if self._clients_by_subject[principal.sub] >= settings.sse_max_per_subject:
-                raise EdgeProblem(
-                    429,
-                    f"This token already holds {settings.sse_max_per_subject} event stream(s) on this "
-                    "gateway process; close one first.",
-                    type_="too-many-streams",
-                    headers=[("Retry-After", "30")],
-                )
-            if self._clients >= settings.sse_max_clients:
-                raise EdgeProblem(
-                    503,
-                    "Too many event stream clients on this gateway process.",
-                    type_="unavailable",
-                    headers=[("Retry-After", "30")],
-                )
-            self._clients += 1
-            self._clients_by_subject[principal.sub] += 1
-        start_response(
-            "200 OK",
-            [
-                ("Content-Type", "text/event-stream; charset=utf-8"),
-                ("Cache-Control", "no-cache"),
-                ("X-Accel-Buffering", "no"),
-                *edge,
-            ],
-        )
         client = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
         body = event_stream(
             feed,
@@ -311,32 +294,12 @@ class LocalEndpoints:
             check_every=settings.sse_disconnect_check_seconds,
             since=since,
         )
-        return _Counted(body, self, principal.sub)
-
-    def _client_left(self, subject: str) -> None:
-        with self._clients_lock:
-            self._clients -= 1
-            self._clients_by_subject[subject] -= 1
-            if self._clients_by_subject[subject] <= 0:
-                del self._clients_by_subject[subject]
-
-
-class _Counted:
-    """An SSE body that keeps the open-stream count and gauge right when the client leaves."""
-
-    def __init__(self, body: Iterator[bytes], owner: LocalEndpoints, subject: str) -> None:
-        self.body = body
-        self.owner = owner
-        self.subject = subject
-        self.closed = False
-        owner.gateway.metrics.stream_clients.inc()
-
-    def __iter__(self) -> Iterator[bytes]:
-        return self.body
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.body.close()
-            self.owner._client_left(self.subject)
-            self.owner.gateway.metrics.stream_clients.dec()
+        holder = f"sub:{principal.sub}"
+        self.streams.take(
+            holder,
+            settings.sse_max_per_subject,
+            f"This token already holds {settings.sse_max_per_subject} event stream(s) on this "
+            "gateway process; close one first.",
+        )
+        start_response("200 OK", [*SSE_HEADERS, *edge])
+        return self.streams.held(body, holder)

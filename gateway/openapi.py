@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from services.chassis.config import COMMUNITIES
+
 log = logging.getLogger("gateway.openapi")
 
 COMPONENT_KINDS = (
@@ -86,6 +88,32 @@ GATEWAY_PATHS: dict[str, Any] = {
                     "content": {"application/json": {"schema": {"type": "object"}}},
                 },
                 "304": {"description": "Not modified"},
+            },
+        }
+    },
+    "/api/changes/stream": {
+        "get": {
+            "tags": ["gateway"],
+            "security": [],
+            "summary": "A community's change signals for pages (public Server-Sent Events, no event data).",
+            "description": '`event: change` with `data: {"topic", "community", "event"}` when an event '
+            "changes a topic (`intake.queue`); a page refetches what it shows. No ids, no resume.",
+            "parameters": [
+                {
+                    "name": "community",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(COMMUNITIES)},
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "One SSE message per change",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "422": _PROBLEM,
+                "429": _PROBLEM,
+                "503": _PROBLEM,
             },
         }
     },

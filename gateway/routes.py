@@ -23,6 +23,8 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"GET", "HEAD"}), "/api/*/openapi.json"),
     # the hall display (called tickets per window, no personal data)
     (frozenset({"GET", "HEAD"}), "/api/intake/display"),
+    # change signals for pages (a community's queue changed; no event data): gateway/changes.py
+    (frozenset({"GET"}), "/api/changes/stream"),
     # public geography: the grid cells and which cell holds a point
     (frozenset({"GET", "HEAD"}), "/api/grid/cells"),
     (frozenset({"GET", "HEAD"}), "/api/grid/cells/*"),
@@ -44,6 +46,8 @@ PUBLIC_ROUTES: tuple[tuple[frozenset[str], str], ...] = (
 
 
 EVENT_STREAM_PATH = "/api/events/stream"
+CHANGE_STREAM_PATH = "/api/changes/stream"
+STREAM_PATHS = frozenset({EVENT_STREAM_PATH, CHANGE_STREAM_PATH})
 # Who may read the event stream: departments, and those who oversee all of them.
 EVENT_STREAM_ROLES = ("department", "subdistrict_officer", "admin")
 
@@ -92,7 +96,7 @@ def route_class(method: str, path: str, authenticated: bool) -> str | None:
     """The rate-limit class of a request, or None (the gateway's own pages and probes)."""
     if not path.startswith("/api/"):
         return None
-    if path == EVENT_STREAM_PATH:
+    if path in STREAM_PATHS:  # opening a stream, with a token or not
         return "stream"
     if not authenticated:
         return ANONYMOUS

@@ -74,6 +74,7 @@ class GatewaySettings:
     event_archive_max_age: str | None = "30D"
     metrics_token: str | None = None
     sse_max_per_subject: int = 2
+    sse_max_per_address: int = 10
     sse_disconnect_check_seconds: float = 1.0
     docs_cache_seconds: float = 60.0
     oidc_issuer: str | None = None
@@ -138,6 +139,7 @@ class GatewaySettings:
             event_archive_max_age=_archive_age(env("EVENT_ARCHIVE_MAX_AGE", "30D")),
             metrics_token=env("METRICS_TOKEN"),
             sse_max_per_subject=env_int("SSE_MAX_PER_SUBJECT", 2),
+            sse_max_per_address=env_int("SSE_MAX_PER_ADDRESS", 10),
             sse_disconnect_check_seconds=env_float("SSE_DISCONNECT_CHECK_SECONDS", 1.0),
             docs_cache_seconds=env_float("GATEWAY_DOCS_CACHE_SECONDS", 60.0),
             oidc_issuer=env("OIDC_ISSUER"),

@@ -37,6 +37,11 @@ from . import archive
 
 log = logging.getLogger("gateway.stream")
 TYPE_PATTERN = re.compile(r"^[a-z_*#]+(\.[a-z_*#]+){0,3}$")
+SSE_HEADERS = [
+    ("Content-Type", "text/event-stream; charset=utf-8"),
+    ("Cache-Control", "no-cache"),
+    ("X-Accel-Buffering", "no"),
+]
 
 
 @dataclass(frozen=True)
@@ -265,7 +270,7 @@ def _message(entry: BufferedEvent, archived: bool = False) -> bytes:
     return f"id: {entry.position if archived else entry.id}\ndata: {entry.json}\n\n".encode()
 
 
-def _notice(kind: str, detail: str) -> bytes:
+def notice(kind: str, detail: str) -> bytes:
     return f"event: {kind}\ndata: {json.dumps({'detail': detail})}\n\n".encode()
 
 
@@ -318,7 +323,7 @@ def event_stream(
     else:
         found = feed.position_of(last_event_id)
         if found is None:
-            opening += _notice(
+            opening += notice(
                 "reset",
                 "Last-Event-ID is not in the replay buffer any more; "
                 "replaying every buffered event (some may be missing).",
@@ -343,6 +348,10 @@ class Stream:
         if self.communities is not None and community and community not in self.communities:
             return False
         return any(events.topic_matches(p, name) for p in self.patterns)
+
+    def render(self, entry: BufferedEvent) -> bytes:
+        """One wanted event as an SSE message: the whole CloudEvent."""
+        return _message(entry, self.feed.archived)
 
     def replay(self, start: int | datetime, cursor: int) -> Iterator[tuple[int, bytes]]:
         """Archived events from `start` up to the oldest buffered one, as (offset, message)."""
@@ -399,11 +408,11 @@ class Stream:
                 continue
             quiet_since = time.monotonic()
             if not feed.archived and entries[0].position > cursor + 1:
-                yield _notice(
+                yield notice(
                     "gap",
                     "Events were evicted from the replay buffer before they could be sent; some are missing.",
                 )
             for entry in entries:
                 cursor = entry.position
                 if self.wanted(entry.name, entry.community):
-                    yield _message(entry, feed.archived)
+                    yield self.render(entry)

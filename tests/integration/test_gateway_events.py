@@ -213,8 +213,7 @@ def test_one_token_cannot_take_every_stream(platform, token):
 
 
 def _open_streams(gateway) -> int:
-    with gateway.local._clients_lock:
-        return gateway.local._clients
+    return gateway.local.streams.open
 
 
 def test_a_client_that_hangs_up_frees_its_slot_before_any_heartbeat(tmp_path, key_dir, token):

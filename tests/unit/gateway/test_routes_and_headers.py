@@ -11,7 +11,7 @@ from gateway.headers import (
     upstream_request_headers,
     valid_traceparent,
 )
-from gateway.routes import EVENT_STREAM_PATH, is_public, route_class
+from gateway.routes import CHANGE_STREAM_PATH, EVENT_STREAM_PATH, is_public, route_class
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,7 @@ from gateway.routes import EVENT_STREAM_PATH, is_public, route_class
         ("GET", "/api/contracts/ocds/releases"),
         ("GET", "/api/contracts/ocds/records/ocds-zsjd01-1"),
         ("GET", "/api/intake/display"),
+        ("GET", CHANGE_STREAM_PATH),
         ("GET", "/api/datapackage.json"),
         ("GET", "/api/contracts/open-data/payments/2026-11.csv"),
         ("HEAD", "/api/grid/open-data/cases/2026-11.json"),
@@ -53,6 +54,7 @@ def test_public(method, path):
         ("GET", "/api/intake/displays"),
         ("GET", "/api/intake/x/healthz"),
         ("GET", EVENT_STREAM_PATH),
+        ("POST", CHANGE_STREAM_PATH),
         ("POST", "/api/contracts/ocds/releases"),
         ("POST", "/api/datapackage.json"),
         ("POST", "/api/contracts/open-data/payments/2026-11.csv"),
@@ -75,6 +77,7 @@ def test_route_classes():
     assert route_class("POST", "/api/intake/tickets", True) == "write"
     assert route_class("GET", "/api/intake/display", False) == "anonymous"
     assert route_class("GET", EVENT_STREAM_PATH, True) == "stream"
+    assert route_class("GET", CHANGE_STREAM_PATH, False) == "stream"  # counted per client address
     assert route_class("GET", "/static/app.js", False) is None
     assert route_class("GET", "/healthz", False) is None
 
