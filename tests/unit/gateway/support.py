@@ -94,15 +94,17 @@ class _KeepAliveHandler(BaseHTTPRequestHandler):
         try:
             status = started["status"]
             headers = started["headers"]
-            self.send_response_only(int(status[:3]), status[4:])
-            chunked = not any(k.lower() == "content-length" for k, _ in headers) and self.command != "HEAD"
+            code = int(status[:3])
+            self.send_response_only(code, status[4:])
+            no_body = self.command == "HEAD" or code in (204, 304)  # as gunicorn: no body, no framing
+            chunked = not any(k.lower() == "content-length" for k, _ in headers) and not no_body
             for name, value in headers:
                 self.send_header(name, value)
             if chunked:
                 self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             for data in result:
-                if self.command == "HEAD" or not data:
+                if no_body or not data:
                     continue
                 if chunked:
                     self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
