@@ -64,11 +64,12 @@ def desk(platform: Platform, community: str = "huaguoshan", follow_up: bool = Fa
             ],
         },
     )
+    taken = {w["number"] for w in staff.get("/intake/windows", community=community, page_size=100)}
     window = staff.post(
         "/intake/windows",
         {
             "community": community,
-            "number": random.randint(900, 999),
+            "number": random.choice([n for n in range(900, 1000) if n not in taken]),
             "label": "测试窗口",
             "status": "open",
             "mode": "dedicated",

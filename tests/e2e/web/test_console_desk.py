@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from playwright.sync_api import expect
+
+from tests.support.helpers import wait_for
 
 from . import scenarios
 from .support import check_accessibility, screenshot, sign_in_as_demo
@@ -109,3 +113,47 @@ def test_window_desk_holds_resumes_recalls_marks_no_show_and_pauses(platform, de
     assert staff.get(f"/intake/tickets/{first['id']}")["status"] == "waiting"
     steps = [s["action"] for s in staff.get(f"/intake/tickets/{second['id']}")["steps"]]
     assert steps == ["issue", "call", "recall", "no_show"]
+
+
+def _in_feed(platform, name, ticket_id) -> bool:
+    """Has the gateway's event feed seen `name` for this ticket (so a page open now is not told of it)?"""
+    buffered = list(platform.built.gateway.feed.buffer)
+    return any(entry.name == name and ticket_id in entry.json for entry in buffered)
+
+
+def test_hall_display_is_told_of_a_call_and_refetches_once_without_polling(platform, browser, output_dir):
+    setup = scenarios.desk(platform)
+    ticket = scenarios.walk_in_ticket(setup)
+    wait_for(lambda: _in_feed(platform, "intake.ticket.issued", ticket["id"]), message="the issue event")
+
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda sent: fetched.append(sent.url) if "/api/intake/display" in sent.url else None)
+    try:
+        # The page's timers stand still unless the test moves them: no poll and no debounced
+        # refetch can happen by itself, only what the change stream sets off.
+        page.clock.install()
+        page.clock.pause_at(datetime.now() + timedelta(seconds=1))
+        page.goto(f"{platform.url}/display/huaguoshan")
+        root = page.locator("html")
+        expect(root).to_have_attribute("data-live", "push")
+        expect(page.locator(".live-mode")).to_contain_text("实时更新")
+        card = page.locator(f'.window-card[data-window="{setup["window"]["number"]}"]')
+        expect(card.locator(".called-number")).to_have_text("—")
+        assert len(fetched) == 1  # the first load
+
+        setup["staff"].post(f"/intake/windows/{setup['window']['id']}/call", {"ticket_id": ticket["id"]})
+        expect(root).to_have_attribute("data-signals", "1")
+        assert len(fetched) == 1  # told, but the refetch waits for its jitter (at most 2 s)
+        page.clock.run_for(2_000)
+        expect(card.locator(".called-number")).to_have_text(ticket["number"])
+        assert len(fetched) == 2  # exactly one refetch, set off by the signal
+
+        page.clock.run_for(30_000)  # half a minute of quiet: polling every 3 s would fetch ten times
+        with page.expect_request("**/healthz"):  # every request sent before this one has been seen
+            page.evaluate("fetch('/healthz')")
+        assert len(fetched) == 2
+        screenshot(page, output_dir, "display-pushed")
+    finally:
+        context.close()

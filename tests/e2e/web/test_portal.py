@@ -43,7 +43,7 @@ def test_resident_takes_a_ticket_and_rates_it(platform, phone, output_dir):
 
     staff = setup["staff"]
     staff.post(f"/intake/windows/{setup['window']['id']}/call", {"ticket_id": ticket_id})
-    page.reload()
+    # No reload: the page is told of the call by the change stream and refetches.
     expect(page.locator(".alert-success")).to_contain_text("请到 测试窗口 办理")
     staff.post(f"/intake/tickets/{ticket_id}/start", {})
     staff.post(f"/intake/tickets/{ticket_id}/complete", {})

@@ -4,11 +4,12 @@ import { h, replace } from '../lib/el.js';
 import { field } from '../lib/form.js';
 import { duration, time } from '../lib/format.js';
 import { localName, t } from '../lib/i18n.js';
+import { follow } from '../lib/live.js';
 import { actionButton, empty, flash, pageHeader, problemBox, section, table } from '../lib/ui.js';
 import { ticketForm } from '../shared/ticketform.js';
 import { caseForm, ticketPanel } from './desk-ticket.js';
 
-const POLL_MS = 10000;
+const POLL_MS = 10000;  // only while the change stream is not connected (lib/live.js)
 
 // The service calls by queue key: issue time, 15 minutes earlier for a priority ticket (aging).
 const PRIORITY_BOOST_MS = 15 * 60 * 1000;
@@ -94,7 +95,8 @@ export async function deskPage(ctx) {
     }
     try {
       const [waiting, held] = await Promise.all([
-        listAll('/intake/tickets', { community, status: 'waiting' }), listAll('/intake/tickets', { community, status: 'held' })]);
+        listAll('/intake/tickets', { community, status: 'waiting' }, 100, 10, { revalidate: true }),
+        listAll('/intake/tickets', { community, status: 'held' }, 100, 10, { revalidate: true })]);
       replace(queue, queueBlock(desk, waiting, held));
     } catch (error) {
       replace(queue, problemBox(error));
@@ -121,10 +123,12 @@ export async function deskPage(ctx) {
     }
   };
   document.addEventListener('keydown', onKey);
-  const timer = setInterval(() => { if (!document.hidden) desk.refresh({ auto: true }); }, POLL_MS);
-  ctx.onLeave(() => { document.removeEventListener('keydown', onKey); clearInterval(timer); });
+  ctx.onLeave(() => document.removeEventListener('keydown', onKey));
 
   await desk.refresh();
+  ctx.onLeave(follow({ community, pollMs: POLL_MS, refresh: async () => {
+    if (!document.hidden) await desk.refresh({ auto: true });
+  } }));
   const walkIn = h('details', { class: 'card' }, h('summary', t('desk.walk_in.title')),
     ticketForm({ community, types, channels: ['walk_in', 'phone'], onDone: (ticket) => {
       flash(t('desk.walk_in.done', { number: ticket.number }));

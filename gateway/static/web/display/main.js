@@ -1,11 +1,15 @@
 // The hall display (/display/<community>): tickets called to each window, large, live, bilingual.
+// Told of changes by the change stream (lib/live.js); polls only while that is not connected.
+import { getFresh } from '../lib/api.js';
 import { h, replace } from '../lib/el.js';
 import { dictionary, tIn } from '../lib/i18n.js';
+import { follow } from '../lib/live.js';
 
 const POLL_MS = 3000;
 const FRESH_MS = 60000;
+const TICK_MS = 10000;  // the clock and the "just called" glow, redrawn without asking the server
 const community = location.pathname.split('/').filter(Boolean)[1];
-const state = { rows: [], failures: 0, announced: new Map(), speak: false };
+const state = { rows: [], failures: 0, announced: new Map(), speak: false, mode: 'poll', signals: 0 };
 let zh = {};
 let en = {};
 
@@ -43,29 +47,43 @@ function render() {
     offline ? h('p', { class: 'display-offline', role: 'status' }, both('display.offline')) : null,
     h('main', h('ul', { class: 'windows', 'aria-live': 'polite' }, state.rows.length ? state.rows.map(card)
       : h('li', { class: 'window-card' }, both('display.no_windows')))),
-    h('footer', { class: 'display-foot' }, both('display.footer')));
+    h('footer', { class: 'display-foot' }, both('display.footer'),
+      h('span', { class: 'live-mode' }, both(`display.live.${state.mode}`))));
 }
 
-async function poll() {
-  try {
-    const response = await fetch(`/api/intake/display?community=${encodeURIComponent(community)}`, { headers: { Accept: 'application/json' } });
-    if (!response.ok) throw new Error(String(response.status));
-    state.rows = await response.json();
-    state.failures = 0;
-    for (const row of state.rows) {
-      const key = `${row.window_number}`;
-      const seen = `${row.ticket_number}@${row.called_at}`;
-      if (row.ticket_number && row.ticket_status === 'called' && state.announced.get(key) !== seen) {
-        if (state.announced.has(key) || state.announcedOnce) announce(row);
-        state.announced.set(key, seen);
-      }
+function announceNewCalls() {
+  for (const row of state.rows) {
+    const key = `${row.window_number}`;
+    const seen = `${row.ticket_number}@${row.called_at}`;
+    if (row.ticket_number && row.ticket_status === 'called' && state.announced.get(key) !== seen) {
+      if (state.announced.has(key) || state.announcedOnce) announce(row);
+      state.announced.set(key, seen);
     }
-    state.announcedOnce = true;
-  } catch {
+  }
+  state.announcedOnce = true;
+}
+
+/** Refetch the windows (a 304 when nothing changed); a failure is rethrown for the fallback's back-off. */
+async function refresh() {
+  try {
+    const { data, changed } = await getFresh('/intake/display', { community });
+    state.failures = 0;
+    if (changed) {
+      state.rows = data;
+      announceNewCalls();
+    }
+  } catch (error) {
     state.failures += 1;
+    render();
+    throw error;
   }
   render();
-  setTimeout(poll, state.failures ? Math.min(POLL_MS * (state.failures + 1), 30000) : POLL_MS);
+}
+
+/** What the page follows, on the root element for operators (and tests): push or poll, signals seen. */
+function mark() {
+  document.documentElement.dataset.live = state.mode;
+  document.documentElement.dataset.signals = String(state.signals);
 }
 
 async function start() {
@@ -73,7 +91,15 @@ async function start() {
   document.documentElement.lang = 'zh-CN';
   document.title = `${tIn(zh, 'display.page_title', { community: tIn(zh, `community.${community}`) })} · Hall display`;
   render();
-  poll();
+  await refresh().catch(() => {});
+  follow({
+    community,
+    refresh,
+    pollMs: POLL_MS,
+    onMode: (mode) => { state.mode = mode; mark(); render(); },
+    onSignal: () => { state.signals += 1; mark(); },
+  });
+  setInterval(render, TICK_MS);
 }
 
 start();

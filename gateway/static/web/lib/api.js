@@ -2,6 +2,10 @@
 import { t } from './i18n.js';
 
 const TOKEN = 'community.token';
+const KEPT_MAX = 32;
+// The last answer of each revalidated URL ({etag, data}), most recent last: sent back as
+// If-None-Match, so an unchanged read costs the service's 304 and no new body.
+const kept = new Map();
 
 /** The signed-in person's token (sessionStorage: gone when the tab closes). */
 export const session = {
@@ -13,6 +17,7 @@ export const session = {
   },
   clear() {
     sessionStorage.removeItem(TOKEN);
+    kept.clear();
   },
   /** The token's claims (roles, communities, name, sub, exp ...), or null. */
   claims() {
@@ -86,10 +91,17 @@ async function toProblem(response) {
   return { title: t(`error.http.${Math.floor(response.status / 100)}xx`), status: response.status };
 }
 
+function keep(url, etag, data) {
+  kept.delete(url);
+  kept.set(url, { etag, data });
+  if (kept.size > KEPT_MAX) kept.delete(kept.keys().next().value);
+}
+
 /**
  * Call /api<path>. Options: query (object), body (JSON), form (URLSearchParams), headers,
- * etag (sent as If-Match). POSTs carry an Idempotency-Key (every write of the services honours it).
- * Resolves {data, headers, status}; rejects with ApiError.
+ * etag (sent as If-Match), revalidate (a GET sends the ETag of its last answer as If-None-Match
+ * and a 304 gives that answer's data back). POSTs carry an Idempotency-Key (every write of the
+ * services honours it). Resolves {data, headers, status, changed}; rejects with ApiError.
  */
 export async function request(method, path, options = {}) {
   const url = new URL(`/api${path}`, location.origin);
@@ -100,6 +112,8 @@ export async function request(method, path, options = {}) {
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.etag) headers['If-Match'] = options.etag;
+  const known = options.revalidate ? kept.get(url.href) : undefined;
+  if (known) headers['If-None-Match'] = known.etag;
   let payload;
   if (options.form) {
     payload = options.form.toString();
@@ -115,7 +129,7 @@ export async function request(method, path, options = {}) {
   }
   let response;
   try {
-    response = await fetch(url, { method, headers, body: payload });
+    response = await fetch(url, { method, headers, body: payload, cache: options.revalidate ? 'no-store' : 'default' });
   } catch {
     if (key) unanswered = { path, payload, key };
     throw new ApiError(0, { title: t('error.network'), detail: t('error.network.detail') });
@@ -124,18 +138,29 @@ export async function request(method, path, options = {}) {
   if (response.status === 401 && token) {
     window.dispatchEvent(new CustomEvent('community:unauthorized'));
   }
+  if (response.status === 304) {  // not modified: the answer we already hold (none if the caller sent its own tag)
+    return { data: known ? known.data : null, headers: response.headers, status: 304, changed: false };
+  }
   if (!response.ok) throw new ApiError(response.status, await toProblem(response));
   const data = response.status === 204 ? null : await response.json().catch(() => null);
-  return { data, headers: response.headers, status: response.status };
+  const etag = response.headers.get('ETag');
+  if (options.revalidate && etag) keep(url.href, etag, data);
+  return { data, headers: response.headers, status: response.status, changed: true };
 }
 
 export async function get(path, query) {
   return (await request('GET', path, { query })).data;
 }
 
+/** A read revalidated with its last ETag: {data, changed} (changed false when the service said 304). */
+export async function getFresh(path, query) {
+  const answer = await request('GET', path, { query, revalidate: true });
+  return { data: answer.data, changed: answer.changed };
+}
+
 /** A page of a list: {items, pagination} (pagination from the X-Pagination header). */
-export async function list(path, query) {
-  const answer = await request('GET', path, { query });
+export async function list(path, query, options = {}) {
+  const answer = await request('GET', path, { query, revalidate: options.revalidate });
   let pagination = null;
   try {
     pagination = JSON.parse(answer.headers.get('X-Pagination') || 'null');
@@ -146,10 +171,10 @@ export async function list(path, query) {
 }
 
 /** Every page of a list (bounded: at most `maxPages` of `pageSize`). */
-export async function listAll(path, query = {}, pageSize = 100, maxPages = 10) {
+export async function listAll(path, query = {}, pageSize = 100, maxPages = 10, options = {}) {
   const items = [];
   for (let page = 1; page <= maxPages; page += 1) {
-    const answer = await list(path, { ...query, page, page_size: pageSize });
+    const answer = await list(path, { ...query, page, page_size: pageSize }, options);
     items.push(...answer.items);
     if (!answer.pagination || !answer.pagination.next_page) break;
   }

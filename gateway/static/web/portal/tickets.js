@@ -1,9 +1,10 @@
 // Taking a ticket online, following my place in the queue, and rating a completed service.
-import { get, list, listAll, post } from '../lib/api.js';
+import { get, getFresh, list, listAll, post } from '../lib/api.js';
 import { h, replace } from '../lib/el.js';
 import { field, form } from '../lib/form.js';
 import { dateTime, duration } from '../lib/format.js';
 import { label, language, localName, t } from '../lib/i18n.js';
+import { follow } from '../lib/live.js';
 import { asyncBlock, badge, facts, flash, notice, pageHeader, section, timeline } from '../lib/ui.js';
 import { ticketForm } from '../shared/ticketform.js';
 
@@ -43,8 +44,9 @@ async function rated(id) {
 
 /** The notifications service's view of the queue (the estimated wait) and whether I asked to be told. */
 async function queuePlace(id) {
-  const [queued, watches] = await Promise.all([get(`/notifications/tickets/${id}/queue`).catch(() => null),
-    get('/notifications/watches').catch(() => [])]);
+  const [queued, watches] = await Promise.all([
+    getFresh(`/notifications/tickets/${id}/queue`).then((answer) => answer.data).catch(() => null),
+    getFresh('/notifications/watches').then((answer) => answer.data).catch(() => [])]);
   return { ...(queued || { estimated_wait_seconds: null }), watching: watches.some((w) => w.target_id === id) };
 }
 
@@ -87,9 +89,13 @@ export async function ticketPage(ctx, params) {
   const windows = await listAll('/intake/windows', { community: ctx.community }).catch(() => []);
   const types = await listAll('/intake/business-types', { community: ctx.community }).catch(() => []);
   const page = h('div');
-  const load = () => replace(page, asyncBlock(async () => {
-    const ticket = await get(`/intake/tickets/${params.id}`);
+  let shown = null;  // what is on the page: a refresh that finds the same leaves it alone
+  const read = async () => {
+    const ticket = (await getFresh(`/intake/tickets/${params.id}`)).data;
     const queued = ticket.status === 'waiting' ? await queuePlace(ticket.id) : null;
+    return { ticket, queued };
+  };
+  const view = async ({ ticket, queued }) => {
     const type = types.find((ty) => ty.code === ticket.business_type);
     let rating = null;
     if (ticket.status === 'completed') {
@@ -109,10 +115,25 @@ export async function ticketPage(ctx, params) {
       section(t('common.history'), timeline((ticket.steps || []).map((step) => ({ at: step.at,
         action: label(`ticket.step.${step.action}`, step.action), from: step.from_status, to: step.to_status })), 'ticket.status')),
     ];
-  }));
+  };
+  function load() {
+    replace(page, asyncBlock(async () => {
+      const state = await read();
+      shown = JSON.stringify(state);
+      return view(state);
+    }));
+  }
+  // On a queue signal (or the fallback's timer): the place in the queue, if it moved.
+  const refresh = async () => {
+    if (document.hidden || page.querySelector('form') || shown === null) return;
+    const state = await read();
+    const seen = JSON.stringify(state);
+    if (seen === shown) return;
+    shown = seen;
+    replace(page, await view(state));
+  };
   load();
-  const timer = setInterval(() => { if (!document.hidden && !page.querySelector('form')) load(); }, 15000);
-  ctx.onLeave(() => clearInterval(timer));
+  ctx.onLeave(follow({ community: ctx.community, refresh, pollMs: 15000 }));
   return page;
 }
 
