@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -80,6 +81,21 @@ def queued(amqp_url: str, namespace: str) -> dict[str, int]:
                 except Exception:  # a service that consumes nothing has no queue
                     channel = connection.channel()
     return counts
+
+
+def wait_until_quiet(
+    database_urls: dict[str, str], amqp_url: str, namespace: str, timeout: float = 120
+) -> bool:
+    """Until every outbox is sent and every queue empty (retries included)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = queued(amqp_url, namespace)
+        if unsent(database_urls) == 0 and not any(waiting.values()):
+            time.sleep(2)  # twice in a row: nothing in a retry queue's delay either
+            if unsent(database_urls) == 0 and not any(queued(amqp_url, namespace).values()):
+                return True
+        time.sleep(0.5)
+    return False
 
 
 def problems(database_urls: dict[str, str], amqp_url: str, namespace: str) -> list[str]:

@@ -137,7 +137,7 @@ def test_faults_under_load_lose_nothing_and_recover_quickly(stack, proxies, rabb
         for thread in workers:
             thread.join(60)
     namespace = stack.config.bus_namespace
-    quiet = wait_until_quiet(stack, rabbit_vhost.url, namespace)
+    quiet = consistency.wait_until_quiet(stack.database_urls, rabbit_vhost.url, namespace)
     answers = recorder.snapshot()
     for fault in faults:
         fault.first_success = next(
@@ -203,21 +203,6 @@ def watch_outboxes(
             time.sleep(0.02)
     finally:
         watch.close()
-
-
-def wait_until_quiet(stack: Stack, amqp_url: str, namespace: str, timeout: float = 120) -> bool:
-    """Until every outbox is sent and every queue empty (retries included)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        waiting = consistency.queued(amqp_url, namespace)
-        if consistency.unsent(stack.database_urls) == 0 and not any(waiting.values()):
-            time.sleep(2)  # twice in a row: nothing in a retry queue's delay either
-            if consistency.unsent(stack.database_urls) == 0 and not any(
-                consistency.queued(amqp_url, namespace).values()
-            ):
-                return True
-        time.sleep(0.5)
-    return False
 
 
 def report(
