@@ -322,6 +322,9 @@ def run_load(communities: int, minutes: float, out: Path) -> dict[str, Any]:
         run = LoadRun(stack, communities, minutes, out / f"n{communities}")
         run.start()
         run.finish()
+        # Requests the services took before Locust stopped may still be running (an overloaded
+        # service works through its backlog after the clients left): check once all is quiet.
+        consistency.wait_until_quiet(stack.database_urls, config.amqp_url, namespace, timeout=300)
         lags = consumer_lags(stack.database_urls)
         department = [delivery[0] for delivery in run.department_deliveries()]
         problems = consistency.problems(stack.database_urls, config.amqp_url, namespace)
