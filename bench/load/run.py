@@ -1,6 +1,7 @@
 """One command: the local stack under the peak-hour load of N communities, and its report.
 
     python bench/load/run.py --communities 7 --minutes 3 [--communities 100 ...] [--out DIR]
+                             [--workers 2 --threads 4]   (gunicorn per service, as deployed)
 
 For each load (bench/loadmodel.md: rates per community-hour, scaled by the number of
 communities): start the local stack (gunicorn per service, a worker per service, the
@@ -314,9 +315,13 @@ class LoadRun:
         return [(float(at), name, status) for at, name, status in (line.split(maxsplit=2) for line in lines)]
 
 
-def run_load(communities: int, minutes: float, out: Path) -> dict[str, Any]:
+def run_load(
+    communities: int, minutes: float, out: Path, workers: int = 2, threads: int = 4
+) -> dict[str, Any]:
     namespace = f"load{uuid.uuid4().hex[:6]}"
-    config = stack_config(namespace, environment.amqp_base_url())
+    config = stack_config(
+        namespace, environment.amqp_base_url(), gunicorn_workers=workers, gunicorn_threads=threads
+    )
     with Stack(config) as stack:
         stack.wait_ready(timeout=240)
         run = LoadRun(stack, communities, minutes, out / f"n{communities}")
@@ -328,9 +333,10 @@ def run_load(communities: int, minutes: float, out: Path) -> dict[str, Any]:
         lags = consumer_lags(stack.database_urls)
         department = [delivery[0] for delivery in run.department_deliveries()]
         problems = consistency.problems(stack.database_urls, config.amqp_url, namespace)
-    return summarize(
+    result = summarize(
         communities, minutes, run.users, run.folder, run.sampler.samples, lags, department, problems
     )
+    return result | {"workers": workers, "threads": threads}
 
 
 def locust_operations(folder: Path) -> list[dict[str, Any]]:
@@ -397,7 +403,8 @@ def report(results: list[dict[str, Any]]) -> str:
         offered = sum(PER_COMMUNITY_HOUR.values()) * result["communities"] / 3600
         achieved = sum(op["rps"] for op in result["operations"])
         lines += [
-            f"## {result['communities']} communities, {result['minutes']} min"
+            f"## {result['communities']} communities, {result['minutes']} min,"
+            f" {result['workers']}×{result['threads']} gunicorn workers×threads per service"
             f" — p99 < 300 ms everywhere and event lag p99 < 2 s: {'held' if held else 'NOT held'}",
             "",
             f"Requests answered: {achieved:.1f}/s (the model's request cycles: {offered:.1f}/s; a console"
@@ -467,8 +474,12 @@ def main() -> None:
     parser.add_argument("--communities", type=int, action="append", help="repeat for several loads")
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "load")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (GUNICORN_THREADS)")
     args = parser.parse_args()
-    results = [run_load(n, args.minutes, args.out) for n in args.communities or [7]]
+    results = [
+        run_load(n, args.minutes, args.out, args.workers, args.threads) for n in args.communities or [7]
+    ]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     text = report(results)
