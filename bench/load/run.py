@@ -206,10 +206,12 @@ class Sampler(threading.Thread):
             sample: dict[str, Any] = {"at": time.monotonic(), "cpu": {}, "rss": {}}
             for name, process in self.processes().items():
                 sample["cpu"][name], sample["rss"][name] = self.usage(process)
-            sample["unsent"] = sum(consistency.unsent_by_service(self.stack.database_urls).values())
-            sample["queued"] = sum(
-                n for q, n in consistency.queued(self.amqp, self.namespace).items() if q.endswith(".events")
-            )
+            try:
+                sample["unsent"] = sum(consistency.unsent_by_service(self.stack.database_urls).values())
+                queues = consistency.queued(self.amqp, self.namespace)
+                sample["queued"] = sum(n for q, n in queues.items() if q.endswith(".events"))
+            except Exception:  # noqa: BLE001 - the broker or a database away (the soak's faults): no depth
+                sample["unsent"] = sample["queued"] = None
             self.samples.append(sample)
 
 
@@ -254,8 +256,11 @@ class LoadRun:
     """Locust driving the peak hour of N communities through a running stack's gateway,
     with the sampler beside it; `start()`, then `finish()` when Locust's time is up."""
 
-    def __init__(self, stack: Stack, communities: int, minutes: float, folder: Path) -> None:
+    def __init__(
+        self, stack: Stack, communities: int, minutes: float, folder: Path, observe: str | None = None
+    ) -> None:
         self.stack, self.communities, self.minutes, self.folder = stack, communities, minutes, folder
+        self.observe = observe or stack.config.amqp_url  # the broker the sampler reads queue depths from
         self.users, self.rates = users_and_rates(communities)
         self.lags_path = folder / "department-lags.txt"
         self.errors_path = folder / "errors.txt"
@@ -293,8 +298,8 @@ class LoadRun:
         self.locust = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
-        config = self.stack.config
-        self.sampler = Sampler(self.stack, {"locust": self.locust.pid}, config.bus_namespace, config.amqp_url)
+        namespace = self.stack.config.bus_namespace
+        self.sampler = Sampler(self.stack, {"locust": self.locust.pid}, namespace, self.observe)
         self.sampler.start()
 
     def finish(self) -> None:
@@ -387,10 +392,12 @@ def summarize(
         },
         "cpu_cores": cpu,
         "rss_mb": rss,
-        "unsent_max": max((s["unsent"] for s in samples), default=0),
-        "queued_max": max((s["queued"] for s in samples), default=0),
+        "unsent_max": max((s["unsent"] or 0 for s in samples), default=0),
+        "queued_max": max((s["queued"] or 0 for s in samples), default=0),
         "series": [
-            {"t": s["at"] - samples[0]["at"], "unsent": s["unsent"], "queued": s["queued"]} for s in samples
+            {"t": s["at"] - samples[0]["at"], "unsent": s["unsent"], "queued": s["queued"]}
+            for s in samples
+            if s["unsent"] is not None
         ],
         "problems": problems,
     }

@@ -197,7 +197,7 @@ def soak(communities: int, minutes: float, out: Path) -> dict[str, Any]:
     try:
         with ProxiedStack(config, database) as stack:
             stack.wait_ready(timeout=240)
-            run = LoadRun(stack, communities, minutes, out)
+            run = LoadRun(stack, communities, minutes, out, observe=direct_amqp)
             run.start()
             started_monotonic = time.monotonic()
             faults = schedule(stack, amqp, database)
@@ -309,6 +309,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "soak")
     args = parser.parse_args()
+    # Stopped (SIGTERM): still stop the stack and drop its databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     result = soak(args.communities, args.minutes, args.out)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "soak.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
