@@ -4,6 +4,9 @@ Nullable nested schemas: written so that only null or the schema is allowed.
 
 Bodies: a JSON body whose schema requires nothing is optional (the server reads none as `{}`).
 
+Conditional GET (`conditional.revalidate`): every read answering JSON names its ETag and
+takes `If-None-Match`, with 304 among its answers.
+
 Headers: a view's decorators (`web.transactional`'s Idempotency-Key, `Blueprint.if_match`)
 describe the headers they check under the operation's `x-headers`; they become header
 parameters here (flask-smorest would replace, not extend, a view's parameter list).
@@ -21,6 +24,7 @@ and stateful testers (schemathesis) follow the links to play call sequences.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -87,12 +91,41 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             operation = item.get(method)
             if isinstance(operation, dict):
                 _optional_body(document, operation)
+            if method == "get" and isinstance(operation, dict):
+                _conditional_get(operation)
             if isinstance(operation, dict) and "x-headers" in operation:
                 headers = operation.pop("x-headers")
                 operation.setdefault("parameters", []).extend(
                     {"in": "header", "name": name, **spec} for name, spec in headers.items()
                 )
     return link_operations(document)
+
+
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "description": "The ETag of the answer you hold: 304 without a body while it is current. "
+    "Reads whose ETag is a record's version (the one If-Match names) always answer 200.",
+    "schema": {"type": "string"},
+}
+_ETAG = {
+    "description": 'A weak tag of the body (W/"…"), or the record\'s version for If-Match',
+    "schema": {"type": "string"},
+}
+_NOT_MODIFIED = {"description": "Not modified: the ETag you sent is current", "headers": {"ETag": _ETAG}}
+
+
+def _conditional_get(operation: dict[str, Any]) -> None:
+    """A read answering JSON: its ETag, `If-None-Match` and the 304 (where not described already)."""
+    ok = operation.get("responses", {}).get("200")
+    if not isinstance(ok, dict) or "application/json" not in ok.get("content", {}):
+        return
+    ok.setdefault("headers", {}).setdefault("ETag", copy.deepcopy(_ETAG))
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("in") == "header" and p.get("name", "").lower() == "if-none-match" for p in parameters):
+        parameters.append(copy.deepcopy(IF_NONE_MATCH))
+    operation["responses"].setdefault("304", copy.deepcopy(_NOT_MODIFIED))
 
 
 def _optional_body(document: dict[str, Any], operation: dict[str, Any]) -> None:
