@@ -164,7 +164,10 @@ class EventFeed:
             self.declared.set()
             channel = connection.channel()
             channel.basic_qos(0, 500, False)
-            queue = archive.archive_queue(self.bus, max_age, offset="next")
+            # Back from an outage: on from the last offset buffered, not `next`, or every stream
+            # of this process would miss what was published while the feed reconnected.
+            start = self.last_position + 1 if self.last_position >= 0 else "next"
+            queue = archive.archive_queue(self.bus, max_age, offset=start)
             with connection.Consumer([queue], channel=channel, on_message=self._on_archived):
                 self.ready.set()
                 while not self._stop.is_set():

@@ -1,6 +1,7 @@
 """The event archive on RabbitMQ: an SSE client resumes after the gateway restarts, from an
 event an hour old (clock injected), with exactly the missed events of its filter, and two
-gateway replicas serve the same resume; `since` resumes from a moment."""
+gateway replicas serve the same resume; `since` resumes from a moment; a feed that lost
+the broker goes on from its last offset, so its streams miss nothing published meanwhile."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from services.chassis import clock
 from services.chassis.worker import Worker
 from tests.integration.test_gateway_events import SseReader
 from tests.support.helpers import bearer, key_settings, wait_for
+from tests.support.tcp_proxy import TcpProxy
 from tests.unit.chassis import toy
 from tests.unit.gateway.support import inprocess_gateway
 
@@ -33,8 +35,9 @@ class Replicas:
         self.settings = {"amqp_url": amqp, "bus_namespace": namespace, "sse_heartbeat_seconds": 0.5}
         self.running: list[tuple[object, object]] = []
 
-    def start(self, replay_size: int = 50) -> tuple[int, object]:
-        gateway = inprocess_gateway(*self.args, **self.settings, sse_replay_size=replay_size)
+    def start(self, replay_size: int = 50, amqp_url: str | None = None) -> tuple[int, object]:
+        settings = self.settings | ({"amqp_url": amqp_url} if amqp_url else {})
+        gateway = inprocess_gateway(*self.args, **settings, sse_replay_size=replay_size)
         gateway.start_background()
         assert gateway.feed.declared.wait(15) and gateway.feed.archived
         assert not gateway.feed.ready.is_set(), "a process nobody streams from reads the archive"
@@ -130,3 +133,26 @@ def published(app) -> int:
 
 def _note_id(data: str) -> str:
     return json.loads(data)["data"]["note_id"]
+
+
+def test_a_feed_that_lost_the_broker_goes_on_from_its_last_offset(platform, token, amqp_url):
+    """The soak found it: back from a broker outage, the feed began again at `next`, and every
+    stream of that process silently missed what the relays published while it reconnected."""
+    proxy = TcpProxy("127.0.0.1", int(amqp_url.rsplit(":", 1)[1].split("/")[0]))
+    try:
+        port, gateway = platform.start(amqp_url=proxy.url_for(amqp_url))
+        department = bearer(token("department", community="huaguoshan", department="city_management"))
+        reader = SseReader(port, "/api/events/stream?types=toy.note.*", department)
+        first = _note(gateway, token, "before")
+        assert _note_id(reader.next_message()["data"]) == first
+        proxy.cut()  # the gateway's broker connection only: the toy service's relay still publishes
+        wait_for(lambda: not gateway.feed.ready.is_set(), message="the feed noticed the outage")
+        during = [_note(gateway, token, f"during {n}") for n in range(3)]
+        wait_for(lambda: published(platform.app) == 4, message="published while the feed was away")
+        proxy.restore()
+        after = _note(gateway, token, "after")
+        received = [_note_id(reader.next_message(timeout=30)["data"]) for _ in range(4)]
+        assert received == [*during, after]
+        reader.close()
+    finally:
+        proxy.close()
