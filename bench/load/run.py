@@ -447,31 +447,47 @@ def report(results: list[dict[str, Any]]) -> str:
 
 
 def plot(results: list[dict[str, Any]], path: Path) -> None:
+    """p99 of each operation against the load (left); answered and offered requests/s and
+    the event lag's p99 against the load (right)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    for result in results:
-        names = [op["operation"] for op in result["operations"]]
-        left.barh(
-            [f"{n} ({result['communities']})" for n in names],
-            [op["p99"] for op in result["operations"]],
-            label=f"{result['communities']} communities",
-        )
-        right.plot(
-            [s["t"] for s in result["series"]],
-            [s["unsent"] + s["queued"] for s in result["series"]],
-            label=f"{result['communities']} communities",
-        )
-    left.set_xscale("log")
-    left.axvline(300, color="red", linestyle="--", label="goal 300 ms")
-    left.set_xlabel("p99 ms")
-    left.legend(fontsize=7)
-    right.set_xlabel("seconds")
-    right.set_ylabel("events waiting (outbox + queues)")
-    right.legend(fontsize=7)
+    results = sorted(results, key=lambda r: r["communities"])
+    loads = [r["communities"] for r in results]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    names = sorted({op["operation"] for r in results for op in r["operations"]})
+    for name in names:
+        points = [
+            (r["communities"], op["p99"])
+            for r in results
+            for op in r["operations"]
+            if op["operation"] == name
+        ]
+        if name != "GET /events/stream":
+            left.plot(*zip(*points, strict=True), marker="o", markersize=3, linewidth=1, label=name)
+    left.axhline(300, color="red", linestyle="--", label="goal: p99 300 ms")
+    left.set(xscale="log", yscale="log", xlabel="communities", ylabel="p99 ms", title="p99 per operation")
+    left.legend(fontsize=6, ncol=2)
+    answered = [sum(op["rps"] for op in r["operations"]) for r in results]
+    offered = [sum(PER_COMMUNITY_HOUR.values()) * n / 3600 for n in loads]
+    right.plot(loads, answered, marker="o", label="requests answered /s")
+    right.plot(loads, offered, marker="o", linestyle=":", label="the model's request cycles /s")
+    right.set(
+        xscale="log", yscale="log", xlabel="communities", ylabel="per second", title="throughput, event lag"
+    )
+    lag = right.twinx()
+    lag.plot(
+        loads,
+        [r["consumer_lag"]["p99"] * 1000 for r in results],
+        color="grey",
+        marker="s",
+        label="event lag p99 ms",
+    )
+    lag.set(yscale="log", ylabel="event lag p99 ms (commit → consumer)")
+    right.legend(fontsize=7, loc="upper left")
+    lag.legend(fontsize=7, loc="lower right")
     figure.tight_layout()
     figure.savefig(path, dpi=90)
 
