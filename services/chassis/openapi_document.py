@@ -92,7 +92,7 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             if isinstance(operation, dict):
                 _optional_body(document, operation)
             if method == "get" and isinstance(operation, dict):
-                _conditional_get(operation)
+                _conditional_get(document, operation)
             if isinstance(operation, dict) and "x-headers" in operation:
                 headers = operation.pop("x-headers")
                 operation.setdefault("parameters", []).extend(
@@ -116,14 +116,22 @@ _ETAG = {
 _NOT_MODIFIED = {"description": "Not modified: the ETag you sent is current", "headers": {"ETag": _ETAG}}
 
 
-def _conditional_get(operation: dict[str, Any]) -> None:
+def _parameter(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A parameter, its `$ref` (flask-smorest's ETag parameters) resolved."""
+    if "$ref" in node:
+        return document.get("components", {}).get("parameters", {}).get(node["$ref"].rsplit("/", 1)[1], {})
+    return node
+
+
+def _conditional_get(document: dict[str, Any], operation: dict[str, Any]) -> None:
     """A read answering JSON: its ETag, `If-None-Match` and the 304 (where not described already)."""
     ok = operation.get("responses", {}).get("200")
     if not isinstance(ok, dict) or "application/json" not in ok.get("content", {}):
         return
     ok.setdefault("headers", {}).setdefault("ETag", copy.deepcopy(_ETAG))
     parameters = operation.setdefault("parameters", [])
-    if not any(p.get("in") == "header" and p.get("name", "").lower() == "if-none-match" for p in parameters):
+    named = [_parameter(document, p) for p in parameters]
+    if not any(p.get("in") == "header" and p.get("name", "").lower() == "if-none-match" for p in named):
         parameters.append(copy.deepcopy(IF_NONE_MATCH))
     operation["responses"].setdefault("304", copy.deepcopy(_NOT_MODIFIED))
 
