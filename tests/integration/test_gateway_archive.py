@@ -6,13 +6,11 @@ the broker goes on from its last offset, so its streams miss nothing published m
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.test import Client
 
 from services.chassis import clock
@@ -21,7 +19,7 @@ from tests.integration.test_gateway_events import SseReader
 from tests.support.helpers import bearer, key_settings, wait_for
 from tests.support.tcp_proxy import TcpProxy
 from tests.unit.chassis import toy
-from tests.unit.gateway.support import inprocess_gateway
+from tests.unit.gateway.support import inprocess_gateway, serve_in_thread
 
 pytestmark = [pytest.mark.rabbitmq]
 
@@ -41,9 +39,7 @@ class Replicas:
         gateway.start_background()
         assert gateway.feed.declared.wait(15) and gateway.feed.archived
         assert not gateway.feed.ready.is_set(), "a process nobody streams from reads the archive"
-        server = make_server("127.0.0.1", 0, gateway, threaded=True)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = serve_in_thread(gateway)
         self.running.append((server, gateway))
         return server.server_port, gateway
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.test import Client
 
 from services.chassis import events
 from services.intake import events as intake_events
 from tests.integration.test_gateway_events import SseReader
 from tests.support.helpers import assert_problem, bearer
-from tests.unit.gateway.support import inprocess_gateway
+from tests.unit.gateway.support import inprocess_gateway, serve_in_thread
 
 STREAM = "/api/changes/stream"
 
@@ -38,9 +36,7 @@ def served(request, tmp_path, key_dir):
     )
     gateway.start_background()
     assert gateway.feed.declared.wait(15), "the gateway's event feed did not connect"
-    server = make_server("127.0.0.1", 0, gateway, threaded=True)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_in_thread(gateway)
     yield server.server_port, gateway
     server.shutdown()
     gateway.feed.stop()

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 import time
 import uuid
 
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.test import Client
 
 from services.chassis.worker import Worker
 from tests.support.helpers import assert_problem, bearer, key_settings
 from tests.unit.chassis import toy
-from tests.unit.gateway.support import inprocess_gateway
+from tests.unit.gateway.support import inprocess_gateway, serve_in_thread
 
 
 class SseReader:
@@ -70,9 +68,7 @@ def platform(request, tmp_path, key_dir):
     )
     gateway.start_background()
     assert gateway.feed.declared.wait(15), "the gateway's event feed did not connect"
-    server = make_server("127.0.0.1", 0, gateway, threaded=True)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_in_thread(gateway)
     yield server.server_port, gateway
     server.shutdown()
     gateway.feed.stop()
@@ -227,9 +223,7 @@ def test_a_client_that_hangs_up_frees_its_slot_before_any_heartbeat(tmp_path, ke
     )
     gateway.start_background()
     assert gateway.feed.ready.wait(15)
-    server = make_server("127.0.0.1", 0, gateway, threaded=True)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_in_thread(gateway)
     try:
         department = bearer(token("department", community=None, sub="reconnecting-system"))
         readers = [SseReader(server.server_port, "/api/events/stream", department) for _ in range(2)]

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from werkzeug.serving import BaseWSGIServer, make_server
+
 from deploy.registry import SERVICES
 from gateway.app import Gateway, create_app
 from gateway.settings import GatewaySettings
@@ -237,3 +239,11 @@ def inprocess_gateway(
     """A gateway over in-process WSGI apps (the embedded mode)."""
     config = {"data_dir": tmp_path, **key_settings(key_dir), "log_level": "WARNING", **settings}
     return create_app(upstreams=upstreams, config=config)
+
+
+def serve_in_thread(app: Any) -> BaseWSGIServer:
+    """`app` on a free local port, served by a daemon thread (call `shutdown()` to stop it)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
