@@ -1,4 +1,4 @@
-"""CPU per request of the desk's and the grid's write paths, in process, on PostgreSQL.
+"""CPU per request of the desk's write paths and polled reads, in process, on PostgreSQL.
 
 Each service runs in this process (Flask test client, no HTTP server, in-memory bus) on a
 fresh PostgreSQL database with the bootstrap's reference data. For every operation the
@@ -50,6 +50,9 @@ FORMS: dict[str, dict[str, Any]] = {
     "self_employed_guidance": {"trade": "早餐店"},
     "hazard_report": {"kind": "manhole", "place": "北门"},
 }
+
+
+WAITING = 20  # tickets waiting while the reads are timed
 
 
 class Service:
@@ -127,6 +130,7 @@ class Desk:
         )
         self.window = window["id"]
         self.called: list[str] = []
+        self.waiting: list[str] = []
         self.rotation = itertools.cycle(FORMS)
 
     def post_ticket(self) -> None:
@@ -137,7 +141,9 @@ class Desk:
             "channel": "walk_in",
             "attributes": FORMS[code],
         }
-        expect(self.service.client.post("/tickets", json=body, headers=self.staff), 201)
+        self.waiting.append(
+            expect(self.service.client.post("/tickets", json=body, headers=self.staff), 201)["id"]
+        )
 
     def call_next(self) -> None:
         result = expect(
@@ -155,6 +161,20 @@ class Desk:
 
     def healthz(self) -> None:
         expect(self.service.client.get("/healthz"), 200)
+
+    # The polled reads of the peak hour (bench/loadmodel.md), on a queue of WAITING tickets.
+    def ticket_page(self) -> None:
+        expect(self.service.client.get(f"/tickets/{self.waiting[-1]}", headers=self.staff), 200)
+
+    def waiting_list(self) -> None:
+        path = f"/tickets?community={COMMUNITY}&status=waiting&page_size=50"
+        expect(self.service.client.get(path, headers=self.staff), 200)
+
+    def windows(self) -> None:
+        expect(self.service.client.get(f"/windows?community={COMMUNITY}", headers=self.staff), 200)
+
+    def display(self) -> None:
+        expect(self.service.client.get(f"/display?community={COMMUNITY}"), 200)
 
 
 def measure(label: str, operation: Callable[[], None], count: int, profile: str | None) -> float:
@@ -200,6 +220,18 @@ def desk_cycle(desk: Desk, count: int, profile: str | None) -> dict[str, float]:
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     results.update({step: total / count * 1000 for step, total in totals.items()})
+    # The reads, with WAITING tickets in the queue (about a community's at its peak) and one
+    # window serving: the ticket page reads the last of them (the most ahead of it).
+    for _ in range(WAITING):
+        desk.post_ticket()
+    desk.call_next()
+    for label, read in (
+        ("ticket_page", desk.ticket_page),
+        ("waiting_list", desk.waiting_list),
+        ("windows", desk.windows),
+        ("display", desk.display),
+    ):
+        results[label] = measure(label, read, count, profile)
     return results
 
 

@@ -1,5 +1,10 @@
 """The peak hour's users as Locust scenarios (bench/loadmodel.md), driven through the gateway.
 
+Every user waits an exponentially distributed time between its requests (Locust's
+`poisson`): many independent pages and clerks arrive as a Poisson process. A fixed period
+(`constant_throughput`) kept the users Locust starts together in phase for the whole run,
+so their requests came in bursts that no real hall produces (bench/loadmodel.md).
+
 `bench/load/run.py` writes the plan (tokens, windows, cells, rates per user class) and
 starts Locust with it in LOAD_PLAN; every rate here is the plan's, scaled to the number of
 communities. Each class's requests are named by operation, so Locust's statistics are per
@@ -22,7 +27,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from locust import HttpUser, constant_throughput, events, task
+from locust import HttpUser, constant_throughput, events, poisson, task
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
 _windows = iter(PLAN["windows"] * 1000)
@@ -61,7 +66,7 @@ def headers(token: str, write: bool = False) -> dict[str, str]:
 class TicketTaker(HttpUser):
     """Residents and clerks issuing tickets: walk-in 50 %, phone 10 % (staff), portal 40 %."""
 
-    wait_time = constant_throughput(rate("issue"))
+    wait_time = poisson(rate("issue"))
 
     @task
     def issue(self) -> None:
@@ -89,7 +94,7 @@ class TicketTaker(HttpUser):
 class TicketPage(HttpUser):
     """A waiting resident's ticket page, refreshed every 15 s (the portal polls)."""
 
-    wait_time = constant_throughput(rate("ticket_page"))
+    wait_time = poisson(rate("ticket_page"))
 
     @task
     def look(self) -> None:
@@ -103,7 +108,7 @@ class Clerk(HttpUser):
     """One window: call the next ticket, start, complete; 5 % no-shows; 30 % then rated; a
     ticket left at the window by a cycle a fault broke off is finished first."""
 
-    wait_time = constant_throughput(rate("serve"))
+    wait_time = poisson(rate("serve"))
 
     def on_start(self) -> None:
         with _window_lock:
@@ -188,7 +193,7 @@ class Clerk(HttpUser):
 class Console(HttpUser):
     """A window's console refreshing: the waiting queue and the window (every 10 s)."""
 
-    wait_time = constant_throughput(rate("console"))
+    wait_time = poisson(rate("console"))
 
     @task
     def refresh(self) -> None:
@@ -207,7 +212,7 @@ class Console(HttpUser):
 class HallDisplay(HttpUser):
     """The hall's screen: the called tickets per window, every 10 s (public)."""
 
-    wait_time = constant_throughput(rate("display"))
+    wait_time = poisson(rate("display"))
 
     @task
     def show(self) -> None:
@@ -217,7 +222,7 @@ class HallDisplay(HttpUser):
 class GridWorker(HttpUser):
     """Rounds submitted (two per report) and hazards reported from the street."""
 
-    wait_time = constant_throughput(rate("grid"))
+    wait_time = poisson(rate("grid"))
 
     @task(2)
     def inspect(self) -> None:

@@ -324,20 +324,22 @@ def run_load(
     communities: int, minutes: float, out: Path, workers: int = 2, threads: int = 4
 ) -> dict[str, Any]:
     namespace = f"load{uuid.uuid4().hex[:6]}"
-    config = stack_config(
-        namespace, environment.amqp_base_url(), gunicorn_workers=workers, gunicorn_threads=threads
-    )
-    with Stack(config) as stack:
-        stack.wait_ready(timeout=240)
-        run = LoadRun(stack, communities, minutes, out / f"n{communities}")
-        run.start()
-        run.finish()
-        # Requests the services took before Locust stopped may still be running (an overloaded
-        # service works through its backlog after the clients left): check once all is quiet.
-        consistency.wait_until_quiet(stack.database_urls, config.amqp_url, namespace, timeout=300)
-        lags = consumer_lags(stack.database_urls)
-        department = [delivery[0] for delivery in run.department_deliveries()]
-        problems = consistency.problems(stack.database_urls, config.amqp_url, namespace)
+    vhost = environment.RabbitVhost()  # the run's own, deleted after it: no queue of it stays behind
+    config = stack_config(namespace, vhost.url, gunicorn_workers=workers, gunicorn_threads=threads)
+    try:
+        with Stack(config) as stack:
+            stack.wait_ready(timeout=240)
+            run = LoadRun(stack, communities, minutes, out / f"n{communities}")
+            run.start()
+            run.finish()
+            # Requests the services took before Locust stopped may still be running (an overloaded
+            # service works through its backlog after the clients left): check once all is quiet.
+            consistency.wait_until_quiet(stack.database_urls, config.amqp_url, namespace, timeout=300)
+            lags = consumer_lags(stack.database_urls)
+            department = [delivery[0] for delivery in run.department_deliveries()]
+            problems = consistency.problems(stack.database_urls, config.amqp_url, namespace)
+    finally:
+        vhost.delete()
     result = summarize(
         communities, minutes, run.users, run.folder, run.sampler.samples, lags, department, problems
     )

@@ -192,8 +192,9 @@ def soak(communities: int, minutes: float, out: Path) -> dict[str, Any]:
     amqp = TcpProxy(broker.hostname or "127.0.0.1", broker.port or 5672)
     database = TcpProxy(server.hostname or "127.0.0.1", server.port or 5432)
     seconds = minutes * 60
-    config = stack_config(namespace, amqp.url_for(environment.amqp_base_url()))
-    direct_amqp = environment.amqp_base_url()
+    vhost = environment.RabbitVhost()  # the soak's own, deleted after it
+    config = stack_config(namespace, amqp.url_for(vhost.url))
+    direct_amqp = vhost.url
     try:
         with ProxiedStack(config, database) as stack:
             stack.wait_ready(timeout=240)
@@ -211,6 +212,7 @@ def soak(communities: int, minutes: float, out: Path) -> dict[str, Any]:
     finally:
         amqp.close()
         database.close()
+        vhost.delete()
     deliveries = run.department_deliveries()
     outside = place_errors([f for f, _ in faults], run.failures())
     return {
