@@ -39,7 +39,12 @@ if _worker_kind == "gevent":
     worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# The gateway keeps a client's idle connection 20 s: pages polling every 10-15 s reuse it.
+# gunicorn's gevent worker bounds the parsing of the next request by the same deadline, so
+# a request arriving just before it is dropped unanswered; keeping the deadline away from
+# the clients' intervals makes that rare (docs/operations.md). Below HTTP_CLIENT_TIMEOUT
+# (30 s). The services keep 5 s, above the gateway's pool idle time (1.5 s).
+keepalive = _int("GUNICORN_KEEPALIVE", 20 if _gateway else 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = max_requests // 10
 _SHM = "/dev/shm"  # heartbeat files in memory: /tmp may be a slow or read-only disk
