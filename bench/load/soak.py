@@ -47,29 +47,15 @@ sys.path.insert(0, str(ROOT))
 import psutil  # noqa: E402
 
 from bench.load.run import LoadRun, consumer_lags, locust_operations, percentile, stack_config  # noqa: E402
-from deploy.stack import Stack, StackConfig  # noqa: E402
+from deploy.stack import Stack  # noqa: E402
 from tests.faults import consistency  # noqa: E402
 from tests.support import environment  # noqa: E402
+from tests.support.proxied_stack import ProxiedStack  # noqa: E402
 from tests.support.tcp_proxy import TcpProxy  # noqa: E402
 
 WARM_UP = 0.13  # memory is compared against its level at this fraction of the run
 GROWTH_LIMIT = 1.10  # the issue's 10 %
 ERROR_WINDOW_GRACE = 30.0  # seconds after a fault's end in which its errors are its own
-
-
-class ProxiedStack(Stack):
-    """The local stack with every service's database behind one fault proxy."""
-
-    def __init__(self, config: StackConfig, database: TcpProxy) -> None:
-        super().__init__(config)
-        self.database = database
-
-    def _environment(self) -> dict[str, str]:
-        env = super()._environment()
-        for name, value in list(env.items()):
-            if name.endswith("_DATABASE_URL"):
-                env[name] = self.database.url_for(value)
-        return env
 
 
 @dataclass

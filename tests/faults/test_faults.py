@@ -27,6 +27,7 @@ from deploy.stack import Stack, StackConfig
 from tests.e2e.community_setup import Community, set_up_cell, set_up_desk
 from tests.e2e.gateway_client import Gateway
 from tests.support import environment
+from tests.support.proxied_stack import ProxiedStack
 from tests.support.tcp_proxy import TcpProxy
 
 from . import consistency
@@ -39,19 +40,6 @@ pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.rabbitmq]
 # any machine: the stack recovers from each fault by itself, within RECOVERY_LIMIT_SECONDS.
 RECOVERY_GOAL_SECONDS = 3.0
 RECOVERY_LIMIT_SECONDS = 30.0
-
-
-class ProxiedStack(Stack):
-    """The local stack with every process's broker, and grid's database, behind proxies."""
-
-    def __init__(self, config: StackConfig, grid_database: TcpProxy) -> None:
-        super().__init__(config)
-        self.grid_database = grid_database
-
-    def _environment(self) -> dict[str, str]:
-        env = super()._environment()
-        env["GRID_DATABASE_URL"] = self.grid_database.url_for(env["GRID_DATABASE_URL"])
-        return env
 
 
 @dataclass
@@ -91,7 +79,7 @@ def stack(rabbit_vhost, proxies, tmp_path_factory) -> Iterator[ProxiedStack]:
         replicas=2,
         extra_env={"RATE_LIMITS_ENABLED": "false"},  # the load is one client: measure faults, not quotas
     )
-    running = ProxiedStack(config, postgres)
+    running = ProxiedStack(config, postgres, services=("grid",))
     try:
         running.start()
         running.wait_ready(timeout=240)
