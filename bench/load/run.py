@@ -177,6 +177,8 @@ class Sampler(threading.Thread):
         self.stack, self.extra, self.namespace, self.amqp = stack, extra, namespace, amqp
         self.stop = threading.Event()
         self.samples: list[dict[str, Any]] = []
+        self._server_seen: dict[int, float] = {}  # pid → CPU seconds at the last sample
+        self._server_total = {"postgresql": 0.0, "rabbitmq": 0.0}
 
     def processes(self) -> dict[str, psutil.Process]:
         found = {name: child.process.pid for name, child in self.stack.children.items() if child.process}
@@ -201,9 +203,28 @@ class Sampler(threading.Thread):
                 continue
         return cpu, rss
 
+    def servers(self) -> dict[str, float]:
+        """CPU seconds used so far by this machine's PostgreSQL and RabbitMQ processes (each
+        process's growth since it was first seen, so backends that come and go count too)."""
+        for process in psutil.process_iter(["name", "cpu_times"]):
+            name = process.info["name"] or ""
+            server = (
+                "postgresql" if name.startswith("postgres") else "rabbitmq" if name == "beam.smp" else None
+            )
+            times = process.info["cpu_times"]
+            if server is None or times is None:
+                continue
+            used = times.user + times.system
+            self._server_total[server] += used - self._server_seen.get(process.pid, used)
+            self._server_seen[process.pid] = used
+        return dict(self._server_total)
+
     def run(self) -> None:
         while not self.stop.wait(2.0):
             sample: dict[str, Any] = {"at": time.monotonic(), "cpu": {}, "rss": {}}
+            times = psutil.cpu_times()
+            sample["machine"] = sum(times) - times.idle - getattr(times, "iowait", 0.0)
+            sample["servers"] = self.servers()
             for name, process in self.processes().items():
                 sample["cpu"][name], sample["rss"][name] = self.usage(process)
             try:
@@ -381,11 +402,23 @@ def summarize(
         span = seen[-1]["at"] - seen[0]["at"]
         cpu[name] = (seen[-1]["cpu"][name] - seen[0]["cpu"][name]) / span if span > 0 else 0.0
         rss[name] = seen[-1]["rss"][name] / 2**20
+    span = samples[-1]["at"] - samples[0]["at"] if len(samples) > 1 else 0.0
+
+    def cores(first: float, last: float) -> float:
+        return (last - first) / span if span > 0 else 0.0
+
     return {
         "communities": communities,
         "minutes": minutes,
         "users": users,
         "operations": operations,
+        "machine_cores": cores(samples[0]["machine"], samples[-1]["machine"]) if span else 0.0,
+        "server_cores": {
+            name: cores(samples[0]["servers"][name], samples[-1]["servers"][name])
+            for name in ("postgresql", "rabbitmq")
+        }
+        if span
+        else {},
         "consumer_lag": {"count": len(lags), "p50": percentile(lags, 50), "p99": percentile(lags, 99)},
         "department_lag": {
             "count": len(department),
@@ -442,6 +475,9 @@ def report(results: list[dict[str, Any]]) -> str:
             + ", ".join(
                 f"{k} {v:.2f}" for k, v in sorted(result["cpu_cores"].items(), key=lambda kv: -kv[1])
             ),
+            f"The machine: {result.get('machine_cores', 0):.2f} of {psutil.cpu_count()} cores busy, of which"
+            f" PostgreSQL {result.get('server_cores', {}).get('postgresql', 0):.2f} and RabbitMQ"
+            f" {result.get('server_cores', {}).get('rabbitmq', 0):.2f}.",
             "Memory (RSS MB): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(result["rss_mb"].items())),
             "",
         ]
