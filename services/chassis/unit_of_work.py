@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from . import outbox
-from .db import Database, OutboxSignal
+from .db import Database, OutboxSignal, lost_connection
 
 T = TypeVar("T")
 
@@ -41,9 +42,17 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        if not self._done:
-            self.rollback()
-        self.session.close()
+        try:
+            if not self._done:
+                self.rollback()
+            self.session.close()
+        except DBAPIError as exc:
+            if not lost_connection(exc):
+                raise
+            # The connection was lost (a database restart) after the work was done: the
+            # server ended the transaction with it, so nothing is left to undo, and a read
+            # already answered stands. The pool replaces the connection.
+            self.session.invalidate()
 
     def emit(
         self,

@@ -3,6 +3,7 @@
 import threading
 from urllib.parse import urlsplit
 
+from flask import request
 from sqlalchemy import text
 
 from services.chassis.app import create_app
@@ -102,5 +103,35 @@ def test_a_transaction_whose_connection_was_lost_runs_once_more_on_a_fresh_one(
         with runtime.database.engine.connect() as connection:
             titles = connection.execute(text("SELECT title FROM notes ORDER BY title")).scalars().all()
         assert titles == ["Flooded basement", "after the restart"]  # applied once
+    finally:
+        proxy.close()
+
+
+def test_a_read_whose_connection_is_lost_after_its_answer_still_answers(
+    toy_runtime, postgres_databases, token
+):
+    """The database goes away after a read was answered, before its transaction was ended:
+    the answer stands (it was a 500 from the ending rollback), and the next read gets a
+    fresh connection."""
+    proxy, runtime = _behind_proxy(toy_runtime, postgres_databases)
+    app = _app(runtime)
+    cut_once = []
+
+    @app.after_request
+    def restart_the_database(response):  # after the view, before the teardown ends its transaction
+        if request.method == "GET" and not cut_once:
+            cut_once.append(True)
+            proxy.cut()
+            proxy.restore()
+        return response
+
+    client = app.test_client()
+    try:
+        assert client.post("/notes", json=NOTE, headers=bearer(token("center_staff"))).status_code == 201
+        answered = client.get("/notes")
+        assert cut_once and answered.status_code == 200
+        assert [note["title"] for note in answered.get_json()] == ["Flooded basement"]
+        again = client.get("/notes")
+        assert again.status_code == 200 and again.get_json() == answered.get_json()
     finally:
         proxy.close()
