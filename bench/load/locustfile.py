@@ -4,6 +4,8 @@ Every user waits an exponentially distributed time between its requests (Locust'
 `poisson`): many independent pages and clerks arrive as a Poisson process. A fixed period
 (`constant_throughput`) kept the users Locust starts together in phase for the whole run,
 so their requests came in bursts that no real hall produces (bench/loadmodel.md).
+Every user's client sends a request once more when a kept-alive connection closed under it
+before any answer, as a browser does (`BROWSER_RETRY`).
 
 `bench/load/run.py` writes the plan (tokens, windows, cells, rates per user class) and
 starts Locust with it in LOAD_PLAN; every rate here is the plan's, scaled to the number of
@@ -28,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from locust import HttpUser, constant_throughput, events, poisson, task
+from urllib3.util.retry import Retry
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
 _windows = iter(PLAN["windows"] * 1000)
@@ -47,6 +50,38 @@ def _record_failure(name: str, exception: Any, **kwargs: Any) -> None:
         errors.write(f"{time.time():.3f} {name.replace(' ', '_')} {status}\n")
 
 
+# What a browser does when a kept-alive connection the server has just closed fails a request
+# before any answer (RFC 9112 §9.3.1 allows it for idempotent requests; every write here
+# carries an Idempotency-Key, so the platform answers a repeat with the first answer): send
+# it once more on a fresh connection. A refused connection or any answer is not retried, so
+# an outage still shows as errors.
+class BrowserRetry(Retry):
+    """Retry noting each request sent again (LOAD_RETRIES: `<unix time> <method> <path> <error>`)."""
+
+    def increment(
+        self, method: str | None = None, url: str | None = None, *args: Any, **kwargs: Any
+    ) -> Retry:
+        if os.environ.get("LOAD_RETRIES"):
+            error = type(kwargs.get("error")).__name__
+            with open(os.environ["LOAD_RETRIES"], "a", encoding="utf-8") as retries:
+                retries.write(f"{time.time():.3f} {method} {(url or '').split('?')[0]} {error}\n")
+        return super().increment(method, url, *args, **kwargs)
+
+
+BROWSER_RETRY = BrowserRetry(total=1, connect=0, read=1, status=0, other=0, redirect=0, allowed_methods=None)
+
+
+class BrowserUser(HttpUser):
+    """A user whose HTTP client retries as a browser does (BROWSER_RETRY)."""
+
+    abstract = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for adapter in self.client.adapters.values():
+            adapter.max_retries = BROWSER_RETRY
+
+
 def rate(kind: str) -> float:
     """Requests (or cycles) per second of one user of `kind`."""
     return float(PLAN["rates"][kind])
@@ -63,7 +98,7 @@ def headers(token: str, write: bool = False) -> dict[str, str]:
     return answer
 
 
-class TicketTaker(HttpUser):
+class TicketTaker(BrowserUser):
     """Residents and clerks issuing tickets: walk-in 50 %, phone 10 % (staff), portal 40 %."""
 
     wait_time = poisson(rate("issue"))
@@ -91,7 +126,7 @@ class TicketTaker(HttpUser):
                 del _waiting[:-2000]  # pages of tickets called long ago are closed
 
 
-class TicketPage(HttpUser):
+class TicketPage(BrowserUser):
     """A waiting resident's ticket page, refreshed every 15 s (the portal polls)."""
 
     wait_time = poisson(rate("ticket_page"))
@@ -104,7 +139,7 @@ class TicketPage(HttpUser):
         self.client.get(f"/api/intake/tickets/{ticket_id}", headers=headers(token), name="GET /tickets/{id}")
 
 
-class Clerk(HttpUser):
+class Clerk(BrowserUser):
     """One window: call the next ticket, start, complete; 5 % no-shows; 30 % then rated; a
     ticket left at the window by a cycle a fault broke off is finished first."""
 
@@ -190,7 +225,7 @@ class Clerk(HttpUser):
         )  # fmt: skip
 
 
-class Console(HttpUser):
+class Console(BrowserUser):
     """A window's console refreshing: the waiting queue and the window (every 10 s)."""
 
     wait_time = poisson(rate("console"))
@@ -209,7 +244,7 @@ class Console(HttpUser):
         )
 
 
-class HallDisplay(HttpUser):
+class HallDisplay(BrowserUser):
     """The hall's screen: the called tickets per window, every 10 s (public)."""
 
     wait_time = poisson(rate("display"))
@@ -219,7 +254,7 @@ class HallDisplay(HttpUser):
         self.client.get(f"/api/intake/display?community={community()['code']}", name="GET /display")
 
 
-class GridWorker(HttpUser):
+class GridWorker(BrowserUser):
     """Rounds submitted (two per report) and hazards reported from the street."""
 
     wait_time = poisson(rate("grid"))
@@ -254,7 +289,7 @@ class GridWorker(HttpUser):
         )
 
 
-class Department(HttpUser):
+class Department(BrowserUser):
     """A department's event stream (SSE) with every event type it is granted, resumed at once."""
 
     wait_time = constant_throughput(0.01)

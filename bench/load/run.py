@@ -285,6 +285,7 @@ class LoadRun:
         self.users, self.rates = users_and_rates(communities)
         self.lags_path = folder / "department-lags.txt"
         self.errors_path = folder / "errors.txt"
+        self.retries_path = folder / "retries.txt"
         folder.mkdir(parents=True, exist_ok=True)
 
     def start(self) -> None:
@@ -294,6 +295,7 @@ class LoadRun:
         plan_path.write_text(json.dumps(plan), encoding="utf-8")
         self.lags_path.write_text("", encoding="utf-8")
         self.errors_path.write_text("", encoding="utf-8")
+        self.retries_path.write_text("", encoding="utf-8")
         classes = [CLASSES[k] for k in self.users for _ in range(self.users[k])]
         classes += ["Department"] * DEPARTMENTS
         total_users = len(classes)
@@ -309,6 +311,7 @@ class LoadRun:
             "LOAD_PLAN": str(plan_path),
             "LOAD_LAGS": str(self.lags_path),
             "LOAD_ERRORS": str(self.errors_path),
+            "LOAD_RETRIES": str(self.retries_path),
             "PYTHONPATH": str(ROOT),
             # Fixed user counts per class (the locustfile sets each class's `fixed_count`).
             "LOAD_USER_COUNTS": json.dumps(
@@ -334,6 +337,10 @@ class LoadRun:
         """(seconds from the event's time to its arrival, event id, stream id, reader) per delivery."""
         lines = self.lags_path.read_text(encoding="utf-8").splitlines()
         return [(float(lag), event, offset, reader) for lag, event, offset, reader in map(str.split, lines)]
+
+    def retries(self) -> list[str]:
+        """`<unix time> <method> <path> <error>` per request the client sent once more."""
+        return self.retries_path.read_text(encoding="utf-8").splitlines()
 
     def failures(self) -> list[tuple[float, str, str]]:
         """(unix time, operation, status or error) per failed request."""
@@ -412,6 +419,7 @@ def summarize(
         "minutes": minutes,
         "users": users,
         "operations": operations,
+        "retries": len((folder / "retries.txt").read_text(encoding="utf-8").splitlines()),
         "machine_cores": cores(samples[0]["machine"], samples[-1]["machine"]) if span else 0.0,
         "server_cores": {
             name: cores(samples[0]["servers"][name], samples[-1]["servers"][name])
@@ -468,6 +476,8 @@ def report(results: list[dict[str, Any]]) -> str:
             f" p99 {consumer['p99'] * 1000:.0f} ms over {consumer['count']} events;"
             f" event time → department's stream: p50 {dept['p50'] * 1000:.0f} ms,"
             f" p99 {dept['p99'] * 1000:.0f} ms over {dept['count']} deliveries.",
+            f"Requests sent once more after a kept-alive connection closed under them before any answer"
+            f" (as a browser does; `BROWSER_RETRY` in the locustfile): {result.get('retries', 0)}.",
             f"Outbox rows unsent at most {result['unsent_max']}; service queues at most"
             f" {result['queued_max']} messages. Consistency: {result['problems'] or 'no problem found'}.",
             f"CPU (cores) of the platform's processes: {total_cpu:.2f}; of the load generator:"

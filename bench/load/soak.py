@@ -216,6 +216,7 @@ def soak(communities: int, minutes: float, out: Path) -> dict[str, Any]:
         "memory": memory(run.sampler.samples, started_monotonic, seconds),
         "restarts": restarts,
         "operations": locust_operations(run.folder),
+        "retries": run.retries(),
     }  # fmt: skip
 
 
@@ -264,6 +265,9 @@ def report(result: dict[str, Any]) -> str:
         f"Failed requests outside every fault's window: {len(outside)}"
         + (f" (first: {outside[:5]})" if outside else ""),
         f"Supervised restarts: {result['restarts']}",
+        f"Requests sent once more after a kept-alive connection closed under them before any answer"
+        f" (as a browser does): {len(result['retries'])}"
+        + (f" (first: {result['retries'][:5]})" if result["retries"] else ""),
         "Department streams (per reader: delivered, span of stream ids, twice, missing, out of order): "
         + "; ".join(
             f"{r['delivered']}/{r['span']}, {r['twice']}, {r['missing']}, {r['out_of_order']}"
