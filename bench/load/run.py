@@ -223,7 +223,14 @@ class Sampler(threading.Thread):
         while not self.stop.wait(2.0):
             sample: dict[str, Any] = {"at": time.monotonic(), "cpu": {}, "rss": {}}
             times = psutil.cpu_times()
-            sample["machine"] = sum(times) - times.idle - getattr(times, "iowait", 0.0)
+            # busy: user, nice, system, interrupts (not idle, I/O wait, or time the hypervisor stole)
+            sample["machine"] = (
+                times.user
+                + times.nice
+                + times.system
+                + getattr(times, "irq", 0.0)
+                + getattr(times, "softirq", 0.0)
+            )
             sample["servers"] = self.servers()
             for name, process in self.processes().items():
                 sample["cpu"][name], sample["rss"][name] = self.usage(process)
