@@ -84,7 +84,7 @@ def on_starting(server) -> None:  # noqa: ANN001 - gunicorn's hook signature
 def post_worker_init(worker) -> None:  # noqa: ANN001
     """Put what the worker loaded (modules, schemas, ORM mappings: ~150 000 objects in a
     service) out of the garbage collector's reach. A full collection walked all of it,
-    pausing every thread of the process for 40-80 ms; now it walks what requests left
+    pausing every thread of the process for about 80 ms (measured under load); now it walks what requests left
     (docs/performance.md, "The load test")."""
     gc.freeze()
 

@@ -376,7 +376,15 @@ def run_load(
     finally:
         vhost.delete()
     result = summarize(
-        communities, minutes, run.users, run.folder, run.sampler.samples, lags, department, problems
+        communities,
+        minutes,
+        run.users,
+        run.folder,
+        run.sampler.samples,
+        lags,
+        department,
+        problems,
+        len(run.retries()),
     )
     return result | {"workers": workers, "threads": threads}
 
@@ -408,6 +416,7 @@ def summarize(
     lags: list[float],
     department: list[float],
     problems: list[str],
+    retries: int,
 ) -> dict[str, Any]:
     operations = locust_operations(folder)
     cpu, rss = {}, {}
@@ -426,14 +435,12 @@ def summarize(
         "minutes": minutes,
         "users": users,
         "operations": operations,
-        "retries": len((folder / "retries.txt").read_text(encoding="utf-8").splitlines()),
-        "machine_cores": cores(samples[0]["machine"], samples[-1]["machine"]) if span else 0.0,
+        "retries": retries,
+        "machine_cores": cores(samples[0]["machine"], samples[-1]["machine"]),
         "server_cores": {
             name: cores(samples[0]["servers"][name], samples[-1]["servers"][name])
             for name in ("postgresql", "rabbitmq")
-        }
-        if span
-        else {},
+        },
         "consumer_lag": {"count": len(lags), "p50": percentile(lags, 50), "p99": percentile(lags, 99)},
         "department_lag": {
             "count": len(department),
@@ -484,7 +491,7 @@ def report(results: list[dict[str, Any]]) -> str:
             f" event time → department's stream: p50 {dept['p50'] * 1000:.0f} ms,"
             f" p99 {dept['p99'] * 1000:.0f} ms over {dept['count']} deliveries.",
             f"Requests sent once more after a kept-alive connection closed under them before any answer"
-            f" (as a browser does; `BROWSER_RETRY` in the locustfile): {result.get('retries', 0)}.",
+            f" (as a browser does; `BROWSER_RETRY` in the locustfile): {result['retries']}.",
             f"Outbox rows unsent at most {result['unsent_max']}; service queues at most"
             f" {result['queued_max']} messages. Consistency: {result['problems'] or 'no problem found'}.",
             f"CPU (cores) of the platform's processes: {total_cpu:.2f}; of the load generator:"
@@ -492,9 +499,9 @@ def report(results: list[dict[str, Any]]) -> str:
             + ", ".join(
                 f"{k} {v:.2f}" for k, v in sorted(result["cpu_cores"].items(), key=lambda kv: -kv[1])
             ),
-            f"The machine: {result.get('machine_cores', 0):.2f} of {psutil.cpu_count()} cores busy, of which"
-            f" PostgreSQL {result.get('server_cores', {}).get('postgresql', 0):.2f} and RabbitMQ"
-            f" {result.get('server_cores', {}).get('rabbitmq', 0):.2f}.",
+            f"The machine: {result['machine_cores']:.2f} of {psutil.cpu_count()} cores busy, of which"
+            f" PostgreSQL {result['server_cores']['postgresql']:.2f} and RabbitMQ"
+            f" {result['server_cores']['rabbitmq']:.2f}.",
             "Memory (RSS MB): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(result["rss_mb"].items())),
             "",
         ]
